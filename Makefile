@@ -1,0 +1,161 @@
+# picosign: the one build entry point (style.md §8). GNU make; every setting can be overridden.
+#
+#   make              build/release/picosign (gcc, hardened, dynamic), copied to ./picosign
+#   make check        install missing deps, build, run every test; last line "N passed, N failed"
+#   make sanitize     the same suite built with ASan + UBSan
+#   make fuzz         clang + libFuzzer builds of every harness; make fuzz-smoke runs each
+#   make static       a fully static musl build of picosign
+#   make bench        benchmarks (not part of check)
+#   make install PREFIX=... / make uninstall / make clean / make deps
+#
+# Modules are discovered: every src/*.c is part of picosign. A test tests/test_<m>.c and a fuzz
+# harness fuzz/fuzz_<t>.c say which modules they link in a line "/* modules: a b c */"
+# (err and bytes are always linked, vendor-free-json too), so a module's tests build without
+# every other module and the lower layers cannot quietly depend on the network.
+
+CC := $(if $(filter default,$(origin CC)),gcc,$(CC))
+CLANG ?= clang
+MUSLCC ?= musl-gcc
+V ?= release
+BUILD := build/$(V)
+PREFIX ?= /usr/local
+DESTDIR ?=
+SHARED ?= ../shared
+export SG_VECTORS ?= $(abspath $(SHARED))/vectors
+
+BEARSSL_A ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
+BEARSSL_INC ?= /usr/include/bearssl
+
+STD := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN := -Wall -Wextra -Werror -pedantic -Wshadow -Wconversion -Wsign-conversion -Wcast-qual \
+	-Wwrite-strings -Wformat=2 -Wvla -Wstrict-prototypes -Wmissing-prototypes \
+	-Wimplicit-fallthrough
+INC := -Isrc -Ivendor-free-json
+
+ifeq ($(V),release)
+OPT := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+LDOPT := -pie -Wl,-z,relro,-z,now,-z,noexecstack
+else ifeq ($(V),sanitize)
+OPT := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fPIE
+LDOPT := -fsanitize=address,undefined -pie
+else ifeq ($(V),debug)
+OPT := -O0 -g3 -DSG_DEBUG -fPIE
+LDOPT := -pie
+else
+$(error unknown variant V=$(V): release, sanitize or debug)
+endif
+
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS := $(STD) $(WARN) $(INC) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
+LDLIBS := -lbearssl
+
+SRCS := $(wildcard src/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+VFJ_SRC := $(wildcard vendor-free-json/vfj.c)
+OBJ = $(BUILD)/obj/$(basename $(1)).o
+LIB_OBJS := $(foreach s,$(LIB_SRCS),$(call OBJ,$(s)))
+VFJ_OBJ := $(if $(VFJ_SRC),$(call OBJ,$(VFJ_SRC)))
+MAIN_OBJ := $(call OBJ,src/main.c)
+ALWAYS_MODULES := err bytes
+
+TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TEST_BINS := $(addprefix $(BUILD)/tests/,$(TESTS))
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+
+# The modules a test or harness links, read from its "/* modules: ... */" line.
+modules_of = $(shell sed -n 's|^/\* modules:\(.*\)\*/ *$$|\1|p' $(1) | head -n 1)
+objs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),$(call OBJ,src/$(m).c)))
+
+.PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
+	test-run bench conformance demo format deps-check
+.SECONDEXPANSION:
+
+all: picosign
+
+picosign: $(BUILD)/picosign
+	cp $< $@
+
+$(BUILD)/picosign: $(MAIN_OBJ) $(LIB_OBJS) $(VFJ_OBJ)
+	$(CC) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Tests: one binary per module; tests may include tests/*.h.
+$(BUILD)/tests/%: tests/%.c $$(call objs_of,tests/%.c) $(VFJ_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+# Fuzz harnesses built with gcc as plain replay programs.
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/standalone_main.c $$(call objs_of,fuzz/fuzz_%.c) $(VFJ_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+test-build: $(BUILD)/picosign $(TEST_BINS) $(FUZZ_REPLAY_BINS)
+
+test-run: test-build
+	@SG_BIN=$(abspath $(BUILD)/picosign) SG_BUILD=$(abspath $(BUILD)) \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" TESTS="$(TESTS)" bash tests/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-run V=$(V)
+
+sanitize: deps
+	@$(MAKE) --no-print-directory test-run V=sanitize
+
+deps:
+	@bash scripts/deps.sh
+
+# ---- fuzzing with clang + libFuzzer ----
+FUZZ_DIR := build/fuzz
+FUZZ_CFLAGS := $(STD) -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all $(INC) -I$(BEARSSL_INC)
+FUZZ_RUNS ?= 20000
+fuzz_srcs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),src/$(m).c))
+
+fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_srcs_of,fuzz/fuzz_%.c) $(VFJ_SRC) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lbearssl
+
+fuzz-smoke: fuzz
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/smoke.sh
+
+# ---- static musl build ----
+STATIC_DIR := build/static
+static: $(STATIC_DIR)/picosign
+	cp $< picosign-static
+	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
+	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
+	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
+
+$(STATIC_DIR)/picosign: $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(STD) -Os -Wall -Wextra -Werror -Isrc -Ivendor-free-json -I$(BEARSSL_INC) \
+		-ffunction-sections -fdata-sections -fstack-protector-strong -static \
+		-Wl,--gc-sections -s -o $@ $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(BEARSSL_A)
+
+# ---- misc ----
+bench: all
+	@bash bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 picosign $(DESTDIR)$(PREFIX)/bin/picosign
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/picosign
+
+clean:
+	rm -rf build picosign picosign-static
+
+format:
+	clang-format -i src/*.c src/*.h tests/*.c fuzz/*.c vendor-free-json/*.c vendor-free-json/*.h
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,120 @@
+/* err: message table and first-failure diagnostics. See err.h. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct entry {
+	sg_err code;
+	const char *name;
+	const char *msg;
+};
+
+static const struct entry table[] = {
+	{SG_OK, "SG_OK", "success"},
+#define X(name, num, msg) {name, #name, msg},
+#include "err_list.h"
+#undef X
+};
+
+static const struct entry *
+find(sg_err e)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].code == e)
+			return &table[i];
+	return NULL;
+}
+
+const char *
+sg_err_str(sg_err e)
+{
+	const struct entry *t = find(e);
+	return t ? t->msg : "unknown error";
+}
+
+const char *
+sg_err_name(sg_err e)
+{
+	const struct entry *t = find(e);
+	return t ? t->name : "SG_ERR_UNKNOWN";
+}
+
+void
+sg_diag_init(sg_diag *d, const char *source)
+{
+	if (d == NULL)
+		return;
+	memset(d, 0, sizeof *d);
+	d->source = source;
+}
+
+sg_err
+sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
+	const char *file, int line)
+{
+	if (d == NULL || d->code != SG_OK || code == SG_OK)
+		return code;
+	d->code = code;
+	d->what = what;
+	d->has_offset = has_offset;
+	d->offset = offset;
+	d->detail[0] = '\0';
+	d->file = file;
+	d->line = line;
+	return code;
+}
+
+sg_err
+sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int line,
+	const char *fmt, ...)
+{
+	if (d == NULL || d->code != SG_OK || code == SG_OK)
+		return code;
+	(void)sg_diag_fail_(d, code, what, 0, 0, file, line);
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(d->detail, sizeof d->detail, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		d->detail[0] = '\0';
+	return code;
+}
+
+size_t
+sg_diag_format(const sg_diag *d, char *out, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	if (d == NULL || d->code == SG_OK)
+		return 0;
+	size_t used = 0;
+	int n;
+	/* Each piece is appended only if the previous one fitted; snprintf results are checked. */
+#define APPEND(...) \
+	do { \
+		if (used < cap) { \
+			n = snprintf(out + used, cap - used, __VA_ARGS__); \
+			if (n < 0) \
+				return used; \
+			used += (size_t)n < cap - used ? (size_t)n : cap - used - 1; \
+		} \
+	} while (0)
+	if (d->what != NULL && d->what[0] != '\0')
+		APPEND("%s: ", d->what);
+	APPEND("%s", sg_err_str(d->code));
+	if (d->detail[0] != '\0')
+		APPEND(": %s", d->detail);
+	if (d->source != NULL && d->has_offset)
+		APPEND(" (%s byte %zu)", d->source, d->offset);
+	else if (d->source != NULL)
+		APPEND(" (%s)", d->source);
+	else if (d->has_offset)
+		APPEND(" (byte %zu)", d->offset);
+	if (d->file != NULL)
+		APPEND(" [%s:%d]", d->file, d->line);
+#undef APPEND
+	return used;
+}

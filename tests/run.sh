@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The suite driver behind `make check` and `make sanitize`: runs every unit-test binary, replays
+# every fuzz corpus through its gcc-built harness, runs the integration scripts in
+# tests/integration/ (real peers on loopback), and prints the grand total as its last line,
+# "N passed, N failed". Inputs (from the Makefile): SG_BUILD, SG_BIN, TESTS, FUZZ_TARGETS.
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0
+total_fail=0
+failed_names=()
+
+# Add the "N passed, N failed" closing line of a test's output to the totals.
+tally() {
+	local name=$1 out=$2 rc=$3 line p f
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	if [ -z "$line" ]; then
+		p=0; f=1
+		echo "  $name: no result line (exit $rc)"
+	else
+		p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	fi
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+	[ "$f" -eq 0 ] || failed_names+=("$name")
+	printf '%-28s %s\n' "$name" "${line:-failed}"
+}
+
+echo "== unit tests ($SG_BUILD)"
+for t in $TESTS; do
+	out=$("$SG_BUILD/tests/$t" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -E '^(FAIL|skipped:|JSONTestSuite|Wycheproof|conformance)' | sed 's/^/  /'
+	tally "$t" "$out" "$rc"
+done
+
+echo "== fuzz corpus replay"
+for t in $FUZZ_TARGETS; do
+	files=()
+	for d in fuzz/corpus/$t fuzz/regress/$t; do
+		[ -d "$d" ] && while IFS= read -r -d '' f; do files+=("$f"); done \
+			< <(find "$d" -type f -print0 | sort -z)
+	done
+	if [ ${#files[@]} -eq 0 ]; then
+		tally "fuzz_$t" "0 passed, 1 failed" 1; echo "  fuzz_$t: empty corpus"; continue
+	fi
+	out=$("$SG_BUILD/fuzz/fuzz_$t" "${files[@]}" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then tally "fuzz_$t" "${#files[@]} passed, 0 failed" 0
+	else printf '%s\n' "$out" | tail -n 20; tally "fuzz_$t" "0 passed, 1 failed" "$rc"; fi
+done
+
+echo "== integration"
+for s in tests/integration/*.sh; do
+	[ -e "$s" ] || continue
+	name=$(basename "$s" .sh)
+	out=$(SG_BIN="$SG_BIN" SG_BUILD="$SG_BUILD" timeout -k 10 900 bash "$s" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -E '^(FAIL|skipped:|SKIP|not ok)|correct$' | sed 's/^/  /'
+	tally "$name" "$out" "$rc"
+done
+
+echo
+if [ ${#failed_names[@]} -gt 0 ]; then echo "failing: ${failed_names[*]}"; fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
