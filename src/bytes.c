@@ -36,6 +36,7 @@ sg_cur_init(sg_cur *c, const void *p, size_t len)
 	c->p = (const uint8_t *)p;
 	c->n = len;
 	c->off = 0;
+	c->depth = 0;
 }
 
 sg_err
@@ -59,6 +60,7 @@ sg_cur_sub(sg_cur *c, size_t k, sg_cur *sub)
 	sub->p = p;
 	sub->n = k;
 	sub->off = off;
+	sub->depth = c->depth;
 	return SG_OK;
 }
 

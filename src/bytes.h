@@ -23,6 +23,7 @@ typedef struct sg_cur {
 	const uint8_t *p; /* next unread byte */
 	size_t n;         /* bytes remaining */
 	size_t off;       /* offset of p from the start of the document, for diagnostics */
+	unsigned depth;   /* nesting depth, maintained by nested readers such as sg_der_enter */
 } sg_cur;
 
 typedef struct sg_buf {

@@ -1,0 +1,129 @@
+/* crypto: picosign's only door to BearSSL's primitives (layer 2; only crypto.c and net.c
+ * include BearSSL). SHA-2, ECDSA P-256/P-384 verify (strict DER signatures), RSA PKCS#1 v1.5
+ * verify (for CT logs and TSAs with RSA keys), P-256 key generation and signing, SPKI parsing
+ * and writing, and an HMAC-DRBG seeded from getrandom(2).
+ *
+ * Secrets (private keys, DRBG state) live in caller-owned structs; call the matching _wipe
+ * function on every exit path. */
+#ifndef SG_CRYPTO_H
+#define SG_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "err.h"
+
+/* ---- hashing ---- */
+typedef enum sg_hash_alg {
+	SG_HASH_SHA256 = 1,
+	SG_HASH_SHA384 = 2,
+	SG_HASH_SHA512 = 3,
+} sg_hash_alg;
+
+#define SG_SHA256_LEN 32u
+#define SG_SHA384_LEN 48u
+#define SG_SHA512_LEN 64u
+#define SG_HASH_MAX_LEN 64u
+
+/* Digest length of `alg` (0 for an unknown value). */
+size_t sg_hash_len(sg_hash_alg alg);
+void sg_sha256(const void *p, size_t len, uint8_t out[SG_SHA256_LEN]);
+void sg_sha384(const void *p, size_t len, uint8_t out[SG_SHA384_LEN]);
+void sg_sha512(const void *p, size_t len, uint8_t out[SG_SHA512_LEN]);
+/* One-shot hash with any algorithm; out must hold sg_hash_len(alg) bytes. */
+void sg_hash(sg_hash_alg alg, const void *p, size_t len, uint8_t *out);
+
+/* Streaming hash; the storage is sized for BearSSL's largest SHA-2 context (checked by a static
+ * assertion in crypto.c). */
+typedef struct sg_hash_ctx {
+	uint64_t opaque[40];
+	sg_hash_alg alg;
+} sg_hash_ctx;
+void sg_hash_init(sg_hash_ctx *h, sg_hash_alg alg);
+void sg_hash_update(sg_hash_ctx *h, const void *p, size_t len);
+/* Writes sg_hash_len(alg) bytes. */
+void sg_hash_final(sg_hash_ctx *h, uint8_t *out);
+
+/* ---- public keys ---- */
+typedef enum sg_key_type {
+	SG_KEY_NONE = 0,
+	SG_KEY_EC = 1,
+	SG_KEY_RSA = 2,
+	SG_KEY_ED25519 = 3, /* recognised, but BearSSL cannot verify it: SG_ERR_UNSUPPORTED */
+} sg_key_type;
+
+typedef enum sg_curve {
+	SG_CURVE_NONE = 0,
+	SG_CURVE_P256 = 23, /* TLS/BearSSL curve ids */
+	SG_CURVE_P384 = 24,
+} sg_curve;
+
+/* A parsed SubjectPublicKeyInfo. Views point into the SPKI bytes given to the parser. */
+typedef struct sg_pubkey {
+	sg_key_type type;
+	sg_curve curve;    /* EC only */
+	sg_slice point;    /* EC: uncompressed point 04||X||Y */
+	sg_slice n, e;     /* RSA: modulus and exponent magnitudes */
+	sg_slice ed25519;  /* Ed25519: 32-byte key */
+	sg_slice spki;     /* the whole SubjectPublicKeyInfo DER */
+} sg_pubkey;
+
+/* Parse a DER SubjectPublicKeyInfo: id-ecPublicKey with namedCurve P-256 or P-384 (explicit
+ * curve parameters are rejected: SG_ERR_X509_KEY), rsaEncryption (NULL parameters), or
+ * id-Ed25519. The EC point must be uncompressed and of the curve's size. */
+SG_MUST_USE sg_err sg_pubkey_parse(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d);
+
+/* Parse a PEM "PUBLIC KEY" block (cosign.pub, rekor.pub). The SPKI DER is written to
+ * der[0..cap) and `out` points into it. */
+SG_MUST_USE sg_err sg_pubkey_parse_pem(const uint8_t *pem, size_t len, uint8_t *der, size_t cap,
+	sg_pubkey *out, sg_diag *d);
+
+/* ---- signature verification ---- */
+/* Strictly parse an ECDSA-Sig-Value (SEQUENCE of two positive minimal INTEGERs, nothing after)
+ * into raw r||s of 2*coord_len bytes. SG_ERR_VERIFY_SIGNATURE for anything malformed. */
+SG_MUST_USE sg_err sg_ecdsa_der_to_raw(const uint8_t *sig, size_t sig_len, size_t coord_len,
+	uint8_t *raw, sg_diag *d);
+
+/* Verify signature `sig` over the already-computed digest `hash` with key `k`:
+ * EC keys: DER ECDSA signature; RSA keys: PKCS#1 v1.5 with the DigestInfo of `alg`.
+ * SG_ERR_VERIFY_SIGNATURE on any mismatch or malformed signature, SG_ERR_UNSUPPORTED for
+ * Ed25519. `what` names the check for the diagnostic ("certificate signature", "SCT"...). */
+SG_MUST_USE sg_err sg_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash,
+	size_t hash_len, const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d);
+/* Hash `msg` with `alg`, then sg_verify_digest. */
+SG_MUST_USE sg_err sg_verify_message(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *msg,
+	size_t msg_len, const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d);
+
+/* ---- randomness ---- */
+/* HMAC-DRBG (SHA-256). Seeded from getrandom(2), never /dev/urandom: scratch images may have
+ * no /dev. */
+typedef struct sg_drbg {
+	uint64_t opaque[24];
+	int seeded;
+} sg_drbg;
+/* Seed from getrandom(2); SG_ERR_RANDOM when the kernel gives no entropy. */
+SG_MUST_USE sg_err sg_drbg_init(sg_drbg *r, sg_diag *d);
+/* Deterministic seeding, for tests and fuzzers only. */
+void sg_drbg_init_seed(sg_drbg *r, const void *seed, size_t len);
+void sg_drbg_generate(sg_drbg *r, void *out, size_t len);
+void sg_drbg_wipe(sg_drbg *r);
+
+/* ---- P-256 signing keys ---- */
+typedef struct sg_p256_key {
+	uint8_t priv[32];  /* secret: wipe with sg_p256_key_wipe */
+	uint8_t pub[65];   /* uncompressed point 04||X||Y */
+} sg_p256_key;
+
+SG_MUST_USE sg_err sg_p256_keygen(sg_drbg *r, sg_p256_key *key, sg_diag *d);
+/* Load a private scalar (e.g. from a PKCS#8/SEC1 file) and derive the public point. */
+SG_MUST_USE sg_err sg_p256_key_from_private(const uint8_t *priv, size_t len, sg_p256_key *key,
+	sg_diag *d);
+/* Sign a SHA-256 digest; DER ECDSA-Sig-Value into sig[0..cap) (72 bytes always suffice). */
+SG_MUST_USE sg_err sg_p256_sign_digest(const sg_p256_key *key, const uint8_t hash[SG_SHA256_LEN],
+	uint8_t *sig, size_t cap, size_t *sig_len, sg_diag *d);
+/* Append the DER SubjectPublicKeyInfo of the key's public point (91 bytes). */
+SG_MUST_USE sg_err sg_p256_write_spki(const uint8_t pub[65], sg_buf *out);
+void sg_p256_key_wipe(sg_p256_key *key);
+
+#endif
