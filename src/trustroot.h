@@ -1,0 +1,75 @@
+/* trustroot: the parsed trusted_root.json (layer 3): Fulcio CAs, Rekor logs, CT logs and TSAs,
+ * each with its validity window (protocol.md §8.2, protobuf-specs sigstore_trustroot.proto).
+ * Media types accepted: application/vnd.dev.sigstore.trustedroot+json;version=0.1,
+ * application/vnd.dev.sigstore.trustedroot.v0.1+json and ...v0.2+json.
+ *
+ * Decoded bytes (certificates, keys) live in the arena given to the parser; the struct holds
+ * views into it. Lists are multi-valued with overlapping windows (key rotation). */
+#ifndef SG_TRUSTROOT_H
+#define SG_TRUSTROOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "crypto.h"
+#include "err.h"
+#include "limits.h"
+
+/* An inclusive time window in Unix seconds; `end` is INT64_MAX when open-ended. */
+typedef struct sg_time_range {
+	int64_t start;
+	int64_t end;
+} sg_time_range;
+
+/* 1 when start <= t <= end. */
+int sg_time_range_contains(const sg_time_range *r, int64_t t);
+
+#define SG_MAX_KEY_ID 64u
+
+/* A transparency log or CT log instance (TransparencyLogInstance). */
+typedef struct sg_trust_log {
+	uint8_t key_id[SG_MAX_KEY_ID]; /* logId.keyId, opaque (= SHA-256 of the SPKI for v1/CT) */
+	size_t key_id_len;
+	uint8_t checkpoint_key_id[SG_MAX_KEY_ID]; /* v0.2 checkpointKeyId, when present */
+	size_t checkpoint_key_id_len;
+	sg_slice spki;        /* publicKey.rawBytes, decoded (in the arena) */
+	sg_pubkey key;        /* parsed from spki; type SG_KEY_ED25519 is kept but unusable */
+	sg_slice key_details; /* e.g. "PKIX_ECDSA_P256_SHA_256", a view into the JSON */
+	sg_hash_alg hash;     /* hashAlgorithm (SHA2_256 for every current log) */
+	sg_time_range valid;  /* publicKey.validFor */
+	sg_slice base_url;    /* a view into the JSON */
+} sg_trust_log;
+
+/* A certificate authority or timestamp authority (CertificateAuthority). */
+typedef struct sg_trust_ca {
+	sg_slice certs[SG_MAX_CHAIN]; /* DER, leaf-most first; the last one is the trust anchor */
+	size_t n_certs;
+	sg_time_range valid;          /* validFor */
+	sg_slice uri;                 /* a view into the JSON */
+} sg_trust_ca;
+
+typedef struct sg_trustroot {
+	sg_trust_ca cas[SG_MAX_TRUST_ENTRIES];
+	size_t n_cas;
+	sg_trust_log tlogs[SG_MAX_TRUST_ENTRIES];
+	size_t n_tlogs;
+	sg_trust_log ctlogs[SG_MAX_TRUST_ENTRIES];
+	size_t n_ctlogs;
+	sg_trust_ca tsas[SG_MAX_TRUST_ENTRIES];
+	size_t n_tsas;
+} sg_trustroot;
+
+/* Parse trusted_root.json (at most SG_MAX_JSON bytes). Decoded material is allocated from
+ * `arena`; views into `json` stay valid while `json` is alive. On failure `out` is zeroed.
+ * Errors: SG_ERR_JSON_*, SG_ERR_B64_*, SG_ERR_VERIFY_TRUST_ROOT (wrong media type, bad key or
+ * certificate, inconsistent entry), SG_ERR_LIMIT. */
+SG_MUST_USE sg_err sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena,
+	sg_trustroot *out, sg_diag *d);
+
+/* The log in logs[0..n) whose key id equals key_id[0..len) and whose window contains `t`
+ * (pass INT64_MIN to ignore time). NULL when none. */
+const sg_trust_log *sg_trustroot_find_log(const sg_trust_log *logs, size_t n,
+	const uint8_t *key_id, size_t len, int64_t t);
+
+#endif
