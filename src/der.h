@@ -92,7 +92,12 @@ SG_MUST_USE sg_err sg_der_check_string(uint8_t tag, sg_slice s, sg_diag *d);
 SG_MUST_USE sg_err sg_der_time(sg_cur *c, int64_t *unix_seconds, sg_diag *d);
 
 /* ---- writer ---- */
-/* Append tag, minimal length and value. */
+/* Bytes of the identifier and length octets for contents of `len` bytes (2 to 6), so a caller
+ * can size a SEQUENCE before writing it. */
+size_t sg_der_header_size(size_t len);
+/* Append tag, minimal length and value. All writers return SG_OK or SG_ERR_LIMIT (the buffer
+ * is full, or a length above 2^32 - 1 that the reader would refuse); the buffer's overflow
+ * flag is sticky, so a sequence of writes can be checked once with sg_buf_status(). */
 SG_MUST_USE sg_err sg_der_write(sg_buf *b, uint8_t tag, const uint8_t *value, size_t len);
 /* Append just a tag and minimal length (the caller appends `len` value bytes after). */
 SG_MUST_USE sg_err sg_der_write_header(sg_buf *b, uint8_t tag, size_t len);

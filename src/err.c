@@ -61,6 +61,7 @@ sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t 
 	d->has_offset = has_offset;
 	d->offset = offset;
 	d->detail[0] = '\0';
+	d->verbatim = 0;
 	d->file = file;
 	d->line = line;
 	return code;
@@ -73,6 +74,22 @@ sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int 
 	if (d == NULL || d->code != SG_OK || code == SG_OK)
 		return code;
 	(void)sg_diag_fail_(d, code, what, 0, 0, file, line);
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(d->detail, sizeof d->detail, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		d->detail[0] = '\0';
+	return code;
+}
+
+sg_err
+sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char *fmt, ...)
+{
+	if (d == NULL || d->code != SG_OK || code == SG_OK)
+		return code;
+	(void)sg_diag_fail_(d, code, NULL, 0, 0, file, line);
+	d->verbatim = 1;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(d->detail, sizeof d->detail, fmt, ap);
@@ -102,12 +119,18 @@ sg_diag_format(const sg_diag *d, char *out, size_t cap)
 			used += (size_t)n < cap - used ? (size_t)n : cap - used - 1; \
 		} \
 	} while (0)
-	if (d->what != NULL && d->what[0] != '\0')
-		APPEND("%s: ", d->what);
-	APPEND("%s", sg_err_str(d->code));
-	if (d->detail[0] != '\0')
-		APPEND(": %s", d->detail);
-	if (d->source != NULL && d->has_offset)
+	if (d->verbatim) {
+		APPEND("%s", d->detail);
+	} else {
+		if (d->what != NULL && d->what[0] != '\0')
+			APPEND("%s: ", d->what);
+		APPEND("%s", sg_err_str(d->code));
+		if (d->detail[0] != '\0')
+			APPEND(": %s", d->detail);
+	}
+	if (d->verbatim)
+		; /* a verbatim message stands alone, as the tool it mirrors prints it */
+	else if (d->source != NULL && d->has_offset)
 		APPEND(" (%s byte %zu)", d->source, d->offset);
 	else if (d->source != NULL)
 		APPEND(" (%s)", d->source);

@@ -36,6 +36,7 @@ typedef struct sg_diag {
 	int has_offset;
 	const char *source;     /* set by the caller: a file name, "bundle", a URL... */
 	char detail[SG_DIAG_DETAIL_MAX]; /* optional; empty when none */
+	int verbatim;           /* detail is the whole message (cosign-compatible texts) */
 	const char *file;       /* __FILE__/__LINE__ of the failure under SG_DEBUG */
 	int line;
 } sg_diag;
@@ -57,6 +58,11 @@ sg_err sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, 
 sg_err sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int line,
 	const char *fmt, ...) SG_PRINTF(6, 7);
 
+/* Record a failure whose message must read exactly as given (e.g. cosign's "none of the
+ * expected identities matched ..."): sg_diag_format renders the detail alone. */
+sg_err sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char *fmt,
+	...) SG_PRINTF(5, 6);
+
 #ifdef SG_DEBUG
 #define SG_HERE __FILE__, __LINE__
 #else
@@ -66,6 +72,7 @@ sg_err sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *fil
 #define sg_diag_fail(d, code, what) sg_diag_fail_((d), (code), (what), 0, 0, SG_HERE)
 #define sg_diag_fail_at(d, code, what, off) sg_diag_fail_((d), (code), (what), 1, (off), SG_HERE)
 #define sg_diag_failf(d, code, what, ...) sg_diag_failf_((d), (code), (what), SG_HERE, __VA_ARGS__)
+#define sg_diag_failmsg(d, code, ...) sg_diag_failmsg_((d), (code), SG_HERE, __VA_ARGS__)
 
 /* Render "what: message: detail (source byte N)" into `out` (always NUL-terminated when
  * cap > 0). Returns the length written, truncating if needed. */

@@ -24,6 +24,10 @@
 #define SG_MAX_SAN 32u
 /* Embedded SCTs per certificate: public-good issues one. */
 #define SG_MAX_SCTS 16u
+/* RSA modulus sizes accepted in keys (CT logs and TSAs with RSA keys use 2048-4096 bits);
+ * below 2048 is broken, above 4096 is BearSSL's BR_MAX_RSA_SIZE. */
+#define SG_MIN_RSA_BITS 2048u
+#define SG_MAX_RSA_BITS 4096u
 
 /* PEM objects in one file: a chain plus a few roots. */
 #define SG_MAX_PEM_OBJECTS 64u

@@ -145,6 +145,12 @@ test_diag(void)
 	size_t n = sg_diag_format(&d, small, sizeof small);
 	CHECK(n == 9 && small[9] == '\0');
 	CHECK_ERR(sg_diag_fail(NULL, SG_ERR_IO, "nothing"), SG_ERR_IO);
+	/* A verbatim message renders alone, without the code's text or the source. */
+	sg_diag_init(&d, "image");
+	CHECK_ERR(sg_diag_failmsg(&d, SG_ERR_POLICY_IDENTITY, "none matched, got %d", 2),
+		SG_ERR_POLICY_IDENTITY);
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "none matched, got 2") == 0);
 	CHECK(strcmp(sg_err_name(SG_ERR_HEX), "SG_ERR_HEX") == 0);
 	CHECK(strcmp(sg_err_str(SG_ERR_LIMIT), "size limit exceeded") == 0);
 	CHECK(strcmp(sg_err_str((sg_err)99999), "unknown error") == 0);

@@ -1,0 +1,50 @@
+/* policy: who may have signed (layer 3). Matches the certificate's identity (its SANs) and OIDC
+ * issuer against what the user asked for, as cosign's CheckCertificatePolicy does
+ * (protocol.md §7.2 step 5):
+ *   - exact string equality by default (--certificate-identity, --certificate-oidc-issuer);
+ *   - with a -regexp flag, a POSIX extended regular expression (regcomp REG_EXTENDED), matched
+ *     unanchored like cosign's Go RE2 MatchString: write ^...$ to anchor. The regexp flag wins
+ *     when both are given. RE2 and POSIX ERE differ (docs/policy.md lists how);
+ *   - the identity matches when any SAN matches; both identity and issuer must match.
+ * An empty policy fails closed: both an identity and an issuer are required. */
+#ifndef SG_POLICY_H
+#define SG_POLICY_H
+
+#include <regex.h>
+#include <stddef.h>
+
+#include "bytes.h"
+#include "err.h"
+
+/* Longest SAN or issuer value a regular expression is matched against; a longer value never
+ * matches a regexp (exact matching has no such bound). */
+#define SG_POLICY_MAX_VALUE 4096u
+
+typedef struct sg_policy {
+	const char *identity;        /* exact, or NULL */
+	const char *issuer;          /* exact, or NULL */
+	const char *identity_regexp; /* source text, or NULL */
+	const char *issuer_regexp;
+	regex_t identity_re;
+	regex_t issuer_re;
+	int has_identity_re, has_issuer_re;
+} sg_policy;
+
+/* Set up a policy from the four flags (NULL when not given; strings must outlive the policy).
+ * Errors, in cosign's words (verbatim messages):
+ *   SG_ERR_POLICY_EMPTY "--certificate-identity or --certificate-identity-regexp is required
+ *   for verification in keyless mode" (likewise the issuer);
+ *   SG_ERR_POLICY_REGEX "malformed subject in identity: <re> : <reason>" / "malformed issuer
+ *   in identity: ...". Call sg_policy_free afterwards in every case. */
+SG_MUST_USE sg_err sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
+	const char *issuer, const char *issuer_regexp, sg_diag *d);
+
+/* Check SANs sans[0..n) and the issuer. On mismatch SG_ERR_POLICY_IDENTITY with cosign's
+ * message "none of the expected identities matched what was in the certificate, got subjects
+ * [a, b] with issuer i" (verbatim). */
+SG_MUST_USE sg_err sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n,
+	sg_slice issuer, sg_diag *d);
+
+void sg_policy_free(sg_policy *p);
+
+#endif

@@ -1,0 +1,114 @@
+/* Unit tests for policy: exact and regexp identity/issuer matching, cosign's messages, failing
+ * closed on an empty policy, and NUL bytes that must not shorten a value. */
+/* modules: policy */
+#include <string.h>
+
+#include "policy.h"
+#include "runner.h"
+
+static sg_slice
+S(const char *s)
+{
+	return sg_slice_str(s);
+}
+
+static void
+test_exact(void)
+{
+	sg_policy p;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_OK(sg_policy_init(&p, "https://buildkite.com/acme/app", NULL,
+		"https://agent.buildkite.com", NULL, &d));
+	sg_slice sans[2] = {S("other@example.com"), S("https://buildkite.com/acme/app")};
+	CHECK_OK(sg_policy_check(&p, sans, 2, S("https://agent.buildkite.com"), NULL));
+	/* Wrong issuer: cosign has no separate issuer message. */
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_check(&p, sans, 2, S("https://token.actions.githubusercontent.com"), &d),
+		SG_ERR_POLICY_IDENTITY);
+	char msg[600];
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "none of the expected identities matched what was in the certificate, got "
+			  "subjects [other@example.com, https://buildkite.com/acme/app] with issuer "
+			  "https://token.actions.githubusercontent.com") == 0);
+	/* Exact means exact: no prefix, no case folding, no trailing slash. */
+	sg_slice near[3] = {S("https://buildkite.com/acme/app/"), S("https://buildkite.com/acme/ap"),
+		S("HTTPS://buildkite.com/acme/app")};
+	CHECK_ERR(sg_policy_check(&p, near, 3, S("https://agent.buildkite.com"), NULL),
+		SG_ERR_POLICY_IDENTITY);
+	/* A NUL byte inside a value does not make it equal to its prefix. */
+	static const char nul[] = "https://buildkite.com/acme/app\0evil";
+	sg_slice withnul = sg_slice_make(nul, sizeof nul - 1);
+	CHECK_ERR(sg_policy_check(&p, &withnul, 1, S("https://agent.buildkite.com"), NULL),
+		SG_ERR_POLICY_IDENTITY);
+	/* No SANs at all. */
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_check(&p, NULL, 0, S("https://agent.buildkite.com"), &d),
+		SG_ERR_POLICY_IDENTITY);
+	CHECK(strstr(d.detail, "got subjects [] with issuer https://agent.buildkite.com") != NULL);
+	sg_policy_free(&p);
+}
+
+static void
+test_regexp(void)
+{
+	sg_policy p;
+	CHECK_OK(sg_policy_init(&p, "ignored-when-regexp-given", "^https://buildkite\\.com/acme/",
+		NULL, "agent\\.buildkite", NULL));
+	sg_slice sans[1] = {S("https://buildkite.com/acme/app")};
+	CHECK_OK(sg_policy_check(&p, sans, 1, S("https://agent.buildkite.com"), NULL));
+	/* Unanchored like cosign: the issuer pattern matches inside the value. */
+	CHECK_OK(sg_policy_check(&p, sans, 1, S("https://evil.example/agent.buildkite"), NULL));
+	sg_slice other[1] = {S("https://buildkite.com/other/app")};
+	CHECK_ERR(sg_policy_check(&p, other, 1, S("https://agent.buildkite.com"), NULL),
+		SG_ERR_POLICY_IDENTITY);
+	/* A NUL byte cannot cut a value short before a regexp sees it. */
+	sg_policy_free(&p);
+	CHECK_OK(sg_policy_init(&p, NULL, "^https://buildkite\\.com/acme/app$", NULL, ".*", NULL));
+	static const char nul[] = "https://buildkite.com/acme/app\0/evil";
+	sg_slice withnul = sg_slice_make(nul, sizeof nul - 1);
+	CHECK_ERR(sg_policy_check(&p, &withnul, 1, S("x"), NULL), SG_ERR_POLICY_IDENTITY);
+	/* Over-long values never match a regexp. */
+	static char longv[SG_POLICY_MAX_VALUE + 2];
+	memset(longv, 'a', sizeof longv - 1);
+	sg_policy_free(&p);
+	CHECK_OK(sg_policy_init(&p, NULL, "a", NULL, "a", NULL));
+	sg_slice lv = sg_slice_str(longv);
+	CHECK_ERR(sg_policy_check(&p, &lv, 1, S("a"), NULL), SG_ERR_POLICY_IDENTITY);
+	sg_policy_free(&p);
+}
+
+static void
+test_init_errors(void)
+{
+	sg_policy p;
+	sg_diag d;
+	char msg[300];
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_init(&p, NULL, NULL, "https://x", NULL, &d), SG_ERR_POLICY_EMPTY);
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "--certificate-identity or --certificate-identity-regexp is required for "
+			  "verification in keyless mode") == 0);
+	sg_policy_free(&p);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_init(&p, "a", NULL, NULL, NULL, &d), SG_ERR_POLICY_EMPTY);
+	CHECK(strstr(d.detail, "--certificate-oidc-issuer or") == d.detail);
+	sg_policy_free(&p);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_init(&p, NULL, "(unclosed", "i", NULL, &d), SG_ERR_POLICY_REGEX);
+	CHECK(strncmp(d.detail, "malformed subject in identity: (unclosed : ", 43) == 0);
+	sg_policy_free(&p);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_init(&p, "a", NULL, NULL, "[z-a]", &d), SG_ERR_POLICY_REGEX);
+	CHECK(strncmp(d.detail, "malformed issuer in identity: [z-a] : ", 38) == 0);
+	sg_policy_free(&p);
+}
+
+int
+main(void)
+{
+	test_exact();
+	test_regexp();
+	test_init_errors();
+	return test_finish();
+}
