@@ -10,7 +10,7 @@
 #
 # Modules are discovered: every src/*.c is part of picosign. A test tests/test_<m>.c and a fuzz
 # harness fuzz/fuzz_<t>.c say which modules they link in a line "/* modules: a b c */"
-# (err and bytes are always linked, vendor-free-json too), so a module's tests build without
+# (err, bytes and timeutil are always linked, vendor-free-json too), so a module's tests build without
 # every other module and the lower layers cannot quietly depend on the network.
 
 CC := $(if $(filter default,$(origin CC)),gcc,$(CC))
@@ -57,8 +57,20 @@ VFJ_SRC := $(wildcard vendor-free-json/vfj.c)
 OBJ = $(BUILD)/obj/$(basename $(1)).o
 LIB_OBJS := $(foreach s,$(LIB_SRCS),$(call OBJ,$(s)))
 VFJ_OBJ := $(if $(VFJ_SRC),$(call OBJ,$(VFJ_SRC)))
+
+# ---- embedded trusted roots (docs/trustroot.md) ----
+# scripts/embed-trust-root.sh writes build/gen/embedded_root.c: the public-good trusted_root.json
+# that matches the pinned SHA-256 (EMBED_TRUSTED_ROOT=path, else the shared vectors copy, else a
+# download) and the staging root, as byte arrays of length 0 when unavailable. It runs on every
+# build and rewrites the file only when its content changes. The object is part of picosign,
+# the static build (through SRCS) and tests that link cli_trust; other tests and fuzzers do not
+# need it. The rules are after the "all" target, below.
+EMBED_C := build/gen/embedded_root.c
+EMBED_OBJ := $(call OBJ,$(EMBED_C))
+LIB_OBJS += $(EMBED_OBJ)
+SRCS += $(EMBED_C)
 MAIN_OBJ := $(call OBJ,src/main.c)
-ALWAYS_MODULES := err bytes
+ALWAYS_MODULES := err bytes timeutil
 
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(addprefix $(BUILD)/tests/,$(TESTS))
@@ -77,6 +89,13 @@ all: picosign
 
 picosign: $(BUILD)/picosign
 	cp $< $@
+
+# Embedded trusted roots (variables above).
+$(EMBED_C): embed-trust-root
+	@bash scripts/embed-trust-root.sh $@
+.PHONY: embed-trust-root
+embed-trust-root:
+$(BUILD)/tests/test_trustroot: $(EMBED_OBJ)
 
 $(BUILD)/picosign: $(MAIN_OBJ) $(LIB_OBJS) $(VFJ_OBJ)
 	$(CC) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
@@ -99,11 +118,19 @@ test-build: $(BUILD)/picosign $(TEST_BINS) $(FUZZ_REPLAY_BINS)
 
 test-run: test-build
 	@SG_BIN=$(abspath $(BUILD)/picosign) SG_BUILD=$(abspath $(BUILD)) \
-		FUZZ_TARGETS="$(FUZZ_TARGETS)" TESTS="$(TESTS)" bash tests/run.sh
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" TESTS="$(TESTS)" FUZZ_SMOKE=$(FUZZ_SMOKE) \
+		FUZZ_RUNS=$(FUZZ_RUNS) bash tests/run.sh
+
+# make check also runs the libFuzzer smoke when clang is present (FUZZ_SMOKE=0 turns it off);
+# tests/run.sh counts it so the last line stays the grand total.
+HAVE_CLANG := $(shell command -v $(CLANG) >/dev/null 2>&1 && echo 1)
+FUZZ_SMOKE ?= $(if $(HAVE_CLANG),1,0)
 
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-run V=$(V)
+	@mkdir -p build; if [ "$(FUZZ_SMOKE)" = 1 ]; then $(MAKE) --no-print-directory -j2 fuzz >build/fuzz-build.log 2>&1 \
+		|| { tail -n 30 build/fuzz-build.log; echo "fuzz build failed (log build/fuzz-build.log)"; }; fi
+	@$(MAKE) --no-print-directory test-run V=$(V) FUZZ_SMOKE=$(FUZZ_SMOKE)
 
 sanitize: deps
 	@$(MAKE) --no-print-directory test-run V=sanitize
@@ -140,6 +167,10 @@ $(STATIC_DIR)/picosign: $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(wildcard 
 	$(MUSLCC) $(STD) -Os -Wall -Wextra -Werror -Isrc -Ivendor-free-json -I$(BEARSSL_INC) \
 		-ffunction-sections -fdata-sections -fstack-protector-strong -static \
 		-Wl,--gc-sections -s -o $@ $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(BEARSSL_A)
+
+# ---- third-party suites ----
+conformance: all
+	@bash tests/conformance.sh
 
 # ---- misc ----
 bench: all

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "codec.h"
+#include "der.h"
 #include "limits.h"
+#include "pem.h"
 
 /* A debug parser: runs on `in`, may print a summary to stdout; `canonical` is --canonical. */
 typedef sg_err (*debug_fn)(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
@@ -16,7 +19,205 @@ struct debug_parser {
 	const char *help;
 };
 
+/* ---- layer 1: base64, hex, pem, der ---- */
+
+static sg_err
+debug_base64(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	void *out;
+	size_t n;
+	SG_TRY(sg_arena_get(arena, sg_b64_decoded_max(in.len), &out, d));
+	SG_TRY(sg_b64_decode(in.p, in.len, SG_B64_ANY, out, sg_b64_decoded_max(in.len), &n, d));
+	printf("%zu bytes\n", n);
+	return SG_OK;
+}
+
+static sg_err
+debug_hex(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	void *out;
+	size_t n;
+	SG_TRY(sg_arena_get(arena, in.len / 2, &out, d));
+	SG_TRY(sg_hex_decode(in.p, in.len, out, in.len / 2, &n, d));
+	printf("%zu bytes\n", n);
+	return SG_OK;
+}
+
+static sg_err
+debug_pem(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	sg_cur c;
+	sg_cur_init(&c, in.p, in.len);
+	for (size_t i = 0;; i++) {
+		sg_pem_block b;
+		sg_err e = sg_pem_next(&c, &b, d);
+		if (e == SG_ERR_PEM_NONE)
+			return i == 0 ? sg_diag_fail(d, SG_ERR_PEM_NONE, "PEM") : SG_OK;
+		SG_TRY(e);
+		if (i == SG_MAX_PEM_OBJECTS)
+			return sg_diag_fail(d, SG_ERR_LIMIT, "PEM objects in file");
+		void *out;
+		size_t n, cap = sg_b64_decoded_max(b.body.len);
+		SG_TRY(sg_arena_get(arena, cap, &out, d));
+		SG_TRY(sg_pem_decode(&b, out, cap, &n, d));
+		printf("%zu: %.*s: %zu bytes\n", b.offset, (int)b.label.len,
+			(const char *)b.label.p, n);
+	}
+}
+
+static const char *
+der_tag_name(uint8_t tag)
+{
+	switch (tag) {
+	case SG_DER_BOOLEAN: return "BOOLEAN";
+	case SG_DER_INTEGER: return "INTEGER";
+	case SG_DER_BIT_STRING: return "BIT STRING";
+	case SG_DER_OCTET_STRING: return "OCTET STRING";
+	case SG_DER_NULL: return "NULL";
+	case SG_DER_OID: return "OBJECT IDENTIFIER";
+	case SG_DER_ENUMERATED: return "ENUMERATED";
+	case SG_DER_UTF8STRING: return "UTF8String";
+	case SG_DER_PRINTABLESTRING: return "PrintableString";
+	case SG_DER_T61STRING: return "T61String";
+	case SG_DER_IA5STRING: return "IA5String";
+	case SG_DER_UTCTIME: return "UTCTime";
+	case SG_DER_GENERALIZEDTIME: return "GeneralizedTime";
+	case SG_DER_BMPSTRING: return "BMPString";
+	case SG_DER_SEQUENCE: return "SEQUENCE";
+	case SG_DER_SET: return "SET";
+	default: break;
+	}
+	return NULL;
+}
+
+/* 1 when `c` holds nothing but complete, well-formed elements (nested within the depth cap). */
+static int
+der_parses_fully(sg_cur c)
+{
+	while (c.n > 0) {
+		uint8_t tag;
+		if (sg_der_peek(&c, &tag) != SG_OK)
+			return 0;
+		if (tag & 0x20u) {
+			sg_cur in;
+			if (sg_der_enter(&c, tag, &in, NULL) != SG_OK || !der_parses_fully(in))
+				return 0;
+		} else if (sg_der_any(&c, NULL, NULL, NULL, NULL) != SG_OK) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* A short value summary after the tag and length. */
+static void
+der_summary(uint8_t tag, sg_cur at)
+{
+	sg_slice s;
+	int64_t v;
+	int b;
+	char text[256];
+	switch (tag) {
+	case SG_DER_OID:
+		if (sg_der_oid(&at, &s, NULL) == SG_OK &&
+			sg_der_oid_text(s, text, sizeof text) == SG_OK)
+			printf(" %s", text);
+		break;
+	case SG_DER_INTEGER:
+		if (sg_der_int64(&at, &v, NULL) == SG_OK)
+			printf(" %lld", (long long)v);
+		break;
+	case SG_DER_BOOLEAN:
+		if (sg_der_bool(&at, &b, NULL) == SG_OK)
+			printf(" %s", b ? "TRUE" : "FALSE");
+		break;
+	case SG_DER_UTCTIME:
+	case SG_DER_GENERALIZEDTIME:
+		if (sg_der_time(&at, &v, NULL) == SG_OK)
+			printf(" unix %lld", (long long)v);
+		break;
+	case SG_DER_UTF8STRING:
+	case SG_DER_PRINTABLESTRING:
+	case SG_DER_IA5STRING:
+		if (sg_der_string(&at, tag, &s, NULL) == SG_OK) {
+			printf(" \"");
+			for (size_t i = 0; i < s.len && i < 64; i++)
+				putchar(s.p[i] >= 0x20 && s.p[i] < 0x7f ? s.p[i] : '?');
+			printf(s.len > 64 ? "\"..." : "\"");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Print every element at `c` as an indented tree; recursion is bounded by the depth cap that
+ * sg_der_enter enforces (and that is checked by hand for BIT STRING contents). */
+static sg_err
+der_print(sg_cur *c, sg_diag *d)
+{
+	while (c->n > 0) {
+		sg_cur at = *c;
+		uint8_t tag;
+		sg_slice v, w;
+		SG_TRY(sg_der_any(c, &tag, &v, &w, d));
+		printf("%*s%zu: ", (int)(2 * at.depth), "", at.off);
+		if (der_tag_name(tag) != NULL)
+			printf("%s", der_tag_name(tag));
+		else if ((tag & 0xc0u) == 0x80u)
+			printf("[%u]%s", tag & 0x1fu, (tag & 0x20u) ? "" : " primitive");
+		else
+			printf("tag");
+		printf(" (0x%02x) len %zu", tag, v.len);
+		der_summary(tag, at);
+		sg_cur in;
+		if (tag & 0x20u) {
+			printf("\n");
+			SG_TRY(sg_der_enter(&at, tag, &in, d));
+			SG_TRY(der_print(&in, d));
+			SG_TRY(sg_der_leave(&in, d));
+			continue;
+		}
+		int inner = 0;
+		if (tag == SG_DER_OCTET_STRING && v.len > 0) {
+			inner = sg_der_enter(&at, tag, &in, NULL) == SG_OK && der_parses_fully(in);
+		} else if (tag == SG_DER_BIT_STRING && v.len > 1 && v.p[0] == 0 &&
+			at.depth < SG_MAX_DER_DEPTH) {
+			in.p = v.p + 1;
+			in.n = v.len - 1;
+			in.off = at.off + (w.len - v.len) + 1;
+			in.depth = at.depth + 1;
+			inner = der_parses_fully(in);
+		}
+		printf(inner ? " (contains DER)\n" : "\n");
+		if (inner)
+			SG_TRY(der_print(&in, d));
+	}
+	return SG_OK;
+}
+
+static sg_err
+debug_der(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	(void)arena;
+	sg_cur c;
+	sg_cur_init(&c, in.p, in.len);
+	if (in.len == 0)
+		return sg_diag_fail(d, SG_ERR_DER_TRUNCATED, "DER");
+	return der_print(&c, d);
+}
+
 static const struct debug_parser parsers[] = {
+	{"base64", debug_base64, "base64 (either alphabet, padded or not): decoded length"},
+	{"hex", debug_hex, "lowercase hex: decoded length"},
+	{"pem", debug_pem, "PEM blocks: offset, label and decoded length of each"},
+	{"der", debug_der, "DER elements as an indented tree (into OCTET/BIT STRING if DER)"},
+	{"x509", sg_debug_x509, "one DER certificate: version, algorithm, extension/SAN counts"},
+	{"sct", sg_debug_sct, "a TLS SCT list (RFC 6962 §3.3): each SCT's log, time, signature"},
 	{NULL, NULL, NULL},
 };
 

@@ -64,7 +64,7 @@ sg_b64_encoded_len(size_t n, unsigned flags)
 
 /* Structural checks: padding position and count, length. On success *data_len is the number of
  * data characters (without '='). */
-static sg_err
+SG_MUST_USE static sg_err
 b64_structure(const uint8_t *in, size_t len, unsigned flags, size_t *data_len, sg_diag *d)
 {
 	size_t pad = 0;
@@ -97,21 +97,23 @@ sg_b64_decode(const uint8_t *in, size_t len, unsigned flags, uint8_t *out, size_
 	*out_len = 0;
 	if (!(flags & (SG_B64_STD | SG_B64_URL)) || !(flags & (SG_B64_PAD | SG_B64_NOPAD)))
 		return sg_diag_fail(d, SG_ERR_ARG, "base64 flags");
-	size_t n = 0;
-	sg_err e = b64_structure(in, len, flags, &n, d);
-	if (e != SG_OK)
-		goto fail;
-
-	/* Pass 1: every character, alphabet mixing and the trailing bits. */
+	/* Pass 1: every character and alphabet mixing ('=' is left to the structure check), then
+	 * padding and length, then the trailing bits. */
+	sg_err e = SG_OK;
 	unsigned seen = 0;
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		v = b64_value(in[i], flags, &seen);
-		if (v < 0 || seen == (SG_B64_STD | SG_B64_URL)) {
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '=')
+			continue;
+		if (b64_value(in[i], flags, &seen) < 0 || seen == (SG_B64_STD | SG_B64_URL)) {
 			e = sg_diag_fail_at(d, SG_ERR_B64_CHAR, "base64", i);
 			goto fail;
 		}
 	}
+	size_t n = 0;
+	e = b64_structure(in, len, flags, &n, d);
+	if (e != SG_OK)
+		goto fail;
+	int v = n > 0 ? b64_value(in[n - 1], flags, &seen) : 0;
 	/* The last character of a partial group carries 2 (k=3) or 4 (k=2) unused bits. */
 	if (n % 4 == 2 && (v & 0x0f) != 0) {
 		e = sg_diag_fail_at(d, SG_ERR_B64_BITS, "base64", n - 1);

@@ -20,6 +20,8 @@
  *   - Every reader works on a copy of the cursor and commits it only on success. */
 #include "der.h"
 
+#include "timeutil.h"
+
 #include <string.h>
 
 #include "limits.h"
@@ -39,7 +41,7 @@ fail_at(sg_diag *d, sg_err code, const char *what, const sg_cur *c)
 
 /* Parse the identifier and length octets at the cursor without moving it, and check that the
  * contents fit in what remains. */
-static sg_err
+SG_MUST_USE static sg_err
 read_header(const sg_cur *c, der_hdr *h, sg_diag *d)
 {
 	if (c->n < 2)
@@ -107,7 +109,7 @@ sg_der_next_is(const sg_cur *c, uint8_t tag)
 }
 
 /* Read one element and advance. */
-static sg_err
+SG_MUST_USE static sg_err
 read_elem(sg_cur *c, der_hdr *h, sg_slice *value, sg_slice *whole, sg_diag *d)
 {
 	SG_TRY(read_header(c, h, d));
@@ -218,7 +220,7 @@ sg_der_enter_optional(sg_cur *c, uint8_t tag, sg_cur *inner, int *present, sg_di
 
 /* Read an element of a fixed primitive tag on a copy of the cursor; the caller validates the
  * contents and commits with *c = t. */
-static sg_err
+SG_MUST_USE static sg_err
 prim(const sg_cur *c, sg_cur *t, uint8_t tag, sg_slice *v, sg_diag *d)
 {
 	*t = *c;
@@ -235,7 +237,8 @@ sg_der_integer(sg_cur *c, sg_slice *content, sg_diag *d)
 	if (v.len == 0)
 		return fail_at(d, SG_ERR_DER_INTEGER, "DER INTEGER empty", c);
 	/* Minimal: the first 9 bits are neither all zero nor all one (X.690 §8.3.2). */
-	if (v.len > 1 && ((v.p[0] == 0x00 && !(v.p[1] & 0x80)) || (v.p[0] == 0xff && (v.p[1] & 0x80))))
+	if (v.len > 1 && ((v.p[0] == 0x00 && !(v.p[1] & 0x80)) ||
+				 (v.p[0] == 0xff && (v.p[1] & 0x80))))
 		return fail_at(d, SG_ERR_DER_INTEGER, "DER INTEGER not minimal", c);
 	*content = v;
 	*c = t;
@@ -279,7 +282,7 @@ sg_der_int64(sg_cur *c, int64_t *out, sg_diag *d)
 }
 
 /* BIT STRING contents: the unused-bit count (0-7, 0 when empty) and zero unused bits. */
-static sg_err
+SG_MUST_USE static sg_err
 bitstring(sg_cur *c, sg_cur *t, sg_slice *bytes, unsigned *unused, sg_diag *d)
 {
 	sg_slice v;
@@ -562,29 +565,6 @@ sg_der_string(sg_cur *c, uint8_t tag, sg_slice *s, sg_diag *d)
 	return SG_OK;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day valid for the month).
- * The year is shifted to start in March so the leap day comes last, then the days of whole
- * 400-year cycles (146097 each), whole years and whole months are added. */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned dd)
-{
-	if (m <= 2)
-		y -= 1;
-	int64_t cycle = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoc = y - cycle * 400;                       /* year of cycle, 0-399 */
-	unsigned mp = m > 2 ? m - 3 : m + 9;                 /* March = 0 */
-	int64_t doy = (153 * (int64_t)mp + 2) / 5 + dd - 1;  /* day of the shifted year */
-	int64_t doc = yoc * 365 + yoc / 4 - yoc / 100 + doy; /* day of the cycle */
-	/* 719468 is the day number of 1970-01-01 counted from 0000-03-01. */
-	return cycle * 146097 + doc - 719468;
-}
-
-static int
-is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* `n` decimal digits at p as a number, or -1. */
 static int64_t
 digits(const uint8_t *p, size_t n)
@@ -612,14 +592,10 @@ parse_time(sg_slice v, size_t ylen, int64_t *out)
 		return 0;
 	if (ylen == 2)
 		y += y >= 50 ? 1900 : 2000; /* RFC 5280 §4.1.2.5.1 */
-	static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (mo < 1 || mo > 12 || dd < 1)
+	/* Range checks (month, day of month with leap years, hour, minute, second < 60: RFC 5280
+	 * times carry no leap seconds) live in timeutil. */
+	if (sg_time_from_fields((int)y, (int)mo, (int)dd, (int)hh, (int)mi, (int)ss, out) != SG_OK)
 		return 0;
-	int64_t dim = mdays[mo - 1] + (mo == 2 && is_leap(y));
-	/* Seconds stop at 59: RFC 5280 times carry no leap seconds. */
-	if (dd > dim || hh > 23 || mi > 59 || ss > 59)
-		return 0;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)dd) * 86400 + hh * 3600 + mi * 60 + ss;
 	return 1;
 }
 

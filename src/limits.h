@@ -40,6 +40,15 @@
 #define SG_MAX_PROOF_HASHES 64u
 /* A signed-note checkpoint: a few lines and one or two signatures. */
 #define SG_MAX_CHECKPOINT (4u * 1024u)
+/* Signature lines on one checkpoint: the log's plus witnesses (Rekor v2 notes carry ~4). */
+#define SG_MAX_NOTE_SIGS 16u
+/* Signatures in one DSSE envelope or dsse/intoto log entry (Sigstore bundles allow one). */
+#define SG_MAX_DSSE_SIGS 8u
+/* Transparency-log entries and RFC 3161 timestamps in one bundle (producers write one each). */
+#define SG_MAX_TLOG_ENTRIES 8u
+#define SG_MAX_TIMESTAMPS 8u
+/* Subjects of one in-toto statement (SLSA provenance for a release lists a few dozen). */
+#define SG_MAX_INTOTO_SUBJECTS 1024u
 
 /* Trust-root entries of each kind (CAs, tlogs, ctlogs, TSAs). */
 #define SG_MAX_TRUST_ENTRIES 32u
@@ -53,13 +62,33 @@
 #define SG_MAX_HTTP_REDIRECTS 5u
 /* Hex digits in a chunk-size line: 16 digits already overflow any body cap. */
 #define SG_MAX_HTTP_CHUNK_DIGITS 16u
+/* A whole chunk-size line with extensions; nobody sends more than a few bytes of them. */
+#define SG_MAX_HTTP_CHUNK_LINE 256u
 /* A URL, as given on the command line or in a Location header. */
 #define SG_MAX_URL 4096u
 
 /* Signatures considered per image (layers of one .sig manifest). */
 #define SG_MAX_SIGNATURES 64u
-/* The per-command arena. */
-#define SG_MAX_ARENA (16u * 1024u * 1024u)
+/* scrypt in cosign's encrypted key files (keys.h). go-securesystemslib writes N=2^16, r=8, p=1
+ * and accepts up to N=2^17 (its "OWASP" set); scrypt needs 128*r*N bytes, so 128 MiB covers
+ * every key cosign reads. The other bounds stop a hostile key file from asking for more
+ * memory or time than that: N a power of two of at most 2^20, r <= 32, p <= 16, and
+ * 128*r*N <= SG_MAX_SCRYPT_MEM. */
+#define SG_MAX_SCRYPT_N (1u << 20)
+#define SG_MAX_SCRYPT_R 32u
+#define SG_MAX_SCRYPT_P 16u
+#define SG_MAX_SCRYPT_MEM (128u * 1024u * 1024u)
+/* A scrypt salt in a key file (cosign writes 32 bytes). */
+#define SG_MAX_SCRYPT_SALT 1024u
+/* A private key's DER (PKCS#8 or SEC1) and so the plaintext of an encrypted key file: an EC
+ * P-256 PKCS#8 key is 138 bytes; 8 KiB also holds the RSA keys we reject by name. */
+#define SG_MAX_KEY_DER (8u * 1024u)
+/* A key password (COSIGN_PASSWORD or typed at the terminal). */
+#define SG_MAX_PASSWORD 4096u
+/* The per-command arena: 16 MiB for documents and buffers, plus room for scrypt's scratch
+ * memory when a command decrypts or writes a cosign key. malloc maps the pages lazily, so a
+ * command that never runs scrypt never touches that part. */
+#define SG_MAX_ARENA (16u * 1024u * 1024u + SG_MAX_SCRYPT_MEM + 1024u * 1024u)
 /* A file read from disk by the CLI (artifact digests are streamed, not held). */
 #define SG_MAX_INPUT_FILE (8u * 1024u * 1024u)
 
@@ -67,5 +96,19 @@
 #define SG_DEFAULT_CONNECT_TIMEOUT_MS 10000u
 #define SG_DEFAULT_IO_TIMEOUT_MS 30000u
 #define SG_DEFAULT_REQUEST_DEADLINE_MS 120000u
+
+/* OCI (ociref, manifest, payload, wwwauth, dockercfg). An image reference as typed: the
+ * repository path is capped at 255 by docker and ggcr, the tag at 128, the digest at 71. */
+#define SG_MAX_OCI_REF 1024u
+/* Descriptors in one manifest or index: cosign's readers refuse more than 1000 layers. */
+#define SG_MAX_OCI_LAYERS 1000u
+/* Annotations on one descriptor or manifest; cosign writes at most 5 per layer. */
+#define SG_MAX_OCI_ANNOTATIONS 128u
+/* `-a key=value` annotations in one simple-signing payload. */
+#define SG_MAX_PAYLOAD_ANNOTATIONS 64u
+/* Challenges in one WWW-Authenticate value and auth-params per challenge; registries send
+ * one challenge with 2-4 params. */
+#define SG_MAX_WWWAUTH_CHALLENGES 8u
+#define SG_MAX_WWWAUTH_PARAMS 16u
 
 #endif

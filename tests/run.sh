@@ -47,6 +47,13 @@ for t in $FUZZ_TARGETS; do
 	else printf '%s\n' "$out" | tail -n 20; tally "fuzz_$t" "0 passed, 1 failed" "$rc"; fi
 done
 
+if [ "${FUZZ_SMOKE:-0}" = 1 ]; then
+	echo "== fuzz smoke (libFuzzer, ${FUZZ_RUNS:-20000} runs each)"
+	out=$(FUZZ_TARGETS="$FUZZ_TARGETS" FUZZ_RUNS="${FUZZ_RUNS:-20000}" bash fuzz/smoke.sh 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -E '^(FAIL|  )' | sed 's/^/  /'
+	tally "fuzz-smoke" "$out" "$rc"
+fi
+
 echo "== integration"
 for s in tests/integration/*.sh; do
 	[ -e "$s" ] || continue
