@@ -4,6 +4,7 @@
 #define SG_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bytes.h"
 #include "err.h"
@@ -31,13 +32,80 @@ SG_MUST_USE sg_err sg_cli_read_file(const char *path, size_t max, sg_arena *aren
 /* Write `data` to `path` atomically enough for our needs (write, fsync, close); "-" is stdout. */
 SG_MUST_USE sg_err sg_cli_write_file(const char *path, sg_slice data, sg_diag *d);
 
+/* A command-line flag: a string flag stores its value (NULL when absent); a boolean flag
+ * (value == NULL) sets *on. Both spellings "--name value" and "--name=value" are accepted, and
+ * "--name=true|false" for booleans. `multi`, when not NULL, collects repeated values (-a k=v)
+ * up to `multi_cap`, counting them in *multi_n. */
+typedef struct sg_cli_flag {
+	const char *name;       /* "--bundle", or a short alias such as "-a" in `alias` */
+	const char *alias;      /* NULL or another spelling */
+	const char **value;
+	int *on;
+	const char **multi;
+	size_t multi_cap;
+	size_t *multi_n;
+} sg_cli_flag;
+
+/* Parse argv[1..argc) against flags[0..n): positional arguments go to pos[0..pos_cap) with
+ * their count in *n_pos. "--" ends the flags. Prints "Error: ..." and returns SG_EXIT_FAIL for
+ * an unknown flag, a missing value or too many positional arguments; 0 on success. */
+int sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n,
+	const char **pos, size_t pos_cap, size_t *n_pos);
+
 /* Print "Error: <diag>" to stderr. */
 void sg_cli_print_error(const sg_diag *d);
 
 /* Print "Error: <printf text>" to stderr and return SG_EXIT_FAIL. */
 int sg_cli_usage_error(const char *fmt, ...) SG_PRINTF(1, 2);
 
+/* The trusted root for a verify command (cli_trust.c), by precedence: `flag_path`
+ * (--trusted-root) when not NULL, else the file named by $SIGSTORE_ROOT_FILE when set and
+ * non-empty, else the root embedded at build time (the staging one when `staging`). `*source`
+ * says which ("embedded public-good root", "embedded staging root" or the path). Errors: those
+ * of sg_cli_read_file and sg_trustroot_parse, and SG_ERR_NO_TRUST_ROOT ("no trusted root: pass
+ * --trusted-root or set SIGSTORE_ROOT_FILE (this build has no embedded public-good root)")
+ * when nothing is available. `out` is zeroed on failure. */
+struct sg_trustroot;
+SG_MUST_USE sg_err sg_trustroot_load_default(const char *flag_path, int staging,
+	sg_arena *arena, struct sg_trustroot *out, const char **source, sg_diag *d);
+
+/* Key files (cli_keys.c). The password for an encrypted key: $COSIGN_PASSWORD when set (even
+ * empty), else typed at the terminal on standard input without echo (twice when `confirm`;
+ * SG_ERR_KEY_PASSWORD "passwords do not match" when they differ), else SG_ERR_USAGE
+ * "COSIGN_PASSWORD is not set and stdin is not a terminal". At most SG_MAX_PASSWORD bytes go to
+ * buf[0..cap); the caller wipes buf. */
+SG_MUST_USE sg_err sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, size_t *len,
+	sg_diag *d);
+/* Load the private key file at `path` (cosign encrypted, PKCS#8 or SEC1 EC P-256; see keys.h),
+ * asking for the password only when the key is encrypted. `out` is wiped on failure; the
+ * caller wipes it after use (sg_p256_key_wipe). */
+struct sg_p256_key;
+SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena,
+	struct sg_p256_key *out, sg_diag *d);
+/* Debug parser row `debug keyfile` (cli_keys.c): the key file's format; plain keys are parsed,
+ * encrypted ones only up to their envelope (no password is asked). */
+sg_err sg_debug_keyfile(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
+int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 /* Commands (one cli_*.c file each). */
 int sg_cmd_debug(int argc, char **argv, sg_arena *arena);
+int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
+int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
+int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
+/* `picosign debug http-get [flags] URL` (cli_http.c): one GET through net + http. */
+int sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena);
+/* Debug parser rows defined in cli_http.c (`debug url`, `debug http-response`). */
+sg_err sg_debug_url(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_http_response(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+/* Debug parser rows defined in cli_cert.c (`debug x509`, `debug sct`). */
+sg_err sg_debug_x509(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_sct(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+/* Debug parser rows defined in cli_trust.c (`debug json` [--canonical], `trustroot`, `bundle`,
+ * `checkpoint`, `dsse`). */
+sg_err sg_debug_json(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_trustroot(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_bundle(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_dsse(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 
 #endif

@@ -103,3 +103,66 @@ sg_cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	return SG_EXIT_FAIL;
 }
+
+static const sg_cli_flag *
+find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(flags[i].name) == len && strncmp(flags[i].name, arg, len) == 0)
+			return &flags[i];
+		if (flags[i].alias != NULL && strlen(flags[i].alias) == len &&
+			strncmp(flags[i].alias, arg, len) == 0)
+			return &flags[i];
+	}
+	return NULL;
+}
+
+int
+sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, const char **pos,
+	size_t pos_cap, size_t *n_pos)
+{
+	*n_pos = 0;
+	int only_positional = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+			if (*n_pos >= pos_cap)
+				return sg_cli_usage_error("unexpected argument \"%s\"", arg);
+			pos[(*n_pos)++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_positional = 1;
+			continue;
+		}
+		const char *eq = strchr(arg, '=');
+		size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+		const sg_cli_flag *f = find_flag(flags, n, arg, name_len);
+		if (f == NULL)
+			return sg_cli_usage_error("unknown flag: %.*s", (int)name_len, arg);
+		if (f->on != NULL) {
+			if (eq == NULL || strcmp(eq + 1, "true") == 0)
+				*f->on = 1;
+			else if (strcmp(eq + 1, "false") == 0)
+				*f->on = 0;
+			else
+				return sg_cli_usage_error("flag %s takes true or false", f->name);
+			continue;
+		}
+		const char *v = eq != NULL ? eq + 1 : NULL;
+		if (v == NULL) {
+			if (i + 1 >= argc)
+				return sg_cli_usage_error("flag needs an argument: %s", f->name);
+			v = argv[++i];
+		}
+		if (f->multi != NULL) {
+			if (*f->multi_n >= f->multi_cap)
+				return sg_cli_usage_error("too many %s flags (at most %zu)", f->name,
+					f->multi_cap);
+			f->multi[(*f->multi_n)++] = v;
+		} else {
+			*f->value = v;
+		}
+	}
+	return 0;
+}

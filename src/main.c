@@ -26,7 +26,13 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 
 static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
+	{"generate-key-pair", sg_cmd_generate_key_pair, "write a new cosign.key and cosign.pub"},
+	{"public-key", sg_cmd_public_key, "print the public key of a private key file"},
 	{"debug", sg_cmd_debug, "run one parser on a file (for audits and fuzz findings)"},
+	{"cert", sg_cmd_cert, "print a certificate with its Sigstore extensions decoded"},
+	{"verify-blob", sg_cmd_verify_blob, "verify a Sigstore bundle for a file, offline"},
+	{"verify-bundle", sg_cmd_verify_bundle,
+		"verify a bundle (the sigstore-conformance client protocol)"},
 };
 
 static void

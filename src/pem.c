@@ -6,7 +6,7 @@
  *   begin-line = "-----BEGIN " label "-----" *WSP eol     ; at the start of a line
  *   end-line  = "-----END " label "-----" *WSP (eol / end of input)
  *   label     = labelchar *( ["-" / SP] labelchar )       ; §3, non-empty here
- *   body-line = 1*76base64char eol                        ; standard alphabet and '='
+ *   body-line = 1*base64char eol                        ; standard alphabet and '='
  *   eol       = [CR] LF
  * Text lines are anything that does not start with "-----BEGIN ". A line that does, but is not
  * a well-formed begin-line, is an error rather than text: silently skipping a damaged block
@@ -25,9 +25,6 @@
 #define PEM_BEGIN "-----BEGIN "
 #define PEM_END "-----END "
 #define PEM_DASHES "-----"
-/* RFC 7468 §2 generators wrap at 64 columns; 76 is the MIME limit (RFC 2045 §6.8) that some
- * older tools use. */
-#define PEM_MAX_LINE 76u
 
 /* The line at p[0..n): its length without [CR] LF, and in *adv the bytes up to and including
  * the LF (all of n when there is none). */
@@ -182,7 +179,10 @@ sg_pem_next(sg_cur *c, sg_pem_block *out, sg_diag *d)
 		if (starts_with(t.p, len, PEM_DASHES))
 			return sg_diag_fail_at(d, SG_ERR_PEM_MALFORMED, "PEM block without END",
 				begin_off);
-		if (len == 0 || len > PEM_MAX_LINE)
+		/* Any line length: RFC 7468 generators wrap at 64 columns, but Go's pem.Decode and
+		 * openssl read longer lines, and sigstore-js writes the whole body on one line in
+		 * Rekor intoto entries. The canonical-base64 check still applies to the body. */
+		if (len == 0)
 			return sg_diag_fail_at(d, SG_ERR_PEM_MALFORMED, "PEM body line", t.off);
 		for (size_t i = 0; i < len; i++) {
 			if (!b64_char(t.p[i]))

@@ -3,7 +3,7 @@
  * Reading iterates the blocks of a file in order. Tolerated as openssl tolerates: text before,
  * between and after blocks (any line not starting with "-----BEGIN "), CRLF line ends, blank
  * lines outside blocks, spaces or tabs after the closing "-----" of an armor line, a missing
- * final newline, and body lines of any length from 1 to 76 characters. Rejected
+ * final newline, and body lines of any non-zero length (sigstore-js writes one long line). Rejected
  * (SG_ERR_PEM_MALFORMED unless noted): a line starting with "-----BEGIN " that is not a
  * well-formed BEGIN line, a label outside RFC 7468 §3, an END label that differs from its
  * BEGIN (SG_ERR_PEM_LABEL), a BEGIN without END (including a second BEGIN inside a block),

@@ -206,11 +206,12 @@ test_malformed(void)
 		{"-----BEGIN A-----\nZg==Zg==\n-----END A-----\n", SG_ERR_PEM_MALFORMED},
 		{"-----BEGIN A-----\n====\n-----END A-----\n", SG_ERR_PEM_MALFORMED},
 		{"-----BEGIN A-----\n-_-_\n-----END A-----\n", SG_ERR_PEM_MALFORMED},
+		/* Tolerated. A body line longer than 76 columns, as sigstore-js writes PEM in
+		 * Rekor intoto entries (one line) and Go's pem.Decode accepts. */
 		{"-----BEGIN A-----\n"
 		 "Zm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9v"
 		 "Zm9v\n"
-		 "-----END A-----\n", SG_ERR_PEM_MALFORMED},
-		/* Tolerated. */
+		 "-----END A-----\n", SG_OK},
 		{"-----BEGIN A-----\nZm\n9v\n-----END A-----\n", SG_OK},
 		{"-----BEGIN A-----\n"
 		 "Zm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9vZm9v\n"

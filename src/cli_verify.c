@@ -1,0 +1,210 @@
+/* cli_verify: `picosign verify-blob` and `picosign verify-bundle` (the sigstore-conformance
+ * client protocol, ../shared/vectors/conformance/CASES.md). Both verify a Sigstore bundle
+ * offline against a trusted root for an artifact given as a file or as sha256:<hex>.
+ *
+ *   verify-blob --bundle F (--certificate-identity I | --certificate-identity-regexp R)
+ *       (--certificate-oidc-issuer U | --certificate-oidc-issuer-regexp R) [--key PUB.pem]
+ *       [--trusted-root F] [--insecure-ignore-tlog] [--insecure-ignore-sct] FILE|sha256:HEX
+ *   verify-bundle [--staging] ... (the same flags)
+ *
+ * Success prints "Verified OK" to stderr and exits 0; failure prints "Error: <which check
+ * failed and why>" and exits 1. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "codec.h"
+#include "crypto.h"
+#include "limits.h"
+#include "policy.h"
+#include "trustroot.h"
+#include "verify.h"
+
+/* A "sha256:<64 lowercase hex>" argument that names no existing file is a digest (the
+ * conformance protocol's rule); anything else is a path. */
+static int
+parse_digest_arg(const char *arg, uint8_t out[SG_SHA256_LEN])
+{
+	static const char prefix[] = "sha256:";
+	size_t n = strlen(arg);
+	if (n != sizeof prefix - 1 + 2 * SG_SHA256_LEN || strncmp(arg, prefix, sizeof prefix - 1))
+		return 0;
+	struct stat st;
+	if (stat(arg, &st) == 0)
+		return 0;
+	size_t len;
+	return sg_hex_decode((const uint8_t *)arg + sizeof prefix - 1, 2 * SG_SHA256_LEN, out,
+		       SG_SHA256_LEN, &len, NULL) == SG_OK;
+}
+
+/* Hash a file of any size with SHA-256, SHA-384 and SHA-512 in one streaming pass, so the
+ * artifact is never held in memory. */
+static sg_err
+hash_file(const char *path, sg_artifact *a, sg_diag *d)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sg_diag_failf(d, SG_ERR_IO, "reading artifact", "%s: %s", path,
+			strerror(errno));
+	sg_hash_ctx h256, h384, h512;
+	sg_hash_init(&h256, SG_HASH_SHA256);
+	sg_hash_init(&h384, SG_HASH_SHA384);
+	sg_hash_init(&h512, SG_HASH_SHA512);
+	uint8_t buf[16384];
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			return sg_diag_failf(d, SG_ERR_IO, "reading artifact", "%s: %s", path,
+				strerror(e));
+		}
+		if (r == 0)
+			break;
+		sg_hash_update(&h256, buf, (size_t)r);
+		sg_hash_update(&h384, buf, (size_t)r);
+		sg_hash_update(&h512, buf, (size_t)r);
+	}
+	close(fd);
+	sg_hash_final(&h256, a->sha256);
+	sg_hash_final(&h384, a->sha384);
+	sg_hash_final(&h512, a->sha512);
+	a->has_sha384 = a->has_sha512 = 1;
+	return SG_OK;
+}
+
+static void
+warn_insecure(int ignore_tlog, int ignore_sct)
+{
+	if (ignore_tlog)
+		fprintf(stderr, "WARNING: --insecure-ignore-tlog: the transparency log is NOT "
+				"checked, so nothing proves when, or that publicly, this was signed\n");
+	if (ignore_sct)
+		fprintf(stderr, "WARNING: --insecure-ignore-sct: the certificate's SCT is NOT "
+				"checked, so nothing proves the certificate was publicly logged\n");
+}
+
+static int
+verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
+{
+	const char *bundle_path = NULL, *identity = NULL, *identity_re = NULL, *issuer = NULL;
+	const char *issuer_re = NULL, *key_path = NULL, *root_path = NULL;
+	int staging = 0, ignore_tlog = 0, ignore_sct = 0;
+	const sg_cli_flag flags[] = {
+		{"--bundle", NULL, &bundle_path, NULL, NULL, 0, NULL},
+		{"--certificate-identity", NULL, &identity, NULL, NULL, 0, NULL},
+		{"--certificate-identity-regexp", NULL, &identity_re, NULL, NULL, 0, NULL},
+		{"--certificate-oidc-issuer", NULL, &issuer, NULL, NULL, 0, NULL},
+		{"--certificate-oidc-issuer-regexp", NULL, &issuer_re, NULL, NULL, 0, NULL},
+		{"--key", NULL, &key_path, NULL, NULL, 0, NULL},
+		{"--trusted-root", NULL, &root_path, NULL, NULL, 0, NULL},
+		{"--insecure-ignore-tlog", NULL, NULL, &ignore_tlog, NULL, 0, NULL},
+		{"--insecure-ignore-sct", NULL, NULL, &ignore_sct, NULL, 0, NULL},
+		{"--staging", NULL, NULL, &staging, NULL, 0, NULL},
+	};
+	const char *pos[1];
+	size_t n_pos;
+	size_t n_flags = sizeof flags / sizeof flags[0] - (allow_staging ? 0 : 1);
+	if (sg_cli_parse_flags(argc, argv, flags, n_flags, pos, 1, &n_pos) != 0)
+		return SG_EXIT_FAIL;
+	if (n_pos != 1)
+		return sg_cli_usage_error("%s: give exactly one artifact (a file or sha256:<hex>)",
+			argv[0]);
+	if (bundle_path == NULL)
+		return sg_cli_usage_error("%s: --bundle is required", argv[0]);
+	if (key_path != NULL && (identity || identity_re || issuer || issuer_re))
+		return sg_cli_usage_error("%s: --key cannot be combined with identity flags",
+			argv[0]);
+
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	sg_policy policy;
+	int have_policy = 0;
+	sg_pubkey key;
+	sg_err err = SG_OK;
+	sg_trustroot *tr = NULL;
+	sg_entity *entity = NULL;
+	sg_verified *out = NULL;
+	sg_artifact artifact;
+	memset(&artifact, 0, sizeof artifact);
+
+	if (key_path == NULL) {
+		err = sg_policy_init(&policy, identity, identity_re, issuer, issuer_re, &d);
+		have_policy = 1;
+		if (err != SG_OK)
+			goto out;
+	} else {
+		sg_slice pem;
+		uint8_t *der;
+		d.source = key_path;
+		if ((err = sg_cli_read_file(key_path, SG_MAX_PEM_FILE, arena, &pem, &d)) != SG_OK ||
+			(err = sg_arena_get(arena, SG_MAX_CERT, (void **)&der, &d)) != SG_OK ||
+			(err = sg_pubkey_parse_pem(pem.p, pem.len, der, SG_MAX_CERT, &key, &d)) !=
+				SG_OK)
+			goto out;
+		d.source = NULL;
+	}
+	warn_insecure(ignore_tlog, ignore_sct);
+
+	const char *root_source;
+	if ((err = sg_arena_get(arena, sizeof *tr, (void **)&tr, &d)) != SG_OK ||
+		(err = sg_trustroot_load_default(root_path, staging, arena, tr, &root_source, &d)) !=
+			SG_OK)
+		goto out;
+
+	sg_slice json;
+	d.source = bundle_path;
+	if ((err = sg_cli_read_file(bundle_path, SG_MAX_JSON, arena, &json, &d)) != SG_OK ||
+		(err = sg_arena_get(arena, sizeof *entity, (void **)&entity, &d)) != SG_OK ||
+		(err = sg_bundle_parse(json.p, json.len, arena, entity, &d)) != SG_OK)
+		goto out;
+	d.source = NULL;
+
+	if (parse_digest_arg(pos[0], artifact.sha256)) {
+		/* only SHA-256 is known */
+	} else if ((err = hash_file(pos[0], &artifact, &d)) != SG_OK) {
+		goto out;
+	}
+
+	sg_verify_opts opts;
+	memset(&opts, 0, sizeof opts);
+	opts.trustroot = tr;
+	opts.policy = key_path == NULL ? &policy : NULL;
+	opts.key = key_path != NULL ? &key : NULL;
+	opts.issuer_mode = SG_ISSUER_BUNDLE;
+	opts.insecure_ignore_tlog = ignore_tlog;
+	opts.insecure_ignore_sct = ignore_sct;
+	opts.now = (int64_t)time(NULL);
+	if ((err = sg_arena_get(arena, sizeof *out, (void **)&out, &d)) != SG_OK)
+		goto out;
+	err = sg_verify_entity(entity, &artifact, &opts, arena, out, &d);
+out:
+	if (have_policy)
+		sg_policy_free(&policy);
+	if (err != SG_OK) {
+		sg_cli_print_error(&d);
+		return SG_EXIT_FAIL;
+	}
+	fprintf(stderr, "Verified OK\n");
+	return SG_EXIT_OK;
+}
+
+int
+sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena)
+{
+	return verify_common(argc, argv, arena, 0);
+}
+
+int
+sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena)
+{
+	return verify_common(argc, argv, arena, 1);
+}

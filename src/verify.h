@@ -1,0 +1,88 @@
+/* verify: the offline verification flow (layer 4). Given a parsed entity (a Sigstore bundle or
+ * a cosign legacy signature), the artifact's digest, a trusted root and a policy, it checks
+ * everything a Sigstore verifier checks, with no network, no files and no clock (the current
+ * time is a parameter, used only where no trusted time exists):
+ *
+ *   1. the bundle's shape (content, material, tlog entries required by its version);
+ *   2. each transparency log entry: a trusted log key by log id, the SET and/or the inclusion
+ *      proof with its signed checkpoint, and the entry body agreeing with the signature, the
+ *      certificate or key, and the artifact digest;
+ *   3. the signing certificate: valid at the logged time, chained to a trusted CA, with EKU
+ *      codeSigning; its embedded SCT;
+ *   4. the identity policy (SANs and OIDC issuer);
+ *   5. the signature itself (message signature over the artifact digest, or DSSE over PAE with
+ *      the artifact as an in-toto subject).
+ *
+ * `out` is filled only when every check passed, and zeroed otherwise (style.md §1.4). */
+#ifndef SG_VERIFY_H
+#define SG_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "bytes.h"
+#include "chain.h"
+#include "crypto.h"
+#include "err.h"
+#include "policy.h"
+#include "sct.h"
+#include "trustroot.h"
+#include "x509.h"
+
+/* The artifact, by digest. A file is hashed once with every algorithm; a "sha256:<hex>"
+ * argument gives only SHA-256 (then signatures over other digests cannot be checked). */
+typedef struct sg_artifact {
+	uint8_t sha256[SG_SHA256_LEN];
+	uint8_t sha384[SG_SHA384_LEN];
+	uint8_t sha512[SG_SHA512_LEN];
+	int has_sha384, has_sha512;
+} sg_artifact;
+
+/* Where the OIDC issuer is read from (protocol.md §7.2 step 5, §13.13). */
+typedef enum sg_issuer_mode {
+	/* sigstore-go (bundles): the V2 extension 1.8 when present, else the V1 extension 1.1. */
+	SG_ISSUER_BUNDLE = 0,
+	/* cosign's legacy image path: extension 1.1 only. */
+	SG_ISSUER_LEGACY = 1,
+} sg_issuer_mode;
+
+typedef struct sg_verify_opts {
+	const sg_trustroot *trustroot;
+	/* Keyless: the identity policy. Exactly one of policy and key is set. */
+	const sg_policy *policy;
+	/* Keyed (--key): the signer's public key; the entity must carry publicKey material. */
+	const sg_pubkey *key;
+	sg_issuer_mode issuer_mode;
+	/* Escape hatches; the CLI warns loudly when either is set. */
+	int insecure_ignore_tlog;
+	int insecure_ignore_sct;
+	/* Unix seconds, used only when no log entry gives a time (--insecure-ignore-tlog). */
+	int64_t now;
+} sg_verify_opts;
+
+#define SG_VERIFY_MAX_SANS SG_MAX_SAN
+
+typedef struct sg_verified {
+	int64_t signing_time;      /* integratedTime of the entry used (or opts.now) */
+	int has_tlog;              /* a log entry was verified */
+	int64_t log_index;         /* its global index */
+	size_t tlog_entries;       /* entries verified */
+	int keyless;               /* a certificate signed (else a key) */
+	sg_x509_cert leaf;         /* views into the entity's certificate */
+	sg_chain_result chain;
+	sg_sct_result sct;
+	sg_slice issuer;           /* the OIDC issuer used for the policy */
+	sg_slice sans[SG_VERIFY_MAX_SANS]; /* cosign order, text form */
+	size_t n_sans;
+} sg_verified;
+
+/* Verify entity `e` for artifact `a` under `o`. Scratch memory comes from `arena`; views in
+ * `out` point into `e`, the arena or the trust root. On failure the first failing check is in
+ * `d` (its message names the check and why) and `out` is zeroed. Errors include
+ * SG_ERR_VERIFY_* (bundle shape, tlog, chain, SCT, signature, digest, time),
+ * SG_ERR_POLICY_IDENTITY, SG_ERR_UNSUPPORTED (Rekor v2 / Ed25519, RFC 3161-only timing). */
+SG_MUST_USE sg_err sg_verify_entity(const sg_entity *e, const sg_artifact *a,
+	const sg_verify_opts *o, sg_arena *arena, sg_verified *out, sg_diag *d);
+
+#endif
