@@ -228,7 +228,7 @@ sg_arena_init(sg_arena *a, void *mem, size_t cap)
 }
 
 void *
-sg_arena_alloc(sg_arena *a, size_t n)
+sg_arena_alloc_uninit(sg_arena *a, size_t n)
 {
 	size_t start, end;
 	/* Align the start to 16 bytes relative to the (aligned) base. */
@@ -238,8 +238,14 @@ sg_arena_alloc(sg_arena *a, size_t n)
 	if (!sg_add_ok(start, n, &end) || end > a->cap)
 		return NULL;
 	a->used = end;
-	void *p = a->base + start;
-	if (n > 0)
+	return a->base + start;
+}
+
+void *
+sg_arena_alloc(sg_arena *a, size_t n)
+{
+	void *p = sg_arena_alloc_uninit(a, n);
+	if (p != NULL && n > 0)
 		memset(p, 0, n);
 	return p;
 }

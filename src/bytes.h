@@ -86,6 +86,9 @@ sg_slice sg_buf_slice(const sg_buf *b);
 void sg_arena_init(sg_arena *a, void *mem, size_t cap);
 /* `n` bytes, 16-byte aligned, zeroed; NULL when the arena is exhausted. */
 void *sg_arena_alloc(sg_arena *a, size_t n);
+/* Like sg_arena_alloc but not zeroed: for buffers about to be filled (file reads), where
+ * zeroing a large reservation would fault in every page of it. */
+void *sg_arena_alloc_uninit(sg_arena *a, size_t n);
 /* Like sg_arena_alloc, but records SG_ERR_LIMIT ("arena") in `d` on exhaustion. */
 SG_MUST_USE sg_err sg_arena_get(sg_arena *a, size_t n, void **out, sg_diag *d);
 /* Forget every allocation (memory is wiped first: it may have held secrets). */

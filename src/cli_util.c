@@ -20,7 +20,7 @@ sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, s
 	if (arena->used + 15 < arena->used || avail > arena->cap)
 		avail = 0;
 	size_t want = max < avail ? max + 1 : avail;
-	uint8_t *buf = sg_arena_alloc(arena, want);
+	uint8_t *buf = sg_arena_alloc_uninit(arena, want);
 	sg_err err = SG_OK;
 	size_t n = 0;
 	if (buf == NULL) {
