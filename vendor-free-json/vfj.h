@@ -131,8 +131,8 @@ const char *vfj_err_str(vfj_err e);
  * _TOO_LARGE, _UTF8, _ESCAPE, _CONTROL_CHAR, _DUPLICATE_KEY, _NUMBER, _ARG. On failure `doc`
  * is zeroed, the token array holds garbage, and `*err_off` (if `err_off` is not NULL) is the
  * byte offset of the failure: the offending byte, the start of the bad escape, UTF-8 sequence
- * or number, the opening quote of the second of two duplicate keys, `len` for truncation, or
- * the size limit for VFJ_ERR_TOO_LARGE. On success `*err_off` is 0. */
+ * or number, the opening quote of the earliest key that repeats an earlier one, `len` for
+ * truncation, or the size limit for VFJ_ERR_TOO_LARGE. On success `*err_off` is 0. */
 VFJ_MUST_USE vfj_err vfj_parse(const uint8_t *json, size_t len, vfj_token *toks, size_t cap,
 	const vfj_limits *lim, vfj_doc *doc, size_t *err_off);
 
@@ -185,7 +185,9 @@ VFJ_MUST_USE vfj_err vfj_bool(const vfj_doc *doc, size_t t, bool *out);
 VFJ_MUST_USE vfj_err vfj_raw(const vfj_doc *doc, size_t t, const uint8_t **p, size_t *len);
 
 /* Field shortcuts: look up `key` in object `obj`, then call the accessor above. They add
- * VFJ_ERR_NOT_FOUND for a missing key, and VFJ_ERR_TYPE when `obj` is not an object. */
+ * VFJ_ERR_NOT_FOUND for a missing key or when `obj` is VFJ_NONE (so lookups chain:
+ * vfj_obj_i64(doc, vfj_obj_get(doc, 0, VFJ_LIT("Payload")), ...)), and VFJ_ERR_TYPE when `obj`
+ * is not an object. */
 VFJ_MUST_USE vfj_err vfj_obj_str_span(const vfj_doc *doc, size_t obj, const char *key,
 	size_t keylen, const uint8_t **p, size_t *len);
 VFJ_MUST_USE vfj_err vfj_obj_str(const vfj_doc *doc, size_t obj, const char *key, size_t keylen,
@@ -245,8 +247,9 @@ void vfj_w_raw(vfj_writer *w, const void *json, size_t len);
 vfj_err vfj_w_error(const vfj_writer *w);
 /* Finish: VFJ_OK with `*out_len` set when exactly one complete value was written. Otherwise
  * the sticky error (VFJ_ERR_BUFFER when `cap` was too small, VFJ_ERR_STATE for calls out of
- * order or an unfinished value, VFJ_ERR_UTF8, VFJ_ERR_NUMBER, or a vfj_parse error from
- * vfj_w_raw); then the written bytes are zeroed and `*out_len` is 0. */
+ * order or an unfinished value, VFJ_ERR_UTF8, VFJ_ERR_NUMBER, VFJ_ERR_ARG for a NULL string
+ * with a nonzero length, or a vfj_parse error from vfj_w_raw); then the written bytes are
+ * zeroed and `*out_len` is 0. */
 VFJ_MUST_USE vfj_err vfj_w_finish(vfj_writer *w, size_t *out_len);
 
 /* ---- RFC 8785 canonicalization ---- */
@@ -261,8 +264,8 @@ VFJ_MUST_USE vfj_err vfj_w_finish(vfj_writer *w, size_t *out_len);
  * those the shortest round-trip digits are exactly the written digits, so no floating point is
  * involved). "-0" becomes "0", "1E30" becomes "1e+30", "4.50" becomes "4.5".
  * Returns VFJ_OK, any vfj_parse error, VFJ_ERR_UNSUPPORTED, or VFJ_ERR_BUFFER (output may be
- * longer than the input: "1e20" becomes 21 digits). On failure `out` is zeroed up to what was
- * written, `*out_len` is 0, and `*err_off` (if not NULL) is the input offset concerned. */
+ * longer than the input: "1e20" becomes 21 digits). On failure all `cap` bytes of `out` are
+ * zeroed, `*out_len` is 0, and `*err_off` (if not NULL) is the input offset concerned. */
 VFJ_MUST_USE vfj_err vfj_canonicalize(const uint8_t *json, size_t len, uint8_t *out, size_t cap,
 	size_t *out_len, vfj_token *toks, size_t tokcap, const vfj_limits *lim, size_t *err_off);
 
