@@ -47,6 +47,9 @@
 /* Transparency-log entries and RFC 3161 timestamps in one bundle (producers write one each). */
 #define SG_MAX_TLOG_ENTRIES 8u
 #define SG_MAX_TIMESTAMPS 8u
+/* One RFC 3161 TimeStampResp or token: sigstore's are ~0.5-1.3 KiB, FreeTSA's with its
+ * embedded chain ~5.5 KiB; 64 KiB leaves room for a few large RSA certificates. */
+#define SG_MAX_TIMESTAMP_DER (64u * 1024u)
 /* Subjects of one in-toto statement (SLSA provenance for a release lists a few dozen). */
 #define SG_MAX_INTOTO_SUBJECTS 1024u
 

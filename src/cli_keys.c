@@ -1,0 +1,355 @@
+/* cli_keys: `picosign generate-key-pair` and `picosign public-key`, and the key loading that
+ * `sign --key` uses. See cli.h and keys.h.
+ *
+ * Behaviour follows cosign (cmd/cosign/cli/generate/generate_key_pair.go, pkg/cosign/keys.go):
+ * the password comes from $COSIGN_PASSWORD when it is set, even to "", else from the terminal
+ * ("Enter password for private key: ", and "... again: " when creating); the key is written
+ * mode 0600 and the public key 0644; progress lines go to stderr. Where cosign would read a
+ * piped password from stdin or ask "Overwrite (y/n)?", we refuse instead: scripts set
+ * COSIGN_PASSWORD, and existing files are replaced only with -f. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "crypto.h"
+#include "keys.h"
+#include "limits.h"
+
+/* Read one line from standard input with echo off; the newline is dropped. */
+static sg_err
+read_tty_line(const char *prompt, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
+{
+	struct termios old, quiet;
+	*len = 0;
+	if (tcgetattr(STDIN_FILENO, &old) != 0)
+		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(errno));
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= (tcflag_t)ECHONL;
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(errno));
+	sg_err err = SG_OK;
+	size_t n = 0;
+	for (;;) {
+		uint8_t c;
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = sg_diag_failf(d, SG_ERR_IO, "reading password", "%s",
+				strerror(errno));
+			break;
+		}
+		if (r == 0 || c == '\n')
+			break;
+		if (n == cap) {
+			err = sg_diag_failf(d, SG_ERR_LIMIT, "reading password",
+				"longer than %zu bytes", cap);
+			break;
+		}
+		buf[n++] = c;
+	}
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (err != SG_OK) {
+		sg_wipe(buf, cap);
+		return err;
+	}
+	*len = n;
+	return SG_OK;
+}
+
+/* see cli.h */
+sg_err
+sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
+{
+	*len = 0;
+	if (cap > SG_MAX_PASSWORD)
+		cap = SG_MAX_PASSWORD;
+	const char *env = getenv("COSIGN_PASSWORD");
+	if (env != NULL) {
+		size_t n = strlen(env);
+		if (n > cap)
+			return sg_diag_failf(d, SG_ERR_LIMIT, "COSIGN_PASSWORD",
+				"longer than %zu bytes", cap);
+		if (n > 0)
+			memcpy(buf, env, n);
+		*len = n;
+		return SG_OK;
+	}
+	if (!isatty(STDIN_FILENO))
+		return sg_diag_failmsg(d, SG_ERR_USAGE,
+			"COSIGN_PASSWORD is not set and stdin is not a terminal");
+	SG_TRY(read_tty_line("Enter password for private key: ", buf, cap, len, d));
+	if (!confirm)
+		return SG_OK;
+	uint8_t again[SG_MAX_PASSWORD];
+	size_t again_len;
+	sg_err err = read_tty_line("Enter password for private key again: ", again, cap,
+		&again_len, d);
+	if (err == SG_OK && (again_len != *len || !sg_ct_equal(again, buf, again_len)))
+		err = sg_diag_failmsg(d, SG_ERR_KEY_PASSWORD, "passwords do not match");
+	sg_wipe(again, sizeof again);
+	if (err != SG_OK) {
+		sg_wipe(buf, cap);
+		*len = 0;
+	}
+	return err;
+}
+
+/* see cli.h */
+sg_err
+sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *out, sg_diag *d)
+{
+	sg_slice file = {NULL, 0};
+	sg_keys_format fmt;
+	sg_slice body;
+	uint8_t pw[SG_MAX_PASSWORD];
+	size_t pw_len = 0;
+	sg_p256_key_wipe(out);
+	sg_err err = sg_cli_read_file(path, SG_MAX_PEM_FILE, arena, &file, d);
+	if (err == SG_OK)
+		err = sg_keys_read_pem(file.p, file.len, arena, &fmt, &body, d);
+	/* Only the format was wanted here; a plain key's decoded DER is the secret itself. */
+	if (err == SG_OK)
+		sg_wipe((void *)(uintptr_t)body.p, body.len);
+	if (err == SG_OK && fmt == SG_KEYS_ENCRYPTED)
+		err = sg_cli_read_password(0, pw, sizeof pw, &pw_len, d);
+	if (err == SG_OK)
+		err = sg_keys_load_private(file.p, file.len, pw, pw_len, SG_MAX_SCRYPT_N, arena,
+			out, d);
+	sg_wipe(pw, sizeof pw);
+	/* A plain key file is itself the secret; the arena would only wipe it at the end. */
+	if (file.len > 0)
+		sg_wipe((void *)(uintptr_t)file.p, file.len);
+	return err;
+}
+
+/* Write `data` to a new file `path` with `mode`; an existing file is an error unless `force`,
+ * when it is truncated and given `mode`. */
+static sg_err
+write_new_file(const char *path, sg_slice data, mode_t mode, int force, sg_diag *d)
+{
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
+	int fd = open(path, flags, mode);
+	if (fd < 0)
+		return sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
+	sg_err err = SG_OK;
+	/* O_TRUNC keeps the old mode: a replaced key file must not stay world-readable. */
+	if (force && fchmod(fd, mode) != 0)
+		err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
+	size_t n = 0;
+	while (err == SG_OK && n < data.len) {
+		ssize_t w = write(fd, data.p + n, data.len - n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path,
+				strerror(errno));
+		else
+			n += (size_t)w;
+	}
+	if (err == SG_OK && fsync(fd) != 0)
+		err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
+	if (close(fd) != 0 && err == SG_OK)
+		err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
+	return err;
+}
+
+static int
+fail(sg_diag *d)
+{
+	sg_cli_print_error(d);
+	return SG_EXIT_FAIL;
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static const char generate_usage[] =
+	"Usage: picosign generate-key-pair [--output-key-prefix PREFIX] [-f]\n\n"
+	"Writes PREFIX.key (an encrypted ECDSA P-256 key in cosign's format, mode 0600)\n"
+	"and PREFIX.pub; PREFIX defaults to \"cosign\". The password comes from\n"
+	"COSIGN_PASSWORD, else from the terminal. Existing files are replaced only with -f.\n";
+
+/* `picosign generate-key-pair [--output-key-prefix PREFIX] [-f]` */
+int
+sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena)
+{
+	const char *prefix = "cosign";
+	int force = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-f") == 0 || strcmp(a, "--force") == 0) {
+			force = 1;
+		} else if (strcmp(a, "--output-key-prefix") == 0 && i + 1 < argc) {
+			prefix = argv[++i];
+		} else if (strncmp(a, "--output-key-prefix=", 20) == 0) {
+			prefix = a + 20;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(generate_usage, stdout);
+			return SG_EXIT_OK;
+		} else {
+			return sg_cli_usage_error("generate-key-pair: unexpected argument \"%s\"",
+				a);
+		}
+	}
+	if (prefix[0] == '\0')
+		return sg_cli_usage_error("generate-key-pair: empty --output-key-prefix");
+	char key_path[4096], pub_path[4096];
+	int kn = snprintf(key_path, sizeof key_path, "%s.key", prefix);
+	int pn = snprintf(pub_path, sizeof pub_path, "%s.pub", prefix);
+	if (kn < 0 || (size_t)kn >= sizeof key_path || pn < 0 || (size_t)pn >= sizeof pub_path)
+		return sg_cli_usage_error("generate-key-pair: --output-key-prefix is too long");
+
+	sg_diag d;
+	sg_diag_init(&d, key_path);
+	/* Refuse before asking for a password, and before writing either file. */
+	if (!force && (exists(key_path) || exists(pub_path)))
+		return sg_cli_usage_error("File %s already exists; use -f to overwrite",
+			exists(key_path) ? key_path : pub_path);
+
+	uint8_t pw[SG_MAX_PASSWORD];
+	size_t pw_len = 0;
+	sg_drbg rng;
+	sg_p256_key key;
+	char *pem = NULL, pub[512];
+	sg_buf kb, pb;
+	int rc = SG_EXIT_FAIL;
+	memset(&rng, 0, sizeof rng);
+	memset(&key, 0, sizeof key);
+	sg_err err = sg_cli_read_password(1, pw, sizeof pw, &pw_len, &d);
+	if (err == SG_OK)
+		err = sg_drbg_init(&rng, &d);
+	if (err == SG_OK)
+		err = sg_p256_keygen(&rng, &key, &d);
+	if (err == SG_OK)
+		err = sg_arena_get(arena, 4096, (void **)&pem, &d);
+	if (err == SG_OK) {
+		sg_buf_init(&kb, pem, 4096);
+		err = sg_keys_write_encrypted(&key, pw, pw_len, NULL, &rng, arena, &kb, &d);
+	}
+	if (err == SG_OK) {
+		sg_buf_init(&pb, pub, sizeof pub);
+		err = sg_keys_write_public_pem(&key, &pb);
+		if (err != SG_OK)
+			err = sg_diag_fail(&d, err, "public key PEM");
+	}
+	if (err == SG_OK)
+		err = write_new_file(key_path, sg_buf_slice(&kb), 0600, force, &d);
+	if (err == SG_OK) {
+		fprintf(stderr, "Private key written to %s\n", key_path);
+		err = write_new_file(pub_path, sg_buf_slice(&pb), 0644, force, &d);
+	}
+	if (err == SG_OK) {
+		fprintf(stderr, "Public key written to %s\n", pub_path);
+		rc = SG_EXIT_OK;
+	} else {
+		(void)fail(&d);
+	}
+	sg_wipe(pw, sizeof pw);
+	sg_p256_key_wipe(&key);
+	sg_drbg_wipe(&rng);
+	return rc;
+}
+
+static const char public_key_usage[] =
+	"Usage: picosign public-key --key KEY [--outfile FILE]\n\n"
+	"Prints the PEM public key of a private key file (cosign's encrypted format,\n"
+	"PKCS#8 or SEC1 EC P-256).\n";
+
+/* `picosign public-key --key KEY [--outfile FILE]` */
+int
+sg_cmd_public_key(int argc, char **argv, sg_arena *arena)
+{
+	const char *key_path = NULL, *outfile = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--key") == 0 && i + 1 < argc)
+			key_path = argv[++i];
+		else if (strncmp(a, "--key=", 6) == 0)
+			key_path = a + 6;
+		else if (strcmp(a, "--outfile") == 0 && i + 1 < argc)
+			outfile = argv[++i];
+		else if (strncmp(a, "--outfile=", 10) == 0)
+			outfile = a + 10;
+		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(public_key_usage, stdout);
+			return SG_EXIT_OK;
+		} else
+			return sg_cli_usage_error("public-key: unexpected argument \"%s\"", a);
+	}
+	if (key_path == NULL)
+		return sg_cli_usage_error("public-key: --key is required");
+	sg_diag d;
+	sg_diag_init(&d, key_path);
+	sg_p256_key key;
+	char pub[512];
+	sg_buf pb;
+	sg_buf_init(&pb, pub, sizeof pub);
+	sg_err err = sg_cli_load_private_key(key_path, arena, &key, &d);
+	if (err == SG_OK) {
+		err = sg_keys_write_public_pem(&key, &pb);
+		if (err != SG_OK)
+			err = sg_diag_fail(&d, err, "public key PEM");
+	}
+	sg_p256_key_wipe(&key);
+	if (err == SG_OK)
+		err = sg_cli_write_file(outfile != NULL ? outfile : "-", sg_buf_slice(&pb), &d);
+	if (err != SG_OK)
+		return fail(&d);
+	if (outfile != NULL)
+		fprintf(stderr, "Public key written to %s\n", outfile);
+	return SG_EXIT_OK;
+}
+
+/* see cli.h */
+sg_err
+sg_debug_keyfile(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	sg_keys_format fmt;
+	sg_slice body;
+	sg_p256_key key;
+	SG_TRY(sg_keys_read_pem(in.p, in.len, arena, &fmt, &body, d));
+	sg_err err = SG_OK;
+	if (fmt == SG_KEYS_ENCRYPTED) {
+		sg_keys_envelope env;
+		SG_TRY(sg_keys_parse_envelope(body.p, body.len, SG_MAX_SCRYPT_N, arena, &env, d));
+		printf("format: cosign encrypted (scrypt N=%llu r=%u p=%u, salt %zu bytes, "
+		       "nacl/secretbox, ciphertext %zu bytes)\n",
+			(unsigned long long)env.params.n, (unsigned)env.params.r,
+			(unsigned)env.params.p, env.salt.len, env.ciphertext.len);
+		return SG_OK;
+	}
+	if (fmt == SG_KEYS_PKCS8)
+		err = sg_keys_parse_pkcs8(body.p, body.len, &key, d);
+	else
+		err = sg_keys_parse_sec1(body.p, body.len, &key, d);
+	sg_wipe((void *)(uintptr_t)body.p, body.len);
+	if (err != SG_OK)
+		return err;
+	char pub[512];
+	sg_buf pb;
+	sg_buf_init(&pb, pub, sizeof pub);
+	err = sg_keys_write_public_pem(&key, &pb);
+	sg_p256_key_wipe(&key);
+	if (err != SG_OK)
+		return sg_diag_fail(d, err, "public key PEM");
+	printf("format: %s, ECDSA P-256\n%.*s", fmt == SG_KEYS_PKCS8 ? "PKCS#8" : "SEC1",
+		(int)pb.len, pub);
+	return SG_OK;
+}
