@@ -107,5 +107,13 @@ sg_err sg_debug_trustroot(sg_slice in, int canonical, sg_arena *arena, sg_diag *
 sg_err sg_debug_bundle(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 sg_err sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 sg_err sg_debug_dsse(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+/* `picosign triangulate IMAGE` and the OCI debug rows (`ociref`, `manifest`, `payload`,
+ * `wwwauth`, `docker-config`), in cli_triangulate.c. */
+int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
+sg_err sg_debug_ociref(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+sg_err sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 
 #endif

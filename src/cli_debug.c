@@ -217,14 +217,29 @@ static const struct debug_parser parsers[] = {
 	{"pem", debug_pem, "PEM blocks: offset, label and decoded length of each"},
 	{"der", debug_der, "DER elements as an indented tree (into OCTET/BIT STRING if DER)"},
 	{"x509", sg_debug_x509, "one DER certificate: version, algorithm, extension/SAN counts"},
+	{"url", sg_debug_url, "an http(s) URL (one final newline allowed): its parts"},
+	{"http-response", sg_debug_http_response, "an HTTP/1.1 response: status, headers, body"},
 	{"sct", sg_debug_sct, "a TLS SCT list (RFC 6962 §3.3): each SCT's log, time, signature"},
+	{"ociref", sg_debug_ociref, "an image reference: normalised name, registry, repository"},
+	{"manifest", sg_debug_manifest, "an OCI/Docker manifest or index: descriptors, digest"},
+	{"payload", sg_debug_payload, "a cosign simple-signing payload: reference and digest"},
+	{"wwwauth", sg_debug_wwwauth, "a WWW-Authenticate value: challenges and parameters"},
+	{"docker-config", sg_debug_docker_config, "a docker config.json: keys (never secrets)"},
+	{"json", sg_debug_json, "strict JSON: token count; --canonical prints the RFC 8785 form"},
+	{"trustroot", sg_debug_trustroot, "trusted_root.json: logs, CAs, TSAs and their windows"},
+	{"bundle", sg_debug_bundle, "a Sigstore bundle or cosign bundle annotation: its parts"},
+	{"checkpoint", sg_debug_checkpoint, "a signed-note checkpoint: origin, size, root, sigs"},
+	{"dsse", sg_debug_dsse, "a DSSE envelope (and its in-toto statement subjects)"},
+	{"keyfile", sg_debug_keyfile, "a private key file: format, scrypt parameters (no password)"},
 	{NULL, NULL, NULL},
 };
 
 static void
 debug_usage(void)
 {
-	fprintf(stderr, "Usage: picosign debug PARSER FILE [--canonical]\n\nParsers:\n");
+	fprintf(stderr, "Usage: picosign debug PARSER FILE [--canonical]\n"
+			"       picosign debug http-get [flags] URL   (a diagnostic request)\n"
+			"\nParsers:\n");
 	for (size_t i = 0; parsers[i].name != NULL; i++)
 		fprintf(stderr, "  %-14s %s\n", parsers[i].name, parsers[i].help);
 }
@@ -234,6 +249,9 @@ sg_cmd_debug(int argc, char **argv, sg_arena *arena)
 {
 	const char *name = NULL, *path = NULL;
 	int canonical = 0;
+	/* Not a parser: a request through the transport layer (cli_http.c). */
+	if (argc >= 2 && strcmp(argv[1], "http-get") == 0)
+		return sg_cmd_debug_http_get(argc - 1, argv + 1, arena);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--canonical") == 0)
 			canonical = 1;

@@ -4,7 +4,16 @@
  * application/vnd.dev.sigstore.trustedroot.v0.1+json and ...v0.2+json.
  *
  * Decoded bytes (certificates, keys) live in the arena given to the parser; the struct holds
- * views into it. Lists are multi-valued with overlapping windows (key rotation). */
+ * views into it. Lists are multi-valued with overlapping windows (key rotation).
+ *
+ * Keys: publicKey.rawBytes is a DER SubjectPublicKeyInfo, except for keyDetails
+ * PKCS1_RSA_PKCS1V5 (an old CT log form, seen in the staging root) where it is a PKCS#1
+ * RSAPublicKey; both give an sg_pubkey. Keys we cannot verify with (Ed25519, P-521, RSA-PSS,
+ * unknown keyDetails) are kept with key.type SG_KEY_ED25519 / SG_KEY_NONE so lookups by key id
+ * still find them and the verifier can say "unsupported" instead of "unknown log".
+ * Strictness (as sigstore-go): tlogs and ctlogs need publicKey.validFor.start; CA/TSA validFor
+ * is optional (an absent start is open-ended); a certificate chain needs 1..SG_MAX_CHAIN
+ * certificates, each a single DER SEQUENCE. */
 #ifndef SG_TRUSTROOT_H
 #define SG_TRUSTROOT_H
 
@@ -36,7 +45,8 @@ typedef struct sg_trust_log {
 	sg_slice spki;        /* publicKey.rawBytes, decoded (in the arena) */
 	sg_pubkey key;        /* parsed from spki; type SG_KEY_ED25519 is kept but unusable */
 	sg_slice key_details; /* e.g. "PKIX_ECDSA_P256_SHA_256", a view into the JSON */
-	sg_hash_alg hash;     /* hashAlgorithm (SHA2_256 for every current log) */
+	sg_hash_alg hash;     /* hashAlgorithm: the Merkle tree hash (SHA2_256 for every log) */
+	sg_hash_alg sig_hash; /* the signature digest implied by keyDetails (0 when unusable) */
 	sg_time_range valid;  /* publicKey.validFor */
 	sg_slice base_url;    /* a view into the JSON */
 } sg_trust_log;
@@ -45,8 +55,8 @@ typedef struct sg_trust_log {
 typedef struct sg_trust_ca {
 	sg_slice certs[SG_MAX_CHAIN]; /* DER, leaf-most first; the last one is the trust anchor */
 	size_t n_certs;
-	sg_time_range valid;          /* validFor */
-	sg_slice uri;                 /* a view into the JSON */
+	sg_time_range valid; /* validFor */
+	sg_slice uri;        /* a view into the JSON */
 } sg_trust_ca;
 
 typedef struct sg_trustroot {
@@ -64,12 +74,26 @@ typedef struct sg_trustroot {
  * `arena`; views into `json` stay valid while `json` is alive. On failure `out` is zeroed.
  * Errors: SG_ERR_JSON_*, SG_ERR_B64_*, SG_ERR_VERIFY_TRUST_ROOT (wrong media type, bad key or
  * certificate, inconsistent entry), SG_ERR_LIMIT. */
-SG_MUST_USE sg_err sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena,
-	sg_trustroot *out, sg_diag *d);
+SG_MUST_USE sg_err sg_trustroot_parse(
+	const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, sg_diag *d);
 
 /* The log in logs[0..n) whose key id equals key_id[0..len) and whose window contains `t`
  * (pass INT64_MIN to ignore time). NULL when none. */
-const sg_trust_log *sg_trustroot_find_log(const sg_trust_log *logs, size_t n,
-	const uint8_t *key_id, size_t len, int64_t t);
+const sg_trust_log *sg_trustroot_find_log(
+	const sg_trust_log *logs, size_t n, const uint8_t *key_id, size_t len, int64_t t);
+
+/* Like sg_trustroot_find_log, but matching the 4-byte signed-note key hint against the first
+ * bytes of checkpoint_key_id (v0.2) or else key_id. `start` is the index to search from, so
+ * callers can try every candidate: returns the index found, or n when none. */
+size_t sg_trustroot_find_log_by_hint(
+	const sg_trust_log *logs, size_t n, size_t start, const uint8_t hint[4]);
+
+/* Build-time embedded trusted roots (build/gen/embedded_root.c, written by
+ * scripts/embed-trust-root.sh; see docs/trustroot.md). Length 0 when the build had none. Only
+ * cli_trust.c refers to these, so parsers and fuzzers link without the generated file. */
+extern const uint8_t sg_embedded_trusted_root[];
+extern const size_t sg_embedded_trusted_root_len;
+extern const uint8_t sg_embedded_staging_root[];
+extern const size_t sg_embedded_staging_root_len;
 
 #endif

@@ -1,0 +1,85 @@
+/* dsse: DSSE envelopes and in-toto statements (layer 3).
+ *
+ * DSSE (github.com/secure-systems-lab/dsse, envelope.md and protocol.md): an envelope
+ * {"payload": b64, "payloadType": str, "signatures": [{"sig": b64, "keyid": str}]}; each
+ * signature is over PAE(payloadType, payload) =
+ *   "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body
+ * with LEN the ASCII decimal byte count, no leading zeros, and body the decoded payload.
+ *
+ * in-toto Statement (github.com/in-toto/attestation, spec/v1/statement.md): {"_type":
+ * "https://in-toto.io/Statement/v1" (or v0.1), "subject": [{"name", "digest": {alg: hex}}],
+ * "predicateType": str, "predicate": {...}}. Only what matching needs is exposed: the subjects'
+ * sha256/sha384/sha512 digests and the predicate type. */
+#ifndef SG_DSSE_H
+#define SG_DSSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "crypto.h"
+#include "err.h"
+#include "json.h"
+#include "limits.h"
+
+#define SG_DSSE_PAYLOAD_TYPE_INTOTO "application/vnd.in-toto+json"
+
+typedef struct sg_dsse_sig {
+	sg_slice sig;   /* decoded signature bytes */
+	sg_slice keyid; /* may be empty */
+} sg_dsse_sig;
+
+typedef struct sg_dsse_envelope {
+	sg_slice payload_type;
+	sg_slice payload; /* decoded payload bytes */
+	sg_dsse_sig sigs[SG_MAX_DSSE_SIGS];
+	size_t n_sigs;
+} sg_dsse_envelope;
+
+/* Parse the envelope object at token `obj` of a parsed document (a bundle's dsseEnvelope).
+ * Required: payload (base64), payloadType (string), signatures (1..SG_MAX_DSSE_SIGS objects
+ * with a non-empty base64 "sig"; "keyid" optional). Decoded bytes live in `arena`.
+ * Errors: SG_ERR_JSON_*, SG_ERR_B64_*, SG_ERR_VERIFY_DSSE (no signatures, empty signature),
+ * SG_ERR_LIMIT. `out` zeroed on failure. */
+SG_MUST_USE sg_err sg_dsse_parse_json(
+	const sg_json *j, size_t obj, sg_arena *arena, sg_dsse_envelope *out, sg_diag *d);
+
+/* The same for a standalone envelope document of at most SG_MAX_JSON bytes. */
+SG_MUST_USE sg_err sg_dsse_parse(
+	const uint8_t *json, size_t len, sg_arena *arena, sg_dsse_envelope *out, sg_diag *d);
+
+/* Byte length of PAE(type, payload); 0 when it would overflow size_t. */
+size_t sg_dsse_pae_len(size_t type_len, size_t payload_len);
+/* Append PAE(type, payload) to `out`; SG_ERR_LIMIT when it does not fit. */
+SG_MUST_USE sg_err sg_dsse_pae(sg_slice type, sg_slice payload, sg_buf *out);
+/* Hash PAE(type, payload) with `alg` without building it; out holds sg_hash_len(alg) bytes. */
+void sg_dsse_pae_hash(sg_hash_alg alg, sg_slice type, sg_slice payload, uint8_t *out);
+
+typedef struct sg_intoto_subject {
+	sg_slice name; /* may be empty */
+	uint8_t sha256[SG_SHA256_LEN];
+	uint8_t sha384[SG_SHA384_LEN];
+	uint8_t sha512[SG_SHA512_LEN];
+	unsigned has; /* bit 1 << SG_HASH_SHA256 etc. for each digest present */
+} sg_intoto_subject;
+
+typedef struct sg_intoto_statement {
+	sg_slice type; /* _type */
+	sg_slice predicate_type;
+	sg_intoto_subject *subjects; /* in the arena */
+	size_t n_subjects;
+} sg_intoto_statement;
+
+/* Parse an in-toto statement (the DSSE payload, at most SG_MAX_JSON bytes). Required: _type
+ * one of the two Statement URIs, subject (1..SG_MAX_INTOTO_SUBJECTS objects each with a
+ * "digest" object), predicateType. Digest values for sha256/sha384/sha512 must be lowercase
+ * hex of the right length; other algorithms are ignored. Errors: SG_ERR_JSON_*, SG_ERR_HEX,
+ * SG_ERR_VERIFY_PAYLOAD, SG_ERR_LIMIT. `out` zeroed on failure. */
+SG_MUST_USE sg_err sg_intoto_parse(
+	const uint8_t *json, size_t len, sg_arena *arena, sg_intoto_statement *out, sg_diag *d);
+
+/* 1 when some subject has digest `alg` equal to digest[0..len). */
+int sg_intoto_has_digest(
+	const sg_intoto_statement *st, sg_hash_alg alg, const uint8_t *digest, size_t len);
+
+#endif

@@ -1,0 +1,415 @@
+/* trustroot: trusted_root.json parser. See trustroot.h.
+ *
+ * Implementation notes.
+ *   - Schema: protobuf-specs sigstore_trustroot.proto (TrustedRoot, TransparencyLogInstance,
+ *     CertificateAuthority) and sigstore_common.proto (PublicKey, LogId, TimeRange,
+ *     X509CertificateChain, PublicKeyDetails, HashAlgorithm), in proto3 JSON form
+ *     (protocol.md §8.2): bytes as base64, Timestamp as RFC 3339, enums by name.
+ *   - Unknown members are ignored (proto3 JSON rule), but every member we use is type-checked.
+ *   - logId.keyId is opaque: for Rekor v1 and CT logs it equals SHA-256 of the SPKI, for Rekor
+ *     v2 it is the C2SP note key id (§8.4). We never recompute it.
+ *   - validFor is inclusive at both ends, at one-second granularity (fractions are dropped by
+ *     the RFC 3339 parser, so "…23:59:59.999Z" ends at 23:59:59). */
+#include "trustroot.h"
+
+#include <string.h>
+
+#include "der.h"
+#include "json.h"
+
+int
+sg_time_range_contains(const sg_time_range *r, int64_t t)
+{
+	return r->start <= t && t <= r->end;
+}
+
+/* Media types accepted (protocol.md §8.2); the public-good file uses the first. */
+static const char *const media_types[] = {
+	"application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+	"application/vnd.dev.sigstore.trustedroot.v0.1+json",
+	"application/vnd.dev.sigstore.trustedroot.v0.2+json",
+};
+
+static sg_err
+parse_hash_alg(sg_slice s, sg_hash_alg *out)
+{
+	if (sg_slice_eq_str(s, "SHA2_256"))
+		*out = SG_HASH_SHA256;
+	else if (sg_slice_eq_str(s, "SHA2_384"))
+		*out = SG_HASH_SHA384;
+	else if (sg_slice_eq_str(s, "SHA2_512"))
+		*out = SG_HASH_SHA512;
+	else
+		return SG_ERR_UNSUPPORTED;
+	return SG_OK;
+}
+
+/* How keyDetails says the key is encoded and used. */
+enum key_form { KF_SPKI_EC256, KF_SPKI_EC384, KF_SPKI_RSA, KF_PKCS1_RSA, KF_ED25519, KF_OTHER };
+
+static enum key_form
+key_form_of(sg_slice kd)
+{
+	if (sg_slice_eq_str(kd, "PKIX_ECDSA_P256_SHA_256"))
+		return KF_SPKI_EC256;
+	if (sg_slice_eq_str(kd, "PKIX_ECDSA_P384_SHA_384"))
+		return KF_SPKI_EC384;
+	if (sg_slice_eq_str(kd, "PKIX_RSA_PKCS1V15_2048_SHA256") ||
+		sg_slice_eq_str(kd, "PKIX_RSA_PKCS1V15_3072_SHA256") ||
+		sg_slice_eq_str(kd, "PKIX_RSA_PKCS1V15_4096_SHA256") ||
+		sg_slice_eq_str(kd, "PKIX_RSA_PKCS1V5"))
+		return KF_SPKI_RSA;
+	if (sg_slice_eq_str(kd, "PKCS1_RSA_PKCS1V5"))
+		return KF_PKCS1_RSA;
+	if (sg_slice_eq_str(kd, "PKIX_ED25519") || sg_slice_eq_str(kd, "PKIX_ED25519_PH"))
+		return KF_ED25519;
+	/* P-521, RSA-PSS and anything newer: kept, unusable. */
+	return KF_OTHER;
+}
+
+/* RFC 8017 A.1.1 RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }. */
+static sg_err
+parse_pkcs1_rsa(sg_slice raw, sg_pubkey *k, sg_diag *d)
+{
+	sg_cur c, seq;
+	sg_cur_init(&c, raw.p, raw.len);
+	SG_TRY(sg_der_enter(&c, SG_DER_SEQUENCE, &seq, d));
+	SG_TRY(sg_der_uint(&seq, &k->n, d));
+	SG_TRY(sg_der_uint(&seq, &k->e, d));
+	SG_TRY(sg_der_leave(&seq, d));
+	if (sg_cur_end(&c) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_DER_TRAILING, "trusted root PKCS#1 RSA key");
+	k->type = SG_KEY_RSA;
+	k->spki = raw;
+	return SG_OK;
+}
+
+static sg_err
+parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_diag *d)
+{
+	enum key_form f = key_form_of(kd);
+	sg_pubkey *k = &log->key;
+	memset(k, 0, sizeof *k);
+	sg_diag inner;
+	sg_diag_init(&inner, NULL);
+	sg_err e;
+	if (f == KF_PKCS1_RSA)
+		e = parse_pkcs1_rsa(raw, k, &inner);
+	else
+		e = sg_pubkey_parse(raw.p, raw.len, k, &inner);
+	if (f == KF_OTHER) {
+		/* Unusable for us whatever it is; keep the bytes, never the guess. */
+		memset(k, 0, sizeof *k);
+		k->spki = raw;
+		log->sig_hash = (sg_hash_alg)0;
+		return SG_OK;
+	}
+	if (e != SG_OK)
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, what,
+			"cannot parse %.*s public key: %s", (int)(kd.len > 64 ? 64 : kd.len),
+			(const char *)kd.p, sg_err_str(e));
+	int ok = 0;
+	switch (f) {
+	case KF_SPKI_EC256:
+		ok = k->type == SG_KEY_EC && k->curve == SG_CURVE_P256;
+		log->sig_hash = SG_HASH_SHA256;
+		break;
+	case KF_SPKI_EC384:
+		ok = k->type == SG_KEY_EC && k->curve == SG_CURVE_P384;
+		log->sig_hash = SG_HASH_SHA384;
+		break;
+	case KF_SPKI_RSA:
+	case KF_PKCS1_RSA:
+		ok = k->type == SG_KEY_RSA;
+		log->sig_hash = SG_HASH_SHA256;
+		break;
+	case KF_ED25519:
+		ok = k->type == SG_KEY_ED25519;
+		log->sig_hash = SG_HASH_SHA512;
+		break;
+	case KF_OTHER:
+	default:
+		break;
+	}
+	if (!ok) {
+		memset(k, 0, sizeof *k);
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, what,
+			"public key does not match keyDetails %.*s",
+			(int)(kd.len > 64 ? 64 : kd.len), (const char *)kd.p);
+	}
+	return SG_OK;
+}
+
+/* Parse a TimeRange object. `need_start`: a missing start is an error (tlog/ctlog keys). */
+static sg_err
+parse_range(const sg_json *j, size_t obj, int need_start, const char *what_start,
+	const char *what_end, sg_time_range *out, sg_diag *d)
+{
+	int has_start = 0, has_end = 0;
+	out->start = INT64_MIN;
+	out->end = INT64_MAX;
+	SG_TRY(sg_json_get_time(
+		j, obj, "start", need_start, what_start, &out->start, &has_start, d));
+	if (!has_start)
+		out->start = INT64_MIN;
+	SG_TRY(sg_json_get_time(j, obj, "end", SG_JSON_OPTIONAL, what_end, &out->end, &has_end, d));
+	if (!has_end)
+		out->end = INT64_MAX;
+	if (out->start > out->end)
+		return sg_diag_fail_at(
+			d, SG_ERR_VERIFY_TRUST_ROOT, what_end, sg_json_offset(j, obj));
+	return SG_OK;
+}
+
+static sg_err
+copy_key_id(sg_slice id, uint8_t *dst, size_t *dst_len, const char *what, sg_diag *d)
+{
+	if (id.len == 0 || id.len > SG_MAX_KEY_ID)
+		return sg_diag_failf(
+			d, SG_ERR_VERIFY_TRUST_ROOT, what, "key id of %zu bytes", id.len);
+	memcpy(dst, id.p, id.len);
+	*dst_len = id.len;
+	return SG_OK;
+}
+
+/* The `what` strings name the kind of list ("trusted root tlogs[]" / "ctlogs[]"). */
+struct log_names {
+	const char *entry, *base_url, *hash, *pubkey, *raw, *details, *valid, *start, *end, *log_id,
+		*key_id, *cp_id;
+};
+
+static const struct log_names tlog_names = {
+	"trusted root tlogs[]",
+	"trusted root tlogs[].baseUrl",
+	"trusted root tlogs[].hashAlgorithm",
+	"trusted root tlogs[].publicKey",
+	"trusted root tlogs[].publicKey.rawBytes",
+	"trusted root tlogs[].publicKey.keyDetails",
+	"trusted root tlogs[].publicKey.validFor",
+	"trusted root tlogs[].publicKey.validFor.start",
+	"trusted root tlogs[].publicKey.validFor.end",
+	"trusted root tlogs[].logId",
+	"trusted root tlogs[].logId.keyId",
+	"trusted root tlogs[].checkpointKeyId.keyId",
+};
+
+static const struct log_names ctlog_names = {
+	"trusted root ctlogs[]",
+	"trusted root ctlogs[].baseUrl",
+	"trusted root ctlogs[].hashAlgorithm",
+	"trusted root ctlogs[].publicKey",
+	"trusted root ctlogs[].publicKey.rawBytes",
+	"trusted root ctlogs[].publicKey.keyDetails",
+	"trusted root ctlogs[].publicKey.validFor",
+	"trusted root ctlogs[].publicKey.validFor.start",
+	"trusted root ctlogs[].publicKey.validFor.end",
+	"trusted root ctlogs[].logId",
+	"trusted root ctlogs[].logId.keyId",
+	"trusted root ctlogs[].checkpointKeyId.keyId",
+};
+
+static sg_err
+parse_log(const sg_json *j, size_t obj, const struct log_names *nm, sg_arena *arena,
+	sg_trust_log *log, sg_diag *d)
+{
+	SG_TRY(sg_json_expect(j, obj, VFJ_OBJECT, nm->entry, d));
+	SG_TRY(sg_json_get_str(
+		j, obj, "baseUrl", SG_JSON_OPTIONAL, nm->base_url, arena, &log->base_url, NULL, d));
+
+	sg_slice s;
+	SG_TRY(sg_json_get_str(
+		j, obj, "hashAlgorithm", SG_JSON_REQUIRED, nm->hash, arena, &s, NULL, d));
+	if (parse_hash_alg(s, &log->hash) != SG_OK)
+		return sg_diag_fail_at(d, SG_ERR_VERIFY_TRUST_ROOT, nm->hash,
+			sg_json_offset(j, sg_json_get(j, obj, "hashAlgorithm")));
+
+	size_t pk, vf, lid;
+	SG_TRY(sg_json_get_obj(j, obj, "publicKey", SG_JSON_REQUIRED, nm->pubkey, &pk, d));
+	sg_slice raw;
+	SG_TRY(sg_json_get_b64(j, pk, "rawBytes", SG_JSON_REQUIRED, nm->raw, arena, &raw, NULL, d));
+	if (raw.len == 0)
+		return sg_diag_fail_at(d, SG_ERR_VERIFY_TRUST_ROOT, nm->raw,
+			sg_json_offset(j, sg_json_get(j, pk, "rawBytes")));
+	log->spki = raw;
+	SG_TRY(sg_json_get_str(j, pk, "keyDetails", SG_JSON_REQUIRED, nm->details, arena,
+		&log->key_details, NULL, d));
+	/* validFor with a start is required for log keys: the SET/checkpoint check needs a
+	 * window (sigstore-go: "tlog missing public key validity period start time"). */
+	SG_TRY(sg_json_get_obj(j, pk, "validFor", SG_JSON_REQUIRED, nm->valid, &vf, d));
+	SG_TRY(parse_range(j, vf, 1, nm->start, nm->end, &log->valid, d));
+	SG_TRY(parse_key(raw, log->key_details, log, nm->raw, d));
+
+	SG_TRY(sg_json_get_obj(j, obj, "logId", SG_JSON_REQUIRED, nm->log_id, &lid, d));
+	SG_TRY(sg_json_get_b64(j, lid, "keyId", SG_JSON_REQUIRED, nm->key_id, arena, &s, NULL, d));
+	SG_TRY(copy_key_id(s, log->key_id, &log->key_id_len, nm->key_id, d));
+
+	size_t cp;
+	SG_TRY(sg_json_get_obj(j, obj, "checkpointKeyId", SG_JSON_OPTIONAL, nm->cp_id, &cp, d));
+	if (cp != SG_JSON_NONE) {
+		SG_TRY(sg_json_get_b64(
+			j, cp, "keyId", SG_JSON_REQUIRED, nm->cp_id, arena, &s, NULL, d));
+		SG_TRY(copy_key_id(
+			s, log->checkpoint_key_id, &log->checkpoint_key_id_len, nm->cp_id, d));
+	}
+	return SG_OK;
+}
+
+struct ca_names {
+	const char *entry, *uri, *chain, *certs, *raw, *valid, *start, *end;
+};
+
+static const struct ca_names ca_names_fulcio = {
+	"trusted root certificateAuthorities[]",
+	"trusted root certificateAuthorities[].uri",
+	"trusted root certificateAuthorities[].certChain",
+	"trusted root certificateAuthorities[].certChain.certificates",
+	"trusted root certificateAuthorities[].certChain.certificates[].rawBytes",
+	"trusted root certificateAuthorities[].validFor",
+	"trusted root certificateAuthorities[].validFor.start",
+	"trusted root certificateAuthorities[].validFor.end",
+};
+
+static const struct ca_names ca_names_tsa = {
+	"trusted root timestampAuthorities[]",
+	"trusted root timestampAuthorities[].uri",
+	"trusted root timestampAuthorities[].certChain",
+	"trusted root timestampAuthorities[].certChain.certificates",
+	"trusted root timestampAuthorities[].certChain.certificates[].rawBytes",
+	"trusted root timestampAuthorities[].validFor",
+	"trusted root timestampAuthorities[].validFor.start",
+	"trusted root timestampAuthorities[].validFor.end",
+};
+
+static sg_err
+parse_ca(const sg_json *j, size_t obj, const struct ca_names *nm, sg_arena *arena, sg_trust_ca *ca,
+	sg_diag *d)
+{
+	SG_TRY(sg_json_expect(j, obj, VFJ_OBJECT, nm->entry, d));
+	SG_TRY(sg_json_get_str(j, obj, "uri", SG_JSON_OPTIONAL, nm->uri, arena, &ca->uri, NULL, d));
+	size_t chain, arr, n;
+	SG_TRY(sg_json_get_obj(j, obj, "certChain", SG_JSON_REQUIRED, nm->chain, &chain, d));
+	SG_TRY(sg_json_get_arr(j, chain, "certificates", SG_JSON_REQUIRED, nm->certs, &arr, &n, d));
+	if (n == 0)
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, nm->certs, "empty chain");
+	if (n > SG_MAX_CHAIN)
+		return sg_diag_failf(d, SG_ERR_LIMIT, nm->certs, "%zu certificates, at most %u", n,
+			SG_MAX_CHAIN);
+	size_t i = 0;
+	for (size_t t = sg_json_first(j, arr); t != SG_JSON_NONE; t = sg_json_next(j, t)) {
+		sg_slice der;
+		SG_TRY(sg_json_expect(j, t, VFJ_OBJECT, nm->certs, d));
+		SG_TRY(sg_json_get_b64(
+			j, t, "rawBytes", SG_JSON_REQUIRED, nm->raw, arena, &der, NULL, d));
+		if (der.len > SG_MAX_CERT)
+			return sg_diag_failf(
+				d, SG_ERR_LIMIT, nm->raw, "certificate of %zu bytes", der.len);
+		/* Only the outer shape here; the x509 module parses it when it is used. */
+		sg_cur c;
+		sg_slice v;
+		sg_diag inner;
+		sg_diag_init(&inner, NULL);
+		sg_cur_init(&c, der.p, der.len);
+		if (sg_der_expect(&c, SG_DER_SEQUENCE, &v, NULL, &inner) != SG_OK ||
+			sg_cur_end(&c) != SG_OK)
+			return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, nm->raw,
+				"certificate %zu is not one DER SEQUENCE", i);
+		ca->certs[i++] = der;
+	}
+	ca->n_certs = i;
+	size_t vf;
+	SG_TRY(sg_json_get_obj(j, obj, "validFor", SG_JSON_OPTIONAL, nm->valid, &vf, d));
+	if (vf != SG_JSON_NONE) {
+		SG_TRY(parse_range(j, vf, 0, nm->start, nm->end, &ca->valid, d));
+	} else {
+		ca->valid.start = INT64_MIN;
+		ca->valid.end = INT64_MAX;
+	}
+	return SG_OK;
+}
+
+static sg_err
+list_of(const sg_json *j, size_t root, const char *key, const char *what, size_t *arr, size_t *n,
+	sg_diag *d)
+{
+	SG_TRY(sg_json_get_arr(j, root, key, SG_JSON_OPTIONAL, what, arr, n, d));
+	if (*n > SG_MAX_TRUST_ENTRIES)
+		return sg_diag_failf(
+			d, SG_ERR_LIMIT, what, "%zu entries, at most %u", *n, SG_MAX_TRUST_ENTRIES);
+	return SG_OK;
+}
+
+static sg_err
+parse_root(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, sg_diag *d)
+{
+	sg_json j;
+	SG_TRY(sg_json_parse(json, len, arena, "trusted root", &j, d));
+	size_t root = sg_json_root(&j);
+	SG_TRY(sg_json_expect(&j, root, VFJ_OBJECT, "trusted root", d));
+
+	sg_slice mt;
+	SG_TRY(sg_json_get_str(&j, root, "mediaType", SG_JSON_REQUIRED, "trusted root mediaType",
+		arena, &mt, NULL, d));
+	int known = 0;
+	for (size_t i = 0; i < sizeof media_types / sizeof media_types[0]; i++)
+		known |= sg_slice_eq_str(mt, media_types[i]);
+	if (!known)
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "trusted root mediaType",
+			"unsupported media type \"%.*s\"", (int)(mt.len > 100 ? 100 : mt.len),
+			(const char *)mt.p);
+
+	size_t arr, n;
+	SG_TRY(list_of(&j, root, "tlogs", "trusted root tlogs", &arr, &n, d));
+	for (size_t t = sg_json_first(&j, arr); t != SG_JSON_NONE; t = sg_json_next(&j, t))
+		SG_TRY(parse_log(&j, t, &tlog_names, arena, &out->tlogs[out->n_tlogs++], d));
+	SG_TRY(list_of(&j, root, "ctlogs", "trusted root ctlogs", &arr, &n, d));
+	for (size_t t = sg_json_first(&j, arr); t != SG_JSON_NONE; t = sg_json_next(&j, t))
+		SG_TRY(parse_log(&j, t, &ctlog_names, arena, &out->ctlogs[out->n_ctlogs++], d));
+	SG_TRY(list_of(&j, root, "certificateAuthorities", "trusted root certificateAuthorities",
+		&arr, &n, d));
+	for (size_t t = sg_json_first(&j, arr); t != SG_JSON_NONE; t = sg_json_next(&j, t))
+		SG_TRY(parse_ca(&j, t, &ca_names_fulcio, arena, &out->cas[out->n_cas++], d));
+	SG_TRY(list_of(&j, root, "timestampAuthorities", "trusted root timestampAuthorities", &arr,
+		&n, d));
+	for (size_t t = sg_json_first(&j, arr); t != SG_JSON_NONE; t = sg_json_next(&j, t))
+		SG_TRY(parse_ca(&j, t, &ca_names_tsa, arena, &out->tsas[out->n_tsas++], d));
+	return SG_OK;
+}
+
+sg_err
+sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	sg_err e = parse_root(json, len, arena, out, d);
+	if (e != SG_OK)
+		memset(out, 0, sizeof *out);
+	return e;
+}
+
+const sg_trust_log *
+sg_trustroot_find_log(
+	const sg_trust_log *logs, size_t n, const uint8_t *key_id, size_t len, int64_t t)
+{
+	for (size_t i = 0; i < n; i++) {
+		const sg_trust_log *l = &logs[i];
+		if (l->key_id_len != len || memcmp(l->key_id, key_id, len) != 0)
+			continue;
+		if (t != INT64_MIN && !sg_time_range_contains(&l->valid, t))
+			continue;
+		return l;
+	}
+	return NULL;
+}
+
+size_t
+sg_trustroot_find_log_by_hint(
+	const sg_trust_log *logs, size_t n, size_t start, const uint8_t hint[4])
+{
+	for (size_t i = start; i < n; i++) {
+		const sg_trust_log *l = &logs[i];
+		if (l->checkpoint_key_id_len >= 4 && memcmp(l->checkpoint_key_id, hint, 4) == 0)
+			return i;
+		if (l->key_id_len >= 4 && memcmp(l->key_id, hint, 4) == 0)
+			return i;
+	}
+	return n;
+}

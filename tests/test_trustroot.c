@@ -1,0 +1,430 @@
+/* Unit tests for trustroot: every shared trusted_root.json parses with the right entry counts,
+ * key ids equal SHA-256 of the SPKI for the public-good v1/CT logs (and not for the Rekor v2
+ * log, whose id is opaque), validity windows, lookups, named errors for broken roots, every
+ * proper prefix fails, and cli_trust's flag > env > embedded precedence. */
+/* modules: trustroot json codec timeutil der pem crypto cli_trust cli_util bundle dsse tlog */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "crypto.h"
+#include "guard.h"
+#include "json.h"
+#include "codec.h"
+#include "runner.h"
+#include "trustroot.h"
+
+static uint8_t arena_mem[4u << 20];
+static sg_arena arena;
+static sg_trustroot tr;
+
+static sg_err
+parse_buf(const uint8_t *p, size_t n, sg_diag *d)
+{
+	sg_arena_reset(&arena);
+	sg_diag_init(d, "test");
+	return sg_trustroot_parse(p, n, &arena, &tr, d);
+}
+
+/* Count the elements of a top-level array member with the plain JSON adapter. */
+static size_t
+count_member(const uint8_t *p, size_t n, const char *key)
+{
+	static uint8_t mem[1 << 20];
+	sg_arena a;
+	sg_arena_init(&a, mem, sizeof mem);
+	sg_json j;
+	if (sg_json_parse(p, n, &a, "t", &j, NULL) != SG_OK)
+		return (size_t)-1;
+	size_t t = sg_json_get(&j, 0, key);
+	return t == SG_JSON_NONE ? 0 : sg_json_count(&j, t);
+}
+
+static void
+check_counts(const char *path, const uint8_t *p, size_t n)
+{
+	int ok = tr.n_cas == count_member(p, n, "certificateAuthorities") &&
+		tr.n_tlogs == count_member(p, n, "tlogs") &&
+		tr.n_ctlogs == count_member(p, n, "ctlogs") &&
+		tr.n_tsas == count_member(p, n, "timestampAuthorities");
+	if (!ok)
+		fprintf(stderr, "counts differ: %s\n", path);
+	CHECK(ok);
+}
+
+static uint8_t *
+read_vec(const char *rel, size_t *n)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", test_vectors_dir(), rel);
+	return test_read_file(path, n);
+}
+
+static void
+hex_to(const char *hex, uint8_t *out)
+{
+	size_t n = strlen(hex) / 2;
+	size_t got = 0;
+	if (sg_hex_decode((const uint8_t *)hex, 2 * n, out, n, &got, NULL) != SG_OK || got != n)
+		abort();
+}
+
+static void
+test_trust_files(void)
+{
+	static const struct {
+		const char *file;
+		size_t cas, tlogs, ctlogs, tsas;
+	} files[] = {
+		{"trust/production-trusted_root.sigstore-python.json", 2, 2, 2, 1},
+		{"trust/production-trusted_root.sigstore-go-examples.json", 2, 1, 2, 1},
+		{"trust/production-trusted_root.sigstore-rs.json", 2, 1, 2, 0},
+		{"trust/staging-trusted_root.sigstore-python.json", 1, 4, 4, 1},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		size_t n;
+		uint8_t *p = read_vec(files[i].file, &n);
+		if (p == NULL) {
+			TEST_SKIP("%s not found", files[i].file);
+			continue;
+		}
+		sg_diag d;
+		sg_err e = parse_buf(p, n, &d);
+		CHECK_OK(e);
+		if (e != SG_OK) {
+			char msg[600];
+			sg_diag_format(&d, msg, sizeof msg);
+			fprintf(stderr, "%s: %s\n", files[i].file, msg);
+		}
+		CHECK(tr.n_cas == files[i].cas && tr.n_tlogs == files[i].tlogs &&
+			tr.n_ctlogs == files[i].ctlogs && tr.n_tsas == files[i].tsas);
+		check_counts(files[i].file, p, n);
+		free(p);
+	}
+	/* Files that are not trusted roots are rejected by media type. */
+	static const char *const others[] = {
+		"trust/production-signing_config.v0.2.sigstore-python.json",
+		"trust/production-tuf-root.sigstore-python.json",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		size_t n;
+		uint8_t *p = read_vec(others[i], &n);
+		if (p == NULL)
+			continue;
+		sg_diag d;
+		sg_err e = parse_buf(p, n, &d);
+		CHECK(e == SG_ERR_VERIFY_TRUST_ROOT || e == SG_ERR_JSON_MISSING);
+		CHECK(tr.n_tlogs == 0 && tr.n_cas == 0);
+		free(p);
+	}
+}
+
+static void
+test_conformance_roots(void)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s/conformance/bundle-verify", test_vectors_dir());
+	DIR *dh = opendir(dir);
+	if (dh == NULL) {
+		TEST_SKIP("conformance vectors not found");
+		return;
+	}
+	size_t parsed = 0, rejected = 0;
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[2048];
+		snprintf(path, sizeof path, "%s/%s/trusted_root.json", dir, de->d_name);
+		size_t n;
+		uint8_t *p = test_read_file(path, &n);
+		if (p == NULL)
+			continue;
+		sg_diag d;
+		sg_err e = parse_buf(p, n, &d);
+		if (strcmp(de->d_name, "trust-root-tlog-missing-validity-start_fail") == 0) {
+			CHECK_ERR(e, SG_ERR_JSON_MISSING);
+			CHECK(d.what != NULL &&
+				strcmp(d.what, "trusted root tlogs[].publicKey.validFor.start") ==
+					0);
+			rejected++;
+		} else {
+			CHECK_OK(e);
+			check_counts(path, p, n);
+			parsed++;
+		}
+		free(p);
+	}
+	closedir(dh);
+	CHECK(parsed >= 30 && rejected == 1);
+	printf("conformance trusted roots: %zu parsed, %zu rejected as expected\n", parsed,
+		rejected);
+}
+
+static void
+test_production_details(void)
+{
+	size_t n;
+	uint8_t *p = read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	if (p == NULL) {
+		TEST_SKIP("production trusted root not found");
+		return;
+	}
+	sg_diag d;
+	CHECK_OK(parse_buf(p, n, &d));
+	uint8_t rekor_id[32], ct2022_id[32], h[32];
+	hex_to("c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d", rekor_id);
+	hex_to("dd3d306ac6c7113263191e1c99673702a24a5eb8de3cadff878a72802f29ee8e", ct2022_id);
+
+	/* Rekor v1: key id = SHA-256(SPKI), P-256, window from 2021-01-12T11:53:27Z. */
+	const sg_trust_log *rk =
+		sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, INT64_MIN);
+	CHECK(rk != NULL);
+	if (rk != NULL) {
+		sg_sha256(rk->spki.p, rk->spki.len, h);
+		CHECK(memcmp(h, rk->key_id, 32) == 0);
+		CHECK(rk->key.type == SG_KEY_EC && rk->key.curve == SG_CURVE_P256);
+		CHECK(rk->hash == SG_HASH_SHA256 && rk->sig_hash == SG_HASH_SHA256);
+		CHECK(rk->valid.start == 1610452407 && rk->valid.end == INT64_MAX);
+		CHECK(sg_slice_eq_str(rk->base_url, "https://rekor.sigstore.dev"));
+		CHECK(sg_slice_eq_str(rk->key_details, "PKIX_ECDSA_P256_SHA_256"));
+	}
+	CHECK(sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, 1674247893) == rk);
+	CHECK(sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, 1610452406) == NULL);
+	CHECK(sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 31, INT64_MIN) == NULL);
+	CHECK(sg_trustroot_find_log(tr.ctlogs, tr.n_ctlogs, rekor_id, 32, INT64_MIN) == NULL);
+	/* Every ECDSA log and CT log: key id = SHA-256(SPKI). The Ed25519 Rekor v2 log: opaque. */
+	size_t ed = 0;
+	for (size_t i = 0; i < tr.n_tlogs + tr.n_ctlogs; i++) {
+		const sg_trust_log *l = i < tr.n_tlogs ? &tr.tlogs[i] : &tr.ctlogs[i - tr.n_tlogs];
+		sg_sha256(l->spki.p, l->spki.len, h);
+		if (l->key.type == SG_KEY_ED25519) {
+			ed++;
+			CHECK(memcmp(h, l->key_id, 32) != 0);
+			CHECK(l->key_id[0] == 0xcf && l->key_id[1] == 0x11);
+		} else {
+			CHECK(l->key.type == SG_KEY_EC);
+			CHECK(l->key_id_len == 32 && memcmp(h, l->key_id, 32) == 0);
+		}
+	}
+	CHECK(ed == 1);
+	const sg_trust_log *ct =
+		sg_trustroot_find_log(tr.ctlogs, tr.n_ctlogs, ct2022_id, 32, 1674247891);
+	CHECK(ct != NULL);
+	/* The old CT log ended 2022-10-31T23:59:59.999Z: inclusive at second granularity. */
+	CHECK(tr.ctlogs[0].valid.end == 1667260799 || tr.ctlogs[1].valid.end == 1667260799);
+	/* Checkpoint key hint: first 4 bytes of the log id. */
+	static const uint8_t hint[4] = {0xc0, 0xd2, 0x3d, 0x6a};
+	size_t k = sg_trustroot_find_log_by_hint(tr.tlogs, tr.n_tlogs, 0, hint);
+	CHECK(k < tr.n_tlogs && &tr.tlogs[k] == rk);
+	CHECK(sg_trustroot_find_log_by_hint(tr.tlogs, tr.n_tlogs, k + 1, hint) == tr.n_tlogs);
+	static const uint8_t nohint[4] = {1, 2, 3, 4};
+	CHECK(sg_trustroot_find_log_by_hint(tr.tlogs, tr.n_tlogs, 0, nohint) == tr.n_tlogs);
+	/* Fulcio CAs: the 2021 root alone (ends 2022-12-31T23:59:59Z), then intermediate+root. */
+	CHECK(tr.cas[0].n_certs == 1 && tr.cas[0].valid.end == 1672531199);
+	CHECK(tr.cas[1].n_certs == 2 && tr.cas[1].valid.end == INT64_MAX);
+	CHECK(sg_slice_eq_str(tr.cas[1].uri, "https://fulcio.sigstore.dev"));
+	CHECK(tr.tsas[0].n_certs == 2);
+	CHECK(tr.cas[1].certs[0].len > 500 && tr.cas[1].certs[0].p[0] == 0x30);
+
+	/* Every proper prefix fails (and never reads past its end), except those that only drop
+	 * trailing whitespace. */
+	size_t end = n;
+	while (end > 0 && (p[end - 1] == '\n' || p[end - 1] == ' '))
+		end--;
+	size_t fails = 0;
+	for (size_t m = 0; m < end; m++) {
+		const uint8_t *g = guard_put(p, m);
+		sg_arena_reset(&arena);
+		if (sg_trustroot_parse(g, m, &arena, &tr, NULL) != SG_OK && tr.n_tlogs == 0)
+			fails++;
+	}
+	guard_release();
+	CHECK(fails == end);
+	free(p);
+}
+
+/* Replace the first occurrence of `from` in doc by `to`; returns a malloc'd copy. */
+static uint8_t *
+mutate(const uint8_t *doc, size_t n, const char *from, const char *to, size_t *out_n)
+{
+	size_t fl = strlen(from), tl = strlen(to);
+	for (size_t i = 0; i + fl <= n; i++) {
+		if (memcmp(doc + i, from, fl) != 0)
+			continue;
+		uint8_t *o = malloc(n - fl + tl + 1);
+		memcpy(o, doc, i);
+		memcpy(o + i, to, tl);
+		memcpy(o + i + tl, doc + i + fl, n - i - fl);
+		*out_n = n - fl + tl;
+		return o;
+	}
+	return NULL;
+}
+
+static void
+test_bad_roots(void)
+{
+	size_t n;
+	uint8_t *p = read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	if (p == NULL) {
+		TEST_SKIP("production trusted root not found");
+		return;
+	}
+	static const struct {
+		const char *from, *to;
+		sg_err want;
+		const char *what;
+	} cases[] = {
+		{"trustedroot+json;version=0.1", "trustedroot+json;version=9.9",
+			SG_ERR_VERIFY_TRUST_ROOT, "trusted root mediaType"},
+		{"\"mediaType\"", "\"mediaTypo\"", SG_ERR_JSON_MISSING, "trusted root mediaType"},
+		{"\"rawBytes\": \"MFkw", "\"rawBytes\": \"M$kw", SG_ERR_B64_CHAR,
+			"trusted root tlogs[].publicKey.rawBytes"},
+		{"\"logId\"", "\"logIdent\"", SG_ERR_JSON_MISSING, "trusted root tlogs[].logId"},
+		{"\"keyId\": \"wNI9", "\"keyId\": 7, \"x\": \"wNI9", SG_ERR_JSON_TYPE,
+			"trusted root tlogs[].logId.keyId"},
+		{"\"start\": \"2021-01-12T11:53:27Z\"", "\"begin\": \"2021-01-12T11:53:27Z\"",
+			SG_ERR_JSON_MISSING, "trusted root tlogs[].publicKey.validFor.start"},
+		{"\"start\": \"2021-01-12T11:53:27Z\"", "\"start\": \"2021-01-12 11:53:27\"",
+			SG_ERR_JSON_VALUE, "trusted root tlogs[].publicKey.validFor.start"},
+		{"\"keyDetails\": \"PKIX_ECDSA_P256_SHA_256\"",
+			"\"keyDetails\": \"PKIX_ECDSA_P384_SHA_384\"", SG_ERR_VERIFY_TRUST_ROOT,
+			"trusted root tlogs[].publicKey.rawBytes"},
+		{"\"hashAlgorithm\": \"SHA2_256\"", "\"hashAlgorithm\": \"MD5\"",
+			SG_ERR_VERIFY_TRUST_ROOT, "trusted root tlogs[].hashAlgorithm"},
+		{"\"certificates\": [", "\"certificates\": [], \"x\": [", SG_ERR_VERIFY_TRUST_ROOT,
+			"trusted root certificateAuthorities[].certChain.certificates"},
+		{"\"certChain\"", "\"certChian\"", SG_ERR_JSON_MISSING,
+			"trusted root certificateAuthorities[].certChain"},
+		{"\"tlogs\": [", "\"tlogs\": {\"a\":1}, \"x\": [", SG_ERR_JSON_TYPE,
+			"trusted root tlogs"},
+		{"\"rawBytes\": \"MIIB9zCC", "\"rawBytes\": \"AAAA\", \"y\": \"MIIB9zCC",
+			SG_ERR_VERIFY_TRUST_ROOT,
+			"trusted root certificateAuthorities[].certChain.certificates[].rawBytes"},
+		{"\"validFor\": {\n          \"start\": \"2021-01-12T11:53:27Z\"\n",
+			"\"validFor\": {\n          \"start\": \"2021-01-12T11:53:27Z\", \"end\": "
+			"\"2020-01-01T00:00:00Z\"\n",
+			SG_ERR_VERIFY_TRUST_ROOT, "trusted root tlogs[].publicKey.validFor.end"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t mn;
+		uint8_t *m = mutate(p, n, cases[i].from, cases[i].to, &mn);
+		CHECK(m != NULL);
+		if (m == NULL) {
+			fprintf(stderr, "case %zu: pattern not found\n", i);
+			continue;
+		}
+		sg_diag d;
+		sg_err e = parse_buf(m, mn, &d);
+		CHECK_ERR(e, cases[i].want);
+		int what_ok = d.what != NULL && strcmp(d.what, cases[i].what) == 0;
+		if (!what_ok)
+			fprintf(stderr, "case %zu: what = %s\n", i, d.what ? d.what : "(null)");
+		CHECK(what_ok);
+		CHECK(tr.n_tlogs == 0 && tr.n_cas == 0 && tr.n_ctlogs == 0);
+		free(m);
+	}
+	/* Newer media types are accepted; unknown members are ignored. */
+	static const char *const ok_mt[] = {
+		"\"application/vnd.dev.sigstore.trustedroot.v0.1+json\"",
+		"\"application/vnd.dev.sigstore.trustedroot.v0.2+json\"",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		size_t mn;
+		uint8_t *m = mutate(p, n,
+			"\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\"", ok_mt[i],
+			&mn);
+		sg_diag d;
+		CHECK_OK(parse_buf(m, mn, &d));
+		free(m);
+	}
+	size_t mn;
+	uint8_t *m = mutate(p, n, "\"tlogs\"", "\"futureField\": {\"x\": [1]}, \"tlogs\"", &mn);
+	sg_diag d;
+	CHECK_OK(parse_buf(m, mn, &d));
+	CHECK(tr.n_tlogs == 2);
+	free(m);
+	/* A checkpointKeyId (v0.2) is kept. */
+	m = mutate(p, n, "\"logId\"", "\"checkpointKeyId\": {\"keyId\": \"AQIDBA==\"}, \"logId\"",
+		&mn);
+	CHECK_OK(parse_buf(m, mn, &d));
+	CHECK(tr.tlogs[0].checkpoint_key_id_len == 4 && tr.tlogs[0].checkpoint_key_id[3] == 4);
+	static const uint8_t hint[4] = {1, 2, 3, 4};
+	CHECK(sg_trustroot_find_log_by_hint(tr.tlogs, tr.n_tlogs, 0, hint) == 0);
+	free(m);
+	free(p);
+}
+
+static void
+test_load_default(void)
+{
+	sg_diag d;
+	const char *src = NULL;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/trust/staging-trusted_root.sigstore-python.json",
+		test_vectors_dir());
+	unsetenv("SIGSTORE_ROOT_FILE");
+	/* The flag wins over everything. */
+	sg_arena_reset(&arena);
+	sg_diag_init(&d, NULL);
+	sg_err e = sg_trustroot_load_default(path, 0, &arena, &tr, &src, &d);
+	if (e == SG_ERR_IO) {
+		TEST_SKIP("staging trusted root not found");
+	} else {
+		CHECK_OK(e);
+		CHECK(src == path && tr.n_tlogs == 4);
+		/* Then the environment. */
+		setenv("SIGSTORE_ROOT_FILE", path, 1);
+		sg_arena_reset(&arena);
+		CHECK_OK(sg_trustroot_load_default(NULL, 0, &arena, &tr, &src, NULL));
+		CHECK(src != NULL && strcmp(src, path) == 0 && tr.n_tlogs == 4);
+		unsetenv("SIGSTORE_ROOT_FILE");
+	}
+	/* A missing file named by the flag is an I/O error, not a silent fallback. */
+	sg_arena_reset(&arena);
+	CHECK_ERR(sg_trustroot_load_default("/nonexistent/root.json", 0, &arena, &tr, &src, NULL),
+		SG_ERR_IO);
+	/* The embedded roots (present only when the build found the pinned file). */
+	sg_arena_reset(&arena);
+	sg_diag_init(&d, NULL);
+	e = sg_trustroot_load_default(NULL, 0, &arena, &tr, &src, &d);
+	if (sg_embedded_trusted_root_len == 0) {
+		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
+		char msg[600];
+		sg_diag_format(&d, msg, sizeof msg);
+		CHECK(strstr(msg,
+			      "no trusted root: pass --trusted-root or set SIGSTORE_ROOT_FILE "
+			      "(this build has no embedded public-good root)") != NULL);
+		TEST_SKIP("no embedded public-good root in this build");
+	} else {
+		CHECK_OK(e);
+		CHECK(strcmp(src, "embedded public-good root") == 0);
+		CHECK(tr.n_tlogs == 2 && tr.n_cas == 2);
+		uint8_t h[32], pin[32];
+		hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
+		sg_sha256(sg_embedded_trusted_root, sg_embedded_trusted_root_len, h);
+		CHECK(memcmp(h, pin, 32) == 0);
+	}
+	sg_arena_reset(&arena);
+	e = sg_trustroot_load_default(NULL, 1, &arena, &tr, &src, NULL);
+	if (sg_embedded_staging_root_len == 0) {
+		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
+	} else {
+		CHECK_OK(e);
+		CHECK(strcmp(src, "embedded staging root") == 0 && tr.n_tlogs == 4);
+	}
+}
+
+int
+main(void)
+{
+	sg_arena_init(&arena, arena_mem, sizeof arena_mem);
+	test_trust_files();
+	test_conformance_roots();
+	test_production_details();
+	test_bad_roots();
+	test_load_default();
+	return test_finish();
+}
