@@ -148,16 +148,23 @@ deps:
 
 # ---- fuzzing with clang + libFuzzer ----
 FUZZ_DIR := build/fuzz
-FUZZ_CFLAGS := $(STD) -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all $(INC) -I$(BEARSSL_INC)
+# Module objects are compiled once with fuzzer coverage and sanitizers, then shared by every
+# harness; only the harness itself links with -fsanitize=fuzzer (which brings libFuzzer's main).
+FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := $(STD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) -I$(BEARSSL_INC) -MMD -MP
 FUZZ_RUNS ?= 20000
-fuzz_srcs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),src/$(m).c))
+fuzz_objs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),$(FUZZ_DIR)/obj/src/$(m).o))
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 
-$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_srcs_of,fuzz/fuzz_%.c) $(VFJ_SRC) $(wildcard src/*.h)
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lbearssl
+	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs_of,fuzz/fuzz_%.c) \
+		$(if $(VFJ_SRC),$(FUZZ_DIR)/obj/vendor-free-json/vfj.o)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(STD) $(FUZZ_SAN) -fsanitize=fuzzer $(INC) -o $@ $(filter %.c %.o,$^) -lbearssl
 
 fuzz-smoke: fuzz
 	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/smoke.sh

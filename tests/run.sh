@@ -56,6 +56,12 @@ if [ "${FUZZ_SMOKE:-0}" = 1 ]; then
 	tally "fuzz-smoke" "$out" "$rc"
 fi
 
+echo "== sigstore-conformance (verify-bundle, both artifact forms)"
+out=$(SG_BIN="$SG_BIN" timeout -k 10 600 bash tests/conformance.sh 2>&1); rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|conformance:)' | sed 's/^/  /'
+printf '%s\n' "$out" | grep -c '^skipped:' | sed 's/^/  unsupported runs (listed in tests\/conformance-unsupported.txt): /'
+tally "conformance" "$out" "$rc"
+
 echo "== integration"
 for s in tests/integration/*.sh; do
 	[ -e "$s" ] || continue
