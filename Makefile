@@ -78,11 +78,11 @@ TEST_BINS := $(addprefix $(BUILD)/tests/,$(TESTS))
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
-# The modules a test or harness links, read from its "/* modules: ... */" line. A module that
-# always needs another names it in MODULE_NEEDS_<m>: crypto.c hands Ed25519 keys to ed25519.c.
-MODULE_NEEDS_crypto := ed25519
-modules_of = $(foreach m,$(shell sed -n 's|^/\* modules:\(.*\)\*/ *$$|\1|p' $(1) | head -n 1),\
-	$(m) $(MODULE_NEEDS_$(m)))
+# The modules a test or harness links: those on its "/* modules: ... */" line plus everything
+# they need, found by following #include lines (scripts/modclosure.sh), so a new dependency
+# between modules never breaks a distant test's link.
+modules_of = $(shell scripts/modclosure.sh $(ALWAYS_MODULES) \
+	$$(sed -n 's|^/\* modules:\(.*\)\*/ *$$|\1|p' $(1) | head -n 1))
 objs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),$(call OBJ,src/$(m).c)))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \

@@ -11,13 +11,7 @@
 #include "bundle.h"
 #include "bytes.h"
 #include "err.h"
-
-/* Annotation names, defined once here (style.md: each constant in the lowest module). */
-#define SG_ANN_SIGNATURE "dev.cosignproject.cosign/signature"
-#define SG_ANN_CERTIFICATE "dev.sigstore.cosign/certificate"
-#define SG_ANN_CHAIN "dev.sigstore.cosign/chain"
-#define SG_ANN_BUNDLE "dev.sigstore.cosign/bundle"
-#define SG_ANN_RFC3161 "dev.sigstore.cosign/rfc3161timestamp"
+#include "manifest.h" /* the SG_ANN_* annotation names */
 
 typedef struct sg_sig_layer {
 	sg_slice payload;         /* the layer blob: the exact signed bytes */

@@ -6,7 +6,7 @@
  *    (sigstore-conformance happy-path-v0.3) and other conformance cases, each with the error
  *    code and the message it must produce.
  * Links only layers 0-4: a verifier module that started using the network would not link. */
-/* modules: verify siglayer bundle dsse tlog trustroot json chain sct x509 policy crypto der pem codec */
+/* modules: verify siglayer manifest bundle dsse tlog trustroot json chain sct x509 policy crypto ed25519 der pem codec */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,0 +1,271 @@
+/* cli_triangulate: `picosign triangulate IMAGE`, cosign triangulate's offline part: print
+ * where the signatures of IMAGE@sha256:<hex> live ("<registry>/<repo>:sha256-<hex>.sig").
+ * A tag needs a registry lookup, which this command does not do (yet).
+ * Also the OCI `debug` parser rows: ociref, manifest, payload, wwwauth, docker-config.
+ *
+ * Everything printed from an input goes through put_safe, so untrusted bytes cannot drive the
+ * terminal, and the docker-config row never prints a credential, only which fields exist. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dockercfg.h"
+#include "limits.h"
+#include "manifest.h"
+#include "ociref.h"
+#include "payload.h"
+#include "wwwauth.h"
+
+static void
+put_safe(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			putchar(ch);
+		else
+			printf("\\x%02x", ch);
+	}
+}
+
+static void
+put_slice(const char *label, sg_slice s)
+{
+	fputs(label, stdout);
+	put_safe(s.p, s.len);
+	putchar('\n');
+}
+
+/* One line of text: drop a single final "\n" (or "\r\n") the way a file from echo has it. */
+static sg_slice
+one_line(sg_slice in)
+{
+	if (in.len > 0 && in.p[in.len - 1] == '\n')
+		in.len--;
+	if (in.len > 0 && in.p[in.len - 1] == '\r')
+		in.len--;
+	return in;
+}
+
+int
+sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
+{
+	const char *type = NULL;
+	const char *pos[1];
+	size_t n_pos = 0;
+	const sg_cli_flag flags[] = {{"--type", NULL, &type, NULL, NULL, 0, NULL}};
+	(void)arena;
+	if (sg_cli_parse_flags(argc, argv, flags, 1, pos, 1, &n_pos) != 0)
+		return SG_EXIT_FAIL;
+	if (n_pos != 1)
+		return sg_cli_usage_error("triangulate: usage: picosign triangulate [--type "
+					  "signature|attestation|sbom|digest] IMAGE");
+	const char *suffix = ".sig";
+	if (type == NULL || strcmp(type, "signature") == 0)
+		suffix = ".sig";
+	else if (strcmp(type, "attestation") == 0)
+		suffix = ".att";
+	else if (strcmp(type, "sbom") == 0)
+		suffix = ".sbom";
+	else if (strcmp(type, "digest") == 0)
+		suffix = NULL;
+	else
+		return sg_cli_usage_error("triangulate: unknown --type \"%s\" (signature, "
+					  "attestation, sbom or digest)", type);
+
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	sg_ociref ref;
+	sg_err e = sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d);
+	if (e != SG_OK) {
+		sg_cli_print_error(&d);
+		return SG_EXIT_FAIL;
+	}
+	if (!ref.has_digest)
+		return sg_cli_usage_error("triangulate: a tag needs a registry lookup; give "
+					  "IMAGE@sha256:...");
+	char out[SG_OCI_NAME_MAX + 16];
+	sg_buf b;
+	sg_buf_init(&b, out, sizeof out);
+	if (suffix == NULL) {
+		e = sg_ociref_name(&ref, &b);
+	} else {
+		/* "sha256-<hex>" plus the attachment suffix, in the same repository */
+		char tag[SG_OCI_SIG_TAG_LEN + 1];
+		sg_oci_sig_tag(ref.digest, tag);
+		e = sg_ociref_repo_name(&ref, &b);
+		(void)sg_buf_putc(&b, ':');
+		(void)sg_buf_put(&b, tag, SG_OCI_SIG_TAG_LEN - 4);
+		(void)sg_buf_puts(&b, suffix);
+		if (e == SG_OK)
+			e = sg_buf_status(&b);
+	}
+	if (e != SG_OK) {
+		(void)sg_diag_fail(&d, e, "triangulate");
+		sg_cli_print_error(&d);
+		return SG_EXIT_FAIL;
+	}
+	printf("%.*s\n", (int)b.len, out);
+	return SG_EXIT_OK;
+}
+
+/* ---- debug rows ---- */
+
+sg_err
+sg_debug_ociref(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	(void)arena;
+	sg_slice s = one_line(in);
+	sg_ociref r;
+	SG_TRY(sg_ociref_parse(s.p, s.len, &r, d));
+	char buf[SG_OCI_NAME_MAX + 16];
+	sg_buf b;
+	sg_buf_init(&b, buf, sizeof buf);
+	SG_TRY(sg_ociref_name(&r, &b));
+	printf("name: %.*s\nregistry: %s\nrepository: %s\n", (int)b.len, buf, r.registry,
+		r.repository);
+	if (r.has_digest) {
+		sg_buf_init(&b, buf, sizeof buf);
+		SG_TRY(sg_ociref_triangulate(&r, &b));
+		printf("digest: %s\nsignatures: %.*s\n", r.digest_str, (int)b.len, buf);
+	} else {
+		printf("tag: %s\n", r.tag);
+	}
+	printf("plain http by default: %s\n", sg_ociref_default_plain_http(&r) ? "yes" : "no");
+	return SG_OK;
+}
+
+static void
+put_desc(const char *label, const sg_oci_desc *ds)
+{
+	char dg[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_format(ds->digest, dg);
+	printf("%s", label);
+	put_safe(ds->media_type.p, ds->media_type.len);
+	printf(" %lld %s", (long long)ds->size, dg);
+	if (ds->os.p != NULL || ds->architecture.p != NULL) {
+		putchar(' ');
+		put_safe(ds->os.p, ds->os.len);
+		putchar('/');
+		put_safe(ds->architecture.p, ds->architecture.len);
+		if (ds->variant.p != NULL) {
+			putchar('/');
+			put_safe(ds->variant.p, ds->variant.len);
+		}
+	}
+	putchar('\n');
+	for (size_t i = 0; i < ds->nannots; i++) {
+		printf("    annotation ");
+		put_safe(ds->annots[i].key.p, ds->annots[i].key.len);
+		printf(" (%zu bytes)\n", ds->annots[i].value.len);
+	}
+}
+
+sg_err
+sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	sg_oci_manifest m;
+	SG_TRY(sg_oci_manifest_parse(in.p, in.len, arena, &m, d));
+	uint8_t dg[32];
+	char ds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_of(in.p, in.len, dg);
+	sg_oci_digest_format(dg, ds);
+	printf("%s, digest %s\n", m.kind == SG_OCI_INDEX ? "index" : "image manifest", ds);
+	put_slice("mediaType: ", m.media_type);
+	if (m.kind == SG_OCI_MANIFEST)
+		put_desc("config: ", &m.config);
+	for (size_t i = 0; i < m.ndescs; i++)
+		put_desc(m.kind == SG_OCI_INDEX ? "manifest: " : "layer: ", &m.descs[i]);
+	if (m.has_subject)
+		put_desc("subject: ", &m.subject);
+	return SG_OK;
+}
+
+sg_err
+sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	sg_payload p;
+	SG_TRY(sg_payload_parse(in.p, in.len, arena, &p, d));
+	put_slice("docker-reference: ", p.docker_reference);
+	put_slice("docker-manifest-digest: ", p.digest_str);
+	printf("optional: %s\n", p.optional == SG_JSON_NONE ? "null" : "object");
+	return SG_OK;
+}
+
+sg_err
+sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	sg_wwwauth_challenge *ch;
+	void *mem;
+	SG_TRY(sg_arena_get(arena, SG_MAX_WWWAUTH_CHALLENGES * sizeof *ch, &mem, d));
+	ch = mem;
+	size_t n = 0;
+	SG_TRY(sg_wwwauth_parse(one_line(in).p, one_line(in).len, arena, ch,
+		SG_MAX_WWWAUTH_CHALLENGES, &n, d));
+	for (size_t i = 0; i < n; i++) {
+		put_slice("challenge: ", ch[i].scheme);
+		if (ch[i].token68.p != NULL)
+			put_slice("  token68: ", ch[i].token68);
+		for (size_t k = 0; k < ch[i].nparams; k++) {
+			fputs("  ", stdout);
+			put_safe(ch[i].params[k].name.p, ch[i].params[k].name.len);
+			fputs(" = ", stdout);
+			put_safe(ch[i].params[k].value.p, ch[i].params[k].value.len);
+			putchar('\n');
+		}
+	}
+	sg_wwwauth w;
+	sg_diag sel;
+	sg_diag_init(&sel, NULL);
+	if (sg_wwwauth_select(ch, n, &w, &sel) == SG_OK)
+		printf("selected: %s\n", w.scheme == SG_AUTH_BEARER ? "Bearer" : "Basic");
+	else
+		printf("selected: none\n");
+	return SG_OK;
+}
+
+sg_err
+sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
+{
+	(void)canonical;
+	sg_dockercfg c;
+	SG_TRY(sg_dockercfg_parse(in.p, in.len, arena, &c, d));
+	const sg_json *j = &c.json;
+	if (c.auths != SG_JSON_NONE) {
+		for (size_t k = sg_json_first(j, c.auths); k != SG_JSON_NONE;
+			k = sg_json_next(j, k)) {
+			sg_slice key;
+			SG_TRY(sg_json_str(j, k, "docker config", arena, &key, d));
+			sg_docker_cred cr;
+			SG_TRY(sg_dockercfg_lookup_key(&c, key, arena, &cr, d));
+			fputs("auths: ", stdout);
+			put_safe(key.p, key.len);
+			/* which credentials exist, never their values */
+			printf(" ->%s%s%s%s\n", cr.username.len ? " username" : "",
+				cr.password.len ? " password" : "",
+				cr.identity_token.len ? " identitytoken" : "",
+				cr.registry_token.len ? " registrytoken" : "");
+		}
+	}
+	if (c.cred_helpers != SG_JSON_NONE) {
+		for (size_t k = sg_json_first(j, c.cred_helpers); k != SG_JSON_NONE;
+			k = sg_json_next(j, k)) {
+			sg_slice key, helper;
+			SG_TRY(sg_json_str(j, k, "docker config", arena, &key, d));
+			SG_TRY(sg_json_str(j, sg_json_first(j, k), "docker config", arena, &helper,
+				d));
+			fputs("credHelpers: ", stdout);
+			put_safe(key.p, key.len);
+			fputs(" -> ", stdout);
+			put_safe(helper.p, helper.len);
+			putchar('\n');
+		}
+	}
+	if (c.creds_store.len > 0)
+		put_slice("credsStore: ", c.creds_store);
+	return SG_OK;
+}
