@@ -67,6 +67,9 @@
 #define SG_MAX_HTTP_CHUNK_DIGITS 16u
 /* A whole chunk-size line with extensions; nobody sends more than a few bytes of them. */
 #define SG_MAX_HTTP_CHUNK_LINE 256u
+/* A Fulcio, Rekor or OIDC token-service answer held in memory: a certificate chain is ~3 KiB,
+ * a Rekor entry with its proof and checkpoint ~6 KiB. */
+#define SG_MAX_SERVICE_REPLY (1024u * 1024u)
 /* A URL, as given on the command line or in a Location header. */
 #define SG_MAX_URL 4096u
 
@@ -113,5 +116,14 @@
  * one challenge with 2-4 params. */
 #define SG_MAX_WWWAUTH_CHALLENGES 8u
 #define SG_MAX_WWWAUTH_PARAMS 16u
+
+/* Registry client (registry.h). A bearer token: Docker Hub's JWTs with an x5c chain are ~3 KiB,
+ * and the Authorization header must fit the request head (SG_HTTP_IOBUF_SIZE). */
+#define SG_MAX_REGISTRY_TOKEN 8192u
+/* A token endpoint's JSON reply (ggcr reads at most 64 KiB of it). */
+#define SG_MAX_TOKEN_REPLY (64u * 1024u)
+/* What a docker-credential-* helper may print, and how long it may take. */
+#define SG_MAX_CRED_HELPER_OUTPUT (64u * 1024u)
+#define SG_CRED_HELPER_TIMEOUT_MS 30000u
 
 #endif

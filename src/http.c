@@ -1,0 +1,1121 @@
+/* http: strict HTTP/1.1 response parsing, chunked decoding and a small client. See http.h.
+ *
+ * Implementation notes
+ * - Response head: RFC 9112 §4 (status-line), §5 (field lines; obs-fold rejected per §5.2),
+ *   RFC 9110 §5.1 (field names are tokens), §5.5 (field values: VCHAR / obs-text / SP / HTAB).
+ *   Only CRLF ends a line: a bare LF or CR is an error (RFC 9112 §2.2 allows leniency; we do
+ *   not, so no two parsers on the path can disagree about where the head ends).
+ *   One documented leniency: "HTTP/1.1 200" + CRLF without the SP before an empty reason.
+ * - Message body length: RFC 9112 §6.3. Transfer-Encoding other than exactly "chunked" is
+ *   refused, as is Transfer-Encoding together with Content-Length (request smuggling, §6.3
+ *   item 3) and a repeated Content-Length.
+ * - Chunked transfer coding: RFC 9112 §7.1; extensions (§7.1.1) are skipped, trailer fields
+ *   (§7.1.2) validated as field lines and dropped.
+ * - Every "need more" outcome is decided only when the input ends inside a valid prefix, so
+ *   every proper prefix of a valid response is SG_ERR_TRUNCATED (tests check this).
+ * - Client: redirects per RFC 9110 §15.4 (303 and 301/302 after POST become GET); the
+ *   Authorization header is not sent to another origin; https never redirects to http;
+ *   proxies per the de-facto curl/Go conventions (HTTPS_PROXY with CONNECT, RFC 9110 §9.3.6). */
+#include "http.h"
+
+#include <string.h>
+
+#include "limits.h"
+
+/* ---- character classes ---- */
+
+static int
+is_digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* tchar (RFC 9110 §5.6.2). */
+static int
+is_tchar(uint8_t c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+		return 1;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* field-vchar / SP / HTAB (RFC 9110 §5.5). */
+static int
+is_field_char(uint8_t c)
+{
+	return (c >= 0x21 && c <= 0x7e) || c >= 0x80 || c == ' ' || c == '\t';
+}
+
+static uint8_t
+lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+static int
+ieq_str(sg_slice s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (s.len != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lower(s.p[i]) != lower((uint8_t)lit[i]))
+			return 0;
+	return 1;
+}
+
+static int
+hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* ---- 1. response head ---- */
+
+enum { P_OK = 0, P_NEED = 1, P_BAD = 2 };
+
+/* Parse one field line starting at p[*i] (not at CR): name ":" OWS value OWS CRLF. */
+static int
+field_line(const uint8_t *p, size_t len, size_t *i, sg_http_header *h, size_t *bad)
+{
+	size_t k = *i, n0 = k;
+	while (k < len && is_tchar(p[k]))
+		k++;
+	if (k == len)
+		return P_NEED;
+	if (k == n0 || p[k] != ':') {
+		*bad = k;
+		return P_BAD;
+	}
+	size_t n1 = k++;
+	while (k < len && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	size_t v0 = k;
+	while (k < len && is_field_char(p[k]))
+		k++;
+	if (k == len)
+		return P_NEED;
+	if (p[k] != '\r') {
+		*bad = k;
+		return P_BAD;
+	}
+	size_t v1 = k;
+	while (v1 > v0 && (p[v1 - 1] == ' ' || p[v1 - 1] == '\t'))
+		v1--;
+	if (k + 1 == len)
+		return P_NEED;
+	if (p[k + 1] != '\n') {
+		*bad = k + 1;
+		return P_BAD;
+	}
+	h->name = sg_slice_make(p + n0, n1 - n0);
+	h->value = sg_slice_make(p + v0, v1 - v0);
+	*i = k + 2;
+	return P_OK;
+}
+
+static sg_err
+head_need_more(size_t len, sg_diag *d)
+{
+	if (len >= SG_MAX_HTTP_HEADER_BLOCK)
+		return sg_diag_failf(d, SG_ERR_HTTP_HEADERS_TOO_LARGE, "HTTP response",
+			"no end of headers within %u bytes", (unsigned)SG_MAX_HTTP_HEADER_BLOCK);
+	return SG_ERR_TRUNCATED;
+}
+
+static sg_err
+parse_head(const uint8_t *p, size_t len, sg_http_header *hdrs, size_t cap, sg_http_head *out,
+	size_t *consumed, sg_diag *d)
+{
+	static const char ver[] = "HTTP/1.";
+	size_t i = 0;
+	for (; i < 7; i++) {
+		if (i == len)
+			return head_need_more(len, d);
+		if (p[i] != (uint8_t)ver[i])
+			return sg_diag_fail_at(d, SG_ERR_HTTP_STATUS_LINE, "HTTP response", i);
+	}
+	if (i == len)
+		return SG_ERR_TRUNCATED;
+	if (p[i] != '0' && p[i] != '1')
+		return sg_diag_failf(d, SG_ERR_HTTP_STATUS_LINE, "HTTP response",
+			"unsupported HTTP version");
+	out->minor = p[i++] - '0';
+	if (i == len)
+		return SG_ERR_TRUNCATED;
+	if (p[i++] != ' ')
+		return sg_diag_fail_at(d, SG_ERR_HTTP_STATUS_LINE, "HTTP response", i - 1);
+	int status = 0;
+	for (int k = 0; k < 3; k++, i++) {
+		if (i == len)
+			return SG_ERR_TRUNCATED;
+		if (!is_digit(p[i]))
+			return sg_diag_fail_at(d, SG_ERR_HTTP_STATUS_LINE, "HTTP status code", i);
+		status = status * 10 + (p[i] - '0');
+	}
+	if (status < 100 || status > 599)
+		return sg_diag_failf(d, SG_ERR_HTTP_STATUS_LINE, "HTTP response",
+			"status code %d out of range", status);
+	out->status = status;
+	if (i == len)
+		return SG_ERR_TRUNCATED;
+	if (p[i] == ' ') {
+		i++;
+		size_t r0 = i;
+		while (i < len && i <= SG_MAX_HTTP_STATUS_LINE && is_field_char(p[i]))
+			i++;
+		if (i > SG_MAX_HTTP_STATUS_LINE)
+			return sg_diag_failf(d, SG_ERR_HTTP_STATUS_LINE, "HTTP response",
+				"status line longer than %u bytes", (unsigned)SG_MAX_HTTP_STATUS_LINE);
+		if (i == len)
+			return SG_ERR_TRUNCATED;
+		out->reason = sg_slice_make(p + r0, i - r0);
+	}
+	if (p[i] != '\r')
+		return sg_diag_fail_at(d, SG_ERR_HTTP_STATUS_LINE, "HTTP status line", i);
+	if (++i == len)
+		return SG_ERR_TRUNCATED;
+	if (p[i++] != '\n')
+		return sg_diag_fail_at(d, SG_ERR_HTTP_STATUS_LINE, "HTTP status line", i - 1);
+	if (cap > SG_MAX_HTTP_HEADERS)
+		cap = SG_MAX_HTTP_HEADERS;
+	out->headers = hdrs;
+	for (;;) {
+		if (i > SG_MAX_HTTP_HEADER_BLOCK)
+			break;
+		if (i == len)
+			return head_need_more(len, d);
+		if (p[i] == '\r') {
+			if (i + 1 == len)
+				return head_need_more(len, d);
+			if (p[i + 1] != '\n')
+				return sg_diag_fail_at(d, SG_ERR_HTTP_HEADER, "HTTP header", i + 1);
+			i += 2;
+			break;
+		}
+		if (p[i] == ' ' || p[i] == '\t')
+			return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP header",
+				"obsolete line folding at byte %zu", i);
+		if (out->num_headers == cap)
+			return sg_diag_failf(d, SG_ERR_HTTP_HEADERS_TOO_LARGE, "HTTP response",
+				"more than %zu header fields", cap);
+		size_t bad = 0;
+		int r = field_line(p, len, &i, &hdrs[out->num_headers], &bad);
+		if (r == P_NEED)
+			return head_need_more(len, d);
+		if (r == P_BAD)
+			return sg_diag_fail_at(d, SG_ERR_HTTP_HEADER, "HTTP header", bad);
+		out->num_headers++;
+	}
+	if (i > SG_MAX_HTTP_HEADER_BLOCK)
+		return sg_diag_failf(d, SG_ERR_HTTP_HEADERS_TOO_LARGE, "HTTP response",
+			"header block longer than %u bytes", (unsigned)SG_MAX_HTTP_HEADER_BLOCK);
+	*consumed = i;
+	return SG_OK;
+}
+
+/* see http.h */
+sg_err
+sg_http_parse_head(const uint8_t *p, size_t len, sg_http_header *hdrs, size_t cap,
+	sg_http_head *out, size_t *consumed, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	*consumed = 0;
+	sg_err e = parse_head(p, len, hdrs, cap, out, consumed, d);
+	if (e != SG_OK) {
+		memset(out, 0, sizeof *out);
+		*consumed = 0;
+	}
+	return e;
+}
+
+/* see http.h */
+int
+sg_http_header_get(const sg_http_head *h, const char *name, sg_slice *value)
+{
+	for (size_t i = 0; i < h->num_headers; i++) {
+		if (ieq_str(h->headers[i].name, name)) {
+			*value = h->headers[i].value;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* see http.h */
+size_t
+sg_http_header_count(const sg_http_head *h, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->num_headers; i++)
+		if (ieq_str(h->headers[i].name, name))
+			n++;
+	return n;
+}
+
+/* see http.h */
+sg_err
+sg_http_framing_of(const sg_http_head *h, int head_request, sg_http_framing *f,
+	uint64_t *length, sg_diag *d)
+{
+	*f = SG_HTTP_BODY_NONE;
+	*length = 0;
+	size_t te = sg_http_header_count(h, "Transfer-Encoding");
+	size_t cl = sg_http_header_count(h, "Content-Length");
+	if (te > 0 && cl > 0)
+		return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
+			"both Transfer-Encoding and Content-Length");
+	if (te > 1 || cl > 1)
+		return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
+			"repeated %s", te > 1 ? "Transfer-Encoding" : "Content-Length");
+	if (head_request || h->status < 200 || h->status == 204 || h->status == 304)
+		return SG_OK;
+	sg_slice v;
+	if (te == 1) {
+		(void)sg_http_header_get(h, "Transfer-Encoding", &v);
+		if (!ieq_str(v, "chunked") || h->minor == 0)
+			return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
+				"unsupported Transfer-Encoding");
+		*f = SG_HTTP_BODY_CHUNKED;
+		return SG_OK;
+	}
+	if (cl == 1) {
+		(void)sg_http_header_get(h, "Content-Length", &v);
+		uint64_t n = 0;
+		/* 19 digits always fit in 64 bits. */
+		if (v.len == 0 || v.len > 19)
+			return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
+				"invalid Content-Length");
+		for (size_t i = 0; i < v.len; i++) {
+			if (!is_digit(v.p[i]))
+				return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
+					"invalid Content-Length");
+			n = n * 10 + (uint64_t)(v.p[i] - '0');
+		}
+		*f = SG_HTTP_BODY_LENGTH;
+		*length = n;
+		return SG_OK;
+	}
+	*f = SG_HTTP_BODY_CLOSE;
+	return SG_OK;
+}
+
+/* see http.h */
+int
+sg_http_keep_alive(const sg_http_head *h)
+{
+	if (h->minor == 0)
+		return 0;
+	for (size_t i = 0; i < h->num_headers; i++) {
+		if (!ieq_str(h->headers[i].name, "Connection"))
+			continue;
+		/* A comma-separated list of tokens. */
+		sg_slice v = h->headers[i].value;
+		size_t k = 0;
+		while (k < v.len) {
+			while (k < v.len && (v.p[k] == ' ' || v.p[k] == '\t' || v.p[k] == ','))
+				k++;
+			size_t t0 = k;
+			while (k < v.len && v.p[k] != ',' && v.p[k] != ' ' && v.p[k] != '\t')
+				k++;
+			if (ieq_str(sg_slice_make(v.p + t0, k - t0), "close"))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* ---- chunked decoder ---- */
+
+enum {
+	CH_SIZE = 0,  /* hex digits */
+	CH_EXT,       /* after ';' up to CR */
+	CH_SIZE_LF,   /* LF after the size line */
+	CH_DATA,
+	CH_DATA_CR,
+	CH_DATA_LF,
+	CH_TRAILER,   /* at the start of a trailer line (or the final CRLF) */
+	CH_TNAME,
+	CH_TVALUE,
+	CH_TLF,
+	CH_FINAL_LF,
+	CH_DONE,
+};
+
+/* see http.h */
+void
+sg_http_chunked_init(sg_http_chunked *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+static sg_err
+chunk_fail(sg_http_chunked *c, uint64_t off, const char *why, sg_diag *d)
+{
+	c->err = SG_ERR_HTTP_CHUNK;
+	return sg_diag_failf(d, SG_ERR_HTTP_CHUNK, "HTTP chunked body", "%s at body byte %llu",
+		why, (unsigned long long)off);
+}
+
+/* see http.h */
+sg_err
+sg_http_chunked_decode(sg_http_chunked *c, uint8_t *buf, size_t len, size_t *out_len,
+	size_t *consumed, sg_diag *d)
+{
+	size_t i = 0, o = 0;
+	*out_len = 0;
+	*consumed = 0;
+	if (c->err != SG_OK)
+		return c->err;
+	while (i < len && c->state != CH_DONE) {
+		uint8_t b = buf[i];
+		uint64_t at = c->off + i;
+		switch (c->state) {
+		case CH_SIZE:
+			if (hexval(b) >= 0) {
+				if (c->digits == SG_MAX_HTTP_CHUNK_DIGITS)
+					return chunk_fail(c, at, "chunk size too long", d);
+				c->remaining = (c->remaining << 4) | (uint64_t)hexval(b);
+				c->digits++;
+			} else if (c->digits == 0) {
+				return chunk_fail(c, at, "bad chunk size", d);
+			} else if (b == ';') {
+				c->state = CH_EXT;
+			} else if (b == '\r') {
+				c->state = CH_SIZE_LF;
+			} else {
+				return chunk_fail(c, at, "bad chunk size", d);
+			}
+			c->line++;
+			i++;
+			break;
+		case CH_EXT:
+			if (b == '\r')
+				c->state = CH_SIZE_LF;
+			else if (!is_field_char(b))
+				return chunk_fail(c, at, "bad chunk extension", d);
+			if (++c->line > SG_MAX_HTTP_CHUNK_LINE)
+				return chunk_fail(c, at, "chunk size line too long", d);
+			i++;
+			break;
+		case CH_SIZE_LF:
+			if (b != '\n')
+				return chunk_fail(c, at, "missing LF after chunk size", d);
+			c->state = c->remaining == 0 ? CH_TRAILER : CH_DATA;
+			c->line = 0;
+			c->digits = 0;
+			i++;
+			break;
+		case CH_DATA: {
+			size_t k = len - i;
+			if ((uint64_t)k > c->remaining)
+				k = (size_t)c->remaining;
+			memmove(buf + o, buf + i, k);
+			o += k;
+			i += k;
+			c->remaining -= k;
+			c->total += k;
+			if (c->remaining == 0)
+				c->state = CH_DATA_CR;
+			break;
+		}
+		case CH_DATA_CR:
+			if (b != '\r')
+				return chunk_fail(c, at, "missing CRLF after chunk data", d);
+			c->state = CH_DATA_LF;
+			i++;
+			break;
+		case CH_DATA_LF:
+			if (b != '\n')
+				return chunk_fail(c, at, "missing CRLF after chunk data", d);
+			c->state = CH_SIZE;
+			i++;
+			break;
+		case CH_TRAILER:
+			if (b == '\r') {
+				c->state = CH_FINAL_LF;
+			} else if (is_tchar(b)) {
+				c->state = CH_TNAME;
+			} else {
+				return chunk_fail(c, at, "bad trailer field", d);
+			}
+			c->trailer++;
+			i++;
+			break;
+		case CH_TNAME:
+			if (b == ':')
+				c->state = CH_TVALUE;
+			else if (!is_tchar(b))
+				return chunk_fail(c, at, "bad trailer field", d);
+			c->trailer++;
+			i++;
+			break;
+		case CH_TVALUE:
+			if (b == '\r')
+				c->state = CH_TLF;
+			else if (!is_field_char(b))
+				return chunk_fail(c, at, "bad trailer field", d);
+			c->trailer++;
+			i++;
+			break;
+		case CH_TLF:
+			if (b != '\n')
+				return chunk_fail(c, at, "bad trailer field", d);
+			c->state = CH_TRAILER;
+			c->trailer++;
+			i++;
+			break;
+		case CH_FINAL_LF:
+			if (b != '\n')
+				return chunk_fail(c, at, "missing final CRLF", d);
+			c->state = CH_DONE;
+			i++;
+			break;
+		default:
+			return chunk_fail(c, at, "internal state", d);
+		}
+		if (c->trailer > SG_MAX_HTTP_HEADER_BLOCK)
+			return chunk_fail(c, at, "trailer section too large", d);
+	}
+	c->off += i;
+	*out_len = o;
+	*consumed = i;
+	return c->state == CH_DONE ? SG_OK : SG_ERR_TRUNCATED;
+}
+
+/* ---- 2. client ---- */
+
+/* see http.h */
+void
+sg_http_client_init(sg_http_client *c, sg_net_dialer *dialer, const sg_net_opts *opts,
+	uint8_t *iobuf)
+{
+	memset(c, 0, sizeof *c);
+	c->dialer = dialer;
+	c->opts = opts;
+	c->iobuf = iobuf;
+	c->user_agent = "picosign";
+}
+
+static void
+drop_conn(sg_http_client *c)
+{
+	if (c->conn != NULL)
+		c->conn->close(c->conn);
+	c->conn = NULL;
+	c->conn_key[0] = '\0';
+}
+
+/* see http.h */
+void
+sg_http_client_close(sg_http_client *c)
+{
+	drop_conn(c);
+	if (c->iobuf != NULL)
+		sg_wipe(c->iobuf, SG_HTTP_IOBUF_SIZE);
+}
+
+/* see http.h */
+sg_err
+sg_http_status_err(const sg_http_response *r, const char *what, sg_diag *d)
+{
+	if (r->status >= 200 && r->status <= 299)
+		return SG_OK;
+	return sg_diag_failf(d, SG_ERR_HTTP_STATUS, what, "server answered %d %.*s", r->status,
+		(int)(r->reason.len > 100 ? 100 : r->reason.len), (const char *)r->reason.p);
+}
+
+static int
+host_matches_suffix(sg_slice host, const char *pat, size_t pn)
+{
+	if (pn == 0 || pn > host.len)
+		return 0;
+	for (size_t i = 0; i < pn; i++)
+		if (lower(host.p[host.len - pn + i]) != lower((uint8_t)pat[i]))
+			return 0;
+	if (pn == host.len)
+		return 1;
+	/* "example.com" also covers "a.example.com", but not "badexample.com". */
+	return pat[0] == '.' || host.p[host.len - pn - 1] == '.';
+}
+
+/* see http.h */
+int
+sg_http_no_proxy_match(const char *no_proxy, const sg_url *u)
+{
+	if (no_proxy == NULL)
+		return 0;
+	const char *s = no_proxy;
+	while (*s != '\0') {
+		while (*s == ',' || *s == ' ')
+			s++;
+		const char *e = s;
+		while (*e != '\0' && *e != ',' && *e != ' ')
+			e++;
+		size_t n = (size_t)(e - s);
+		if (n == 1 && s[0] == '*')
+			return 1;
+		/* An optional ":port" limits the entry to that port. */
+		const char *colon = NULL;
+		for (const char *k = s; k < e; k++)
+			if (*k == ':')
+				colon = k;
+		size_t hn = n;
+		int port_ok = 1;
+		if (colon != NULL && s[0] != '[') {
+			hn = (size_t)(colon - s);
+			unsigned long port = 0;
+			for (const char *k = colon + 1; k < e; k++)
+				port = port < 100000 && *k >= '0' && *k <= '9'
+					? port * 10 + (unsigned long)(*k - '0') : 100000;
+			port_ok = port == u->port;
+		}
+		if (n > 0 && port_ok) {
+			const char *h = s;
+			if (hn >= 2 && h[0] == '[' && h[hn - 1] == ']')
+				h++, hn -= 2;
+			if (hn > 0 && host_matches_suffix(u->host, h, hn))
+				return 1;
+		}
+		s = e;
+	}
+	return 0;
+}
+
+/* Request header names we write ourselves; a caller may not set them. */
+static int
+reserved_header(sg_slice name)
+{
+	return ieq_str(name, "Host") || ieq_str(name, "Content-Length") ||
+		ieq_str(name, "Transfer-Encoding") || ieq_str(name, "Connection");
+}
+
+static sg_err
+check_req_header(const sg_http_header *h, sg_diag *d)
+{
+	if (h->name.len == 0 || reserved_header(h->name))
+		return sg_diag_fail(d, SG_ERR_ARG, "HTTP request header name");
+	for (size_t i = 0; i < h->name.len; i++)
+		if (!is_tchar(h->name.p[i]))
+			return sg_diag_fail(d, SG_ERR_ARG, "HTTP request header name");
+	/* No CR, LF or NUL can reach the wire (header injection). Values are never echoed into
+	 * the diagnostic: they may be credentials. */
+	for (size_t i = 0; i < h->value.len; i++)
+		if (!is_field_char(h->value.p[i]))
+			return sg_diag_fail(d, SG_ERR_ARG, "HTTP request header value");
+	return SG_OK;
+}
+
+/* Copy a URL host into a NUL-terminated buffer of SG_URL_MAX_HOST + 1 bytes. */
+static void
+host_z(const sg_url *u, char *z)
+{
+	size_t n = u->host.len > SG_URL_MAX_HOST ? SG_URL_MAX_HOST : u->host.len;
+	memcpy(z, u->host.p, n);
+	z[n] = '\0';
+}
+
+/* One exchange on one connection: state shared by the helpers below. */
+struct xfer {
+	sg_http_client *c;
+	const sg_http_request *req;
+	sg_transport *t;
+	uint64_t deadline;
+	uint8_t *body;
+	size_t body_cap;
+	sg_http_response *out;
+	int got_bytes;       /* any response byte arrived */
+	int reusable;
+	const char *hostport; /* "host:port" for messages */
+};
+
+static sg_err
+xread(struct xfer *x, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
+{
+	x->t->deadline_ms = x->deadline;
+	sg_err e = x->t->read(x->t, buf, cap, got, d);
+	if (e == SG_OK && *got > 0)
+		x->got_bytes = 1;
+	return e;
+}
+
+/* Deliver body bytes to the buffer or the sink, within the cap. */
+static sg_err
+emit(struct xfer *x, const uint8_t *p, size_t n, sg_diag *d)
+{
+	sg_http_response *r = x->out;
+	if ((uint64_t)n > (uint64_t)x->body_cap - r->body_total)
+		return sg_diag_failf(d, SG_ERR_HTTP_BODY_TOO_LARGE, "HTTP response",
+			"body larger than the limit of %zu bytes", x->body_cap);
+	if (x->req->sink != NULL) {
+		SG_TRY(x->req->sink(x->req->sink_ctx, p, n, d));
+	} else if (n > 0) {
+		memcpy(x->body + r->body_len, p, n);
+		r->body_len += n;
+	}
+	r->body_total += n;
+	return SG_OK;
+}
+
+static sg_err
+truncated(struct xfer *x, sg_err e, const char *what, sg_diag *d)
+{
+	/* A timeout stays a timeout; an early end of stream is a truncated response. */
+	if (e == SG_OK || e == SG_ERR_NET_CLOSED)
+		return sg_diag_failf(d, SG_ERR_HTTP_TRUNCATED, "HTTP response",
+			"%s: connection closed after %llu body bytes", what,
+			(unsigned long long)x->out->body_total);
+	return e;
+}
+
+/* Read the body framed by `f`; `extra` holds bytes already read after the head. */
+static sg_err
+read_body(struct xfer *x, sg_http_framing f, uint64_t length, uint8_t *extra, size_t extra_n,
+	uint8_t *scratch, size_t scratch_cap, sg_diag *d)
+{
+	size_t got;
+	sg_err e;
+	switch (f) {
+	case SG_HTTP_BODY_NONE:
+		if (extra_n > 0)
+			x->reusable = 0;
+		return SG_OK;
+	case SG_HTTP_BODY_LENGTH: {
+		if (length > (uint64_t)x->body_cap)
+			return sg_diag_failf(d, SG_ERR_HTTP_BODY_TOO_LARGE, "HTTP response",
+				"Content-Length %llu exceeds the limit of %zu bytes",
+				(unsigned long long)length, x->body_cap);
+		size_t want = (size_t)length;
+		size_t k = extra_n < want ? extra_n : want;
+		SG_TRY(emit(x, extra, k, d));
+		if (extra_n > want)
+			x->reusable = 0; /* bytes beyond the body: do not trust this stream */
+		while (x->out->body_total < want) {
+			size_t left = want - (size_t)x->out->body_total;
+			uint8_t *dst = x->req->sink != NULL ? scratch : x->body + x->out->body_len;
+			size_t cap = x->req->sink != NULL && left > scratch_cap ? scratch_cap : left;
+			e = xread(x, dst, cap, &got, d);
+			if (e != SG_OK || got == 0)
+				return truncated(x, e, "Content-Length body", d);
+			if (x->req->sink != NULL) {
+				SG_TRY(emit(x, dst, got, d));
+			} else {
+				x->out->body_len += got;
+				x->out->body_total += got;
+			}
+		}
+		return SG_OK;
+	}
+	case SG_HTTP_BODY_CHUNKED: {
+		sg_http_chunked ch;
+		sg_http_chunked_init(&ch);
+		uint8_t *raw = extra;
+		size_t n = extra_n;
+		for (;;) {
+			size_t dec, used;
+			e = sg_http_chunked_decode(&ch, raw, n, &dec, &used, d);
+			if (e != SG_OK && e != SG_ERR_TRUNCATED)
+				return e;
+			SG_TRY(emit(x, raw, dec, d));
+			/* A chunk announced beyond the cap fails now, not after reading it. */
+			if (ch.remaining > (uint64_t)x->body_cap - x->out->body_total)
+				return sg_diag_failf(d, SG_ERR_HTTP_BODY_TOO_LARGE, "HTTP response",
+					"a chunk of %llu bytes exceeds the limit of %zu bytes",
+					(unsigned long long)ch.remaining, x->body_cap);
+			if (e == SG_OK) {
+				if (used < n)
+					x->reusable = 0;
+				return SG_OK;
+			}
+			raw = scratch;
+			e = xread(x, scratch, scratch_cap, &n, d);
+			if (e != SG_OK || n == 0)
+				return truncated(x, e, "chunked body", d);
+		}
+	}
+	case SG_HTTP_BODY_CLOSE:
+		x->reusable = 0;
+		SG_TRY(emit(x, extra, extra_n, d));
+		for (;;) {
+			e = xread(x, scratch, scratch_cap, &got, d);
+			if (e == SG_ERR_NET_CLOSED)
+				return truncated(x, e, "body without length", d);
+			if (e != SG_OK)
+				return e;
+			if (got == 0)
+				return SG_OK;
+			SG_TRY(emit(x, scratch, got, d));
+		}
+	}
+	return sg_diag_fail(d, SG_ERR_INTERNAL, "HTTP framing");
+}
+
+/* Read a response head into iobuf[0..have) (skipping 1xx interim answers). On success the
+ * head occupies iobuf[0..*head_len) and iobuf[*head_len..*have) are early body bytes. */
+static sg_err
+read_head(struct xfer *x, sg_http_head *h, size_t *head_len, size_t *have, sg_diag *d)
+{
+	sg_http_client *c = x->c;
+	size_t n = 0;
+	for (;;) {
+		size_t consumed;
+		sg_err e = sg_http_parse_head(c->iobuf, n, c->hdrs, SG_MAX_HTTP_HEADERS, h,
+			&consumed, d);
+		if (e == SG_OK && h->status >= 100 && h->status <= 199) {
+			/* 1xx interim response (e.g. 100 Continue): drop it, keep reading. */
+			memmove(c->iobuf, c->iobuf + consumed, n - consumed);
+			n -= consumed;
+			continue;
+		}
+		if (e == SG_OK) {
+			*head_len = consumed;
+			*have = n;
+			return SG_OK;
+		}
+		if (e != SG_ERR_TRUNCATED)
+			return e;
+		if (n >= SG_HTTP_IOBUF_SIZE)
+			return sg_diag_fail(d, SG_ERR_HTTP_HEADERS_TOO_LARGE, "HTTP response");
+		size_t got;
+		e = xread(x, c->iobuf + n, SG_HTTP_IOBUF_SIZE - n, &got, d);
+		if (e != SG_OK)
+			return e;
+		if (got == 0) {
+			if (n == 0)
+				return sg_diag_failf(d, SG_ERR_NET_CLOSED, "HTTP response",
+					"%s closed the connection without answering", x->hostport);
+			return sg_diag_failf(d, SG_ERR_HTTP_TRUNCATED, "HTTP response",
+				"connection closed inside the response headers");
+		}
+		n += got;
+	}
+}
+
+/* Write the request head for `u` into iobuf and send it with the body. */
+static sg_err
+send_request(struct xfer *x, const sg_url *u, const char *method, int absolute_form,
+	int with_auth, sg_slice body, sg_diag *d)
+{
+	sg_http_client *c = x->c;
+	const sg_http_request *req = x->req;
+	sg_buf b;
+	sg_buf_init(&b, c->iobuf, SG_HTTP_IOBUF_SIZE);
+	(void)sg_buf_puts(&b, method);
+	(void)sg_buf_puts(&b, " ");
+	if (absolute_form)
+		sg_url_write(u, &b);
+	else
+		sg_url_write_target(u, &b);
+	(void)sg_buf_puts(&b, " HTTP/1.1\r\nHost: ");
+	sg_url_write_authority(u, 0, &b);
+	(void)sg_buf_puts(&b, "\r\nUser-Agent: ");
+	(void)sg_buf_puts(&b, c->user_agent);
+	(void)sg_buf_puts(&b, "\r\n");
+	for (size_t i = 0; i < req->num_headers; i++) {
+		const sg_http_header *h = &req->headers[i];
+		if (!with_auth && ieq_str(h->name, "Authorization"))
+			continue;
+		(void)sg_buf_put(&b, h->name.p, h->name.len);
+		(void)sg_buf_puts(&b, ": ");
+		(void)sg_buf_put(&b, h->value.p, h->value.len);
+		(void)sg_buf_puts(&b, "\r\n");
+	}
+	/* A body only with methods that carry one; POST/PUT/PATCH always say how long. */
+	int has_body = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+		(body.len > 0 || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+		strcmp(method, "PATCH") == 0);
+	if (has_body) {
+		(void)sg_buf_puts(&b, "Content-Length: ");
+		(void)sg_buf_put_dec(&b, body.len);
+		(void)sg_buf_puts(&b, "\r\n");
+	}
+	(void)sg_buf_puts(&b, "\r\n");
+	sg_err e = sg_buf_status(&b);
+	if (e != SG_OK) {
+		sg_wipe(c->iobuf, SG_HTTP_IOBUF_SIZE);
+		return sg_diag_fail(d, SG_ERR_LIMIT, "HTTP request head");
+	}
+	x->t->deadline_ms = x->deadline;
+	e = x->t->write(x->t, b.p, b.len, d);
+	/* The head may hold an Authorization header: do not leave it in memory. */
+	sg_wipe(c->iobuf, b.len);
+	if (e == SG_OK && has_body && body.len > 0)
+		e = x->t->write(x->t, body.p, body.len, d);
+	c->requests++;
+	return e;
+}
+
+/* Open a connection for `u`, directly or through a proxy. */
+static sg_err
+dial(sg_http_client *c, const sg_url *u, uint64_t deadline, int *absolute_form, sg_diag *d)
+{
+	sg_net_dialer *dl = c->dialer;
+	const sg_net_opts *o = c->opts;
+	const char *proxy = u->scheme == SG_URL_HTTPS ? o->https_proxy : o->http_proxy;
+	sg_transport *t = NULL;
+	*absolute_form = 0;
+	host_z(u, c->hostz);
+	if (proxy != NULL && proxy[0] != '\0' && !sg_http_no_proxy_match(o->no_proxy, u)) {
+		/* "host:port" without a scheme means an http proxy, as curl reads it. */
+		uint8_t pbuf[512];
+		sg_buf pb;
+		sg_buf_init(&pb, pbuf, sizeof pbuf);
+		if (strstr(proxy, "://") == NULL)
+			(void)sg_buf_puts(&pb, "http://");
+		(void)sg_buf_puts(&pb, proxy);
+		sg_url pu;
+		sg_diag pd;
+		sg_diag_init(&pd, NULL);
+		if (sg_buf_status(&pb) != SG_OK ||
+			sg_url_parse(pb.p, pb.len, &pu, &pd) != SG_OK)
+			return sg_diag_failf(d, SG_ERR_HTTP_PROXY, "proxy",
+				"cannot parse the proxy URL (%s)", sg_err_str(pd.code));
+		if (pu.scheme != SG_URL_HTTP)
+			return sg_diag_failf(d, SG_ERR_HTTP_PROXY, "proxy",
+				"only http:// proxies are supported");
+		host_z(&pu, c->proxyz);
+		sg_diag td;
+		sg_diag_init(&td, d != NULL ? d->source : NULL);
+		sg_err te = dl->tcp(dl, c->proxyz, pu.port, deadline, &t, &td);
+		if (te != SG_OK) {
+			/* Say that it was the proxy that failed, not the server. */
+			td.what = "connecting to proxy";
+			if (d != NULL && d->code == SG_OK)
+				*d = td;
+			return te;
+		}
+		c->connects++;
+		if (u->scheme == SG_URL_HTTP) {
+			*absolute_form = 1;
+			c->conn = t;
+			return SG_OK;
+		}
+		/* CONNECT host:port (RFC 9110 §9.3.6), then TLS inside the tunnel. */
+		sg_buf b;
+		sg_buf_init(&b, c->iobuf, SG_HTTP_IOBUF_SIZE);
+		(void)sg_buf_puts(&b, "CONNECT ");
+		sg_url_write_authority(u, 1, &b);
+		(void)sg_buf_puts(&b, " HTTP/1.1\r\nHost: ");
+		sg_url_write_authority(u, 1, &b);
+		(void)sg_buf_puts(&b, "\r\nUser-Agent: ");
+		(void)sg_buf_puts(&b, c->user_agent);
+		(void)sg_buf_puts(&b, "\r\n\r\n");
+		t->deadline_ms = deadline;
+		sg_err e = sg_buf_status(&b);
+		if (e == SG_OK)
+			e = t->write(t, b.p, b.len, d);
+		sg_http_head h;
+		size_t head_len = 0, have = 0;
+		if (e == SG_OK) {
+			sg_http_request dummy;
+			memset(&dummy, 0, sizeof dummy);
+			dummy.method = "CONNECT";
+			sg_http_response r;
+			memset(&r, 0, sizeof r);
+			struct xfer x = {c, &dummy, t, deadline, NULL, 0, &r, 0, 0, c->proxyz};
+			e = read_head(&x, &h, &head_len, &have, d);
+		}
+		if (e == SG_OK && (h.status < 200 || h.status > 299))
+			e = sg_diag_failf(d, SG_ERR_HTTP_PROXY, "proxy", "CONNECT answered %d %.*s",
+				h.status, (int)(h.reason.len > 100 ? 100 : h.reason.len),
+				(const char *)h.reason.p);
+		else if (e == SG_OK && have != head_len)
+			e = sg_diag_failf(d, SG_ERR_HTTP_PROXY, "proxy",
+				"data after the CONNECT answer");
+		if (e != SG_OK) {
+			t->close(t);
+			return e;
+		}
+		t->deadline_ms = deadline; /* the handshake counts against the request */
+		SG_TRY(dl->tls(dl, t, c->hostz, &c->conn, d));
+		return SG_OK;
+	}
+	SG_TRY(dl->tcp(dl, c->hostz, u->port, deadline, &t, d));
+	c->connects++;
+	t->deadline_ms = deadline; /* the handshake counts against the request */
+	if (u->scheme == SG_URL_HTTPS)
+		SG_TRY(dl->tls(dl, t, c->hostz, &t, d));
+	c->conn = t;
+	return SG_OK;
+}
+
+static void
+conn_key(const sg_url *u, char *key, size_t cap)
+{
+	sg_buf b;
+	sg_buf_init(&b, key, cap - 1);
+	(void)sg_buf_puts(&b, u->scheme == SG_URL_HTTPS ? "https://" : "http://");
+	sg_url_write_authority(u, 1, &b);
+	for (size_t i = 0; i < b.len; i++)
+		key[i] = (char)lower((uint8_t)key[i]);
+	key[b.len] = '\0';
+}
+
+/* One request/response on a (possibly reused) connection. */
+static sg_err
+exchange(sg_http_client *c, const sg_http_request *req, const sg_url *u, const char *method,
+	int with_auth, sg_slice body, uint64_t deadline, uint8_t *bodybuf, size_t body_cap,
+	sg_http_response *out, sg_diag *d)
+{
+	char key[sizeof c->conn_key];
+	char hostport[SG_URL_MAX_HOST + 16];
+	conn_key(u, key, sizeof key);
+	{
+		sg_buf hb;
+		sg_buf_init(&hb, hostport, sizeof hostport - 1);
+		sg_url_write_authority(u, 1, &hb);
+		hostport[hb.len] = '\0';
+	}
+	int idempotent = strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0;
+	for (int attempt = 0;; attempt++) {
+		int reused = 0, absolute_form = 0;
+		if (c->conn != NULL && strcmp(c->conn_key, key) == 0 &&
+			(c->conn->idle_ok == NULL || c->conn->idle_ok(c->conn))) {
+			reused = 1;
+			absolute_form = u->scheme == SG_URL_HTTP && c->opts->http_proxy != NULL &&
+				c->opts->http_proxy[0] != '\0' &&
+				!sg_http_no_proxy_match(c->opts->no_proxy, u);
+		} else {
+			drop_conn(c);
+			SG_TRY(dial(c, u, deadline, &absolute_form, d));
+			memcpy(c->conn_key, key, sizeof key);
+		}
+		memset(out, 0, sizeof *out);
+		out->body = bodybuf;
+		out->reused = reused;
+		struct xfer x = {c, req, c->conn, deadline, bodybuf, body_cap, out, 0, 1, hostport};
+		/* A retry on a stale kept-alive connection must not record the first failure. */
+		sg_diag scratch;
+		sg_diag_init(&scratch, d != NULL ? d->source : NULL);
+		sg_diag *dd = reused && idempotent && attempt == 0 ? &scratch : d;
+		sg_err e = send_request(&x, u, method, absolute_form, with_auth, body, dd);
+		sg_http_head h;
+		size_t head_len = 0, have = 0;
+		if (e == SG_OK)
+			e = read_head(&x, &h, &head_len, &have, dd);
+		if (e != SG_OK && dd == &scratch && !x.got_bytes &&
+			(e == SG_ERR_NET_CLOSED || e == SG_ERR_NET_IO || e == SG_ERR_TLS_IO)) {
+			drop_conn(c);
+			continue; /* the server dropped the idle connection: once more, fresh */
+		}
+		if (e != SG_OK) {
+			if (dd == &scratch && d != NULL && d->code == SG_OK)
+				*d = scratch;
+			drop_conn(c);
+			return e;
+		}
+		sg_http_framing f;
+		uint64_t length;
+		e = sg_http_framing_of(&h, strcmp(method, "HEAD") == 0, &f, &length, d);
+		out->status = h.status;
+		out->reason = h.reason;
+		out->head = h;
+		if (e == SG_OK) {
+			x.reusable = sg_http_keep_alive(&h);
+			uint8_t *scratch_buf = c->iobuf + head_len;
+			e = read_body(&x, f, length, c->iobuf + head_len, have - head_len,
+				scratch_buf, SG_HTTP_IOBUF_SIZE - head_len, d);
+		}
+		if (e != SG_OK || !x.reusable)
+			drop_conn(c);
+		return e;
+	}
+}
+
+static int
+is_redirect(int status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 ||
+		status == 308;
+}
+
+static sg_err
+check_plain(const sg_url *u, sg_http_plain plain, sg_diag *d)
+{
+	if (u->scheme == SG_URL_HTTPS)
+		return SG_OK;
+	if (plain == SG_HTTP_PLAIN_ANY || (plain == SG_HTTP_PLAIN_LOOPBACK &&
+		sg_url_is_loopback(u)))
+		return SG_OK;
+	return sg_diag_failf(d, SG_ERR_HTTP_PLAINTEXT, "HTTP request",
+		"refusing http://%.*s without TLS%s", (int)u->host.len, (const char *)u->host.p,
+		plain == SG_HTTP_PLAIN_LOOPBACK ? " (only loopback hosts may use plain http)" : "");
+}
+
+/* see http.h */
+sg_err
+sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t body_cap,
+	sg_http_response *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	if (req->method == NULL || req->method[0] == '\0' || strlen(req->method) > 16 ||
+		(body == NULL && body_cap > 0 && req->sink == NULL))
+		return sg_diag_fail(d, SG_ERR_ARG, "HTTP request");
+	for (const char *m = req->method; *m != '\0'; m++)
+		if (!is_tchar((uint8_t)*m))
+			return sg_diag_fail(d, SG_ERR_ARG, "HTTP method");
+	for (size_t i = 0; i < req->num_headers; i++)
+		SG_TRY(check_req_header(&req->headers[i], d));
+	if (req->url.len > SG_MAX_URL)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "URL");
+	uint64_t deadline = c->dialer->now_ms(c->dialer) + c->opts->deadline_ms;
+	int cur = 0, with_auth = 1;
+	size_t url_len = req->url.len;
+	memcpy(c->url[0], req->url.p, url_len);
+	const char *method = req->method;
+	sg_slice send_body = req->body;
+	sg_err e;
+	for (unsigned hop = 0;; hop++) {
+		sg_url u;
+		SG_TRY(sg_url_parse(c->url[cur], url_len, &u, d));
+		SG_TRY(check_plain(&u, req->plain, d));
+		e = exchange(c, req, &u, method, with_auth, send_body, deadline, body, body_cap,
+			out, d);
+		if (e != SG_OK)
+			break;
+		out->final_url = sg_slice_make(c->url[cur], url_len);
+		out->redirects = hop;
+		sg_slice loc;
+		if (req->no_redirects || !is_redirect(out->status) ||
+			!sg_http_header_get(&out->head, "Location", &loc))
+			return SG_OK;
+		if (hop == SG_MAX_HTTP_REDIRECTS) {
+			e = sg_diag_failf(d, SG_ERR_HTTP_REDIRECT, "HTTP request",
+				"stopped after %u redirects", (unsigned)SG_MAX_HTTP_REDIRECTS);
+			break;
+		}
+		sg_buf nb;
+		sg_buf_init(&nb, c->url[1 - cur], SG_MAX_URL);
+		e = sg_url_resolve(&u, loc.p, loc.len, &nb, d);
+		if (e != SG_OK)
+			break;
+		sg_url nu;
+		e = sg_url_parse(nb.p, nb.len, &nu, d);
+		if (e != SG_OK)
+			break;
+		if (u.scheme == SG_URL_HTTPS && nu.scheme == SG_URL_HTTP) {
+			e = sg_diag_failf(d, SG_ERR_HTTP_REDIRECT_DOWNGRADE, "HTTP redirect",
+				"to http://%.*s", (int)nu.host.len, (const char *)nu.host.p);
+			break;
+		}
+		/* Credentials are for the origin they were given for (RFC 9110 §15.4). */
+		if (!sg_url_same_origin(&u, &nu))
+			with_auth = 0;
+		if (out->status == 303 || ((out->status == 301 || out->status == 302) &&
+			strcmp(method, "POST") == 0)) {
+			if (strcmp(method, "HEAD") != 0)
+				method = "GET";
+			send_body = sg_slice_make(NULL, 0);
+		}
+		cur = 1 - cur;
+		url_len = nb.len;
+	}
+	memset(out, 0, sizeof *out);
+	return e;
+}

@@ -1,0 +1,864 @@
+/* Unit tests for http: the pure response parser (every prefix needs more, each strictness rule
+ * once), framing, the chunked decoder (split input equals whole input), and the client over a
+ * scripted dialer: request format, keep-alive, redirects (cap, https->http refused,
+ * Authorization dropped across origins), body caps, truncation, timeouts, proxies. */
+/* modules: url http */
+#include <stdint.h>
+#include <string.h>
+
+#include "guard.h"
+#include "http.h"
+#include "limits.h"
+#include "runner.h"
+
+/* ---- pure parser ---- */
+
+static sg_err
+head(const char *s, sg_http_head *h, size_t *consumed)
+{
+	static sg_http_header hdrs[SG_MAX_HTTP_HEADERS];
+	size_t n = strlen(s);
+	return sg_http_parse_head(guard_put(s, n), n, hdrs, SG_MAX_HTTP_HEADERS, h, consumed, NULL);
+}
+
+static int
+slice_is(sg_slice s, const char *lit)
+{
+	return s.len == strlen(lit) && (s.len == 0 || memcmp(s.p, lit, s.len) == 0);
+}
+
+static const char *const valid_responses[] = {
+	"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+	"HTTP/1.0 404 Not Found\r\n\r\n",
+	"HTTP/1.1 204\r\nX-Empty:\r\nX-Tab:\t v \t\r\n\r\n",
+	"HTTP/1.1 302 Found\r\nLocation: https://x.example/a?b\r\nContent-Length: 0\r\n\r\n",
+	"HTTP/1.1 200 \r\nTransfer-Encoding: chunked\r\nObs: caf\xc3\xa9\r\n\r\n",
+};
+
+static void
+test_head_valid(void)
+{
+	sg_http_head h;
+	size_t used;
+	CHECK_OK(head(valid_responses[0], &h, &used));
+	CHECK(h.minor == 1 && h.status == 200 && slice_is(h.reason, "OK"));
+	CHECK(h.num_headers == 2 && used == strlen(valid_responses[0]) - 2);
+	CHECK(slice_is(h.headers[0].name, "Content-Type"));
+	CHECK(slice_is(h.headers[0].value, "application/json"));
+	sg_slice v;
+	CHECK(sg_http_header_get(&h, "content-length", &v) && slice_is(v, "2"));
+	CHECK(!sg_http_header_get(&h, "Location", &v));
+
+	CHECK_OK(head(valid_responses[2], &h, &used));
+	CHECK(h.status == 204 && h.reason.len == 0 && h.num_headers == 2);
+	CHECK(slice_is(h.headers[0].value, "") && slice_is(h.headers[1].value, "v"));
+	CHECK_OK(head(valid_responses[1], &h, &used));
+	CHECK(h.minor == 0 && h.num_headers == 0 && used == strlen(valid_responses[1]));
+
+	/* Every proper prefix of each valid head asks for more and never over-reads. */
+	for (size_t k = 0; k < sizeof valid_responses / sizeof valid_responses[0]; k++) {
+		size_t full;
+		CHECK_OK(head(valid_responses[k], &h, &full));
+		int bad = 0;
+		for (size_t i = 0; i < full; i++) {
+			static sg_http_header hdrs[SG_MAX_HTTP_HEADERS];
+			size_t c = 99;
+			sg_err e = sg_http_parse_head(guard_put(valid_responses[k], i), i, hdrs,
+				SG_MAX_HTTP_HEADERS, &h, &c, NULL);
+			if (e != SG_ERR_TRUNCATED || c != 0 || h.status != 0)
+				bad = 1;
+		}
+		CHECK(!bad);
+	}
+}
+
+static void
+test_head_invalid(void)
+{
+	sg_http_head h;
+	size_t used;
+	sg_diag d;
+	CHECK_ERR(head("HTTP/1.1 200 OK\nX: y\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX: y\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX: y\r\n\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX: y\r\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX : y\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\n: y\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX(y): z\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX: a\x01" "b\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/1.1 200 OK\r\nX: a\x7f\r\n\r\n", &h, &used), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(head("HTTP/2.0 200 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.2 200 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("http/1.1 200 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1  200 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1 20x OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1 099 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1 600 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1 2000 OK\r\n\r\n", &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	CHECK_ERR(head("HTTP/1.1 200 O\x00K\r\n\r\n", &h, &used), SG_ERR_TRUNCATED);
+	CHECK(h.status == 0 && h.num_headers == 0 && used == 0);
+
+	/* A long status line, and a head that never ends within the limit. */
+	static char big[SG_MAX_HTTP_HEADER_BLOCK + 64];
+	memcpy(big, "HTTP/1.1 200 ", 13);
+	memset(big + 13, 'a', SG_MAX_HTTP_STATUS_LINE);
+	big[13 + SG_MAX_HTTP_STATUS_LINE] = '\0';
+	CHECK_ERR(head(big, &h, &used), SG_ERR_HTTP_STATUS_LINE);
+	size_t n = 0;
+	memcpy(big, "HTTP/1.1 200 OK\r\n", 17);
+	n = 17;
+	while (n + 12 < sizeof big - 1) {
+		memcpy(big + n, "X-Pad: abc\r\n", 12);
+		n += 12;
+	}
+	big[n] = '\0';
+	sg_diag_init(&d, "test");
+	static sg_http_header many[SG_MAX_HTTP_HEADERS];
+	CHECK_ERR(sg_http_parse_head(guard_put(big, n), n, many, SG_MAX_HTTP_HEADERS, &h, &used,
+		&d), SG_ERR_HTTP_HEADERS_TOO_LARGE);
+	/* More header lines than the caller's array holds. */
+	static sg_http_header four[4];
+	static const char five[] = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n";
+	CHECK_ERR(sg_http_parse_head(guard_put(five, strlen(five)), strlen(five), four, 4, &h,
+		&used, NULL), SG_ERR_HTTP_HEADERS_TOO_LARGE);
+	CHECK_OK(sg_http_parse_head(guard_put(five, strlen(five)), strlen(five), many, 5, &h,
+		&used, NULL));
+	/* A complete head just under the limit is fine; the block limit counts the whole head. */
+	memcpy(big, "HTTP/1.1 200 OK\r\nX: ", 20);
+	memset(big + 20, 'v', SG_MAX_HTTP_HEADER_BLOCK - 24);
+	memcpy(big + SG_MAX_HTTP_HEADER_BLOCK - 4, "\r\n\r\n", 4);
+	CHECK_OK(sg_http_parse_head(guard_put(big, SG_MAX_HTTP_HEADER_BLOCK),
+		SG_MAX_HTTP_HEADER_BLOCK, many, SG_MAX_HTTP_HEADERS, &h, &used, NULL));
+	CHECK(used == SG_MAX_HTTP_HEADER_BLOCK);
+	memcpy(big, "HTTP/1.1 200 OK\r\nX: ", 20);
+	memset(big + 20, 'v', SG_MAX_HTTP_HEADER_BLOCK - 23);
+	memcpy(big + SG_MAX_HTTP_HEADER_BLOCK - 3, "\r\n\r\n", 4);
+	CHECK_ERR(sg_http_parse_head(guard_put(big, SG_MAX_HTTP_HEADER_BLOCK + 1),
+		SG_MAX_HTTP_HEADER_BLOCK + 1, many, SG_MAX_HTTP_HEADERS, &h, &used, NULL),
+		SG_ERR_HTTP_HEADERS_TOO_LARGE);
+}
+
+static sg_err
+framing(const char *s, int head_req, sg_http_framing *f, uint64_t *len)
+{
+	sg_http_head h;
+	size_t used;
+	sg_err e = head(s, &h, &used);
+	if (e != SG_OK)
+		return e;
+	return sg_http_framing_of(&h, head_req, f, len, NULL);
+}
+
+static void
+test_framing(void)
+{
+	sg_http_framing f;
+	uint64_t n;
+	CHECK_OK(framing("HTTP/1.1 200 OK\r\nContent-Length: 0012\r\n\r\n", 0, &f, &n));
+	CHECK(f == SG_HTTP_BODY_LENGTH && n == 12);
+	CHECK_OK(framing("HTTP/1.1 200 OK\r\nContent-Length: 9999999999999999999\r\n\r\n", 0, &f,
+		&n));
+	CHECK(n == 9999999999999999999ull);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", 0,
+		&f, &n), SG_ERR_HTTP_HEADER);
+	CHECK_OK(framing("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n", 0, &f, &n));
+	CHECK(f == SG_HTTP_BODY_CHUNKED);
+	CHECK_OK(framing("HTTP/1.1 200 OK\r\n\r\n", 0, &f, &n));
+	CHECK(f == SG_HTTP_BODY_CLOSE);
+	CHECK_OK(framing("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 1, &f, &n));
+	CHECK(f == SG_HTTP_BODY_NONE);
+	CHECK_OK(framing("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", 0, &f, &n));
+	CHECK(f == SG_HTTP_BODY_NONE);
+	CHECK_OK(framing("HTTP/1.1 204 No Content\r\n\r\n", 0, &f, &n));
+	CHECK(f == SG_HTTP_BODY_NONE);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n"
+		"\r\n", 0, &f, &n), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", 0,
+		&f, &n), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n", 0, &f, &n),
+		SG_ERR_HTTP_HEADER);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 0, &f, &n),
+		SG_ERR_HTTP_HEADER);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n", 0, &f, &n),
+		SG_ERR_HTTP_HEADER);
+	CHECK_ERR(framing("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 0, &f,
+		&n), SG_ERR_HTTP_HEADER);
+	CHECK_ERR(framing("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 0, &f, &n),
+		SG_ERR_HTTP_HEADER);
+
+	sg_http_head h;
+	size_t used;
+	CHECK_OK(head("HTTP/1.1 200 OK\r\n\r\n", &h, &used));
+	CHECK(sg_http_keep_alive(&h));
+	CHECK_OK(head("HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\n\r\n", &h, &used));
+	CHECK(!sg_http_keep_alive(&h));
+	CHECK_OK(head("HTTP/1.1 200 OK\r\nConnection: closed\r\n\r\n", &h, &used));
+	CHECK(sg_http_keep_alive(&h));
+	CHECK_OK(head("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n", &h, &used));
+	CHECK(!sg_http_keep_alive(&h));
+}
+
+/* Decode `in` fed in pieces of `step` bytes (0: all at once); returns the decode status and
+ * the decoded text in out. */
+static sg_err
+dechunk(const char *in, size_t len, size_t step, char *out, size_t *out_len, size_t *rest)
+{
+	static uint8_t buf[4096];
+	sg_http_chunked c;
+	sg_http_chunked_init(&c);
+	size_t pos = 0;
+	*out_len = 0;
+	*rest = 0;
+	sg_err e = SG_ERR_TRUNCATED;
+	while (pos < len) {
+		size_t k = step == 0 || len - pos < step ? len - pos : step;
+		memcpy(buf, in + pos, k);
+		size_t dec, used;
+		e = sg_http_chunked_decode(&c, buf, k, &dec, &used, NULL);
+		memcpy(out + *out_len, buf, dec);
+		*out_len += dec;
+		pos += used;
+		if (e != SG_ERR_TRUNCATED) {
+			*rest = len - pos;
+			return e;
+		}
+	}
+	return e;
+}
+
+static void
+test_chunked(void)
+{
+	static const char msg[] = "4\r\nWiki\r\n6;name=val;x\r\npedia \r\nE\r\nin \r\n\r\nchunks."
+		"\r\n0\r\nExpires: never\r\nX-T: a b\r\n\r\nNEXT";
+	static const char want[] = "Wikipedia in \r\n\r\nchunks.";
+	char out[256];
+	size_t n, rest;
+	size_t len = strlen(msg);
+	CHECK_OK(dechunk(msg, len, 0, out, &n, &rest));
+	CHECK(n == strlen(want) && memcmp(out, want, n) == 0 && rest == 4);
+	/* Split input equals whole input, for every piece size. */
+	int same = 1;
+	for (size_t step = 1; step < len; step++) {
+		sg_err e = dechunk(msg, len, step, out, &n, &rest);
+		if (e != SG_OK || n != strlen(want) || memcmp(out, want, n) != 0 || rest != 4)
+			same = 0;
+	}
+	CHECK(same);
+	/* Every proper prefix of the body needs more. */
+	size_t body_len = len - 4;
+	int need = 1;
+	for (size_t i = 0; i < body_len; i++) {
+		static uint8_t b[256];
+		memcpy(b, msg, i);
+		sg_http_chunked c;
+		sg_http_chunked_init(&c);
+		size_t dec, used;
+		const uint8_t *g = guard_put(msg, i);
+		memcpy(b, g, i);
+		if (sg_http_chunked_decode(&c, b, i, &dec, &used, NULL) != SG_ERR_TRUNCATED ||
+			used != i)
+			need = 0;
+	}
+	CHECK(need);
+
+	CHECK_OK(dechunk("0\r\n\r\n", 5, 0, out, &n, &rest));
+	CHECK(n == 0 && rest == 0);
+	CHECK_OK(dechunk("000\r\n\r\n", 7, 0, out, &n, &rest));
+	CHECK_OK(dechunk("a\r\n0123456789\r\n0\r\n\r\n", 20, 0, out, &n, &rest));
+	CHECK(n == 10);
+	CHECK_ERR(dechunk("z\r\n", 3, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("\r\n", 2, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("-1\r\n", 4, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk(" 1\r\n", 4, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("1 \r\n", 4, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("1\nx\r\n", 5, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("1\r\nxy\r\n", 7, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("1\r\nx\n0\r\n\r\n", 10, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("1;a\x01\r\nx\r\n", 9, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("00000000000000001\r\n", 19, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("0\r\nBad Name: x\r\n\r\n", 18, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("0\r\n x\r\n\r\n", 9, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(dechunk("0\r\n\n", 4, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	/* 16 hex digits are allowed (the caller's body cap stops a huge size). */
+	CHECK_ERR(dechunk("ffffffffffffffff\r\nab", 20, 0, out, &n, &rest), SG_ERR_TRUNCATED);
+	/* A long extension. */
+	static char ext[SG_MAX_HTTP_CHUNK_LINE + 16];
+	memset(ext, 'e', sizeof ext);
+	memcpy(ext, "1;", 2);
+	CHECK_ERR(dechunk(ext, sizeof ext, 0, out, &n, &rest), SG_ERR_HTTP_CHUNK);
+	/* Errors are sticky. */
+	sg_http_chunked c;
+	sg_http_chunked_init(&c);
+	uint8_t b[16];
+	size_t dec, used;
+	memcpy(b, "x\r\n", 3);
+	CHECK_ERR(sg_http_chunked_decode(&c, b, 3, &dec, &used, NULL), SG_ERR_HTTP_CHUNK);
+	memcpy(b, "0\r\n\r\n", 5);
+	CHECK_ERR(sg_http_chunked_decode(&c, b, 5, &dec, &used, NULL), SG_ERR_HTTP_CHUNK);
+	/* After the end, nothing more is consumed. */
+	sg_http_chunked_init(&c);
+	CHECK_OK(sg_http_chunked_decode(&c, b, 5, &dec, &used, NULL));
+	CHECK_OK(sg_http_chunked_decode(&c, b, 5, &dec, &used, NULL));
+	CHECK(used == 0 && dec == 0);
+}
+
+/* ---- client over a scripted dialer ---- */
+
+#define MAX_HOSTS 4
+#define MAX_CONNS 16
+
+struct host {
+	const char *name;
+	uint16_t port;
+	const char *script[4]; /* what the server sends on its 1st, 2nd... connection */
+	unsigned conns;
+};
+
+struct fconn {
+	sg_transport t;
+	struct fake *f;
+	const char *resp;
+	size_t resp_len, pos, seg_end; /* responses are separated by NEXT */
+	char req[8192];
+	size_t req_len;
+	int open;
+	int dead;        /* idle_ok says no */
+	int tls;
+	char name[64];
+};
+
+struct fake {
+	struct host hosts[MAX_HOSTS];
+	struct fconn conns[MAX_CONNS];
+	unsigned nconns;
+	size_t step;        /* bytes per read; 0 = as many as fit */
+	uint64_t now;
+	char tls_names[4][64];
+	unsigned ntls;
+	sg_err stall_err;   /* returned once the script is used up, instead of EOF */
+};
+
+/* A script holds one answer per request, separated by NEXT: the fake server sends the next
+ * answer only once a request has been written, as a real one does. */
+#define NEXT "\x01"
+
+static void
+seg_set(struct fconn *c)
+{
+	const char *m = memchr(c->resp + c->pos, 1, c->resp_len - c->pos);
+	c->seg_end = m != NULL ? (size_t)(m - c->resp) : c->resp_len;
+}
+
+static sg_err
+f_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
+{
+	struct fconn *c = (struct fconn *)t;
+	size_t left = c->seg_end - c->pos;
+	*got = 0;
+	if (left == 0 && (c->f->stall_err != SG_OK || c->seg_end < c->resp_len))
+		return sg_diag_fail(d, c->f->stall_err != SG_OK ? c->f->stall_err :
+			SG_ERR_NET_TIMEOUT, "fake read");
+	size_t k = left < cap ? left : cap;
+	if (c->f->step != 0 && k > c->f->step)
+		k = c->f->step;
+	memcpy(buf, c->resp + c->pos, k);
+	c->pos += k;
+	*got = k;
+	return SG_OK;
+}
+
+static sg_err
+f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
+{
+	struct fconn *c = (struct fconn *)t;
+	if (len > sizeof c->req - c->req_len)
+		return sg_diag_fail(d, SG_ERR_NET_IO, "fake write");
+	memcpy(c->req + c->req_len, p, len);
+	c->req_len += len;
+	if (c->pos == c->seg_end && c->seg_end < c->resp_len) {
+		c->pos++;
+		seg_set(c);
+	}
+	return SG_OK;
+}
+
+static int
+f_idle_ok(sg_transport *t)
+{
+	return !((struct fconn *)t)->dead;
+}
+
+static void
+f_close(sg_transport *t)
+{
+	((struct fconn *)t)->open = 0;
+}
+
+static sg_err
+f_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg_transport **out,
+	sg_diag *d)
+{
+	struct fake *f = dl->ctx;
+	(void)deadline;
+	for (size_t i = 0; i < MAX_HOSTS; i++) {
+		struct host *h = &f->hosts[i];
+		if (h->name == NULL || strcmp(h->name, host) != 0 || h->port != port)
+			continue;
+		if (f->nconns == MAX_CONNS || h->conns >= 4 || h->script[h->conns] == NULL)
+			return sg_diag_fail(d, SG_ERR_NET_CONNECT, "fake connect");
+		struct fconn *c = &f->conns[f->nconns++];
+		memset(c, 0, sizeof *c);
+		c->t.read = f_read;
+		c->t.write = f_write;
+		c->t.idle_ok = f_idle_ok;
+		c->t.close = f_close;
+		c->f = f;
+		c->resp = h->script[h->conns++];
+		c->resp_len = strlen(c->resp);
+		seg_set(c);
+		c->open = 1;
+		snprintf(c->name, sizeof c->name, "%s:%u", host, (unsigned)port);
+		*out = &c->t;
+		return SG_OK;
+	}
+	return sg_diag_failf(d, SG_ERR_NET_RESOLVE, "fake resolve", "%s", host);
+}
+
+static sg_err
+f_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out, sg_diag *d)
+{
+	struct fake *f = dl->ctx;
+	(void)d;
+	if (f->ntls < 4)
+		snprintf(f->tls_names[f->ntls++], 64, "%s", host);
+	((struct fconn *)inner)->tls = 1;
+	*out = inner;
+	return SG_OK;
+}
+
+static uint64_t
+f_now(sg_net_dialer *dl)
+{
+	return ((struct fake *)dl->ctx)->now;
+}
+
+static struct fake fk;
+static sg_net_dialer dialer = {f_tcp, f_tls, f_now, &fk};
+static sg_net_opts opts;
+static uint8_t iobuf[SG_HTTP_IOBUF_SIZE];
+static sg_http_client client;
+static uint8_t body[1 << 16];
+
+static void
+reset(void)
+{
+	memset(&fk, 0, sizeof fk);
+	memset(&opts, 0, sizeof opts);
+	opts.connect_timeout_ms = 1000;
+	opts.io_timeout_ms = 1000;
+	opts.deadline_ms = 5000;
+	sg_http_client_init(&client, &dialer, &opts, iobuf);
+}
+
+static sg_err
+get_(const char *method, const char *url, const sg_http_header *hdrs, size_t nh,
+	size_t cap, sg_http_plain plain, sg_http_response *r, sg_diag *d)
+{
+	sg_http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.url = sg_slice_str(url);
+	req.headers = hdrs;
+	req.num_headers = nh;
+	req.plain = plain;
+	return sg_http_do(&client, &req, body, cap, r, d);
+}
+
+static sg_err
+get(const char *url, sg_http_response *r)
+{
+	return get_("GET", url, NULL, 0, sizeof body, SG_HTTP_PLAIN_LOOPBACK, r, NULL);
+}
+
+static int
+req_has(unsigned conn, const char *s)
+{
+	struct fconn *c = &fk.conns[conn];
+	size_t n = strlen(s);
+	if (n > c->req_len)
+		return 0;
+	for (size_t i = 0; i + n <= c->req_len; i++)
+		if (memcmp(c->req + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+body_is(const sg_http_response *r, const char *s)
+{
+	return r->body_len == strlen(s) && memcmp(r->body, s, r->body_len) == 0;
+}
+
+#define OK200(b) "HTTP/1.1 200 OK\r\nContent-Length: " #b "\r\n\r\n"
+
+static void
+test_client_basic(void)
+{
+	reset();
+	fk.hosts[0] = (struct host){"reg.example", 443,
+		{OK200(5) "hello" NEXT "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+			"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: v\r\n\r\n"}, 0};
+	sg_http_header auth = {sg_slice_str("Authorization"), sg_slice_str("Bearer s3cret")};
+	sg_http_response r;
+	CHECK_OK(get_("GET", "https://reg.example/v2/?n=1", &auth, 1, sizeof body,
+		SG_HTTP_PLAIN_DENY, &r, NULL));
+	CHECK(r.status == 200 && body_is(&r, "hello") && !r.reused && r.redirects == 0);
+	CHECK(fk.ntls == 1 && strcmp(fk.tls_names[0], "reg.example") == 0);
+	static const char want[] = "GET /v2/?n=1 HTTP/1.1\r\nHost: reg.example\r\n"
+		"User-Agent: picosign\r\nAuthorization: Bearer s3cret\r\n\r\n";
+	CHECK(fk.conns[0].req_len == strlen(want) && memcmp(fk.conns[0].req, want,
+		strlen(want)) == 0);
+	/* The request head (with its credentials) does not stay in the client's buffer. */
+	int found = 0;
+	for (size_t i = 0; i + 6 <= sizeof iobuf; i++)
+		if (memcmp(iobuf + i, "s3cret", 6) == 0)
+			found = 1;
+	CHECK(!found);
+	/* Keep-alive: the second request goes over the same connection, chunked this time. */
+	CHECK_OK(get("https://reg.example/b", &r));
+	CHECK(r.status == 200 && body_is(&r, "abcde") && r.reused);
+	CHECK(fk.nconns == 1 && client.connects == 1 && client.requests == 2);
+	CHECK(r.final_url.len == strlen("https://reg.example/b"));
+	sg_http_client_close(&client);
+	CHECK(!fk.conns[0].open);
+
+	/* POST with a body; Connection: close means a fresh connection next time. */
+	reset();
+	fk.hosts[0] = (struct host){"127.0.0.1", 8080,
+		{"HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+			OK200(0)}, 0};
+	sg_http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = sg_slice_str("http://127.0.0.1:8080/api");
+	req.body = sg_slice_str("{\"a\":1}");
+	req.plain = SG_HTTP_PLAIN_LOOPBACK;
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(r.status == 201 && body_is(&r, "ok"));
+	CHECK(req_has(0, "POST /api HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"));
+	CHECK(req_has(0, "Content-Length: 7\r\n\r\n{\"a\":1}"));
+	CHECK(!fk.conns[0].open && fk.ntls == 0);
+	req.body = sg_slice_make(NULL, 0);
+	req.method = "PUT";
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(fk.nconns == 2 && req_has(1, "PUT /api HTTP/1.1") && req_has(1, "Content-Length: 0"));
+	sg_http_client_close(&client);
+
+	/* HTTP/1.0 close-delimited body, read one byte at a time; 1xx skipped. */
+	reset();
+	fk.step = 1;
+	fk.hosts[0] = (struct host){"localhost", 80,
+		{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil close"}, 0};
+	CHECK_OK(get("http://localhost/", &r));
+	CHECK(r.status == 200 && body_is(&r, "until close") && r.head.num_headers == 1);
+	CHECK(!fk.conns[0].open);
+
+	/* A sink receives the body instead of the buffer. */
+	sg_http_client_close(&client);
+}
+
+static size_t sunk;
+static sg_err
+sink(void *ctx, const uint8_t *p, size_t n, sg_diag *d)
+{
+	(void)ctx;
+	(void)p;
+	(void)d;
+	sunk += n;
+	return SG_OK;
+}
+
+static void
+test_client_limits(void)
+{
+	sg_http_response r;
+	sg_diag d;
+	/* Content-Length above the cap fails before reading the body. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443,
+		{"HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\nxx"}, 0};
+	sg_diag_init(&d, "test");
+	CHECK_ERR(get_("GET", "https://h/", NULL, 0, 100, SG_HTTP_PLAIN_DENY, &r, &d),
+		SG_ERR_HTTP_BODY_TOO_LARGE);
+	CHECK(r.status == 0 && r.body_len == 0 && !fk.conns[0].open);
+	CHECK(strstr(d.detail, "1000000000000") != NULL);
+	/* Exactly at the cap is fine; one over is not (chunked). */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {OK200(4) "abcd",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"}, 0};
+	CHECK_OK(get_("GET", "https://h/", NULL, 0, 4, SG_HTTP_PLAIN_DENY, &r, NULL));
+	CHECK(body_is(&r, "abcd"));
+	fk.conns[0].dead = 1; /* the server went away: the client must reconnect */
+	CHECK_ERR(get_("GET", "https://h/", NULL, 0, 4, SG_HTTP_PLAIN_DENY, &r, NULL),
+		SG_ERR_HTTP_BODY_TOO_LARGE);
+	CHECK(fk.nconns == 2);
+	/* Truncated bodies and heads. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {OK200(10) "short",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+		"HTTP/1.1 200 OK\r\nContent-", ""}, 0};
+	CHECK_ERR(get("https://h/", &r), SG_ERR_HTTP_TRUNCATED);
+	CHECK_ERR(get("https://h/", &r), SG_ERR_HTTP_TRUNCATED);
+	CHECK_ERR(get("https://h/", &r), SG_ERR_HTTP_TRUNCATED);
+	CHECK_ERR(get("https://h/", &r), SG_ERR_NET_CLOSED);
+	/* Bad framing is an error, not a guess. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
+		"\r\n\r\nzz\r\n", "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n"}, 0};
+	CHECK_ERR(get("https://h/", &r), SG_ERR_HTTP_CHUNK);
+	CHECK_ERR(get("https://h/", &r), SG_ERR_HTTP_STATUS_LINE);
+	/* A stalled server: the transport's timeout comes through unchanged. */
+	reset();
+	fk.stall_err = SG_ERR_NET_TIMEOUT;
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"},
+		0};
+	CHECK_ERR(get("https://h/", &r), SG_ERR_NET_TIMEOUT);
+	/* Sink */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {OK200(6) "abcdef"}, 0};
+	sg_http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = "GET";
+	req.url = sg_slice_str("https://h/");
+	req.sink = sink;
+	sunk = 0;
+	CHECK_OK(sg_http_do(&client, &req, NULL, 6, &r, NULL));
+	CHECK(sunk == 6 && r.body_len == 0 && r.body_total == 6);
+	/* Header injection and reserved headers are refused before anything is sent. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {OK200(0)}, 0};
+	sg_http_header bad = {sg_slice_str("X-A"), sg_slice_str("v\r\nInjected: 1")};
+	CHECK_ERR(get_("GET", "https://h/", &bad, 1, 10, SG_HTTP_PLAIN_DENY, &r, NULL),
+		SG_ERR_ARG);
+	bad = (sg_http_header){sg_slice_str("Host"), sg_slice_str("evil")};
+	CHECK_ERR(get_("GET", "https://h/", &bad, 1, 10, SG_HTTP_PLAIN_DENY, &r, NULL),
+		SG_ERR_ARG);
+	bad = (sg_http_header){sg_slice_str("X Y"), sg_slice_str("v")};
+	CHECK_ERR(get_("GET", "https://h/", &bad, 1, 10, SG_HTTP_PLAIN_DENY, &r, NULL),
+		SG_ERR_ARG);
+	CHECK_ERR(get_("GE T", "https://h/", NULL, 0, 10, SG_HTTP_PLAIN_DENY, &r, NULL),
+		SG_ERR_ARG);
+	CHECK(fk.nconns == 0);
+}
+
+static void
+test_client_plain(void)
+{
+	sg_http_response r;
+	reset();
+	fk.hosts[0] = (struct host){"127.0.0.1", 80, {OK200(0)}, 0};
+	fk.hosts[1] = (struct host){"10.1.2.3", 80, {OK200(0), OK200(0)}, 0};
+	CHECK_ERR(get_("GET", "http://127.0.0.1/", NULL, 0, 10, SG_HTTP_PLAIN_DENY, &r, NULL),
+		SG_ERR_HTTP_PLAINTEXT);
+	CHECK_ERR(get_("GET", "http://10.1.2.3/", NULL, 0, 10, SG_HTTP_PLAIN_LOOPBACK, &r, NULL),
+		SG_ERR_HTTP_PLAINTEXT);
+	CHECK(fk.nconns == 0);
+	CHECK_OK(get_("GET", "http://127.0.0.1/", NULL, 0, 10, SG_HTTP_PLAIN_LOOPBACK, &r, NULL));
+	CHECK_OK(get_("GET", "http://10.1.2.3/", NULL, 0, 10, SG_HTTP_PLAIN_ANY, &r, NULL));
+	CHECK_ERR(get_("GET", "ftp://10.1.2.3/", NULL, 0, 10, SG_HTTP_PLAIN_ANY, &r, NULL),
+		SG_ERR_URL_SCHEME);
+	sg_http_client_close(&client);
+}
+
+static void
+test_client_redirects(void)
+{
+	sg_http_response r;
+	sg_http_header hdrs[2] = {
+		{sg_slice_str("Authorization"), sg_slice_str("Basic dTpw")},
+		{sg_slice_str("Accept"), sg_slice_str("application/json")},
+	};
+	/* Same origin keeps Authorization; another host does not get it; relative Location. */
+	reset();
+	fk.hosts[0] = (struct host){"a.example", 443,
+		{"HTTP/1.1 307 Temporary Redirect\r\nLocation: /two\r\nContent-Length: 3\r\n\r\nabc"
+		 NEXT "HTTP/1.1 302 Found\r\nLocation: https://b.example:8443/three?x\r\n"
+		 "Content-Length: 0\r\n\r\n"}, 0};
+	fk.hosts[1] = (struct host){"b.example", 8443,
+		{"HTTP/1.1 301 Moved\r\nLocation: four\r\nContent-Length: 0\r\n\r\n" NEXT OK200(4)
+			"done"}, 0};
+	sg_diag d;
+	sg_diag_init(&d, "test");
+	CHECK_OK(get_("GET", "https://a.example/one", hdrs, 2, sizeof body, SG_HTTP_PLAIN_DENY,
+		&r, &d));
+	if (d.code != SG_OK)
+		fprintf(stderr, "  %s %s\n", d.what, d.detail);
+	CHECK(r.status == 200 && body_is(&r, "done") && r.redirects == 3);
+	CHECK(fk.nconns == 2);
+	CHECK(req_has(0, "GET /one HTTP/1.1") && req_has(0, "GET /two HTTP/1.1"));
+	CHECK(req_has(0, "Basic dTpw"));
+	CHECK(req_has(1, "GET /three?x HTTP/1.1\r\nHost: b.example:8443\r\n"));
+	CHECK(req_has(1, "GET /four HTTP/1.1"));
+	CHECK(req_has(1, "Accept: application/json") && !req_has(1, "Authorization"));
+	CHECK(r.final_url.len == strlen("https://b.example:8443/four") &&
+		memcmp(r.final_url.p, "https://b.example:8443/four", r.final_url.len) == 0);
+	CHECK(fk.ntls == 2 && strcmp(fk.tls_names[1], "b.example") == 0);
+	sg_http_client_close(&client);
+
+	/* https -> http is refused, even to loopback. */
+	reset();
+	fk.hosts[0] = (struct host){"localhost", 443, {"HTTP/1.1 302 Found\r\n"
+		"Location: http://localhost/\r\nContent-Length: 0\r\n\r\n"}, 0};
+	CHECK_ERR(get_("GET", "https://localhost/", NULL, 0, 10, SG_HTTP_PLAIN_ANY, &r, NULL),
+		SG_ERR_HTTP_REDIRECT_DOWNGRADE);
+	CHECK(r.status == 0 && fk.nconns == 1);
+	sg_http_client_close(&client);
+
+	/* A loop stops after SG_MAX_HTTP_REDIRECTS. */
+	reset();
+	static char loop[4096];
+	loop[0] = '\0';
+	for (int i = 0; i < 8; i++)
+		strcat(loop, "HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n"
+			NEXT);
+	fk.hosts[0] = (struct host){"h", 443, {loop}, 0};
+	sg_diag_init(&d, "test");
+	CHECK_ERR(get_("GET", "https://h/loop", NULL, 0, 10, SG_HTTP_PLAIN_DENY, &r, &d),
+		SG_ERR_HTTP_REDIRECT);
+	CHECK(client.requests == SG_MAX_HTTP_REDIRECTS + 1);
+	sg_http_client_close(&client);
+
+	/* no_redirects hands the 3xx back; 303 after POST becomes GET without a body. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 303 See Other\r\nLocation: /r\r\n"
+		"Content-Length: 0\r\n\r\n" NEXT OK200(0) NEXT "HTTP/1.1 303 See Other\r\nLocation: /r\r\n"
+		"Content-Length: 0\r\n\r\n"}, 0};
+	sg_http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = sg_slice_str("https://h/p");
+	req.body = sg_slice_str("payload");
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(req_has(0, "POST /p HTTP/1.1") && req_has(0, "GET /r HTTP/1.1\r\nHost: h\r\n"
+		"User-Agent: picosign\r\n\r\n"));
+	req.no_redirects = 1;
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(r.status == 303 && client.requests == 3);
+	/* A malformed Location is an error. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 302 Found\r\nLocation: https://u:p@x/"
+		"\r\nContent-Length: 0\r\n\r\n"}, 0};
+	CHECK_ERR(get("https://h/", &r), SG_ERR_URL);
+	sg_http_client_close(&client);
+}
+
+static void
+test_client_proxy(void)
+{
+	sg_http_response r;
+	/* https through CONNECT. */
+	reset();
+	opts.https_proxy = "proxy.corp:3128";
+	opts.http_proxy = "http://proxy.corp:3128/";
+	opts.no_proxy = "internal.example, .skip.example";
+	fk.hosts[0] = (struct host){"proxy.corp", 3128,
+		{"HTTP/1.1 200 Connection established\r\n\r\n" NEXT OK200(2) "ok",
+			OK200(1) "p", "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"}, 0};
+	fk.hosts[1] = (struct host){"internal.example", 443, {OK200(1) "i"}, 0};
+	sg_http_header auth = {sg_slice_str("Authorization"), sg_slice_str("Bearer t")};
+	CHECK_OK(get_("GET", "https://reg.example/v2/", &auth, 1, sizeof body,
+		SG_HTTP_PLAIN_DENY, &r, NULL));
+	CHECK(r.status == 200 && body_is(&r, "ok"));
+	CHECK(req_has(0, "CONNECT reg.example:443 HTTP/1.1\r\nHost: reg.example:443\r\n"));
+	CHECK(req_has(0, "GET /v2/ HTTP/1.1\r\nHost: reg.example\r\n"));
+	CHECK(fk.ntls == 1 && strcmp(fk.tls_names[0], "reg.example") == 0);
+	/* http through the proxy: absolute-form. */
+	CHECK_OK(get_("GET", "http://plain.example:81/x", NULL, 0, sizeof body, SG_HTTP_PLAIN_ANY,
+		&r, NULL));
+	CHECK(body_is(&r, "p") && req_has(1, "GET http://plain.example:81/x HTTP/1.1\r\n"));
+	/* NO_PROXY */
+	CHECK_OK(get("https://internal.example/", &r));
+	CHECK(body_is(&r, "i") && fk.nconns == 3);
+	/* A refusing proxy. */
+	sg_diag d;
+	sg_diag_init(&d, "test");
+	CHECK_ERR(get_("GET", "https://reg.example/", NULL, 0, 10, SG_HTTP_PLAIN_DENY, &r, &d),
+		SG_ERR_HTTP_PROXY);
+	CHECK(strstr(d.detail, "407") != NULL);
+	opts.https_proxy = "https://proxy.corp:3128";
+	CHECK_ERR(get("https://reg.example/", &r), SG_ERR_HTTP_PROXY);
+	opts.https_proxy = "http://user:pw@proxy.corp:3128";
+	CHECK_ERR(get("https://reg.example/", &r), SG_ERR_HTTP_PROXY);
+	sg_http_client_close(&client);
+
+	/* NO_PROXY matching. */
+	static const struct {
+		const char *list, *url;
+		int match;
+	} np[] = {
+		{"*", "https://x.y/", 1},
+		{"example.com", "https://example.com/", 1},
+		{"example.com", "https://a.Example.COM/", 1},
+		{"example.com", "https://badexample.com/", 0},
+		{".example.com", "https://example.com/", 0},
+		{".example.com", "https://a.example.com/", 1},
+		{"a,b, example.com", "https://x.example.com/", 1},
+		{"example.com:8443", "https://example.com:8443/", 1},
+		{"example.com:8443", "https://example.com/", 0},
+		{"10.0.0.1", "https://10.0.0.1/", 1},
+		{"[::2]", "https://[::2]/", 1},
+		{"", "https://x/", 0},
+		{"", "https://localhost/", 0},
+		{"localhost,127.0.0.1", "https://127.0.0.1/", 1},
+	};
+	for (size_t i = 0; i < sizeof np / sizeof np[0]; i++) {
+		sg_url u;
+		CHECK_OK(sg_url_parse((const uint8_t *)np[i].url, strlen(np[i].url), &u, NULL));
+		int m = sg_http_no_proxy_match(np[i].list, &u);
+		CHECK(m == np[i].match);
+		if (m != np[i].match)
+			fprintf(stderr, "  NO_PROXY %s vs %s\n", np[i].list, np[i].url);
+	}
+}
+
+static void
+test_client_stale(void)
+{
+	sg_http_response r;
+	/* The kept-alive connection was closed by the server (EOF right away): one fresh retry. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {OK200(1) "a", OK200(1) "b"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK_OK(get("https://h/", &r));
+	CHECK(body_is(&r, "b") && fk.nconns == 2 && !r.reused);
+	sg_http_client_close(&client);
+	/* The status helper. */
+	r.status = 503;
+	r.reason = sg_slice_str("Service Unavailable");
+	sg_diag d;
+	sg_diag_init(&d, "x");
+	CHECK_ERR(sg_http_status_err(&r, "test request", &d), SG_ERR_HTTP_STATUS);
+	CHECK(strstr(d.detail, "503 Service Unavailable") != NULL);
+	r.status = 204;
+	CHECK_OK(sg_http_status_err(&r, "test request", NULL));
+}
+
+int
+main(void)
+{
+	test_head_valid();
+	test_head_invalid();
+	test_framing();
+	test_chunked();
+	test_client_basic();
+	test_client_limits();
+	test_client_plain();
+	test_client_redirects();
+	test_client_proxy();
+	test_client_stale();
+	guard_release();
+	return test_finish();
+}
