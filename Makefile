@@ -187,6 +187,9 @@ $(STATIC_DIR)/picosign: $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(wildcard 
 conformance: all
 	@bash tests/conformance.sh
 
+deps-check:
+	@bash scripts/deps-check.sh
+
 # ---- misc ----
 bench: all
 	@bash bench/run.sh

@@ -56,6 +56,11 @@ if [ "${FUZZ_SMOKE:-0}" = 1 ]; then
 	tally "fuzz-smoke" "$out" "$rc"
 fi
 
+echo "== module layering (scripts/deps-check.sh)"
+out=$(bash scripts/deps-check.sh 2>&1); rc=$?
+printf '%s\n' "$out" | grep '^FAIL' | sed 's/^/  /'
+tally "deps-check" "$out" "$rc"
+
 echo "== sigstore-conformance (verify-bundle, both artifact forms)"
 out=$(SG_BIN="$SG_BIN" timeout -k 10 600 bash tests/conformance.sh 2>&1); rc=$?
 printf '%s\n' "$out" | grep -E '^(FAIL|conformance:)' | sed 's/^/  /'
