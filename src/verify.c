@@ -15,6 +15,7 @@
 #include "pem.h"
 #include "timeutil.h"
 #include "tlog.h"
+#include "tsa.h"
 
 /* Scratch for one decoded PEM verifier from a log entry body (a certificate or a key). */
 #define VERIFIER_MAX SG_MAX_CERT
@@ -401,16 +402,6 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 	if ((err = check_shape(e, o, d)) != SG_OK)
 		goto fail;
 
-	/* RFC 3161 timestamps are verification evidence: a verifier that cannot check one must
-	 * not pass the bundle as if it were absent (a bad timestamp must fail the bundle, as in
-	 * sigstore-go). Until timestamp verification exists, such bundles fail closed. */
-	if (e->n_timestamps > 0) {
-		err = sg_diag_failmsg(d, SG_ERR_UNSUPPORTED,
-			"unsupported: the bundle carries %zu RFC 3161 timestamp(s), which picosign "
-			"cannot verify yet (refusing rather than ignoring them)", e->n_timestamps);
-		goto fail;
-	}
-
 	sg_slice leaf_der = {NULL, 0}, key_spki = {NULL, 0};
 	if (o->key == NULL) {
 		leaf_der = e->certs[0];
@@ -430,9 +421,10 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 	}
 
 	/* 2. "Verify the transparency log entries: at least one, each against a trusted log key,
-	 *    with its promise and/or proof, and each consistent with the signed content." */
-	int have_time = 0;
-	int64_t t = o->now;
+	 *    with its promise and/or proof, and each consistent with the signed content."
+	 *    A verified SET vouches for its entry's integratedTime: a trusted signing time. */
+	int64_t times[SG_MAX_TLOG_ENTRIES + SG_MAX_TIMESTAMPS];
+	size_t n_times = 0;
 	if (!o->insecure_ignore_tlog) {
 		if (e->n_tlog == 0) {
 			err = sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_MISSING,
@@ -446,34 +438,55 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 				&trusted, d);
 			if (err != SG_OK)
 				goto fail;
-			if (trusted && !have_time) {
-				have_time = 1;
-				t = e->tlog[i].integrated_time;
-				out->log_index = e->tlog[i].log_index;
+			if (trusted) {
+				if (n_times == 0)
+					out->log_index = e->tlog[i].log_index;
+				times[n_times++] = e->tlog[i].integrated_time;
 			}
 			out->tlog_entries++;
 		}
-		if (!have_time) {
-			err = sg_diag_failmsg(d, SG_ERR_UNSUPPORTED,
-				"unsupported: no signed entry timestamp gives a trusted signing time, "
-				"and RFC 3161 timestamps are not supported yet");
-			goto fail;
-		}
 		out->has_tlog = 1;
 	}
-	out->signing_time = t;
+
+	/* 3. "Verify each RFC 3161 timestamp over the signature against the trusted timestamp
+	 *    authorities." Every one must verify: a bad timestamp fails the bundle rather than
+	 *    being skipped (sigstore-go skips it and counts the rest; we are stricter). */
+	sg_slice signed_sig = e->content == SG_CONTENT_DSSE && e->dsse.n_sigs > 0
+				      ? e->dsse.sigs[0].sig
+				      : e->signature;
+	for (size_t i = 0; i < e->n_timestamps; i++) {
+		sg_tsa_result ts;
+		err = sg_tsa_verify(e->timestamps[i].p, e->timestamps[i].len, signed_sig.p,
+			signed_sig.len, o->trustroot, &ts, d);
+		if (err != SG_OK)
+			goto fail;
+		times[n_times++] = ts.gen_time;
+	}
+	if (n_times == 0) {
+		if (!o->insecure_ignore_tlog) {
+			err = sg_diag_failmsg(d, SG_ERR_VERIFY_TIMESTAMP,
+				"no trusted signing time: no log entry has a signed entry timestamp "
+				"and the bundle has no RFC 3161 timestamp");
+			goto fail;
+		}
+		times[n_times++] = o->now; /* --insecure-ignore-tlog: only the clock is left */
+	}
+	out->signing_time = times[0];
 
 	const sg_pubkey *signer = o->key;
 	if (o->key == NULL) {
-		/* 3. "The certificate must be valid at the signing time, chain to a trusted CA
+		/* 4. "The certificate must be valid at every trusted time, chain to a trusted CA
 		 *    (with codeSigning), and carry a valid SCT." cosign's expiry message first. */
-		if ((err = check_leaf_time(&out->leaf, t, d)) != SG_OK)
-			goto fail;
-		err = sg_chain_verify(&out->leaf, e->n_certs > 1 ? &e->certs[1] : NULL,
-			e->n_certs > 1 ? e->n_certs - 1 : 0, o->trustroot, t, &out->chain, d);
-		if (err != SG_OK)
-			goto fail;
-		/* 4. "The identity policy must accept the certificate" (cosign runs it before
+		for (size_t i = 0; i < n_times; i++) {
+			if ((err = check_leaf_time(&out->leaf, times[i], d)) != SG_OK)
+				goto fail;
+			err = sg_chain_verify(&out->leaf, e->n_certs > 1 ? &e->certs[1] : NULL,
+				e->n_certs > 1 ? e->n_certs - 1 : 0, o->trustroot, times[i],
+				&out->chain, d);
+			if (err != SG_OK)
+				goto fail;
+		}
+		/* 5. "The identity policy must accept the certificate" (cosign runs it before
 		 *    the SCT). */
 		if ((err = check_policy(o, out, arena, d)) != SG_OK)
 			goto fail;
@@ -485,7 +498,7 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 		signer = &out->leaf.key;
 	}
 
-	/* 5. "The signature must verify over the artifact (or the DSSE PAE, with the artifact
+	/* 6. "The signature must verify over the artifact (or the DSSE PAE, with the artifact
 	 *    among the statement's subjects)." */
 	if (e->content == SG_CONTENT_MESSAGE_SIGNATURE)
 		err = check_message_signature(e, a, signer, d);

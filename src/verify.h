@@ -7,10 +7,12 @@
  *   2. each transparency log entry: a trusted log key by log id, the SET and/or the inclusion
  *      proof with its signed checkpoint, and the entry body agreeing with the signature, the
  *      certificate or key, and the artifact digest;
- *   3. the signing certificate: valid at the logged time, chained to a trusted CA, with EKU
+ *   3. each RFC 3161 timestamp over the signature, against the trusted timestamp authorities;
+ *      verified SETs and timestamps give the trusted signing times (at least one is needed);
+ *   4. the signing certificate: valid at every trusted time, chained to a trusted CA, with EKU
  *      codeSigning; its embedded SCT;
- *   4. the identity policy (SANs and OIDC issuer);
- *   5. the signature itself (message signature over the artifact digest, or DSSE over PAE with
+ *   5. the identity policy (SANs and OIDC issuer);
+ *   6. the signature itself (message signature over the artifact digest, or DSSE over PAE with
  *      the artifact as an in-toto subject).
  *
  * `out` is filled only when every check passed, and zeroed otherwise (style.md §1.4). */
@@ -64,7 +66,9 @@ typedef struct sg_verify_opts {
 #define SG_VERIFY_MAX_SANS SG_MAX_SAN
 
 typedef struct sg_verified {
-	int64_t signing_time;      /* integratedTime of the entry used (or opts.now) */
+	int64_t signing_time;      /* the first trusted time: a SET's integratedTime, else a
+				    * timestamp's genTime (opts.now with --insecure-ignore-tlog and
+				    * no timestamp) */
 	int has_tlog;              /* a log entry was verified */
 	int64_t log_index;         /* its global index */
 	size_t tlog_entries;       /* entries verified */
@@ -81,7 +85,8 @@ typedef struct sg_verified {
  * `out` point into `e`, the arena or the trust root. On failure the first failing check is in
  * `d` (its message names the check and why) and `out` is zeroed. Errors include
  * SG_ERR_VERIFY_* (bundle shape, tlog, chain, SCT, signature, digest, time),
- * SG_ERR_POLICY_IDENTITY, SG_ERR_UNSUPPORTED (Rekor v2 / Ed25519, RFC 3161-only timing). */
+ * SG_ERR_VERIFY_TIMESTAMP (a bad timestamp, or no trusted time at all),
+ * SG_ERR_POLICY_IDENTITY, SG_ERR_UNSUPPORTED (Rekor v2 log entries). */
 SG_MUST_USE sg_err sg_verify_entity(const sg_entity *e, const sg_artifact *a,
 	const sg_verify_opts *o, sg_arena *arena, sg_verified *out, sg_diag *d);
 
