@@ -8,9 +8,10 @@
  * purpose). AKI/SKI must agree when both are present (§4.2.1.1, used by Go to pick parents).
  * Revocation, name constraints and policies are out of scope (Fulcio uses none).
  *
- * Cost: one signature verification per untrusted certificate (the leaf, plus bundle
- * intermediates). Links among the trusted root's own certificates are not re-verified: the
- * root file itself is the trust decision, and a P-384 verification per run would be waste.
+ * Cost: one signature verification, the leaf's (bundle intermediates are only compared with
+ * the trusted chain, never verified or trusted). Links among the trusted root's own
+ * certificates are not re-verified: the root file itself is the trust decision, and a P-384
+ * verification per run would be waste.
  * At most two certificate views live at a time (~5 KiB each on the stack). */
 #include "chain.h"
 
@@ -78,6 +79,12 @@ check_leaf(const sg_x509_cert *leaf, int64_t t, sg_diag *d)
 	if (leaf->version != 3)
 		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
 			"leaf is not a version 3 certificate");
+	/* A signing certificate is an end entity: Fulcio never issues cA=TRUE, and a CA
+	 * certificate of the trusted chain must not be usable as a signer (sigstore-python's
+	 * is_leaf). */
+	if (leaf->has_basic_constraints && leaf->is_ca)
+		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
+			"leaf is a CA certificate (basicConstraints cA is set)");
 	if (!leaf->has_eku || (leaf->eku & SG_EKU_CODE_SIGNING) == 0)
 		return sg_diag_fail(d, SG_ERR_VERIFY_EKU, NULL);
 	if (leaf->has_key_usage && (leaf->key_usage & SG_KU_DIGITAL_SIGNATURE) == 0)
@@ -106,39 +113,29 @@ try_ca(const sg_x509_cert *leaf, const sg_slice *inter, size_t n_inter, const sg
 	sg_x509_cert bufs[2];
 	int cur = 0;
 	const sg_x509_cert *child = leaf;
-	char child_lbl[128] = "leaf", lbl[128];
+	const char *child_lbl = "leaf";
+	char lbl[128];
 	size_t below = 0;
 	size_t p = SIZE_MAX; /* position in ca->certs of child's issuer */
 	if (ca->n_certs == 0 || ca->n_certs > SG_MAX_CHAIN)
 		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL, "empty certificate authority");
 
+	/* Bundle intermediates are never trusted and never build a path of their own: each must
+	 * be a byte-identical copy of a certificate of this CA's chain, and the first one names
+	 * the leaf's issuer. A CA certificate outside the chain, even one a trusted root signed
+	 * (an intermediate the trusted root has retired, or one for another validFor window),
+	 * would otherwise let its key issue leaves (sigstore-go and cosign use only the trusted
+	 * root's chain). */
 	for (size_t m = 0; m < n_inter; m++) {
-		for (size_t q = 0; q < ca->n_certs && p == SIZE_MAX; q++) {
-			if (sg_slice_eq(inter[m], ca->certs[q]))
-				p = q;
-		}
-		if (p != SIZE_MAX)
-			break;
-		sg_x509_cert *ic = &bufs[cur];
-		SG_TRY(parse_member(inter[m], "bundle intermediate", ic, d));
-		label("intermediate", ic, lbl, sizeof lbl);
-		if (!names_link(child, ic))
-			return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL, "%s is not issued by %s",
-				child_lbl, lbl);
-		SG_TRY(check_ca(ic, below, t, lbl, d));
-		if (sg_x509_verify_signed_by(child, &ic->key, "certificate signature", NULL) !=
-			SG_OK)
+		size_t q = 0;
+		while (q < ca->n_certs && !sg_slice_eq(inter[m], ca->certs[q]))
+			q++;
+		if (q == ca->n_certs)
 			return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
-				"%s signature does not verify under %s", child_lbl, lbl);
-		if (m == 0) {
-			res->issuer_der = inter[0];
-			res->issuer_spki = ic->spki;
-		}
-		res->n_intermediates = m + 1;
-		memcpy(child_lbl, lbl, sizeof child_lbl);
-		child = ic;
-		cur ^= 1;
-		below++;
+				"bundle intermediate #%zu is not a certificate of the trusted root's "
+				"certificate authority", m + 1);
+		if (m == 0)
+			p = q;
 	}
 
 	/* The child's issuer within the CA's chain. */
@@ -168,10 +165,8 @@ try_ca(const sg_x509_cert *leaf, const sg_slice *inter, size_t n_inter, const sg
 	if (sg_x509_verify_signed_by(child, &pc->key, "certificate signature", NULL) != SG_OK)
 		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
 			"%s signature does not verify under %s", child_lbl, lbl);
-	if (child == leaf) {
-		res->issuer_der = ca->certs[p];
-		res->issuer_spki = pc->spki;
-	}
+	res->issuer_der = ca->certs[p];
+	res->issuer_spki = pc->spki;
 
 	/* The trusted part: flags, names and times only. */
 	for (size_t q = p + 1; q < ca->n_certs; q++) {
@@ -197,7 +192,7 @@ sg_chain_verify(const sg_x509_cert *leaf, const sg_slice *intermediates, size_t 
 	const sg_trustroot *tr, int64_t t, sg_chain_result *out, sg_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	if (n_intermediates + 1 > SG_MAX_CHAIN)
+	if (n_intermediates >= SG_MAX_CHAIN) /* not n + 1 > max: that wraps for SIZE_MAX */
 		return sg_diag_failf(d, SG_ERR_LIMIT, "certificate chain", "%zu intermediates",
 			n_intermediates);
 	SG_TRY(check_leaf(leaf, t, d));

@@ -1,7 +1,8 @@
 /* policy: identity and issuer matching. See policy.h.
  * Regular expressions need NUL-terminated text, so each value is copied into a bounded stack
- * buffer; a value that contains a NUL byte or is longer than SG_POLICY_MAX_VALUE never matches
- * a regexp, so an embedded NUL cannot hide a suffix from the pattern. */
+ * buffer; a value that contains a control byte (NUL, newline...) or is longer than
+ * SG_POLICY_MAX_VALUE never matches a regexp, so an embedded NUL cannot hide a suffix from the
+ * pattern and a newline cannot make POSIX "." differ from RE2's. */
 #include "policy.h"
 
 #include <string.h>
@@ -29,11 +30,24 @@ compile(regex_t *re, const char *src, const char *kind, sg_diag *d)
 	return SG_OK;
 }
 
+/* NULL for an absent or empty flag value. */
+static const char *
+given(const char *v)
+{
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
 sg_err
 sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 	const char *issuer, const char *issuer_regexp, sg_diag *d)
 {
 	memset(p, 0, sizeof *p);
+	/* An empty flag value is no value, as in cosign (Go's "" means unset): otherwise an empty
+	 * pattern, e.g. from an unset shell variable, would match every identity or issuer. */
+	identity = given(identity);
+	identity_regexp = given(identity_regexp);
+	issuer = given(issuer);
+	issuer_regexp = given(issuer_regexp);
 	if (identity == NULL && identity_regexp == NULL)
 		return sg_diag_failmsg(d, SG_ERR_POLICY_EMPTY,
 			"--certificate-identity or --certificate-identity-regexp is required for "
@@ -62,8 +76,14 @@ static int
 regex_matches(const regex_t *re, sg_slice v)
 {
 	char buf[SG_POLICY_MAX_VALUE + 1];
-	if (v.len > SG_POLICY_MAX_VALUE || (v.len > 0 && memchr(v.p, 0, v.len) != NULL))
+	if (v.len > SG_POLICY_MAX_VALUE)
 		return 0;
+	/* Control bytes never match a regexp: a NUL would end the C string early, and POSIX "."
+	 * matches a newline where RE2's (cosign's) does not, so "^a.*b$" could span lines of a
+	 * crafted SAN that RE2 would refuse. */
+	for (size_t i = 0; i < v.len; i++)
+		if (v.p[i] < 0x20 || v.p[i] == 0x7f)
+			return 0;
 	if (v.len > 0)
 		memcpy(buf, v.p, v.len);
 	buf[v.len] = '\0';

@@ -6,7 +6,8 @@
  *     unanchored like cosign's Go RE2 MatchString: write ^...$ to anchor. The regexp flag wins
  *     when both are given. RE2 and POSIX ERE differ (docs/policy.md lists how);
  *   - the identity matches when any SAN matches; both identity and issuer must match.
- * An empty policy fails closed: both an identity and an issuer are required. */
+ * An empty policy fails closed: both an identity and an issuer are required, and an empty
+ * string counts as not given (cosign), so an empty pattern never matches everything. */
 #ifndef SG_POLICY_H
 #define SG_POLICY_H
 

@@ -1,7 +1,7 @@
 /* Unit tests for chain: the real Fulcio leaf of protocol.md §11 against the production and
  * staging trusted roots at its logged time, and a generated test PKI (P-384 root, P-256
  * intermediate with codeSigning EKU, leaves with and without codeSigning) in hand-built
- * trusted roots, including a bundle-supplied (untrusted) intermediate.
+ * trusted roots, including bundle-supplied (untrusted) intermediates and a CA as the leaf.
  *
  * The embedded test certificates are public test data generated once at development time
  * with Python `cryptography` (deterministic keys, fixed dates; no private key is embedded). */
@@ -362,12 +362,19 @@ test_real(void)
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_chain_verify(&leaf, NULL, 0, &old, real_time, &r, &d), SG_ERR_VERIFY_CHAIN);
 	CHECK(strstr(d.detail, "leaf is not issued by CA 'sigstore'") != NULL);
-	/* ... unless the bundle supplies the intermediate (untrusted, so its signature under the
-	 * root is checked: one P-384 verification). */
+	/* ... even when the bundle supplies the intermediate: a CA certificate the trusted root
+	 * signed but does not list (retired, or another window's) must not vouch for leaves. */
 	sg_slice inter_der = prod.cas[1].certs[0];
 	sg_diag_init(&d, NULL);
-	CHECK_OK(sg_chain_verify(&leaf, &inter_der, 1, &old, real_time, &r, &d));
-	CHECK(r.n_intermediates == 1 && sg_slice_eq(r.issuer_spki, inter.spki));
+	CHECK_ERR(sg_chain_verify(&leaf, &inter_der, 1, &old, real_time, &r, &d),
+		SG_ERR_VERIFY_CHAIN);
+	CHECK(strstr(d.detail, "bundle intermediate #1 is not a certificate of the trusted root") !=
+		NULL);
+	CHECK(r.ca == NULL && r.issuer_spki.p == NULL);
+	/* The intermediate alone, as the trusted root lists it: joins the trusted chain. */
+	sg_diag_init(&d, NULL);
+	CHECK_OK(sg_chain_verify(&leaf, &inter_der, 1, &prod, real_time, &r, &d));
+	CHECK(r.ca_index == 1 && r.n_intermediates == 0 && sg_slice_eq(r.issuer_spki, inter.spki));
 	/* The intermediate and root both supplied while the root lists both: joins the trust. */
 	sg_slice both[2] = {prod.cas[1].certs[0], prod.cas[1].certs[1]};
 	CHECK_OK(sg_chain_verify(&leaf, both, 2, &prod, real_time, &r, NULL));
@@ -419,33 +426,54 @@ test_generated(void)
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_chain_verify(&leaf, NULL, 0, &tr, t, &r, &d), SG_ERR_VERIFY_CHAIN);
 	CHECK(strstr(d.detail, "leaf is not issued by CA 'test-root'") != NULL);
+	/* A valid CA certificate signed by the trusted root, codeSigning EKU, in validity: still
+	 * refused, because the trusted root does not list it (only its chain vouches). */
 	sg_slice inter = sg_slice_make(test_inter, sizeof test_inter);
 	sg_diag_init(&d, NULL);
-	CHECK_OK(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, &d));
-	CHECK(r.n_intermediates == 1 && r.issuer_der.p == test_inter);
-	/* A tampered intermediate signature. */
+	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, &d), SG_ERR_VERIFY_CHAIN);
+	format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "certificate chain verification failed: bundle intermediate #1 is not a "
+			  "certificate of the trusted root's certificate authority") == 0);
+	/* A tampered intermediate, a non-CA "intermediate" and an unparseable one: the same. */
 	static uint8_t bad[1024];
 	memcpy(bad, test_inter, sizeof test_inter);
 	bad[sizeof test_inter - 1] ^= 0x01;
 	inter = sg_slice_make(bad, sizeof test_inter);
-	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, &d), SG_ERR_VERIFY_CHAIN);
-	format(&d, msg, sizeof msg);
-	CHECK(strcmp(msg, "certificate chain verification failed: intermediate 'test-intermediate' "
-			  "signature does not verify under CA 'test-root'") == 0);
-	/* A "intermediate" that is not a CA (the other leaf) is refused by name or flags. */
+	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, NULL), SG_ERR_VERIFY_CHAIN);
 	inter = sg_slice_make(test_leaf_noeku, sizeof test_leaf_noeku);
-	CHECK(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, NULL) != SG_OK);
-	/* Unparseable intermediate. */
+	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, NULL), SG_ERR_VERIFY_CHAIN);
 	inter = sg_slice_make(test_inter, 10);
+	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, NULL), SG_ERR_VERIFY_CHAIN);
+	/* Copies of the trusted chain are harmless: [intermediate] and [intermediate, root]. */
+	test_root_with(&tr, both, both_len, 2);
+	inter = sg_slice_make(test_inter, sizeof test_inter);
+	CHECK_OK(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, NULL));
+	CHECK(r.issuer_der.p == test_inter && r.n_intermediates == 0);
+	sg_slice pair[2] = {inter, sg_slice_make(test_root, sizeof test_root)};
+	CHECK_OK(sg_chain_verify(&leaf, pair, 2, &tr, t, &r, NULL));
+	/* ... but a foreign certificate after them is not, and the first copy names the issuer:
+	 * [root] claims the root issued the leaf, which it did not. */
+	pair[1] = sg_slice_make(test_leaf_noeku, sizeof test_leaf_noeku);
+	CHECK_ERR(sg_chain_verify(&leaf, pair, 2, &tr, t, &r, NULL), SG_ERR_VERIFY_CHAIN);
+	inter = sg_slice_make(test_root, sizeof test_root);
+	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, NULL), SG_ERR_VERIFY_CHAIN);
+	test_root_with(&tr, both + 1, both_len + 1, 1);
+
+	/* A CA certificate as the signing certificate: test-intermediate has codeSigning,
+	 * digitalSignature and a valid chain to the trusted root, but cA is set. */
+	static sg_x509_cert ca_leaf;
+	CHECK_OK(sg_x509_parse(test_inter, sizeof test_inter, &ca_leaf, NULL));
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_chain_verify(&leaf, &inter, 1, &tr, t, &r, &d), SG_ERR_VERIFY_CHAIN);
-	CHECK(strstr(d.detail, "cannot parse bundle intermediate") != NULL);
+	CHECK_ERR(sg_chain_verify(&ca_leaf, NULL, 0, &tr, t, &r, &d), SG_ERR_VERIFY_CHAIN);
+	format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "certificate chain verification failed: leaf is a CA certificate "
+			  "(basicConstraints cA is set)") == 0);
 	/* Too many intermediates. */
 	sg_slice many[SG_MAX_CHAIN];
 	for (size_t i = 0; i < SG_MAX_CHAIN; i++)
 		many[i] = sg_slice_make(test_inter, sizeof test_inter);
 	CHECK_ERR(sg_chain_verify(&leaf, many, SG_MAX_CHAIN, &tr, t, &r, NULL), SG_ERR_LIMIT);
+	CHECK_ERR(sg_chain_verify(&leaf, many, SIZE_MAX, &tr, t, &r, NULL), SG_ERR_LIMIT);
 
 	/* The root alone in the CA's chain as if it had issued the leaf: wrong names. */
 	/* The intermediate listed as the only trusted certificate: its flags and time are

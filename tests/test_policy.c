@@ -68,6 +68,13 @@ test_regexp(void)
 	static const char nul[] = "https://buildkite.com/acme/app\0/evil";
 	sg_slice withnul = sg_slice_make(nul, sizeof nul - 1);
 	CHECK_ERR(sg_policy_check(&p, &withnul, 1, S("x"), NULL), SG_ERR_POLICY_IDENTITY);
+	/* A newline cannot be spanned by "." (RE2's "." excludes it; POSIX's would not). */
+	sg_policy_free(&p);
+	CHECK_OK(sg_policy_init(&p, NULL, "^https://a\\.example/.*/x$", NULL, ".*", NULL));
+	sg_slice ok_v = S("https://a.example/p/x");
+	CHECK_OK(sg_policy_check(&p, &ok_v, 1, S("i"), NULL));
+	sg_slice nl = S("https://a.example/p\nq/x");
+	CHECK_ERR(sg_policy_check(&p, &nl, 1, S("i"), NULL), SG_ERR_POLICY_IDENTITY);
 	/* Over-long values never match a regexp. */
 	static char longv[SG_POLICY_MAX_VALUE + 2];
 	memset(longv, 'a', sizeof longv - 1);
@@ -93,6 +100,27 @@ test_init_errors(void)
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_policy_init(&p, "a", NULL, NULL, NULL, &d), SG_ERR_POLICY_EMPTY);
 	CHECK(strstr(d.detail, "--certificate-oidc-issuer or") == d.detail);
+	sg_policy_free(&p);
+	/* Empty values are not given (cosign): an empty regexp would otherwise match anything,
+	 * e.g. --certificate-identity-regexp "$UNSET_VARIABLE". */
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_init(&p, NULL, "", "https://x", NULL, &d), SG_ERR_POLICY_EMPTY);
+	sg_policy_free(&p);
+	CHECK_ERR(sg_policy_init(&p, "", NULL, "https://x", NULL, NULL), SG_ERR_POLICY_EMPTY);
+	sg_policy_free(&p);
+	CHECK_ERR(sg_policy_init(&p, "a", NULL, "", "", NULL), SG_ERR_POLICY_EMPTY);
+	sg_policy_free(&p);
+	/* An empty regexp next to an exact value leaves the exact value in force. */
+	CHECK_OK(sg_policy_init(&p, "a", "", "https://x", "", NULL));
+	sg_slice san = sg_slice_str("b");
+	CHECK_ERR(sg_policy_check(&p, &san, 1, sg_slice_str("https://x"), NULL),
+		SG_ERR_POLICY_IDENTITY);
+	CHECK_ERR(sg_policy_check(&p, &san, 1, sg_slice_str("https://evil"), NULL),
+		SG_ERR_POLICY_IDENTITY);
+	san = sg_slice_str("a");
+	CHECK_OK(sg_policy_check(&p, &san, 1, sg_slice_str("https://x"), NULL));
+	CHECK_ERR(sg_policy_check(&p, &san, 1, sg_slice_str("https://evil"), NULL),
+		SG_ERR_POLICY_IDENTITY);
 	sg_policy_free(&p);
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_policy_init(&p, NULL, "(unclosed", "i", NULL, &d), SG_ERR_POLICY_REGEX);
