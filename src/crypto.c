@@ -16,6 +16,8 @@
  *     operation in BearSSL and compare the whole encoded message with the one we build.
  *   - EC arithmetic: br_ec_all_m31 (constant-time p256_m31 for P-256, prime_i31 for P-384),
  *     the same on every platform, so tests and the static build exercise one code path.
+ *   - Ed25519 (BearSSL has none): sg_verify_message hands Ed25519 keys to ed25519.c, our own
+ *     verifier with Go's acceptance rules; the digest entry point refuses them.
  *   - Randomness: getrandom(2) only (scratch images may have no /dev). Secrets (DRBG state,
  *     private scalars, BearSSL structures and buffers that held them) are wiped with sg_wipe
  *     on every path. */
@@ -29,6 +31,7 @@
 #include <bearssl.h>
 
 #include "der.h"
+#include "ed25519.h"
 #include "limits.h"
 #include "pem.h"
 
@@ -556,8 +559,10 @@ sg_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_
 	case SG_KEY_RSA:
 		return verify_rsa(k, alg, hash, hash_len, sig, sig_len, what, d);
 	case SG_KEY_ED25519:
+		/* Ed25519 signs the message itself (RFC 8032 §5.1.6), so no digest can be checked:
+		 * callers use sg_verify_message. */
 		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, what,
-			"Ed25519 signatures (BearSSL has no Ed25519)");
+			"Ed25519 signs the message, not a digest");
 	case SG_KEY_NONE:
 		break;
 	}
@@ -569,6 +574,12 @@ sg_err
 sg_verify_message(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *msg, size_t msg_len,
 	const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d)
 {
+	/* Ed25519 hashes internally (SHA-512 of R || A || M): pass the raw message, ignore alg. */
+	if (k->type == SG_KEY_ED25519) {
+		if (k->ed25519.len != SG_ED25519_PUBLIC_LEN)
+			return sg_diag_fail(d, SG_ERR_ARG, what);
+		return sg_ed25519_verify(k->ed25519.p, msg, msg_len, sig, sig_len, what, d);
+	}
 	uint8_t h[SG_HASH_MAX_LEN];
 	size_t hl = sg_hash_len(alg);
 	if (hl == 0)

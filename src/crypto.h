@@ -1,7 +1,8 @@
 /* crypto: picosign's only door to BearSSL's primitives (layer 2; only crypto.c and net.c
  * include BearSSL). SHA-2, ECDSA P-256/P-384 verify (strict DER signatures), RSA PKCS#1 v1.5
- * verify (for CT logs and TSAs with RSA keys), P-256 key generation and signing, SPKI parsing
- * and writing, and an HMAC-DRBG seeded from getrandom(2).
+ * verify (for CT logs and TSAs with RSA keys), Ed25519 verify (through ed25519.h, for Rekor v2
+ * checkpoints), P-256 key generation and signing, SPKI parsing and writing, and an HMAC-DRBG
+ * seeded from getrandom(2).
  *
  * Secrets (private keys, DRBG state) live in caller-owned structs; call the matching _wipe
  * function on every exit path. */
@@ -52,7 +53,7 @@ typedef enum sg_key_type {
 	SG_KEY_NONE = 0,
 	SG_KEY_EC = 1,
 	SG_KEY_RSA = 2,
-	SG_KEY_ED25519 = 3, /* recognised, but BearSSL cannot verify it: SG_ERR_UNSUPPORTED */
+	SG_KEY_ED25519 = 3, /* verified by ed25519.c, through sg_verify_message only */
 } sg_key_type;
 
 typedef enum sg_curve {
@@ -105,12 +106,15 @@ SG_MUST_USE sg_err sg_ecdsa_der_to_raw(const uint8_t *sig, size_t sig_len, size_
  * signature must be exactly the modulus length and decrypt to exactly 00 01 FF..FF 00
  * DigestInfo(alg, NULL parameters) hash, so the variant without the NULL is rejected.
  * hash_len must be sg_hash_len(alg) (SG_ERR_ARG otherwise). SG_ERR_VERIFY_SIGNATURE on any
- * mismatch or malformed signature, SG_ERR_UNSUPPORTED for Ed25519 keys, SG_ERR_ARG for a key
+ * mismatch or malformed signature, SG_ERR_UNSUPPORTED for Ed25519 keys (Ed25519 signs the
+ * message, not a digest: use sg_verify_message), SG_ERR_ARG for a key
  * of type SG_KEY_NONE. `what` names the check for the diagnostic ("certificate signature",
  * "SCT"...); it must outlive `d`. */
 SG_MUST_USE sg_err sg_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash,
 	size_t hash_len, const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d);
-/* Hash `msg` with `alg`, then sg_verify_digest. */
+/* Hash `msg` with `alg`, then sg_verify_digest. Ed25519 keys instead verify the raw message
+ * with sg_ed25519_verify (ed25519.h; `alg` is ignored): SG_ERR_VERIFY_SIGNATURE on any failure,
+ * SG_ERR_ARG when the key is not 32 bytes. */
 SG_MUST_USE sg_err sg_verify_message(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *msg,
 	size_t msg_len, const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d);
 

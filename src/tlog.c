@@ -9,10 +9,12 @@
  *     other base64 forms of the same bytes, so it is re-encoded, as sigstore-go does).
  *   - Inclusion (RFC 9162 §2.1.3.2, RFC 6962 §2.1): leaf = SHA-256(0x00||body), node =
  *     SHA-256(0x01||left||right); the loop below is the RFC's algorithm step for step.
- *   - Checkpoint (C2SP signed-note and tlog-checkpoint; protocol.md §6.5): text/signature split
- *     at the last "\n\n"; signature lines "— name base64(hint||sig)"; Rekor v1 signs with ECDSA
- *     P-256 over SHA-256 of the text; the key hint of an ECDSA key is the first four bytes of
- *     SHA-256(SPKI), of an Ed25519 key the first four of SHA-256(name||0x0A||0x01||key).
+ *   - Checkpoint (C2SP signed-note and tlog-checkpoint; protocol.md §6.5, §8.4): text/signature
+ *     split at the last "\n\n"; signature lines "— name base64(hint||sig)"; Rekor v1 signs with
+ *     ECDSA P-256 over SHA-256 of the text; the key hint of an ECDSA key is the first four bytes
+ *     of SHA-256(SPKI), of an Ed25519 key the first four of SHA-256(name||0x0A||0x01||key).
+ *     Rekor v2 (Ed25519, ed25519.h) follows sigstore-go: the note name is the host of the log's
+ *     baseUrl, witness lines are ignored, the origin must be that name (verify_c2sp_note).
  *   - Bodies (rekor pkg/types/{hashedrekord,dsse,intoto}, rekor-tiles hashedrekord 0.0.2): only
  *     the members the verify flow compares are read; unknown members are ignored. */
 #include "tlog.h"
@@ -354,18 +356,39 @@ sg_checkpoint_parse(
 	return e;
 }
 
-void
-sg_tlog_key_hint(const sg_trust_log *log, uint8_t hint[4])
+/* The host of an absolute URL "scheme://[userinfo@]host[:port][/...]", as Go's
+ * url.URL.Hostname() gives it (an IPv6 literal without its brackets). 0 when there is none. */
+static int
+url_host(sg_slice url, sg_slice *host)
 {
-	if (log->key.type == SG_KEY_EC || log->key.type == SG_KEY_RSA) {
-		uint8_t h[SG_SHA256_LEN];
-		sg_sha256(log->spki.p, log->spki.len, h);
-		memcpy(hint, h, 4);
-	} else if (log->key_id_len >= 4) {
-		memcpy(hint, log->key_id, 4);
+	const uint8_t *p = url.p;
+	size_t n = url.len, i = 0;
+	while (i + 2 < n && !(p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/'))
+		i++;
+	if (i + 2 >= n)
+		return 0;
+	size_t a = i + 3, e = a;
+	while (e < n && p[e] != '/' && p[e] != '?' && p[e] != '#')
+		e++;
+	for (size_t j = a; j < e; j++)
+		if (p[j] == '@')
+			a = j + 1;
+	size_t he = a;
+	if (a < e && p[a] == '[') {
+		a++;
+		he = a;
+		while (he < e && p[he] != ']')
+			he++;
+		if (he == e)
+			return 0;
 	} else {
-		memset(hint, 0, 4);
+		while (he < e && p[he] != ':')
+			he++;
 	}
+	if (he == a)
+		return 0;
+	*host = sg_slice_make(p + a, he - a);
+	return 1;
 }
 
 /* C2SP Ed25519 note key id: SHA-256(name || '\n' || 0x01 || 32-byte key). */
@@ -383,28 +406,98 @@ ed25519_hint(const sg_trust_log *log, sg_slice name, uint8_t hint[4])
 	memcpy(hint, h, 4);
 }
 
+void
+sg_tlog_key_hint(const sg_trust_log *log, uint8_t hint[4])
+{
+	sg_slice host;
+	if (log->key.type == SG_KEY_EC || log->key.type == SG_KEY_RSA) {
+		uint8_t h[SG_SHA256_LEN];
+		sg_sha256(log->spki.p, log->spki.len, h);
+		memcpy(hint, h, 4);
+	} else if (log->key.type == SG_KEY_ED25519 && url_host(log->base_url, &host)) {
+		ed25519_hint(log, host, hint);
+	} else if (log->key_id_len >= 4) {
+		memcpy(hint, log->key_id, 4);
+	} else {
+		memset(hint, 0, 4);
+	}
+}
+
+/* A Rekor v1 signed tree head: origin "<host> - <decimal tree id>" (sigstore-go
+ * hasRekorV1STH: ".* - [0-9]+$"). Other checkpoints follow the C2SP rules below. */
+static int
+rekor_v1_origin(sg_slice o)
+{
+	size_t i = o.len;
+	while (i > 0 && o.p[i - 1] >= '0' && o.p[i - 1] <= '9')
+		i--;
+	return i < o.len && i >= 3 && o.p[i - 1] == ' ' && o.p[i - 2] == '-' && o.p[i - 3] == ' ';
+}
+
+/* Rekor v2 / C2SP signed note (sigstore-go VerifyCheckpointAndInclusion: rekor-tiles
+ * NewNoteVerifier, transparency-dev formats ParseCheckpoint, x/mod sumdb note.Open):
+ *   - the log's note name is the host of its baseUrl (the trusted root has no other name);
+ *   - its key hint: Ed25519 SHA-256(name || 0x0A || 0x01 || key)[:4]; ECDSA SHA-256(SPKI)[:4]
+ *     (rekor-tiles' non-conformant ECDSA id, as Rekor v1);
+ *   - a line is the log's when both name and hint match; all others (witness cosignatures,
+ *     other keys claiming the same name) are ignored;
+ *   - the log's first line must verify (note.Open rejects a note with a bad signature by a
+ *     known key), repeats are skipped; no line of the log fails;
+ *   - the checkpoint origin must equal the name. */
+static sg_err
+verify_c2sp_note(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d)
+{
+	sg_slice name;
+	if (!url_host(log->base_url, &name))
+		return sg_diag_failf(d, SG_ERR_VERIFY_CHECKPOINT, "checkpoint signature",
+			"the trusted log has no baseUrl host to name its checkpoints");
+	uint8_t hint[4];
+	if (log->key.type == SG_KEY_ED25519)
+		ed25519_hint(log, name, hint);
+	else if (log->key.type == SG_KEY_EC)
+		sg_tlog_key_hint(log, hint);
+	else /* RSA note key ids have another form (0xFF "PKIX-RSA-PKCS#1v1.5"); no log uses it */
+		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "checkpoint signature",
+			"signed-note checkpoints with %s log keys",
+			log->key.type == SG_KEY_RSA ? "RSA" : "unknown");
+	int nl = (int)(name.len > 100 ? 100 : name.len);
+	for (size_t i = 0; i < cp->n_sigs; i++) {
+		const sg_note_sig *s = &cp->sigs[i];
+		if (!sg_slice_eq(s->name, name) || memcmp(s->hint, hint, 4) != 0)
+			continue;
+		sg_diag inner;
+		sg_diag_init(&inner, NULL);
+		sg_hash_alg alg = log->sig_hash != 0 ? log->sig_hash : SG_HASH_SHA256;
+		if (sg_verify_message(&log->key, alg, cp->text.p, cp->text.len, s->sig.p,
+			s->sig.len, "checkpoint signature", &inner) != SG_OK)
+			return sg_diag_failf(d, SG_ERR_VERIFY_CHECKPOINT, "checkpoint signature",
+				"signature by log %.*s does not verify", nl, (const char *)name.p);
+		if (!sg_slice_eq(cp->origin, name))
+			return sg_diag_failf(d, SG_ERR_VERIFY_CHECKPOINT, "checkpoint",
+				"origin %.*s is not the log's name %.*s",
+				(int)(cp->origin.len > 100 ? 100 : cp->origin.len),
+				(const char *)cp->origin.p, nl, (const char *)name.p);
+		return SG_OK;
+	}
+	return sg_diag_failf(d, SG_ERR_VERIFY_CHECKPOINT, "checkpoint signature",
+		"no signature by log %.*s (key hint %02x%02x%02x%02x)", nl, (const char *)name.p,
+		hint[0], hint[1], hint[2], hint[3]);
+}
+
 sg_err
 sg_checkpoint_verify(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d)
 {
 	if (log == NULL)
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_KEY, "checkpoint");
+	if (log->key.type == SG_KEY_ED25519 || !rekor_v1_origin(cp->origin))
+		return verify_c2sp_note(cp, log, d);
+	/* Rekor v1 (rekor pkg/util VerifyCheckpointSignature, as sigstore-go uses it for v1
+	 * origins): any line with the log's hint that verifies. */
 	uint8_t hint[4];
 	sg_tlog_key_hint(log, hint);
 	int matched = 0;
 	for (size_t i = 0; i < cp->n_sigs; i++) {
 		const sg_note_sig *s = &cp->sigs[i];
-		if (log->key.type == SG_KEY_ED25519) {
-			uint8_t h[4];
-			ed25519_hint(log, s->name, h);
-			if (memcmp(h, s->hint, 4) != 0)
-				continue;
-			return sg_diag_failmsg(d, SG_ERR_UNSUPPORTED,
-				"unsupported: Rekor v2 checkpoint signatures (Ed25519, log %.*s) "
-				"cannot be "
-				"verified by this build",
-				(int)(s->name.len > 100 ? 100 : s->name.len),
-				(const char *)s->name.p);
-		}
 		if (memcmp(hint, s->hint, 4) != 0)
 			continue;
 		matched = 1;
@@ -415,8 +508,8 @@ sg_checkpoint_verify(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *
 		if (e == SG_OK)
 			return SG_OK;
 		if (e == SG_ERR_UNSUPPORTED)
-			return sg_diag_failf(
-				d, SG_ERR_UNSUPPORTED, "checkpoint signature", "%s", inner.detail);
+			return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "checkpoint signature", "%s",
+				inner.detail);
 	}
 	if (matched)
 		return sg_diag_failf(d, SG_ERR_VERIFY_CHECKPOINT, "checkpoint signature",
@@ -436,6 +529,12 @@ sg_tlog_verify_proof(const sg_tlog_entry *e, const sg_trust_log *log, sg_arena *
 	if (pr->log_index < 0 || pr->tree_size <= 0)
 		return sg_diag_failf(d, SG_ERR_VERIFY_INCLUSION, "inclusion proof",
 			"negative index or empty tree");
+	/* Rekor v2 has one tree per log, and sigstore-go proves the entry's own logIndex; the
+	 * proof's copy must be the same number. */
+	if (e->rekor_v2 && pr->log_index != e->log_index)
+		return sg_diag_failf(d, SG_ERR_VERIFY_INCLUSION, "inclusion proof",
+			"inclusionProof.logIndex %lld differs from the entry's logIndex %lld",
+			(long long)pr->log_index, (long long)e->log_index);
 	uint8_t leaf[SG_TLOG_HASH_LEN];
 	sg_tlog_leaf_hash(e->body.p, e->body.len, leaf);
 	SG_TRY(sg_tlog_verify_inclusion((uint64_t)pr->log_index, (uint64_t)pr->tree_size, leaf,

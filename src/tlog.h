@@ -10,9 +10,9 @@
  *   - Entry bodies (canonicalizedBody JSON) of kinds hashedrekord 0.0.1/0.0.2, dsse 0.0.1 and
  *     intoto 0.0.2, exposing the fields the verify flow compares with the bundle.
  *
- * Rekor v2 (hashedrekord 0.0.2, Ed25519 log keys): entries and checkpoints parse, the inclusion
- * proof is checked, but the checkpoint signature gives SG_ERR_UNSUPPORTED ("Rekor v2 ...")
- * because BearSSL has no Ed25519. */
+ * Rekor v2 (hashedrekord 0.0.2, Ed25519 log keys, protocol.md §8.4): checkpoints are C2SP
+ * signed notes verified with ed25519.h under the log's baseUrl host name, as sigstore-go does.
+ * A v2 entry has no SET; its time must come from an RFC 3161 timestamp (not this module). */
 #ifndef SG_TLOG_H
 #define SG_TLOG_H
 
@@ -117,22 +117,27 @@ SG_MUST_USE sg_err sg_checkpoint_parse(
 	const uint8_t *note, size_t len, sg_arena *arena, sg_checkpoint *out, sg_diag *d);
 
 /* The 4-byte key hint under which `log` signs notes: for ECDSA and RSA keys the first bytes of
- * SHA-256(SPKI) (Rekor v1, protocol.md §6.5); for Ed25519 the first bytes of the log id (the
- * C2SP key id SHA-256(name || 0x0A || 0x01 || key), §8.4). */
+ * SHA-256(SPKI) (Rekor v1, protocol.md §6.5); for Ed25519 the C2SP key id SHA-256(name ||
+ * 0x0A || 0x01 || key) (§8.4) with name = the host of log->base_url (the first bytes of the
+ * log id when there is no host). */
 void sg_tlog_key_hint(const sg_trust_log *log, uint8_t hint[4]);
 
-/* Verify that `cp` carries a valid signature by `log`: some signature line whose hint is
- * `log`'s key hint and whose signature verifies over cp->text (ECDSA over SHA-256). Lines of
- * other keys (witnesses) are ignored. Errors: SG_ERR_VERIFY_CHECKPOINT (no line for this key, or
- * a bad signature), SG_ERR_UNSUPPORTED (an Ed25519 / unusable log key: "Rekor v2 checkpoint
- * signatures (Ed25519) are not supported"). */
+/* Verify that `cp` carries a valid signature by `log`, following sigstore-go's two paths:
+ *   - Rekor v1 (origin "<host> - <tree id>", ECDSA/RSA key): some line whose hint is `log`'s
+ *     key hint verifies over cp->text (ECDSA over SHA-256);
+ *   - otherwise, and always for Ed25519 keys (Rekor v2, C2SP signed note): the log's note name
+ *     is the host of log->base_url; the first line with that name and the log's key hint must
+ *     verify over cp->text (Ed25519 over the text itself), and cp->origin must equal the name.
+ * Lines of other keys or names (witness cosignatures) are ignored. Errors:
+ * SG_ERR_VERIFY_CHECKPOINT (no line by the log, a bad signature, wrong origin, no baseUrl
+ * host), SG_ERR_VERIFY_TLOG_KEY (log NULL), SG_ERR_UNSUPPORTED (an unusable log key). */
 SG_MUST_USE sg_err sg_checkpoint_verify(
 	const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d);
 
 /* The whole proof check of an entry: leaf hash of the body, inclusion proof to the proof's
  * root hash, checkpoint parsed, signed by `log`, and with size and root equal to the proof's.
- * The inclusion is checked before the signature, so a tampered Rekor v2 proof fails as
- * SG_ERR_VERIFY_INCLUSION even though its signature cannot be checked.
+ * For Rekor v2 entries the proof's logIndex must also equal the entry's (sigstore-go proves
+ * the entry's logIndex). The inclusion is checked before the signature.
  * Errors: SG_ERR_VERIFY_TLOG_MISSING (no proof or no checkpoint), SG_ERR_VERIFY_INCLUSION,
  * SG_ERR_VERIFY_CHECKPOINT, SG_ERR_UNSUPPORTED, SG_ERR_LIMIT. */
 SG_MUST_USE sg_err sg_tlog_verify_proof(

@@ -86,7 +86,7 @@ typedef struct sg_verified {
  * `d` (its message names the check and why) and `out` is zeroed. Errors include
  * SG_ERR_VERIFY_* (bundle shape, tlog, chain, SCT, signature, digest, time),
  * SG_ERR_VERIFY_TIMESTAMP (a bad timestamp, or no trusted time at all),
- * SG_ERR_POLICY_IDENTITY, SG_ERR_UNSUPPORTED (Rekor v2 log entries). */
+ * SG_ERR_POLICY_IDENTITY, SG_ERR_UNSUPPORTED (an entry kind or key type picosign lacks). */
 SG_MUST_USE sg_err sg_verify_entity(const sg_entity *e, const sg_artifact *a,
 	const sg_verify_opts *o, sg_arena *arena, sg_verified *out, sg_diag *d);
 
