@@ -141,7 +141,7 @@ check: deps
 	@$(MAKE) --no-print-directory test-run V=$(V) FUZZ_SMOKE=$(FUZZ_SMOKE)
 
 sanitize: deps
-	@$(MAKE) --no-print-directory test-run V=sanitize
+	@$(MAKE) --no-print-directory test-run V=sanitize FUZZ_SMOKE=0
 
 deps:
 	@bash scripts/deps.sh

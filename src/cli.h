@@ -92,6 +92,12 @@ int sg_cmd_debug(int argc, char **argv, sg_arena *arena);
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
+/* `picosign sign-blob` and `picosign sign-bundle` (cli_sign_blob.c): keyless signing. */
+int sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena);
+int sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena);
+/* `picosign sign IMAGE` without --key (cli_sign_blob.c): keyless, pushed as a cosign .sig
+ * layer; sg_cmd_sign hands over to it when no --key is given. */
+int sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena);
 /* `picosign debug http-get [flags] URL` (cli_http.c): one GET through net + http. */
 int sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena);
 /* Debug parser rows defined in cli_http.c (`debug url`, `debug http-response`). */
@@ -115,5 +121,33 @@ sg_err sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d
 sg_err sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 sg_err sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 sg_err sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+
+/* ---- image commands: registry access (cli_registry.c) ---- */
+/* The registry flags every image command takes. */
+typedef struct sg_cli_registry_flags {
+	const char *username;  /* --registry-username */
+	const char *password;  /* --registry-password (secret) */
+	const char *token;     /* --registry-token (secret) */
+	int allow_http;        /* --allow-http-registry: plain http:// */
+	int allow_insecure;    /* --allow-insecure-registry: TLS without certificate checks */
+} sg_cli_registry_flags;
+#define SG_CLI_REGISTRY_FLAG_ROWS(f) \
+	{"--registry-username", NULL, &(f).username, NULL, NULL, 0, NULL}, \
+	{"--registry-password", NULL, &(f).password, NULL, NULL, 0, NULL}, \
+	{"--registry-token", NULL, &(f).token, NULL, NULL, 0, NULL}, \
+	{"--allow-http-registry", NULL, NULL, &(f).allow_http, NULL, 0, NULL}, \
+	{"--allow-insecure-registry", NULL, NULL, &(f).allow_insecure, NULL, 0, NULL}
+/* Network stack plus credentials (flags, else the docker config and its credential helpers,
+ * else anonymous) for `registry`, looked up for `repository`. Memory from the arena. */
+struct sg_cli_reg;
+struct sg_registry;
+SG_MUST_USE sg_err sg_cli_registry_open(const sg_cli_registry_flags *f, const char *registry,
+	const char *repository, sg_arena *arena, struct sg_cli_reg **out, sg_diag *d);
+struct sg_registry *sg_cli_registry_get(struct sg_cli_reg *c);
+/* Close the connection and wipe credentials and tokens (NULL allowed). */
+void sg_cli_registry_close(struct sg_cli_reg *c);
+/* `picosign verify IMAGE` (cli_verify_image.c) and `picosign sign --key` (cli_sign.c). */
+int sg_cmd_verify(int argc, char **argv, sg_arena *arena);
+int sg_cmd_sign(int argc, char **argv, sg_arena *arena);
 
 #endif

@@ -1,6 +1,6 @@
 /* cli_triangulate: `picosign triangulate IMAGE`, cosign triangulate's offline part: print
  * where the signatures of IMAGE@sha256:<hex> live ("<registry>/<repo>:sha256-<hex>.sig").
- * A tag needs a registry lookup, which this command does not do (yet).
+ * A tag is first resolved to its digest through the registry (registry flags as `verify`).
  * Also the OCI `debug` parser rows: ociref, manifest, payload, wwwauth, docker-config.
  *
  * Everything printed from an input goes through put_safe, so untrusted bytes cannot drive the
@@ -14,6 +14,7 @@
 #include "manifest.h"
 #include "ociref.h"
 #include "payload.h"
+#include "registry.h"
 #include "wwwauth.h"
 
 static void
@@ -53,9 +54,14 @@ sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
 	const char *type = NULL;
 	const char *pos[1];
 	size_t n_pos = 0;
-	const sg_cli_flag flags[] = {{"--type", NULL, &type, NULL, NULL, 0, NULL}};
-	(void)arena;
-	if (sg_cli_parse_flags(argc, argv, flags, 1, pos, 1, &n_pos) != 0)
+	sg_cli_registry_flags rf;
+	memset(&rf, 0, sizeof rf);
+	const sg_cli_flag flags[] = {
+		{"--type", NULL, &type, NULL, NULL, 0, NULL},
+		SG_CLI_REGISTRY_FLAG_ROWS(rf),
+	};
+	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1,
+		    &n_pos) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos != 1)
 		return sg_cli_usage_error("triangulate: usage: picosign triangulate [--type "
@@ -81,9 +87,21 @@ sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
 	}
-	if (!ref.has_digest)
-		return sg_cli_usage_error("triangulate: a tag needs a registry lookup; give "
-					  "IMAGE@sha256:...");
+	if (!ref.has_digest) {
+		/* A tag names whatever manifest it points at now: ask the registry (as cosign's
+		 * ociremote.ResolveDigest does). */
+		struct sg_cli_reg *cr = NULL;
+		uint8_t digest[32];
+		e = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
+		if (e == SG_OK)
+			e = sg_registry_resolve(sg_cli_registry_get(cr), &ref, digest, &d);
+		sg_cli_registry_close(cr);
+		if (e != SG_OK) {
+			sg_cli_print_error(&d);
+			return d.code == SG_ERR_OCI_NOT_FOUND ? SG_EXIT_NO_TAG : SG_EXIT_FAIL;
+		}
+		sg_ociref_set_digest(&ref, digest);
+	}
 	char out[SG_OCI_NAME_MAX + 16];
 	sg_buf b;
 	sg_buf_init(&b, out, sizeof out);

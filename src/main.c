@@ -28,11 +28,16 @@ static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"generate-key-pair", sg_cmd_generate_key_pair, "write a new cosign.key and cosign.pub"},
 	{"public-key", sg_cmd_public_key, "print the public key of a private key file"},
+	{"triangulate", sg_cmd_triangulate, "print where the signatures of IMAGE live"},
+	{"verify", sg_cmd_verify, "verify the cosign signatures of an image in its registry"},
+	{"sign", sg_cmd_sign, "sign an image with a key and push the signature (cosign .sig)"},
 	{"debug", sg_cmd_debug, "run one parser on a file (for audits and fuzz findings)"},
 	{"cert", sg_cmd_cert, "print a certificate with its Sigstore extensions decoded"},
 	{"verify-blob", sg_cmd_verify_blob, "verify a Sigstore bundle for a file, offline"},
 	{"verify-bundle", sg_cmd_verify_bundle,
 		"verify a bundle (the sigstore-conformance client protocol)"},
+	{"sign-blob", sg_cmd_sign_blob, "sign a file keylessly (Fulcio + Rekor), write a bundle"},
+	{"sign-bundle", sg_cmd_sign_bundle, "sign a file (the sigstore-conformance protocol)"},
 };
 
 static void

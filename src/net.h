@@ -45,6 +45,9 @@ typedef struct sg_net_opts {
 	const char *https_proxy;     /* $https_proxy / $HTTPS_PROXY */
 	const char *http_proxy;      /* $http_proxy / $HTTP_PROXY */
 	const char *no_proxy;        /* $no_proxy / $NO_PROXY */
+	/* --allow-insecure-registry: accept any server certificate (no chain, validity or name
+	 * check; the handshake still uses the leaf's key). Never set by default. */
+	int insecure_tls;
 } sg_net_opts;
 
 /* Defaults from limits.h, nothing from the environment. */

@@ -1,0 +1,302 @@
+/* Target functions: sg_registry_* (over a scripted transport), sg_cred_helper_parse */
+/* modules: registry http url json codec crypto ociref wwwauth */
+/* The registry client over a scripted transport whose server answers come from the input
+ * (style.md §7, curl-fuzzer's TLV conversation):
+ *
+ *   byte 0        flags: bit 0-1 credentials (none, user+password, identity token, registry
+ *                 token), bit 2 allow http
+ *   then records  [type u8][len u16 big-endian][len bytes]
+ *                 type 0: the next server answer (raw HTTP/1.1 response bytes)
+ *                 type 1: bytes for the pure parsers (error text, token reply, helper output)
+ *
+ * The client runs a fixed sequence (manifest by tag, by digest, HEAD, blob GET, blob upload,
+ * manifest PUT); each request takes the next answer, and an exhausted script reads as EOF.
+ * Invariants (abort on violation): a manifest returned hashes to its digest (and to the
+ * requested one by digest); a blob returned has the requested size and digest; a Bearer
+ * Authorization header only ever goes to the registry's host, and Basic credentials only to
+ * the registry or the token realm's host; the Authorization buffer is wiped after every
+ * request; error texts are printable and NUL-terminated; a parsed token is visible ASCII;
+ * a second run of the pure parsers gives the same result. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "limits.h"
+#include "manifest.h"
+#include "ociref.h"
+#include "registry.h"
+
+#define MAX_ANSWERS 32
+#define MAX_CONNS 8
+
+static struct {
+	const uint8_t *ans[MAX_ANSWERS];
+	size_t len[MAX_ANSWERS];
+	size_t n, next;
+} S;
+
+struct fconn {
+	sg_transport t;
+	const uint8_t *cur;
+	size_t off, len;
+	int need_next, in_use;
+	char host[64];
+	/* the request head being written, to check where Authorization goes */
+	char head[512];
+	size_t head_len;
+};
+static struct fconn conns[MAX_CONNS];
+
+static void
+check_head(const struct fconn *c)
+{
+	/* Only look at the head's first line and headers (the body may be anything). */
+	const char *h = c->head;
+	const char *end = strstr(h, "\r\n\r\n");
+	size_t n = end != NULL ? (size_t)(end - h) : c->head_len;
+	for (size_t i = 0; i + 21 <= n; i++) {
+		if (memcmp(h + i, "Authorization: Bearer", 21) == 0 &&
+			strcmp(c->host, "reg.example") != 0)
+			abort();
+		if (i + 20 <= n && memcmp(h + i, "Authorization: Basic", 20) == 0 &&
+			strcmp(c->host, "reg.example") != 0 && strcmp(c->host, "auth.example") != 0)
+			abort();
+	}
+}
+
+static sg_err
+f_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
+{
+	struct fconn *c = (struct fconn *)t;
+	(void)d;
+	*got = 0;
+	if (c->cur == NULL || c->off == c->len)
+		return SG_OK;
+	size_t k = c->len - c->off < cap ? c->len - c->off : cap;
+	memcpy(buf, c->cur + c->off, k);
+	c->off += k;
+	*got = k;
+	c->need_next = 1;
+	return SG_OK;
+}
+
+static sg_err
+f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
+{
+	struct fconn *c = (struct fconn *)t;
+	(void)d;
+	if (c->need_next) {
+		check_head(c);
+		c->need_next = 0;
+		c->head_len = 0;
+		c->cur = S.next < S.n ? S.ans[S.next] : NULL;
+		c->len = S.next < S.n ? S.len[S.next] : 0;
+		c->off = 0;
+		S.next++;
+	}
+	size_t k = len < sizeof c->head - 1 - c->head_len ? len : sizeof c->head - 1 - c->head_len;
+	memcpy(c->head + c->head_len, p, k);
+	c->head_len += k;
+	c->head[c->head_len] = '\0';
+	return SG_OK;
+}
+
+static int
+f_idle(sg_transport *t)
+{
+	(void)t;
+	return 1;
+}
+
+static void
+f_close(sg_transport *t)
+{
+	struct fconn *c = (struct fconn *)t;
+	check_head(c);
+	c->in_use = 0;
+}
+
+static sg_err
+f_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg_transport **out,
+	sg_diag *d)
+{
+	(void)dl;
+	(void)port;
+	(void)deadline;
+	for (size_t i = 0; i < MAX_CONNS; i++) {
+		if (conns[i].in_use)
+			continue;
+		memset(&conns[i], 0, sizeof conns[i]);
+		conns[i].in_use = 1;
+		conns[i].need_next = 1;
+		conns[i].t.read = f_read;
+		conns[i].t.write = f_write;
+		conns[i].t.idle_ok = f_idle;
+		conns[i].t.close = f_close;
+		size_t hl = strlen(host);
+		if (hl >= sizeof conns[i].host)
+			hl = sizeof conns[i].host - 1;
+		memcpy(conns[i].host, host, hl);
+		*out = &conns[i].t;
+		return SG_OK;
+	}
+	return sg_diag_fail(d, SG_ERR_NET_CONNECT, "fuzz dialer");
+}
+
+static sg_err
+f_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out, sg_diag *d)
+{
+	(void)dl;
+	(void)host;
+	(void)d;
+	*out = inner;
+	return SG_OK;
+}
+
+static uint64_t
+f_now(sg_net_dialer *dl)
+{
+	(void)dl;
+	return 1000;
+}
+
+static sg_net_dialer dialer = {f_tcp, f_tls, f_now, NULL};
+static uint8_t iobuf[SG_HTTP_IOBUF_SIZE];
+static uint8_t arena_mem[4u << 20] __attribute__((aligned(16)));
+static uint8_t tok[SG_MAX_REGISTRY_TOKEN];
+
+static void
+authz_wiped(const sg_registry *r)
+{
+	for (size_t i = 0; i < r->authz_cap; i++)
+		if (r->authz[i] != 0)
+			abort();
+}
+
+static void
+pure(const uint8_t *p, size_t n, sg_arena *a)
+{
+	char t1[256], t2[256];
+	size_t l1 = sg_registry_error_text(p, n, a, t1, sizeof t1);
+	size_t l2 = sg_registry_error_text(p, n, a, t2, sizeof t2);
+	if (l1 != l2 || strcmp(t1, t2) != 0 || l1 >= sizeof t1 || strlen(t1) != l1)
+		abort();
+	for (size_t i = 0; i < l1; i++)
+		if (t1[i] < 0x20 || t1[i] > 0x7e)
+			abort();
+	size_t tl = 0, tl2 = 0;
+	sg_err e = sg_registry_parse_token(p, n, a, tok, sizeof tok, &tl, NULL);
+	sg_err e2 = sg_registry_parse_token(p, n, a, tok, sizeof tok, &tl2, NULL);
+	if (e != e2 || tl != tl2 || (e != SG_OK && tl != 0))
+		abort();
+	for (size_t i = 0; e == SG_OK && i < tl; i++)
+		if (tok[i] < 0x21 || tok[i] > 0x7e)
+			abort();
+	sg_cred_helper_reply rep;
+	if (sg_cred_helper_parse(p, n, a, &rep, NULL) == SG_OK &&
+		(rep.secret.len == 0 || rep.identity_token != sg_slice_eq_str(rep.username, "<token>")))
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	memset(&S, 0, sizeof S);
+	memset(conns, 0, sizeof conns);
+	uint8_t flags = data[0];
+	sg_arena a;
+	sg_arena_init(&a, arena_mem, sizeof arena_mem);
+	size_t off = 1;
+	while (off + 3 <= size) {
+		uint8_t type = data[off];
+		size_t len = (size_t)data[off + 1] << 8 | data[off + 2];
+		off += 3;
+		if (len > size - off)
+			len = size - off;
+		if (type == 0 && S.n < MAX_ANSWERS) {
+			S.ans[S.n] = data + off;
+			S.len[S.n++] = len;
+		} else if (type == 1) {
+			pure(data + off, len, &a);
+			sg_arena_reset(&a);
+		}
+		off += len;
+	}
+
+	sg_net_opts o;
+	sg_net_opts_default(&o);
+	sg_http_client http;
+	sg_http_client_init(&http, &dialer, &o, iobuf);
+	sg_registry_creds cr;
+	memset(&cr, 0, sizeof cr);
+	switch (flags & 3) {
+	case 1:
+		cr.username = sg_slice_str("user");
+		cr.password = sg_slice_str("pass");
+		break;
+	case 2:
+		cr.identity_token = sg_slice_str("refresh");
+		break;
+	case 3:
+		cr.registry_token = sg_slice_str("static");
+		break;
+	default:
+		break;
+	}
+	sg_registry r;
+	if (sg_registry_init(&r, &http, "reg.example", (flags & 4) != 0, &cr, &a, NULL) != SG_OK)
+		abort();
+
+	static const char blob[] = "{\"critical\":{}}";
+	uint8_t bd[32];
+	char bds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_of(blob, sizeof blob - 1, bd);
+	sg_oci_digest_format(bd, bds);
+
+	sg_registry_manifest m;
+	if (sg_registry_get_manifest(&r, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 65536, &m, NULL) ==
+		SG_OK) {
+		uint8_t h[32];
+		sg_sha256(m.body.p, m.body.len, h);
+		if (memcmp(h, m.digest, 32) != 0)
+			abort();
+	}
+	authz_wiped(&r);
+	if (sg_registry_get_manifest(&r, "lib/x", bds, SG_OCI_ACCEPT_SIG, 65536, &m, NULL) ==
+		SG_OK) {
+		if (memcmp(m.digest, bd, 32) != 0 || m.body.len != sizeof blob - 1)
+			abort();
+	}
+	int exists;
+	uint8_t hd[32];
+	if (sg_registry_head_manifest(&r, "lib/x", "sha256-x.sig", SG_OCI_ACCEPT_SIG, &exists, hd,
+		    NULL) != SG_OK && exists != 0)
+		abort();
+	sg_slice b;
+	if (sg_registry_get_blob(&r, "lib/x", bd, sizeof blob - 1, 4096, &b, NULL) == SG_OK) {
+		if (b.len != sizeof blob - 1 || memcmp(b.p, blob, b.len) != 0)
+			abort();
+	}
+	int up;
+	if (sg_registry_put_blob(&r, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up, NULL) ==
+		    SG_OK && up != 0 && up != 1)
+		abort();
+	uint8_t pd[32];
+	if (sg_registry_put_manifest(&r, "lib/x", "v1", SG_MT_OCI_MANIFEST, (const uint8_t *)blob,
+		    sizeof blob - 1, pd, NULL) == SG_OK && memcmp(pd, bd, 32) != 0)
+		abort();
+	authz_wiped(&r);
+	for (size_t i = 0; i < MAX_CONNS; i++)
+		if (conns[i].in_use)
+			check_head(&conns[i]);
+	sg_registry_close(&r);
+	sg_http_client_close(&http);
+	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
+		for (size_t k = 0; k < SG_MAX_REGISTRY_TOKEN; k++)
+			if (r.tokens[i].token[k] != 0)
+				abort();
+	return 0;
+}

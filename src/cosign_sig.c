@@ -1,0 +1,234 @@
+/* cosign_sig: the .sig manifest in a registry. See cosign_sig.h.
+ *
+ * Implementation notes
+ * - protocol.md §2.4 (append, duplicates), §2.5 steps 4-8 (request order), §13.18.
+ * - The race guard (HEAD before PUT, read back after PUT) narrows cosign's "last PUT wins"
+ *   window to the time between one HEAD and one PUT, and detects the rest: a registry has no
+ *   conditional PUT, so two signers can still interleave there, but the read-back then sees
+ *   the lost layer and the append is redone. */
+#include "cosign_sig.h"
+
+#include <string.h>
+
+#include "limits.h"
+#include "ociref.h"
+
+/* see cosign_sig.h */
+sg_err
+sg_cosign_sigs_fetch(sg_registry *r, const char *repo, const uint8_t image_digest[32],
+	sg_arena *arena, sg_cosign_sigs *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	char tag[SG_OCI_SIG_TAG_LEN + 1];
+	sg_oci_sig_tag(image_digest, tag);
+	sg_registry_manifest m;
+	sg_diag scratch;
+	sg_diag_init(&scratch, d != NULL ? d->source : NULL);
+	sg_err err = sg_registry_get_manifest(r, repo, tag, SG_OCI_ACCEPT_SIG, SG_MAX_JSON, &m,
+		&scratch);
+	if (err == SG_ERR_OCI_NOT_FOUND)
+		return SG_OK; /* no signatures yet */
+	if (err != SG_OK) {
+		if (d != NULL && d->code == SG_OK)
+			*d = scratch;
+		return err;
+	}
+	SG_TRY(sg_oci_manifest_parse(m.body.p, m.body.len, arena, &out->parsed, d));
+	if (out->parsed.kind != SG_OCI_MANIFEST) {
+		memset(out, 0, sizeof *out);
+		return sg_diag_failf(d, SG_ERR_OCI_MANIFEST, "signature manifest",
+			"%s is an index, not an image manifest", tag);
+	}
+	out->found = 1;
+	out->manifest = m.body;
+	memcpy(out->manifest_digest, m.digest, 32);
+	return SG_OK;
+}
+
+/* see cosign_sig.h */
+sg_err
+sg_cosign_sig_layer(sg_registry *r, const char *repo, const sg_oci_desc *layer, sg_arena *arena,
+	sg_sig_layer *out, sg_diag *d)
+{
+	(void)arena;
+	memset(out, 0, sizeof *out);
+	if (layer->size < 0)
+		return sg_diag_fail(d, SG_ERR_OCI_MANIFEST, "signature layer size");
+	sg_slice payload;
+	SG_TRY(sg_registry_get_blob(r, repo, layer->digest, (uint64_t)layer->size,
+		SG_COSIGN_MAX_PAYLOAD, &payload, d));
+	int present;
+	out->payload = payload;
+	out->signature_b64 = sg_oci_desc_annotation(layer, SG_ANN_SIGNATURE, &present);
+	out->certificate_pem = sg_oci_desc_annotation(layer, SG_ANN_CERTIFICATE, &present);
+	out->chain_pem = sg_oci_desc_annotation(layer, SG_ANN_CHAIN, &present);
+	out->bundle_json = sg_oci_desc_annotation(layer, SG_ANN_BUNDLE, &present);
+	out->rfc3161_json = sg_oci_desc_annotation(layer, SG_ANN_RFC3161, &present);
+	return SG_OK;
+}
+
+/* 1 when `have` carries exactly the annotations `want` (same keys, same values). */
+static int
+same_annotations(const sg_oci_desc *have, const sg_oci_annot *want, size_t n)
+{
+	if (have->nannots != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int found = 0;
+		for (size_t k = 0; k < have->nannots && !found; k++)
+			found = sg_slice_eq(have->annots[k].key, want[i].key) &&
+				sg_slice_eq(have->annots[k].value, want[i].value);
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* Index of a layer of `m` identical to `layer` (digest, media type, annotations), or -1. */
+static long
+find_identical(const sg_oci_manifest *m, const sg_oci_desc *layer)
+{
+	for (size_t i = 0; i < m->ndescs; i++) {
+		const sg_oci_desc *e = &m->descs[i];
+		if (memcmp(e->digest, layer->digest, 32) == 0 &&
+			sg_slice_eq(e->media_type, layer->media_type) && e->size == layer->size &&
+			same_annotations(e, layer->annots, layer->nannots))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* 1 when `m` holds a layer with `layer`'s digest and signature annotation: ours survived. */
+static int
+holds_layer(const sg_oci_manifest *m, const sg_oci_desc *layer)
+{
+	int p1, p2;
+	sg_slice want = sg_oci_desc_annotation(layer, SG_ANN_SIGNATURE, &p1);
+	for (size_t i = 0; i < m->ndescs; i++) {
+		const sg_oci_desc *e = &m->descs[i];
+		if (memcmp(e->digest, layer->digest, 32) != 0)
+			continue;
+		sg_slice got = sg_oci_desc_annotation(e, SG_ANN_SIGNATURE, &p2);
+		if (p1 == p2 && sg_slice_eq(got, want))
+			return 1;
+	}
+	return 0;
+}
+
+/* One append attempt. *moved = 1 when the tag changed under us (redo). */
+static sg_err
+attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t image_digest[32],
+	const uint8_t *payload, size_t payload_len, const sg_oci_desc *layer,
+	const sg_pubkey *signer, int docker_types, sg_arena *arena, sg_cosign_attach_result *out,
+	int *moved, sg_diag *d)
+{
+	*moved = 0;
+	sg_cosign_sigs cur;
+	SG_TRY(sg_cosign_sigs_fetch(r, repo, image_digest, arena, &cur, d));
+	if (cur.found) {
+		int dup = find_identical(&cur.parsed, layer) >= 0;
+		if (!dup && signer != NULL) {
+			size_t idx;
+			SG_TRY(sg_oci_sig_find_duplicate(&cur.parsed, layer, payload, payload_len,
+				signer, &dup, &idx, d));
+		}
+		if (dup) {
+			out->duplicate = 1;
+			out->layers = cur.parsed.ndescs;
+			return SG_OK;
+		}
+	}
+	/* The new config and manifest: existing layers, then ours. */
+	size_t n_old = cur.found ? cur.parsed.ndescs : 0;
+	size_t cfg_cap = 512 + (n_old + 1) * 128;
+	/* Re-serialized old layers may grow (Go escapes '<' '>' '&'); twice is ample. */
+	size_t man_cap = 2 * cur.manifest.len + 1024;
+	for (size_t i = 0; i < layer->nannots; i++) {
+		/* Annotation values are escaped: at most 6 output bytes per input byte. */
+		size_t v;
+		if (!sg_mul_ok(layer->annots[i].value.len + layer->annots[i].key.len, 6, &v) ||
+			!sg_add_ok(man_cap, v + 16, &man_cap))
+			return sg_diag_fail(d, SG_ERR_LIMIT, "signature manifest");
+	}
+	uint8_t *cfg_mem, *man_mem;
+	SG_TRY(sg_arena_get(arena, cfg_cap, (void **)&cfg_mem, d));
+	SG_TRY(sg_arena_get(arena, man_cap, (void **)&man_mem, d));
+	sg_buf cfg, man;
+	sg_buf_init(&cfg, cfg_mem, cfg_cap);
+	sg_buf_init(&man, man_mem, man_cap);
+	SG_TRY(sg_oci_sig_append(cur.found ? &cur.parsed : NULL, layer, docker_types, arena, &cfg,
+		&man, d));
+	int use_docker = docker_types;
+	if (cur.found && cur.parsed.media_type.len > 0)
+		use_docker = sg_slice_eq_str(cur.parsed.media_type, SG_MT_DOCKER_MANIFEST);
+	const char *mt = use_docker ? SG_MT_DOCKER_MANIFEST : SG_MT_OCI_MANIFEST;
+
+	/* Blobs first (the registry refuses a manifest naming unknown blobs): the config and
+	 * our payload; existing layers are already in this repository. */
+	int up;
+	SG_TRY(sg_registry_put_blob(r, repo, cfg.p, cfg.len, &up, d));
+	out->blobs_uploaded += (unsigned)up;
+	SG_TRY(sg_registry_put_blob(r, repo, payload, payload_len, &up, d));
+	out->blobs_uploaded += (unsigned)up;
+
+	/* Did someone push to the tag since we read it? Then redo on top of theirs. */
+	int exists;
+	uint8_t now[32];
+	SG_TRY(sg_registry_head_manifest(r, repo, tag, SG_OCI_ACCEPT_SIG, &exists, now, d));
+	if (exists != cur.found || (exists && memcmp(now, cur.manifest_digest, 32) != 0)) {
+		*moved = 1;
+		return SG_OK;
+	}
+	uint8_t pushed[32];
+	SG_TRY(sg_registry_put_manifest(r, repo, tag, mt, man.p, man.len, pushed, d));
+
+	/* Read back: our layer must be there (a concurrent PUT may have replaced ours). */
+	sg_cosign_sigs after;
+	SG_TRY(sg_cosign_sigs_fetch(r, repo, image_digest, arena, &after, d));
+	if (!after.found || (memcmp(after.manifest_digest, pushed, 32) != 0 &&
+				    !holds_layer(&after.parsed, layer))) {
+		*moved = 1;
+		return SG_OK;
+	}
+	memcpy(out->manifest_digest, pushed, 32);
+	out->layers = after.parsed.ndescs;
+	return SG_OK;
+}
+
+/* see cosign_sig.h */
+sg_err
+sg_cosign_sig_attach(sg_registry *r, const char *repo, const uint8_t image_digest[32],
+	const uint8_t *payload, size_t payload_len, const sg_oci_annot *annots, size_t nannots,
+	const sg_pubkey *signer, int docker_types, sg_arena *arena, sg_cosign_attach_result *out,
+	sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	int present = 0;
+	for (size_t i = 0; i < nannots; i++)
+		present |= sg_slice_eq_str(annots[i].key, SG_ANN_SIGNATURE);
+	if (!present)
+		return sg_diag_failf(d, SG_ERR_ARG, "signature layer", "no %s annotation",
+			SG_ANN_SIGNATURE);
+	char tag[SG_OCI_SIG_TAG_LEN + 1];
+	sg_oci_sig_tag(image_digest, tag);
+	sg_oci_desc layer;
+	sg_oci_sig_layer(payload, payload_len, annots, nannots, &layer);
+	for (unsigned attempt = 1; attempt <= SG_COSIGN_ATTACH_TRIES; attempt++) {
+		size_t mark = arena->used;
+		int moved;
+		out->attempts = attempt;
+		sg_err err = attach_once(r, repo, tag, image_digest, payload, payload_len, &layer,
+			signer, docker_types, arena, out, &moved, d);
+		if (err != SG_OK || !moved)
+			return err;
+		/* Start over from what is at the tag now; drop this attempt's scratch. */
+		sg_wipe(arena->base + mark, arena->used - mark);
+		arena->used = mark;
+	}
+	unsigned tries = out->attempts;
+	memset(out, 0, sizeof *out);
+	out->attempts = tries;
+	return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, "signature upload",
+		"the signature tag %s kept changing under concurrent signers (%u attempts); "
+		"try again", tag, tries);
+}

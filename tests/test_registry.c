@@ -1,0 +1,643 @@
+/* Unit tests for registry: the OCI client over a scripted dialer (each request gets the next
+ * scripted answer; every request head is logged), and its pure helpers.
+ *   - anonymous GET with the full Accept list; digest of the bytes; Docker-Content-Digest and
+ *     by-digest mismatches refused;
+ *   - Bearer: challenge -> token (scope, service, no credentials) -> retry; the token cached per
+ *     scope; a 401 later fetches a new one once; Basic credentials to the realm; push scope;
+ *   - Basic auth on every request; a cross-host blob redirect and an upload Location on
+ *     another host never see the Authorization header;
+ *   - blob upload: HEAD, POST, PUT to the Location with its query kept and the digest added;
+ *   - registry error bodies decoded into ggcr's text; token replies and credential-helper
+ *     output (every proper prefix fails); secrets never reach the diagnostic. */
+/* modules: registry http url json codec crypto ociref wwwauth */
+#include <stdio.h>
+#include <string.h>
+
+#include "guard.h"
+#include "manifest.h"
+#include "registry.h"
+#include "runner.h"
+
+/* ---- scripted dialer ---- */
+
+#define MAX_RESP 32
+#define LOG_CAP 4096
+
+static struct {
+	const char *resp[MAX_RESP];
+	size_t n, next;
+	char log[MAX_RESP][LOG_CAP];
+	size_t nlog;
+	char hosts[MAX_RESP][64];
+	size_t nhosts;
+} S;
+
+struct fconn {
+	sg_transport t;
+	const char *cur;
+	size_t off, len;
+	int need_next;
+	int in_use;
+};
+static struct fconn conns[8];
+
+static sg_err
+f_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
+{
+	struct fconn *c = (struct fconn *)t;
+	(void)d;
+	*got = 0;
+	if (c->cur == NULL || c->off == c->len)
+		return SG_OK;
+	size_t k = c->len - c->off < cap ? c->len - c->off : cap;
+	memcpy(buf, c->cur + c->off, k);
+	c->off += k;
+	*got = k;
+	c->need_next = 1;
+	return SG_OK;
+}
+
+static sg_err
+f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
+{
+	struct fconn *c = (struct fconn *)t;
+	(void)d;
+	if (c->need_next) {
+		c->need_next = 0;
+		c->cur = S.next < S.n ? S.resp[S.next++] : NULL;
+		c->off = 0;
+		c->len = c->cur != NULL ? strlen(c->cur) : 0;
+		if (S.nlog < MAX_RESP)
+			S.log[S.nlog++][0] = '\0';
+	}
+	if (S.nlog > 0) {
+		char *l = S.log[S.nlog - 1];
+		size_t have = strlen(l);
+		size_t k = len < LOG_CAP - 1 - have ? len : LOG_CAP - 1 - have;
+		memcpy(l + have, p, k);
+		l[have + k] = '\0';
+	}
+	return SG_OK;
+}
+
+static int
+f_idle(sg_transport *t)
+{
+	(void)t;
+	return 1;
+}
+
+static void
+f_close(sg_transport *t)
+{
+	((struct fconn *)t)->in_use = 0;
+}
+
+static sg_err
+f_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg_transport **out,
+	sg_diag *d)
+{
+	(void)dl;
+	(void)port;
+	(void)deadline;
+	for (size_t i = 0; i < 8; i++) {
+		if (conns[i].in_use)
+			continue;
+		memset(&conns[i], 0, sizeof conns[i]);
+		conns[i].in_use = 1;
+		conns[i].need_next = 1;
+		conns[i].t.read = f_read;
+		conns[i].t.write = f_write;
+		conns[i].t.idle_ok = f_idle;
+		conns[i].t.close = f_close;
+		if (S.nhosts < MAX_RESP)
+			snprintf(S.hosts[S.nhosts++], 64, "%s", host);
+		*out = &conns[i].t;
+		return SG_OK;
+	}
+	return sg_diag_fail(d, SG_ERR_NET_CONNECT, "test dialer");
+}
+
+static sg_err
+f_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out, sg_diag *d)
+{
+	(void)dl;
+	(void)host;
+	(void)d;
+	*out = inner;
+	return SG_OK;
+}
+
+static uint64_t
+f_now(sg_net_dialer *dl)
+{
+	(void)dl;
+	return 1000;
+}
+
+static sg_net_dialer dialer = {f_tcp, f_tls, f_now, NULL};
+static sg_net_opts nopts;
+static uint8_t iobuf[SG_HTTP_IOBUF_SIZE];
+static sg_http_client http;
+static unsigned char arena_mem[16u << 20] __attribute__((aligned(16)));
+static sg_arena arena;
+static sg_registry reg;
+
+static void
+script(const char *const *r, size_t n)
+{
+	memset(&S, 0, sizeof S);
+	for (size_t i = 0; i < n && i < MAX_RESP; i++)
+		S.resp[i] = r[i];
+	S.n = n;
+}
+
+static sg_err
+setup(const char *host, const sg_registry_creds *creds)
+{
+	sg_http_client_close(&http);
+	memset(conns, 0, sizeof conns);
+	sg_net_opts_default(&nopts);
+	sg_http_client_init(&http, &dialer, &nopts, iobuf);
+	sg_arena_init(&arena, arena_mem, sizeof arena_mem);
+	return sg_registry_init(&reg, &http, host, 0, creds, &arena, NULL);
+}
+
+static int
+logged(size_t i, const char *needle)
+{
+	return i < S.nlog && strstr(S.log[i], needle) != NULL;
+}
+
+/* A manifest and its digest. */
+static const char MAN[] = "{\"schemaVersion\":2}";
+static char man_digest[SG_OCI_DIGEST_STR_LEN + 1];
+
+static char resp_buf[16][2048];
+
+static const char *
+ok_manifest(int idx, const char *dcd)
+{
+	snprintf(resp_buf[idx], sizeof resp_buf[idx],
+		"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\n"
+		"%s%s%sContent-Length: %zu\r\n\r\n%s",
+		dcd ? "Docker-Content-Digest: " : "", dcd ? dcd : "", dcd ? "\r\n" : "",
+		sizeof MAN - 1, MAN);
+	return resp_buf[idx];
+}
+
+/* An answer with `head` (status line and headers, each ending in CRLF) and `body`. */
+static char ans_buf[16][2048];
+static const char *
+ans(int idx, const char *head, const char *body)
+{
+	snprintf(ans_buf[idx], sizeof ans_buf[idx], "%sContent-Length: %zu\r\n\r\n%s", head,
+		strlen(body), body);
+	return ans_buf[idx];
+}
+
+#define R200 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+#define R401_BEARER \
+	"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"https://auth.example/token\"," \
+	"service=\"reg.example\"\r\nContent-Length: 0\r\n\r\n"
+#define JSON200 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+static void
+test_anonymous(void)
+{
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r[] = {R200, ok_manifest(0, man_digest)};
+	script(r, 2);
+	sg_registry_manifest m;
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &m,
+		NULL));
+	CHECK(m.body.len == sizeof MAN - 1 && memcmp(m.body.p, MAN, m.body.len) == 0);
+	CHECK(sg_slice_eq_str(m.media_type, SG_MT_OCI_MANIFEST));
+	uint8_t want[32];
+	sg_oci_digest_of(MAN, sizeof MAN - 1, want);
+	CHECK(memcmp(m.digest, want, 32) == 0);
+	CHECK(logged(0, "GET /v2/ HTTP/1.1"));
+	CHECK(logged(1, "GET /v2/lib/x/manifests/v1 HTTP/1.1"));
+	CHECK(logged(1, "Accept: " SG_OCI_ACCEPT_ALL "\r\n"));
+	CHECK(!logged(1, "Authorization"));
+	CHECK(reg.pings == 1);
+
+	/* by digest: checked; the ping is not repeated */
+	const char *r2[] = {ok_manifest(1, NULL)};
+	script(r2, 1);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", man_digest, SG_OCI_ACCEPT_ALL, 4096, &m,
+		NULL));
+	CHECK(reg.pings == 1);
+
+	/* a Docker-Content-Digest that disagrees with the bytes */
+	const char *bad = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+	const char *r3[] = {ok_manifest(2, bad)};
+	script(r3, 1);
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, &d),
+		SG_ERR_OCI_DIGEST_MISMATCH);
+	CHECK(m.body.p == NULL);
+	/* by digest, other bytes */
+	const char *r4[] = {ok_manifest(3, NULL)};
+	script(r4, 1);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", bad, SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
+		SG_ERR_OCI_DIGEST_MISMATCH);
+	/* a too-large body */
+	const char *r5[] = {ok_manifest(4, NULL)};
+	script(r5, 1);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4, &m, NULL),
+		SG_ERR_HTTP_BODY_TOO_LARGE);
+	/* names that would change the URL's shape */
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x?y", "v1", SG_OCI_ACCEPT_ALL, 4, &m, NULL),
+		SG_ERR_ARG);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v 1", SG_OCI_ACCEPT_ALL, 4, &m, NULL),
+		SG_ERR_ARG);
+}
+
+static void
+test_errors(void)
+{
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r[] = {R200,
+		ans(0, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n",
+			"{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest "
+			"unknown\",\"detail\":{\"Tag\":\"nope\"}}]}")};
+	script(r, 2);
+	sg_registry_manifest m;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "nope", SG_OCI_ACCEPT_ALL, 4096, &m, &d),
+		SG_ERR_OCI_NOT_FOUND);
+	char msg[1024];
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "GET https://reg.example/v2/lib/x/manifests/nope: MANIFEST_UNKNOWN: "
+			  "manifest unknown; map[Tag:nope]") == 0);
+
+	char out[512];
+	static const struct {
+		const char *body, *want;
+	} cases[] = {
+		{"{\"errors\":[{\"code\":\"DENIED\",\"message\":\"no\"}]}", "DENIED: no"},
+		{"{\"errors\":[{\"code\":\"A\",\"message\":\"a\",\"detail\":\"x\"},{\"code\":\"B\","
+		 "\"message\":\"b\",\"detail\":null}]}",
+			"multiple errors returned: A: a; x; B: b"},
+		{"{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\","
+		 "\"detail\":[{\"Type\":\"repository\",\"Name\":\"a/b\",\"Action\":\"pull\","
+		 "\"Class\":\"\"}]}]}",
+			"UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:a/b "
+			"Type:repository]]"},
+		{"{\"errors\":[{\"code\":\"X\",\"message\":\"bell\\u0007\",\"detail\":{\"n\":1,"
+		 "\"b\":true,\"z\":{\"k\":\"v\"}}}]}",
+			"X: bell?; map[b:true n:1 z:map[k:v]]"},
+		{"<html>oops</html>", ""},
+		{"{\"errors\":[]}", ""},
+		{"{\"errors\":[1]}", ""},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = sg_registry_error_text((const uint8_t *)cases[i].body,
+			strlen(cases[i].body), &arena, out, sizeof out);
+		CHECK(n == strlen(cases[i].want) && strcmp(out, cases[i].want) == 0);
+	}
+	/* A body that is not the error document: the status and the (printable) body. */
+	const char *r2[] = {"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\nboom\n"};
+	script(r2, 1);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, &d),
+		SG_ERR_OCI_REGISTRY);
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "GET https://reg.example/v2/lib/x/manifests/v1: unexpected status code "
+			  "500 Internal Server Error: boom?") == 0);
+	/* HEAD: no body to decode */
+	const char *r3[] = {"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"};
+	script(r3, 1);
+	int exists;
+	uint8_t dg[32];
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_head_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_SIG, &exists, dg,
+		&d), SG_ERR_OCI_AUTH);
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strstr(msg, "HEAD responses have no body") != NULL);
+	/* A ping that is neither 200 nor 401 */
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r4[] = {"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"};
+	script(r4, 1);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
+		SG_ERR_OCI_REGISTRY);
+}
+
+static void
+test_bearer(void)
+{
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r[] = {
+		R401_BEARER,
+		ans(9, JSON200, "{\"token\":\"tok1\"}"),
+		ok_manifest(0, man_digest),
+		ok_manifest(1, man_digest),
+		/* the token expired: 401 with a scope, a new token, the retry */
+		"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"https://auth.example/"
+		"token\",service=\"reg.example\",scope=\"repository:lib/x:pull\",error="
+		"\"invalid_token\"\r\nContent-Length: 0\r\n\r\n",
+		ans(10, JSON200, "{\"access_token\":\"tok2\"}"),
+		ok_manifest(2, man_digest),
+	};
+	script(r, 7);
+	sg_registry_manifest m;
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
+	CHECK(logged(1, "GET /token?scope=repository%3Alib%2Fx%3Apull&service=reg.example "));
+	CHECK(!logged(1, "Authorization"));
+	CHECK(strcmp(S.hosts[1], "auth.example") == 0);
+	CHECK(logged(2, "Authorization: Bearer tok1\r\n"));
+	/* cached */
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
+	CHECK(logged(3, "Authorization: Bearer tok1\r\n"));
+	CHECK(reg.token_fetches == 1);
+	/* refreshed once after a 401 */
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
+	CHECK(reg.token_fetches == 2);
+	CHECK(logged(6, "Authorization: Bearer tok2\r\n"));
+	/* the Authorization buffer is wiped after use */
+	int clean = 1;
+	for (size_t i = 0; i < reg.authz_cap; i++)
+		clean &= reg.authz[i] == 0;
+	CHECK(clean);
+
+	/* A 401 that persists after the refresh is reported, not retried forever. */
+	const char *r2[] = {R401_BEARER, ans(11, JSON200, "{\"token\":\"tok3\"}"), R401_BEARER};
+	script(r2, 3);
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, &d),
+		SG_ERR_OCI_AUTH);
+	CHECK(S.next == 3);
+
+	/* With credentials: Basic to the realm; push scope separate from pull. */
+	static const char user[] = "alice", pass[] = "s3cret-pw";
+	sg_registry_creds cr;
+	memset(&cr, 0, sizeof cr);
+	cr.username = sg_slice_str(user);
+	cr.password = sg_slice_str(pass);
+	CHECK_OK(setup("reg.example", &cr));
+	const char *r3[] = {
+		R401_BEARER,
+		ans(12, JSON200, "{\"token\":\"tokP\"}"),
+		"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+	};
+	script(r3, 3);
+	uint8_t dg[32];
+	CHECK_OK(sg_registry_put_manifest(&reg, "lib/x", "v1", SG_MT_OCI_MANIFEST,
+		(const uint8_t *)MAN, sizeof MAN - 1, dg, NULL));
+	CHECK(logged(1, "scope=repository%3Alib%2Fx%3Apush%2Cpull&service=reg.example "));
+	CHECK(logged(1, "Authorization: Basic YWxpY2U6czNjcmV0LXB3\r\n"));
+	CHECK(logged(2, "PUT /v2/lib/x/manifests/v1 HTTP/1.1"));
+	CHECK(logged(2, "Content-Type: " SG_MT_OCI_MANIFEST "\r\n"));
+	CHECK(logged(2, "Authorization: Bearer tokP\r\n"));
+	/* The realm refuses the password: an auth error without the secret in it. */
+	CHECK_OK(setup("reg.example", &cr));
+	const char *r4[] = {R401_BEARER,
+		ans(1, "HTTP/1.1 401 Unauthorized\r\n", "{\"details\":\"s3cret-pw is bad\"}")};
+	script(r4, 2);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, &d),
+		SG_ERR_OCI_AUTH);
+	char msg[1024];
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strstr(msg, "https://auth.example/token") != NULL);
+	/* (the server echoed the password in its body: that is the server's text, shown as is;
+	 * picosign itself never writes it) */
+	CHECK(strstr(msg, "YWxpY2U6") == NULL);
+
+	/* A realm over plain http is refused for an https registry. */
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r5[] = {"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer "
+			    "realm=\"http://auth.example/token\"\r\nContent-Length: 0\r\n\r\n"};
+	script(r5, 1);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
+		SG_ERR_HTTP_PLAINTEXT);
+	/* A malformed challenge */
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r6[] = {"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"x\r\n"
+			    "Content-Length: 0\r\n\r\n"};
+	script(r6, 1);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
+		SG_ERR_OCI_CHALLENGE);
+}
+
+static void
+test_basic_and_redirect(void)
+{
+	static const char user[] = "bob", pass[] = "pw";
+	sg_registry_creds cr;
+	memset(&cr, 0, sizeof cr);
+	cr.username = sg_slice_str(user);
+	cr.password = sg_slice_str(pass);
+	CHECK_OK(setup("reg.example:5000", &cr));
+	static const char blob[] = "payload bytes";
+	uint8_t dg[32];
+	sg_oci_digest_of(blob, sizeof blob - 1, dg);
+	char redirect[512];
+	snprintf(redirect, sizeof redirect,
+		"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://storage.example/b?sig=1\r\n"
+		"Content-Length: 0\r\n\r\n");
+	char body[256];
+	snprintf(body, sizeof body, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+		sizeof blob - 1, blob);
+	const char *r[] = {
+		"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\n"
+		"Content-Length: 0\r\n\r\n",
+		redirect, body};
+	script(r, 3);
+	sg_slice got;
+	CHECK_OK(sg_registry_get_blob(&reg, "lib/x", dg, sizeof blob - 1, 1024, &got, NULL));
+	CHECK(got.len == sizeof blob - 1 && memcmp(got.p, blob, got.len) == 0);
+	CHECK(logged(1, "Authorization: Basic Ym9iOnB3\r\n"));
+	CHECK(logged(1, "Host: reg.example:5000\r\n"));
+	CHECK(logged(2, "GET /b?sig=1 HTTP/1.1"));
+	CHECK(!logged(2, "Authorization"));
+	/* wrong size or digest */
+	script(r + 1, 2);
+	CHECK_ERR(sg_registry_get_blob(&reg, "lib/x", dg, sizeof blob, 1024, &got, NULL),
+		SG_ERR_OCI_DIGEST_MISMATCH);
+	uint8_t other[32] = {1};
+	script(r + 1, 2);
+	CHECK_ERR(sg_registry_get_blob(&reg, "lib/x", other, sizeof blob - 1, 1024, &got, NULL),
+		SG_ERR_OCI_DIGEST_MISMATCH);
+	CHECK_ERR(sg_registry_get_blob(&reg, "lib/x", dg, 5000, 1024, &got, NULL), SG_ERR_LIMIT);
+
+	/* Upload: HEAD 404, POST 202 with a relative Location carrying a query, PUT there. */
+	char ds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_format(dg, ds);
+	char created[256];
+	snprintf(created, sizeof created,
+		"HTTP/1.1 201 Created\r\nDocker-Content-Digest: %s\r\nContent-Length: 0\r\n\r\n", ds);
+	const char *u[] = {
+		"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 202 Accepted\r\nLocation: /v2/lib/x/blobs/uploads/u1?_state=abc\r\n"
+		"Content-Length: 0\r\n\r\n",
+		created};
+	script(u, 3);
+	int up = 0;
+	CHECK_OK(sg_registry_put_blob(&reg, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up,
+		NULL));
+	CHECK(up == 1);
+	CHECK(logged(0, "HEAD /v2/lib/x/blobs/sha256:"));
+	CHECK(logged(1, "POST /v2/lib/x/blobs/uploads/ HTTP/1.1"));
+	CHECK(logged(1, "Content-Length: 0\r\n"));
+	CHECK(logged(2, "PUT /v2/lib/x/blobs/uploads/u1?_state=abc&digest=sha256%3A"));
+	CHECK(logged(2, "Content-Type: application/octet-stream\r\n"));
+	CHECK(logged(2, "Authorization: Basic"));
+	CHECK(logged(2, "\r\n\r\npayload bytes"));
+	/* present already: nothing uploaded */
+	const char *u2[] = {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"};
+	script(u2, 1);
+	CHECK_OK(sg_registry_put_blob(&reg, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up,
+		NULL));
+	CHECK(up == 0 && S.nlog == 1);
+	/* an upload Location on another host gets no Authorization */
+	const char *u3[] = {
+		"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 202 Accepted\r\nLocation: https://upload.example/u?x=1\r\n"
+		"Content-Length: 0\r\n\r\n",
+		created};
+	script(u3, 3);
+	CHECK_OK(sg_registry_put_blob(&reg, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up,
+		NULL));
+	CHECK(logged(2, "PUT /u?x=1&digest=sha256%3A"));
+	CHECK(!logged(2, "Authorization"));
+	/* a 202 without Location, and a PUT answered with the wrong digest */
+	const char *u4[] = {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"};
+	script(u4, 2);
+	CHECK_ERR(sg_registry_put_blob(&reg, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up,
+		NULL), SG_ERR_OCI_REGISTRY);
+	const char *u5[] = {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", u[1],
+		"HTTP/1.1 201 Created\r\nDocker-Content-Digest: sha256:00000000000000000000000000"
+		"00000000000000000000000000000000000000\r\nContent-Length: 0\r\n\r\n"};
+	script(u5, 3);
+	CHECK_ERR(sg_registry_put_blob(&reg, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up,
+		NULL), SG_ERR_OCI_DIGEST_MISMATCH);
+
+	/* HEAD manifest: exists with its digest; 404 is not an error */
+	const char *h[] = {created, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"};
+	script(h, 2);
+	int exists;
+	uint8_t hd[32];
+	CHECK_OK(sg_registry_head_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_SIG, &exists, hd,
+		NULL));
+	CHECK(exists == 1 && memcmp(hd, dg, 32) == 0);
+	CHECK_OK(sg_registry_head_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_SIG, &exists, hd,
+		NULL));
+	CHECK(exists == 0);
+
+	/* A registry token from the config is sent as is, without a token request. */
+	memset(&cr, 0, sizeof cr);
+	cr.registry_token = sg_slice_str("static-tok");
+	CHECK_OK(setup("reg.example", &cr));
+	const char *t[] = {R401_BEARER, ok_manifest(5, NULL)};
+	script(t, 2);
+	sg_registry_manifest m;
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
+	CHECK(logged(1, "Authorization: Bearer static-tok\r\n") && reg.token_fetches == 0);
+
+	/* An identity token: the OAuth2 refresh-token POST. */
+	memset(&cr, 0, sizeof cr);
+	cr.identity_token = sg_slice_str("refresh-me");
+	CHECK_OK(setup("reg.example", &cr));
+	const char *o[] = {R401_BEARER, ans(13, JSON200, "{\"token\":\"tokO\"}"), ok_manifest(6, NULL)};
+	script(o, 3);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
+	CHECK(logged(1, "POST /token HTTP/1.1"));
+	CHECK(logged(1, "Content-Type: application/x-www-form-urlencoded\r\n"));
+	CHECK(logged(1, "grant_type=refresh_token&refresh_token=refresh-me&scope=repository%3A"
+			"lib%2Fx%3Apull&service=reg.example"));
+	CHECK(logged(2, "Authorization: Bearer tokO\r\n"));
+}
+
+static void
+test_pure(void)
+{
+	uint8_t tok[SG_MAX_REGISTRY_TOKEN];
+	size_t n;
+	static const struct {
+		const char *json;
+		sg_err want;
+		const char *tok;
+	} cases[] = {
+		{"{\"token\":\"abc\",\"expires_in\":300}", SG_OK, "abc"},
+		{"{\"token\":\"\",\"access_token\":\"def\"}", SG_OK, "def"},
+		{"{\"token\":\"abc\",\"access_token\":\"def\"}", SG_OK, "abc"},
+		{"{\"expires_in\":300}", SG_ERR_OCI_AUTH, NULL},
+		{"{\"token\":\"a b\"}", SG_ERR_OCI_AUTH, NULL},
+		{"{\"token\":\"a\\r\\nX-Evil: 1\"}", SG_ERR_OCI_AUTH, NULL},
+		{"{\"token\":7}", SG_ERR_JSON_TYPE, NULL},
+		{"[\"token\"]", SG_ERR_JSON_TYPE, NULL},
+		{"{\"token\":\"a\",\"token\":\"b\"}", SG_ERR_JSON_DUPLICATE_KEY, NULL},
+	};
+	CHECK_OK(setup("reg.example", NULL));
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sg_err e = sg_registry_parse_token((const uint8_t *)cases[i].json,
+			strlen(cases[i].json), &arena, tok, sizeof tok, &n, NULL);
+		CHECK(e == cases[i].want);
+		if (cases[i].tok != NULL)
+			CHECK(n == strlen(cases[i].tok) && memcmp(tok, cases[i].tok, n) == 0);
+		else
+			CHECK(n == 0);
+	}
+	/* every proper prefix fails, never crashes */
+	const char *full = cases[0].json;
+	int all_fail = 1;
+	for (size_t k = 0; k < strlen(full); k++) {
+		const uint8_t *p = guard_put(full, k);
+		all_fail &= sg_registry_parse_token(p, k, &arena, tok, sizeof tok, &n, NULL) != SG_OK;
+	}
+	CHECK(all_fail);
+
+	sg_cred_helper_reply rep;
+	const char *h1 = "{\"ServerURL\":\"r\",\"Username\":\"u\",\"Secret\":\"s\"}";
+	CHECK_OK(sg_cred_helper_parse((const uint8_t *)h1, strlen(h1), &arena, &rep, NULL));
+	CHECK(sg_slice_eq_str(rep.username, "u") && sg_slice_eq_str(rep.secret, "s") &&
+		!rep.identity_token);
+	const char *h2 = "{\"ServerURL\":\"r\",\"Username\":\"<token>\",\"Secret\":\"rt\"}";
+	CHECK_OK(sg_cred_helper_parse((const uint8_t *)h2, strlen(h2), &arena, &rep, NULL));
+	CHECK(rep.identity_token);
+	const char *h3 = "{\"ServerURL\":\"r\",\"Username\":\"u\"}";
+	CHECK_ERR(sg_cred_helper_parse((const uint8_t *)h3, strlen(h3), &arena, &rep, NULL),
+		SG_ERR_OCI_AUTH);
+	all_fail = 1;
+	for (size_t k = 0; k < strlen(h1); k++)
+		all_fail &= sg_cred_helper_parse(guard_put(h1, k), k, &arena, &rep, NULL) != SG_OK;
+	CHECK(all_fail);
+
+	/* helper names that could escape "docker-credential-" are refused before exec */
+	uint8_t out[64];
+	int found;
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str("../x"), sg_slice_str("r"), out, sizeof out, &n,
+		&found, NULL), SG_ERR_OCI_AUTH);
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str(""), sg_slice_str("r"), out, sizeof out, &n,
+		&found, NULL), SG_ERR_OCI_AUTH);
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str("picosign-test-no-such-helper"),
+		sg_slice_str("r"), out, sizeof out, &n, &found, NULL), SG_ERR_OCI_AUTH);
+
+	/* init refuses hosts that are not registry names */
+	CHECK_ERR(setup("reg.example/x", NULL), SG_ERR_ARG);
+	CHECK_ERR(setup("", NULL), SG_ERR_ARG);
+	CHECK_OK(setup("[::1]:5000", NULL));
+	CHECK(strcmp(reg.base, "https://[::1]:5000") == 0);
+}
+
+int
+main(void)
+{
+	uint8_t dg[32];
+	sg_oci_digest_of(MAN, sizeof MAN - 1, dg);
+	sg_oci_digest_format(dg, man_digest);
+	test_anonymous();
+	test_errors();
+	test_bearer();
+	test_basic_and_redirect();
+	test_pure();
+	sg_http_client_close(&http);
+	return test_finish();
+}
