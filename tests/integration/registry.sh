@@ -53,79 +53,9 @@ export HOME=$T/home # no real docker config may leak in
 mkdir -p "$HOME"
 PS() { timeout -k 5 60 "$SG_BIN" "$@"; }
 
-# ---- registries ----
-# start_registry NAME [yaml lines for auth/tls...]: sets PORT
-start_registry() {
-	local name=$1
-	shift
-	mkdir -p "$T/$name"
-	{
-		echo "version: 0.1"
-		echo "log: {level: info, formatter: text}"
-		echo "storage:"
-		echo "  filesystem: {rootdirectory: $T/$name/data}"
-		echo "  delete: {enabled: true}"
-		echo "  maintenance: {uploadpurging: {enabled: false}}"
-		echo "http:"
-		echo "  addr: \"127.0.0.1:0\""
-		echo "  secret: test-secret"
-		for l in "$@"; do echo "$l"; done
-	} >"$T/$name/reg.yml"
-	timeout -k 5 300 docker-registry serve "$T/$name/reg.yml" >"$T/$name/log" 2>&1 &
-	pids+=($!)
-	PORT=
-	for _ in $(seq 200); do
-		PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$T/$name/log" | head -n 1 | sed 's/.*://')
-		[ -n "$PORT" ] && break
-		sleep 0.05
-	done
-	if [ -z "$PORT" ]; then
-		echo "registry $name did not start:"
-		cat "$T/$name/log"
-		return 1
-	fi
-}
-
-# ---- pushing with curl (testing.md §3.2) ----
-CURL_AUTH=()
-CURL_TLS=()
-# push_blob BASE REPO FILE
-push_blob() {
-	local d loc
-	d=sha256:$(sha256sum "$3" | cut -d' ' -f1)
-	loc=$(curl -s --max-time 10 "${CURL_TLS[@]}" "${CURL_AUTH[@]}" -o /dev/null -D - -X POST \
-		"$1/v2/$2/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
-	[ -n "$loc" ] || { echo "blob POST failed for $3"; return 1; }
-	curl -s -f --max-time 10 "${CURL_TLS[@]}" "${CURL_AUTH[@]}" -o /dev/null -X PUT \
-		-H 'Content-Type: application/octet-stream' --data-binary @"$3" "$loc&digest=$d"
-}
-# put_manifest BASE REPO TAG FILE MEDIATYPE
-put_manifest() {
-	curl -s -f --max-time 10 "${CURL_TLS[@]}" "${CURL_AUTH[@]}" -o /dev/null -X PUT \
-		-H "Content-Type: $5" --data-binary @"$4" "$1/v2/$2/manifests/$3"
-}
-digest_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
-size_of() { wc -c <"$1" | tr -d ' '; }
-
-# A tiny image of one layer (deterministic), built without docker: make_image DIR TEXT
-make_image() {
-	local dir=$1
-	mkdir -p "$dir/root"
-	echo "$2" >"$dir/root/hello.txt"
-	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$dir/root" \
-		-cf "$dir/layer.tar" . 2>/dev/null
-	gzip -n -c "$dir/layer.tar" >"$dir/layer.tar.gz"
-	printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]},"config":{}}' \
-		"$(digest_of "$dir/layer.tar")" >"$dir/config.json"
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":%s,"digest":"%s"},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":%s,"digest":"%s"}]}' \
-		"$(size_of "$dir/config.json")" "$(digest_of "$dir/config.json")" \
-		"$(size_of "$dir/layer.tar.gz")" "$(digest_of "$dir/layer.tar.gz")" >"$dir/manifest.json"
-}
-# push_image BASE REPO TAG DIR
-push_image() {
-	push_blob "$1" "$2" "$4/layer.tar.gz" && push_blob "$1" "$2" "$4/config.json" &&
-		put_manifest "$1" "$2" "$3" "$4/manifest.json" application/vnd.oci.image.manifest.v1+json
-}
+# Registries and pushing with curl: tests/lib/oci.sh (start_registry, push_blob,
+# put_manifest, digest_of, size_of, make_image, push_image; CURL_AUTH and CURL_TLS arrays).
+source ../lib/oci.sh # the script runs from tests/integration
 
 make_image "$T/img1" "hello one"
 make_image "$T/img2" "hello two"
