@@ -58,6 +58,10 @@ void sg_cli_print_error(const sg_diag *d);
 /* Print "Error: <printf text>" to stderr and return SG_EXIT_FAIL. */
 int sg_cli_usage_error(const char *fmt, ...) SG_PRINTF(1, 2);
 
+/* Print untrusted bytes to stdout with every control, non-ASCII and backslash byte written as
+ * "\xNN", so the input cannot drive the terminal. */
+void sg_cli_put_safe(const uint8_t *p, size_t n);
+
 /* The trusted root for a verify command (cli_trust.c), by precedence: `flag_path`
  * (--trusted-root) when not NULL, else the file named by $SIGSTORE_ROOT_FILE when set and
  * non-empty, else the root embedded at build time (the staging one when `staging`). `*source`

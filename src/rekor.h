@@ -1,0 +1,76 @@
+/* rekor: the Rekor v1 client for creating hashedrekord entries (layer 6; protocol.md §6.1).
+ *
+ *   POST <base>/api/v1/log/entries
+ *   {"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256",
+ *    "value":"<hex>"}},"signature":{"content":"<b64 DER sig>","publicKey":{"content":
+ *    "<b64 of the PEM certificate>"}}}}
+ *
+ * written in RFC 8785 canonical member order, which is also the body Rekor stores for it.
+ * The answer (201) is {"<entry id>":{"body":b64,"integratedTime":N,"logID":"<hex>",
+ * "logIndex":N,"verification":{"inclusionProof":{...hex...},"signedEntryTimestamp":b64}}};
+ * it is read into an sg_tlog_entry (hex logID, rootHash and hashes decoded to bytes) so that
+ * tlog.h's sg_tlog_verify_set / sg_tlog_verify_proof check it. A 409 (the entry exists) is
+ * followed by a GET of the existing entry, as cosign does.
+ *
+ * Nothing here verifies the SET or the proof: the sign flow does, before anything is used. */
+#ifndef SG_REKOR_H
+#define SG_REKOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "crypto.h"
+#include "err.h"
+#include "http.h"
+#include "tlog.h"
+
+#define SG_REKOR_DEFAULT_URL "https://rekor.sigstore.dev"
+#define SG_REKOR_STAGING_URL "https://rekor.sigstage.dev"
+/* An entry id: 16 hex of the tree id and 64 hex of the leaf hash, or the 64 alone. */
+#define SG_REKOR_UUID_MAX 80u
+
+/* Write the hashedrekord 0.0.1 proposal for a SHA-256 `digest`, a DER signature and the
+ * signer's PEM (certificate or public key) into `out`. SG_ERR_LIMIT when it does not fit. */
+SG_MUST_USE sg_err sg_rekor_build_hashedrekord(const uint8_t digest[SG_SHA256_LEN],
+	const uint8_t *sig, size_t sig_len, sg_slice pem, sg_buf *out, sg_diag *d);
+
+/* One log entry as the Rekor API returned it. */
+typedef struct sg_rekor_entry {
+	char uuid[SG_REKOR_UUID_MAX + 1]; /* the entry id, NUL-terminated */
+	sg_slice body_b64;     /* "body" exactly as returned (a view into the answer) */
+	char log_id_hex[65];   /* "logID", NUL-terminated */
+	int has_proof;         /* verification.inclusionProof was present */
+	sg_tlog_entry tle;     /* log_index, log_id (32 bytes), integrated_time, body (decoded),
+	                        * set, proof (decoded; checkpoint unescaped); kind and version
+	                        * are left empty: they come from the body */
+} sg_rekor_entry;
+
+/* Parse an entry answer: a JSON object with exactly one member whose name is the entry id (64
+ * or 80 lowercase hex) and whose value has body (standard padded base64, non-empty),
+ * integratedTime, logIndex (JSON integers >= 0), logID (64 lowercase hex) and verification
+ * with signedEntryTimestamp (standard base64) and, optionally, inclusionProof (checkpoint
+ * string, hashes: up to SG_MAX_PROOF_HASHES 64-hex strings, logIndex, rootHash: 64 hex,
+ * treeSize; logIndex < treeSize). The last 64 hex of the id must equal the RFC 6962 leaf hash
+ * of the decoded body. Unknown members are ignored. Decoded bytes live in the arena; views
+ * point into `json`. Errors: SG_ERR_REKOR (shape, with the member named), SG_ERR_LIMIT. `out`
+ * is zeroed on failure. */
+SG_MUST_USE sg_err sg_rekor_parse_entry(
+	const uint8_t *json, size_t len, sg_arena *arena, sg_rekor_entry *out, sg_diag *d);
+
+/* Interpret an upload answer of status `status`: 201 gives sg_rekor_parse_entry; 409 gives
+ * SG_ERR_REKOR with *conflict = 1 (the caller fetches the existing entry); anything else
+ * SG_ERR_REKOR "Rekor returned <status> <reason>: <message>". */
+SG_MUST_USE sg_err sg_rekor_parse_upload(int status, const uint8_t *body, size_t len,
+	sg_arena *arena, sg_rekor_entry *out, int *conflict, sg_diag *d);
+
+/* The whole exchange: POST `proposed` (from sg_rekor_build_hashedrekord) to
+ * <base_url>/api/v1/log/entries and parse the answer. On 409, GET the existing entry named by
+ * the Location header (resolved against base_url, same origin only) or, without one, by the
+ * UUID in the message; it must answer 200 with an entry whose id matches; *existed is then 1.
+ * Errors: those of sg_http_do, SG_ERR_REKOR, SG_ERR_LIMIT. */
+SG_MUST_USE sg_err sg_rekor_upload(sg_http_client *http, const char *base_url,
+	sg_http_plain plain, sg_slice proposed, sg_arena *arena, sg_rekor_entry *out,
+	int *existed, sg_diag *d);
+
+#endif
