@@ -40,13 +40,53 @@ struct fconn {
 	sg_transport t;
 	const uint8_t *cur;
 	size_t off, len;
-	int need_next, in_use;
+	int need_next, in_use, tls;
 	char host[64];
 	/* the request head being written, to check where Authorization goes */
 	char head[512];
 	size_t head_len;
 };
 static struct fconn conns[MAX_CONNS];
+
+/* Hosts the scripted registry named as token realms (realm="http[s]://HOST/..."), and whether
+ * plain http was allowed: Basic credentials may go to a realm the registry named (the token
+ * protocol sends them to the auth server, e.g. Docker Hub's), but only over TLS unless plain
+ * http was allowed. Bearer tokens are scoped to the registry and go nowhere else. */
+#define MAX_REALMS 16
+static char realms[MAX_REALMS][64];
+static size_t n_realms;
+static int plain_ok;
+
+static void
+collect_realms(const uint8_t *p, size_t n)
+{
+	static const char key[] = "realm=\"";
+	for (size_t i = 0; i + sizeof key - 1 <= n && n_realms < MAX_REALMS; i++) {
+		if (memcmp(p + i, key, sizeof key - 1) != 0)
+			continue;
+		size_t j = i + sizeof key - 1;
+		if (j + 8 <= n && memcmp(p + j, "https://", 8) == 0)
+			j += 8;
+		else if (j + 7 <= n && memcmp(p + j, "http://", 7) == 0)
+			j += 7;
+		else
+			continue;
+		size_t k = 0;
+		while (j < n && k < sizeof realms[0] - 1 && p[j] != '/' && p[j] != ':' && p[j] != '"' &&
+			p[j] != '?')
+			realms[n_realms][k++] = (char)p[j++];
+		realms[n_realms++][k] = '\0';
+	}
+}
+
+static int
+is_realm(const char *host)
+{
+	for (size_t i = 0; i < n_realms; i++)
+		if (strcmp(realms[i], host) == 0)
+			return 1;
+	return 0;
+}
 
 static void
 check_head(const struct fconn *c)
@@ -55,12 +95,12 @@ check_head(const struct fconn *c)
 	const char *h = c->head;
 	const char *end = strstr(h, "\r\n\r\n");
 	size_t n = end != NULL ? (size_t)(end - h) : c->head_len;
+	int registry = strcmp(c->host, "reg.example") == 0;
 	for (size_t i = 0; i + 21 <= n; i++) {
-		if (memcmp(h + i, "Authorization: Bearer", 21) == 0 &&
-			strcmp(c->host, "reg.example") != 0)
+		if (memcmp(h + i, "Authorization: Bearer", 21) == 0 && !registry)
 			abort();
-		if (i + 20 <= n && memcmp(h + i, "Authorization: Basic", 20) == 0 &&
-			strcmp(c->host, "reg.example") != 0 && strcmp(c->host, "auth.example") != 0)
+		if (i + 20 <= n && memcmp(h + i, "Authorization: Basic", 20) == 0 && !registry &&
+			!(is_realm(c->host) && (c->tls || plain_ok)))
 			abort();
 	}
 }
@@ -150,6 +190,7 @@ f_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **o
 	(void)dl;
 	(void)host;
 	(void)d;
+	((struct fconn *)inner)->tls = 1;
 	*out = inner;
 	return SG_OK;
 }
@@ -206,6 +247,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&S, 0, sizeof S);
 	memset(conns, 0, sizeof conns);
+	n_realms = 0;
+	plain_ok = (data[0] & 4) != 0;
 	uint8_t flags = data[0];
 	sg_arena a;
 	sg_arena_init(&a, arena_mem, sizeof arena_mem);
@@ -219,6 +262,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (type == 0 && S.n < MAX_ANSWERS) {
 			S.ans[S.n] = data + off;
 			S.len[S.n++] = len;
+			collect_realms(data + off, len);
 		} else if (type == 1) {
 			pure(data + off, len, &a);
 			sg_arena_reset(&a);

@@ -30,6 +30,32 @@ sg_slice_eq_str(sg_slice a, const char *s)
 	return sg_slice_eq(a, sg_slice_str(s));
 }
 
+int
+sg_slice_less(sg_slice a, sg_slice b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int c = n != 0 ? memcmp(a.p, b.p, n) : 0;
+	return c < 0 || (c == 0 && a.len < b.len);
+}
+
+uint8_t
+sg_ascii_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+int
+sg_hex_digit(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 sg_cur_init(sg_cur *c, const void *p, size_t len)
 {

@@ -47,6 +47,14 @@ sg_slice sg_slice_str(const char *s);
 int sg_slice_eq(sg_slice a, sg_slice b);
 /* 1 when `a` equals the NUL-terminated constant `s`. */
 int sg_slice_eq_str(sg_slice a, const char *s);
+/* 1 when `a` sorts before `b` bytewise, a proper prefix first (Go's order of map keys). */
+int sg_slice_less(sg_slice a, sg_slice b);
+
+/* ---- ASCII (locale-free, unlike <ctype.h>) ---- */
+/* `c` with A-Z mapped to a-z; every other byte unchanged. */
+uint8_t sg_ascii_lower(uint8_t c);
+/* The value of a hex digit of either case (0-15), -1 for any other byte. */
+int sg_hex_digit(uint8_t c);
 
 /* ---- cursor ---- */
 void sg_cur_init(sg_cur *c, const void *p, size_t len);

@@ -3,8 +3,9 @@
  * by name, the SANs, key usages, validity in RFC 3339, the SHA-256 fingerprint and the
  * embedded SCTs. Also the `debug x509` and `debug sct` parser rows.
  *
- * Certificate contents are untrusted: every byte printed from them goes through put_safe,
- * which escapes control and non-ASCII bytes so a certificate cannot drive the terminal. */
+ * Certificate contents are untrusted: every byte printed from them goes through
+ * sg_cli_put_safe, which escapes control and non-ASCII bytes so a certificate cannot drive the
+ * terminal. */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,18 +17,6 @@
 #include "sct.h"
 #include "timeutil.h"
 #include "x509.h"
-
-static void
-put_safe(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = p[i];
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
-			putchar(ch);
-		else
-			printf("\\x%02x", ch);
-	}
-}
 
 static void
 put_hex_colon(sg_slice s, int upper)
@@ -139,11 +128,11 @@ put_san(const sg_x509_san *s)
 	size_t tl;
 	if (s->type == SG_SAN_OTHERNAME && s->fulcio_username) {
 		fputs("1.3.6.1.4.1.57264.1.7 (username):", stdout);
-		put_safe(s->value.p, s->value.len);
+		sg_cli_put_safe(s->value.p, s->value.len);
 	} else if (s->type == SG_SAN_IP && sg_x509_san_text(s, txt, sizeof txt, &tl) == SG_OK) {
 		fputs(txt, stdout);
 	} else if (s->type == SG_SAN_EMAIL || s->type == SG_SAN_DNS || s->type == SG_SAN_URI) {
-		put_safe(s->value.p, s->value.len);
+		sg_cli_put_safe(s->value.p, s->value.len);
 	} else {
 		printf("<%zu bytes>", s->value.len);
 	}
@@ -245,7 +234,7 @@ put_extension(const sg_x509_cert *c, size_t i)
 		put_scts(c);
 	} else if (fa != 0 && sg_x509_fulcio_ext(c, fa, &v)) {
 		printf("%s [1.3.6.1.4.1.57264.1.%u]%s: ", sg_x509_fulcio_name(fa), fa, crit);
-		put_safe(v.p, v.len);
+		sg_cli_put_safe(v.p, v.len);
 		putchar('\n');
 	} else {
 		put_oid(e->oid);
@@ -287,13 +276,13 @@ dump(const sg_x509_cert *c)
 		char txt[1024];
 		size_t tl;
 		if (subj != NULL && sg_x509_san_text(subj, txt, sizeof txt, &tl) == SG_OK)
-			put_safe((const uint8_t *)txt, tl);
+			sg_cli_put_safe((const uint8_t *)txt, tl);
 		/* cosign's legacy issuer is 1.1; fall back to 1.8 for display only. */
 		sg_slice iss = sg_x509_issuer_v1(c), iss2;
 		if (iss.len == 0 && sg_x509_fulcio_ext(c, SG_FULCIO_ISSUER_V2, &iss2))
 			iss = iss2;
 		printf("\n        Issuer: ");
-		put_safe(iss.p, iss.len);
+		sg_cli_put_safe(iss.p, iss.len);
 		putchar('\n');
 	}
 }

@@ -3,8 +3,9 @@
  * A tag is first resolved to its digest through the registry (registry flags as `verify`).
  * Also the OCI `debug` parser rows: ociref, manifest, payload, wwwauth, docker-config.
  *
- * Everything printed from an input goes through put_safe, so untrusted bytes cannot drive the
- * terminal, and the docker-config row never prints a credential, only which fields exist. */
+ * Everything printed from an input goes through sg_cli_put_safe, so untrusted bytes cannot
+ * drive the terminal, and the docker-config row never prints a credential, only which fields
+ * exist. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,22 +19,10 @@
 #include "wwwauth.h"
 
 static void
-put_safe(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = p[i];
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
-			putchar(ch);
-		else
-			printf("\\x%02x", ch);
-	}
-}
-
-static void
 put_slice(const char *label, sg_slice s)
 {
 	fputs(label, stdout);
-	put_safe(s.p, s.len);
+	sg_cli_put_safe(s.p, s.len);
 	putchar('\n');
 }
 
@@ -160,22 +149,22 @@ put_desc(const char *label, const sg_oci_desc *ds)
 	char dg[SG_OCI_DIGEST_STR_LEN + 1];
 	sg_oci_digest_format(ds->digest, dg);
 	printf("%s", label);
-	put_safe(ds->media_type.p, ds->media_type.len);
+	sg_cli_put_safe(ds->media_type.p, ds->media_type.len);
 	printf(" %lld %s", (long long)ds->size, dg);
 	if (ds->os.p != NULL || ds->architecture.p != NULL) {
 		putchar(' ');
-		put_safe(ds->os.p, ds->os.len);
+		sg_cli_put_safe(ds->os.p, ds->os.len);
 		putchar('/');
-		put_safe(ds->architecture.p, ds->architecture.len);
+		sg_cli_put_safe(ds->architecture.p, ds->architecture.len);
 		if (ds->variant.p != NULL) {
 			putchar('/');
-			put_safe(ds->variant.p, ds->variant.len);
+			sg_cli_put_safe(ds->variant.p, ds->variant.len);
 		}
 	}
 	putchar('\n');
 	for (size_t i = 0; i < ds->nannots; i++) {
 		printf("    annotation ");
-		put_safe(ds->annots[i].key.p, ds->annots[i].key.len);
+		sg_cli_put_safe(ds->annots[i].key.p, ds->annots[i].key.len);
 		printf(" (%zu bytes)\n", ds->annots[i].value.len);
 	}
 }
@@ -230,9 +219,9 @@ sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 			put_slice("  token68: ", ch[i].token68);
 		for (size_t k = 0; k < ch[i].nparams; k++) {
 			fputs("  ", stdout);
-			put_safe(ch[i].params[k].name.p, ch[i].params[k].name.len);
+			sg_cli_put_safe(ch[i].params[k].name.p, ch[i].params[k].name.len);
 			fputs(" = ", stdout);
-			put_safe(ch[i].params[k].value.p, ch[i].params[k].value.len);
+			sg_cli_put_safe(ch[i].params[k].value.p, ch[i].params[k].value.len);
 			putchar('\n');
 		}
 	}
@@ -261,7 +250,7 @@ sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 			sg_docker_cred cr;
 			SG_TRY(sg_dockercfg_lookup_key(&c, key, arena, &cr, d));
 			fputs("auths: ", stdout);
-			put_safe(key.p, key.len);
+			sg_cli_put_safe(key.p, key.len);
 			/* which credentials exist, never their values */
 			printf(" ->%s%s%s%s\n", cr.username.len ? " username" : "",
 				cr.password.len ? " password" : "",
@@ -277,9 +266,9 @@ sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 			SG_TRY(sg_json_str(j, sg_json_first(j, k), "docker config", arena, &helper,
 				d));
 			fputs("credHelpers: ", stdout);
-			put_safe(key.p, key.len);
+			sg_cli_put_safe(key.p, key.len);
 			fputs(" -> ", stdout);
-			put_safe(helper.p, helper.len);
+			sg_cli_put_safe(helper.p, helper.len);
 			putchar('\n');
 		}
 	}

@@ -104,6 +104,18 @@ sg_cli_usage_error(const char *fmt, ...)
 	return SG_EXIT_FAIL;
 }
 
+void
+sg_cli_put_safe(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			putchar(ch);
+		else
+			printf("\\x%02x", ch);
+	}
+}
+
 static const sg_cli_flag *
 find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
 {

@@ -67,6 +67,17 @@ sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t 
 	return code;
 }
 
+/* The printf text of the failure just recorded in `d`. */
+static void set_detail(sg_diag *d, const char *fmt, va_list ap) SG_PRINTF(2, 0);
+
+static void
+set_detail(sg_diag *d, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(d->detail, sizeof d->detail, fmt, ap);
+	if (n < 0)
+		d->detail[0] = '\0';
+}
+
 sg_err
 sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int line,
 	const char *fmt, ...)
@@ -76,10 +87,8 @@ sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int 
 	(void)sg_diag_fail_(d, code, what, 0, 0, file, line);
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(d->detail, sizeof d->detail, fmt, ap);
+	set_detail(d, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		d->detail[0] = '\0';
 	return code;
 }
 
@@ -92,10 +101,8 @@ sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char
 	d->verbatim = 1;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(d->detail, sizeof d->detail, fmt, ap);
+	set_detail(d, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		d->detail[0] = '\0';
 	return code;
 }
 

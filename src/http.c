@@ -46,12 +46,6 @@ is_field_char(uint8_t c)
 	return (c >= 0x21 && c <= 0x7e) || c >= 0x80 || c == ' ' || c == '\t';
 }
 
-static uint8_t
-lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
 static int
 ieq_str(sg_slice s, const char *lit)
 {
@@ -59,21 +53,9 @@ ieq_str(sg_slice s, const char *lit)
 	if (s.len != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (lower(s.p[i]) != lower((uint8_t)lit[i]))
+		if (sg_ascii_lower(s.p[i]) != sg_ascii_lower((uint8_t)lit[i]))
 			return 0;
 	return 1;
-}
-
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* ---- 1. response head ---- */
@@ -378,10 +360,10 @@ sg_http_chunked_decode(sg_http_chunked *c, uint8_t *buf, size_t len, size_t *out
 		uint64_t at = c->off + i;
 		switch (c->state) {
 		case CH_SIZE:
-			if (hexval(b) >= 0) {
+			if (sg_hex_digit(b) >= 0) {
 				if (c->digits == SG_MAX_HTTP_CHUNK_DIGITS)
 					return chunk_fail(c, at, "chunk size too long", d);
-				c->remaining = (c->remaining << 4) | (uint64_t)hexval(b);
+				c->remaining = (c->remaining << 4) | (uint64_t)sg_hex_digit(b);
 				c->digits++;
 			} else if (c->digits == 0) {
 				return chunk_fail(c, at, "bad chunk size", d);
@@ -537,7 +519,7 @@ host_matches_suffix(sg_slice host, const char *pat, size_t pn)
 	if (pn == 0 || pn > host.len)
 		return 0;
 	for (size_t i = 0; i < pn; i++)
-		if (lower(host.p[host.len - pn + i]) != lower((uint8_t)pat[i]))
+		if (sg_ascii_lower(host.p[host.len - pn + i]) != sg_ascii_lower((uint8_t)pat[i]))
 			return 0;
 	if (pn == host.len)
 		return 1;
@@ -953,7 +935,7 @@ conn_key(const sg_url *u, char *key, size_t cap)
 	(void)sg_buf_puts(&b, u->scheme == SG_URL_HTTPS ? "https://" : "http://");
 	sg_url_write_authority(u, 1, &b);
 	for (size_t i = 0; i < b.len; i++)
-		key[i] = (char)lower((uint8_t)key[i]);
+		key[i] = (char)sg_ascii_lower((uint8_t)key[i]);
 	key[b.len] = '\0';
 }
 
@@ -1104,14 +1086,22 @@ sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t 
 				"to http://%.*s", (int)nu.host.len, (const char *)nu.host.p);
 			break;
 		}
-		/* Credentials are for the origin they were given for (RFC 9110 §15.4). */
-		if (!sg_url_same_origin(&u, &nu))
-			with_auth = 0;
 		if (out->status == 303 || ((out->status == 301 || out->status == 302) &&
 			strcmp(method, "POST") == 0)) {
 			if (strcmp(method, "HEAD") != 0)
 				method = "GET";
 			send_body = sg_slice_make(NULL, 0);
+		}
+		/* Credentials are for the origin they were given for (RFC 9110 §15.4): the
+		 * Authorization header is dropped, and a body that is a credential is not resent. */
+		if (!sg_url_same_origin(&u, &nu)) {
+			with_auth = 0;
+			if (req->secret_body && send_body.len > 0) {
+				e = sg_diag_failf(d, SG_ERR_HTTP_REDIRECT, "HTTP redirect",
+					"%d to another origin (%.*s) would resend credentials",
+					out->status, (int)nu.host.len, (const char *)nu.host.p);
+				break;
+			}
 		}
 		cur = 1 - cur;
 		url_len = nb.len;

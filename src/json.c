@@ -453,6 +453,25 @@ member(const sg_json *j, size_t obj, const char *key, int required, const char *
 	return SG_OK;
 }
 
+/* member() for the typed getters with a `present` flag (may be NULL): cleared here, set by
+ * present_if_ok() once the value converted. */
+static sg_err
+member_p(const sg_json *j, size_t obj, const char *key, int required, const char *what,
+	size_t *out, int *present, sg_diag *d)
+{
+	if (present != NULL)
+		*present = 0;
+	return member(j, obj, key, required, what, out, d);
+}
+
+static sg_err
+present_if_ok(sg_err e, int *present)
+{
+	if (e == SG_OK && present != NULL)
+		*present = 1;
+	return e;
+}
+
 sg_err
 sg_json_get_obj(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	size_t *out, sg_diag *d)
@@ -489,15 +508,10 @@ sg_json_get_str(const sg_json *j, size_t obj, const char *key, int required, con
 {
 	size_t t;
 	*out = sg_slice_make(NULL, 0);
-	if (present != NULL)
-		*present = 0;
-	SG_TRY(member(j, obj, key, required, what, &t, d));
+	SG_TRY(member_p(j, obj, key, required, what, &t, present, d));
 	if (t == SG_JSON_NONE)
 		return SG_OK;
-	SG_TRY(sg_json_str(j, t, what, arena, out, d));
-	if (present != NULL)
-		*present = 1;
-	return SG_OK;
+	return present_if_ok(sg_json_str(j, t, what, arena, out, d), present);
 }
 
 sg_err
@@ -506,15 +520,10 @@ sg_json_get_b64(const sg_json *j, size_t obj, const char *key, int required, con
 {
 	size_t t;
 	*out = sg_slice_make(NULL, 0);
-	if (present != NULL)
-		*present = 0;
-	SG_TRY(member(j, obj, key, required, what, &t, d));
+	SG_TRY(member_p(j, obj, key, required, what, &t, present, d));
 	if (t == SG_JSON_NONE)
 		return SG_OK;
-	SG_TRY(sg_json_b64(j, t, what, arena, out, d));
-	if (present != NULL)
-		*present = 1;
-	return SG_OK;
+	return present_if_ok(sg_json_b64(j, t, what, arena, out, d), present);
 }
 
 sg_err
@@ -523,15 +532,10 @@ sg_json_get_int64(const sg_json *j, size_t obj, const char *key, int required, c
 {
 	size_t t;
 	*out = 0;
-	if (present != NULL)
-		*present = 0;
-	SG_TRY(member(j, obj, key, required, what, &t, d));
+	SG_TRY(member_p(j, obj, key, required, what, &t, present, d));
 	if (t == SG_JSON_NONE)
 		return SG_OK;
-	SG_TRY(sg_json_int64(j, t, what, out, d));
-	if (present != NULL)
-		*present = 1;
-	return SG_OK;
+	return present_if_ok(sg_json_int64(j, t, what, out, d), present);
 }
 
 sg_err
@@ -540,13 +544,30 @@ sg_json_get_time(const sg_json *j, size_t obj, const char *key, int required, co
 {
 	size_t t;
 	*out = 0;
-	if (present != NULL)
-		*present = 0;
-	SG_TRY(member(j, obj, key, required, what, &t, d));
+	SG_TRY(member_p(j, obj, key, required, what, &t, present, d));
 	if (t == SG_JSON_NONE)
 		return SG_OK;
-	SG_TRY(sg_json_time(j, t, what, out, d));
-	if (present != NULL)
-		*present = 1;
+	return present_if_ok(sg_json_time(j, t, what, out, d), present);
+}
+
+void
+sg_json_w_start(vfj_writer *w, sg_buf *out, unsigned flags)
+{
+	/* callers checked out->overflow, so len <= cap */
+	vfj_w_init(w, out->p + out->len, out->cap - out->len, flags);
+}
+
+sg_err
+sg_json_w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d)
+{
+	size_t n = 0;
+	vfj_err e = vfj_w_finish(w, &n);
+	if (e == VFJ_ERR_BUFFER) {
+		out->overflow = 1;
+		return sg_diag_fail(d, SG_ERR_LIMIT, what);
+	}
+	if (e != VFJ_OK)
+		return sg_diag_failf(d, SG_ERR_ARG, what, "%s", vfj_err_str(e));
+	out->len += n;
 	return SG_OK;
 }

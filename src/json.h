@@ -118,4 +118,12 @@ SG_MUST_USE sg_err sg_json_get_int64(const sg_json *j, size_t obj, const char *k
 SG_MUST_USE sg_err sg_json_get_time(const sg_json *j, size_t obj, const char *key, int required,
 	const char *what, int64_t *out, int *present, sg_diag *d);
 
+/* ---- writing into an sg_buf ----
+ * sg_json_w_start starts a vfj writer over the free room of `out` (the caller checked that
+ * out->overflow is clear); sg_json_w_finish finishes it and appends what was written to
+ * out->len. A full buffer sets out->overflow and gives SG_ERR_LIMIT (`what`), any other
+ * writer error SG_ERR_ARG with vfj's message. */
+void sg_json_w_start(vfj_writer *w, sg_buf *out, unsigned flags);
+SG_MUST_USE sg_err sg_json_w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d);
+
 #endif

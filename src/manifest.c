@@ -258,13 +258,23 @@ sg_oci_desc_annotation(const sg_oci_desc *desc, const char *key, int *present)
 
 /* ---- writing ---- */
 
-/* Bytewise order, as Go sorts map keys. */
-static int
-key_less(sg_slice a, sg_slice b)
+/* see manifest.h */
+int
+sg_oci_annot_order(const sg_oci_annot *a, size_t n, size_t *idx)
 {
-	size_t n = a.len < b.len ? a.len : b.len;
-	int c = n != 0 ? memcmp(a.p, b.p, n) : 0;
-	return c < 0 || (c == 0 && a.len < b.len);
+	/* insertion sort of indices: n is small and bounded */
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		while (k > 0 && sg_slice_less(a[i].key, a[idx[k - 1]].key)) {
+			idx[k] = idx[k - 1];
+			k--;
+		}
+		idx[k] = i;
+	}
+	for (size_t i = 1; i < n; i++)
+		if (sg_slice_eq(a[idx[i - 1]].key, a[idx[i]].key))
+			return 0;
+	return 1;
 }
 
 static void
@@ -281,18 +291,8 @@ w_annotations(vfj_writer *w, const sg_oci_annot *a, size_t n, sg_diag *d)
 	size_t idx[SG_MAX_OCI_ANNOTATIONS];
 	if (n > SG_MAX_OCI_ANNOTATIONS)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "manifest annotations");
-	/* insertion sort of indices: n is small and bounded */
-	for (size_t i = 0; i < n; i++) {
-		size_t k = i;
-		while (k > 0 && key_less(a[i].key, a[idx[k - 1]].key)) {
-			idx[k] = idx[k - 1];
-			k--;
-		}
-		idx[k] = i;
-	}
-	for (size_t i = 1; i < n; i++)
-		if (sg_slice_eq(a[idx[i - 1]].key, a[idx[i]].key))
-			return sg_diag_fail(d, SG_ERR_ARG, "duplicate manifest annotation");
+	if (!sg_oci_annot_order(a, n, idx))
+		return sg_diag_fail(d, SG_ERR_ARG, "duplicate manifest annotation");
 	vfj_w_key(w, VFJ_LIT("annotations"));
 	vfj_w_obj_begin(w);
 	for (size_t i = 0; i < n; i++) {
@@ -323,29 +323,6 @@ w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32
 	return SG_OK;
 }
 
-/* Finish a writer that was started at out->p + out->len and account for its bytes. */
-static sg_err
-w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d)
-{
-	size_t n = 0;
-	vfj_err e = vfj_w_finish(w, &n);
-	if (e == VFJ_ERR_BUFFER) {
-		out->overflow = 1;
-		return sg_diag_fail(d, SG_ERR_LIMIT, what);
-	}
-	if (e != VFJ_OK)
-		return sg_diag_failf(d, SG_ERR_ARG, what, "%s", vfj_err_str(e));
-	out->len += n;
-	return SG_OK;
-}
-
-static void
-w_start(vfj_writer *w, sg_buf *out)
-{
-	/* callers checked out->overflow, so len <= cap */
-	vfj_w_init(w, out->p + out->len, out->cap - out->len, VFJ_W_GO);
-}
-
 /* see manifest.h */
 void
 sg_oci_sig_layer(const uint8_t *payload, size_t payload_len, const sg_oci_annot *annots,
@@ -367,7 +344,7 @@ sg_oci_sig_config_write(const sg_oci_desc *layers, size_t n, sg_buf *out)
 	if (n > SG_MAX_OCI_LAYERS || out->overflow)
 		return SG_ERR_LIMIT;
 	vfj_writer w;
-	w_start(&w, out);
+	sg_json_w_start(&w, out, VFJ_W_GO);
 	/* v1.ConfigFile field order: architecture, created, history, os, rootfs, config. */
 	vfj_w_obj_begin(&w);
 	vfj_w_key(&w, VFJ_LIT("architecture"));
@@ -400,7 +377,7 @@ sg_oci_sig_config_write(const sg_oci_desc *layers, size_t n, sg_buf *out)
 	vfj_w_obj_begin(&w);
 	vfj_w_obj_end(&w);
 	vfj_w_obj_end(&w);
-	return w_finish(&w, out, "signature config", NULL);
+	return sg_json_w_finish(&w, out, "signature config", NULL);
 }
 
 /* see manifest.h */
@@ -419,7 +396,7 @@ sg_oci_sig_manifest_write(const sg_oci_desc *layers, size_t n, sg_slice config,
 	sg_slice cmt = sg_slice_str(docker_types ? SG_MT_DOCKER_CONFIG : SG_MT_OCI_CONFIG);
 
 	vfj_writer w;
-	w_start(&w, out);
+	sg_json_w_start(&w, out, VFJ_W_GO);
 	/* v1.Manifest field order: schemaVersion, mediaType, config, layers. */
 	vfj_w_obj_begin(&w);
 	vfj_w_key(&w, VFJ_LIT("schemaVersion"));
@@ -435,7 +412,7 @@ sg_oci_sig_manifest_write(const sg_oci_desc *layers, size_t n, sg_slice config,
 			layers[i].annots, layers[i].nannots, d));
 	vfj_w_arr_end(&w);
 	vfj_w_obj_end(&w);
-	return w_finish(&w, out, what, d);
+	return sg_json_w_finish(&w, out, what, d);
 }
 
 /* see manifest.h */

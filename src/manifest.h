@@ -68,6 +68,10 @@ typedef struct sg_oci_annot {
 	sg_slice value;
 } sg_oci_annot;
 
+/* The order the writers put annotations in, keys bytewise as Go sorts map keys: idx[0..n)
+ * receives the indices of `a` in that order (the caller bounds n). 0 when two keys are equal. */
+int sg_oci_annot_order(const sg_oci_annot *a, size_t n, size_t *idx);
+
 typedef struct sg_oci_desc {
 	sg_slice media_type;
 	int64_t size;

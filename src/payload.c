@@ -17,29 +17,6 @@
 #include "limits.h"
 #include "ociref.h"
 
-static int
-key_less(sg_slice a, sg_slice b)
-{
-	size_t n = a.len < b.len ? a.len : b.len;
-	int c = n != 0 ? memcmp(a.p, b.p, n) : 0;
-	return c < 0 || (c == 0 && a.len < b.len);
-}
-
-static sg_err
-w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d)
-{
-	size_t n = 0;
-	vfj_err e = vfj_w_finish(w, &n);
-	if (e == VFJ_ERR_BUFFER) {
-		out->overflow = 1;
-		return sg_diag_fail(d, SG_ERR_LIMIT, what);
-	}
-	if (e != VFJ_OK)
-		return sg_diag_failf(d, SG_ERR_ARG, what, "%s", vfj_err_str(e));
-	out->len += n;
-	return SG_OK;
-}
-
 static void
 w_critical(vfj_writer *w, sg_slice ref, sg_slice digest_str)
 {
@@ -72,22 +49,13 @@ sg_payload_write(sg_slice ref, const uint8_t digest[32], const sg_oci_annot *opt
 			SG_MAX_PAYLOAD_ANNOTATIONS);
 	if (out->overflow)
 		return sg_diag_fail(d, SG_ERR_LIMIT, what);
-	for (size_t i = 0; i < n; i++) {
-		size_t k = i;
-		while (k > 0 && key_less(opt[i].key, opt[idx[k - 1]].key)) {
-			idx[k] = idx[k - 1];
-			k--;
-		}
-		idx[k] = i;
-	}
-	for (size_t i = 1; i < n; i++)
-		if (sg_slice_eq(opt[idx[i - 1]].key, opt[idx[i]].key))
-			return sg_diag_failf(d, SG_ERR_ARG, what, "duplicate annotation key");
+	if (!sg_oci_annot_order(opt, n, idx))
+		return sg_diag_failf(d, SG_ERR_ARG, what, "duplicate annotation key");
 	char ds[SG_OCI_DIGEST_STR_LEN + 1];
 	sg_oci_digest_format(digest, ds);
 
 	vfj_writer w;
-	vfj_w_init(&w, out->p + out->len, out->cap - out->len, VFJ_W_GO);
+	sg_json_w_start(&w, out, VFJ_W_GO);
 	vfj_w_obj_begin(&w);
 	w_critical(&w, ref, sg_slice_make(ds, SG_OCI_DIGEST_STR_LEN));
 	vfj_w_key(&w, VFJ_LIT("optional"));
@@ -102,7 +70,7 @@ sg_payload_write(sg_slice ref, const uint8_t digest[32], const sg_oci_annot *opt
 		vfj_w_obj_end(&w);
 	}
 	vfj_w_obj_end(&w);
-	return w_finish(&w, out, what, d);
+	return sg_json_w_finish(&w, out, what, d);
 }
 
 /* ---- parsing ---- */
@@ -271,7 +239,7 @@ w_value(vfj_writer *w, const sg_json *j, size_t t, sg_arena *arena, sg_diag *d)
 			k = sg_json_next(j, k), i++) {
 			SG_TRY(sg_json_str(j, k, what, arena, &keys[i], d));
 			size_t q = i;
-			while (q > 0 && key_less(keys[i], keys[idx[q - 1]])) {
+			while (q > 0 && sg_slice_less(keys[i], keys[idx[q - 1]])) {
 				idx[q] = idx[q - 1];
 				q--;
 			}
@@ -373,6 +341,18 @@ w_int_member(vfj_writer *w, const sg_json *j, size_t obj, const char *key, sg_di
 	return SG_OK;
 }
 
+/* Parse an annotation value that must hold a JSON object; *root is that object. */
+static sg_err
+parse_object(sg_slice text, sg_arena *arena, const char *what, sg_json *j, size_t *root,
+	sg_diag *d)
+{
+	SG_TRY(sg_json_parse(text.p, text.len, arena, what, j, d));
+	*root = sg_json_root(j);
+	if (sg_json_type(j, *root) != VFJ_OBJECT)
+		return sg_diag_fail(d, SG_ERR_VERIFY_BUNDLE, what);
+	return SG_OK;
+}
+
 /* RekorBundle{SignedEntryTimestamp strfmt.Base64; Payload RekorPayload{Body interface{}
  * `body`; IntegratedTime int64 `integratedTime`; LogIndex int64 `logIndex`; LogID string
  * `logID`}}: absent members print as Go zero values, unknown members are dropped. */
@@ -381,10 +361,8 @@ w_bundle(vfj_writer *w, sg_slice text, sg_arena *arena, sg_diag *d)
 {
 	static const char what[] = "bundle annotation";
 	sg_json j;
-	SG_TRY(sg_json_parse(text.p, text.len, arena, what, &j, d));
-	size_t root = sg_json_root(&j);
-	if (sg_json_type(&j, root) != VFJ_OBJECT)
-		return sg_diag_fail(d, SG_ERR_VERIFY_BUNDLE, what);
+	size_t root;
+	SG_TRY(parse_object(text, arena, what, &j, &root, d));
 	vfj_w_obj_begin(w);
 	SG_TRY(w_b64_member(w, &j, root, "SignedEntryTimestamp", arena, d));
 	vfj_w_key(w, VFJ_LIT("Payload"));
@@ -430,10 +408,8 @@ w_rfc3161(vfj_writer *w, sg_slice text, sg_arena *arena, sg_diag *d)
 {
 	static const char what[] = "timestamp annotation";
 	sg_json j;
-	SG_TRY(sg_json_parse(text.p, text.len, arena, what, &j, d));
-	size_t root = sg_json_root(&j);
-	if (sg_json_type(&j, root) != VFJ_OBJECT)
-		return sg_diag_fail(d, SG_ERR_VERIFY_BUNDLE, what);
+	size_t root;
+	SG_TRY(parse_object(text, arena, what, &j, &root, d));
 	vfj_w_obj_begin(w);
 	SG_TRY(w_b64_member(w, &j, root, "SignedRFC3161Timestamp", arena, d));
 	vfj_w_obj_end(w);
@@ -515,7 +491,7 @@ write_verified(const uint8_t *payload, size_t len, const sg_payload_extra *x, sg
 	for (size_t i = 1; i < n; i++) {
 		struct entry t = e[i];
 		size_t k = i;
-		while (k > 0 && key_less(t.key, e[k - 1].key)) {
+		while (k > 0 && sg_slice_less(t.key, e[k - 1].key)) {
 			e[k] = e[k - 1];
 			k--;
 		}
@@ -560,7 +536,7 @@ sg_payload_write_verified(const uint8_t *payload, size_t len, const sg_payload_e
 	if (out->overflow)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "verify output");
 	vfj_writer w;
-	vfj_w_init(&w, out->p + out->len, out->cap - out->len, VFJ_W_GO);
+	sg_json_w_start(&w, out, VFJ_W_GO);
 	sg_err e = write_verified(payload, len, x, arena, &w, d);
 	if (e != SG_OK) {
 		size_t ignored;
@@ -568,5 +544,5 @@ sg_payload_write_verified(const uint8_t *payload, size_t len, const sg_payload_e
 		(void)fe;
 		return e;
 	}
-	return w_finish(&w, out, "verify output", d);
+	return sg_json_w_finish(&w, out, "verify output", d);
 }

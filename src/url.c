@@ -25,24 +25,6 @@ is_digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-hex_val(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static uint8_t
-lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
 /* unreserved / sub-delims / ":" / "@" (RFC 3986 §3.3 pchar, without pct-encoded). */
 static int
 is_pchar(uint8_t c)
@@ -59,7 +41,7 @@ ieq(sg_slice s, const char *lit)
 	if (s.len != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (lower(s.p[i]) != (uint8_t)lit[i])
+		if (sg_ascii_lower(s.p[i]) != (uint8_t)lit[i])
 			return 0;
 	return 1;
 }
@@ -138,7 +120,7 @@ valid_ipv6(const uint8_t *p, size_t n)
 	}
 	for (;;) {
 		size_t start = i;
-		while (i < n && hex_val(p[i]) >= 0 && i - start < 5)
+		while (i < n && sg_hex_digit(p[i]) >= 0 && i - start < 5)
 			i++;
 		if (i < n && p[i] == '.') {
 			/* The rest must be an IPv4 dotted quad. */
@@ -180,7 +162,7 @@ check_pq(const uint8_t *p, size_t n, int query)
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
 		if (c == '%') {
-			if (n - i < 3 || hex_val(p[i + 1]) < 0 || hex_val(p[i + 2]) < 0)
+			if (n - i < 3 || sg_hex_digit(p[i + 1]) < 0 || sg_hex_digit(p[i + 2]) < 0)
 				return i;
 			i += 2;
 			continue;
@@ -357,7 +339,7 @@ sg_url_same_origin(const sg_url *a, const sg_url *b)
 		a->host.len != b->host.len)
 		return 0;
 	for (size_t i = 0; i < a->host.len; i++)
-		if (lower(a->host.p[i]) != lower(b->host.p[i]))
+		if (sg_ascii_lower(a->host.p[i]) != sg_ascii_lower(b->host.p[i]))
 			return 0;
 	return 1;
 }

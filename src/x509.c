@@ -209,14 +209,22 @@ parse_name(sg_cur *c, sg_slice *whole, sg_diag *d)
 
 /* ---- extensions ---- */
 
+/* An extension value that is one SEQUENCE with nothing after it; *s gets its contents. */
+static sg_err
+ext_seq(const sg_x509_ext *e, sg_cur *s, sg_diag *d)
+{
+	sg_cur c;
+	sg_cur_init(&c, e->value.p, e->value.len);
+	SG_TRY(sg_der_enter(&c, SG_DER_SEQUENCE, s, d));
+	return sg_der_leave(&c, d);
+}
+
 static sg_err
 ext_basic_constraints(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	static const char what[] = "x509 basicConstraints";
-	sg_cur c, s;
-	sg_cur_init(&c, e->value.p, e->value.len);
-	SG_TRY(sg_der_enter(&c, SG_DER_SEQUENCE, &s, d));
-	SG_TRY(sg_der_leave(&c, d));
+	sg_cur s;
+	SG_TRY(ext_seq(e, &s, d));
 	out->is_ca = 0;
 	out->path_len = -1;
 	if (sg_der_next_is(&s, SG_DER_BOOLEAN)) {
@@ -259,10 +267,8 @@ ext_key_usage(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 static sg_err
 ext_eku(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
-	sg_cur c, s;
-	sg_cur_init(&c, e->value.p, e->value.len);
-	SG_TRY(sg_der_enter(&c, SG_DER_SEQUENCE, &s, d));
-	SG_TRY(sg_der_leave(&c, d));
+	sg_cur s;
+	SG_TRY(ext_seq(e, &s, d));
 	out->eku_seq = sg_slice_make(s.p, s.n);
 	if (s.n == 0)
 		return sg_diag_failf(d, SG_ERR_X509_EXTENSION, "x509 extKeyUsage", "empty");
@@ -308,11 +314,9 @@ ext_ski(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 static sg_err
 ext_aki(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
-	sg_cur c, s, x;
+	sg_cur s, x;
 	int present;
-	sg_cur_init(&c, e->value.p, e->value.len);
-	SG_TRY(sg_der_enter(&c, SG_DER_SEQUENCE, &s, d));
-	SG_TRY(sg_der_leave(&c, d));
+	SG_TRY(ext_seq(e, &s, d));
 	if (sg_der_next_is(&s, SG_DER_CTX_PRIM(0))) {
 		SG_TRY(sg_der_expect(&s, SG_DER_CTX_PRIM(0), &out->aki, NULL, d));
 		if (out->aki.len == 0)
@@ -333,10 +337,8 @@ static sg_err
 ext_san(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	static const char what[] = "x509 subjectAltName";
-	sg_cur c, s;
-	sg_cur_init(&c, e->value.p, e->value.len);
-	SG_TRY(sg_der_enter(&c, SG_DER_SEQUENCE, &s, d));
-	SG_TRY(sg_der_leave(&c, d));
+	sg_cur s;
+	SG_TRY(ext_seq(e, &s, d));
 	if (s.n == 0)
 		return sg_diag_failf(d, SG_ERR_X509_SAN, what, "empty");
 	while (s.n > 0) {

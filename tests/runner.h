@@ -84,6 +84,42 @@ test_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* The real cosign signature of protocol.md §11 (containers/image form), under the vectors. */
+#define TEST_REAL_SIG "real/cosign-keyless-containers-image.sig.bin"
+/* The public-good trusted roots (as shipped by sigstore-python), under the vectors. */
+#define TEST_PROD_ROOT "trust/production-trusted_root.sigstore-python.json"
+#define TEST_STAGING_ROOT "trust/staging-trusted_root.sigstore-python.json"
+
+/* Read `rel` under the vectors folder into malloc'd memory; NULL when missing. */
+static inline unsigned char *
+test_read_vec(const char *rel, size_t *len)
+{
+	char path[1024];
+	if (snprintf(path, sizeof path, "%s/%s", test_vectors_dir(), rel) >= (int)sizeof path)
+		return NULL;
+	return test_read_file(path, len);
+}
+
+/* Replace the first occurrence of `from` in doc by `to`; returns a malloc'd copy (its length in
+ * *out_n), NULL (and 0) when `from` does not occur. */
+static inline unsigned char *
+test_mutate(const unsigned char *doc, size_t n, const char *from, const char *to, size_t *out_n)
+{
+	size_t fl = strlen(from), tl = strlen(to);
+	*out_n = 0;
+	for (size_t i = 0; i + fl <= n; i++) {
+		if (memcmp(doc + i, from, fl) != 0)
+			continue;
+		unsigned char *o = malloc(n - fl + tl + 1);
+		memcpy(o, doc, i);
+		memcpy(o + i, to, tl);
+		memcpy(o + i + tl, doc + i + fl, n - i - fl);
+		*out_n = n - fl + tl;
+		return o;
+	}
+	return NULL;
+}
+
 /* Print a skip notice in the form the suite driver reports. */
 #define TEST_SKIP(...) \
 	do { \

@@ -2,7 +2,6 @@
  * expected named error; field extraction for v0.1/v0.2/v0.3, DSSE and public-key bundles;
  * the cosign legacy annotation from a real signature; mutations; every proper prefix fails. */
 /* modules: bundle dsse tlog trustroot json codec timeutil der pem crypto */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +9,7 @@
 #include "guard.h"
 #include "json.h"
 #include "runner.h"
+#include "vectors.h"
 
 static uint8_t arena_mem[8u << 20];
 static sg_arena arena;
@@ -21,15 +21,6 @@ parse_bytes(const uint8_t *p, size_t n, sg_diag *d)
 	sg_arena_reset(&arena);
 	sg_diag_init(d, "bundle");
 	return sg_bundle_parse(p, n, &arena, &ent, d);
-}
-
-static uint8_t *
-read_case(const char *name, size_t *n)
-{
-	char path[1024];
-	snprintf(path, sizeof path, "%s/conformance/bundle-verify/%s/bundle.sigstore.json",
-		test_vectors_dir(), name);
-	return test_read_file(path, n);
 }
 
 /* Cases rejected by the parser itself, with the code and the field named. */
@@ -54,27 +45,21 @@ static const struct {
 static void
 test_conformance(void)
 {
-	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/conformance/bundle-verify", test_vectors_dir());
-	DIR *dh = opendir(dir);
-	if (dh == NULL) {
-		TEST_SKIP("conformance vectors not found");
+	test_cases it;
+	if (!test_cases_open(&it))
 		return;
-	}
 	size_t parsed = 0, rejected = 0, v2 = 0, dsse = 0;
-	struct dirent *de;
-	while ((de = readdir(dh)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
+	const char *name;
+	while ((name = test_cases_next(&it)) != NULL) {
 		size_t n;
-		uint8_t *p = read_case(de->d_name, &n);
+		uint8_t *p = test_read_case(name, "bundle.sigstore.json", &n);
 		if (p == NULL)
 			continue;
 		sg_diag d;
 		sg_err e = parse_bytes(p, n, &d);
 		size_t k;
 		for (k = 0; k < sizeof parse_failures / sizeof parse_failures[0]; k++)
-			if (strcmp(parse_failures[k].name, de->d_name) == 0)
+			if (strcmp(parse_failures[k].name, name) == 0)
 				break;
 		char msg[700];
 		sg_diag_format(&d, msg, sizeof msg);
@@ -82,14 +67,14 @@ test_conformance(void)
 			int ok = e == parse_failures[k].code && d.what != NULL &&
 				strcmp(d.what, parse_failures[k].what) == 0;
 			if (!ok)
-				fprintf(stderr, "%s: unexpected result: %s\n", de->d_name,
+				fprintf(stderr, "%s: unexpected result: %s\n", name,
 					e == SG_OK ? "accepted" : msg);
 			CHECK(ok);
 			CHECK(ent.n_tlog == 0 && ent.content == SG_CONTENT_NONE);
 			rejected++;
 		} else {
 			if (e != SG_OK)
-				fprintf(stderr, "%s: %s\n", de->d_name, msg);
+				fprintf(stderr, "%s: %s\n", name, msg);
 			CHECK_OK(e);
 			CHECK(ent.n_tlog == 1);
 			CHECK(ent.content != SG_CONTENT_NONE && ent.material != SG_MATERIAL_NONE);
@@ -100,13 +85,13 @@ test_conformance(void)
 				/* Each body parses as a known kind agreeing with kindVersion. */
 				sg_tlog_body b;
 				sg_diag bd;
-				sg_diag_init(&bd, de->d_name);
+				sg_diag_init(&bd, name);
 				sg_err be =
 					sg_tlog_body_parse(t->body.p, t->body.len, &arena, &b, &bd);
 				CHECK_OK(be);
 				if (be != SG_OK) {
 					sg_diag_format(&bd, msg, sizeof msg);
-					fprintf(stderr, "%s body: %s\n", de->d_name, msg);
+					fprintf(stderr, "%s body: %s\n", name, msg);
 				}
 				CHECK(sg_slice_eq(b.kind_str, t->kind) &&
 					sg_slice_eq(b.api_version, t->version));
@@ -118,7 +103,6 @@ test_conformance(void)
 		}
 		free(p);
 	}
-	closedir(dh);
 	printf("conformance bundles: %zu parsed (%zu Rekor v2, %zu DSSE), %zu rejected at parse "
 	       "time as expected\n",
 		parsed, v2, dsse, rejected);
@@ -140,7 +124,7 @@ static void
 test_fields(void)
 {
 	size_t n;
-	uint8_t *p = read_case("happy-path-v0.1", &n);
+	uint8_t *p = test_read_case("happy-path-v0.1", "bundle.sigstore.json", &n);
 	if (p == NULL) {
 		TEST_SKIP("conformance vectors not found");
 		return;
@@ -165,7 +149,7 @@ test_fields(void)
 	CHECK(contains(t->proof.checkpoint, "\xe2\x80\x94 rekor"));
 	free(p);
 
-	p = read_case("happy-path-intoto-in-dsse-v3", &n);
+	p = test_read_case("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json", &n);
 	CHECK_OK(parse_bytes(p, n, &d));
 	CHECK(ent.media_minor == 3 && ent.material == SG_MATERIAL_CERTIFICATE && ent.n_certs == 1);
 	CHECK(ent.content == SG_CONTENT_DSSE && ent.dsse.n_sigs == 1);
@@ -174,41 +158,24 @@ test_fields(void)
 	CHECK(sg_slice_eq_str(ent.tlog[0].kind, "dsse"));
 	free(p);
 
-	p = read_case("managed-key-happy-path", &n);
+	p = test_read_case("managed-key-happy-path", "bundle.sigstore.json", &n);
 	CHECK_OK(parse_bytes(p, n, &d));
 	CHECK(ent.material == SG_MATERIAL_PUBLIC_KEY && ent.n_certs == 0);
 	CHECK(ent.key_hint.len == 44 && ent.n_timestamps == 1 && ent.timestamps[0].len > 100);
 	free(p);
 
-	p = read_case("rekor2-happy-path", &n);
+	p = test_read_case("rekor2-happy-path", "bundle.sigstore.json", &n);
 	CHECK_OK(parse_bytes(p, n, &d));
 	CHECK(ent.tlog[0].rekor_v2 && !ent.tlog[0].has_integrated_time && ent.tlog[0].set.len == 0);
 	CHECK(ent.n_timestamps == 1);
 	free(p);
 }
 
-static uint8_t *
-mutate(const uint8_t *doc, size_t n, const char *from, const char *to, size_t *out_n)
-{
-	size_t fl = strlen(from), tl = strlen(to);
-	for (size_t i = 0; i + fl <= n; i++) {
-		if (memcmp(doc + i, from, fl) != 0)
-			continue;
-		uint8_t *o = malloc(n - fl + tl + 1);
-		memcpy(o, doc, i);
-		memcpy(o + i, to, tl);
-		memcpy(o + i + tl, doc + i + fl, n - i - fl);
-		*out_n = n - fl + tl;
-		return o;
-	}
-	return NULL;
-}
-
 static void
 test_mutations(void)
 {
 	size_t n;
-	uint8_t *p = read_case("happy-path-v0.3", &n);
+	uint8_t *p = test_read_case("happy-path-v0.3", "bundle.sigstore.json", &n);
 	if (p == NULL)
 		return;
 	static const struct {
@@ -247,23 +214,9 @@ test_mutations(void)
 		{"\"logIndex\": \"79571823\"", "\"logIndex\": \"79571823\", \"logIndex\": \"1\"",
 			SG_ERR_JSON_DUPLICATE_KEY, "bundle"},
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		size_t mn;
-		uint8_t *m = mutate(p, n, cases[i].from, cases[i].to, &mn);
-		CHECK(m != NULL);
-		if (m == NULL) {
-			fprintf(stderr, "mutation %zu: pattern not found\n", i);
-			continue;
-		}
-		sg_diag d;
-		sg_err e = parse_bytes(m, mn, &d);
-		CHECK_ERR(e, cases[i].want);
-		int ok = d.what != NULL && strcmp(d.what, cases[i].what) == 0;
-		if (!ok)
-			fprintf(stderr, "mutation %zu: what = %s\n", i, d.what ? d.what : "(null)");
-		CHECK(ok);
-		free(m);
-	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		test_mutation_rejected(p, n, i, cases[i].from, cases[i].to, parse_bytes,
+			cases[i].want, cases[i].what);
 	/* Accepted variants: numeric int64, URL-safe unpadded base64, unknown members, null. */
 	static const struct {
 		const char *from, *to;
@@ -281,7 +234,7 @@ test_mutations(void)
 	};
 	for (size_t i = 0; i < sizeof oks / sizeof oks[0]; i++) {
 		size_t mn;
-		uint8_t *m = mutate(p, n, oks[i].from, oks[i].to, &mn);
+		uint8_t *m = test_mutate(p, n, oks[i].from, oks[i].to, &mn);
 		CHECK(m != NULL);
 		if (m == NULL)
 			continue;
@@ -298,16 +251,17 @@ test_mutations(void)
 	}
 	/* A v0.3 bundle may not carry x509CertificateChain. */
 	size_t mn;
-	uint8_t *m = mutate(p, n, "\"certificate\": {\"rawBytes\": \"",
+	uint8_t *m = test_mutate(p, n, "\"certificate\": {\"rawBytes\": \"",
 		"\"x509CertificateChain\": {\"certificates\": [{\"rawBytes\": \"", &mn);
-	uint8_t *m2 =
-		m ? mutate(m, mn, "\"}, \"tlogEntries\"", "\"}]}, \"tlogEntries\"", &mn) : NULL;
+	uint8_t *m2 = m ? test_mutate(m, mn, "\"}, \"tlogEntries\"",
+				  "\"}]}, \"tlogEntries\"", &mn)
+			: NULL;
 	CHECK(m2 != NULL);
 	if (m2 != NULL) {
 		sg_diag d;
 		CHECK_ERR(parse_bytes(m2, mn, &d), SG_ERR_VERIFY_BUNDLE);
 		/* ... but a v0.2 one may. */
-		uint8_t *m3 = mutate(m2, mn, "version=0.3", "version=0.2", &mn);
+		uint8_t *m3 = test_mutate(m2, mn, "version=0.3", "version=0.2", &mn);
 		CHECK_OK(parse_bytes(m3, mn, &d));
 		CHECK(ent.material == SG_MATERIAL_CHAIN && ent.n_certs == 1);
 		free(m3);
@@ -336,11 +290,8 @@ test_mutations(void)
 static void
 test_legacy(void)
 {
-	char path[1024];
-	snprintf(path, sizeof path, "%s/real/cosign-keyless-containers-image.sig.bin",
-		test_vectors_dir());
 	size_t n;
-	uint8_t *p = test_read_file(path, &n);
+	uint8_t *p = test_read_vec(TEST_REAL_SIG, &n);
 	if (p == NULL) {
 		TEST_SKIP("real signature not found");
 		return;

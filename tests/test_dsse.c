@@ -9,6 +9,7 @@
 #include "guard.h"
 #include "codec.h"
 #include "runner.h"
+#include "vectors.h"
 
 static uint8_t arena_mem[4u << 20];
 static sg_arena arena;
@@ -111,38 +112,12 @@ test_envelope(void)
 	CHECK(fails == len);
 }
 
-static int
-load_bundle(const char *name)
-{
-	char path[1024];
-	snprintf(path, sizeof path, "%s/conformance/bundle-verify/%s/bundle.sigstore.json",
-		test_vectors_dir(), name);
-	size_t n;
-	uint8_t *p = test_read_file(path, &n);
-	if (p == NULL)
-		return 0;
-	sg_arena_reset(&arena);
-	void *copy = sg_arena_alloc(&arena, n);
-	memcpy(copy, p, n);
-	free(p);
-	return sg_bundle_parse(copy, n, &arena, &ent, NULL) == SG_OK;
-}
-
-static void
-hex_to(const char *hex, uint8_t *out)
-{
-	size_t n = strlen(hex) / 2;
-	size_t got = 0;
-	if (sg_hex_decode((const uint8_t *)hex, 2 * n, out, n, &got, NULL) != SG_OK || got != n)
-		abort();
-}
-
 static void
 test_intoto(void)
 {
 	uint8_t a_txt[32];
-	hex_to("a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf", a_txt);
-	if (!load_bundle("happy-path-intoto-in-dsse-v3")) {
+	test_hex_to("a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf", a_txt);
+	if (!test_load_case_bundle("happy-path-intoto-in-dsse-v3", &arena, &ent, NULL)) {
 		TEST_SKIP("conformance vectors not found");
 		return;
 	}
@@ -164,7 +139,7 @@ test_intoto(void)
 	CHECK(memcmp(h, b.payload_hash.value, 32) == 0);
 
 	/* Rekor v2 logs DSSE as a hashedrekord whose digest is SHA-256 of the PAE. */
-	if (load_bundle("rekor2-dsse-happy-path")) {
+	if (test_load_case_bundle("rekor2-dsse-happy-path", &arena, &ent, NULL)) {
 		CHECK_OK(sg_tlog_body_parse(
 			ent.tlog[0].body.p, ent.tlog[0].body.len, &arena, &b, NULL));
 		sg_dsse_pae_hash(SG_HASH_SHA256, ent.dsse.payload_type, ent.dsse.payload, h);
@@ -172,11 +147,11 @@ test_intoto(void)
 		CHECK(sg_slice_eq(b.sigs[0].sig, ent.dsse.sigs[0].sig));
 	}
 	/* A custom-root case has a pretty-printed v1 statement for d.txt. */
-	if (load_bundle("intoto-with-custom-trust-root")) {
+	if (test_load_case_bundle("intoto-with-custom-trust-root", &arena, &ent, NULL)) {
 		CHECK_OK(sg_intoto_parse(
 			ent.dsse.payload.p, ent.dsse.payload.len, &arena, &st, NULL));
 		uint8_t d_txt[32];
-		hex_to("330a043220fa13e01d68a7db39c89e12b0c4c3b6a0346fe624b0903f1303b5b2", d_txt);
+		test_hex_to("330a043220fa13e01d68a7db39c89e12b0c4c3b6a0346fe624b0903f1303b5b2", d_txt);
 		CHECK(sg_intoto_has_digest(&st, SG_HASH_SHA256, d_txt, 32));
 	}
 

@@ -755,6 +755,58 @@ test_client_redirects(void)
 	sg_http_client_close(&client);
 }
 
+/* A body that is a credential (secret_body) is never resent to another origin by a 307/308;
+ * the same origin, and a 303 (which drops the body), are still followed. */
+static void
+test_client_secret_body(void)
+{
+	sg_http_response r;
+	sg_http_request req;
+	sg_diag d;
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = sg_slice_str("https://a.example/token");
+	req.body = sg_slice_str("refresh_token=s3cret");
+	req.secret_body = 1;
+	for (int code = 307; code <= 308; code++) {
+		reset();
+		char redir[256];
+		snprintf(redir, sizeof redir, "HTTP/1.1 %d Moved\r\nLocation: https://b.example/t\r\n"
+			"Content-Length: 0\r\n\r\n", code);
+		fk.hosts[0] = (struct host){"a.example", 443, {redir}, 0};
+		fk.hosts[1] = (struct host){"b.example", 443, {OK200(2) "ok"}, 0};
+		sg_diag_init(&d, "test");
+		CHECK_ERR(sg_http_do(&client, &req, body, sizeof body, &r, &d), SG_ERR_HTTP_REDIRECT);
+		CHECK(fk.nconns == 1 && r.status == 0);
+		CHECK(strstr(d.detail, "b.example") != NULL && strstr(d.detail, "s3cret") == NULL);
+		sg_http_client_close(&client);
+	}
+	/* same origin: followed, body resent */
+	reset();
+	fk.hosts[0] = (struct host){"a.example", 443, {"HTTP/1.1 307 Moved\r\nLocation: /t2\r\n"
+		"Content-Length: 0\r\n\r\n" NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(body_is(&r, "ok") && req_has(0, "POST /t2 HTTP/1.1") && fk.nconns == 1);
+	sg_http_client_close(&client);
+	/* 303 to another origin: a GET without the body */
+	reset();
+	fk.hosts[0] = (struct host){"a.example", 443, {"HTTP/1.1 303 See Other\r\n"
+		"Location: https://b.example/t\r\nContent-Length: 0\r\n\r\n"}, 0};
+	fk.hosts[1] = (struct host){"b.example", 443, {OK200(2) "ok"}, 0};
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(body_is(&r, "ok") && req_has(1, "GET /t HTTP/1.1") && !req_has(1, "s3cret"));
+	sg_http_client_close(&client);
+	/* without secret_body a cross-origin 307 resends as before */
+	req.secret_body = 0;
+	reset();
+	fk.hosts[0] = (struct host){"a.example", 443, {"HTTP/1.1 307 Moved\r\n"
+		"Location: https://b.example/t\r\nContent-Length: 0\r\n\r\n"}, 0};
+	fk.hosts[1] = (struct host){"b.example", 443, {OK200(2) "ok"}, 0};
+	CHECK_OK(sg_http_do(&client, &req, body, sizeof body, &r, NULL));
+	CHECK(req_has(1, "POST /t HTTP/1.1"));
+	sg_http_client_close(&client);
+}
+
 static void
 test_client_proxy(void)
 {
@@ -857,6 +909,7 @@ main(void)
 	test_client_limits();
 	test_client_plain();
 	test_client_redirects();
+	test_client_secret_body();
 	test_client_proxy();
 	test_client_stale();
 	guard_release();

@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "ociref.h"
 #include "runner.h"
+#include "vectors.h"
 
 static uint8_t arena_mem[4u << 20];
 
@@ -32,19 +33,11 @@ digest_is(const uint8_t d[32], const char *hex)
 	return strcmp(s + 7, hex) == 0;
 }
 
-static unsigned char *
-read_vector(const char *name, size_t *len)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/real/%s", test_vectors_dir(), name);
-	return test_read_file(path, len);
-}
-
 static void
 test_real_manifest(void)
 {
 	size_t len;
-	unsigned char *m = read_vector("cosign-keyless-containers-image.manifest.json", &len);
+	unsigned char *m = test_read_vec("real/cosign-keyless-containers-image.manifest.json", &len);
 	if (m == NULL) {
 		TEST_SKIP("vectors/real absent");
 		return;
@@ -93,25 +86,10 @@ struct real_sig {
 static int
 load_real_sig(struct real_sig *rs, sg_arena *a)
 {
-	size_t len;
-	rs->file = read_vector("cosign-keyless-containers-image.sig.bin", &len);
-	if (rs->file == NULL)
-		return 0;
-	static const char magic[] = "\0sigstore-json\n";
-	if (len < 15 || memcmp(rs->file, magic, 15) != 0)
-		return 0;
 	sg_json j;
-	if (sg_json_parse(rs->file + 15, len - 15, a, "sig", &j, NULL) != SG_OK)
+	if (!test_real_sig_open(a, &rs->file, &j, rs->payload, sizeof rs->payload, &rs->payload_len))
 		return 0;
-	size_t root = sg_json_root(&j);
-	sg_slice b64;
-	if (sg_json_get_str(&j, root, "payload", SG_JSON_REQUIRED, "payload", a, &b64, NULL,
-		    NULL) != SG_OK)
-		return 0;
-	if (sg_b64_decode(b64.p, b64.len, SG_B64_STD | SG_B64_PAD, rs->payload,
-		    sizeof rs->payload, &rs->payload_len, NULL) != SG_OK)
-		return 0;
-	size_t an = sg_json_get(&j, root, "annotations");
+	size_t an = sg_json_get(&j, sg_json_root(&j), "annotations");
 	rs->nannots = 0;
 	for (size_t k = sg_json_first(&j, an); k != SG_JSON_NONE && rs->nannots < 8;
 		k = sg_json_next(&j, k)) {

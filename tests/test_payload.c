@@ -11,6 +11,7 @@
 #include "ociref.h"
 #include "payload.h"
 #include "runner.h"
+#include "vectors.h"
 
 static uint8_t arena_mem[1u << 20];
 
@@ -40,25 +41,10 @@ struct real_sig {
 static int
 load_real(struct real_sig *rs, sg_arena *a)
 {
-	size_t len;
-	char path[512];
-	snprintf(path, sizeof path, "%s/real/cosign-keyless-containers-image.sig.bin",
-		test_vectors_dir());
-	rs->file = test_read_file(path, &len);
-	if (rs->file == NULL || len < 15)
-		return 0;
 	sg_json j;
-	if (sg_json_parse(rs->file + 15, len - 15, a, "sig", &j, NULL) != SG_OK)
+	if (!test_real_sig_open(a, &rs->file, &j, rs->payload, sizeof rs->payload, &rs->payload_len))
 		return 0;
-	size_t root = sg_json_root(&j);
-	sg_slice b64;
-	if (sg_json_get_str(&j, root, "payload", SG_JSON_REQUIRED, "payload", a, &b64, NULL,
-		    NULL) != SG_OK)
-		return 0;
-	if (sg_b64_decode(b64.p, b64.len, SG_B64_STD | SG_B64_PAD, rs->payload,
-		    sizeof rs->payload, &rs->payload_len, NULL) != SG_OK)
-		return 0;
-	size_t an = sg_json_get(&j, root, "annotations");
+	size_t an = sg_json_get(&j, sg_json_root(&j), "annotations");
 	return sg_json_get_str(&j, an, "dev.sigstore.cosign/bundle", SG_JSON_REQUIRED, "b", a,
 		       &rs->bundle, NULL, NULL) == SG_OK;
 }

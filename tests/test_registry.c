@@ -11,7 +11,11 @@
  *     output (every proper prefix fails); secrets never reach the diagnostic. */
 /* modules: registry http url json codec crypto ociref wwwauth */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "guard.h"
 #include "manifest.h"
@@ -555,6 +559,216 @@ test_basic_and_redirect(void)
 	CHECK(logged(2, "Authorization: Bearer tokO\r\n"));
 }
 
+/* 1 when `needle` occurs in p[0..n). */
+static int
+mem_has(const uint8_t *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(p + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* A blob GET redirected to a storage host that answers 401 with its own challenge: that is
+ * the storage host's answer, not the registry's. Its realm must not become ours (the token
+ * request carries the password), and no retry goes anywhere it names. */
+static void
+test_foreign_challenge(void)
+{
+	static const char user[] = "carol", pass[] = "hunter2";
+	sg_registry_creds cr;
+	memset(&cr, 0, sizeof cr);
+	cr.username = sg_slice_str(user);
+	cr.password = sg_slice_str(pass);
+	CHECK_OK(setup("reg.example", &cr));
+	static const char blob[] = "sig payload";
+	uint8_t dg[32];
+	sg_oci_digest_of(blob, sizeof blob - 1, dg);
+	char body[256];
+	snprintf(body, sizeof body, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+		sizeof blob - 1, blob);
+	const char *r[] = {
+		R401_BEARER,
+		ans(0, JSON200, "{\"token\":\"tokA\"}"),
+		"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://storage.example/b?sig=1\r\n"
+		"Content-Length: 0\r\n\r\n",
+		"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"https://evil.example/"
+		"steal\",service=\"evil\",scope=\"repository:other/repo:push\"\r\n"
+		"Content-Length: 0\r\n\r\n",
+		/* what the unfixed client would go on to receive */
+		ans(1, JSON200, "{\"token\":\"tokEvil\"}"),
+		body,
+	};
+	script(r, 6);
+	sg_slice got;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_registry_get_blob(&reg, "lib/x", dg, sizeof blob - 1, 1024, &got, &d),
+		SG_ERR_OCI_AUTH);
+	CHECK(got.p == NULL);
+	int evil = 0;
+	for (size_t i = 0; i < S.nhosts; i++)
+		evil |= strcmp(S.hosts[i], "evil.example") == 0;
+	CHECK(!evil);
+	/* Basic credentials went to the registry's own realm, once, and nowhere else */
+	size_t basic = 0;
+	for (size_t i = 0; i < S.nlog; i++)
+		basic += strstr(S.log[i], "Authorization: Basic") != NULL;
+	CHECK(basic == 1 && logged(1, "Host: auth.example\r\n"));
+	CHECK(logged(3, "Host: storage.example\r\n") && !logged(3, "Authorization"));
+	CHECK(strcmp(reg.realm, "https://auth.example/token") == 0);
+	CHECK(reg.token_fetches == 1);
+
+	/* The same challenge from the registry itself is honoured (a new scope, a new token). */
+	CHECK_OK(setup("reg.example", &cr));
+	const char *r2[] = {
+		R401_BEARER,
+		ans(2, JSON200, "{\"token\":\"tokA\"}"),
+		"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"https://auth.example/"
+		"token\",service=\"reg.example\",error=\"invalid_token\"\r\nContent-Length: 0\r\n\r\n",
+		ans(3, JSON200, "{\"token\":\"tokB\"}"),
+		body,
+	};
+	script(r2, 5);
+	CHECK_OK(sg_registry_get_blob(&reg, "lib/x", dg, sizeof blob - 1, 1024, &got, NULL));
+	CHECK(reg.token_fetches == 2 && logged(4, "Authorization: Bearer tokB\r\n"));
+}
+
+/* Token replies are secrets: a reply cut short leaves nothing of the token in the registry's
+ * answer buffer or the http client's read buffer. */
+static void
+test_token_reply_wiped(void)
+{
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r[] = {
+		R401_BEARER,
+		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n"
+		"{\"token\":\"leaky-secret-token\"",
+	};
+	script(r, 2);
+	sg_registry_manifest m;
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
+		SG_ERR_HTTP_TRUNCATED);
+	CHECK(!mem_has(reg.small, reg.small_cap, "leaky-secret"));
+	CHECK(!mem_has(iobuf, sizeof iobuf, "leaky-secret"));
+	/* and after a reply the registry refused (not 200) */
+	CHECK_OK(setup("reg.example", NULL));
+	const char *r2[] = {
+		R401_BEARER,
+		ans(4, "HTTP/1.1 500 Oops\r\n", "{\"token\":\"leaky-secret-token\"}"),
+	};
+	script(r2, 2);
+	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
+		SG_ERR_OCI_AUTH);
+	CHECK(!mem_has(reg.small, reg.small_cap, "leaky-secret"));
+	CHECK(!mem_has(iobuf, sizeof iobuf, "leaky-secret"));
+}
+
+/* The OAuth2 refresh-token POST carries the identity token in its body: a 307/308 to another
+ * origin would resend it there, so it is not followed. */
+static void
+test_identity_token_redirect(void)
+{
+	sg_registry_creds cr;
+	memset(&cr, 0, sizeof cr);
+	cr.identity_token = sg_slice_str("refresh-me-secret");
+	CHECK_OK(setup("reg.example", &cr));
+	const char *r[] = {
+		R401_BEARER,
+		"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://elsewhere.example/t\r\n"
+		"Content-Length: 0\r\n\r\n",
+		ans(5, JSON200, "{\"token\":\"tokX\"}"),
+		ok_manifest(7, NULL),
+	};
+	script(r, 4);
+	sg_registry_manifest m;
+	sg_err e = sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m,
+		NULL);
+	CHECK(e != SG_OK);
+	int leaked = 0;
+	for (size_t i = 0; i < S.nlog; i++)
+		leaked |= strstr(S.log[i], "refresh-me-secret") != NULL &&
+			strstr(S.log[i], "Host: elsewhere.example") != NULL;
+	CHECK(!leaked);
+	for (size_t i = 0; i < S.nhosts; i++)
+		CHECK(strcmp(S.hosts[i], "elsewhere.example") != 0);
+}
+
+/* Write an executable shell script `name` into `dir`. */
+static int
+write_script(const char *dir, const char *name, const char *body)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return 0;
+	fprintf(f, "#!/bin/sh\n%s", body);
+	fclose(f);
+	return chmod(path, 0755) == 0;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Credential helpers: a normal answer, "credentials not found", and one that closes its output
+ * but never exits (it must be killed at the deadline, not waited for forever). */
+static void
+test_cred_helper_exec(void)
+{
+	char dir[] = "/tmp/picosign-helper-XXXXXX";
+	if (mkdtemp(dir) == NULL) {
+		TEST_SKIP("mkdtemp");
+		return;
+	}
+	CHECK(write_script(dir, "docker-credential-pst-ok",
+		"read s\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"u\",\"Secret\":\"s\"}' \"$s\"\n"));
+	CHECK(write_script(dir, "docker-credential-pst-none",
+		"echo 'credentials not found in native keychain'\nexit 1\n"));
+	CHECK(write_script(dir, "docker-credential-pst-hang", "exec 1>&-\nexec sleep 60\n"));
+	const char *old = getenv("PATH");
+	char path[4096];
+	snprintf(path, sizeof path, "%s:%s", dir, old != NULL ? old : "/usr/bin:/bin");
+	setenv("PATH", path, 1);
+
+	uint8_t out[256];
+	size_t n;
+	int found;
+	CHECK_OK(sg_cred_helper_run(sg_slice_str("pst-ok"), sg_slice_str("reg.example"), 0, out,
+		sizeof out, &n, &found, NULL));
+	static const char want[] = "{\"ServerURL\":\"reg.example\",\"Username\":\"u\",\"Secret\":\"s\"}";
+	CHECK(found == 1 && n == sizeof want - 1 && memcmp(out, want, n) == 0);
+	CHECK_OK(sg_cred_helper_run(sg_slice_str("pst-none"), sg_slice_str("reg.example"), 0, out,
+		sizeof out, &n, &found, NULL));
+	CHECK(found == 0 && n == 0);
+	uint64_t t0 = now_ms();
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str("pst-hang"), sg_slice_str("reg.example"), 500, out,
+		sizeof out, &n, &found, &d), SG_ERR_OCI_AUTH);
+	uint64_t took = now_ms() - t0;
+	CHECK(found == 0 && n == 0);
+	CHECK(took >= 500 && took < 5000);
+	CHECK(strstr(d.detail, "did not answer") != NULL);
+
+	if (old != NULL)
+		setenv("PATH", old, 1);
+	static const char *const names[] = {"docker-credential-pst-ok", "docker-credential-pst-none",
+		"docker-credential-pst-hang"};
+	for (size_t i = 0; i < 3; i++) {
+		char f[512];
+		snprintf(f, sizeof f, "%s/%s", dir, names[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
 static void
 test_pure(void)
 {
@@ -613,12 +827,12 @@ test_pure(void)
 	/* helper names that could escape "docker-credential-" are refused before exec */
 	uint8_t out[64];
 	int found;
-	CHECK_ERR(sg_cred_helper_run(sg_slice_str("../x"), sg_slice_str("r"), out, sizeof out, &n,
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str("../x"), sg_slice_str("r"), 0, out, sizeof out, &n,
 		&found, NULL), SG_ERR_OCI_AUTH);
-	CHECK_ERR(sg_cred_helper_run(sg_slice_str(""), sg_slice_str("r"), out, sizeof out, &n,
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str(""), sg_slice_str("r"), 0, out, sizeof out, &n,
 		&found, NULL), SG_ERR_OCI_AUTH);
 	CHECK_ERR(sg_cred_helper_run(sg_slice_str("picosign-test-no-such-helper"),
-		sg_slice_str("r"), out, sizeof out, &n, &found, NULL), SG_ERR_OCI_AUTH);
+		sg_slice_str("r"), 0, out, sizeof out, &n, &found, NULL), SG_ERR_OCI_AUTH);
 
 	/* init refuses hosts that are not registry names */
 	CHECK_ERR(setup("reg.example/x", NULL), SG_ERR_ARG);
@@ -637,6 +851,10 @@ main(void)
 	test_errors();
 	test_bearer();
 	test_basic_and_redirect();
+	test_foreign_challenge();
+	test_token_reply_wiped();
+	test_identity_token_redirect();
+	test_cred_helper_exec();
 	test_pure();
 	sg_http_client_close(&http);
 	return test_finish();

@@ -3,7 +3,6 @@
  * log, whose id is opaque), validity windows, lookups, named errors for broken roots, every
  * proper prefix fails, and cli_trust's flag > env > embedded precedence. */
 /* modules: trustroot json codec timeutil der pem crypto cli_trust cli_util bundle dsse tlog */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +13,7 @@
 #include "codec.h"
 #include "runner.h"
 #include "trustroot.h"
+#include "vectors.h"
 
 static uint8_t arena_mem[4u << 20];
 static sg_arena arena;
@@ -53,23 +53,6 @@ check_counts(const char *path, const uint8_t *p, size_t n)
 	CHECK(ok);
 }
 
-static uint8_t *
-read_vec(const char *rel, size_t *n)
-{
-	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", test_vectors_dir(), rel);
-	return test_read_file(path, n);
-}
-
-static void
-hex_to(const char *hex, uint8_t *out)
-{
-	size_t n = strlen(hex) / 2;
-	size_t got = 0;
-	if (sg_hex_decode((const uint8_t *)hex, 2 * n, out, n, &got, NULL) != SG_OK || got != n)
-		abort();
-}
-
 static void
 test_trust_files(void)
 {
@@ -84,7 +67,7 @@ test_trust_files(void)
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		size_t n;
-		uint8_t *p = read_vec(files[i].file, &n);
+		uint8_t *p = test_read_vec(files[i].file, &n);
 		if (p == NULL) {
 			TEST_SKIP("%s not found", files[i].file);
 			continue;
@@ -109,7 +92,7 @@ test_trust_files(void)
 	};
 	for (size_t i = 0; i < 2; i++) {
 		size_t n;
-		uint8_t *p = read_vec(others[i], &n);
+		uint8_t *p = test_read_vec(others[i], &n);
 		if (p == NULL)
 			continue;
 		sg_diag d;
@@ -123,27 +106,21 @@ test_trust_files(void)
 static void
 test_conformance_roots(void)
 {
-	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/conformance/bundle-verify", test_vectors_dir());
-	DIR *dh = opendir(dir);
-	if (dh == NULL) {
-		TEST_SKIP("conformance vectors not found");
+	test_cases it;
+	if (!test_cases_open(&it))
 		return;
-	}
 	size_t parsed = 0, rejected = 0;
-	struct dirent *de;
-	while ((de = readdir(dh)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		char path[2048];
-		snprintf(path, sizeof path, "%s/%s/trusted_root.json", dir, de->d_name);
+	const char *name;
+	while ((name = test_cases_next(&it)) != NULL) {
+		char path[512];
+		test_case_path(name, "trusted_root.json", path, sizeof path);
 		size_t n;
-		uint8_t *p = test_read_file(path, &n);
+		uint8_t *p = test_read_vec(path, &n);
 		if (p == NULL)
 			continue;
 		sg_diag d;
 		sg_err e = parse_buf(p, n, &d);
-		if (strcmp(de->d_name, "trust-root-tlog-missing-validity-start_fail") == 0) {
+		if (strcmp(name, "trust-root-tlog-missing-validity-start_fail") == 0) {
 			CHECK_ERR(e, SG_ERR_JSON_MISSING);
 			CHECK(d.what != NULL &&
 				strcmp(d.what, "trusted root tlogs[].publicKey.validFor.start") ==
@@ -156,7 +133,6 @@ test_conformance_roots(void)
 		}
 		free(p);
 	}
-	closedir(dh);
 	CHECK(parsed >= 30 && rejected == 1);
 	printf("conformance trusted roots: %zu parsed, %zu rejected as expected\n", parsed,
 		rejected);
@@ -166,7 +142,7 @@ static void
 test_production_details(void)
 {
 	size_t n;
-	uint8_t *p = read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	uint8_t *p = test_read_vec("trust/production-trusted_root.sigstore-python.json", &n);
 	if (p == NULL) {
 		TEST_SKIP("production trusted root not found");
 		return;
@@ -174,8 +150,8 @@ test_production_details(void)
 	sg_diag d;
 	CHECK_OK(parse_buf(p, n, &d));
 	uint8_t rekor_id[32], ct2022_id[32], h[32];
-	hex_to("c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d", rekor_id);
-	hex_to("dd3d306ac6c7113263191e1c99673702a24a5eb8de3cadff878a72802f29ee8e", ct2022_id);
+	test_hex_to("c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d", rekor_id);
+	test_hex_to("dd3d306ac6c7113263191e1c99673702a24a5eb8de3cadff878a72802f29ee8e", ct2022_id);
 
 	/* Rekor v1: key id = SHA-256(SPKI), P-256, window from 2021-01-12T11:53:27Z. */
 	const sg_trust_log *rk =
@@ -245,29 +221,11 @@ test_production_details(void)
 	free(p);
 }
 
-/* Replace the first occurrence of `from` in doc by `to`; returns a malloc'd copy. */
-static uint8_t *
-mutate(const uint8_t *doc, size_t n, const char *from, const char *to, size_t *out_n)
-{
-	size_t fl = strlen(from), tl = strlen(to);
-	for (size_t i = 0; i + fl <= n; i++) {
-		if (memcmp(doc + i, from, fl) != 0)
-			continue;
-		uint8_t *o = malloc(n - fl + tl + 1);
-		memcpy(o, doc, i);
-		memcpy(o + i, to, tl);
-		memcpy(o + i + tl, doc + i + fl, n - i - fl);
-		*out_n = n - fl + tl;
-		return o;
-	}
-	return NULL;
-}
-
 static void
 test_bad_roots(void)
 {
 	size_t n;
-	uint8_t *p = read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	uint8_t *p = test_read_vec("trust/production-trusted_root.sigstore-python.json", &n);
 	if (p == NULL) {
 		TEST_SKIP("production trusted root not found");
 		return;
@@ -309,22 +267,9 @@ test_bad_roots(void)
 			SG_ERR_VERIFY_TRUST_ROOT, "trusted root tlogs[].publicKey.validFor.end"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		size_t mn;
-		uint8_t *m = mutate(p, n, cases[i].from, cases[i].to, &mn);
-		CHECK(m != NULL);
-		if (m == NULL) {
-			fprintf(stderr, "case %zu: pattern not found\n", i);
-			continue;
-		}
-		sg_diag d;
-		sg_err e = parse_buf(m, mn, &d);
-		CHECK_ERR(e, cases[i].want);
-		int what_ok = d.what != NULL && strcmp(d.what, cases[i].what) == 0;
-		if (!what_ok)
-			fprintf(stderr, "case %zu: what = %s\n", i, d.what ? d.what : "(null)");
-		CHECK(what_ok);
-		CHECK(tr.n_tlogs == 0 && tr.n_cas == 0 && tr.n_ctlogs == 0);
-		free(m);
+		if (test_mutation_rejected(p, n, i, cases[i].from, cases[i].to, parse_buf,
+			    cases[i].want, cases[i].what))
+			CHECK(tr.n_tlogs == 0 && tr.n_cas == 0 && tr.n_ctlogs == 0);
 	}
 	/* Newer media types are accepted; unknown members are ignored. */
 	static const char *const ok_mt[] = {
@@ -333,7 +278,7 @@ test_bad_roots(void)
 	};
 	for (size_t i = 0; i < 2; i++) {
 		size_t mn;
-		uint8_t *m = mutate(p, n,
+		uint8_t *m = test_mutate(p, n,
 			"\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\"", ok_mt[i],
 			&mn);
 		sg_diag d;
@@ -341,14 +286,15 @@ test_bad_roots(void)
 		free(m);
 	}
 	size_t mn;
-	uint8_t *m = mutate(p, n, "\"tlogs\"", "\"futureField\": {\"x\": [1]}, \"tlogs\"", &mn);
+	uint8_t *m =
+		test_mutate(p, n, "\"tlogs\"", "\"futureField\": {\"x\": [1]}, \"tlogs\"", &mn);
 	sg_diag d;
 	CHECK_OK(parse_buf(m, mn, &d));
 	CHECK(tr.n_tlogs == 2);
 	free(m);
 	/* A checkpointKeyId (v0.2) is kept. */
-	m = mutate(p, n, "\"logId\"", "\"checkpointKeyId\": {\"keyId\": \"AQIDBA==\"}, \"logId\"",
-		&mn);
+	m = test_mutate(p, n, "\"logId\"",
+		"\"checkpointKeyId\": {\"keyId\": \"AQIDBA==\"}, \"logId\"", &mn);
 	CHECK_OK(parse_buf(m, mn, &d));
 	CHECK(tr.tlogs[0].checkpoint_key_id_len == 4 && tr.tlogs[0].checkpoint_key_id[3] == 4);
 	static const uint8_t hint[4] = {1, 2, 3, 4};
@@ -403,7 +349,7 @@ test_load_default(void)
 		CHECK(strcmp(src, "embedded public-good root") == 0);
 		CHECK(tr.n_tlogs == 2 && tr.n_cas == 2);
 		uint8_t h[32], pin[32];
-		hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
+		test_hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
 		sg_sha256(sg_embedded_trusted_root, sg_embedded_trusted_root_len, h);
 		CHECK(memcmp(h, pin, 32) == 0);
 	}

@@ -19,6 +19,7 @@
 #include "siglayer.h"
 #include "tlog.h"
 #include "trustroot.h"
+#include "vectors.h"
 #include "verify.h"
 
 #define ARENA_SIZE (8u << 20)
@@ -26,6 +27,9 @@ static unsigned char arena_mem[ARENA_SIZE] __attribute__((aligned(16)));
 static sg_arena arena;
 
 static char vec[512];
+/* The trusted roots keep views into their JSON, which lives in root_mem for the whole run. */
+static uint8_t root_mem[1u << 20];
+static sg_arena root_arena;
 static sg_trustroot prod, staging;
 
 static const char *DEFAULT_ID = "https://github.com/sigstore-conformance/extremely-dangerous-public-"
@@ -36,26 +40,10 @@ static const char *GHA = "https://token.actions.githubusercontent.com";
 static unsigned char *
 read_vec(const char *rel, size_t *len)
 {
-	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", vec, rel);
-	unsigned char *p = test_read_file(path, len);
+	unsigned char *p = test_read_vec(rel, len);
 	if (p == NULL)
-		fprintf(stderr, "cannot read %s\n", path);
+		fprintf(stderr, "cannot read %s/%s\n", test_vectors_dir(), rel);
 	return p;
-}
-
-static int
-load_root(const char *rel, sg_trustroot *out)
-{
-	size_t len;
-	unsigned char *p = read_vec(rel, &len);
-	if (p == NULL)
-		return 0;
-	/* The trust root keeps views into its JSON: keep the text for the whole run. */
-	sg_arena a;
-	void *mem = malloc(1 << 20);
-	sg_arena_init(&a, mem, 1 << 20);
-	return sg_trustroot_parse(p, len, &a, out, NULL) == SG_OK;
 }
 
 static void
@@ -94,21 +82,11 @@ json_string_field(const sg_json *j, size_t obj, const char *key, char *out, size
 static int
 load_legacy(legacy_sig *s)
 {
-	size_t len;
 	memset(s, 0, sizeof *s);
-	s->file = read_vec("real/cosign-keyless-containers-image.sig.bin", &len);
-	/* containers/image's on-disk form: 0x00, "sigstore-json\n", then the JSON. */
-	static const char magic[] = "\0sigstore-json\n";
-	if (s->file == NULL || len < sizeof magic - 1 || memcmp(s->file, magic, sizeof magic - 1))
-		return 0;
 	sg_json j;
-	if (sg_json_parse(s->file + 15, len - 15, &arena, "sig.bin", &j, NULL) != SG_OK)
-		return 0;
-	char b64[2048];
 	size_t ann;
-	if (!json_string_field(&j, 0, "payload", b64, sizeof b64) ||
-		sg_b64_decode((const uint8_t *)b64, strlen(b64), SG_B64_STD | SG_B64_PAD, s->payload,
-			sizeof s->payload, &s->payload_len, NULL) != SG_OK ||
+	if (!test_real_sig_open(&arena, &s->file, &j, s->payload, sizeof s->payload,
+		    &s->payload_len) ||
 		sg_json_get_obj(&j, 0, "annotations", SG_JSON_REQUIRED, "test", &ann, NULL) != SG_OK ||
 		!json_string_field(&j, ann, SG_ANN_SIGNATURE, s->sig, sizeof s->sig) ||
 		!json_string_field(&j, ann, SG_ANN_CERTIFICATE, s->cert, sizeof s->cert) ||
@@ -430,7 +408,7 @@ run_case(const neg_case *c, const sg_trustroot *no_ct, const sg_trustroot *no_ca
 {
 	char rel[256];
 	size_t len, mlen;
-	snprintf(rel, sizeof rel, "conformance/bundle-verify/%s/bundle.sigstore.json", c->bundle);
+	test_case_path(c->bundle, "bundle.sigstore.json", rel, sizeof rel);
 	unsigned char *raw = read_vec(rel, &len);
 	if (raw == NULL)
 		return 0;
@@ -521,7 +499,7 @@ main(void)
 {
 	snprintf(vec, sizeof vec, "%s", test_vectors_dir());
 	char probe[600];
-	snprintf(probe, sizeof probe, "%s/real/cosign-keyless-containers-image.sig.bin", vec);
+	snprintf(probe, sizeof probe, "%s/%s", vec, TEST_REAL_SIG);
 	FILE *f = fopen(probe, "rb");
 	if (f == NULL) {
 		TEST_SKIP("vectors not found at %s", vec);
@@ -529,8 +507,9 @@ main(void)
 	}
 	fclose(f);
 	sg_arena_init(&arena, arena_mem, sizeof arena_mem);
-	CHECK(load_root("trust/production-trusted_root.sigstore-python.json", &prod));
-	CHECK(load_root("trust/staging-trusted_root.sigstore-python.json", &staging));
+	sg_arena_init(&root_arena, root_mem, sizeof root_mem);
+	CHECK(test_load_trustroot(TEST_PROD_ROOT, &root_arena, &prod));
+	CHECK(test_load_trustroot(TEST_STAGING_ROOT, &root_arena, &staging));
 	test_worked_example();
 	test_negative_table();
 	return test_finish();
