@@ -190,6 +190,12 @@ conformance: all
 deps-check:
 	@bash scripts/deps-check.sh
 
+# The main job, end to end on one machine (scripts/demo.sh): local registry and Sigstore,
+# keyless signing with a Buildkite-shaped token, verification, cosign's errors.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh
+
 # ---- misc ----
 bench: all
 	@bash bench/run.sh
