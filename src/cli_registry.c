@@ -54,8 +54,8 @@ from_helper(struct sg_cli_reg *c, sg_slice helper, sg_slice key, sg_arena *arena
 		SG_TRY(sg_arena_get(arena, SG_MAX_CRED_HELPER_OUTPUT, (void **)&c->helper_out, d));
 	size_t n = 0;
 	int ok = 0;
-	sg_err err = sg_cred_helper_run(helper, key, c->helper_out, SG_MAX_CRED_HELPER_OUTPUT, &n,
-		&ok, d);
+	sg_err err = sg_cred_helper_run(helper, key, 0, c->helper_out, SG_MAX_CRED_HELPER_OUTPUT,
+		&n, &ok, d);
 	if (err != SG_OK || !ok)
 		return err;
 	/* Copy the reply's secrets out of the output buffer, which is wiped at once. */
@@ -99,8 +99,12 @@ from_docker_config(struct sg_cli_reg *c, const char *registry, const char *repos
 		return SG_OK;
 	sg_slice file;
 	const char *src = d != NULL ? d->source : NULL;
+	/* The diagnostic may name the file after we return: the name must outlive this frame. */
+	char *name;
+	SG_TRY(sg_arena_get(arena, (size_t)n + 1, (void **)&name, d));
+	memcpy(name, path, (size_t)n + 1);
 	if (d != NULL)
-		d->source = path;
+		d->source = name;
 	sg_err err = sg_cli_read_file(path, SG_MAX_JSON, arena, &file, d);
 	sg_dockercfg cfg;
 	if (err == SG_OK)
@@ -146,6 +150,11 @@ sg_cli_registry_open(const sg_cli_registry_flags *f, const char *registry,
 	SG_TRY(sg_arena_get(arena, sizeof *c, (void **)&c, d));
 	SG_TRY(sg_net_opts_from_env(&c->net, d));
 	c->net.insecure_tls = f->allow_insecure;
+	/* Said every time it is used (style: no check is skipped silently). */
+	if (f->allow_insecure)
+		fprintf(stderr, "WARNING: --allow-insecure-registry: the TLS certificate of %s "
+			"(and of every host it sends us to) is NOT verified; anyone on the network "
+			"path can impersonate it and read the credentials sent to it.\n", registry);
 	/* The dialer allocates connections and trust anchors lazily, for as long as it lives;
 	 * it gets its own arena so the registry client may hand back scratch memory of the
 	 * command's arena without pulling a live connection out from under it. */

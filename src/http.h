@@ -7,7 +7,8 @@
  *     fuzz_http_chunked.
  *  2. A client over sg_transport (net.h): request writer, framing (Content-Length, chunked with
  *     trailers, close-delimited), body caps chosen by the caller, keep-alive reuse of one
- *     connection, redirects (https only downward, Authorization dropped across origins), and
+ *     connection, redirects (https only downward, Authorization dropped and credential bodies
+ *     never resent across origins), and
  *     proxies (CONNECT for https, absolute-form for http).
  *
  * Strictness (RFC 9112): CRLF only (a bare LF is an error), no obs-fold, no whitespace before
@@ -133,6 +134,9 @@ typedef struct sg_http_request {
 	sg_slice body;                /* sent with Content-Length (even 0 for POST/PUT/PATCH) */
 	sg_http_plain plain;          /* whether http:// may be used */
 	int no_redirects;             /* 1: return 3xx answers to the caller */
+	/* 1: the body is a credential (an OAuth2 refresh token, an OIDC token): a 307/308 to
+	 * another origin, which would resend it there, fails with SG_ERR_HTTP_REDIRECT. */
+	int secret_body;
 	/* Optional sink for the body instead of the buffer (e.g. streaming into SHA-256); the cap
 	 * still applies. A non-OK return aborts the request with that error. */
 	sg_err (*sink)(void *ctx, const uint8_t *p, size_t n, sg_diag *d);

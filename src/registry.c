@@ -576,6 +576,7 @@ fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_to
 			}
 			req.method = "POST";
 			req.body = sg_buf_slice(&fb);
+			req.secret_body = 1; /* the refresh token: never resent to another origin */
 			hdr[nh].name = sg_slice_str("Content-Type");
 			hdr[nh++].value = sg_slice_str("application/x-www-form-urlencoded");
 		} else {
@@ -643,6 +644,12 @@ fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_to
 out:
 	if (authz_len > 0)
 		sg_wipe(r->authz, authz_len);
+	/* The reply (whole, cut short, or refused) may hold a token: in our answer buffer and,
+	 * with the response head, in the client's read buffer. Nothing there is needed any more
+	 * (a diagnostic was formatted already). */
+	sg_wipe(r->small, r->small_cap);
+	if (r->http->iobuf != NULL)
+		sg_wipe(r->http->iobuf, SG_HTTP_IOBUF_SIZE);
 	arena_release(r->arena, mark);
 	if (err != SG_OK && t != NULL) {
 		sg_wipe(t->token, SG_MAX_REGISTRY_TOKEN);
@@ -747,6 +754,11 @@ reg_do(sg_registry *r, const struct req *q, sg_http_response *resp, sg_diag *d)
 		if (err != SG_OK)
 			return err;
 		if (resp->status != 401 || attempt > 0 || !own || q->repo == NULL)
+			return SG_OK;
+		/* A 401 from another origin (a blob redirect to a storage host) is that host's
+		 * answer: its challenge must not choose the realm our password is sent to, nor
+		 * the scope of our next token (ggcr never takes a realm from a later challenge). */
+		if (!is_registry_origin(r, resp->final_url))
 			return SG_OK;
 		/* 401: the token expired, the registry wants another scope, or auth is needed
 		 * beyond the ping. Learn the challenge and try once more when that can help. */
@@ -1232,8 +1244,8 @@ contains(const uint8_t *p, size_t n, const char *needle)
 
 /* see registry.h */
 sg_err
-sg_cred_helper_run(sg_slice helper, sg_slice server, uint8_t *out, size_t cap, size_t *out_len,
-	int *found, sg_diag *d)
+sg_cred_helper_run(sg_slice helper, sg_slice server, unsigned timeout_ms, uint8_t *out,
+	size_t cap, size_t *out_len, int *found, sg_diag *d)
 {
 	char prog[128];
 	*out_len = 0;
@@ -1311,7 +1323,9 @@ sg_cred_helper_run(sg_slice helper, sg_slice server, uint8_t *out, size_t cap, s
 	close(in[1]);
 	sigaction(SIGPIPE, &old, NULL);
 
-	uint64_t deadline = mono_ms() + SG_CRED_HELPER_TIMEOUT_MS;
+	if (timeout_ms == 0)
+		timeout_ms = SG_CRED_HELPER_TIMEOUT_MS;
+	uint64_t deadline = mono_ms() + timeout_ms;
 	size_t n = 0;
 	int timed_out = 0, too_big = 0;
 	for (;;) {
@@ -1340,18 +1354,37 @@ sg_cred_helper_run(sg_slice helper, sg_slice server, uint8_t *out, size_t cap, s
 		n += (size_t)got;
 	}
 	close(outp[0]);
-	int status = 0;
-	if (timed_out || too_big)
-		kill(pid, SIGKILL); /* our own child */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	/* The end of its output is not the end of the helper: one that closed stdout and kept
+	 * running would block a plain waitpid forever. Wait only until the same deadline. */
+	int status = 0, reaped = 0, gone = 0;
+	while (!timed_out && !too_big) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) {
+			reaped = 1;
+			break;
+		}
+		if (w < 0 && errno != EINTR) {
+			gone = 1; /* not our child any more: never signal a pid that may be reused */
+			break;
+		}
+		if (mono_ms() >= deadline) {
+			timed_out = 1;
+			break;
+		}
+		(void)poll(NULL, 0, 10);
+	}
+	if (!reaped && !gone) {
+		kill(pid, SIGKILL); /* our own child, not yet reaped */
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+		}
 	}
 	if (timed_out) {
 		err = sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper",
-			"%s did not answer within %u s", prog, SG_CRED_HELPER_TIMEOUT_MS / 1000u);
+			"%s did not answer within %u ms", prog, timeout_ms);
 	} else if (too_big) {
 		err = sg_diag_failf(d, SG_ERR_LIMIT, "credential helper",
 			"%s printed more than %zu bytes", prog, cap);
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	} else if (reaped && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		*found = 1;
 		*out_len = n;
 		return SG_OK;

@@ -9,8 +9,9 @@
  *      "repository:<repo>:push,pull" for writes, as ggcr) from the realm with
  *      GET realm?scope=..&service=.. (Basic auth when credentials exist) or, with an identity
  *      (refresh) token, the OAuth2 POST form; "token", else "access_token", of the JSON reply
- *      is used and cached per scope. A 401 on a request (token expired, or a challenge naming
- *      another scope) fetches a new token once and retries once.
+ *      is used and cached per scope. A 401 from the registry's own origin (token expired, or a
+ *      challenge naming another scope) fetches a new token once and retries once; a 401 from
+ *      a host a redirect led to is returned as is (its challenge never picks our realm).
  *   3. the request itself, with the full Accept list for manifests, Content-Type on uploads.
  *      Authorization goes only to the registry's own origin: an upload Location or a blob
  *      redirect to another host never sees it (http.c drops it across origins on redirects;
@@ -199,12 +200,13 @@ SG_MUST_USE sg_err sg_cred_helper_parse(const uint8_t *json, size_t len, sg_aren
 	sg_cred_helper_reply *out, sg_diag *d);
 
 /* Run `docker-credential-<helper> get` (found through PATH), write `server` to its standard
- * input, read at most SG_MAX_CRED_HELPER_OUTPUT bytes of standard output into out[0..cap)
- * within SG_CRED_HELPER_TIMEOUT_MS (then the helper is killed). *found = 0 when the helper
- * answers "credentials not found". The helper name must be [A-Za-z0-9._-]+. The output is the
+ * input, read at most SG_MAX_CRED_HELPER_OUTPUT bytes of standard output into out[0..cap).
+ * The helper has `timeout_ms` (0: SG_CRED_HELPER_TIMEOUT_MS) to answer and exit, whether or
+ * not it closed its output; then it is killed. *found = 0 when the helper answers
+ * "credentials not found". The helper name must be [A-Za-z0-9._-]+. The output is the
  * caller's to wipe. Errors: SG_ERR_OCI_AUTH (cannot run, timeout, failure; its stderr is not
  * shown since it may echo secrets), SG_ERR_LIMIT. */
-SG_MUST_USE sg_err sg_cred_helper_run(sg_slice helper, sg_slice server, uint8_t *out,
-	size_t cap, size_t *out_len, int *found, sg_diag *d);
+SG_MUST_USE sg_err sg_cred_helper_run(sg_slice helper, sg_slice server, unsigned timeout_ms,
+	uint8_t *out, size_t cap, size_t *out_len, int *found, sg_diag *d);
 
 #endif

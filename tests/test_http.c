@@ -771,12 +771,13 @@ test_client_secret_body(void)
 	for (int code = 307; code <= 308; code++) {
 		reset();
 		char redir[256];
-		snprintf(redir, sizeof redir, "HTTP/1.1 %d Moved\r\nLocation: https://b.example/t\r\n"
-			"Content-Length: 0\r\n\r\n", code);
+		snprintf(redir, sizeof redir, "HTTP/1.1 %d Moved\r\n"
+			"Location: https://b.example/t\r\nContent-Length: 0\r\n\r\n", code);
 		fk.hosts[0] = (struct host){"a.example", 443, {redir}, 0};
 		fk.hosts[1] = (struct host){"b.example", 443, {OK200(2) "ok"}, 0};
 		sg_diag_init(&d, "test");
-		CHECK_ERR(sg_http_do(&client, &req, body, sizeof body, &r, &d), SG_ERR_HTTP_REDIRECT);
+		CHECK_ERR(sg_http_do(&client, &req, body, sizeof body, &r, &d),
+			SG_ERR_HTTP_REDIRECT);
 		CHECK(fk.nconns == 1 && r.status == 0);
 		CHECK(strstr(d.detail, "b.example") != NULL && strstr(d.detail, "s3cret") == NULL);
 		sg_http_client_close(&client);

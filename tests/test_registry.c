@@ -8,7 +8,11 @@
  *     another host never see the Authorization header;
  *   - blob upload: HEAD, POST, PUT to the Location with its query kept and the digest added;
  *   - registry error bodies decoded into ggcr's text; token replies and credential-helper
- *     output (every proper prefix fails); secrets never reach the diagnostic. */
+ *     output (every proper prefix fails); secrets never reach the diagnostic;
+ *   - review fixes: a 401 from a redirect target never picks the realm (the password would
+ *     follow it); token replies are wiped from every buffer on every path; the refresh-token
+ *     POST is not resent across origins; a credential helper that closes its output but
+ *     never exits is killed at the deadline. */
 /* modules: registry http url json codec crypto ociref wwwauth */
 #include <stdio.h>
 #include <stdlib.h>
@@ -728,7 +732,8 @@ test_cred_helper_exec(void)
 		return;
 	}
 	CHECK(write_script(dir, "docker-credential-pst-ok",
-		"read s\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"u\",\"Secret\":\"s\"}' \"$s\"\n"));
+		"read s\n"
+		"printf '{\"ServerURL\":\"%s\",\"Username\":\"u\",\"Secret\":\"s\"}' \"$s\"\n"));
 	CHECK(write_script(dir, "docker-credential-pst-none",
 		"echo 'credentials not found in native keychain'\nexit 1\n"));
 	CHECK(write_script(dir, "docker-credential-pst-hang", "exec 1>&-\nexec sleep 60\n"));
@@ -742,7 +747,8 @@ test_cred_helper_exec(void)
 	int found;
 	CHECK_OK(sg_cred_helper_run(sg_slice_str("pst-ok"), sg_slice_str("reg.example"), 0, out,
 		sizeof out, &n, &found, NULL));
-	static const char want[] = "{\"ServerURL\":\"reg.example\",\"Username\":\"u\",\"Secret\":\"s\"}";
+	static const char want[] =
+		"{\"ServerURL\":\"reg.example\",\"Username\":\"u\",\"Secret\":\"s\"}";
 	CHECK(found == 1 && n == sizeof want - 1 && memcmp(out, want, n) == 0);
 	CHECK_OK(sg_cred_helper_run(sg_slice_str("pst-none"), sg_slice_str("reg.example"), 0, out,
 		sizeof out, &n, &found, NULL));
@@ -750,8 +756,8 @@ test_cred_helper_exec(void)
 	uint64_t t0 = now_ms();
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_cred_helper_run(sg_slice_str("pst-hang"), sg_slice_str("reg.example"), 500, out,
-		sizeof out, &n, &found, &d), SG_ERR_OCI_AUTH);
+	CHECK_ERR(sg_cred_helper_run(sg_slice_str("pst-hang"), sg_slice_str("reg.example"), 500,
+		out, sizeof out, &n, &found, &d), SG_ERR_OCI_AUTH);
 	uint64_t took = now_ms() - t0;
 	CHECK(found == 0 && n == 0);
 	CHECK(took >= 500 && took < 5000);

@@ -359,6 +359,15 @@ else
 	echo "skipped: htpasswd (apache2-utils) is not installed (Basic auth checks)"
 fi
 
+# A malformed docker config is an error that names the file. (The name must outlive the
+# lookup: an ASan build run with detect_stack_use_after_return caught a dangling one.)
+mkdir -p "$T/dc3"
+printf '{"auths":{"x":{"auth":"!!"}}}' >"$T/dc3/config.json"
+DOCKER_CONFIG=$T/dc3 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_stack_use_after_return=1 \
+	PS verify "${H[@]}" --key k1.pub --insecure-ignore-tlog "$R/tiny/app:v1" >/dev/null 2>"$T/dc3.err"
+check "a malformed docker config: exit 1, the message names the file" bash -c \
+	"[ $? = 1 ] && grep -qF 'not valid base64 ($T/dc3/config.json)' '$T/dc3.err'"
+
 # =====================================================================================
 echo "# TLS registry"
 mkdir -p "$T/tls" && cd "$T/tls" || exit 1
@@ -385,10 +394,17 @@ PS verify --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>"$T/t
 check "tls: an unknown CA is refused" grep -q 'unknown authority' "$T/tls1.err"
 SSL_CERT_FILE=$T/tls/ca.pem COSIGN_PASSWORD=pw1 PS sign --key k1.key "$R/tls/app@$D1" >/dev/null 2>&1
 check "tls: sign over verified TLS (SSL_CERT_FILE names the test CA)" [ $? = 0 ]
-SSL_CERT_FILE=$T/tls/ca.pem PS verify --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>&1
+SSL_CERT_FILE=$T/tls/ca.pem PS verify --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>"$T/tls2.err"
 check "tls: verify over verified TLS" [ $? = 0 ]
-PS verify --allow-insecure-registry --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>&1
+check "tls: no insecure-registry warning without the flag" bash -c "! grep -q 'allow-insecure-registry' '$T/tls2.err'"
+SSL_CERT_FILE=$T/tls/ca.pem PS verify --key k1.pub --insecure-ignore-tlog "127.0.0.1:$PORT/tls/app:v1" \
+	>/dev/null 2>"$T/tls3.err"
+check "tls: a trusted certificate for another name is refused (exit 1)" bash -c \
+	"[ $? = 1 ] && grep -q 'not valid for this host name' '$T/tls3.err'"
+PS verify --allow-insecure-registry --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>"$T/tls4.err"
 check "tls: --allow-insecure-registry accepts the unknown CA" [ $? = 0 ]
+check "tls: --allow-insecure-registry says loudly that nothing is verified" \
+	grep -q '^WARNING: --allow-insecure-registry: the TLS certificate of localhost:[0-9]* .* is NOT verified' "$T/tls4.err"
 PS verify --allow-insecure-registry --key k1.pub --insecure-ignore-tlog "127.0.0.1:$PORT/tls/app:v1" >/dev/null 2>&1
 check "tls: --allow-insecure-registry also skips the name check" [ $? = 0 ]
 CURL_TLS=()
