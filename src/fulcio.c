@@ -300,6 +300,8 @@ sg_fulcio_get_cert(sg_http_client *http, const char *base_url, sg_http_plain pla
 		r.num_headers = 2;
 		r.body = sg_buf_slice(&req);
 		r.plain = plain;
+		/* The body carries the OIDC identity token: never resend it to another origin. */
+		r.secret_body = 1;
 		sg_http_response resp;
 		e = sg_http_do(http, &r, reply, SG_MAX_SERVICE_REPLY, &resp, d);
 		if (e == SG_OK)

@@ -301,6 +301,17 @@ test_exchange(void)
 			  sg_slice_str(TOKEN), &key, sg_slice_str(SUB), &arena, &c, &d),
 		SG_ERR_FULCIO);
 	CHECK(msg_is(&d, "Fulcio returned 401 Unauthorized"));
+	/* A 307 to another origin would resend the body, which holds the token: refused, and
+	 * the token is sent once only (to the first host). */
+	h = fakenet_start("HTTP/1.1 307 Temporary Redirect\r\nLocation: https://evil.example/x\r\n"
+			  "Content-Length: 0\r\n\r\n" FAKENET_NEXT "HTTP/1.1 200 OK\r\n"
+			  "Content-Length: 2\r\n\r\n{}");
+	sg_diag_init(&d, NULL);
+	reset();
+	CHECK_ERR(sg_fulcio_get_cert(h, "https://fulcio.example.com", SG_HTTP_PLAIN_DENY,
+			  sg_slice_str(TOKEN), &key, sg_slice_str(SUB), &arena, &c, &d),
+		SG_ERR_HTTP_REDIRECT);
+	CHECK(fakenet_.connects == 1);
 	/* No answer at all (the server hangs up). */
 	h = fakenet_start("");
 	sg_diag_init(&d, NULL);
