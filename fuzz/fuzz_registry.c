@@ -48,8 +48,9 @@ struct fconn {
 };
 static struct fconn conns[MAX_CONNS];
 
-/* Hosts the scripted registry named as token realms (realm="http[s]://HOST/..."), and whether
- * plain http was allowed: Basic credentials may go to a realm the registry named (the token
+/* Hosts the registry itself named as token realms (realm="http[s]://HOST/..." in an answer
+ * served on a connection to reg.example; a storage host's challenge must not count), and
+ * whether plain http was allowed: Basic credentials may go to a realm the registry named (the token
  * protocol sends them to the auth server, e.g. Docker Hub's), but only over TLS unless plain
  * http was allowed. Bearer tokens are scoped to the registry and go nowhere else. */
 #define MAX_REALMS 16
@@ -57,24 +58,50 @@ static char realms[MAX_REALMS][64];
 static size_t n_realms;
 static int plain_ok;
 
+/* Auth-param names are case-insensitive and the value may be a token or a quoted string
+ * (RFC 7235 §2.1), so match "realm" in any case, with optional spaces and quote. */
+static int
+lower_eq(const uint8_t *p, const char *lit, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c + 32);
+		if (c != (uint8_t)lit[i])
+			return 0;
+	}
+	return 1;
+}
+
 static void
 collect_realms(const uint8_t *p, size_t n)
 {
-	static const char key[] = "realm=\"";
-	for (size_t i = 0; i + sizeof key - 1 <= n && n_realms < MAX_REALMS; i++) {
-		if (memcmp(p + i, key, sizeof key - 1) != 0)
+	for (size_t i = 0; i + 5 <= n && n_realms < MAX_REALMS; i++) {
+		if (!lower_eq(p + i, "realm", 5))
 			continue;
-		size_t j = i + sizeof key - 1;
-		if (j + 8 <= n && memcmp(p + j, "https://", 8) == 0)
+		size_t j = i + 5;
+		while (j < n && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		if (j >= n || p[j] != '=')
+			continue;
+		j++;
+		while (j < n && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		if (j < n && p[j] == '"')
+			j++;
+		if (j + 8 <= n && lower_eq(p + j, "https://", 8))
 			j += 8;
-		else if (j + 7 <= n && memcmp(p + j, "http://", 7) == 0)
+		else if (j + 7 <= n && lower_eq(p + j, "http://", 7))
 			j += 7;
 		else
 			continue;
 		size_t k = 0;
 		while (j < n && k < sizeof realms[0] - 1 && p[j] != '/' && p[j] != ':' && p[j] != '"' &&
-			p[j] != '?')
-			realms[n_realms][k++] = (char)p[j++];
+			p[j] != '?' && p[j] != ',' && p[j] != ' ') {
+			uint8_t ch = p[j++];
+			/* Host names compare case-insensitively; the client connects in lowercase. */
+			realms[n_realms][k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+		}
 		realms[n_realms++][k] = '\0';
 	}
 }
@@ -132,6 +159,8 @@ f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
 		c->head_len = 0;
 		c->cur = S.next < S.n ? S.ans[S.next] : NULL;
 		c->len = S.next < S.n ? S.len[S.next] : 0;
+		if (c->cur != NULL && strcmp(c->host, "reg.example") == 0)
+			collect_realms(c->cur, c->len);
 		c->off = 0;
 		S.next++;
 	}
@@ -262,7 +291,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (type == 0 && S.n < MAX_ANSWERS) {
 			S.ans[S.n] = data + off;
 			S.len[S.n++] = len;
-			collect_realms(data + off, len);
 		} else if (type == 1) {
 			pure(data + off, len, &a);
 			sg_arena_reset(&a);
