@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bytes.h"
 #include "err.h"
@@ -93,6 +94,9 @@ int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
 int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 /* Commands (one cli_*.c file each). */
 int sg_cmd_debug(int argc, char **argv, sg_arena *arena);
+/* The `debug` parsers, one "  NAME  what it prints" line each (cli_debug.c); main.c's
+ * `picosign debug --help` lists them. */
+void sg_cli_debug_parsers(FILE *f);
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);

@@ -234,14 +234,21 @@ static const struct debug_parser parsers[] = {
 	{NULL, NULL, NULL},
 };
 
+/* see cli.h */
+void
+sg_cli_debug_parsers(FILE *f)
+{
+	fprintf(f, "Parsers:\n");
+	for (size_t i = 0; parsers[i].name != NULL; i++)
+		fprintf(f, "  %-14s %s\n", parsers[i].name, parsers[i].help);
+}
+
 static void
 debug_usage(void)
 {
 	fprintf(stderr, "Usage: picosign debug PARSER FILE [--canonical]\n"
-			"       picosign debug http-get [flags] URL   (a diagnostic request)\n"
-			"\nParsers:\n");
-	for (size_t i = 0; parsers[i].name != NULL; i++)
-		fprintf(stderr, "  %-14s %s\n", parsers[i].name, parsers[i].help);
+			"       picosign debug http-get [flags] URL   (a diagnostic request)\n\n");
+	sg_cli_debug_parsers(stderr);
 }
 
 int

@@ -1,44 +1,311 @@
 /* main: picosign's command-line entry point. It owns the one per-command arena allocation,
- * dispatches to the commands in cli_*.c and turns their results into exit codes. */
+ * dispatches to the commands in cli_*.c and turns their results into exit codes.
+ *
+ * It also owns the help: each row of the command table carries its usage text (synopsis,
+ * description, flags, examples), and -h/--help anywhere among a command's arguments (before a
+ * "--") prints it to stdout and exits 0 before the command runs, so the command parsers need
+ * no help code of their own. docs/cli.md is these texts pasted; tests/integration/cli.sh
+ * checks that every flag in a command's flag table appears in its help and that docs/cli.md
+ * has every synopsis. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "cli.h"
+#include "fulcio.h"
 #include "limits.h"
+#include "rekor.h"
 
 struct command {
 	const char *name;
 	sg_cli_cmd_fn fn;
-	const char *help;
+	const char *help;     /* one line, for `picosign --help` */
+	const char *synopsis; /* after "Usage: "; a second form on its own line */
+	const char *about;    /* what the command does, a few lines */
+	const char *flags;    /* "  FLAG ARG   meaning (default)" lines, without -h/--help */
+	int registry;         /* also takes the registry flags (SG_CLI_REGISTRY_FLAG_ROWS) */
+	const char *examples; /* "  picosign ..." lines */
+	void (*more)(FILE *f); /* NULL, or prints a list after the examples */
 };
 
 static int
 cmd_version(int argc, char **argv, sg_arena *arena)
 {
-	(void)argc;
-	(void)argv;
 	(void)arena;
+	/* No flags and no arguments: anything else is a mistake worth reporting. */
+	const char *pos[1];
+	size_t n_pos;
+	if (sg_cli_parse_flags(argc, argv, NULL, 0, pos, 0, &n_pos) != 0)
+		return SG_EXIT_FAIL;
 	printf("picosign %s\n", SG_VERSION);
 	return SG_EXIT_OK;
 }
 
+/* The usage texts. Flag lines: flag and argument, then the meaning from column 35 (a long
+ * flag gets its own line). */
+#define TRUSTED_ROOT_FLAG \
+	"  --trusted-root FILE             trusted_root.json (default:\n" \
+	"                                  $SIGSTORE_ROOT_FILE, else the embedded\n" \
+	"                                  public-good root)\n"
+#define IDENTITY_FLAGS \
+	"  --certificate-identity ID       the signer's identity in the certificate\n" \
+	"                                  (email or URI SAN), exactly\n" \
+	"  --certificate-identity-regexp RE\n" \
+	"                                  the identity, as a regular expression\n" \
+	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n" \
+	"  --certificate-oidc-issuer-regexp RE\n" \
+	"                                  the issuer, as a regular expression\n"
+#define KEYLESS_FLAGS \
+	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n" \
+	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n" \
+	"                                  GitHub Actions,\n" \
+	"                                  /var/run/sigstore/cosign/oidc-token)\n" \
+	"  --oidc-disable-ambient-providers\n" \
+	"                                  use only --identity-token\n" \
+	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n" \
+	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n" \
+	TRUSTED_ROOT_FLAG \
+	"  --timeout SECS                  deadline per request (also\n" \
+	"                                  $PICOSIGN_TIMEOUT; default: 10 s to connect,\n" \
+	"                                  30 s per read or write)\n" \
+	"  --allow-http                    allow plain http:// to non-loopback hosts\n"
+
+static const char registry_flags[] =
+	"  --registry-username USER        registry user name (Basic authentication)\n"
+	"  --registry-password PASSWORD    registry password (visible in ps: prefer the\n"
+	"                                  docker config)\n"
+	"  --registry-token TOKEN          a bearer token, sent to the registry as is\n"
+	"  --allow-http-registry           talk plain http:// to the registry\n"
+	"  --allow-insecure-registry       TLS without certificate checks\n"
+	"Without credential flags: the docker config ($DOCKER_CONFIG/config.json, else\n"
+	"~/.docker/config.json, credential helpers included), else anonymous.\n";
+
 static const struct command commands[] = {
-	{"version", cmd_version, "print the version"},
-	{"generate-key-pair", sg_cmd_generate_key_pair, "write a new cosign.key and cosign.pub"},
-	{"public-key", sg_cmd_public_key, "print the public key of a private key file"},
-	{"triangulate", sg_cmd_triangulate, "print where the signatures of IMAGE live"},
-	{"verify", sg_cmd_verify, "verify the cosign signatures of an image in its registry"},
-	{"sign", sg_cmd_sign, "sign an image with a key and push the signature (cosign .sig)"},
-	{"debug", sg_cmd_debug, "run one parser on a file (for audits and fuzz findings)"},
-	{"cert", sg_cmd_cert, "print a certificate with its Sigstore extensions decoded"},
-	{"verify-blob", sg_cmd_verify_blob, "verify a Sigstore bundle for a file, offline"},
+	{"version", cmd_version,
+		"print the version",
+		"picosign version",
+		"Print picosign's version (as `picosign --version` does).\n",
+		"",
+		0,
+		"  picosign version\n",
+		NULL},
+	{"generate-key-pair", sg_cmd_generate_key_pair,
+		"write a new cosign.key and cosign.pub",
+		"picosign generate-key-pair [--output-key-prefix PREFIX] [-f]",
+		"Write a new ECDSA P-256 key pair: PREFIX.key, encrypted in cosign's format\n"
+		"(scrypt + secretbox, mode 0600), and PREFIX.pub (PEM, mode 0644). The password\n"
+		"is $COSIGN_PASSWORD when it is set (even empty), else it is typed twice at the\n"
+		"terminal. Existing files are replaced only with -f.\n",
+		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
+		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n",
+		0,
+		"  picosign generate-key-pair\n"
+		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
+		NULL},
+	{"public-key", sg_cmd_public_key,
+		"print the public key of a private key file",
+		"picosign public-key --key KEY [--outfile FILE]",
+		"Print the PEM public key of a private key file: cosign's encrypted format (the\n"
+		"password from $COSIGN_PASSWORD or the terminal), PKCS#8 or SEC1, EC P-256.\n",
+		"  --key KEY                       the private key file (required)\n"
+		"  --outfile FILE                  write the public key to FILE instead of\n"
+		"                                  standard output\n",
+		0,
+		"  picosign public-key --key cosign.key\n"
+		"  COSIGN_PASSWORD=... picosign public-key --key cosign.key --outfile cosign.pub\n",
+		NULL},
+	{"triangulate", sg_cmd_triangulate,
+		"print where the signatures of IMAGE live",
+		"picosign triangulate [flags] IMAGE[:TAG|@DIGEST]",
+		"Print where cosign keeps the signatures (or attestations, SBOM) of IMAGE:\n"
+		"REGISTRY/REPOSITORY:sha256-<hex>.sig. A tag is first resolved to its digest\n"
+		"through the registry (exit 11 when the tag does not exist).\n",
+		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
+		"                                  image by digest) (default signature)\n",
+		1,
+		"  picosign triangulate reg.example/app@sha256:<hex>\n"
+		"  picosign triangulate --type digest reg.example/app:latest\n",
+		NULL},
+	{"verify", sg_cmd_verify,
+		"verify the cosign signatures of an image in its registry",
+		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...",
+		"Verify the cosign signatures (the sha256-<hex>.sig tag) of each IMAGE in its\n"
+		"registry with cosign's checks, output and exit codes: keyless, against an\n"
+		"expected identity and issuer (one flag of each pair), or with --key. The\n"
+		"header goes to stderr, the verified payloads (JSON) to stdout. Exit 10: no\n"
+		"signatures; 11: image tag not found; 12: no signature matched.\n",
+		IDENTITY_FLAGS
+		"  --key PUB                       verify with a public key (PEM) instead of a\n"
+		"                                  certificate identity\n"
+		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
+		"                                  (repeatable)\n"
+		TRUSTED_ROOT_FLAG
+		"  --offline                       never search Rekor (picosign never does; a\n"
+		"                                  signature without a log bundle fails)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (needed for --key\n"
+		"                                  signatures, which picosign does not upload)\n"
+		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
+		"  --check-claims=BOOL             check the payload's digest and annotations\n"
+		"                                  (default true)\n"
+		"  -o, --output FORMAT             json or text (default json)\n"
+		"  --explain                       print, for every signature, the check that\n"
+		"                                  failed and why, to stderr\n",
+		1,
+		"  picosign verify --certificate-identity me@example.com \\\n"
+		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
+		"  picosign verify --key cosign.pub --insecure-ignore-tlog \\\n"
+		"      reg.example/app@sha256:<hex>\n",
+		NULL},
+	{"sign", sg_cmd_sign,
+		"sign an image keylessly (Fulcio + Rekor) or with --key, and push the "
+		"cosign signature",
+		"picosign sign [flags] IMAGE[:TAG|@DIGEST]",
+		"Sign IMAGE and push the signature as cosign does, as a layer of\n"
+		"REGISTRY/REPOSITORY:sha256-<hex>.sig. Keyless by default: an OIDC identity\n"
+		"token, a Fulcio certificate for an ephemeral key and a Rekor entry, each\n"
+		"verified against the trusted root (asks for confirmation before the upload\n"
+		"unless --yes). With --key, signs with a key file and uploads nothing to Rekor\n"
+		"(verify with --insecure-ignore-tlog). A tag is resolved to its digest, with\n"
+		"cosign's warning.\n",
+		"  --key KEY                       sign with this private key (cosign's format,\n"
+		"                                  PKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
+		"                                  or the terminal)\n"
+		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
+		"                                  (repeatable)\n"
+		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
+		"  --tlog-upload=BOOL              keyless always uploads (false is refused);\n"
+		"                                  with --key only false is supported\n"
+		"Keyless only:\n"
+		"  --output-certificate FILE       write the signing certificate (PEM)\n"
+		KEYLESS_FLAGS,
+		1,
+		"  picosign sign reg.example/app@sha256:<hex>\n"
+		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
+		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n",
+		NULL},
+	{"debug", sg_cmd_debug,
+		"run one parser on a file (for audits and fuzz findings)",
+		"picosign debug PARSER FILE [--canonical]\n"
+		"       picosign debug http-get [flags] URL",
+		"Run one parser on FILE (\"-\": standard input): exit 0 and \"PARSER: accepted\"\n"
+		"when the input is accepted, 1 with the error when it is rejected; for audits\n"
+		"and fuzz findings. `debug http-get` sends one GET through picosign's transport\n"
+		"(TLS 1.2, proxies, redirects, timeouts) and prints the status, the headers and\n"
+		"the body size.\n",
+		"  --canonical                     json: print the RFC 8785 canonical form\n"
+		"http-get flags:\n"
+		"  --ca-file FILE                  trust only the CA certificates in FILE (PEM)\n"
+		"  --timeout SECS                  deadline for the whole request (also\n"
+		"                                  $PICOSIGN_TIMEOUT)\n"
+		"  --allow-http                    allow plain http:// to any host (default:\n"
+		"                                  loopback only)\n"
+		"  --max-body BYTES                body size limit (default and maximum 8 MiB)\n"
+		"  --no-redirects                  print a 3xx answer instead of following it\n"
+		"  -H 'NAME: VALUE'                add a request header (repeatable, at most\n"
+		"                                  16)\n"
+		"  -o FILE                         write the body to FILE\n",
+		0,
+		"  picosign debug der cert.der\n"
+		"  picosign debug json --canonical bundle.json\n"
+		"  picosign debug http-get https://rekor.sigstore.dev/api/v1/log\n",
+		sg_cli_debug_parsers},
+	{"cert", sg_cmd_cert,
+		"print a certificate with its Sigstore extensions decoded",
+		"picosign cert [FILE|-]",
+		"Print the certificates in FILE (PEM, several allowed, or one DER; default\n"
+		"standard input) like `openssl x509 -text`, with every Sigstore extension\n"
+		"decoded by name, the SANs, key usages, validity (RFC 3339), the SHA-256\n"
+		"fingerprint and the embedded SCTs. Bytes from the certificate are escaped.\n",
+		"",
+		0,
+		"  picosign cert fulcio-cert.pem\n"
+		"  picosign cert - < chain.pem\n",
+		NULL},
+	{"verify-blob", sg_cmd_verify_blob,
+		"verify a Sigstore bundle for a file, offline",
+		"picosign verify-blob --bundle FILE [flags] FILE|sha256:HEX",
+		"Verify a Sigstore bundle (v0.1-v0.3, Rekor v1 and v2, RFC 3161 timestamps) for\n"
+		"a file, or for a digest given as sha256:<hex>, offline against the trusted\n"
+		"root: keyless against an expected identity and issuer (one flag of each pair),\n"
+		"or with --key. Prints \"Verified OK\" to stderr and exits 0, else \"Error: <the\n"
+		"check that failed and why>\" and exits 1.\n",
+		"  --bundle FILE                   the Sigstore bundle (required)\n"
+		IDENTITY_FLAGS
+		"  --key PUB                       verify with a public key (PEM) instead of a\n"
+		"                                  certificate identity\n"
+		TRUSTED_ROOT_FLAG
+		"  --insecure-ignore-tlog          skip the transparency log checks\n"
+		"  --insecure-ignore-sct           skip the certificate's SCT check\n",
+		0,
+		"  picosign verify-blob --bundle app.sigstore.json \\\n"
+		"      --certificate-identity me@example.com \\\n"
+		"      --certificate-oidc-issuer https://github.com/login/oauth app.tar.gz\n"
+		"  picosign verify-blob --bundle app.sigstore.json --key cosign.pub sha256:<hex>\n",
+		NULL},
 	{"verify-bundle", sg_cmd_verify_bundle,
-		"verify a bundle (the sigstore-conformance client protocol)"},
-	{"sign-blob", sg_cmd_sign_blob, "sign a file keylessly (Fulcio + Rekor), write a bundle"},
-	{"sign-bundle", sg_cmd_sign_bundle, "sign a file (the sigstore-conformance protocol)"},
+		"verify a bundle (the sigstore-conformance client protocol)",
+		"picosign verify-bundle --bundle FILE [flags] FILE|sha256:HEX",
+		"The sigstore-conformance client protocol's verify command: verify-blob, plus\n"
+		"--staging. Prints \"Verified OK\" to stderr and exits 0, else the error and\n"
+		"exits 1.\n",
+		"  --bundle FILE                   the Sigstore bundle (required)\n"
+		IDENTITY_FLAGS
+		"  --key PUB                       verify with a public key (PEM) instead of a\n"
+		"                                  certificate identity\n"
+		"  --trusted-root FILE             trusted_root.json (default:\n"
+		"                                  $SIGSTORE_ROOT_FILE, else the embedded root:\n"
+		"                                  staging with --staging)\n"
+		"  --insecure-ignore-tlog          skip the transparency log checks\n"
+		"  --insecure-ignore-sct           skip the certificate's SCT check\n"
+		"  --staging                       use the embedded Sigstore staging root\n",
+		0,
+		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
+		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
+		"  picosign verify-bundle --staging --bundle b.json --key key.pub sha256:<hex>\n",
+		NULL},
+	{"sign-blob", sg_cmd_sign_blob,
+		"sign a file keylessly (Fulcio + Rekor), write a bundle",
+		"picosign sign-blob [flags] FILE",
+		"Sign FILE (\"-\": standard input) keylessly: an OIDC identity token, a Fulcio\n"
+		"certificate for an ephemeral key and a Rekor entry, each verified against the\n"
+		"trusted root. Asks for confirmation before the upload unless --yes. The base64\n"
+		"signature goes to stdout unless --output-signature; --bundle writes a Sigstore\n"
+		"bundle v0.3.\n",
+		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
+		"  --output-certificate FILE       write the signing certificate (PEM)\n"
+		"  --output-signature FILE         write the signature (base64), not to stdout\n"
+		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
+		KEYLESS_FLAGS,
+		0,
+		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
+		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n",
+		NULL},
+	{"sign-bundle", sg_cmd_sign_bundle,
+		"sign a file (the sigstore-conformance protocol)",
+		"picosign sign-bundle --identity-token TOKEN --bundle FILE [flags] FILE",
+		"The sigstore-conformance client protocol's sign command: sign FILE keylessly\n"
+		"with the given token and write a Sigstore bundle, without prompts.\n",
+		"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
+		"                                  (required)\n"
+		"  --bundle FILE                   where to write the bundle (required)\n"
+		"  --staging                       use Sigstore staging (Fulcio, Rekor, trusted\n"
+		"                                  root)\n"
+		"  --trusted-root FILE             trusted_root.json (default:\n"
+		"                                  $SIGSTORE_ROOT_FILE, else the embedded root)\n"
+		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor\n"
+		"                                  URLs valid now\n"
+		"  --in-toto                       refused: picosign signs message signatures\n"
+		"                                  only\n",
+		0,
+		"  picosign sign-bundle --staging --identity-token tok.jwt --bundle b.json a.txt\n",
+		NULL},
 };
+
+/* The debug help states the --max-body default. */
+_Static_assert(SG_MAX_HTTP_BODY == 8u * 1024u * 1024u, "update the debug --max-body help");
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void
 usage(FILE *f)
@@ -46,8 +313,55 @@ usage(FILE *f)
 	fprintf(f, "picosign %s: a small Sigstore client\n\nUsage: picosign COMMAND [ARGS]\n\n"
 		   "Commands:\n",
 		SG_VERSION);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].help);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].help);
+	fputs("\nRun \"picosign COMMAND --help\" for a command's flags and examples.\n", f);
+}
+
+/* `picosign COMMAND --help`. */
+static void
+command_usage(const struct command *c)
+{
+	printf("Usage: %s\n\n%s\nFlags:\n%s"
+	       "  -h, --help                      print this help\n",
+		c->synopsis, c->about, c->flags);
+	if (c->registry)
+		printf("\nRegistry flags:\n%s", registry_flags);
+	printf("\nExamples:\n%s", c->examples);
+	if (c->more != NULL) {
+		putchar('\n');
+		c->more(stdout);
+	}
+}
+
+/* -h or --help among a command's arguments, up to a "--" (after it, they are operands). */
+static int
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+unknown_command(const char *name)
+{
+	fprintf(stderr, "Error: unknown command \"%s\" for \"picosign\"\n", name);
+	usage(stderr);
+	return SG_EXIT_FAIL;
 }
 
 int
@@ -58,30 +372,39 @@ main(int argc, char **argv)
 		return SG_EXIT_FAIL;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-		strcmp(argv[1], "help") == 0) {
+		(strcmp(argv[1], "help") == 0 && argc == 2)) {
 		usage(stdout);
 		return SG_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(argc - 1, argv + 1, NULL);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
-			continue;
-		/* The one allocation: malloc of the arena maps pages lazily, so only what a
-		 * command uses becomes resident. */
-		void *mem = malloc(SG_MAX_ARENA);
-		if (mem == NULL) {
-			fprintf(stderr, "Error: out of memory\n");
-			return SG_EXIT_FAIL;
-		}
-		sg_arena arena;
-		sg_arena_init(&arena, mem, SG_MAX_ARENA);
-		int rc = commands[i].fn(argc - 1, argv + 1, &arena);
-		sg_arena_wipe(&arena);
-		free(mem);
-		return rc;
+	const struct command *c;
+	if (strcmp(argv[1], "help") == 0) {
+		/* `picosign help COMMAND`, as cobra has it. */
+		if (argc > 3)
+			return sg_cli_usage_error("help: give one command");
+		if ((c = find_command(argv[2])) == NULL)
+			return unknown_command(argv[2]);
+		command_usage(c);
+		return SG_EXIT_OK;
 	}
-	fprintf(stderr, "Error: unknown command \"%s\" for \"picosign\"\n", argv[1]);
-	usage(stderr);
-	return SG_EXIT_FAIL;
+	if ((c = find_command(argv[1])) == NULL)
+		return unknown_command(argv[1]);
+	if (wants_help(argc - 1, argv + 1)) {
+		command_usage(c);
+		return SG_EXIT_OK;
+	}
+	/* The one allocation: malloc of the arena maps pages lazily, so only what a command
+	 * uses becomes resident. */
+	void *mem = malloc(SG_MAX_ARENA);
+	if (mem == NULL) {
+		fprintf(stderr, "Error: out of memory\n");
+		return SG_EXIT_FAIL;
+	}
+	sg_arena arena;
+	sg_arena_init(&arena, mem, SG_MAX_ARENA);
+	int rc = c->fn(argc - 1, argv + 1, &arena);
+	sg_arena_wipe(&arena);
+	free(mem);
+	return rc;
 }
