@@ -171,6 +171,11 @@ fuzz-smoke: fuzz
 
 # ---- static musl build ----
 STATIC_DIR := build/static
+# Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
+# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); the
+# staging root is not embedded (docs/trustroot.md).
+OBJCOPY ?= objcopy
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
@@ -179,9 +184,10 @@ static: $(STATIC_DIR)/picosign
 
 $(STATIC_DIR)/picosign: $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(STD) -Os -Wall -Wextra -Werror -Isrc -Ivendor-free-json -I$(BEARSSL_INC) \
-		-ffunction-sections -fdata-sections -fstack-protector-strong -static \
+	$(MUSLCC) $(STD) $(STATIC_OPT) -Wall -Wextra -Werror -Isrc -Ivendor-free-json \
+		-I$(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
 		-Wl,--gc-sections -s -o $@ $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(BEARSSL_A)
+	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 
 # ---- third-party suites ----
 conformance: all

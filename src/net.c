@@ -931,6 +931,37 @@ static const br_x509_class nv_class = {
 	nv_end_chain, nv_get_pkey,
 };
 
+
+/* br_ssl_client_init_full wires in every engine BearSSL has (CBC, 3DES, CCM, static RSA and
+ * ECDH key exchange, the TLS 1.0 PRF, MD5 and SHA-1), which costs ~40 KB of the static binary
+ * although the suites we offer are TLS 1.2 ECDHE with AEAD only. This sets exactly what those
+ * suites need: SHA-256/384 (PRF and handshake hash; SHA-512 for signatures), AES-GCM and
+ * ChaCha20-Poly1305, ECDHE, RSA and ECDSA signature verification for ServerKeyExchange, and
+ * the minimal X.509 engine with SHA-256/384/512. */
+static void
+client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc,
+	const br_x509_trust_anchor *tas, size_t ntas)
+{
+	br_ssl_client_zero(sc);
+	br_ssl_engine_set_hash(&sc->eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(&sc->eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(&sc->eng, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_prf_sha256(&sc->eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(&sc->eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(&sc->eng);
+	br_ssl_engine_set_default_chapol(&sc->eng);
+	/* The same i31/m31 implementations crypto.c uses, so no second EC or RSA code is linked. */
+	br_ssl_engine_set_ec(&sc->eng, &br_ec_all_m31);
+	br_ssl_engine_set_rsavrfy(&sc->eng, &br_rsa_i31_pkcs1_vrfy);
+	br_ssl_engine_set_ecdsa(&sc->eng, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_init(xc, &br_sha256_vtable, tas, ntas);
+	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
+	br_x509_minimal_set_rsa(xc, &br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_ecdsa(xc, &br_ec_all_m31, &br_ecdsa_i31_vrfy_asn1);
+	br_ssl_engine_set_x509(&sc->eng, &xc->vtable);
+}
 static sg_err
 dl_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out,
 	sg_diag *d)
@@ -958,7 +989,7 @@ dl_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **
 		inner->close(inner);
 		return e;
 	}
-	br_ssl_client_init_full(&c->sc, &c->xc, n->tas, n->ntas);
+	client_init(&c->sc, &c->xc, n->tas, n->ntas);
 	if (n->o->insecure_tls) {
 		c->nv_vtable = &nv_class;
 		br_ssl_engine_set_x509(&c->sc.eng, &c->nv_vtable);
