@@ -106,6 +106,16 @@ int sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena);
 /* `picosign sign IMAGE` without --key (cli_sign_blob.c): keyless, pushed as a cosign .sig
  * layer; sg_cmd_sign hands over to it when no --key is given. */
 int sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena);
+/* Shared by both `sign IMAGE` paths (cli_sign_blob.c). Go's strconv.ParseBool (COSIGN_YES):
+ * 1 and *out set when `s` is one of its spellings, else 0. */
+int sg_cli_parse_bool(const char *s, int *out);
+/* cosign's privacy statement and "[y/N]" on stderr, the answer from stdin; SG_OK for y/Y,
+ * else SG_ERR_SIGN_DECLINED "upload to tlog: ...". */
+SG_MUST_USE sg_err sg_cli_confirm_tlog_upload(sg_diag *d);
+/* "Error: pushing the signature failed: <d>; the signature, certificate and bundle were
+ * written to <files> and are not lost" (naming only the files given, non-NULL ones). */
+void sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *cert_file,
+	const char *bundle_file);
 /* `picosign debug http-get [flags] URL` (cli_http.c): one GET through net + http. */
 int sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena);
 /* Debug parser rows defined in cli_http.c (`debug url`, `debug http-response`). */

@@ -20,7 +20,10 @@
  * `picosign sign IMAGE` without --key comes here too (sg_cmd_sign_keyless): the same session,
  * then the simple-signing payload is signed and pushed as a cosign `.sig` layer with the
  * signature, certificate, chain and bundle annotations (protocol.md §2.3, §2.7) through
- * sg_cosign_sig_attach, the push cli_sign.c's key-based path uses.
+ * sg_cosign_sig_attach, the push cli_sign.c's key-based path uses. --output-certificate,
+ * --output-signature (base64, no newline, as cosign) and --bundle (v0.3 over the payload) are
+ * all written before the push, so a registry that refuses it loses nothing; the error then
+ * names the files (sg_cli_report_push_failure, shared with cli_sign.c like the prompt).
  *
  * Plain http:// is allowed only to loopback addresses (test services) unless --allow-http. */
 #include <errno.h>
@@ -66,9 +69,9 @@ static const char privacy_statement[] =
 	"person; and (2) you understand and agree to the statement and the Agreement terms at the "
 	"URLs listed above.\n";
 
-/* Go's strconv.ParseBool, which cosign's COSIGN_* variables go through. */
-static int
-parse_bool(const char *s, int *out)
+/* see cli.h (Go's strconv.ParseBool, which cosign's COSIGN_* variables go through) */
+int
+sg_cli_parse_bool(const char *s, int *out)
 {
 	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
 	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
@@ -85,10 +88,10 @@ parse_bool(const char *s, int *out)
 	return 0;
 }
 
-/* cosign's ui.ConfirmContinue: one line from stdin; "y"/"Y" continues, "" or "n" declines,
- * anything else is invalid input. */
-static sg_err
-confirm(sg_diag *d)
+/* see cli.h: cosign's ui.ConfirmContinue: one line from stdin; "y"/"Y" continues, "" or "n"
+ * declines, anything else is invalid input. */
+sg_err
+sg_cli_confirm_tlog_upload(sg_diag *d)
 {
 	fputs(privacy_statement, stderr);
 	fputs("Are you sure you would like to continue? [y/N] ", stderr);
@@ -359,7 +362,7 @@ keyless_sign(keyless *k, const sign_args *a, const uint8_t digest[SG_SHA256_LEN]
 	sg_arena *arena, sg_sign_result *res, sg_diag *d)
 {
 	if (!a->conformance && !a->yes)
-		SG_TRY(confirm(d));
+		SG_TRY(sg_cli_confirm_tlog_upload(d));
 	sg_err e = sg_signer_sign_digest(k->signer, digest, arena, res, d);
 	if (e != SG_OK) {
 		k->stage = k->signer->stage;
@@ -501,7 +504,7 @@ sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 	const char *y = getenv("COSIGN_YES");
 	int yv;
 	if (!a.yes && y != NULL && y[0] != '\0') {
-		if (!parse_bool(y, &yv))
+		if (!sg_cli_parse_bool(y, &yv))
 			return sg_cli_usage_error("COSIGN_YES: invalid boolean \"%s\"", y);
 		a.yes = yv;
 	}
@@ -554,6 +557,42 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	return run_sign(&a, arena);
 }
 
+/* see cli.h */
+void
+sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *cert_file,
+	const char *bundle_file)
+{
+	char msg[1024];
+	sg_diag_format(d, msg, sizeof msg);
+	const char *what[3], *files[3];
+	size_t n = 0;
+	if (sig_file != NULL) {
+		what[n] = "signature";
+		files[n++] = sig_file;
+	}
+	if (cert_file != NULL) {
+		what[n] = "certificate";
+		files[n++] = cert_file;
+	}
+	if (bundle_file != NULL) {
+		what[n] = "bundle";
+		files[n++] = bundle_file;
+	}
+	fprintf(stderr, "Error: pushing the signature failed: %s", msg);
+	if (n == 0) {
+		fprintf(stderr, "\n");
+		return;
+	}
+	/* "the a, b and c were written to x, y and z and are not lost" */
+	fprintf(stderr, "; the ");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", what[i]);
+	fprintf(stderr, " %s written to ", n == 1 ? "was" : "were");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", files[i]);
+	fprintf(stderr, " and %s not lost\n", n == 1 ? "is" : "are");
+}
+
 /* cosign's warning for a tag (ui.TagReferenceMessage). */
 static void
 warn_tag(const char *img)
@@ -588,6 +627,8 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		{"--yes", "-y", NULL, &a.yes, NULL, 0, NULL},
 		{"--tlog-upload", NULL, NULL, &tlog_upload, NULL, 0, NULL},
 		{"--output-certificate", NULL, &a.out_cert, NULL, NULL, 0, NULL},
+		{"--output-signature", NULL, &a.out_sig, NULL, NULL, 0, NULL},
+		{"--bundle", NULL, &a.bundle, NULL, NULL, 0, NULL},
 		{"--identity-token", NULL, &a.token_flag, NULL, NULL, 0, NULL},
 		{"--oidc-disable-ambient-providers", NULL, NULL, &a.disable_ambient, NULL, 0, NULL},
 		{"--fulcio-url", NULL, &a.fulcio_url, NULL, NULL, 0, NULL},
@@ -617,7 +658,7 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	const char *y = getenv("COSIGN_YES");
 	int yv;
 	if (!a.yes && y != NULL && y[0] != '\0') {
-		if (!parse_bool(y, &yv))
+		if (!sg_cli_parse_bool(y, &yv))
 			return sg_cli_usage_error("COSIGN_YES: invalid boolean \"%s\"", y);
 		a.yes = yv;
 	}
@@ -641,7 +682,8 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	keyless k;
 	memset(&k, 0, sizeof k);
 	sg_sign_result *res = NULL;
-	int rc = SG_EXIT_FAIL;
+	int rc = SG_EXIT_FAIL, pushing = 0;
+	const char *sig_written = NULL, *bundle_written = NULL;
 	sg_err e = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
 	if (e != SG_OK)
 		goto out;
@@ -691,7 +733,6 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		(e = keyless_sign(&k, &a, pdigest, arena, res, &d)) != SG_OK)
 		goto out;
 
-	/* 7. The layer annotations (protocol.md §2.3) and the push. */
 	uint8_t b64mem[SG_P256_SIG_MAX * 2];
 	sg_buf b64;
 	sg_buf_init(&b64, b64mem, sizeof b64mem);
@@ -699,6 +740,28 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		(void)sg_diag_fail(&d, e, "signature");
 		goto out;
 	}
+	/* The local copies come before the push (as cosign's signDigest writes them), so a
+	 * registry that refuses the push loses nothing: the certificate, bundle and signature
+	 * are already logged and on disk. */
+	if (a.out_sig != NULL) {
+		/* cosign writes the base64 text with no newline. */
+		if ((e = sg_cli_write_file(a.out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
+			goto out;
+		fprintf(stderr, "Wrote signature to file %s\n", a.out_sig);
+		sig_written = a.out_sig;
+	}
+	if (a.bundle != NULL) {
+		sg_slice json;
+		k.stage = SG_SIGN_STAGE_BUNDLE;
+		if ((e = sg_sign_bundle_json(k.signer, res, arena, &json, &d)) != SG_OK ||
+			(e = sg_cli_write_file(a.bundle, json, &d)) != SG_OK)
+			goto out;
+		k.stage = SG_SIGN_STAGE_NONE;
+		fprintf(stderr, "Wrote bundle to file %s\n", a.bundle);
+		bundle_written = a.bundle;
+	}
+
+	/* 7. The layer annotations (protocol.md §2.3) and the push. */
 	sg_oci_annot layer[4] = {
 		{sg_slice_str(SG_ANN_SIGNATURE), sg_buf_slice(&b64)},
 		{sg_slice_str(SG_ANN_CERTIFICATE), k.signer->cert_pem},
@@ -708,10 +771,11 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	size_t nlayer = k.signer->chain_pem.len > 0 ? 4 : 3;
 	const char *docker_env = getenv("COSIGN_DOCKER_MEDIA_TYPES");
 	int docker_types = 0;
-	if (docker_env != NULL && !parse_bool(docker_env, &docker_types))
+	if (docker_env != NULL && !sg_cli_parse_bool(docker_env, &docker_types))
 		docker_types = 0;
 	fprintf(stderr, "Pushing signature to: %.*s\n", (int)rb.len, (const char *)rb.p);
 	sg_cosign_attach_result ar;
+	pushing = 1;
 	if ((e = sg_cosign_sig_attach(reg, ref.repository, digest, pb.p, pb.len, layer, nlayer,
 		     &k.signer->leaf.key, docker_types, arena, &ar, &d)) != SG_OK)
 		goto out;
@@ -719,7 +783,9 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		fprintf(stderr, "The image already carries this signature; nothing was pushed.\n");
 	rc = SG_EXIT_OK;
 out:
-	if (e != SG_OK)
+	if (e != SG_OK && pushing)
+		sg_cli_report_push_failure(&d, sig_written, k.cert_written, bundle_written);
+	else if (e != SG_OK)
 		report(&d, k.stage, k.cert_written);
 	keyless_end(&k);
 	sg_cli_registry_close(cr);

@@ -1,4 +1,4 @@
-/* sign: the keyless sign flow. See sign.h.
+/* sign: the keyless sign flow (and its key-based variant). See sign.h.
  *
  * Implementation notes. The steps follow cosign's keyless signer (protocol.md §2.7: cosign
  * cmd/cosign/cli/sign, internal/pkg/cosign/{fulcio,rekor}) with the checks sigstore-go's
@@ -10,6 +10,9 @@
  *   - Rekor's entry must hold exactly what we sent, carry a SET by a trusted log key valid at
  *     its integratedTime, have that time inside the certificate's 10 minutes, and, when a proof
  *     is given, an inclusion proof and checkpoint that verify (protocol.md §6.1-§6.5, §13.12).
+ * With a long-lived key (sg_signer_begin_key, cosign sign --key) steps 1-4 do not exist: Rekor
+ * logs the PUBLIC KEY PEM, the entry body must hold that key, and the certificate-validity
+ * check on integratedTime has nothing to apply to.
  * The private key lives only in the sg_signer and is wiped on every failure and by
  * sg_signer_end. */
 #include "sign.h"
@@ -141,6 +144,46 @@ sg_signer_begin(sg_signer *s, const sg_signer_opts *o, sg_drbg *rng, sg_arena *a
 	return e;
 }
 
+/* see sign.h */
+sg_err
+sg_signer_begin_key(sg_signer *s, const sg_signer_opts *o, const sg_p256_key *key,
+	sg_arena *arena, sg_diag *d)
+{
+	memset(s, 0, sizeof *s);
+	s->o = *o;
+	s->o.token = sg_slice_make(NULL, 0);
+	s->stage = SG_SIGN_STAGE_KEY;
+	uint8_t *spki_mem, *pem_mem;
+	size_t pem_len = pem_cap(SG_P256_SPKI_LEN);
+	sg_err e = sg_arena_get(arena, SG_P256_SPKI_LEN, (void **)&spki_mem, d);
+	if (e == SG_OK)
+		e = sg_arena_get(arena, pem_len, (void **)&pem_mem, d);
+	if (e != SG_OK)
+		goto fail;
+	sg_buf spki, pem;
+	sg_buf_init(&spki, spki_mem, SG_P256_SPKI_LEN);
+	sg_buf_init(&pem, pem_mem, pem_len);
+	if ((e = sg_p256_write_spki(key->pub, &spki)) != SG_OK) {
+		(void)sg_diag_fail(d, e, "public key");
+		goto fail;
+	}
+	if ((e = sg_pem_write(&pem, "PUBLIC KEY", spki.p, spki.len)) != SG_OK) {
+		(void)sg_diag_fail(d, SG_ERR_LIMIT, "public key PEM");
+		goto fail;
+	}
+	s->key = *key;
+	s->have_key = 1;
+	s->keyed = 1;
+	s->key_spki = sg_buf_slice(&spki);
+	s->key_pem = sg_buf_slice(&pem);
+	s->stage = SG_SIGN_STAGE_NONE;
+	return SG_OK;
+fail:
+	memset(s, 0, sizeof *s);
+	s->stage = SG_SIGN_STAGE_KEY;
+	return e;
+}
+
 /* The entry must be a hashedrekord 0.0.1 of exactly our digest, signature and certificate:
  * a log that answered with another entry (or a SET for one) must not pass. */
 static sg_err
@@ -165,17 +208,21 @@ check_body(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 		!sg_slice_eq(body.sigs[0].sig, sg_slice_make(r->sig, r->sig_len)))
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_BODY,
 			"Rekor entry: the logged signature is not ours");
-	/* Rekor re-encodes the PEM it stores, so compare the certificate, not the text. */
+	/* Rekor re-encodes the PEM it stores, so compare the certificate (or, signing with a
+	 * key, the DER public key), not the text. */
 	sg_slice v = body.sigs[0].verifier;
 	uint8_t *der;
 	size_t n;
 	size_t cap = v.len;
 	SG_TRY(sg_arena_get(arena, cap == 0 ? 1 : cap, (void **)&der, d));
+	const char *label = s->keyed ? "PUBLIC KEY" : "CERTIFICATE";
+	sg_slice want = s->keyed ? s->key_spki : s->chain.der[0];
 	if (body.sigs[0].form != SG_TLOG_VERIFIER_PEM ||
-		sg_pem_decode_first(v.p, v.len, "CERTIFICATE", der, cap, &n, NULL) != SG_OK ||
-		!sg_slice_eq(sg_slice_make(der, n), s->chain.der[0]))
+		sg_pem_decode_first(v.p, v.len, label, der, cap, &n, NULL) != SG_OK ||
+		!sg_slice_eq(sg_slice_make(der, n), want))
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_BODY,
-			"Rekor entry: the logged certificate is not ours");
+			s->keyed ? "Rekor entry: the logged public key is not ours"
+				 : "Rekor entry: the logged certificate is not ours");
 	return SG_OK;
 }
 
@@ -191,8 +238,10 @@ check_entry(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 			"integrated time %lld",
 			r->entry.log_id_hex, (long long)t->integrated_time);
 	SG_TRY(sg_tlog_verify_set(t, log, arena, d));
-	/* §13.12: the entry must have been integrated while the certificate was valid. */
-	if (t->integrated_time < s->leaf.not_before || t->integrated_time > s->leaf.not_after)
+	/* §13.12: the entry must have been integrated while the certificate was valid (a
+	 * long-lived key has no such window). */
+	if (!s->keyed &&
+		(t->integrated_time < s->leaf.not_before || t->integrated_time > s->leaf.not_after))
 		return sg_diag_failf(d, SG_ERR_VERIFY_TIME, "Rekor entry",
 			"integratedTime %lld is outside the certificate's validity %lld..%lld",
 			(long long)t->integrated_time, (long long)s->leaf.not_before,
@@ -240,12 +289,14 @@ sign_digest(sg_signer *s, sg_sign_result *out, sg_arena *arena, sg_diag *d)
 
 	/* 6. "POST /api/v1/log/entries" (§6.1). */
 	s->stage = SG_SIGN_STAGE_REKOR;
-	size_t cap = sg_b64_encoded_len(s->cert_pem.len, SG_B64_PAD) + 512;
+	/* publicKey.content: the certificate PEM, or the PUBLIC KEY PEM with --key. */
+	sg_slice signer_pem = s->keyed ? s->key_pem : s->cert_pem;
+	size_t cap = sg_b64_encoded_len(signer_pem.len, SG_B64_PAD) + 512;
 	uint8_t *mem;
 	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
 	sg_buf req;
 	sg_buf_init(&req, mem, cap);
-	SG_TRY(sg_rekor_build_hashedrekord(out->digest, out->sig, out->sig_len, s->cert_pem, &req,
+	SG_TRY(sg_rekor_build_hashedrekord(out->digest, out->sig, out->sig_len, signer_pem, &req,
 		d));
 	SG_TRY(sg_rekor_upload(s->o.http, s->o.rekor_url, s->o.plain, sg_buf_slice(&req), arena,
 		&out->entry, &out->existed, d));
@@ -264,8 +315,8 @@ sg_signer_sign_digest(sg_signer *s, const uint8_t digest[SG_SHA256_LEN], sg_aren
 	sg_sign_result *out, sg_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	if (!s->have_cert || !s->have_key)
-		return sg_diag_fail(d, SG_ERR_ARG, "signer has no certificate");
+	if ((!s->have_cert && !s->keyed) || !s->have_key)
+		return sg_diag_fail(d, SG_ERR_ARG, "signer has no certificate or key");
 	memcpy(out->digest, digest, SG_SHA256_LEN);
 	sg_err e = sign_digest(s, out, arena, d);
 	if (e != SG_OK)
@@ -309,11 +360,22 @@ write_bundle(const sg_signer *s, const sg_sign_result *r, vfj_writer *w, sg_aren
 	vfj_w_str(w, VFJ_LIT("application/vnd.dev.sigstore.bundle.v0.3+json"));
 	vfj_w_key(w, VFJ_LIT("verificationMaterial"));
 	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("certificate"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("rawBytes"));
-	SG_TRY(w_b64(w, s->chain.der[0].p, s->chain.der[0].len, arena, d));
-	vfj_w_obj_end(w);
+	if (s->keyed) {
+		/* The hint only names the key; the verifier brings the key itself. */
+		uint8_t h[SG_SHA256_LEN];
+		sg_sha256(s->key_spki.p, s->key_spki.len, h);
+		vfj_w_key(w, VFJ_LIT("publicKey"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("hint"));
+		SG_TRY(w_b64(w, h, sizeof h, arena, d));
+		vfj_w_obj_end(w);
+	} else {
+		vfj_w_key(w, VFJ_LIT("certificate"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("rawBytes"));
+		SG_TRY(w_b64(w, s->chain.der[0].p, s->chain.der[0].len, arena, d));
+		vfj_w_obj_end(w);
+	}
 	vfj_w_key(w, VFJ_LIT("tlogEntries"));
 	vfj_w_arr_begin(w);
 	vfj_w_obj_begin(w);
@@ -385,13 +447,13 @@ sg_sign_bundle_json(const sg_signer *s, const sg_sign_result *r, sg_arena *arena
 {
 	*out = sg_slice_make(NULL, 0);
 	const sg_tlog_entry *t = &r->entry.tle;
-	if (!s->have_cert || t->body.len == 0)
+	if ((!s->have_cert && !s->keyed) || t->body.len == 0)
 		return sg_diag_fail(d, SG_ERR_ARG, "bundle: no verified signature");
 	if (!r->entry.has_proof)
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_MISSING,
 			"bundle: Rekor returned no inclusion proof, which a v0.3 bundle requires");
 	/* Every piece grows by at most 4/3 (base64) or 6x (a JSON-escaped checkpoint byte). */
-	size_t cap = 2 * (s->chain.der[0].len + t->body.len + t->set.len) +
+	size_t cap = 2 * (s->chain.der[0].len + s->key_spki.len + t->body.len + t->set.len) +
 		6 * t->proof.checkpoint.len + 64 * t->proof.n_hashes + 4096;
 	uint8_t *mem;
 	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));

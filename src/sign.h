@@ -66,6 +66,10 @@ typedef struct sg_signer {
 	sg_slice cert_pem;       /* the leaf as PEM (arena) */
 	sg_slice chain_pem;      /* chain.der[1..n) as PEM, concatenated (arena; may be empty) */
 	int have_cert;           /* the certificate passed every check */
+	/* Key-based signing (sg_signer_begin_key): no certificate; Rekor logs the public key. */
+	int keyed;
+	sg_slice key_spki;       /* DER SubjectPublicKeyInfo of key (arena) */
+	sg_slice key_pem;        /* the same as a "PUBLIC KEY" PEM (arena) */
 } sg_signer;
 
 /* Run the first half of the flow; see the top. `rng` must be seeded (sg_drbg_init). On
@@ -77,6 +81,17 @@ typedef struct sg_signer {
 SG_MUST_USE sg_err sg_signer_begin(sg_signer *s, const sg_signer_opts *o, sg_drbg *rng,
 	sg_arena *arena, sg_diag *d);
 
+/* Key-based signing (cosign sign --key, uploading to the log): no token and no Fulcio. The
+ * signer copies `key` (wiped by sg_signer_end; the caller wipes its own copy). What
+ * sg_signer_sign_digest then logs is the public key as PEM (hashedrekord
+ * spec.signature.publicKey.content, protocol.md §6.1), the entry body must hold that key, and
+ * no certificate validity applies to integratedTime; sg_sign_bundle_json writes
+ * verificationMaterial.publicKey.hint (base64 of SHA-256 of the DER SPKI, as sigstore-go's
+ * keypairs do) instead of a certificate. o->fulcio_url and o->token are not used.
+ * Errors: SG_ERR_ARG (not an uncompressed point), SG_ERR_LIMIT. */
+SG_MUST_USE sg_err sg_signer_begin_key(sg_signer *s, const sg_signer_opts *o,
+	const sg_p256_key *key, sg_arena *arena, sg_diag *d);
+
 typedef struct sg_sign_result {
 	uint8_t digest[SG_SHA256_LEN];
 	uint8_t sig[SG_P256_SIG_MAX]; /* DER ECDSA signature over digest */
@@ -87,19 +102,21 @@ typedef struct sg_sign_result {
 } sg_sign_result;
 
 /* Sign `digest` (SHA-256 of the payload) with the certified key, log it and check the entry;
- * see the top. Needs a successful sg_signer_begin. `out` is filled only on success (zeroed
- * otherwise). Errors: SG_ERR_ARG (no certificate), the sg_rekor_upload errors (stage REKOR),
- * and (stage TLOG) SG_ERR_VERIFY_TLOG_BODY (the entry is not what was sent),
- * SG_ERR_VERIFY_TLOG_KEY (no trusted Rekor key for its logID and time), SG_ERR_VERIFY_SET,
- * SG_ERR_VERIFY_TIME, SG_ERR_VERIFY_INCLUSION / _CHECKPOINT / _TLOG_MISSING. */
+ * see the top. Needs a successful sg_signer_begin or sg_signer_begin_key. `out` is filled
+ * only on success (zeroed otherwise). Errors: SG_ERR_ARG (no certificate or key), the
+ * sg_rekor_upload errors (stage REKOR), and (stage TLOG) SG_ERR_VERIFY_TLOG_BODY (the entry
+ * is not what was sent), SG_ERR_VERIFY_TLOG_KEY (no trusted Rekor key for its logID and
+ * time), SG_ERR_VERIFY_SET, SG_ERR_VERIFY_TIME, SG_ERR_VERIFY_INCLUSION / _CHECKPOINT /
+ * _TLOG_MISSING. */
 SG_MUST_USE sg_err sg_signer_sign_digest(sg_signer *s, const uint8_t digest[SG_SHA256_LEN],
 	sg_arena *arena, sg_sign_result *out, sg_diag *d);
 
 /* The Sigstore bundle v0.3 (media type application/vnd.dev.sigstore.bundle.v0.3+json) for
- * result `r`: verificationMaterial.certificate = the leaf DER, one tlog entry with
- * inclusionPromise and inclusionProof, messageSignature with messageDigest SHA2_256. v0.3
- * requires an inclusion proof; when Rekor gave none this fails with SG_ERR_VERIFY_TLOG_MISSING,
- * as sigstore-go does, rather than silently writing another version. JSON in the arena. */
+ * result `r`: verificationMaterial.certificate = the leaf DER (publicKey.hint when keyed),
+ * one tlog entry with inclusionPromise and inclusionProof, messageSignature with
+ * messageDigest SHA2_256. v0.3 requires an inclusion proof; when Rekor gave none this fails
+ * with SG_ERR_VERIFY_TLOG_MISSING, as sigstore-go does, rather than silently writing another
+ * version. JSON in the arena. */
 SG_MUST_USE sg_err sg_sign_bundle_json(const sg_signer *s, const sg_sign_result *r,
 	sg_arena *arena, sg_slice *out, sg_diag *d);
 

@@ -3,7 +3,10 @@
 # docker-registry on loopback: a Buildkite-shaped token, the .sig layer pushed with signature,
 # certificate, chain and bundle annotations (protocol.md §2.3), then `picosign verify` and
 # sigstore-js (tests/sigstore/verify-cosign-sig.mjs) both accept it; a second signature is
-# appended, not replacing the first; a Rekor fault pushes nothing. Inputs: SG_BIN.
+# appended, not replacing the first; a Rekor fault pushes nothing. --output-signature (cosign's
+# base64, no newline) and --bundle (v0.3 over the payload: picosign verify-blob and sigstore-js
+# verify-bundle.mjs accept it); a read-only registry that refuses the push: exit 1, the outputs
+# were written first and verify, and the message says so. Inputs: SG_BIN.
 # Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -34,68 +37,42 @@ unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy SIGSTORE_I
 	SIGSTORE_ROOT_FILE COSIGN_YES PICOSIGN_TIMEOUT DOCKER_CONFIG COSIGN_DOCKER_MEDIA_TYPES
 
 T=$(mktemp -d)
-REG_PID=
+pids=()
 cleanup() {
 	sigstore_stop
-	if [ -n "$REG_PID" ]; then kill -TERM "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; fi
+	local p
+	for p in "${pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 export HOME=$T/home
 mkdir -p "$HOME"
+# shellcheck source=../lib/oci.sh
+source "$ROOT/tests/lib/oci.sh"
 
-# ---- the registry (testing.md §3.1) ----
-cat >"$T/reg.yml" <<EOF
-version: 0.1
-log: {level: info, formatter: text}
-storage:
-  filesystem: {rootdirectory: $T/regdata}
-http:
-  addr: "127.0.0.1:0"
-  secret: test-secret
-EOF
-timeout -k 5 300 docker-registry serve "$T/reg.yml" >"$T/reg.log" 2>&1 &
-REG_PID=$!
-PORT=
-for _ in $(seq 200); do
-	PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$T/reg.log" | head -n 1 | sed 's/.*://')
-	[ -n "$PORT" ] && break
-	sleep 0.05
-done
-[ -n "$PORT" ] || { cat "$T/reg.log"; bad "registry starts"; echo "$pass passed, $fail failed"; exit 1; }
+# ---- the registries (testing.md §3.1): one to push to, and a read-only one over the same
+# storage, which serves the image but refuses every push ----
+start_registry reg || { bad "registry starts"; echo "$pass passed, $fail failed"; exit 1; }
+PORT_RW=$PORT
+REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=$T/reg/data \
+	REGISTRY_STORAGE_MAINTENANCE='{"readonly":{"enabled":true},"uploadpurging":{"enabled":false}}' \
+	start_registry ro || { bad "read-only registry starts"; echo "$pass passed, $fail failed"; exit 1; }
+PORT_RO=$PORT
 if ! sigstore_start "$T/peer"; then
 	bad "the Sigstore peer starts"
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
-R=127.0.0.1:$PORT
+R=127.0.0.1:$PORT_RW
+RO=127.0.0.1:$PORT_RO
 BASE=http://$R
 
-digest_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
-size_of() { wc -c <"$1" | tr -d ' '; }
-push_blob() { # REPO FILE
-	local d loc
-	d=$(digest_of "$2")
-	loc=$(curl -s --max-time 10 -o /dev/null -D - -X POST "$BASE/v2/$1/blobs/uploads/" |
-		tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
-	[ -n "$loc" ] || return 1
-	curl -s -f --max-time 10 -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' \
-		--data-binary @"$2" "$loc&digest=$d"
-}
 I=$T/img
-mkdir -p "$I/root"
-echo "keyless image" >"$I/root/hello.txt"
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$I/root" -cf "$I/layer.tar" . 2>/dev/null
-gzip -n -c "$I/layer.tar" >"$I/layer.tar.gz"
-printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]},"config":{}}' \
-	"$(digest_of "$I/layer.tar")" >"$I/config.json"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":%s,"digest":"%s"},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":%s,"digest":"%s"}]}' \
-	"$(size_of "$I/config.json")" "$(digest_of "$I/config.json")" \
-	"$(size_of "$I/layer.tar.gz")" "$(digest_of "$I/layer.tar.gz")" >"$I/manifest.json"
-push_blob app "$I/layer.tar.gz" && push_blob app "$I/config.json" &&
-	curl -s -f --max-time 10 -o /dev/null -X PUT \
-		-H "Content-Type: application/vnd.oci.image.manifest.v1+json" \
-		--data-binary @"$I/manifest.json" "$BASE/v2/app/manifests/v1"
+make_image "$I" "keyless image"
+push_image "$BASE" app v1 "$I"
 check "image pushed" test $? -eq 0
 D=$(digest_of "$I/manifest.json")
 HEX=${D#sha256:}
@@ -110,9 +87,14 @@ SIGN=(timeout 60 "$BIN" sign --allow-http-registry --fulcio-url "$FULCIO_URL" --
 VERIFY=(timeout 60 "$BIN" verify --allow-http-registry --certificate-identity "$BK_SAN"
 	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT")
 
-"${SIGN[@]}" --output-certificate cert.pem "$IMG" >out.txt 2>err.txt
-check "keyless sign exits 0 ($(tail -n 1 err.txt))" test $? -eq 0
+"${SIGN[@]}" --output-certificate cert.pem --output-signature sig.b64 --bundle bundle.json \
+	"$IMG" >out.txt 2>err.txt
+rc=$?
+check "keyless sign exits 0 ($(tail -n 1 err.txt))" test "$rc" -eq 0
 check "tlog index printed" grep -qE "^tlog entry created with index: [0-9]+$" err.txt
+check "no search.sigstore.dev link for a private Rekor" bash -c '! grep -q search.sigstore.dev err.txt'
+check "outputs announced" bash -c 'grep -qx "Wrote signature to file sig.b64" err.txt &&
+	grep -qx "Wrote bundle to file bundle.json" err.txt'
 check "pushing line" grep -qx "Pushing signature to: $R/app" err.txt
 check "token never printed" bash -c "! grep -qF '${TOKEN##*.}' out.txt err.txt"
 curl -s -f --max-time 10 -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
@@ -131,15 +113,46 @@ check "payload names the image" test \
 	"$(jq -r '.critical.image["docker-manifest-digest"] + " " + .critical.identity["docker-reference"]' payload.json)" = "$D $R/app"
 
 "${VERIFY[@]}" "$IMG" >v.out 2>v.err
-check "picosign verify accepts it ($(tail -n 1 v.err))" test $? -eq 0
+rc=$?
+check "picosign verify accepts it ($(tail -n 1 v.err))" test "$rc" -eq 0
 jq '.layers[0].annotations' sig.json >annots.json
 timeout 60 node "$ROOT/tests/sigstore/verify-cosign-sig.mjs" --payload payload.json \
 	--annotations annots.json --manifest-digest "$D" --layer-digest "$LD" \
 	--identity "$BK_SAN" --issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" >js.out 2>&1
-check "sigstore-js accepts the layer ($(tail -n 1 js.out))" test $? -eq 0
+rc=$?
+check "sigstore-js accepts the layer ($(tail -n 1 js.out))" test "$rc" -eq 0
 timeout 60 "$BIN" verify --allow-http-registry --certificate-identity https://buildkite.com/x/y \
 	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" "$IMG" >/dev/null 2>&1
 check "another identity is refused" test $? -ne 0
+
+# --output-signature and --bundle: the signature as cosign writes it (base64, no newline), and a
+# bundle v0.3 for the payload that picosign and sigstore-js both verify.
+check "--output-signature: the layer's signature, no newline" test \
+	"$(jq -j '.layers[0].annotations["dev.cosignproject.cosign/signature"]' sig.json)" = \
+	"$(cat sig.b64)" -a "$(tail -c 1 sig.b64 | od -An -c | tr -d ' ')" != '\n'
+check "--output-signature: nothing on stdout" test ! -s out.txt
+jqe() { jq -e "$@" >/dev/null; }
+check "--bundle: v0.3 with the certificate and one tlog entry" jqe \
+	'.mediaType == "application/vnd.dev.sigstore.bundle.v0.3+json" and
+	 (.verificationMaterial.certificate.rawBytes | length > 0) and
+	 (.verificationMaterial.tlogEntries | length == 1) and
+	 .messageSignature.signature == $s' --arg s "$(cat sig.b64)" bundle.json
+check "--bundle: the certificate is --output-certificate's" test \
+	"$(jq -r .verificationMaterial.certificate.rawBytes bundle.json)" = \
+	"$(openssl x509 -in cert.pem -outform DER | base64 -w0)"
+timeout 60 "$BIN" verify-blob --bundle bundle.json --certificate-identity "$BK_SAN" \
+	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" payload.json >vb.out 2>&1
+rc=$?
+check "picosign verify-blob accepts the bundle for the payload ($(tail -n 1 vb.out))" test "$rc" -eq 0
+timeout 60 node "$ROOT/tests/sigstore/verify-bundle.mjs" --bundle bundle.json --artifact payload.json \
+	--identity "$BK_SAN" --issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" >jsb.out 2>&1
+rc=$?
+check "sigstore-js accepts the bundle ($(tail -n 1 jsb.out))" test "$rc" -eq 0
+printf 'x' >>payload.json
+timeout 60 "$BIN" verify-blob --bundle bundle.json --certificate-identity "$BK_SAN" \
+	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" payload.json >/dev/null 2>&1
+check "the bundle does not verify another payload" test $? -ne 0
+curl -s -f --max-time 10 "$BASE/v2/app/blobs/$LD" >payload.json
 
 # A second signature is appended.
 "${SIGN[@]}" "$R/app:v1" >out.txt 2>err.txt
@@ -161,6 +174,38 @@ check "Rekor 500: no push" bash -c '! grep -q "Pushing signature" err.txt'
 curl -s -f --max-time 10 -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
 	"$BASE/v2/app/manifests/sha256-$HEX.sig" >sig3.json
 check "Rekor 500: still two layers" test "$(jq '.layers | length' sig3.json)" = 2
+
+# A registry that refuses the push: the image reads fine, the signature is made and logged, the
+# push fails; the outputs asked for were written first, verify, and the message says so.
+rm -f ro.sig ro.pem ro.json
+"${SIGN[@]}" --output-signature ro.sig --output-certificate ro.pem --bundle ro.json \
+	"$RO/app@$D" >out.txt 2>err.txt
+rc=$?
+check "read-only registry: exit 1" test "$rc" -eq 1
+check "read-only registry: signed and logged first" grep -qE "^tlog entry created with index: [0-9]+$" err.txt
+check "read-only registry: the message names the failed push and the kept files" grep -qE \
+	"^Error: pushing the signature failed: .+; the signature, certificate and bundle were written to ro.sig, ro.pem and ro.json and are not lost$" err.txt
+check "read-only registry: the three files exist" test -s ro.sig -a -s ro.pem -a -s ro.json
+check "read-only registry: the bundle's signature is the written one" test \
+	"$(jq -r .messageSignature.signature ro.json)" = "$(cat ro.sig)"
+# The payload that was signed (protocol.md §1.1: these bytes, no newline).
+jq -cjn --arg r "$RO/app" --arg d "$D" '{critical: {identity: {"docker-reference": $r},
+	image: {"docker-manifest-digest": $d}, type: "cosign container image signature"},
+	optional: null}' >ro-payload.json
+timeout 60 "$BIN" verify-blob --bundle ro.json --certificate-identity "$BK_SAN" \
+	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" ro-payload.json >vb.out 2>&1
+rc=$?
+check "read-only registry: the kept bundle verifies for the payload ($(tail -n 1 vb.out))" test "$rc" -eq 0
+timeout 60 node "$ROOT/tests/sigstore/verify-bundle.mjs" --bundle ro.json --artifact ro-payload.json \
+	--identity "$BK_SAN" --issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" >jsb.out 2>&1
+rc=$?
+check "read-only registry: sigstore-js accepts the kept bundle ($(tail -n 1 jsb.out))" test "$rc" -eq 0
+curl -s -f --max-time 10 -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+	"$BASE/v2/app/manifests/sha256-$HEX.sig" >sig4.json
+check "read-only registry: nothing was added" test "$(jq '.layers | length' sig4.json)" = 2
+"${SIGN[@]}" "$RO/app@$D" >out.txt 2>err.txt
+check "read-only registry, no outputs: exit 1, names the push, claims no files" bash -c "[ $? = 1 ] &&
+	grep -q '^Error: pushing the signature failed: .*405' err.txt && ! grep -q 'not lost' err.txt"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
