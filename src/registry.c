@@ -357,8 +357,13 @@ status_fail(sg_registry *r, const struct req *q, const sg_http_response *resp, s
 		if (strcmp(q->method, "HEAD") == 0) {
 			(void)put_str(&tb, " (HEAD responses have no body, use GET for details)");
 		} else if (resp->body_len > 0) {
+			/* A plain-text body usually ends with a newline: show the text, not a '?'. */
+			size_t blen = resp->body_len > 200 ? 200 : resp->body_len;
+			while (blen > 0 && (resp->body[blen - 1] == '\n' || resp->body[blen - 1] == '\r' ||
+						   resp->body[blen - 1] == ' ' || resp->body[blen - 1] == '\t'))
+				blen--;
 			(void)put_str(&tb, ": ");
-			put_printable(&tb, resp->body, resp->body_len > 200 ? 200 : resp->body_len);
+			put_printable(&tb, resp->body, blen);
 		}
 		text[tb.len] = '\0';
 	}
