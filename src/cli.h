@@ -116,6 +116,19 @@ SG_MUST_USE sg_err sg_cli_confirm_tlog_upload(sg_diag *d);
  * written to <files> and are not lost" (naming only the files given, non-NULL ones). */
 void sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *cert_file,
 	const char *bundle_file);
+/* Also shared by both `sign IMAGE` paths (cli_sign.c). cosign's "-a key=value" annotations:
+ * exactly one '='; 0, or "Error: unable to parse annotation: <s>" and SG_EXIT_FAIL. */
+struct sg_registry;
+struct sg_oci_annot;
+int sg_cli_parse_annotations(const char **raw, size_t n, struct sg_oci_annot *out);
+/* The image to sign and its simple-signing payload: a tag is resolved through the registry
+ * after cosign's tag warning (naming `arg`), a digest is fetched once so the image must exist;
+ * then the payload for "<registry>/<repository>" (*repo_name) and the digest with the
+ * annotations is written into arena memory (*payload). */
+struct sg_ociref;
+SG_MUST_USE sg_err sg_cli_sign_payload(struct sg_registry *reg, const struct sg_ociref *ref,
+	const char *arg, const struct sg_oci_annot *annots, size_t n_annots, sg_arena *arena,
+	uint8_t digest[32], sg_slice *repo_name, sg_slice *payload, sg_diag *d);
 /* `picosign debug http-get [flags] URL` (cli_http.c): one GET through net + http. */
 int sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena);
 /* Debug parser rows defined in cli_http.c (`debug url`, `debug http-response`). */

@@ -57,6 +57,61 @@ warn_tag(const char *img)
 		img);
 }
 
+/* see cli.h */
+int
+sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(raw[i], '=');
+		if (eq == NULL || strchr(eq + 1, '=') != NULL)
+			return sg_cli_usage_error("unable to parse annotation: %s", raw[i]);
+		out[i].key = sg_slice_make(raw[i], (size_t)(eq - raw[i]));
+		out[i].value = sg_slice_str(eq + 1);
+	}
+	return 0;
+}
+
+/* see cli.h */
+sg_err
+sg_cli_sign_payload(sg_registry *reg, const sg_ociref *ref, const char *arg,
+	const sg_oci_annot *annots, size_t n_annots, sg_arena *arena, uint8_t digest[32],
+	sg_slice *repo_name, sg_slice *payload, sg_diag *d)
+{
+	if (!ref->has_digest) {
+		warn_tag(arg);
+		SG_TRY(sg_registry_resolve(reg, ref, digest, d));
+	} else {
+		/* cosign fetches the image (remote.Get) before signing: it must exist. */
+		size_t mark = arena->used;
+		sg_registry_manifest m;
+		sg_err err = sg_registry_get_manifest(reg, ref->repository, ref->digest_str,
+			SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &m, d);
+		arena->used = mark;
+		SG_TRY(err);
+		memcpy(digest, ref->digest, 32);
+	}
+	/* The payload (protocol.md §1): sized for the name, the digest and the annotations with
+	 * worst-case JSON escaping. */
+	uint8_t *name;
+	SG_TRY(sg_arena_get(arena, SG_OCI_NAME_MAX + 1, (void **)&name, d));
+	sg_buf rb;
+	sg_buf_init(&rb, name, SG_OCI_NAME_MAX);
+	sg_err err = sg_ociref_repo_name(ref, &rb);
+	if (err != SG_OK)
+		return sg_diag_fail(d, err, "image reference");
+	*repo_name = sg_buf_slice(&rb);
+	size_t pcap = 1024 + SG_OCI_NAME_MAX * 6;
+	for (size_t i = 0; i < n_annots; i++)
+		pcap += 6 * (annots[i].key.len + annots[i].value.len) + 8;
+	uint8_t *pmem;
+	SG_TRY(sg_arena_get(arena, pcap, (void **)&pmem, d));
+	sg_buf pb;
+	sg_buf_init(&pb, pmem, pcap);
+	SG_TRY(sg_payload_write(sg_buf_slice(&rb), digest, annots, n_annots, &pb, d));
+	*payload = sg_buf_slice(&pb);
+	return SG_OK;
+}
+
 static int
 fail(const sg_diag *d)
 {
@@ -159,13 +214,8 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	}
 
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	for (size_t i = 0; i < n_annots; i++) {
-		const char *eq = strchr(annots_raw[i], '=');
-		if (eq == NULL || strchr(eq + 1, '=') != NULL)
-			return sg_cli_usage_error("unable to parse annotation: %s", annots_raw[i]);
-		annots[i].key = sg_slice_make(annots_raw[i], (size_t)(eq - annots_raw[i]));
-		annots[i].value = sg_slice_str(eq + 1);
-	}
+	if (sg_cli_parse_annotations(annots_raw, n_annots, annots) != 0)
+		return SG_EXIT_FAIL;
 
 	sg_diag d;
 	sg_diag_init(&d, NULL);
@@ -185,46 +235,15 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 		return fail(&d);
 	sg_registry *reg = sg_cli_registry_get(cr);
 
-	/* 1. The digest to sign. */
+	/* 1. The digest to sign, and 3. its payload. */
 	uint8_t digest[32];
-	if (!ref.has_digest) {
-		warn_tag(pos[0]);
-		if ((err = sg_registry_resolve(reg, &ref, digest, &d)) != SG_OK)
-			goto out;
-	} else {
-		/* cosign fetches the image (remote.Get) before signing: it must exist. */
-		size_t mark = arena->used;
-		sg_registry_manifest m;
-		err = sg_registry_get_manifest(reg, ref.repository, ref.digest_str,
-			SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &m, &d);
-		arena->used = mark;
-		if (err != SG_OK)
-			goto out;
-		memcpy(digest, ref.digest, 32);
-	}
+	sg_slice rb, payload;
+	if ((err = sg_cli_sign_payload(reg, &ref, pos[0], annots, n_annots, arena, digest, &rb,
+		     &payload, &d)) != SG_OK)
+		goto out;
 
 	/* 2. The key. */
 	if ((err = sg_cli_load_private_key(key_path, arena, &key, &d)) != SG_OK)
-		goto out;
-
-	/* 3. The payload. */
-	uint8_t repo_name[SG_OCI_NAME_MAX + 1];
-	sg_buf rb;
-	sg_buf_init(&rb, repo_name, sizeof repo_name);
-	if ((err = sg_ociref_repo_name(&ref, &rb)) != SG_OK) {
-		(void)sg_diag_fail(&d, err, "image reference");
-		goto out;
-	}
-	size_t pcap = 1024 + SG_OCI_NAME_MAX * 6;
-	for (size_t i = 0; i < n_annots; i++)
-		pcap += 6 * (annots[i].key.len + annots[i].value.len) + 8;
-	uint8_t *pmem;
-	if ((err = sg_arena_get(arena, pcap, (void **)&pmem, &d)) != SG_OK)
-		goto out;
-	sg_buf pb;
-	sg_buf_init(&pb, pmem, pcap);
-	if ((err = sg_payload_write(sg_buf_slice(&rb), digest, annots, n_annots, &pb, &d)) !=
-		SG_OK)
 		goto out;
 
 	/* The signer's public key, for cosign's duplicate check. */
@@ -241,7 +260,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	/* 4. The signature over SHA-256 of the exact payload bytes (§1.4), logged unless
 	 *    --tlog-upload=false. */
 	uint8_t h[SG_SHA256_LEN], sig_mem[SG_P256_SIG_MAX];
-	sg_sha256(pb.p, pb.len, h);
+	sg_sha256(payload.p, payload.len, h);
 	sg_slice sig = {NULL, 0}, bundle_ann = {NULL, 0};
 	sg_sign_result *res = NULL;
 	if (upload) {
@@ -326,7 +345,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	fprintf(stderr, "Pushing signature to: %.*s\n", (int)rb.len, (const char *)rb.p);
 	sg_cosign_attach_result att;
 	pushing = 1;
-	err = sg_cosign_sig_attach(reg, ref.repository, digest, pb.p, pb.len, layer_annots,
+	err = sg_cosign_sig_attach(reg, ref.repository, digest, payload.p, payload.len, layer_annots,
 		n_layer, &pub, docker_types, arena, &att, &d);
 	if (err != SG_OK)
 		goto out;

@@ -593,21 +593,6 @@ sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *c
 	fprintf(stderr, " and %s not lost\n", n == 1 ? "is" : "are");
 }
 
-/* cosign's warning for a tag (ui.TagReferenceMessage). */
-static void
-warn_tag(const char *img)
-{
-	fprintf(stderr,
-		"WARNING: Image reference %s uses a tag, not a digest, to identify the image to "
-		"sign.\n"
-		"    This can lead you to sign a different image than the intended one. Please use "
-		"a\n"
-		"    digest (example.com/ubuntu@sha256:abc123...) rather than tag\n"
-		"    (example.com/ubuntu:latest) for the input to cosign. The ability to refer to\n"
-		"    images by tag will be removed in a future release.\n\n",
-		img);
-}
-
 /* see cli.h */
 int
 sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
@@ -663,13 +648,8 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		a.yes = yv;
 	}
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	for (size_t i = 0; i < n_annots; i++) {
-		const char *eq = strchr(annots_raw[i], '=');
-		if (eq == NULL || strchr(eq + 1, '=') != NULL)
-			return sg_cli_usage_error("unable to parse annotation: %s", annots_raw[i]);
-		annots[i].key = sg_slice_make(annots_raw[i], (size_t)(eq - annots_raw[i]));
-		annots[i].value = sg_slice_str(eq + 1);
-	}
+	if (sg_cli_parse_annotations(annots_raw, n_annots, annots) != 0)
+		return SG_EXIT_FAIL;
 
 	sg_diag d;
 	sg_diag_init(&d, NULL);
@@ -689,40 +669,12 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		goto out;
 	sg_registry *reg = sg_cli_registry_get(cr);
 
-	/* 1. The digest to sign (a tag is resolved, with cosign's warning). */
+	/* 1-2. The digest to sign (a tag is resolved, with cosign's warning) and the payload
+	 *      (protocol.md §1). */
 	uint8_t digest[32];
-	if (!ref.has_digest) {
-		warn_tag(pos[0]);
-		if ((e = sg_registry_resolve(reg, &ref, digest, &d)) != SG_OK)
-			goto out;
-	} else {
-		size_t mark = arena->used;
-		sg_registry_manifest m;
-		e = sg_registry_get_manifest(reg, ref.repository, ref.digest_str, SG_OCI_ACCEPT_ALL,
-			SG_MAX_JSON, &m, &d);
-		arena->used = mark;
-		if (e != SG_OK)
-			goto out;
-		memcpy(digest, ref.digest, 32);
-	}
-
-	/* 2. The payload (protocol.md §1). */
-	uint8_t repo_name[SG_OCI_NAME_MAX + 1];
-	sg_buf rb;
-	sg_buf_init(&rb, repo_name, sizeof repo_name);
-	if ((e = sg_ociref_repo_name(&ref, &rb)) != SG_OK) {
-		(void)sg_diag_fail(&d, e, "image reference");
-		goto out;
-	}
-	size_t pcap = 1024 + SG_OCI_NAME_MAX * 6;
-	for (size_t i = 0; i < n_annots; i++)
-		pcap += 6 * (annots[i].key.len + annots[i].value.len) + 8;
-	uint8_t *pmem;
-	if ((e = sg_arena_get(arena, pcap, (void **)&pmem, &d)) != SG_OK)
-		goto out;
-	sg_buf pb;
-	sg_buf_init(&pb, pmem, pcap);
-	if ((e = sg_payload_write(sg_buf_slice(&rb), digest, annots, n_annots, &pb, &d)) != SG_OK)
+	sg_slice rb, pb;
+	if ((e = sg_cli_sign_payload(reg, &ref, pos[0], annots, n_annots, arena, digest, &rb, &pb,
+		     &d)) != SG_OK)
 		goto out;
 	uint8_t pdigest[SG_SHA256_LEN];
 	sg_sha256(pb.p, pb.len, pdigest);
