@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/.."
 declare -A layer=(
 	[err]=0 [bytes]=0 [timeutil]=0 [limits]=0 [err_list]=0
-	[codec]=1 [pem]=1 [der]=1 [url]=1 [json]=1 [vfj]=1
+	[codec]=1 [pem]=1 [der]=1 [url]=1 [json]=1 [vfj]=1 [regex]=1
 	[crypto]=2 [ed25519]=2 [nacl]=2 [x509]=2
 	[trustroot]=3 [chain]=3 [sct]=3 [tlog]=3 [dsse]=3 [bundle]=3 [policy]=3 [ociref]=3
 	[manifest]=3 [payload]=3 [wwwauth]=3 [dockercfg]=3 [siglayer]=3 [keys]=3 [tsa]=3

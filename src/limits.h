@@ -126,4 +126,12 @@
 #define SG_MAX_CRED_HELPER_OUTPUT (64u * 1024u)
 #define SG_CRED_HELPER_TIMEOUT_MS 30000u
 
+/* Identity regular expressions (regex.h). Real identity patterns are under 200 bytes; the
+ * program bound keeps a compiled pattern at a fixed 48 KiB and matching at O(text x 4096)
+ * steps. Counted repetitions are expanded, so "[a-z]{1000}" uses 1000 instructions. */
+#define SG_MAX_REGEX_PATTERN 1024u
+#define SG_MAX_REGEX_INST 4096u
+/* Character-class ranges of one pattern: a class adds at most about two per pattern byte. */
+#define SG_MAX_REGEX_RANGES 2048u
+
 #endif

@@ -1,8 +1,8 @@
 /* policy: identity and issuer matching. See policy.h.
- * Regular expressions need NUL-terminated text, so each value is copied into a bounded stack
- * buffer; a value that contains a control byte (NUL, newline...) or is longer than
- * SG_POLICY_MAX_VALUE never matches a regexp, so an embedded NUL cannot hide a suffix from the
- * pattern and a newline cannot make POSIX "." differ from RE2's. */
+ * Regexps are regex.h's RE2 syntax, matched over the value's bytes with its length, so nothing
+ * needs a NUL terminator and control bytes get no special treatment: a NUL is an ordinary
+ * character (it cannot end a value early), and "." and $ treat a newline as RE2 does. A value
+ * longer than SG_POLICY_MAX_VALUE never matches a regexp, which bounds the matching time. */
 #include "policy.h"
 
 #include <string.h>
@@ -10,23 +10,21 @@
 void
 sg_policy_free(sg_policy *p)
 {
-	if (p->has_identity_re)
-		regfree(&p->identity_re);
-	if (p->has_issuer_re)
-		regfree(&p->issuer_re);
 	p->has_identity_re = p->has_issuer_re = 0;
+	p->identity_re.n = p->issuer_re.n = 0;
 }
 
+/* cosign: fmt.Errorf("malformed %s in identity: %s : %w", ..., err) around Go's regexp error. */
 static sg_err
-compile(regex_t *re, const char *src, const char *kind, sg_diag *d)
+compile(sg_regex *re, const char *src, const char *kind, sg_diag *d)
 {
-	int rc = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		char why[128];
-		regerror(rc, re, why, sizeof why);
+	sg_diag why;
+	sg_diag_init(&why, NULL);
+	/* Bounded: one byte past the limit is enough for "expression too large". */
+	size_t len = strnlen(src, SG_MAX_REGEX_PATTERN + 1u);
+	if (sg_regex_compile(src, len, re, &why) != SG_OK)
 		return sg_diag_failmsg(d, SG_ERR_POLICY_REGEX, "malformed %s in identity: %s : %s",
-			kind, src, why);
-	}
+			kind, src, why.detail);
 	return SG_OK;
 }
 
@@ -73,25 +71,15 @@ sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 }
 
 static int
-regex_matches(const regex_t *re, sg_slice v)
+regex_matches(const sg_regex *re, sg_slice v)
 {
-	char buf[SG_POLICY_MAX_VALUE + 1];
 	if (v.len > SG_POLICY_MAX_VALUE)
 		return 0;
-	/* Control bytes never match a regexp: a NUL would end the C string early, and POSIX "."
-	 * matches a newline where RE2's (cosign's) does not, so "^a.*b$" could span lines of a
-	 * crafted SAN that RE2 would refuse. */
-	for (size_t i = 0; i < v.len; i++)
-		if (v.p[i] < 0x20 || v.p[i] == 0x7f)
-			return 0;
-	if (v.len > 0)
-		memcpy(buf, v.p, v.len);
-	buf[v.len] = '\0';
-	return regexec(re, buf, 0, NULL, 0) == 0;
+	return sg_regex_search(re, v.p, v.len);
 }
 
 static int
-value_matches(const char *exact, const regex_t *re, int has_re, sg_slice v)
+value_matches(const char *exact, const sg_regex *re, int has_re, sg_slice v)
 {
 	if (has_re)
 		return regex_matches(re, v);

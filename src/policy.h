@@ -2,32 +2,36 @@
  * issuer against what the user asked for, as cosign's CheckCertificatePolicy does
  * (protocol.md §7.2 step 5):
  *   - exact string equality by default (--certificate-identity, --certificate-oidc-issuer);
- *   - with a -regexp flag, a POSIX extended regular expression (regcomp REG_EXTENDED), matched
- *     unanchored like cosign's Go RE2 MatchString: write ^...$ to anchor. The regexp flag wins
- *     when both are given. RE2 and POSIX ERE differ (docs/policy.md lists how);
+ *   - with a -regexp flag, an RE2-syntax regular expression (regex.h, the syntax of cosign's Go
+ *     regexp), matched unanchored like Go's MatchString: write ^...$ to anchor. Values are
+ *     matched as the bytes they are (a NUL or newline is an ordinary character; "." excludes
+ *     newline as in RE2), in time linear in the value. The regexp flag wins when both are
+ *     given; docs/policy.md lists the few differences from Go;
  *   - the identity matches when any SAN matches; both identity and issuer must match.
  * An empty policy fails closed: both an identity and an issuer are required, and an empty
  * string counts as not given (cosign), so an empty pattern never matches everything. */
 #ifndef SG_POLICY_H
 #define SG_POLICY_H
 
-#include <regex.h>
 #include <stddef.h>
 
 #include "bytes.h"
 #include "err.h"
+#include "regex.h"
 
 /* Longest SAN or issuer value a regular expression is matched against; a longer value never
  * matches a regexp (exact matching has no such bound). */
 #define SG_POLICY_MAX_VALUE 4096u
 
+/* About 100 KiB (two compiled patterns): keep it in static or long-lived storage, or on a
+ * main-thread stack. */
 typedef struct sg_policy {
 	const char *identity;        /* exact, or NULL */
 	const char *issuer;          /* exact, or NULL */
 	const char *identity_regexp; /* source text, or NULL */
 	const char *issuer_regexp;
-	regex_t identity_re;
-	regex_t issuer_re;
+	sg_regex identity_re;
+	sg_regex issuer_re;
 	int has_identity_re, has_issuer_re;
 } sg_policy;
 
@@ -36,7 +40,8 @@ typedef struct sg_policy {
  *   SG_ERR_POLICY_EMPTY "--certificate-identity or --certificate-identity-regexp is required
  *   for verification in keyless mode" (likewise the issuer);
  *   SG_ERR_POLICY_REGEX "malformed subject in identity: <re> : <reason>" / "malformed issuer
- *   in identity: ...". Call sg_policy_free afterwards in every case. */
+ *   in identity: ...", where <reason> is Go's, e.g. "error parsing regexp: missing closing ):
+ *   `(a`". Call sg_policy_free afterwards in every case. */
 SG_MUST_USE sg_err sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 	const char *issuer, const char *issuer_regexp, sg_diag *d);
 
@@ -46,6 +51,7 @@ SG_MUST_USE sg_err sg_policy_init(sg_policy *p, const char *identity, const char
 SG_MUST_USE sg_err sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n,
 	sg_slice issuer, sg_diag *d);
 
+/* Forget the compiled patterns (nothing is allocated; kept so callers need not know). */
 void sg_policy_free(sg_policy *p);
 
 #endif

@@ -1,5 +1,6 @@
-/* Unit tests for policy: exact and regexp identity/issuer matching, cosign's messages, failing
- * closed on an empty policy, and NUL bytes that must not shorten a value. */
+/* Unit tests for policy: exact and regexp (RE2 syntax) identity/issuer matching, cosign's
+ * messages with Go's regexp errors, failing closed on an empty policy, and NUL bytes that must
+ * not shorten a value. */
 /* modules: policy */
 #include <string.h>
 
@@ -75,6 +76,33 @@ test_regexp(void)
 	CHECK_OK(sg_policy_check(&p, &ok_v, 1, S("i"), NULL));
 	sg_slice nl = S("https://a.example/p\nq/x");
 	CHECK_ERR(sg_policy_check(&p, &nl, 1, S("i"), NULL), SG_ERR_POLICY_IDENTITY);
+	/* Nor can $ match before a final newline (RE2's $ is the end of the text). */
+	sg_slice nl_end = S("https://a.example/p/x\n");
+	CHECK_ERR(sg_policy_check(&p, &nl_end, 1, S("i"), NULL), SG_ERR_POLICY_IDENTITY);
+	/* A NUL is an ordinary byte, as in cosign: unanchored "evil" finds it after the NUL. */
+	sg_policy_free(&p);
+	CHECK_OK(sg_policy_init(&p, NULL, "evil", NULL, ".*", NULL));
+	CHECK_OK(sg_policy_check(&p, &withnul, 1, S("x"), NULL));
+	/* RE2 syntax that POSIX ERE lacks: \d, \w, (?i), lazy quantifiers, \x{..}, (?:..). */
+	sg_policy_free(&p);
+	CHECK_OK(sg_policy_init(&p, NULL,
+		"(?i)^https://GITHUB\\.com/\\w+/[\\w.-]+?/\\.github/workflows/"
+		"(?:release|ci)\\.ya?ml@refs/tags/v\\d+\\.\\d+\\.\\d+$",
+		NULL, "^https://token\\.actions\\.githubusercontent\\.com\\z", NULL));
+	sg_slice gh = S("https://github.com/acme/app.x/.github/workflows/release.yml@refs/tags/v1.2.3");
+	sg_slice gh_iss = S("https://token.actions.githubusercontent.com");
+	CHECK_OK(sg_policy_check(&p, &gh, 1, gh_iss, NULL));
+	sg_slice gh_bad = S("https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2");
+	CHECK_ERR(sg_policy_check(&p, &gh_bad, 1, gh_iss, NULL), SG_ERR_POLICY_IDENTITY);
+	/* Linear time: a pattern that makes backtracking matchers explode, on a 4096-byte value. */
+	static char as[SG_POLICY_MAX_VALUE + 1];
+	memset(as, 'a', SG_POLICY_MAX_VALUE);
+	sg_policy_free(&p);
+	CHECK_OK(sg_policy_init(&p, NULL, "^(a*)*b$", NULL, "(a|a)*b", NULL));
+	sg_slice av = sg_slice_make(as, SG_POLICY_MAX_VALUE);
+	CHECK_ERR(sg_policy_check(&p, &av, 1, av, NULL), SG_ERR_POLICY_IDENTITY);
+	as[SG_POLICY_MAX_VALUE - 1] = 'b';
+	CHECK_OK(sg_policy_check(&p, &av, 1, av, NULL));
 	/* Over-long values never match a regexp. */
 	static char longv[SG_POLICY_MAX_VALUE + 2];
 	memset(longv, 'a', sizeof longv - 1);
@@ -124,11 +152,28 @@ test_init_errors(void)
 	sg_policy_free(&p);
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_policy_init(&p, NULL, "(unclosed", "i", NULL, &d), SG_ERR_POLICY_REGEX);
-	CHECK(strncmp(d.detail, "malformed subject in identity: (unclosed : ", 43) == 0);
+	sg_diag_format(&d, msg, sizeof msg);
+	/* cosign's wrapping around Go's regexp error, verbatim. */
+	CHECK(strcmp(msg, "malformed subject in identity: (unclosed : error parsing regexp: "
+			  "missing closing ): `(unclosed`") == 0);
 	sg_policy_free(&p);
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_policy_init(&p, "a", NULL, NULL, "[z-a]", &d), SG_ERR_POLICY_REGEX);
-	CHECK(strncmp(d.detail, "malformed issuer in identity: [z-a] : ", 38) == 0);
+	CHECK(strcmp(d.detail, "malformed issuer in identity: [z-a] : error parsing regexp: "
+			       "invalid character class range: `z-a`") == 0);
+	sg_policy_free(&p);
+	/* RE2 rejects what POSIX engines accept: backreferences, lookaround, stacked quantifiers. */
+	static const char *const bad[] = {"(a)\\1", "(?=a)", "a**", "\\Z", "a{1001}"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		sg_diag_init(&d, NULL);
+		CHECK_ERR(sg_policy_init(&p, NULL, bad[i], "i", NULL, &d), SG_ERR_POLICY_REGEX);
+		CHECK(strstr(d.detail, " : error parsing regexp: ") != NULL);
+		sg_policy_free(&p);
+	}
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_init(&p, NULL, "(a)\\1", "i", NULL, &d), SG_ERR_POLICY_REGEX);
+	CHECK(strcmp(d.detail, "malformed subject in identity: (a)\\1 : error parsing regexp: "
+			       "invalid escape sequence: `\\1`") == 0);
 	sg_policy_free(&p);
 }
 
