@@ -90,6 +90,8 @@ sg_cli_print_error(const sg_diag *d)
 	char msg[1024];
 	sg_diag_format(d, msg, sizeof msg);
 	fprintf(stderr, "Error: %s\n", msg);
+	if (d != NULL && d->file != NULL)
+		fprintf(stderr, "  (recorded at %s:%d)\n", d->file, d->line);
 }
 
 int

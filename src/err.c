@@ -143,8 +143,6 @@ sg_diag_format(const sg_diag *d, char *out, size_t cap)
 		APPEND(" (%s)", d->source);
 	else if (d->has_offset)
 		APPEND(" (byte %zu)", d->offset);
-	if (d->file != NULL)
-		APPEND(" [%s:%d]", d->file, d->line);
 #undef APPEND
 	return used;
 }

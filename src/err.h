@@ -75,7 +75,8 @@ sg_err sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, con
 #define sg_diag_failmsg(d, code, ...) sg_diag_failmsg_((d), (code), SG_HERE, __VA_ARGS__)
 
 /* Render "what: message: detail (source byte N)" into `out` (always NUL-terminated when
- * cap > 0). Returns the length written, truncating if needed. */
+ * cap > 0). Returns the length written, truncating if needed. The message is the same in
+ * every build; under SG_DEBUG the CLI prints d->file:d->line on a line of its own. */
 size_t sg_diag_format(const sg_diag *d, char *out, size_t cap);
 
 /* Propagate a failure. */
