@@ -13,7 +13,7 @@ sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, s
 {
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sg_diag_failf(d, SG_ERR_IO, "reading file", "%s: %s", path, strerror(errno));
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path, strerror(errno));
 	/* Read into the arena's free tail, then keep only what was used. One extra byte tells a
 	 * file of exactly `max` bytes from a larger one. */
 	size_t avail = arena->cap - ((arena->used + 15) & ~(size_t)15);
@@ -32,7 +32,7 @@ sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, s
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			err = sg_diag_failf(d, SG_ERR_IO, "reading file", "%s: %s", path,
+			err = sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path,
 				strerror(errno));
 			goto out;
 		}
@@ -41,7 +41,7 @@ sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, s
 		n += (size_t)r;
 	}
 	if (n > max) {
-		err = sg_diag_failf(d, SG_ERR_LIMIT, "reading file", "%s is larger than %zu bytes",
+		err = sg_diag_failmsg(d, SG_ERR_LIMIT, "cannot read %s: larger than %zu bytes",
 			path, max);
 		goto out;
 	}
@@ -61,7 +61,7 @@ sg_cli_write_file(const char *path, sg_slice data, sg_diag *d)
 	int fd = to_stdout ? STDOUT_FILENO
 			   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return sg_diag_failf(d, SG_ERR_IO, "writing file", "%s: %s", path, strerror(errno));
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
 	size_t n = 0;
 	while (n < data.len) {
 		ssize_t w = write(fd, data.p + n, data.len - n);
@@ -71,14 +71,14 @@ sg_cli_write_file(const char *path, sg_slice data, sg_diag *d)
 			int e = errno;
 			if (!to_stdout)
 				close(fd);
-			return sg_diag_failf(d, SG_ERR_IO, "writing file", "%s: %s", path,
+			return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path,
 				strerror(e));
 		}
 		n += (size_t)w;
 	}
 	if (!to_stdout) {
 		if (fsync(fd) != 0 || close(fd) != 0)
-			return sg_diag_failf(d, SG_ERR_IO, "writing file", "%s: %s", path,
+			return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path,
 				strerror(errno));
 	}
 	return SG_OK;
