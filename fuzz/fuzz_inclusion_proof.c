@@ -13,42 +13,10 @@
 
 #include "tlog.h"
 
+#include "../tests/merkle_ref.h"
+
 static uint8_t leaves[32][32];
 static int ready;
-
-static void
-mth(size_t lo, size_t hi, uint8_t out[32])
-{
-	if (hi - lo == 1) {
-		memcpy(out, leaves[lo], 32);
-		return;
-	}
-	size_t k = 1;
-	while (k * 2 < hi - lo)
-		k *= 2;
-	uint8_t buf[65];
-	buf[0] = 1;
-	mth(lo, lo + k, buf + 1);
-	mth(lo + k, hi, buf + 33);
-	sg_sha256(buf, 65, out);
-}
-
-static void
-path_of(size_t m, size_t lo, size_t hi, uint8_t *path, size_t *n)
-{
-	if (hi - lo <= 1)
-		return;
-	size_t k = 1;
-	while (k * 2 < hi - lo)
-		k *= 2;
-	if (m < k) {
-		path_of(m, lo, lo + k, path, n);
-		mth(lo + k, hi, path + 32 * (*n)++);
-	} else {
-		path_of(m - k, lo + k, hi, path, n);
-		mth(lo, lo + k, path + 32 * (*n)++);
-	}
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *rest = data + 3;
 	size_t rn = size - 3;
 	uint8_t root[32];
-	mth(0, tsize, root);
+	merkle_ref_root(leaves, 0, tsize, root);
 	static uint8_t proof[32 * (SG_MAX_PROOF_HASHES + 1)];
 	if (mode == 2) {
 		if (rn < 16)
@@ -92,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = SG_MAX_PROOF_HASHES + 1;
 	uint8_t good[32 * 8];
 	size_t gn = 0;
-	path_of(idx, 0, tsize, good, &gn);
+	merkle_ref_path(leaves, idx, 0, tsize, good, &gn);
 	if (mode == 0) {
 		memcpy(proof, rest, n * 32);
 	} else {

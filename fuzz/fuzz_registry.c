@@ -27,26 +27,14 @@
 #include "ociref.h"
 #include "registry.h"
 
-#define MAX_ANSWERS 32
-#define MAX_CONNS 8
+#include "../tests/scripted_net.h"
 
+/* Per connection (same index as scripted_conns): the request head being written, to check
+ * where Authorization goes. */
 static struct {
-	const uint8_t *ans[MAX_ANSWERS];
-	size_t len[MAX_ANSWERS];
-	size_t n, next;
-} S;
-
-struct fconn {
-	sg_transport t;
-	const uint8_t *cur;
-	size_t off, len;
-	int need_next, in_use, tls;
-	char host[64];
-	/* the request head being written, to check where Authorization goes */
 	char head[512];
 	size_t head_len;
-};
-static struct fconn conns[MAX_CONNS];
+} heads[SCRIPTED_CONNS];
 
 /* Hosts the registry itself named as token realms (realm="http[s]://HOST/..." in an answer
  * served on a connection to reg.example; a storage host's challenge must not count), and
@@ -116,12 +104,12 @@ is_realm(const char *host)
 }
 
 static void
-check_head(const struct fconn *c)
+check_head(const scripted_conn *c)
 {
 	/* Only look at the head's first line and headers (the body may be anything). */
-	const char *h = c->head;
+	const char *h = heads[c - scripted_conns].head;
 	const char *end = strstr(h, "\r\n\r\n");
-	size_t n = end != NULL ? (size_t)(end - h) : c->head_len;
+	size_t n = end != NULL ? (size_t)(end - h) : heads[c - scripted_conns].head_len;
 	int registry = strcmp(c->host, "reg.example") == 0;
 	for (size_t i = 0; i + 21 <= n; i++) {
 		if (memcmp(h + i, "Authorization: Bearer", 21) == 0 && !registry)
@@ -132,106 +120,37 @@ check_head(const struct fconn *c)
 	}
 }
 
-static sg_err
-f_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
+/* A request starts on `c`: its previous one is complete. */
+static void
+on_request(scripted_conn *c)
 {
-	struct fconn *c = (struct fconn *)t;
-	(void)d;
-	*got = 0;
-	if (c->cur == NULL || c->off == c->len)
-		return SG_OK;
-	size_t k = c->len - c->off < cap ? c->len - c->off : cap;
-	memcpy(buf, c->cur + c->off, k);
-	c->off += k;
-	*got = k;
-	c->need_next = 1;
-	return SG_OK;
-}
-
-static sg_err
-f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
-{
-	struct fconn *c = (struct fconn *)t;
-	(void)d;
-	if (c->need_next) {
-		check_head(c);
-		c->need_next = 0;
-		c->head_len = 0;
-		c->cur = S.next < S.n ? S.ans[S.next] : NULL;
-		c->len = S.next < S.n ? S.len[S.next] : 0;
-		if (c->cur != NULL && strcmp(c->host, "reg.example") == 0)
-			collect_realms(c->cur, c->len);
-		c->off = 0;
-		S.next++;
-	}
-	size_t k = len < sizeof c->head - 1 - c->head_len ? len : sizeof c->head - 1 - c->head_len;
-	memcpy(c->head + c->head_len, p, k);
-	c->head_len += k;
-	c->head[c->head_len] = '\0';
-	return SG_OK;
-}
-
-static int
-f_idle(sg_transport *t)
-{
-	(void)t;
-	return 1;
+	check_head(c);
+	heads[c - scripted_conns].head_len = 0;
+	if (c->cur != NULL && strcmp(c->host, "reg.example") == 0)
+		collect_realms(c->cur, c->len);
 }
 
 static void
-f_close(sg_transport *t)
+on_write(scripted_conn *c, const uint8_t *p, size_t len)
 {
-	struct fconn *c = (struct fconn *)t;
+	char *h = heads[c - scripted_conns].head;
+	size_t *hl = &heads[c - scripted_conns].head_len;
+	size_t room = sizeof heads[0].head - 1 - *hl;
+	size_t k = len < room ? len : room;
+	memcpy(h + *hl, p, k);
+	*hl += k;
+	h[*hl] = '\0';
+}
+
+/* The slot may serve another host next: check and forget this connection's last head. */
+static void
+on_close(scripted_conn *c)
+{
 	check_head(c);
-	c->in_use = 0;
+	heads[c - scripted_conns].head_len = 0;
+	heads[c - scripted_conns].head[0] = '\0';
 }
 
-static sg_err
-f_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg_transport **out,
-	sg_diag *d)
-{
-	(void)dl;
-	(void)port;
-	(void)deadline;
-	for (size_t i = 0; i < MAX_CONNS; i++) {
-		if (conns[i].in_use)
-			continue;
-		memset(&conns[i], 0, sizeof conns[i]);
-		conns[i].in_use = 1;
-		conns[i].need_next = 1;
-		conns[i].t.read = f_read;
-		conns[i].t.write = f_write;
-		conns[i].t.idle_ok = f_idle;
-		conns[i].t.close = f_close;
-		size_t hl = strlen(host);
-		if (hl >= sizeof conns[i].host)
-			hl = sizeof conns[i].host - 1;
-		memcpy(conns[i].host, host, hl);
-		*out = &conns[i].t;
-		return SG_OK;
-	}
-	return sg_diag_fail(d, SG_ERR_NET_CONNECT, "fuzz dialer");
-}
-
-static sg_err
-f_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out, sg_diag *d)
-{
-	(void)dl;
-	(void)host;
-	(void)d;
-	((struct fconn *)inner)->tls = 1;
-	*out = inner;
-	return SG_OK;
-}
-
-static uint64_t
-f_now(sg_net_dialer *dl)
-{
-	(void)dl;
-	return 1000;
-}
-
-static sg_net_dialer dialer = {f_tcp, f_tls, f_now, NULL};
 static uint8_t iobuf[SG_HTTP_IOBUF_SIZE];
 static uint8_t arena_mem[4u << 20] __attribute__((aligned(16)));
 static uint8_t tok[SG_MAX_REGISTRY_TOKEN];
@@ -274,8 +193,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	memset(&S, 0, sizeof S);
-	memset(conns, 0, sizeof conns);
+	scripted_clear();
+	memset(scripted_conns, 0, sizeof scripted_conns);
+	memset(heads, 0, sizeof heads);
+	scripted.on_request = on_request;
+	scripted.on_write = on_write;
+	scripted.on_close = on_close;
 	n_realms = 0;
 	plain_ok = (data[0] & 4) != 0;
 	uint8_t flags = data[0];
@@ -288,9 +211,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += 3;
 		if (len > size - off)
 			len = size - off;
-		if (type == 0 && S.n < MAX_ANSWERS) {
-			S.ans[S.n] = data + off;
-			S.len[S.n++] = len;
+		if (type == 0) {
+			scripted_add(data + off, len);
 		} else if (type == 1) {
 			pure(data + off, len, &a);
 			sg_arena_reset(&a);
@@ -301,7 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_net_opts o;
 	sg_net_opts_default(&o);
 	sg_http_client http;
-	sg_http_client_init(&http, &dialer, &o, iobuf);
+	sg_http_client_init(&http, &scripted_dialer, &o, iobuf);
 	sg_registry_creds cr;
 	memset(&cr, 0, sizeof cr);
 	switch (flags & 3) {
@@ -361,9 +283,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    sizeof blob - 1, pd, NULL) == SG_OK && memcmp(pd, bd, 32) != 0)
 		abort();
 	authz_wiped(&r);
-	for (size_t i = 0; i < MAX_CONNS; i++)
-		if (conns[i].in_use)
-			check_head(&conns[i]);
+	for (size_t i = 0; i < SCRIPTED_CONNS; i++)
+		if (scripted_conns[i].in_use)
+			check_head(&scripted_conns[i]);
 	sg_registry_close(&r);
 	sg_http_client_close(&http);
 	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)

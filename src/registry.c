@@ -328,6 +328,16 @@ struct req {
 	size_t resp_cap;
 };
 
+/* A request with nothing set but its method and the scope it needs. */
+static void
+req_init(struct req *q, const char *method, const char *repo, sg_registry_action action)
+{
+	memset(q, 0, sizeof *q);
+	q->method = method;
+	q->repo = repo;
+	q->action = action;
+}
+
 /* Record a failed answer as ggcr words it: "<METHOD> <url>: <text>". */
 static sg_err
 status_fail(sg_registry *r, const struct req *q, const sg_http_response *resp, sg_diag *d)
@@ -471,8 +481,7 @@ ping(sg_registry *r, sg_diag *d)
 		return SG_OK;
 	}
 	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "GET";
+	req_init(&q, "GET", NULL, SG_REGISTRY_PULL);
 	q.url = req.url;
 	return status_fail(r, &q, &resp, d);
 }
@@ -628,8 +637,7 @@ fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_to
 		}
 		if (resp.status != 200) {
 			struct req q;
-			memset(&q, 0, sizeof q);
-			q.method = req.method;
+			req_init(&q, req.method, NULL, SG_REGISTRY_PULL);
 			q.url = sg_slice_make(r->realm, r->realm_len);
 			err = status_fail(r, &q, &resp, d);
 			/* Whatever the token server said, this is an authentication failure. */
@@ -847,6 +855,63 @@ check_dcd(const sg_http_response *resp, const uint8_t want[32], const char *what
 	return SG_OK;
 }
 
+/* ---- the request shapes every operation uses ---- */
+
+/* Send `q` with a body buffer of `cap` bytes from the arena; any answer but a 2xx fails. On
+ * failure the buffer goes back to the arena; on success it is q->resp (the caller trims it). */
+static sg_err
+reg_get(sg_registry *r, struct req *q, size_t cap, sg_http_response *resp, sg_diag *d)
+{
+	size_t mark = r->arena->used;
+	uint8_t *buf = sg_arena_alloc_uninit(r->arena, cap);
+	if (buf == NULL && cap > 0)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
+	q->resp = buf;
+	q->resp_cap = cap;
+	sg_err err = reg_do(r, q, resp, d);
+	if (err == SG_OK && (resp->status < 200 || resp->status > 299))
+		err = status_fail(r, q, resp, d);
+	if (err != SG_OK)
+		r->arena->used = mark;
+	return err;
+}
+
+/* HEAD <repo>/<kind>/<ref>: *exists = 0 on a 404 and 1 on a 2xx; any other answer fails.
+ * The answer's headers stay readable in *resp until the next request. */
+static sg_err
+reg_head(sg_registry *r, const char *repo, const char *kind, const char *ref,
+	sg_registry_action act, const char *accept, int *exists, sg_http_response *resp, sg_diag *d)
+{
+	uint8_t url[URL_CAP];
+	struct req q;
+	*exists = 0;
+	req_init(&q, "HEAD", repo, act);
+	q.accept = accept;
+	SG_TRY(api_url(r, repo, kind, ref, url, sizeof url, &q.url, d));
+	SG_TRY(reg_do(r, &q, resp, d));
+	if (resp->status == 404)
+		return SG_OK;
+	if (resp->status < 200 || resp->status > 299)
+		return status_fail(r, &q, resp, d);
+	*exists = 1;
+	return SG_OK;
+}
+
+/* Send the upload `q` (its answer body goes to r->small) and accept 200, 201 or `also_ok`;
+ * a Docker-Content-Digest in the answer must name `digest`. */
+static sg_err
+reg_upload(sg_registry *r, struct req *q, int also_ok, const uint8_t digest[32], const char *what,
+	sg_diag *d)
+{
+	q->resp = r->small;
+	q->resp_cap = r->small_cap;
+	sg_http_response resp;
+	SG_TRY(reg_do(r, q, &resp, d));
+	if (resp.status != 201 && resp.status != 200 && resp.status != also_ok)
+		return status_fail(r, q, &resp, d);
+	return check_dcd(&resp, digest, what, d);
+}
+
 /* ---- manifests ---- */
 
 /* see registry.h */
@@ -864,24 +929,13 @@ sg_registry_get_manifest(sg_registry *r, const char *repo, const char *reference
 			"manifest reference", want, d));
 	uint8_t url[URL_CAP];
 	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "GET";
-	q.repo = repo;
-	q.action = SG_REGISTRY_PULL;
+	req_init(&q, "GET", repo, SG_REGISTRY_PULL);
 	q.accept = accept;
 	SG_TRY(api_url(r, repo, "manifests", reference, url, sizeof url, &q.url, d));
 	size_t mark = r->arena->used;
-	uint8_t *buf = sg_arena_alloc_uninit(r->arena, max);
-	if (buf == NULL && max > 0)
-		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
-	q.resp = buf;
-	q.resp_cap = max;
 	sg_http_response resp;
-	sg_err err = reg_do(r, &q, &resp, d);
-	if (err == SG_OK && (resp.status < 200 || resp.status > 299))
-		err = status_fail(r, &q, &resp, d);
-	if (err != SG_OK)
-		goto fail;
+	SG_TRY(reg_get(r, &q, max, &resp, d));
+	sg_err err;
 	sg_oci_digest_of(resp.body, resp.body_len, out->digest);
 	if (by_digest && !sg_ct_equal(out->digest, want, 32)) {
 		char got[SG_OCI_DIGEST_STR_LEN + 1];
@@ -898,8 +952,8 @@ sg_registry_get_manifest(sg_registry *r, const char *repo, const char *reference
 	size_t ct_len = 0;
 	while (ct_len < ct.len && ct.p[ct_len] != ';' && ct.p[ct_len] != ' ')
 		ct_len++;
-	arena_trim(r->arena, buf, body_len);
-	out->body = sg_slice_make(buf, body_len);
+	arena_trim(r->arena, q.resp, body_len);
+	out->body = sg_slice_make(q.resp, body_len);
 	if (ct_len > 0 && ct_len <= 256) {
 		uint8_t *m = sg_arena_alloc(r->arena, ct_len);
 		if (m == NULL) {
@@ -925,20 +979,12 @@ sg_registry_head_manifest(sg_registry *r, const char *repo, const char *referenc
 	memset(digest, 0, 32);
 	SG_TRY(check_name(repo, 1, d));
 	SG_TRY(check_name(reference, 1, d));
-	uint8_t url[URL_CAP];
-	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "HEAD";
-	q.repo = repo;
-	q.action = SG_REGISTRY_PULL;
-	q.accept = accept;
-	SG_TRY(api_url(r, repo, "manifests", reference, url, sizeof url, &q.url, d));
+	int found;
 	sg_http_response resp;
-	SG_TRY(reg_do(r, &q, &resp, d));
-	if (resp.status == 404)
+	SG_TRY(reg_head(r, repo, "manifests", reference, SG_REGISTRY_PULL, accept, &found, &resp,
+		d));
+	if (!found)
 		return SG_OK;
-	if (resp.status < 200 || resp.status > 299)
-		return status_fail(r, &q, &resp, d);
 	sg_slice v;
 	if (!sg_http_header_get(&resp.head, "Docker-Content-Digest", &v))
 		return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, "manifest HEAD",
@@ -973,24 +1019,11 @@ blob_head(sg_registry *r, const char *repo, const uint8_t digest[32], sg_registr
 	int *exists, sg_diag *d)
 {
 	char ds[SG_OCI_DIGEST_STR_LEN + 1];
-	uint8_t url[URL_CAP];
 	*exists = 0;
 	SG_TRY(check_name(repo, 1, d));
 	sg_oci_digest_format(digest, ds);
-	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "HEAD";
-	q.repo = repo;
-	q.action = act;
-	SG_TRY(api_url(r, repo, "blobs", ds, url, sizeof url, &q.url, d));
 	sg_http_response resp;
-	SG_TRY(reg_do(r, &q, &resp, d));
-	if (resp.status == 404)
-		return SG_OK;
-	if (resp.status < 200 || resp.status > 299)
-		return status_fail(r, &q, &resp, d);
-	*exists = 1;
-	return SG_OK;
+	return reg_head(r, repo, "blobs", ds, act, NULL, exists, &resp, d);
 }
 
 /* see registry.h */
@@ -1015,39 +1048,24 @@ sg_registry_get_blob(sg_registry *r, const char *repo, const uint8_t digest[32],
 			"%zu", ds, (unsigned long long)size, max);
 	uint8_t url[URL_CAP];
 	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "GET";
-	q.repo = repo;
-	q.action = SG_REGISTRY_PULL;
+	req_init(&q, "GET", repo, SG_REGISTRY_PULL);
 	SG_TRY(api_url(r, repo, "blobs", ds, url, sizeof url, &q.url, d));
 	/* Room for an error body too, so a 404 reads as the registry's message. */
 	size_t cap = (size_t)size < 4096 ? 4096 : (size_t)size;
 	size_t mark = r->arena->used;
-	uint8_t *buf = sg_arena_alloc_uninit(r->arena, cap);
-	if (buf == NULL)
-		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
-	q.resp = buf;
-	q.resp_cap = cap;
 	sg_http_response resp;
-	sg_err err = reg_do(r, &q, &resp, d);
-	if (err == SG_OK && (resp.status < 200 || resp.status > 299))
-		err = status_fail(r, &q, &resp, d);
-	if (err != SG_OK)
-		goto fail;
+	SG_TRY(reg_get(r, &q, cap, &resp, d));
 	uint8_t got[32];
 	sg_oci_digest_of(resp.body, resp.body_len, got);
 	if (resp.body_len != size || !sg_ct_equal(got, digest, 32)) {
-		err = sg_diag_failf(d, SG_ERR_OCI_DIGEST_MISMATCH, "blob",
+		r->arena->used = mark;
+		return sg_diag_failf(d, SG_ERR_OCI_DIGEST_MISMATCH, "blob",
 			"%s: received %zu bytes that do not match the expected size %llu and digest",
 			ds, resp.body_len, (unsigned long long)size);
-		goto fail;
 	}
-	arena_trim(r->arena, buf, resp.body_len);
-	*out = sg_slice_make(buf, resp.body_len);
+	arena_trim(r->arena, q.resp, resp.body_len);
+	*out = sg_slice_make(q.resp, resp.body_len);
 	return SG_OK;
-fail:
-	r->arena->used = mark;
-	return err;
 }
 
 /* see registry.h */
@@ -1069,10 +1087,7 @@ sg_registry_put_blob(sg_registry *r, const char *repo, const uint8_t *p, size_t 
 	/* POST /v2/<repo>/blobs/uploads/ -> 202 + Location */
 	uint8_t url[URL_CAP], loc[URL_CAP];
 	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "POST";
-	q.repo = repo;
-	q.action = SG_REGISTRY_PUSH;
+	req_init(&q, "POST", repo, SG_REGISTRY_PUSH);
 	q.resp = r->small;
 	q.resp_cap = r->small_cap;
 	SG_TRY(api_url(r, repo, "blobs", "uploads/", url, sizeof url, &q.url, d));
@@ -1106,19 +1121,11 @@ sg_registry_put_blob(sg_registry *r, const char *repo, const uint8_t *p, size_t 
 		return sg_diag_fail(d, SG_ERR_LIMIT, "upload URL");
 
 	/* PUT <Location>&digest=... with the bytes -> 201 */
-	memset(&q, 0, sizeof q);
-	q.method = "PUT";
-	q.repo = repo;
-	q.action = SG_REGISTRY_PUSH;
+	req_init(&q, "PUT", repo, SG_REGISTRY_PUSH);
 	q.url = sg_buf_slice(&lb);
 	q.content_type = "application/octet-stream";
 	q.body = sg_slice_make(p, len);
-	q.resp = r->small;
-	q.resp_cap = r->small_cap;
-	SG_TRY(reg_do(r, &q, &resp, d));
-	if (resp.status != 201 && resp.status != 200 && resp.status != 204)
-		return status_fail(r, &q, &resp, d);
-	SG_TRY(check_dcd(&resp, digest, "blob upload", d));
+	SG_TRY(reg_upload(r, &q, 204, digest, "blob upload", d));
 	if (uploaded != NULL)
 		*uploaded = 1;
 	return SG_OK;
@@ -1135,20 +1142,11 @@ sg_registry_put_manifest(sg_registry *r, const char *repo, const char *reference
 	sg_oci_digest_of(p, len, dg);
 	uint8_t url[URL_CAP];
 	struct req q;
-	memset(&q, 0, sizeof q);
-	q.method = "PUT";
-	q.repo = repo;
-	q.action = SG_REGISTRY_PUSH;
+	req_init(&q, "PUT", repo, SG_REGISTRY_PUSH);
 	q.content_type = media_type;
 	q.body = sg_slice_make(p, len);
-	q.resp = r->small;
-	q.resp_cap = r->small_cap;
 	SG_TRY(api_url(r, repo, "manifests", reference, url, sizeof url, &q.url, d));
-	sg_http_response resp;
-	SG_TRY(reg_do(r, &q, &resp, d));
-	if (resp.status != 201 && resp.status != 200 && resp.status != 202)
-		return status_fail(r, &q, &resp, d);
-	SG_TRY(check_dcd(&resp, dg, "manifest upload", d));
+	SG_TRY(reg_upload(r, &q, 202, dg, "manifest upload", d));
 	if (digest != NULL)
 		memcpy(digest, dg, 32);
 	return SG_OK;

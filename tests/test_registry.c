@@ -25,59 +25,30 @@
 #include "manifest.h"
 #include "registry.h"
 #include "runner.h"
+#include "scripted_net.h"
 
-/* ---- scripted dialer ---- */
+/* ---- scripted dialer (scripted_net.h); every request head is logged here ---- */
 
-#define MAX_RESP 32
+#define MAX_RESP SCRIPTED_MAX
 #define LOG_CAP 4096
 
 static struct {
-	const char *resp[MAX_RESP];
-	size_t n, next;
 	char log[MAX_RESP][LOG_CAP];
 	size_t nlog;
-	char hosts[MAX_RESP][64];
-	size_t nhosts;
 } S;
 
-struct fconn {
-	sg_transport t;
-	const char *cur;
-	size_t off, len;
-	int need_next;
-	int in_use;
-};
-static struct fconn conns[8];
-
-static sg_err
-f_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
+static void
+log_request(scripted_conn *c)
 {
-	struct fconn *c = (struct fconn *)t;
-	(void)d;
-	*got = 0;
-	if (c->cur == NULL || c->off == c->len)
-		return SG_OK;
-	size_t k = c->len - c->off < cap ? c->len - c->off : cap;
-	memcpy(buf, c->cur + c->off, k);
-	c->off += k;
-	*got = k;
-	c->need_next = 1;
-	return SG_OK;
+	(void)c;
+	if (S.nlog < MAX_RESP)
+		S.log[S.nlog++][0] = '\0';
 }
 
-static sg_err
-f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
+static void
+log_write(scripted_conn *c, const uint8_t *p, size_t len)
 {
-	struct fconn *c = (struct fconn *)t;
-	(void)d;
-	if (c->need_next) {
-		c->need_next = 0;
-		c->cur = S.next < S.n ? S.resp[S.next++] : NULL;
-		c->off = 0;
-		c->len = c->cur != NULL ? strlen(c->cur) : 0;
-		if (S.nlog < MAX_RESP)
-			S.log[S.nlog++][0] = '\0';
-	}
+	(void)c;
 	if (S.nlog > 0) {
 		char *l = S.log[S.nlog - 1];
 		size_t have = strlen(l);
@@ -85,65 +56,8 @@ f_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
 		memcpy(l + have, p, k);
 		l[have + k] = '\0';
 	}
-	return SG_OK;
 }
 
-static int
-f_idle(sg_transport *t)
-{
-	(void)t;
-	return 1;
-}
-
-static void
-f_close(sg_transport *t)
-{
-	((struct fconn *)t)->in_use = 0;
-}
-
-static sg_err
-f_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg_transport **out,
-	sg_diag *d)
-{
-	(void)dl;
-	(void)port;
-	(void)deadline;
-	for (size_t i = 0; i < 8; i++) {
-		if (conns[i].in_use)
-			continue;
-		memset(&conns[i], 0, sizeof conns[i]);
-		conns[i].in_use = 1;
-		conns[i].need_next = 1;
-		conns[i].t.read = f_read;
-		conns[i].t.write = f_write;
-		conns[i].t.idle_ok = f_idle;
-		conns[i].t.close = f_close;
-		if (S.nhosts < MAX_RESP)
-			snprintf(S.hosts[S.nhosts++], 64, "%s", host);
-		*out = &conns[i].t;
-		return SG_OK;
-	}
-	return sg_diag_fail(d, SG_ERR_NET_CONNECT, "test dialer");
-}
-
-static sg_err
-f_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out, sg_diag *d)
-{
-	(void)dl;
-	(void)host;
-	(void)d;
-	*out = inner;
-	return SG_OK;
-}
-
-static uint64_t
-f_now(sg_net_dialer *dl)
-{
-	(void)dl;
-	return 1000;
-}
-
-static sg_net_dialer dialer = {f_tcp, f_tls, f_now, NULL};
 static sg_net_opts nopts;
 static uint8_t iobuf[SG_HTTP_IOBUF_SIZE];
 static sg_http_client http;
@@ -155,18 +69,20 @@ static void
 script(const char *const *r, size_t n)
 {
 	memset(&S, 0, sizeof S);
-	for (size_t i = 0; i < n && i < MAX_RESP; i++)
-		S.resp[i] = r[i];
-	S.n = n;
+	scripted_clear();
+	for (size_t i = 0; i < n; i++)
+		scripted_add((const uint8_t *)r[i], strlen(r[i]));
 }
 
 static sg_err
 setup(const char *host, const sg_registry_creds *creds)
 {
 	sg_http_client_close(&http);
-	memset(conns, 0, sizeof conns);
+	memset(scripted_conns, 0, sizeof scripted_conns);
+	scripted.on_request = log_request;
+	scripted.on_write = log_write;
 	sg_net_opts_default(&nopts);
-	sg_http_client_init(&http, &dialer, &nopts, iobuf);
+	sg_http_client_init(&http, &scripted_dialer, &nopts, iobuf);
 	sg_arena_init(&arena, arena_mem, sizeof arena_mem);
 	return sg_registry_init(&reg, &http, host, 0, creds, &arena, NULL);
 }
@@ -356,7 +272,7 @@ test_bearer(void)
 	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
 	CHECK(logged(1, "GET /token?scope=repository%3Alib%2Fx%3Apull&service=reg.example "));
 	CHECK(!logged(1, "Authorization"));
-	CHECK(strcmp(S.hosts[1], "auth.example") == 0);
+	CHECK(strcmp(scripted.hosts[1], "auth.example") == 0);
 	CHECK(logged(2, "Authorization: Bearer tok1\r\n"));
 	/* cached */
 	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
@@ -379,7 +295,7 @@ test_bearer(void)
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, &d),
 		SG_ERR_OCI_AUTH);
-	CHECK(S.next == 3);
+	CHECK(scripted.next == 3);
 
 	/* With credentials: Basic to the realm; push scope separate from pull. */
 	static const char user[] = "alice", pass[] = "s3cret-pw";
@@ -612,8 +528,8 @@ test_foreign_challenge(void)
 		SG_ERR_OCI_AUTH);
 	CHECK(got.p == NULL);
 	int evil = 0;
-	for (size_t i = 0; i < S.nhosts; i++)
-		evil |= strcmp(S.hosts[i], "evil.example") == 0;
+	for (size_t i = 0; i < scripted.nhosts; i++)
+		evil |= strcmp(scripted.hosts[i], "evil.example") == 0;
 	CHECK(!evil);
 	/* Basic credentials went to the registry's own realm, once, and nowhere else */
 	size_t basic = 0;
@@ -695,8 +611,8 @@ test_identity_token_redirect(void)
 		leaked |= strstr(S.log[i], "refresh-me-secret") != NULL &&
 			strstr(S.log[i], "Host: elsewhere.example") != NULL;
 	CHECK(!leaked);
-	for (size_t i = 0; i < S.nhosts; i++)
-		CHECK(strcmp(S.hosts[i], "elsewhere.example") != 0);
+	for (size_t i = 0; i < scripted.nhosts; i++)
+		CHECK(strcmp(scripted.hosts[i], "elsewhere.example") != 0);
 }
 
 /* Write an executable shell script `name` into `dir`. */

@@ -9,6 +9,7 @@
 #include "bundle.h"
 #include "guard.h"
 #include "json.h"
+#include "merkle_ref.h"
 #include "runner.h"
 #include "tlog.h"
 
@@ -371,44 +372,6 @@ test_custom_roots(void)
 
 static uint8_t leaves[40][32];
 
-/* MTH(D[lo..hi)) (RFC 6962 §2.1). */
-static void
-mth(size_t lo, size_t hi, uint8_t out[32])
-{
-	if (hi - lo == 1) {
-		memcpy(out, leaves[lo], 32);
-		return;
-	}
-	size_t k = 1;
-	while (k * 2 < hi - lo)
-		k *= 2;
-	uint8_t l[32], r[32], buf[65];
-	mth(lo, lo + k, l);
-	mth(lo + k, hi, r);
-	buf[0] = 1;
-	memcpy(buf + 1, l, 32);
-	memcpy(buf + 33, r, 32);
-	sg_sha256(buf, 65, out);
-}
-
-/* PATH(m, D[lo..hi)) (RFC 6962 §2.1.1), appended to path. */
-static void
-audit_path(size_t m, size_t lo, size_t hi, uint8_t *path, size_t *n)
-{
-	if (hi - lo <= 1)
-		return;
-	size_t k = 1;
-	while (k * 2 < hi - lo)
-		k *= 2;
-	if (m < k) {
-		audit_path(m, lo, lo + k, path, n);
-		mth(lo + k, hi, path + 32 * (*n)++);
-	} else {
-		audit_path(m - k, lo + k, hi, path, n);
-		mth(lo, lo + k, path + 32 * (*n)++);
-	}
-}
-
 static void
 test_rfc9162(void)
 {
@@ -419,11 +382,11 @@ test_rfc9162(void)
 	size_t good = 0, bad_ok = 1;
 	for (size_t size = 1; size <= 33; size++) {
 		uint8_t root[32];
-		mth(0, size, root);
+		merkle_ref_root(leaves, 0, size, root);
 		for (size_t idx = 0; idx < size; idx++) {
 			uint8_t path[32 * 70];
 			size_t n = 0;
-			audit_path(idx, 0, size, path, &n);
+			merkle_ref_path(leaves, idx, 0, size, path, &n);
 			if (sg_tlog_verify_inclusion(idx, size, leaves[idx], path, n, root, NULL) ==
 				SG_OK)
 				good++;
@@ -469,8 +432,8 @@ test_rfc9162(void)
 		SG_ERR_VERIFY_INCLUSION);
 	uint8_t root[32], path[32 * 8];
 	size_t n = 0;
-	mth(0, 7, root);
-	audit_path(6, 0, 7, path, &n);
+	merkle_ref_root(leaves, 0, 7, root);
+	merkle_ref_path(leaves, 6, 0, 7, path, &n);
 	CHECK(n == 2);
 	CHECK_OK(sg_tlog_verify_inclusion(6, 7, leaves[6], path, n, root, NULL));
 	/* More than SG_MAX_PROOF_HASHES hashes is refused before any work. */
