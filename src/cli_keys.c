@@ -9,6 +9,7 @@
  * COSIGN_PASSWORD, and existing files are replaced only with -f. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,32 @@
 #include "keys.h"
 #include "limits.h"
 
-/* Read one line from standard input with echo off; the newline is dropped. */
+/* The terminal settings from before the prompt, for a signal that ends the program while
+ * echo is off: without them an interrupted prompt (Ctrl-C, a CI job's SIGTERM) would leave
+ * the user's terminal silently not echoing. */
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_quiet;
+
+static const int tty_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define N_TTY_SIGNALS (sizeof tty_signals / sizeof tty_signals[0])
+
+static void
+tty_restore_and_die(int sig)
+{
+	/* tcsetattr(3) and raise(3) are async-signal-safe. SA_RESETHAND has put the default
+	 * action back, so the re-raised signal ends the program as it would have. */
+	if (tty_quiet)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &tty_saved);
+	raise(sig);
+}
+
+/* Read one line from standard input with echo off; the newline is dropped. The terminal is
+ * restored on every path: return, error, and the signals above. */
 static sg_err
 read_tty_line(const char *prompt, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
 	struct termios old, quiet;
+	struct sigaction sa, prev[N_TTY_SIGNALS];
 	*len = 0;
 	if (tcgetattr(STDIN_FILENO, &old) != 0)
 		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(errno));
@@ -34,8 +56,21 @@ read_tty_line(const char *prompt, uint8_t *buf, size_t cap, size_t *len, sg_diag
 	quiet.c_lflag |= (tcflag_t)ECHONL;
 	fputs(prompt, stderr);
 	fflush(stderr);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(errno));
+	tty_saved = old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tty_restore_and_die;
+	sa.sa_flags = (int)SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_TTY_SIGNALS; i++)
+		(void)sigaction(tty_signals[i], &sa, &prev[i]);
+	tty_quiet = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
+		int e = errno;
+		tty_quiet = 0;
+		for (size_t i = 0; i < N_TTY_SIGNALS; i++)
+			(void)sigaction(tty_signals[i], &prev[i], NULL);
+		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(e));
+	}
 	sg_err err = SG_OK;
 	size_t n = 0;
 	for (;;) {
@@ -58,6 +93,9 @@ read_tty_line(const char *prompt, uint8_t *buf, size_t cap, size_t *len, sg_diag
 		buf[n++] = c;
 	}
 	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	tty_quiet = 0;
+	for (size_t i = 0; i < N_TTY_SIGNALS; i++)
+		(void)sigaction(tty_signals[i], &prev[i], NULL);
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	if (err != SG_OK) {
@@ -135,12 +173,17 @@ sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *o
 }
 
 /* Write `data` to a new file `path` with `mode`; an existing file is an error unless `force`,
- * when it is truncated and given `mode`. */
+ * when it is truncated and given `mode`. A symbolic link at `path` is never followed: with
+ * O_EXCL open(2) refuses it anyway, and with -f a link planted in a shared directory would
+ * otherwise have the private key written over (and chmod'ed) whatever file it points to. */
 static sg_err
 write_new_file(const char *path, sg_slice data, mode_t mode, int force, sg_diag *d)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL);
 	int fd = open(path, flags, mode);
+	if (fd < 0 && errno == ELOOP)
+		return sg_diag_failf(d, SG_ERR_IO, "writing key",
+			"%s is a symbolic link; not following it", path);
 	if (fd < 0)
 		return sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
 	sg_err err = SG_OK;
@@ -177,6 +220,13 @@ exists(const char *path)
 {
 	struct stat st;
 	return lstat(path, &st) == 0;
+}
+
+static int
+is_symlink(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static const char generate_usage[] =
@@ -221,6 +271,11 @@ sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena)
 	if (!force && (exists(key_path) || exists(pub_path)))
 		return sg_cli_usage_error("File %s already exists; use -f to overwrite",
 			exists(key_path) ? key_path : pub_path);
+	/* -f replaces files, never what a link points to; checked for both files up front so a
+	 * refusal leaves the old pair whole (write_new_file refuses links again, race-free). */
+	if (force && (is_symlink(key_path) || is_symlink(pub_path)))
+		return sg_cli_usage_error("%s is a symbolic link; not following it",
+			is_symlink(key_path) ? key_path : pub_path);
 
 	uint8_t pw[SG_MAX_PASSWORD];
 	size_t pw_len = 0;

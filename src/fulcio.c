@@ -43,6 +43,33 @@ reason_of(int status)
 	}
 }
 
+static int
+is_b64url(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		c == '-' || c == '_';
+}
+
+/* Whether `t` holds two runs of at least 16 base64url characters joined by a dot: the shape
+ * of a compact JWS's header and payload, whatever its header starts with. */
+static int
+has_jws_shape(const char *t)
+{
+	size_t run = 0, before = 0;
+	for (; *t != '\0'; t++) {
+		if (is_b64url(*t)) {
+			if (++run >= 16 && before >= 16)
+				return 1;
+		} else if (*t == '.') {
+			before = run;
+			run = 0;
+		} else {
+			before = run = 0;
+		}
+	}
+	return 0;
+}
+
 /* see fulcio.h */
 sg_err
 sg_service_error(sg_diag *d, sg_err code, const char *service, int status, const uint8_t *body,
@@ -82,8 +109,9 @@ sg_service_error(sg_diag *d, sg_err code, const char *service, int status, const
 	}
 	text[k] = '\0';
 	/* A service that echoes the request could echo the token ("eyJ" is the base64url of
-	 * '{"', how every JWT starts); such a message is withheld. */
-	if (strstr(text, "eyJ") != NULL)
+	 * '{"', how most JWTs start; a header written with whitespace first starts otherwise, so
+	 * the JWS shape counts too); such a message is withheld. */
+	if (strstr(text, "eyJ") != NULL || has_jws_shape(text))
 		memcpy(text, "(message withheld: it may contain a token)",
 			sizeof "(message withheld: it may contain a token)");
 	const char *rs = reason_of(status);

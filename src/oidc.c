@@ -352,7 +352,12 @@ http_token(const sg_oidc_env *env, const char *method, sg_slice url, sg_slice au
 	req.headers = h;
 	req.num_headers = body.len > 0 ? 3 : 2;
 	req.body = body;
-	req.plain = env->plain;
+	/* The request carries a CI bearer credential: plain http only to loopback (a local
+	 * agent), whatever a caller allows for Fulcio and Rekor (--allow-http). */
+	req.plain = env->plain == SG_HTTP_PLAIN_DENY ? SG_HTTP_PLAIN_DENY : SG_HTTP_PLAIN_LOOPBACK;
+	/* The credential goes to the configured endpoint and nowhere else, and the token comes
+	 * only from there: a redirect is a failure, not a hop. */
+	req.no_redirects = 1;
 	sg_http_response r;
 	sg_err e = sg_http_do(env->http, &req, reply, SG_MAX_SERVICE_REPLY, &r, d);
 	if (e == SG_OK && r.status != 200)
@@ -360,7 +365,9 @@ http_token(const sg_oidc_env *env, const char *method, sg_slice url, sg_slice au
 			"%s request failed with status: %d", from, r.status);
 	if (e == SG_OK)
 		e = reply_token(reply, r.body_len, key, from, env->arena, buf, cap, len, d);
-	sg_wipe(reply, r.body_len);
+	/* All of it: a failed read (truncated, too large) leaves r zeroed but the part of the
+	 * reply that arrived, token included, in the buffer. */
+	sg_wipe(reply, SG_MAX_SERVICE_REPLY);
 	return e;
 }
 
@@ -651,10 +658,19 @@ mono_ms(void)
 /* How long buildkite-agent may take; its own retries (5, exponential) stay well inside. */
 #define RUN_LIMIT_MS 60000u
 
+static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 static sg_err
 sys_run(void *ctx, const char *const *argv, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
-	(void)ctx;
+	const sg_oidc_env *env = ctx;
+	unsigned limit = env != NULL && env->run_limit_ms > 0 ? env->run_limit_ms : RUN_LIMIT_MS;
 	*len = 0;
 	char *args[16];
 	size_t na = 0;
@@ -683,12 +699,12 @@ sys_run(void *ctx, const char *const *argv, uint8_t *buf, size_t cap, size_t *le
 	}
 	sg_err e = SG_OK;
 	size_t n = 0;
-	uint64_t end = mono_ms() + RUN_LIMIT_MS;
+	uint64_t end = mono_ms() + limit;
 	for (;;) {
 		uint64_t now = mono_ms();
 		if (now >= end) {
 			e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
-				"%s did not finish within %u s", args[0], RUN_LIMIT_MS / 1000u);
+				"%s did not finish within %u ms", args[0], limit);
 			kill(pid, SIGKILL);
 			break;
 		}
@@ -713,9 +729,26 @@ sys_run(void *ctx, const char *const *argv, uint8_t *buf, size_t cap, size_t *le
 		n += (size_t)r;
 	}
 	close(fds[0]);
+	/* The limit covers the exit too: a program that closed its output but keeps running
+	 * (or hangs) must not hold the signer forever. */
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, e == SG_OK ? WNOHANG : 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && e == SG_OK)
+			e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
+				"waiting for %s: %s", args[0], strerror(errno));
+		if (w != 0)
+			break;
+		if (mono_ms() >= end) {
+			e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
+				"%s did not finish within %u ms", args[0], limit);
+			kill(pid, SIGKILL);
+			continue;
+		}
+		sleep_ms(10);
+	}
 	if (e == SG_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token", "%s failed (exit %d)",
 			args[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -738,4 +771,9 @@ sg_oidc_env_system(sg_oidc_env *env, sg_http_client *http, sg_arena *arena)
 	env->http = http;
 	env->plain = SG_HTTP_PLAIN_LOOPBACK;
 	env->arena = arena;
+	env->run_limit_ms = RUN_LIMIT_MS;
+	if (http != NULL && http->opts != NULL && http->opts->deadline_ms > 0 &&
+		http->opts->deadline_ms < RUN_LIMIT_MS)
+		env->run_limit_ms = http->opts->deadline_ms;
+	env->ctx = env;
 }

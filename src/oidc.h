@@ -108,9 +108,13 @@ typedef struct sg_oidc_env {
 	sg_http_plain plain;
 	/* Scratch memory for replies. */
 	sg_arena *arena;
+	/* How long the real `run` lets a program take, output and exit included (0: 60 s). */
+	unsigned run_limit_ms;
 } sg_oidc_env;
 
-/* The real effects: getenv(3), open(2)/read(2), posix_spawnp(3) with a pipe and a 60 s limit. */
+/* The real effects: getenv(3), open(2)/read(2), posix_spawnp(3) with a pipe and a time limit:
+ * 60 s, or the HTTP client's request deadline when that is shorter (--timeout). env->ctx is
+ * env itself, so `env` must stay where it is while it is used. */
 void sg_oidc_env_system(sg_oidc_env *env, sg_http_client *http, sg_arena *arena);
 
 /* Find the token as described at the top. `flag` is --identity-token (NULL or "" when not

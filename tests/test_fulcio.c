@@ -260,6 +260,14 @@ test_errors(void)
 	b = "{\"message\":\"bad token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvbmUifQ.c2ln\"}";
 	CHECK_ERR(parse(401, b, strlen(b), &c, &d), SG_ERR_FULCIO);
 	CHECK(msg_has(&d, "withheld") && !msg_has(&d, "eyJ"));
+	/* A token whose header does not start with '{"' ("{\n \"alg\"..." is "ewog..."), echoed
+	 * in a plain-text body: withheld by its shape. Ordinary dotted text is still shown. */
+	b = "invalid credentials ewogImFsZyI6IlJTMjU2In0.ewogInN1YiI6ICJzZWNyZXQifQ.c2lnbmF0dXJl";
+	CHECK_ERR(parse(401, b, strlen(b), &c, &d), SG_ERR_FULCIO);
+	CHECK(msg_has(&d, "withheld") && !msg_has(&d, "ewogInN1YiI6"));
+	b = "{\"message\":\"see fulcio.sigstore.dev and oauth2.sigstore.dev/auth for details\"}";
+	CHECK_ERR(parse(400, b, strlen(b), &c, &d), SG_ERR_FULCIO);
+	CHECK(msg_has(&d, "oauth2.sigstore.dev/auth"));
 }
 
 static void

@@ -561,6 +561,84 @@ test_github(void)
 	CHECK(fakenet_sent("GET /token?audience=sigstore HTTP/1.1\r\n"));
 }
 
+/* How many requests the fake peer saw (each starts with a method at a line start). */
+static unsigned
+requests_sent(void)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i + 4 <= fakenet_.req_len; i++)
+		if ((i == 0 || fakenet_.req[i - 1] == '\n') &&
+			(memcmp(fakenet_.req + i, "GET ", 4) == 0 ||
+				memcmp(fakenet_.req + i, "POST", 4) == 0))
+			n++;
+	return n;
+}
+
+static int
+arena_has(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i + n <= sizeof arena_mem; i++)
+		if (memcmp(arena_mem + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The CI credentials go to the configured endpoint only: no redirect is followed (to another
+ * origin the token would come from a stranger; to the same origin the credential would be
+ * resent to another path), and no plain http to a remote host even when the caller allows
+ * plain http for Fulcio and Rekor. */
+static void
+test_token_request_confinement(void)
+{
+	sg_oidc_source src;
+	size_t len;
+	sg_diag d;
+	env_reset("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:8082/steal\r\n"
+		  "Content-Length: 0\r\n\r\n" FAKENET_NEXT
+		  "HTTP/1.1 200 OK\r\nContent-Length: 56\r\n\r\n{\"token\":\"" T1 "\"}");
+	setvar("BUILDKITE_AGENT_ACCESS_TOKEN", "bksecret");
+	setvar("BUILDKITE_JOB_ID", "job-1");
+	setvar("BUILDKITE_AGENT_ENDPOINT", "http://127.0.0.1:8080/v3");
+	CHECK_ERR(get(NULL, 0, &src, &len, &d), SG_ERR_OIDC_SOURCE);
+	CHECK(len == 0 && msg_has(&d, "302"));
+	CHECK(requests_sent() == 1 && !fakenet_sent("/steal"));
+
+	env_reset("HTTP/1.1 307 Temporary Redirect\r\nLocation: /elsewhere\r\n"
+		  "Content-Length: 0\r\n\r\n" FAKENET_NEXT
+		  "HTTP/1.1 200 OK\r\nContent-Length: 68\r\n\r\n"
+		  "{\"count\":1,\"value\":\"" T3 "\"}");
+	setvar("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:8081/token");
+	setvar("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ghsecret");
+	CHECK_ERR(get(NULL, 0, &src, &len, &d), SG_ERR_OIDC_SOURCE);
+	CHECK(requests_sent() == 1 && !fakenet_sent("/elsewhere"));
+
+	/* --allow-http reaches the token sources as SG_HTTP_PLAIN_ANY: still loopback only. */
+	env_reset("HTTP/1.1 200 OK\r\nContent-Length: 56\r\n\r\n{\"token\":\"" T1 "\"}");
+	env.plain = SG_HTTP_PLAIN_ANY;
+	setvar("BUILDKITE_AGENT_ACCESS_TOKEN", "bksecret");
+	setvar("BUILDKITE_JOB_ID", "job-1");
+	setvar("BUILDKITE_AGENT_ENDPOINT", "http://agent.example.com/v3");
+	CHECK_ERR(get(NULL, 0, &src, &len, &d), SG_ERR_OIDC_SOURCE);
+	CHECK(fakenet_.connects == 0 && fakenet_.req_len == 0);
+	env_reset("HTTP/1.1 200 OK\r\nContent-Length: 68\r\n\r\n"
+		  "{\"count\":1,\"value\":\"" T3 "\"}");
+	env.plain = SG_HTTP_PLAIN_ANY;
+	setvar("ACTIONS_ID_TOKEN_REQUEST_URL", "http://token.example.com/token");
+	setvar("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ghsecret");
+	CHECK_ERR(get(NULL, 0, &src, &len, &d), SG_ERR_OIDC_SOURCE);
+	CHECK(fakenet_.connects == 0 && fakenet_.req_len == 0);
+
+	/* A reply cut short after the token arrived: the part received is wiped too. */
+	memset(arena_mem, 0, sizeof arena_mem);
+	env_reset("HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n{\"token\":\"" T1 "\"");
+	setvar("BUILDKITE_AGENT_ACCESS_TOKEN", "bksecret");
+	setvar("BUILDKITE_JOB_ID", "job-1");
+	setvar("BUILDKITE_AGENT_ENDPOINT", "http://127.0.0.1:8080/v3");
+	CHECK_ERR(get(NULL, 0, &src, &len, &d), SG_ERR_OIDC_SOURCE);
+	CHECK(!arena_has(T1));
+}
+
 static void
 test_source_limits(void)
 {
@@ -592,6 +670,7 @@ main(void)
 	test_sources();
 	test_buildkite();
 	test_github();
+	test_token_request_confinement();
 	test_source_limits();
 	sg_http_client_close(&fakenet_client);
 	return test_finish();

@@ -3,7 +3,8 @@
 # output decrypted by Node's scrypt + tweetnacl's secretbox (tests/integration/keys_peer.js),
 # keys encrypted by that peer loaded by picosign, and openssl-made PKCS#8 / SEC1 keys loaded by
 # picosign with the same public key as `openssl pkey -pubout`. Plus the CLI's file handling:
-# modes, refusing to overwrite, password errors. Inputs: SG_BIN (the binary under test).
+# modes, refusing to overwrite, -f never following a symlink, echo restored when a signal
+# interrupts the password prompt (python3 pty), password errors. Inputs: SG_BIN.
 # Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -50,6 +51,26 @@ check "-f overwrites" test $? -eq 0
 check "-f overwrites the key" test "$(cat cosign.key)" != "$(cat before.key)"
 check "-f restores mode 0600" test "$(stat -c %a cosign.key)" = 600
 
+# -f replaces files, never what a symbolic link planted in a shared directory points to.
+mkdir shared
+printf 'victim\n' >victim.txt
+chmod 0644 victim.txt
+ln -s ../victim.txt shared/cosign.key
+COSIGN_PASSWORD=s3cret timeout 60 "$BIN" generate-key-pair --output-key-prefix shared/cosign \
+	-f >/dev/null 2>err.txt
+check "-f refuses a symlinked key path" test $? -ne 0
+check "-f symlink message" grep -q "shared/cosign.key is a symbolic link" err.txt
+check "-f leaves the link target alone" test "$(cat victim.txt)" = victim
+check "-f leaves the link target's mode" test "$(stat -c %a victim.txt)" = 644
+check "-f writes neither file of the pair" test ! -e shared/cosign.pub
+rm shared/cosign.key
+ln -s ../victim.txt shared/cosign.pub
+COSIGN_PASSWORD=s3cret timeout 60 "$BIN" generate-key-pair --output-key-prefix shared/cosign \
+	-f >/dev/null 2>err.txt
+check "-f refuses a symlinked public key path" test $? -ne 0
+check "-f: no key written when the .pub is a link" test ! -e shared/cosign.key
+check "-f leaves the .pub link target alone" test "$(cat victim.txt)" = victim
+
 COSIGN_PASSWORD=s3cret timeout 60 "$BIN" generate-key-pair --output-key-prefix sub-key \
 	>/dev/null 2>&1
 check "--output-key-prefix" test -f sub-key.key -a -f sub-key.pub
@@ -59,6 +80,44 @@ check "no password and no terminal fails" test $? -ne 0
 check "no password message" grep -q "COSIGN_PASSWORD is not set and stdin is not a terminal" \
 	err.txt
 check "nothing written without a password" test ! -e nopw.key
+
+# The password prompt turns echo off; a signal during the prompt must turn it back on (and
+# still end the program by that signal). Needs a pseudo-terminal: python3's pty module.
+if command -v python3 >/dev/null 2>&1; then
+	cat >tty.py <<'PY'
+import os, select, signal, subprocess, sys, termios, time
+binary, sig = sys.argv[1], getattr(signal, sys.argv[2])
+m, s = os.openpty()
+env = dict(os.environ)
+env.pop("COSIGN_PASSWORD", None)
+p = subprocess.Popen([binary, "generate-key-pair", "--output-key-prefix", "tty"], stdin=s,
+                     stdout=s, stderr=s, env=env, start_new_session=True)
+buf, end = b"", time.time() + 20
+while b"password" not in buf and time.time() < end:
+    if select.select([m], [], [], 0.2)[0]:
+        buf += os.read(m, 1024)
+time.sleep(0.3)  # the prompt is printed just before echo goes off
+quiet = not termios.tcgetattr(s)[3] & termios.ECHO
+p.send_signal(sig)
+try:
+    rc = p.wait(20)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = "hung"
+echo = bool(termios.tcgetattr(s)[3] & termios.ECHO)
+print("quiet=%s echo=%s rc=%s" % (quiet, echo, rc))
+PY
+	for sig in SIGINT SIGTERM; do
+		timeout 60 python3 tty.py "$BIN" "$sig" >tty.out 2>&1
+		case $sig in SIGINT) num=2 ;; *) num=15 ;; esac
+		want="quiet=True echo=True rc=-$num"
+		check "$sig during the password prompt restores echo ($(cat tty.out))" \
+			test "$(cat tty.out)" = "$want"
+	done
+	check "no key written after an interrupted prompt" test ! -e tty.key
+else
+	echo "skipped: python3 not installed (terminal restore checks)"
+fi
 
 COSIGN_PASSWORD=s3cret timeout 60 "$BIN" public-key --key cosign.key >pub.out 2>/dev/null
 check "public-key of the generated key" cmp -s pub.out cosign.pub

@@ -274,6 +274,29 @@ timeout 20 "$BIN" sign-blob --fulcio-url http://fulcio.invalid --rekor-url "$REK
 	--trusted-root "$TRUSTED_ROOT" --identity-token "$TOKEN" -y artifact.txt >out.txt 2>err.txt
 check "plain http to a remote Fulcio refused" grep -q "plain http is not allowed" err.txt
 
+# Ambient token sources: the CI credential requests stay on https/loopback even with
+# --allow-http, and a buildkite-agent that closes its output but never exits is bounded by
+# --timeout (no --identity-token, so the ambient providers are asked).
+ACTIONS_ID_TOKEN_REQUEST_URL=http://192.0.2.1/token ACTIONS_ID_TOKEN_REQUEST_TOKEN=ghsecret \
+	timeout 30 "$BIN" sign-blob --fulcio-url "$FULCIO_URL" --rekor-url "$REKOR_URL" \
+	--trusted-root "$TRUSTED_ROOT" --allow-http --timeout 5 -y artifact.txt >out.txt 2>err.txt
+check "GitHub request over plain http to a remote host refused ($(tail -n 1 err.txt))" \
+	grep -q "GitHub Actions: .*without TLS" err.txt
+check "GitHub request token not printed" bash -c '! grep -q ghsecret out.txt err.txt'
+mkdir -p bkbin
+printf '#!/bin/sh\nexec >&-\nexec sleep 25\n' >bkbin/buildkite-agent
+chmod +x bkbin/buildkite-agent
+t0=$(date +%s%N)
+BUILDKITE_JOB_ID=job-1 PATH="$T/bkbin:$PATH" timeout 15 "$BIN" sign-blob \
+	--fulcio-url "$FULCIO_URL" --rekor-url "$REKOR_URL" --trusted-root "$TRUSTED_ROOT" \
+	--timeout 2 -y artifact.txt >out.txt 2>err.txt
+rc=$?
+t1=$(date +%s%N)
+check "hung buildkite-agent: exit 1 (rc $rc)" test "$rc" -eq 1
+check "hung buildkite-agent: message ($(tail -n 1 err.txt))" \
+	grep -q "buildkite-agent did not finish within 2000 ms" err.txt
+check "hung buildkite-agent: gave up after ~2 s" test $(((t1 - t0) / 1000000)) -lt 6000
+
 # ---- client CPU time of one sign-blob (informational) ----
 if command -v gcc >/dev/null 2>&1 && gcc -O2 -o rss "$ROOT/bench/rss.c" 2>/dev/null; then
 	./rss "$BIN" sign-blob --fulcio-url "$FULCIO_URL" --rekor-url "$REKOR_URL" \
