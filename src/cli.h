@@ -30,7 +30,9 @@ typedef int (*sg_cli_cmd_fn)(int argc, char **argv, sg_arena *arena);
 SG_MUST_USE sg_err sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out,
 	sg_diag *d);
 
-/* Write `data` to `path` atomically enough for our needs (write, fsync, close); "-" is stdout. */
+/* Write `data` to `path`: a regular file is replaced atomically (temporary file, fsync,
+ * rename), so a failed write leaves any earlier file intact and a symbolic link at `path` is
+ * replaced, not followed; devices and pipes are written in place; "-" is stdout. */
 SG_MUST_USE sg_err sg_cli_write_file(const char *path, sg_slice data, sg_diag *d);
 
 /* A command-line flag: a string flag stores its value (NULL when absent); a boolean flag

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,34 +56,60 @@ out:
 	return err;
 }
 
-sg_err
-sg_cli_write_file(const char *path, sg_slice data, sg_diag *d)
+static sg_err
+write_all(int fd, const char *path, sg_slice data, sg_diag *d)
 {
-	int to_stdout = strcmp(path, "-") == 0;
-	int fd = to_stdout ? STDOUT_FILENO
-			   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
 	size_t n = 0;
 	while (n < data.len) {
 		ssize_t w = write(fd, data.p + n, data.len - n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			int e = errno;
-			if (!to_stdout)
-				close(fd);
+		if (w <= 0)
 			return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path,
-				strerror(e));
-		}
+				w < 0 ? strerror(errno) : "short write");
 		n += (size_t)w;
 	}
-	if (!to_stdout) {
-		if (fsync(fd) != 0 || close(fd) != 0)
+	return SG_OK;
+}
+
+/* see cli.h. A regular file is replaced atomically: the data goes to a new temporary file in
+ * the same directory, which is synced and renamed over `path`. So a failed write never
+ * destroys an earlier good file (a certificate or bundle already written stays written), and
+ * a symbolic link planted at `path` is replaced, not followed. Devices and pipes
+ * (/dev/stdout, a FIFO) are written in place, and "-" is standard output. */
+sg_err
+sg_cli_write_file(const char *path, sg_slice data, sg_diag *d)
+{
+	if (strcmp(path, "-") == 0)
+		return write_all(STDOUT_FILENO, path, data, d);
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
 			return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path,
 				strerror(errno));
+		sg_err e = write_all(fd, path, data, d);
+		close(fd);
+		return e;
 	}
-	return SG_OK;
+	char tmp[4096 + 16];
+	int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: path too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	sg_err e = write_all(fd, path, data, d);
+	/* mkstemp makes the file 0600; these outputs are public (signatures, certificates). */
+	if (e == SG_OK && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
+		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (close(fd) != 0 && e == SG_OK)
+		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (e == SG_OK && rename(tmp, path) != 0)
+		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (e != SG_OK)
+		unlink(tmp);
+	return e;
 }
 
 void
