@@ -143,8 +143,8 @@ static const struct command commands[] = {
 		TRUSTED_ROOT_FLAG
 		"  --offline                       never search Rekor (picosign never does; a\n"
 		"                                  signature without a log bundle fails)\n"
-		"  --insecure-ignore-tlog          skip the transparency log (needed for --key\n"
-		"                                  signatures, which picosign does not upload)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
+		"                                  signatures made with sign --tlog-upload=false)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
 		"                                  (default true)\n"
@@ -154,8 +154,7 @@ static const struct command commands[] = {
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
-		"  picosign verify --key cosign.pub --insecure-ignore-tlog \\\n"
-		"      reg.example/app@sha256:<hex>\n",
+		"  picosign verify --key cosign.pub reg.example/app@sha256:<hex>\n",
 		NULL},
 	{"sign", sg_cmd_sign,
 		"sign an image keylessly (Fulcio + Rekor) or with --key, and push the "
