@@ -7,17 +7,9 @@
 # Inputs: SG_BIN (the binary under test). Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 ROOT=$(pwd)
 BIN=${SG_BIN:-$ROOT/build/release/picosign}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-bad() { fail=$((fail + 1)); echo "not ok - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
 
 if [ ! -x "$BIN" ]; then
 	echo "skipped: no picosign binary at $BIN"

@@ -8,17 +8,9 @@
 # Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
+source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 ROOT=$(pwd)
 BIN=${SG_BIN:-$ROOT/build/release/picosign}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok; else bad "$what"; fi
-}
 
 if [ ! -x "$BIN" ]; then
 	echo "skipped: no picosign binary at $BIN"

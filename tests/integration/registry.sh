@@ -20,17 +20,9 @@
 set -u
 SG_BIN=${SG_BIN:?SG_BIN must name the picosign binary}
 cd "$(dirname "$0")"
+source ../lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 HERE=$PWD
 VEC=${SG_VECTORS:-$HERE/../../../shared/vectors}
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
-check() { # description, then a command that must succeed
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else notok "$what"; fi
-}
 
 for tool in docker-registry curl jq openssl timeout sha256sum tar gzip; do
 	if ! command -v "$tool" >/dev/null 2>&1; then

@@ -13,22 +13,9 @@
 # Inputs: SG_BIN. Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 ROOT=$PWD
 BIN=${SG_BIN:-$ROOT/build/release/picosign}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok; else bad "$what"; fi
-}
-skip() {
-	echo "skipped: $1"
-	echo "0 passed, 0 failed"
-	exit 0
-}
 [ -x "$BIN" ] || skip "no picosign binary at $BIN"
 for tool in docker-registry curl jq timeout sha256sum tar gzip openssl base64; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"

@@ -9,22 +9,9 @@
 # tests/npm/node_modules, openssl, curl or jq are missing.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 ROOT=$PWD
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
 jqe() { jq -e "$@" >/dev/null; }
-check() { # check NAME COMMAND...: ok when the command succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
-skip() {
-	echo "skipped: $1"
-	echo "0 passed, 0 failed"
-	exit 0
-}
 
 for tool in openssl curl jq timeout base64; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"

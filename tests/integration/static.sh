@@ -4,9 +4,7 @@
 # namespace) and no writable disk (the root is mounted read-only).
 set -u
 cd "$(dirname "$0")/../.."
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 if ! command -v musl-gcc >/dev/null; then
 	echo "skipped: musl-gcc not installed"; echo "0 passed, 0 failed"; exit 0
 fi

@@ -12,12 +12,9 @@
 set -u
 SG_BIN=${SG_BIN:?SG_BIN must name the picosign binary}
 cd "$(dirname "$0")"
+source ../lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
 HERE=$PWD
-pass=0
-fail=0
 
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
 
 for tool in openssl nginx node timeout; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
