@@ -84,21 +84,31 @@ collect_realms(const uint8_t *p, size_t n)
 		else
 			continue;
 		size_t k = 0;
+		if (j < n && p[j] == '[') {
+			/* An IPv6 literal: the client connects to the address without brackets. */
+			j++;
+			while (j < n && k < sizeof realms[0] - 1 && p[j] != ']' && p[j] != '"')
+				realms[n_realms][k++] = (char)p[j++];
+			realms[n_realms++][k] = '\0';
+			continue;
+		}
 		while (j < n && k < sizeof realms[0] - 1 && p[j] != '/' && p[j] != ':' && p[j] != '"' &&
 			p[j] != '?' && p[j] != ',' && p[j] != ' ') {
 			uint8_t ch = p[j++];
-			/* Host names compare case-insensitively; the client connects in lowercase. */
+			/* Stored lowercased: is_realm compares case-insensitively. */
 			realms[n_realms][k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		}
 		realms[n_realms++][k] = '\0';
 	}
 }
 
+/* Host names compare case-insensitively (the realms were stored lowercased). */
 static int
 is_realm(const char *host)
 {
+	size_t n = strlen(host);
 	for (size_t i = 0; i < n_realms; i++)
-		if (strcmp(realms[i], host) == 0)
+		if (strlen(realms[i]) == n && lower_eq((const uint8_t *)host, realms[i], n))
 			return 1;
 	return 0;
 }
