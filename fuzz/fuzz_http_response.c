@@ -12,16 +12,10 @@
 
 #include "http.h"
 #include "limits.h"
+#include "fuzz_common.h"
 
 static sg_http_header hdrs[SG_MAX_HTTP_HEADERS];
 
-static int
-inside(sg_slice s, const uint8_t *p, size_t n)
-{
-	if (s.len == 0)
-		return 1;
-	return s.p >= p && s.len <= n && (size_t)(s.p - p) <= n - s.len;
-}
 
 /* ---- a scripted transport that answers every request with the fuzz input ---- */
 struct fconn {
@@ -153,8 +147,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (h.status < 100 || h.status > 599 || h.num_headers > SG_MAX_HTTP_HEADERS)
 			abort();
 		for (size_t i = 0; i < h.num_headers; i++)
-			if (h.headers[i].name.len == 0 || !inside(h.headers[i].name, data, used) ||
-				!inside(h.headers[i].value, data, used))
+			if (h.headers[i].name.len == 0 || !fuzz_inside(h.headers[i].name, data, used) ||
+				!fuzz_inside(h.headers[i].value, data, used))
 				abort();
 		sg_http_head h2;
 		size_t used2;

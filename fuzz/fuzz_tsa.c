@@ -20,6 +20,7 @@
 #include "tsa.h"
 
 #include "../tests/tsa_fixtures.h"
+#include "fuzz_common.h"
 
 static const uint8_t *base;
 static size_t base_len;
@@ -27,23 +28,10 @@ static size_t base_len;
 static void
 inside(sg_slice s)
 {
-	if (s.len == 0)
-		return;
-	if (s.p == NULL || s.p < base || s.len > base_len ||
-		(size_t)(s.p - base) > base_len - s.len)
+	if (!fuzz_inside(s, base, base_len))
 		abort();
 }
 
-static int
-all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		if (b[i] != 0)
-			return 0;
-	}
-	return 1;
-}
 
 static sg_trustroot tr;
 static sg_tsa_token a, b;
@@ -68,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e1 != e2 || memcmp(&a, &b, sizeof a) != 0)
 		abort();
 	if (e1 != SG_OK) {
-		if (!all_zero(&a, sizeof a))
+		if (!fuzz_all_zero(&a, sizeof a))
 			abort();
 	} else {
 		inside(a.content_info);
@@ -105,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v1 != v2 || memcmp(&r1, &r2, sizeof r1) != 0)
 		abort();
 	if (v1 != SG_OK) {
-		if (!all_zero(&r1, sizeof r1))
+		if (!fuzz_all_zero(&r1, sizeof r1))
 			abort();
 	} else {
 		if (e1 != SG_OK || r1.gen_time != a.gen_time || r1.tsa_index >= tr.n_tsas ||

@@ -10,14 +10,8 @@
 
 #include "limits.h"
 #include "url.h"
+#include "fuzz_common.h"
 
-static int
-inside(sg_slice s, const uint8_t *p, size_t n)
-{
-	if (s.len == 0)
-		return 1;
-	return s.p >= p && s.len <= n && (size_t)(s.p - p) <= n - s.len;
-}
 
 static int
 same_slice(sg_slice a, sg_slice b)
@@ -34,8 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e != e2)
 		abort();
 	if (e == SG_OK) {
-		if (!inside(u.host, data, size) || !inside(u.path, data, size) ||
-			!inside(u.query, data, size) || u.host.len == 0 || u.port == 0)
+		if (!fuzz_inside(u.host, data, size) || !fuzz_inside(u.path, data, size) ||
+			!fuzz_inside(u.query, data, size) || u.host.len == 0 || u.port == 0)
 			abort();
 		if (u.path.len > 0 && u.path.p[0] != '/')
 			abort();

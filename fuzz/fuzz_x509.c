@@ -13,6 +13,7 @@
 
 #include "limits.h"
 #include "x509.h"
+#include "fuzz_common.h"
 
 static const uint8_t *base;
 static size_t base_len;
@@ -20,33 +21,17 @@ static size_t base_len;
 static void
 inside(sg_slice s)
 {
-	if (s.len == 0)
-		return;
-	if (s.p == NULL || s.p < base || s.len > base_len ||
-		(size_t)(s.p - base) > base_len - s.len)
+	if (!fuzz_inside(s, base, base_len))
 		abort();
 }
 
 static void
 within(sg_slice inner, sg_slice outer)
 {
-	if (inner.len == 0)
-		return;
-	if (inner.p < outer.p || inner.len > outer.len ||
-		(size_t)(inner.p - outer.p) > outer.len - inner.len)
+	if (!fuzz_inside(inner, outer.p, outer.len))
 		abort();
 }
 
-static int
-all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		if (b[i] != 0)
-			return 0;
-	}
-	return 1;
-}
 
 static sg_x509_cert a, b;
 
@@ -60,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e1 != e2 || memcmp(&a, &b, sizeof a) != 0)
 		abort();
 	if (e1 != SG_OK) {
-		if (!all_zero(&a, sizeof a))
+		if (!fuzz_all_zero(&a, sizeof a))
 			abort();
 		return 0;
 	}

@@ -12,6 +12,7 @@
 #include "guard.h"
 #include "runner.h"
 #include "vfj.h"
+#include "wycheproof.h"
 
 /* ---- keys and signatures made with openssl 3.0 at development time (public data only) ----
  * P256/P384/RSA/ED25519: `openssl genpkey` then `openssl pkey -pubout -outform DER`;
@@ -991,24 +992,6 @@ test_openssl_sigs(void)
 
 static size_t wp_total, wp_correct;
 
-/* Decode a hex string member into a malloc'd buffer (tests only). */
-static uint8_t *
-wp_hex(const vfj_doc *doc, size_t obj, const char *key, size_t keylen, size_t *len)
-{
-	const uint8_t *p;
-	size_t n;
-	*len = 0;
-	if (vfj_obj_str_span(doc, obj, key, keylen, &p, &n) != VFJ_OK)
-		return NULL;
-	uint8_t *out = malloc(n / 2 + 1);
-	if (out == NULL)
-		return NULL;
-	if (sg_hex_decode(p, n, out, n / 2 + 1, len, NULL) != SG_OK) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
 
 /* One Wycheproof EcdsaVerify file with DER signatures. Policy for results: "valid" must
  * verify; "invalid" must be rejected; "acceptable" (none occur in these files) is treated as

@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "runner.h"
 #include "vfj.h"
+#include "wycheproof.h"
 
 /* RFC 8032 §7.1, TEST 1024: the 1023-byte message (checked against an independent
  * implementation when the vectors were transcribed). */
@@ -252,23 +253,6 @@ test_crypto_wiring(void)
 
 /* ---- Wycheproof ---- */
 
-static uint8_t *
-wp_hex(const vfj_doc *doc, size_t obj, const char *key, size_t keylen, size_t *len)
-{
-	const uint8_t *p;
-	size_t n;
-	*len = 0;
-	if (vfj_obj_str_span(doc, obj, key, keylen, &p, &n) != VFJ_OK)
-		return NULL;
-	uint8_t *out = malloc(n / 2 + 1);
-	if (out == NULL)
-		return NULL;
-	if (sg_hex_decode(p, n, out, n / 2 + 1, len, NULL) != SG_OK) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
 
 /* Every test of the Wycheproof EddsaVerify file: "valid" must verify, "invalid" must be
  * rejected (the file has no "acceptable" results). Also checks, for each group, that the
