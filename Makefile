@@ -8,10 +8,9 @@
 #   make bench        benchmarks (not part of check)
 #   make install PREFIX=... / make uninstall / make clean / make deps
 #
-# Modules are discovered: every src/*.c is part of picosign. A test tests/test_<m>.c and a fuzz
-# harness fuzz/fuzz_<t>.c say which modules they link in a line "/* modules: a b c */"
-# (err, bytes and timeutil are always linked, vendor-free-json too), so a module's tests build without
-# every other module and the lower layers cannot quietly depend on the network.
+# Modules are discovered: every src/<folder>/*.c is part of picosign (src/README.md has the
+# folders by rank). Tests and fuzz harnesses link archives, not lists of modules: the offline
+# archive alone unless named in FULL_TESTS / FULL_FUZZ below.
 
 CC := $(if $(filter default,$(origin CC)),gcc,$(CC))
 CLANG ?= clang
@@ -51,26 +50,37 @@ LDFLAGS ?=
 ALL_CFLAGS := $(STD) $(WARN) $(INC) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS := -lbearssl
 
-SRCS := $(wildcard src/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-VFJ_SRC := $(wildcard vendor-free-json/vfj.c)
+# ---- sources and archives (src/README.md; layout.md §3.6) ----
+# Folders by rank. Ranks 0-5 are the offline set: everything a verifier needs, built without
+# the signing side into libpicosign-offline.a, which the verifier's tests and the parser fuzzers
+# link alone with BearSSL, so a clock, file, socket or randomness call on the verify path fails
+# to link (scripts/offline-symbols.sh checks the archive's undefined symbols as well).
+# libpicosign.a holds everything but cli/; libpicosign-cli.a holds cli/ without main.c.
+OFFLINE_DIRS := base parse crypto pki sigstore oci verify
+ONLINE_DIRS := sys online sign cli
+SIGNING_SIDE := src/crypto/drbg.c src/crypto/p256.c src/crypto/nacl.c
+SRCS := $(foreach d,$(OFFLINE_DIRS) $(ONLINE_DIRS),$(wildcard src/$(d)/*.c))
+OFFLINE_SRCS := $(filter-out $(SIGNING_SIDE),$(foreach d,$(OFFLINE_DIRS),$(wildcard src/$(d)/*.c)))
+LIB_SRCS := $(filter-out src/cli/%,$(SRCS))
+CLI_SRCS := $(filter-out src/cli/main.c,$(filter src/cli/%,$(SRCS)))
+VFJ_SRC := vendor-free-json/vfj.c
 OBJ = $(BUILD)/obj/$(basename $(1)).o
-LIB_OBJS := $(foreach s,$(LIB_SRCS),$(call OBJ,$(s)))
-VFJ_OBJ := $(if $(VFJ_SRC),$(call OBJ,$(VFJ_SRC)))
+OFFLINE_OBJS := $(foreach s,$(OFFLINE_SRCS) $(VFJ_SRC),$(call OBJ,$(s)))
+LIB_OBJS := $(foreach s,$(LIB_SRCS) $(VFJ_SRC),$(call OBJ,$(s)))
+CLI_OBJS := $(foreach s,$(CLI_SRCS),$(call OBJ,$(s)))
+OFFLINE_A := $(BUILD)/libpicosign-offline.a
+LIB_A := $(BUILD)/libpicosign.a
+CLI_A := $(BUILD)/libpicosign-cli.a
 
 # ---- embedded trusted roots (docs/trustroot.md) ----
 # scripts/embed-trust-root.sh writes build/gen/embedded_root.c: the public-good trusted_root.json
-# that matches the pinned SHA-256 (EMBED_TRUSTED_ROOT=path, else the shared vectors copy, else a
-# download) and the staging root, as byte arrays of length 0 when unavailable. It runs on every
-# build and rewrites the file only when its content changes. The object is part of picosign,
-# the static build (through SRCS) and tests that link cli_trust; other tests and fuzzers do not
-# need it. The rules are after the "all" target, below.
+# that matches the pinned SHA-256 and the staging root, as byte arrays of length 0 when
+# unavailable. It runs on every build and rewrites the file only when its content changes. The
+# object goes into libpicosign-cli.a (cli/trust.c is its one reader) and the static build.
 EMBED_C := build/gen/embedded_root.c
 EMBED_OBJ := $(call OBJ,$(EMBED_C))
-LIB_OBJS += $(EMBED_OBJ)
-SRCS += $(EMBED_C)
-MAIN_OBJ := $(call OBJ,src/main.c)
-ALWAYS_MODULES := err bytes timeutil
+CLI_OBJS += $(EMBED_OBJ)
+MAIN_OBJ := $(call OBJ,src/cli/main.c)
 
 # vendor-free-json keeps its own test file; it runs in the suite as "vfj_suite".
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c)) vfj_suite
@@ -78,12 +88,14 @@ TEST_BINS := $(addprefix $(BUILD)/tests/,$(TESTS))
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
-# The modules a test or harness links: those on its "/* modules: ... */" line plus everything
-# they need, found by following #include lines (scripts/modclosure.sh), so a new dependency
-# between modules never breaks a distant test's link.
-modules_of = $(shell scripts/modclosure.sh $(ALWAYS_MODULES) \
-	$$(sed -n 's|^/\* modules:\(.*\)\*/ *$$|\1|p' $(1) | head -n 1))
-objs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),$(call OBJ,src/$(m).c)))
+# Which archives a test or harness links. Every one not named here links the offline archive
+# alone: that is the proof that it needs nothing beyond ranks 0-5 and BearSSL. Those named here
+# test the online, signing or CLI side and link the full archives (the linker takes only the
+# objects they reference).
+FULL_TESTS := test_cli_util test_crypto test_fulcio test_http test_keys test_nacl test_oidc \
+	test_registry test_rekor test_trustroot
+FULL_FUZZ := fulcio_response http_chunked http_response jwt keyfile registry rekor_response spki
+archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
 	test-run bench conformance demo format deps-check
@@ -99,28 +111,34 @@ $(EMBED_C): embed-trust-root
 	@bash scripts/embed-trust-root.sh $@
 .PHONY: embed-trust-root
 embed-trust-root:
-$(BUILD)/tests/test_trustroot: $(EMBED_OBJ)
 
-$(BUILD)/picosign: $(MAIN_OBJ) $(LIB_OBJS) $(VFJ_OBJ)
-	$(CC) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+$(OFFLINE_A): $(OFFLINE_OBJS)
+$(LIB_A): $(LIB_OBJS)
+$(CLI_A): $(CLI_OBJS)
+$(OFFLINE_A) $(LIB_A) $(CLI_A):
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/picosign: $(MAIN_OBJ) $(CLI_A) $(LIB_A)
+	$(CC) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Tests: one binary per module; tests may include tests/*.h.
-$(BUILD)/tests/%: tests/%.c $$(call objs_of,tests/%.c) $(VFJ_OBJ)
+# Tests: one binary per module; tests may include tests/*.h. Archives: archives_of, above.
+$(BUILD)/tests/%: tests/%.c $$(call archives_of,%)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
-$(BUILD)/tests/vfj_suite: vendor-free-json/test_vfj.c $(VFJ_OBJ)
+$(BUILD)/tests/vfj_suite: vendor-free-json/test_vfj.c $(call OBJ,$(VFJ_SRC))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^)
+	$(CC) $(ALL_CFLAGS) $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
 # Fuzz harnesses built with gcc as plain replay programs.
-$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/standalone_main.c $$(call objs_of,fuzz/fuzz_%.c) $(VFJ_OBJ)
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/standalone_main.c $$(call archives_of,fuzz_%)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
 test-build: $(BUILD)/picosign $(TEST_BINS) $(FUZZ_REPLAY_BINS)
 
@@ -153,7 +171,17 @@ FUZZ_DIR := build/fuzz
 FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := $(STD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) -I$(BEARSSL_INC) -MMD -MP
 FUZZ_RUNS ?= 20000
-fuzz_objs_of = $(sort $(foreach m,$(ALWAYS_MODULES) $(call modules_of,$(1)),$(FUZZ_DIR)/obj/src/$(m).o))
+FUZZ_OFFLINE_A := $(FUZZ_DIR)/libpicosign-offline.a
+FUZZ_LIB_A := $(FUZZ_DIR)/libpicosign.a
+FUZZ_CLI_A := $(FUZZ_DIR)/libpicosign-cli.a
+fuzz_obj = $(FUZZ_DIR)/obj/$(basename $(1)).o
+$(FUZZ_OFFLINE_A): $(foreach s,$(OFFLINE_SRCS) $(VFJ_SRC),$(call fuzz_obj,$(s)))
+$(FUZZ_LIB_A): $(foreach s,$(LIB_SRCS) $(VFJ_SRC),$(call fuzz_obj,$(s)))
+$(FUZZ_CLI_A): $(foreach s,$(CLI_SRCS) $(EMBED_C),$(call fuzz_obj,$(s)))
+$(FUZZ_OFFLINE_A) $(FUZZ_LIB_A) $(FUZZ_CLI_A):
+	@rm -f $@
+	$(AR) rcs $@ $^
+fuzz_archives_of = $(subst $(BUILD)/,$(FUZZ_DIR)/,$(call archives_of,$(1)))
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 
@@ -161,10 +189,9 @@ $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs_of,fuzz/fuzz_%.c) \
-		$(if $(VFJ_SRC),$(FUZZ_DIR)/obj/vendor-free-json/vfj.o)
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_archives_of,fuzz_%)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(STD) $(FUZZ_SAN) -fsanitize=fuzzer $(INC) -o $@ $(filter %.c %.o,$^) -lbearssl
+	$(CLANG) $(STD) $(FUZZ_SAN) -fsanitize=fuzzer $(INC) -o $@ $(filter %.c %.o %.a,$^) -lbearssl
 
 fuzz-smoke: fuzz
 	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/smoke.sh
@@ -182,11 +209,12 @@ static: $(STATIC_DIR)/picosign
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
 	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
 
-$(STATIC_DIR)/picosign: $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(wildcard src/*.h)
+$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(STD) $(STATIC_OPT) -Wall -Wextra -Werror -Isrc -Ivendor-free-json \
 		-I$(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
-		-Wl,--gc-sections -s -o $@ $(SRCS) $(VFJ_SRC) src/static/fortify_shim.c $(BEARSSL_A)
+		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
+		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 
 # ---- third-party suites ----
@@ -217,7 +245,7 @@ clean:
 	rm -rf build picosign picosign-static
 
 format:
-	clang-format -i src/*.c src/*.h tests/*.c fuzz/*.c vendor-free-json/*.c vendor-free-json/*.h
+	clang-format -i src/*/*.c src/*/*.h tests/*.c tests/*.h fuzz/*.c fuzz/*.h
 
 # ---- embedded CA bundle for TLS (docs/transport.md; transport, issue #4) ----
 # `make EMBED_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt` compiles that PEM bundle into net.o
@@ -230,7 +258,7 @@ EMBED_CA_SETTING := $(BUILD)/gen/embed_ca.setting
 _embed_ca_sync := $(shell mkdir -p $(BUILD)/gen && { [ -f $(EMBED_CA_SETTING) ] && \
 	[ "$$(cat $(EMBED_CA_SETTING))" = '$(EMBED_CA_BUNDLE)' ] || \
 	printf '%s' '$(EMBED_CA_BUNDLE)' > $(EMBED_CA_SETTING); })
-$(call OBJ,src/net.c): $(EMBED_CA_SETTING)
+$(call OBJ,src/sys/net.c): $(EMBED_CA_SETTING)
 ifneq ($(EMBED_CA_BUNDLE),)
 $(EMBED_CA_H): $(EMBED_CA_BUNDLE) $(EMBED_CA_SETTING)
 	@mkdir -p $(dir $@)
@@ -238,8 +266,8 @@ $(EMBED_CA_H): $(EMBED_CA_BUNDLE) $(EMBED_CA_SETTING)
 		echo 'static const unsigned char embedded_ca[] = {'; \
 		od -An -v -tx1 $< | awk '{ s = "\t"; for (i = 1; i <= NF; i++) s = s "0x" $$i ","; print s }'; \
 		echo '};'; } > $@.tmp && mv $@.tmp $@
-$(call OBJ,src/net.c): $(EMBED_CA_H)
-$(call OBJ,src/net.c): ALL_CFLAGS += -DSG_EMBED_CA_H='"$(EMBED_CA_H)"'
+$(call OBJ,src/sys/net.c): $(EMBED_CA_H)
+$(call OBJ,src/sys/net.c): ALL_CFLAGS += -DSG_EMBED_CA_H='"$(EMBED_CA_H)"'
 $(STATIC_DIR)/picosign: $(EMBED_CA_H)
 $(STATIC_DIR)/picosign: STD += -DSG_EMBED_CA_H='"$(EMBED_CA_H)"'
 endif

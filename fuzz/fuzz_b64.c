@@ -1,5 +1,4 @@
 /* Target functions: sg_b64_decode, sg_b64_encode, sg_b64_decoded_max, sg_b64_encoded_len */
-/* modules: codec */
 /* Invariants: an accepted input re-encodes, with the alphabet and padding it used, to exactly
  * the same bytes (base64 here is canonical); a stricter flag set never accepts what SG_B64_ANY
  * rejects and agrees on the bytes; rejected inputs leave *out_len 0; a second run agrees. */
@@ -7,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 
 #define MAX_IN 8192
 

@@ -1,5 +1,4 @@
 /* Target functions: sg_bundle_parse, sg_bundle_parse_legacy, sg_tlog_body_parse */
-/* modules: bundle dsse tlog trustroot json codec timeutil der pem crypto */
 /* Invariants: two runs agree; a failure leaves the entity zeroed; on success the counts are
  * within their limits, the content and material kinds agree with what is filled in, Rekor v1
  * v0.1 entries have a SET and v0.2+ entries a proof, proof hashes and bodies lie in the arena
@@ -8,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "sigstore/bundle.h"
 
 static uint8_t mem[2][4u << 20];
 static sg_entity ent[2];

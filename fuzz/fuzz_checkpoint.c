@@ -1,5 +1,4 @@
 /* Target functions: sg_checkpoint_parse, sg_checkpoint_verify, sg_tlog_key_hint */
-/* modules: tlog trustroot json codec timeutil der pem crypto */
 /* Invariants: two runs agree; a failure leaves the checkpoint zeroed; on success the signed
  * text is a proper prefix of the input ending in '\n' and followed by '\n', the origin lies in
  * it, there are 1..SG_MAX_NOTE_SIGS signature lines whose names lie in the input, and
@@ -9,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlog.h"
+#include "sigstore/tlog.h"
 
 static uint8_t mem[2][64u * 1024u];
 static sg_checkpoint cp[2];

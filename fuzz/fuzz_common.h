@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 /* 1 when the view `s` lies inside p[0..n) (an empty view is inside anything). The arithmetic
  * never forms an out-of-range pointer. */

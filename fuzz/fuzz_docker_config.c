@@ -1,6 +1,5 @@
 /* Target functions: sg_dockercfg_parse, sg_dockercfg_lookup, sg_dockercfg_lookup_key,
  * sg_dockercfg_keys, sg_dockercfg_hostname */
-/* modules: dockercfg json codec timeutil */
 /* Invariants: a failed parse leaves the output zeroed; parsing is deterministic; after a
  * successful parse no lookup fails (every entry was validated up front), for fixed registries
  * and for the hostname of every stored key; a lookup that finds something reports a key, and
@@ -9,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dockercfg.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "oci/dockercfg.h"
 
 static uint8_t arena_mem[8u << 20];
 

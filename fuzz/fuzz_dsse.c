@@ -1,6 +1,5 @@
 /* Target functions: sg_dsse_parse, sg_dsse_pae, sg_dsse_pae_len, sg_dsse_pae_hash,
  * sg_intoto_parse, sg_intoto_has_digest */
-/* modules: dsse json codec timeutil der pem crypto */
 /* Invariants: two runs agree; a failure leaves the envelope (statement) zeroed; an accepted
  * envelope has 1..SG_MAX_DSSE_SIGS non-empty signatures; its PAE has exactly sg_dsse_pae_len
  * bytes, starts with "DSSEv1 " and ends with the payload, and the streaming PAE hash equals the
@@ -10,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dsse.h"
+#include "sigstore/dsse.h"
 
 static uint8_t mem[2][1u << 20];
 static uint8_t pae[1u << 17];

@@ -1,5 +1,4 @@
 /* Target functions: sg_ed25519_verify, sg_verify_message (Ed25519 keys) */
-/* modules: ed25519 crypto der pem codec */
 /* Input: public key (32 bytes, zero-padded when the input is shorter), then up to 64 bytes of
  * signature (shorter when the input ends: exercises the length rule), then the message.
  * The low bit of the first byte picks the entry point (sg_ed25519_verify directly, or
@@ -14,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "ed25519.h"
+#include "crypto/crypto.h"
+#include "crypto/ed25519.h"
 
 static const uint8_t ORDER[32] = {
 	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,

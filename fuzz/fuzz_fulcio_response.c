@@ -1,5 +1,4 @@
 /* Target functions: sg_fulcio_parse_response */
-/* modules: fulcio oidc json codec pem http net url crypto */
 /* Input: the first byte picks the HTTP status (200, 201, 400, 500), the rest is the body.
  * Invariants: two runs agree; a failure leaves the chain empty; an accepted chain has 1 to
  * SG_MAX_CHAIN certificates of 1 to SG_MAX_CERT bytes, decoded into the arena (never views of
@@ -8,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fulcio.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "online/fulcio.h"
 
 static uint8_t mem[2][1u << 21];
 

@@ -1,12 +1,11 @@
 /* Target functions: sg_hex_decode, sg_hex_encode */
-/* modules: codec */
 /* Invariants: accepted hex re-encodes to the same bytes; any bytes encode and decode back;
  * rejected input leaves *out_len 0. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 
 #define MAX_IN 8192
 

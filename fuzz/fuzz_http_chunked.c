@@ -1,5 +1,4 @@
 /* Target functions: sg_http_chunked_init, sg_http_chunked_decode */
-/* modules: url http */
 /* Input: one byte choosing a piece size, then a chunked body. Invariants: decoding in pieces
  * gives the same status, decoded bytes and consumed count as decoding whole; decoded output
  * never exceeds the input consumed; errors are sticky; after the end nothing is consumed. */
@@ -7,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "sys/http.h"
 
 static uint8_t whole[1 << 17], piece[1 << 17], out[1 << 17];
 

@@ -1,6 +1,5 @@
 /* Target functions: sg_http_parse_head, sg_http_framing_of, sg_http_keep_alive,
  * sg_http_chunked_decode, sg_http_do (over a scripted transport) */
-/* modules: url http */
 /* Invariants: header views lie inside the input and names are non-empty; the head parses the
  * same with exactly `consumed` bytes and needs more with one byte less; a head that needs more
  * still needs more for any shorter prefix; a chunked body decodes the same whole and split;
@@ -10,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "sys/http.h"
 #include "fuzz_common.h"
 
 static sg_http_header hdrs[SG_MAX_HTTP_HEADERS];

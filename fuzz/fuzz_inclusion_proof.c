@@ -1,5 +1,4 @@
 /* Target functions: sg_tlog_verify_inclusion, sg_tlog_leaf_hash */
-/* modules: tlog trustroot json codec timeutil der pem crypto */
 /* Input: byte 0 = tree size - 1 (mod 32), byte 1 = leaf index (mod size), byte 2 = mode, then
  * up to SG_MAX_PROOF_HASHES 32-byte hashes. Fixed trees of 1..32 leaves: leaf i is the leaf
  * hash of the bytes "leaf" i. Mode 0 uses the input hashes as the proof; mode 1 XORs them
@@ -11,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlog.h"
+#include "sigstore/tlog.h"
 
 #include "../tests/merkle_ref.h"
 

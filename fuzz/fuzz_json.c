@@ -1,5 +1,4 @@
 /* Target functions: vfj_parse, vfj_canonicalize, vfj_str_unescape, vfj_obj_get, vfj_w_str */
-/* modules: */
 /* fuzz_json: strict JSON tokenizer and RFC 8785 canonicalizer (vendor-free-json/vfj.c).
  * Invariants, each checked with abort():
  *   - a second parse gives the same result, error offset and tokens; counting mode agrees;

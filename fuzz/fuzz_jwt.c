@@ -1,5 +1,4 @@
 /* Target functions: sg_jwt_decode, sg_jwt_principal, sg_jwt_looks_like */
-/* modules: oidc json codec http net url crypto */
 /* Invariants: two runs agree; a failure leaves the claims zeroed; an accepted token has the
  * shape sg_jwt_looks_like recognises and is at most SG_MAX_JWT bytes; claim views never point
  * into the input (they are decoded copies); exp is never negative; the principal is the email
@@ -8,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "oidc.h"
+#include "base/limits.h"
+#include "online/oidc.h"
 
 static uint8_t mem[2][1u << 20];
 

@@ -1,6 +1,5 @@
 /* Target functions: sg_keys_load_private, sg_keys_read_pem, sg_keys_parse_envelope,
  * sg_keys_decrypt, sg_keys_parse_pkcs8, sg_keys_parse_sec1, sg_keys_write_pkcs8 */
-/* modules: keys nacl crypto der pem codec json timeutil */
 /* Input: one mode byte, then the data. Mode % 4: 0 a whole key file (PEM), 1 PKCS#8 DER,
  * 2 SEC1 DER, 3 an encrypted-key envelope (JSON). Encrypted keys are tried with the password
  * "fuzz" and scrypt capped at N = 16 through the loaders' max_n parameter, so a run stays fast
@@ -13,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "sign/keys.h"
 
 #define MAX_IN 16384
 #define FUZZ_MAX_N 16u

@@ -1,6 +1,5 @@
 /* Target functions: sg_oci_manifest_parse, sg_oci_desc_annotation, sg_oci_sig_append,
  * sg_oci_sig_config_write, sg_oci_sig_manifest_write */
-/* modules: manifest ociref json codec timeutil crypto der pem ed25519 */
 /* Invariants: a failed parse leaves the output zeroed; parsing is deterministic; every view
  * lies inside the input or the arena; sizes are non-negative; for an image manifest,
  * appending a signature layer writes a manifest that parses back with one more descriptor,
@@ -9,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "manifest.h"
-#include "ociref.h"
+#include "base/limits.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
 
 static uint8_t arena_mem[8u << 20];
 static uint8_t cfg_mem[1u << 18], man_mem[1u << 20];

@@ -1,6 +1,5 @@
 /* Target functions: sg_ociref_parse, sg_oci_digest_parse, sg_ociref_name, sg_ociref_repo_name,
  * sg_ociref_triangulate, sg_ociref_default_plain_http */
-/* modules: ociref codec crypto der pem ed25519 */
 /* Invariants: a failed parse leaves the output zeroed; parsing is deterministic; the
  * normalised Name() parses back to the same reference (normalisation is idempotent), and so
  * does the repository name with the same registry and repository; a parsed digest formats
@@ -9,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "ociref.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
 
 static void
 check_strings(const sg_ociref *r)

@@ -1,6 +1,5 @@
 /* Target functions: sg_payload_parse, sg_payload_write, sg_payload_write_verified,
  * sg_payload_check_digest */
-/* modules: payload ociref json codec timeutil crypto der pem ed25519 */
 /* Invariants: a failed parse leaves the output zeroed; parsing is deterministic; for an
  * accepted payload, the verify output element parses back as a payload with the same
  * critical fields, and re-writing the payload from its parsed reference and digest (when the
@@ -10,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "ociref.h"
-#include "payload.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
+#include "oci/payload.h"
 
 static uint8_t arena_mem[8u << 20];
 static uint8_t out_mem[1u << 20];

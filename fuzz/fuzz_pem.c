@@ -1,5 +1,4 @@
 /* Target functions: sg_pem_next, sg_pem_decode, sg_pem_write */
-/* modules: pem codec */
 /* Invariants: every block's views lie inside the input and in order; the cursor only moves
  * forward on success and not at all on failure; a block sg_pem_next returns always decodes;
  * writing the decoded bytes back as PEM and reading that gives the same label and bytes. */
@@ -7,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "parse/codec.h"
+#include "parse/pem.h"
 
 #define MAX_IN 65536
 

@@ -1,5 +1,4 @@
 /* Target functions: sg_regex_compile, sg_regex_search */
-/* modules: regex */
 /* Input: the pattern, then "\n", then the text (no "\n": an empty text; a pattern spells a
  * newline as \n). Invariants: compiling is deterministic (same result, same program); a failed
  * compile leaves a zeroed program and Go's "error parsing regexp: " message; a compiled
@@ -11,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regex.h"
+#include "parse/regex.h"
 
 static sg_regex re1, re2; /* about 48 KiB each */
 

@@ -1,5 +1,4 @@
 /* Target functions: sg_registry_* (over a scripted transport), sg_cred_helper_parse */
-/* modules: registry http url json codec crypto ociref wwwauth */
 /* The registry client over a scripted transport whose server answers come from the input
  * (style.md §7, curl-fuzzer's TLV conversation):
  *
@@ -21,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "limits.h"
-#include "manifest.h"
-#include "ociref.h"
-#include "registry.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
+#include "online/registry.h"
 
 #include "../tests/scripted_net.h"
 

@@ -1,5 +1,4 @@
 /* Target functions: sg_rekor_parse_entry */
-/* modules: rekor fulcio oidc tlog trustroot json codec pem http net url crypto */
 /* Invariants: two runs agree; a failure leaves the entry zeroed; an accepted entry has a 64
  * or 80 hex id whose last 64 digits are the leaf hash of the decoded body, the body re-encodes
  * to exactly the base64 text it came from (a view into the input), a 32-byte log id, and a
@@ -8,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
-#include "rekor.h"
-#include "tlog.h"
+#include "base/limits.h"
+#include "online/rekor.h"
+#include "parse/codec.h"
+#include "sigstore/tlog.h"
 
 static uint8_t mem[2][1u << 21];
 static uint8_t enc[1u << 21];

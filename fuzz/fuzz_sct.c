@@ -1,5 +1,4 @@
 /* Target functions: sg_sct_list_parse, sg_sct_precert_tbs */
-/* modules: der codec pem crypto timeutil json trustroot x509 sct */
 /* The input is tried both as a TLS SignedCertificateTimestampList and as a DER certificate.
  * Invariants: the list parser is deterministic, zeroes its output on failure, keeps every
  * view inside the input and at most SG_MAX_SCTS entries; for a certificate with an SCT
@@ -10,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "der.h"
-#include "limits.h"
-#include "sct.h"
-#include "x509.h"
+#include "base/limits.h"
+#include "parse/der.h"
+#include "pki/sct.h"
+#include "pki/x509.h"
 
 static const uint8_t *base;
 static size_t base_len;

@@ -1,5 +1,4 @@
 /* Target functions: sg_pubkey_parse, sg_ecdsa_der_to_raw, sg_verify_digest */
-/* modules: codec der pem crypto */
 /* The whole input is tried both as a SubjectPublicKeyInfo and as a DER ECDSA signature (for
  * P-256 and P-384 sizes). Invariants, checked with abort():
  *   - an accepted key's views lie inside the input, the SPKI view is the whole input, the
@@ -15,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "der.h"
+#include "crypto/crypto.h"
+#include "parse/der.h"
 
 static int
 inside(sg_slice s, const uint8_t *p, size_t n)
@@ -118,9 +117,10 @@ check_sig(const uint8_t *data, size_t size, size_t cl)
 	sg_buf ib, ob;
 	sg_buf_init(&ib, inner, sizeof inner);
 	sg_buf_init(&ob, again, sizeof again);
-	if (sg_der_write_uint(&ib, raw, cl) != SG_OK ||
-		sg_der_write_uint(&ib, raw + cl, cl) != SG_OK ||
-		sg_der_write(&ob, SG_DER_SEQUENCE, inner, ib.len) != SG_OK)
+	sg_der_write_uint(&ib, raw, cl);
+	sg_der_write_uint(&ib, raw + cl, cl);
+	sg_der_write(&ob, SG_DER_SEQUENCE, inner, ib.len);
+	if (sg_buf_status(&ib) != SG_OK || sg_buf_status(&ob) != SG_OK)
 		abort();
 	if (ob.len != size || memcmp(again, data, size) != 0)
 		abort();

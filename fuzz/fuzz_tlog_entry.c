@@ -1,5 +1,4 @@
 /* Target functions: sg_tlog_body_parse */
-/* modules: tlog trustroot json codec timeutil der pem crypto */
 /* Invariants: two runs agree (kind, signature count, hashes); a failure leaves the body
  * zeroed; an accepted body has a known kind, 1..SG_MAX_DSSE_SIGS signatures each with a form,
  * hash values of exactly the algorithm's length, and rekor_v2 only for hashedrekord 0.0.2. */
@@ -7,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlog.h"
+#include "sigstore/tlog.h"
 
 static uint8_t mem[2][1u << 20];
 

@@ -1,5 +1,4 @@
 /* Target functions: sg_trustroot_parse, sg_trustroot_find_log, sg_trustroot_find_log_by_hint */
-/* modules: trustroot json codec timeutil der pem crypto */
 /* Invariants: two runs agree (result, counts, key ids); a failure leaves the root zeroed;
  * on success every list is within SG_MAX_TRUST_ENTRIES, every CA has 1..SG_MAX_CHAIN
  * certificates inside the arena, every log has a key id of 1..SG_MAX_KEY_ID bytes and a window
@@ -8,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trustroot.h"
+#include "pki/trustroot.h"
 
 static uint8_t mem[2][1u << 20];
 static sg_trustroot tr[2];

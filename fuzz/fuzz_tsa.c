@@ -1,5 +1,4 @@
 /* Target functions: sg_tsa_parse, sg_tsa_verify, sg_tsa_gen_time */
-/* modules: tsa x509 trustroot json codec timeutil der pem crypto */
 /* Invariants: a rejected token leaves the view all zero and a failed verification leaves the
  * result all zero; parsing twice gives identical views; an accepted token's views all lie
  * inside the input, with imprint and message-digest lengths matching their algorithms, the
@@ -15,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "trustroot.h"
-#include "tsa.h"
+#include "base/limits.h"
+#include "pki/trustroot.h"
+#include "pki/tsa.h"
 
 #include "../tests/tsa_fixtures.h"
 #include "fuzz_common.h"

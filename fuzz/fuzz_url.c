@@ -1,6 +1,5 @@
 /* Target functions: sg_url_parse, sg_url_write, sg_url_write_target, sg_url_write_authority,
  * sg_url_resolve */
-/* modules: url */
 /* Invariants: views lie inside the input; parsing is deterministic; the written normal form
  * parses back to the same components; resolving the input as a reference against a fixed base
  * gives text that, once parsed and resolved again, does not change (idempotence). */
@@ -8,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "url.h"
+#include "base/limits.h"
+#include "parse/url.h"
 #include "fuzz_common.h"
 
 

@@ -1,5 +1,4 @@
 /* Target functions: sg_wwwauth_parse, sg_wwwauth_param_get, sg_wwwauth_select */
-/* modules: wwwauth */
 /* Invariants: a failed parse leaves no challenges and zeroed output; parsing is deterministic;
  * schemes and parameter names are non-empty views inside the input; values lie inside the
  * input or the arena; no challenge repeats a parameter name; each parameter is found by
@@ -8,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "wwwauth.h"
+#include "base/limits.h"
+#include "parse/wwwauth.h"
 
 static uint8_t arena_mem[1u << 18];
 static sg_wwwauth_challenge ch[SG_MAX_WWWAUTH_CHALLENGES], ch2[SG_MAX_WWWAUTH_CHALLENGES];

@@ -1,7 +1,6 @@
 /* Target functions: sg_x509_parse, sg_x509_sans_cosign, sg_x509_subject_san, sg_x509_san_text,
  * sg_x509_name_text, sg_x509_name_cn, sg_x509_fulcio_ext, sg_x509_check_time, sg_x509_is_ca,
  * sg_x509_is_leaf */
-/* modules: der codec pem crypto timeutil x509 */
 /* Invariants: a rejected input leaves the view all zero; parsing twice gives identical views;
  * an accepted certificate's every view lies inside the input, the TBS lies inside the
  * certificate right after its header, extension and SAN counts stay within SG_MAX_EXTENSIONS
@@ -11,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "x509.h"
+#include "base/limits.h"
+#include "pki/x509.h"
 #include "fuzz_common.h"
 
 static const uint8_t *base;

@@ -72,7 +72,7 @@ tmpc="$out.tmp"
 	echo "#include <stddef.h>"
 	echo "#include <stdint.h>"
 	echo
-	echo "#include \"trustroot.h\""
+	echo "#include \"pki/trustroot.h\""
 	echo
 	emit sg_embedded_trusted_root "$prod"
 	# The static build leaves the staging root out (SG_NO_EMBEDDED_STAGING): 8 KB of the 500 KB

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
-#include "net.h"
+#include "sys/http.h"
+#include "sys/net.h"
 
 #define FAKENET_NEXT "\x01"
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "crypto/crypto.h"
 
 /* The largest power of two below n (n >= 2). */
 static size_t

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net.h"
+#include "sys/net.h"
 
 #define SCRIPTED_MAX 32  /* answers, and hosts recorded */
 #define SCRIPTED_CONNS 8 /* connections open at once */

@@ -1,13 +1,12 @@
 /* Unit tests for bundle: every conformance bundle parses, or fails at parse time with the
  * expected named error; field extraction for v0.1/v0.2/v0.3, DSSE and public-key bundles;
  * the cosign legacy annotation from a real signature; mutations; every proper prefix fails. */
-/* modules: bundle dsse tlog trustroot json codec timeutil der pem crypto */
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "sigstore/bundle.h"
 #include "guard.h"
-#include "json.h"
+#include "parse/json.h"
 #include "runner.h"
 #include "vectors.h"
 

@@ -5,18 +5,17 @@
  *
  * The test PKI is in tests/testpki.h; the leaf without codeSigning below was generated with it
  * (Python `cryptography`, deterministic keys, fixed dates; no private key is embedded). */
-/* modules: der codec pem crypto timeutil json x509 trustroot chain */
 #include <stdio.h>
 #include <string.h>
 
-#include "chain.h"
-#include "pem.h"
+#include "parse/pem.h"
+#include "pki/chain.h"
 #include "runner.h"
 #include "testpki.h"
-#include "timeutil.h"
-#include "trustroot.h"
+#include "base/timeutil.h"
+#include "pki/trustroot.h"
 #include "vectors.h"
-#include "x509.h"
+#include "pki/x509.h"
 
 static const uint8_t test_leaf_noeku[] = {
 	0x30, 0x82, 0x02, 0x39, 0x30, 0x82, 0x01, 0xe0, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01,

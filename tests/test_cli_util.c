@@ -1,14 +1,13 @@
 /* Unit tests for the CLI's file I/O: reads are capped; writes replace a regular file
  * atomically, never follow a symbolic link planted at the path, leave no temporary file
  * behind, and a failed write keeps the earlier file. */
-/* modules: cli_util */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "runner.h"
 
 static char dir[256];

@@ -2,11 +2,10 @@
  * strictness rules (characters, padding, trailing bits, alphabet mixing, length), capacity
  * handling, hex round trips and rejection of uppercase/odd input. Inputs sit before a guard
  * page, so any over-read crashes. */
-/* modules: codec */
 #include <stdint.h>
 #include <string.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 #include "guard.h"
 #include "runner.h"
 

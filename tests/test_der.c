@@ -4,13 +4,12 @@
  * cap, each content helper with good and bad encodings, time conversion at the edges, and the
  * writer cross-checked against the certificate's own SPKI and ECDSA signature encodings. Every
  * input sits just before a guard page, and every failure is checked to leave the cursor alone. */
-/* modules: der */
 #include <stdint.h>
 #include <string.h>
 
-#include "der.h"
+#include "parse/der.h"
 #include "guard.h"
-#include "limits.h"
+#include "base/limits.h"
 #include "runner.h"
 
 /* openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=t -days 1
@@ -279,7 +278,8 @@ test_headers(void)
 		sg_buf b;
 		sg_buf_init(&b, buf, sizeof buf);
 		memset(buf, 0x5a, sizeof buf);
-		CHECK_OK(sg_der_write_header(&b, SG_DER_OCTET_STRING, lens[i]));
+		sg_der_write_header(&b, SG_DER_OCTET_STRING, lens[i]);
+		CHECK_OK(sg_buf_status(&b));
 		CHECK(b.len == sg_der_header_size(lens[i]));
 		size_t total = b.len + lens[i];
 		sg_cur c = cur(buf, total);
@@ -294,12 +294,15 @@ test_headers(void)
 	/* Exact bytes of a few headers. */
 	sg_buf b;
 	sg_buf_init(&b, buf, sizeof buf);
-	CHECK_OK(sg_der_write_header(&b, 0x30, 128));
-	CHECK_OK(sg_der_write_header(&b, 0x04, 0x10000));
+	sg_der_write_header(&b, 0x30, 128);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write_header(&b, 0x04, 0x10000);
+	CHECK_OK(sg_buf_status(&b));
 	CHECK(b.len == 8 && memcmp(buf, "\x30\x81\x80\x04\x83\x01\x00\x00", 8) == 0);
 #if SIZE_MAX > 0xffffffffu
 	sg_buf_init(&b, buf, sizeof buf);
-	CHECK_ERR(sg_der_write_header(&b, 0x04, (size_t)0x100000000u), SG_ERR_LIMIT);
+	sg_der_write_header(&b, 0x04, (size_t)0x100000000u);
+	CHECK_ERR(sg_buf_status(&b), SG_ERR_LIMIT);
 #endif
 
 	/* A 4-byte length that fits is accepted. */
@@ -768,11 +771,16 @@ test_writer(void)
 	static const uint8_t m2[] = {0x01, 0x00};
 	static const uint8_t mz[] = {0x00, 0x00};
 	sg_buf_init(&b, mem, sizeof mem);
-	CHECK_OK(sg_der_write_uint(&b, m0, sizeof m0));
-	CHECK_OK(sg_der_write_uint(&b, m1, sizeof m1));
-	CHECK_OK(sg_der_write_uint(&b, m2, sizeof m2));
-	CHECK_OK(sg_der_write_uint(&b, mz, sizeof mz));
-	CHECK_OK(sg_der_write_uint(&b, NULL, 0));
+	sg_der_write_uint(&b, m0, sizeof m0);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write_uint(&b, m1, sizeof m1);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write_uint(&b, m2, sizeof m2);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write_uint(&b, mz, sizeof mz);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write_uint(&b, NULL, 0);
+	CHECK_OK(sg_buf_status(&b));
 	static const uint8_t want[] = {0x02, 0x02, 0x00, 0x80, 0x02, 0x01, 0x7f, 0x02, 0x02, 0x01,
 		0x00, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00};
 	CHECK(b.len == sizeof want && memcmp(mem, want, sizeof want) == 0);
@@ -793,15 +801,20 @@ test_writer(void)
 	uint8_t alg[64], bits[66];
 	sg_buf a;
 	sg_buf_init(&a, alg, sizeof alg);
-	CHECK_OK(sg_der_write(&a, SG_DER_OID, oid_ec_pub, sizeof oid_ec_pub));
-	CHECK_OK(sg_der_write(&a, SG_DER_OID, oid_p256, sizeof oid_p256));
+	sg_der_write(&a, SG_DER_OID, oid_ec_pub, sizeof oid_ec_pub);
+	CHECK_OK(sg_buf_status(&a));
+	sg_der_write(&a, SG_DER_OID, oid_p256, sizeof oid_p256);
+	CHECK_OK(sg_buf_status(&a));
 	bits[0] = 0;
 	memcpy(bits + 1, point, 65);
 	sg_buf_init(&b, mem, sizeof mem);
-	CHECK_OK(sg_der_write_header(&b, SG_DER_SEQUENCE,
-		sg_der_header_size(a.len) + a.len + sg_der_header_size(66) + 66));
-	CHECK_OK(sg_der_write(&b, SG_DER_SEQUENCE, alg, a.len));
-	CHECK_OK(sg_der_write(&b, SG_DER_BIT_STRING, bits, 66));
+	sg_der_write_header(&b, SG_DER_SEQUENCE,
+		sg_der_header_size(a.len) + a.len + sg_der_header_size(66) + 66);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write(&b, SG_DER_SEQUENCE, alg, a.len);
+	CHECK_OK(sg_buf_status(&b));
+	sg_der_write(&b, SG_DER_BIT_STRING, bits, 66);
+	CHECK_OK(sg_buf_status(&b));
 	CHECK(b.len == spki_len && memcmp(mem, spki, spki_len) == 0);
 
 	/* The certificate's ECDSA signature: read r and s, write them back, compare. */
@@ -816,16 +829,21 @@ test_writer(void)
 	uint8_t ints[80];
 	sg_buf ib;
 	sg_buf_init(&ib, ints, sizeof ints);
-	CHECK_OK(sg_der_write_uint(&ib, r.p, r.len));
-	CHECK_OK(sg_der_write_uint(&ib, ss.p, ss.len));
+	sg_der_write_uint(&ib, r.p, r.len);
+	CHECK_OK(sg_buf_status(&ib));
+	sg_der_write_uint(&ib, ss.p, ss.len);
+	CHECK_OK(sg_buf_status(&ib));
 	sg_buf_init(&b, mem, sizeof mem);
-	CHECK_OK(sg_der_write(&b, SG_DER_SEQUENCE, ints, ib.len));
+	sg_der_write(&b, SG_DER_SEQUENCE, ints, ib.len);
+	CHECK_OK(sg_buf_status(&b));
 	CHECK(b.len == sig_len && memcmp(mem, sig, sig_len) == 0);
 
 	/* Overflow is sticky and reported. */
 	sg_buf_init(&b, mem, 3);
-	CHECK_ERR(sg_der_write(&b, SG_DER_OCTET_STRING, (const uint8_t *)"abcd", 4), SG_ERR_LIMIT);
-	CHECK_ERR(sg_der_write_header(&b, SG_DER_NULL, 0), SG_ERR_LIMIT);
+	sg_der_write(&b, SG_DER_OCTET_STRING, (const uint8_t *)"abcd", 4);
+	CHECK_ERR(sg_buf_status(&b), SG_ERR_LIMIT);
+	sg_der_write_header(&b, SG_DER_NULL, 0);
+	CHECK_ERR(sg_buf_status(&b), SG_ERR_LIMIT);
 	CHECK_ERR(sg_buf_status(&b), SG_ERR_LIMIT);
 }
 

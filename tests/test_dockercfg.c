@@ -2,10 +2,9 @@
  * identity and registry tokens, Docker Hub's https://index.docker.io/v1/ key, keys with a
  * scheme or path, repository-level keys, credHelpers / credsStore, malformed files, and every
  * proper prefix. */
-/* modules: dockercfg json codec timeutil */
 #include <string.h>
 
-#include "dockercfg.h"
+#include "oci/dockercfg.h"
 #include "guard.h"
 #include "runner.h"
 

@@ -1,13 +1,12 @@
 /* Unit tests for dsse: PAE known answers (DSSE spec example, empty values), streaming PAE hash
  * equals the hash of the built PAE, envelope parsing and rejections, in-toto subject digests
  * from real bundles, and the Rekor v2 rule "hashedrekord digest = SHA-256(PAE)". */
-/* modules: dsse bundle tlog trustroot json codec timeutil der pem crypto */
 #include <string.h>
 
-#include "bundle.h"
-#include "dsse.h"
+#include "sigstore/bundle.h"
+#include "sigstore/dsse.h"
 #include "guard.h"
-#include "codec.h"
+#include "parse/codec.h"
 #include "runner.h"
 #include "vectors.h"
 

@@ -2,14 +2,13 @@
  * strictness rules shared with Go's crypto/ed25519 (canonical S, lenient A, encoded-R compare,
  * cofactorless), the crypto.h wiring (sg_verify_message on an Ed25519 SPKI), and every
  * Wycheproof Ed25519 vector. */
-/* modules: ed25519 codec der pem crypto */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "crypto.h"
-#include "ed25519.h"
+#include "crypto/crypto.h"
+#include "crypto/ed25519.h"
+#include "parse/codec.h"
 #include "guard.h"
 #include "runner.h"
 #include "vfj.h"

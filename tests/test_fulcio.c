@@ -2,19 +2,18 @@
  * verifies over the principal), the answer parser (chains, 200/201, detached SCT refused, bad
  * PEM strings, limits, every prefix) and error bodies turned into messages, and one exchange
  * over a scripted transport. */
-/* modules: fulcio oidc json codec pem http net url crypto */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "crypto.h"
+#include "crypto/crypto.h"
+#include "parse/codec.h"
 #include "fakenet.h"
-#include "fulcio.h"
+#include "online/fulcio.h"
 #include "guard.h"
-#include "json.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "parse/json.h"
+#include "parse/pem.h"
 #include "runner.h"
 
 static uint8_t arena_mem[1 << 23];

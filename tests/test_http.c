@@ -2,13 +2,12 @@
  * once), framing, the chunked decoder (split input equals whole input), and the client over a
  * scripted dialer: request format, keep-alive, redirects (cap, https->http refused,
  * Authorization dropped across origins), body caps, truncation, timeouts, proxies. */
-/* modules: url http */
 #include <stdint.h>
 #include <string.h>
 
 #include "guard.h"
-#include "http.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "sys/http.h"
 #include "runner.h"
 
 /* ---- pure parser ---- */

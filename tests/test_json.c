@@ -1,10 +1,9 @@
 /* Unit tests for the json adapter: error mapping with offsets, typed getters (strings, base64,
  * proto3 int64 strings, timestamps), null-as-absent, paths, canonical form, prefixes. */
-/* modules: json codec timeutil */
 #include <string.h>
 
 #include "guard.h"
-#include "json.h"
+#include "parse/json.h"
 #include "runner.h"
 
 static uint8_t arena_mem[1 << 20];

@@ -1,14 +1,13 @@
 /* Tests for keys: cosign's encrypted key envelope, PKCS#8 and SEC1 EC keys, the writers. */
-/* modules: keys nacl crypto der pem codec json timeutil */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 #include "guard.h"
-#include "keys.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "parse/pem.h"
+#include "sign/keys.h"
 #include "runner.h"
 
 static uint8_t *arena_mem;

@@ -1,13 +1,12 @@
 /* Tests for nacl: Salsa20, HSalsa20, XSalsa20, Poly1305, secretbox, HMAC, PBKDF2, scrypt.
  * Every expected value is a published vector; each block names its source. */
-/* modules: nacl crypto der pem codec */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "guard.h"
-#include "limits.h"
-#include "nacl.h"
+#include "base/limits.h"
+#include "crypto/nacl.h"
 #include "runner.h"
 
 static size_t

@@ -1,12 +1,11 @@
 /* Unit tests for ociref: docker/ggcr normalisation, Name(), triangulation, the grammar's
  * rejections (uppercase, empty components, long tags, bad digests), every proper prefix of a
  * reference, and the plain-http registry rule. */
-/* modules: ociref codec crypto der pem ed25519 */
 #include <string.h>
 
 #include "guard.h"
-#include "limits.h"
-#include "ociref.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
 #include "runner.h"
 
 #define HEX64 "0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a"

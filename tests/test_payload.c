@@ -2,14 +2,13 @@
  * byte for byte, annotations and Go escaping, the strict parser (real payload, bad shapes,
  * every proper prefix), cosign's claim checks and messages, and the verify output element
  * (§7.3) for the real signature. */
-/* modules: payload ociref json codec timeutil crypto der pem ed25519 */
 #include <string.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 #include "guard.h"
-#include "json.h"
-#include "ociref.h"
-#include "payload.h"
+#include "oci/ociref.h"
+#include "oci/payload.h"
+#include "parse/json.h"
 #include "runner.h"
 #include "vectors.h"
 

@@ -3,13 +3,12 @@
  * missing final newline), the rejections (label mismatch, missing END, nested BEGIN, headers,
  * blank or over-long body lines, empty and non-canonical bodies, malformed armor lines), every
  * prefix of a block, and the object limit. Inputs sit just before a guard page. */
-/* modules: pem codec */
 #include <stdint.h>
 #include <string.h>
 
 #include "guard.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "parse/pem.h"
 #include "runner.h"
 
 /* openssl x509 -outform PEM of the certificate also embedded in test_der.c. */

@@ -1,10 +1,9 @@
 /* Unit tests for policy: exact and regexp (RE2 syntax) identity/issuer matching, cosign's
  * messages with Go's regexp errors, failing closed on an empty policy, and NUL bytes that must
  * not shorten a value. */
-/* modules: policy */
 #include <string.h>
 
-#include "policy.h"
+#include "sigstore/policy.h"
 #include "runner.h"
 
 static sg_slice

@@ -3,13 +3,12 @@
  * limits, linear time on inputs that make backtracking matchers explode, every prefix of
  * valid patterns, and a differential test against glibc's POSIX regexec on random patterns of
  * the syntax both share. */
-/* modules: regex */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "guard.h"
-#include "regex.h"
+#include "parse/regex.h"
 #include "runner.h"
 
 /* <regex.h> would find src/regex.h (-Isrc comes first), so name the C library's by path; the

@@ -13,7 +13,6 @@
  *     follow it); token replies are wiped from every buffer on every path; the refresh-token
  *     POST is not resent across origins; a credential helper that closes its output but
  *     never exits is killed at the deadline. */
-/* modules: registry http url json codec crypto ociref wwwauth */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +21,8 @@
 #include <unistd.h>
 
 #include "guard.h"
-#include "manifest.h"
-#include "registry.h"
+#include "oci/manifest.h"
+#include "online/registry.h"
 #include "runner.h"
 #include "scripted_net.h"
 

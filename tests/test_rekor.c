@@ -2,22 +2,21 @@
  * hashes decoded; the id bound to the body; strict shapes; every prefix), SET and inclusion
  * proof of a parsed answer verified with tlog.h, error answers and the 409 path over a
  * scripted transport. */
-/* modules: rekor fulcio tlog trustroot json codec pem http net url crypto */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "crypto.h"
+#include "crypto/crypto.h"
+#include "parse/codec.h"
 #include "fakenet.h"
 #include "guard.h"
-#include "json.h"
-#include "limits.h"
-#include "pem.h"
-#include "rekor.h"
+#include "base/limits.h"
+#include "online/rekor.h"
+#include "parse/json.h"
+#include "parse/pem.h"
 #include "runner.h"
-#include "tlog.h"
-#include "trustroot.h"
+#include "pki/trustroot.h"
+#include "sigstore/tlog.h"
 
 static uint8_t arena_mem[1 << 23];
 static sg_arena arena;

@@ -6,18 +6,17 @@
  *
  * The leaf is that of tests/testpki.h; the two variants below are public test data generated
  * with it (Python `cryptography`, deterministic keys, fixed dates; no private key is embedded). */
-/* modules: der codec pem crypto timeutil json x509 trustroot sct */
 #include <stdio.h>
 #include <string.h>
 
-#include "der.h"
+#include "parse/der.h"
 #include "guard.h"
-#include "pem.h"
+#include "parse/pem.h"
 #include "runner.h"
-#include "sct.h"
+#include "pki/sct.h"
 #include "testpki.h"
-#include "trustroot.h"
-#include "x509.h"
+#include "pki/trustroot.h"
+#include "pki/x509.h"
 
 static const uint8_t test_leaf_sct_mid[] = {
 	0x30, 0x82, 0x02, 0x87, 0x30, 0x82, 0x02, 0x2d, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01,

@@ -1,9 +1,8 @@
 /* Unit tests for timeutil: known dates, leap years, field validation, RFC 3339 both ways. */
-/* modules: timeutil */
 #include <string.h>
 
 #include "runner.h"
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 static int64_t
 parse(const char *s)

@@ -3,15 +3,14 @@
  * their tampered forms fail with the right code; RFC 9162 verification against every leaf of
  * synthetic trees of 1..33 leaves, proofs too long / too short; checkpoint grammar; entry
  * bodies of each kind. */
-/* modules: tlog bundle dsse trustroot json codec timeutil der pem crypto */
 #include <string.h>
 
-#include "bundle.h"
+#include "sigstore/bundle.h"
 #include "guard.h"
-#include "json.h"
+#include "parse/json.h"
 #include "merkle_ref.h"
 #include "runner.h"
-#include "tlog.h"
+#include "sigstore/tlog.h"
 
 static uint8_t arena_mem[8u << 20];
 static sg_arena arena;

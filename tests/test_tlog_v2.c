@@ -5,12 +5,11 @@
  * signed at development time with a throwaway key (Python cryptography, seed 00 01 .. 1f) for
  * the rules the real bundles cannot show: the origin must be the log's baseUrl host, and the
  * log's first signature line is the one that must verify. */
-/* modules: tlog bundle dsse trustroot json codec timeutil der pem crypto */
 #include <string.h>
 
-#include "bundle.h"
+#include "sigstore/bundle.h"
 #include "runner.h"
-#include "tlog.h"
+#include "sigstore/tlog.h"
 
 static uint8_t arena_mem[8u << 20];
 static sg_arena arena;

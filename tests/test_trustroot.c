@@ -2,17 +2,16 @@
  * key ids equal SHA-256 of the SPKI for the public-good v1/CT logs (and not for the Rekor v2
  * log, whose id is opaque), validity windows, lookups, named errors for broken roots, every
  * proper prefix fails, and cli_trust's flag > env > embedded precedence. */
-/* modules: trustroot json codec timeutil der pem crypto cli_trust cli_util bundle dsse tlog */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "crypto.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
 #include "guard.h"
-#include "json.h"
-#include "codec.h"
+#include "parse/codec.h"
+#include "parse/json.h"
 #include "runner.h"
-#include "trustroot.h"
+#include "pki/trustroot.h"
 #include "vectors.h"
 
 static uint8_t arena_mem[4u << 20];

@@ -9,15 +9,14 @@
  * and the tsa name. They are public test data generated once at development time with
  * `openssl ts -reply` (OpenSSL 3, fixed config; no private key is embedded); the signed
  * data is the 23 bytes "picosign test signature". */
-/* modules: tsa x509 bundle dsse tlog trustroot json codec timeutil der pem crypto */
 #include <string.h>
 
-#include "bundle.h"
+#include "sigstore/bundle.h"
 #include "guard.h"
 #include "runner.h"
-#include "timeutil.h"
-#include "trustroot.h"
-#include "tsa.h"
+#include "base/timeutil.h"
+#include "pki/trustroot.h"
+#include "pki/tsa.h"
 #include "tsa_fixtures.h"
 #include "vectors.h"
 

@@ -1,13 +1,12 @@
 /* Unit tests for url: strict parsing (each rejected form once), IPv6 literals, the write
  * helpers, loopback and origin checks, and reference resolution (RFC 3986 §5.4 examples). */
-/* modules: url */
 #include <stdint.h>
 #include <string.h>
 
 #include "guard.h"
-#include "limits.h"
+#include "base/limits.h"
 #include "runner.h"
-#include "url.h"
+#include "parse/url.h"
 
 static sg_err
 parse(const char *s, sg_url *u)

@@ -6,21 +6,20 @@
  *    (sigstore-conformance happy-path-v0.3) and other conformance cases, each with the error
  *    code and the message it must produce.
  * Links only layers 0-4: a verifier module that started using the network would not link. */
-/* modules: verify siglayer manifest bundle dsse tlog trustroot json chain sct x509 policy crypto ed25519 der pem codec */
 #include <stdio.h>
 #include <string.h>
 
-#include "bundle.h"
-#include "codec.h"
-#include "crypto.h"
-#include "json.h"
-#include "policy.h"
+#include "crypto/crypto.h"
+#include "parse/codec.h"
+#include "parse/json.h"
+#include "sigstore/bundle.h"
+#include "sigstore/policy.h"
 #include "runner.h"
-#include "siglayer.h"
-#include "tlog.h"
-#include "trustroot.h"
+#include "pki/trustroot.h"
+#include "sigstore/tlog.h"
+#include "verify/siglayer.h"
 #include "vectors.h"
-#include "verify.h"
+#include "verify/verify.h"
 
 #define ARENA_SIZE (8u << 20)
 static unsigned char arena_mem[ARENA_SIZE] __attribute__((aligned(16)));

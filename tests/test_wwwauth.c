@@ -1,12 +1,11 @@
 /* Unit tests for wwwauth: the challenges registries send (testing.md §3.4/§3.6, protocol.md
  * §2.6), RFC 7235 corner cases (several challenges, token68, quoted-pair escapes, BWS, empty
  * list elements, case-insensitivity), malformed values, limits and every proper prefix. */
-/* modules: wwwauth */
 #include <string.h>
 
 #include "guard.h"
 #include "runner.h"
-#include "wwwauth.h"
+#include "parse/wwwauth.h"
 
 static uint8_t mem[1 << 16];
 static sg_wwwauth_challenge ch[SG_MAX_WWWAUTH_CHALLENGES];
@@ -139,17 +138,17 @@ test_malformed(void)
 	char many[2048];
 	sg_buf b;
 	sg_buf_init(&b, many, sizeof many - 1);
-	(void)sg_buf_puts(&b, "Bearer p0=1");
+	sg_buf_puts(&b, "Bearer p0=1");
 	for (int i = 1; i <= (int)SG_MAX_WWWAUTH_PARAMS; i++) {
-		(void)sg_buf_puts(&b, ",p");
-		(void)sg_buf_put_dec(&b, (uint64_t)i);
-		(void)sg_buf_puts(&b, "=1");
+		sg_buf_puts(&b, ",p");
+		sg_buf_put_dec(&b, (uint64_t)i);
+		sg_buf_puts(&b, "=1");
 	}
 	many[b.len] = '\0';
 	CHECK_ERR(parse(many, &n), SG_ERR_LIMIT);
 	sg_buf_init(&b, many, sizeof many - 1);
 	for (int i = 0; i <= (int)SG_MAX_WWWAUTH_CHALLENGES; i++)
-		(void)sg_buf_puts(&b, "Basic, ");
+		sg_buf_puts(&b, "Basic, ");
 	many[b.len] = '\0';
 	CHECK_ERR(parse(many, &n), SG_ERR_LIMIT);
 	static char huge[SG_MAX_HTTP_HEADER_BLOCK + 2];

@@ -5,18 +5,17 @@
  * RSA-PSS, explicit curves, a negative serial.
  *
  * The generated certificates are those of tests/testpki.h. */
-/* modules: der codec pem crypto timeutil x509 */
 #include <stdio.h>
 #include <string.h>
 
-#include "crypto.h"
-#include "der.h"
+#include "crypto/crypto.h"
+#include "parse/der.h"
 #include "guard.h"
-#include "pem.h"
+#include "parse/pem.h"
 #include "runner.h"
 #include "testpki.h"
-#include "timeutil.h"
-#include "x509.h"
+#include "base/timeutil.h"
+#include "pki/x509.h"
 
 static unsigned vec_total, vec_ok;
 

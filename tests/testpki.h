@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "pem.h"
+#include "base/err.h"
+#include "parse/pem.h"
 #include "runner.h"
 
 static const uint8_t test_root[] = {

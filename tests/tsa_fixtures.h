@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "trustroot.h"
+#include "base/bytes.h"
+#include "pki/trustroot.h"
 
 /* test root CA: P-256, O=picosign-test CN=test-tsa-root, serial 1 (406 bytes) */
 static const uint8_t tsa_root_der[] = {

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
-#include "bytes.h"
-#include "codec.h"
-#include "json.h"
+#include "base/bytes.h"
+#include "parse/codec.h"
+#include "parse/json.h"
+#include "sigstore/bundle.h"
 #include "runner.h"
-#include "trustroot.h"
+#include "pki/trustroot.h"
 
 /* The sigstore-conformance bundle-verify cases, one folder each, under the vectors. */
 #define TEST_CASES_DIR "conformance/bundle-verify"

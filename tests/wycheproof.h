@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 #include "vfj.h"
 
 /* Decode the hex string member `key` of `obj` into a malloc'd buffer; NULL when absent or

@@ -1,7 +1,7 @@
 /* bytes: slices, bounded cursors, writers, the arena, and small helpers. See bytes.h.
  * Every cursor read compares the wanted length with the bytes remaining before touching
  * memory and never forms p + k first, since that arithmetic could itself overflow. */
-#include "bytes.h"
+#include "base/bytes.h"
 
 #include <string.h>
 
@@ -97,7 +97,7 @@ sg_cur_skip(sg_cur *c, size_t k)
 	return sg_cur_take(c, k, &p);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 read_be(sg_cur *c, size_t k, uint64_t *v)
 {
 	const uint8_t *p;
@@ -178,39 +178,38 @@ sg_buf_init(sg_buf *b, void *mem, size_t cap)
 	b->overflow = 0;
 }
 
-sg_err
+void
 sg_buf_put(sg_buf *b, const void *p, size_t n)
 {
 	if (b->overflow || n > b->cap - b->len) {
 		b->overflow = 1;
-		return SG_ERR_LIMIT;
+		return;
 	}
 	if (n > 0)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
-	return SG_OK;
 }
 
-sg_err
+void
 sg_buf_putc(sg_buf *b, uint8_t c)
 {
-	return sg_buf_put(b, &c, 1);
+	sg_buf_put(b, &c, 1);
 }
 
-sg_err
+void
 sg_buf_puts(sg_buf *b, const char *s)
 {
-	return sg_buf_put(b, s, strlen(s));
+	sg_buf_put(b, s, strlen(s));
 }
 
-sg_err
+void
 sg_buf_put_u16(sg_buf *b, uint16_t v)
 {
 	uint8_t t[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-	return sg_buf_put(b, t, 2);
+	sg_buf_put(b, t, 2);
 }
 
-sg_err
+void
 sg_buf_put_u64(sg_buf *b, uint64_t v)
 {
 	uint8_t t[8];
@@ -218,10 +217,10 @@ sg_buf_put_u64(sg_buf *b, uint64_t v)
 		t[i] = (uint8_t)v;
 		v >>= 8;
 	}
-	return sg_buf_put(b, t, 8);
+	sg_buf_put(b, t, 8);
 }
 
-sg_err
+void
 sg_buf_put_dec(sg_buf *b, uint64_t v)
 {
 	char t[20];
@@ -230,7 +229,7 @@ sg_buf_put_dec(sg_buf *b, uint64_t v)
 		t[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	return sg_buf_put(b, t + i, sizeof t - i);
+	sg_buf_put(b, t + i, sizeof t - i);
 }
 
 sg_err

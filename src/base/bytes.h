@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 typedef struct sg_slice {
 	const uint8_t *p;
@@ -76,16 +76,17 @@ SG_MUST_USE sg_err sg_cur_end(const sg_cur *c);
 
 /* ---- writer ---- */
 void sg_buf_init(sg_buf *b, void *mem, size_t cap);
-/* Append bytes; on overflow nothing is written, `overflow` is set and SG_ERR_LIMIT returned;
- * once overflowed every later write fails too. */
-sg_err sg_buf_put(sg_buf *b, const void *p, size_t n);
-sg_err sg_buf_putc(sg_buf *b, uint8_t c);
+/* Append bytes. The writers return nothing: on overflow nothing is written and the sticky
+ * `overflow` flag is set, after which every later write is dropped too, so a writer runs its
+ * whole sequence and checks sg_buf_status once at the end (BearSSL's sticky-error pattern). */
+void sg_buf_put(sg_buf *b, const void *p, size_t n);
+void sg_buf_putc(sg_buf *b, uint8_t c);
 /* Append a NUL-terminated constant. */
-sg_err sg_buf_puts(sg_buf *b, const char *s);
-sg_err sg_buf_put_u16(sg_buf *b, uint16_t v);
-sg_err sg_buf_put_u64(sg_buf *b, uint64_t v);
+void sg_buf_puts(sg_buf *b, const char *s);
+void sg_buf_put_u16(sg_buf *b, uint16_t v);
+void sg_buf_put_u64(sg_buf *b, uint64_t v);
 /* Append the decimal text of v. */
-sg_err sg_buf_put_dec(sg_buf *b, uint64_t v);
+void sg_buf_put_dec(sg_buf *b, uint64_t v);
 /* SG_OK unless any write overflowed. */
 SG_MUST_USE sg_err sg_buf_status(const sg_buf *b);
 sg_slice sg_buf_slice(const sg_buf *b);

@@ -1,5 +1,5 @@
 /* err: message table and first-failure diagnostics. See err.h. */
-#include "err.h"
+#include "base/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@ struct entry {
 static const struct entry table[] = {
 	{SG_OK, "SG_OK", "success"},
 #define X(name, num, msg) {name, #name, msg},
-#include "err_list.h"
+#include "base/err_list.h"
 #undef X
 };
 
@@ -79,12 +79,12 @@ set_detail(sg_diag *d, const char *fmt, va_list ap)
 }
 
 sg_err
-sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int line,
-	const char *fmt, ...)
+sg_diag_failf_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
+	const char *file, int line, const char *fmt, ...)
 {
 	if (d == NULL || d->code != SG_OK || code == SG_OK)
 		return code;
-	(void)sg_diag_fail_(d, code, what, 0, 0, file, line);
+	code = sg_diag_fail_(d, code, what, has_offset, offset, file, line);
 	va_list ap;
 	va_start(ap, fmt);
 	set_detail(d, fmt, ap);
@@ -97,7 +97,7 @@ sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char
 {
 	if (d == NULL || d->code != SG_OK || code == SG_OK)
 		return code;
-	(void)sg_diag_fail_(d, code, NULL, 0, 0, file, line);
+	code = sg_diag_fail_(d, code, NULL, 0, 0, file, line);
 	d->verbatim = 1;
 	va_list ap;
 	va_start(ap, fmt);

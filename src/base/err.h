@@ -21,7 +21,7 @@
 typedef enum sg_err {
 	SG_OK = 0,
 #define X(name, num, msg) name = num,
-#include "err_list.h"
+#include "base/err_list.h"
 #undef X
 } sg_err;
 
@@ -51,16 +51,16 @@ void sg_diag_init(sg_diag *d, const char *source);
 
 /* Record a failure unless one is recorded already, and return `code`. `d` may be NULL.
  * `what` must be a string that outlives `d` (normally a literal). */
-sg_err sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
+SG_MUST_USE sg_err sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
 	const char *file, int line);
 /* Like sg_diag_fail, and also set the detail sentence (printf-style, truncated to fit) when
  * this is the first failure. */
-sg_err sg_diag_failf_(sg_diag *d, sg_err code, const char *what, const char *file, int line,
-	const char *fmt, ...) SG_PRINTF(6, 7);
+SG_MUST_USE sg_err sg_diag_failf_(sg_diag *d, sg_err code, const char *what, int has_offset,
+	size_t offset, const char *file, int line, const char *fmt, ...) SG_PRINTF(8, 9);
 
 /* Record a failure whose message must read exactly as given (e.g. cosign's "none of the
  * expected identities matched ..."): sg_diag_format renders the detail alone. */
-sg_err sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char *fmt,
+SG_MUST_USE sg_err sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char *fmt,
 	...) SG_PRINTF(5, 6);
 
 #ifdef SG_DEBUG
@@ -71,7 +71,10 @@ sg_err sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, con
 
 #define sg_diag_fail(d, code, what) sg_diag_fail_((d), (code), (what), 0, 0, SG_HERE)
 #define sg_diag_fail_at(d, code, what, off) sg_diag_fail_((d), (code), (what), 1, (off), SG_HERE)
-#define sg_diag_failf(d, code, what, ...) sg_diag_failf_((d), (code), (what), SG_HERE, __VA_ARGS__)
+#define sg_diag_failf(d, code, what, ...) \
+	sg_diag_failf_((d), (code), (what), 0, 0, SG_HERE, __VA_ARGS__)
+#define sg_diag_failf_at(d, code, what, off, ...) \
+	sg_diag_failf_((d), (code), (what), 1, (off), SG_HERE, __VA_ARGS__)
 #define sg_diag_failmsg(d, code, ...) sg_diag_failmsg_((d), (code), SG_HERE, __VA_ARGS__)
 
 /* Render "what: message: detail (source byte N)" into `out` (always NUL-terminated when

@@ -1,7 +1,7 @@
 /* timeutil: proleptic Gregorian calendar conversions. See timeutil.h.
  * The day count uses the era decomposition (400-year cycles of 146097 days), which is exact for
  * all years we accept and needs no tables. */
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 #include <stdio.h>
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Days since 1970-01-01 of a valid proleptic Gregorian date (year 0..9999). */
 int64_t sg_days_from_civil(int64_t year, unsigned month, unsigned day);

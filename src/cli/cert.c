@@ -9,14 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "crypto.h"
-#include "der.h"
-#include "limits.h"
-#include "pem.h"
-#include "sct.h"
-#include "timeutil.h"
-#include "x509.h"
+#include "base/limits.h"
+#include "base/timeutil.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "parse/der.h"
+#include "parse/pem.h"
+#include "pki/sct.h"
+#include "pki/x509.h"
 
 static void
 put_hex_colon(sg_slice s, int upper)
@@ -287,7 +287,7 @@ dump(const sg_x509_cert *c)
 	}
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 dump_der(const uint8_t *der, size_t len, sg_diag *d)
 {
 	static sg_x509_cert c;
@@ -307,7 +307,7 @@ has_pem(sg_slice in)
 	return 0;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 cert_main(sg_slice in, sg_arena *arena, sg_diag *d)
 {
 	if (!has_pem(in))
@@ -364,8 +364,7 @@ sg_cmd_cert(int argc, char **argv, sg_arena *arena)
 		e = cert_main(in, arena, &d);
 	fflush(stdout);
 	if (e != SG_OK) {
-		if (d.code == SG_OK)
-			(void)sg_diag_fail(&d, e, "cert");
+		e = sg_diag_fail(&d, e, "cert");
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
 	}

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 /* Exit codes, as cosign uses them so scripts written for cosign keep working. */
 enum {
@@ -91,7 +91,7 @@ SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena,
 	struct sg_p256_key *out, sg_diag *d);
 /* Debug parser row `debug keyfile` (cli_keys.c): the key file's format; plain keys are parsed,
  * encrypted ones only up to their envelope (no password is asked). */
-sg_err sg_debug_keyfile(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_keyfile(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
 int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 /* Commands (one cli_*.c file each). */
@@ -134,26 +134,26 @@ SG_MUST_USE sg_err sg_cli_sign_payload(struct sg_registry *reg, const struct sg_
 /* `picosign debug http-get [flags] URL` (cli_http.c): one GET through net + http. */
 int sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena);
 /* Debug parser rows defined in cli_http.c (`debug url`, `debug http-response`). */
-sg_err sg_debug_url(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_http_response(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_url(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_http_response(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 /* Debug parser rows defined in cli_cert.c (`debug x509`, `debug sct`). */
-sg_err sg_debug_x509(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_sct(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_x509(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_sct(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 /* Debug parser rows defined in cli_trust.c (`debug json` [--canonical], `trustroot`, `bundle`,
  * `checkpoint`, `dsse`). */
-sg_err sg_debug_json(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_trustroot(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_bundle(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_dsse(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_json(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_trustroot(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_bundle(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_dsse(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 /* `picosign triangulate IMAGE` and the OCI debug rows (`ociref`, `manifest`, `payload`,
  * `wwwauth`, `docker-config`), in cli_triangulate.c. */
 int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
-sg_err sg_debug_ociref(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-sg_err sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_ociref(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
 
 /* ---- image commands: registry access (cli_registry.c) ---- */
 /* The registry flags every image command takes. */

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "codec.h"
-#include "der.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "parse/codec.h"
+#include "parse/der.h"
+#include "parse/pem.h"
 
 /* A debug parser: runs on `in`, may print a summary to stdout; `canonical` is --canonical. */
 typedef sg_err (*debug_fn)(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
@@ -21,7 +21,7 @@ struct debug_parser {
 
 /* ---- layer 1: base64, hex, pem, der ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 debug_base64(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
 	(void)canonical;
@@ -33,7 +33,7 @@ debug_base64(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 debug_hex(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
 	(void)canonical;
@@ -45,7 +45,7 @@ debug_hex(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 debug_pem(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
 	(void)canonical;
@@ -156,7 +156,7 @@ der_summary(uint8_t tag, sg_cur at)
 
 /* Print every element at `c` as an indented tree; recursion is bounded by the depth cap that
  * sg_der_enter enforces (and that is checked by hand for BIT STRING contents). */
-static sg_err
+SG_MUST_USE static sg_err
 der_print(sg_cur *c, sg_diag *d)
 {
 	while (c->n > 0) {
@@ -199,7 +199,7 @@ der_print(sg_cur *c, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 debug_der(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
 	(void)canonical;
@@ -283,8 +283,7 @@ sg_cmd_debug(int argc, char **argv, sg_arena *arena)
 		if (e == SG_OK)
 			e = parsers[i].fn(in, canonical, arena, &d);
 		if (e != SG_OK) {
-			if (d.code == SG_OK)
-				(void)sg_diag_fail(&d, e, parsers[i].name);
+			e = sg_diag_fail(&d, e, parsers[i].name);
 			sg_cli_print_error(&d);
 			return SG_EXIT_FAIL;
 		}

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "http.h"
-#include "limits.h"
-#include "net.h"
-#include "url.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "parse/url.h"
+#include "sys/http.h"
+#include "sys/net.h"
 
 /* Print text from the network, replacing anything that could drive a terminal. */
 static void

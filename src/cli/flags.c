@@ -1,5 +1,5 @@
 /* cli_util: file I/O with size caps and error printing for the commands. See cli.h. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +56,7 @@ out:
 	return err;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 write_all(int fd, const char *path, sg_slice data, sg_diag *d)
 {
 	size_t n = 0;

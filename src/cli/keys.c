@@ -17,10 +17,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "crypto.h"
-#include "keys.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "sign/keys.h"
 
 /* The terminal settings from before the prompt, for a signal that ends the program while
  * echo is off: without them an interrupted prompt (Ctrl-C, a CI job's SIGTERM) would leave
@@ -43,7 +43,7 @@ tty_restore_and_die(int sig)
 
 /* Read one line from standard input with echo off; the newline is dropped. The terminal is
  * restored on every path: return, error, and the signals above. */
-static sg_err
+SG_MUST_USE static sg_err
 read_tty_line(const char *prompt, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
 	struct termios old, quiet;
@@ -176,7 +176,7 @@ sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *o
  * when it is truncated and given `mode`. A symbolic link at `path` is never followed: with
  * O_EXCL open(2) refuses it anyway, and with -f a link planted in a shared directory would
  * otherwise have the private key written over (and chmod'ed) whatever file it points to. */
-static sg_err
+SG_MUST_USE static sg_err
 write_new_file(const char *path, sg_slice data, mode_t mode, int force, sg_diag *d)
 {
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL);

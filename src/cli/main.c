@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "cli.h"
-#include "fulcio.h"
-#include "limits.h"
-#include "rekor.h"
+#include "base/bytes.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "online/fulcio.h"
+#include "online/rekor.h"
 
 struct command {
 	const char *name;

@@ -15,12 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "dockercfg.h"
-#include "http.h"
-#include "limits.h"
-#include "net.h"
-#include "registry.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "oci/dockercfg.h"
+#include "online/registry.h"
+#include "sys/http.h"
+#include "sys/net.h"
 
 /* The network stack's memory: up to 4 connections of ~40 KiB, the trust anchors and the
  * scratch used while reading a CA bundle (at most SG_MAX_PEM_FILE). */
@@ -45,7 +45,7 @@ file_exists(const char *path)
 }
 
 /* Run the helper for `key`; *found = 0 when it knows nothing. */
-static sg_err
+SG_MUST_USE static sg_err
 from_helper(struct sg_cli_reg *c, sg_slice helper, sg_slice key, sg_arena *arena,
 	sg_registry_creds *creds, int *found, sg_diag *d)
 {
@@ -81,7 +81,7 @@ from_helper(struct sg_cli_reg *c, sg_slice helper, sg_slice key, sg_arena *arena
 	return err;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 from_docker_config(struct sg_cli_reg *c, const char *registry, const char *repository,
 	sg_arena *arena, sg_registry_creds *creds, sg_diag *d)
 {

@@ -34,24 +34,24 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "codec.h"
-#include "cosign_sig.h"
-#include "crypto.h"
-#include "fulcio.h"
-#include "http.h"
-#include "json.h"
-#include "limits.h"
-#include "manifest.h"
-#include "net.h"
-#include "ociref.h"
-#include "oidc.h"
-#include "payload.h"
-#include "registry.h"
-#include "rekor.h"
-#include "sign.h"
-#include "timeutil.h"
-#include "trustroot.h"
+#include "base/limits.h"
+#include "base/timeutil.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
+#include "oci/payload.h"
+#include "online/cosign_sig.h"
+#include "online/fulcio.h"
+#include "online/oidc.h"
+#include "online/registry.h"
+#include "online/rekor.h"
+#include "parse/codec.h"
+#include "parse/json.h"
+#include "pki/trustroot.h"
+#include "sign/sign.h"
+#include "sys/http.h"
+#include "sys/net.h"
 
 /* cosign's privacy statement and confirmation (cmd/cosign/cli/sign/privacy/privacy.go). */
 static const char privacy_statement[] =
@@ -118,7 +118,7 @@ sg_cli_confirm_tlog_upload(sg_diag *d)
 		"upload to tlog: invalid input (allowed values y, n)");
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 {
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -149,7 +149,7 @@ hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 }
 
 /* A NUL-terminated copy of a JSON string value in the arena. */
-static sg_err
+SG_MUST_USE static sg_err
 arena_cstr(sg_slice s, sg_arena *arena, const char **out, sg_diag *d)
 {
 	char *p;
@@ -162,7 +162,7 @@ arena_cstr(sg_slice s, sg_arena *arena, const char **out, sg_diag *d)
 
 /* The first service of `list` (caUrls / rekorTlogUrls) with majorApiVersion 1 whose validFor
  * contains `now`. *seen_other says an entry of another major version was skipped. */
-static sg_err
+SG_MUST_USE static sg_err
 pick_service(const sg_json *j, size_t root, const char *key, int64_t now, sg_arena *arena,
 	const char **out, int *seen_other, sg_diag *d)
 {
@@ -206,7 +206,7 @@ pick_service(const sg_json *j, size_t root, const char *key, int64_t now, sg_are
 
 /* --signing-config: a SigningConfig v0.2 (protobuf-specs sigstore_trustroot.proto); only the
  * Fulcio and Rekor v1 URLs are used (no TSA: the Rekor entry is the signing time). */
-static sg_err
+SG_MUST_USE static sg_err
 read_signing_config(const char *path, int64_t now, sg_arena *arena, const char **fulcio,
 	const char **rekor, sg_diag *d)
 {
@@ -290,7 +290,7 @@ typedef struct keyless {
 /* Set up the network and trusted root, find the token, and get a verified certificate; the
  * certificate is written to a->out_cert at once. The token is wiped as soon as Fulcio has
  * seen it. */
-static sg_err
+SG_MUST_USE static sg_err
 keyless_begin(keyless *k, const sign_args *a, sg_arena *arena, sg_diag *d)
 {
 	memset(k, 0, sizeof *k);
@@ -357,7 +357,7 @@ keyless_begin(keyless *k, const sign_args *a, sg_arena *arena, sg_diag *d)
 
 /* Sign one digest and print the log index as cosign does (and the search link for the
  * public-good Rekor only). */
-static sg_err
+SG_MUST_USE static sg_err
 keyless_sign(keyless *k, const sign_args *a, const uint8_t digest[SG_SHA256_LEN],
 	sg_arena *arena, sg_sign_result *res, sg_diag *d)
 {
@@ -689,7 +689,7 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	sg_buf b64;
 	sg_buf_init(&b64, b64mem, sizeof b64mem);
 	if ((e = sg_b64_encode(res->sig, res->sig_len, SG_B64_STD | SG_B64_PAD, &b64)) != SG_OK) {
-		(void)sg_diag_fail(&d, e, "signature");
+		e = sg_diag_fail(&d, e, "signature");
 		goto out;
 	}
 	/* The local copies come before the push (as cosign's signDigest writes them), so a

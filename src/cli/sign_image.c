@@ -27,20 +27,20 @@
 
 #include <time.h>
 
-#include "cli.h"
-#include "codec.h"
-#include "cosign_sig.h"
-#include "crypto.h"
-#include "http.h"
-#include "limits.h"
-#include "manifest.h"
-#include "net.h"
-#include "ociref.h"
-#include "payload.h"
-#include "registry.h"
-#include "rekor.h"
-#include "sign.h"
-#include "trustroot.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
+#include "oci/payload.h"
+#include "online/cosign_sig.h"
+#include "online/registry.h"
+#include "online/rekor.h"
+#include "parse/codec.h"
+#include "pki/trustroot.h"
+#include "sign/sign.h"
+#include "sys/http.h"
+#include "sys/net.h"
 
 /* cosign's warning for a tag (ui.TagReferenceMessage, printed through ui.Warnf). */
 static void
@@ -128,7 +128,7 @@ typedef struct tlog_session {
 	sg_signer *signer;
 } tlog_session;
 
-static sg_err
+SG_MUST_USE static sg_err
 session_open(tlog_session *t, const char *timeout, const char *root_path, sg_arena *arena,
 	sg_diag *d)
 {
@@ -253,7 +253,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	sg_pubkey pub;
 	if ((err = sg_p256_write_spki(key.pub, &sb)) != SG_OK ||
 		(err = sg_pubkey_parse(sb.p, sb.len, &pub, &d)) != SG_OK) {
-		(void)sg_diag_fail(&d, err, "public key");
+		err = sg_diag_fail(&d, err, "public key");
 		goto out;
 	}
 
@@ -309,7 +309,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	sg_buf bb;
 	sg_buf_init(&bb, b64, sizeof b64);
 	if ((err = sg_b64_encode(sig.p, sig.len, SG_B64_STD | SG_B64_PAD, &bb)) != SG_OK) {
-		(void)sg_diag_fail(&d, err, "signature");
+		err = sg_diag_fail(&d, err, "signature");
 		goto out;
 	}
 

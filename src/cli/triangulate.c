@@ -9,14 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "dockercfg.h"
-#include "limits.h"
-#include "manifest.h"
-#include "ociref.h"
-#include "payload.h"
-#include "registry.h"
-#include "wwwauth.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "oci/dockercfg.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
+#include "oci/payload.h"
+#include "online/registry.h"
+#include "parse/wwwauth.h"
 
 static void
 put_slice(const char *label, sg_slice s)
@@ -101,14 +101,14 @@ sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
 		char tag[SG_OCI_SIG_TAG_LEN + 1];
 		sg_oci_sig_tag(ref.digest, tag);
 		e = sg_ociref_repo_name(&ref, &b);
-		(void)sg_buf_putc(&b, ':');
-		(void)sg_buf_put(&b, tag, SG_OCI_SIG_TAG_LEN - 4);
-		(void)sg_buf_puts(&b, suffix);
+		sg_buf_putc(&b, ':');
+		sg_buf_put(&b, tag, SG_OCI_SIG_TAG_LEN - 4);
+		sg_buf_puts(&b, suffix);
 		if (e == SG_OK)
 			e = sg_buf_status(&b);
 	}
 	if (e != SG_OK) {
-		(void)sg_diag_fail(&d, e, "triangulate");
+		e = sg_diag_fail(&d, e, "triangulate");
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
 	}

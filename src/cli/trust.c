@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
-#include "cli.h"
-#include "dsse.h"
-#include "json.h"
-#include "limits.h"
-#include "tlog.h"
-#include "timeutil.h"
-#include "trustroot.h"
+#include "base/limits.h"
+#include "base/timeutil.h"
+#include "cli/cli.h"
+#include "parse/json.h"
+#include "pki/trustroot.h"
+#include "sigstore/bundle.h"
+#include "sigstore/dsse.h"
+#include "sigstore/tlog.h"
 
 sg_err
 sg_trustroot_load_default(const char *flag_path, int staging, sg_arena *arena,

@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bundle.h"
-#include "cli.h"
-#include "codec.h"
-#include "crypto.h"
-#include "limits.h"
-#include "policy.h"
-#include "trustroot.h"
-#include "verify.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "parse/codec.h"
+#include "pki/trustroot.h"
+#include "sigstore/bundle.h"
+#include "sigstore/policy.h"
+#include "verify/verify.h"
 
 /* A "sha256:<64 lowercase hex>" argument that names no existing file is a digest (the
  * conformance protocol's rule); anything else is a path. */
@@ -45,7 +45,7 @@ parse_digest_arg(const char *arg, uint8_t out[SG_SHA256_LEN])
 
 /* Hash a file of any size with SHA-256, SHA-384 and SHA-512 in one streaming pass, so the
  * artifact is never held in memory. */
-static sg_err
+SG_MUST_USE static sg_err
 hash_file(const char *path, sg_artifact *a, sg_diag *d)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

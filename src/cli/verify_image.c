@@ -24,20 +24,20 @@
 #include <string.h>
 #include <time.h>
 
-#include "bundle.h"
-#include "cli.h"
-#include "cosign_sig.h"
-#include "crypto.h"
-#include "limits.h"
-#include "manifest.h"
-#include "ociref.h"
-#include "payload.h"
-#include "policy.h"
-#include "registry.h"
-#include "siglayer.h"
-#include "trustroot.h"
-#include "verify.h"
-#include "x509.h"
+#include "base/limits.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
+#include "oci/payload.h"
+#include "online/cosign_sig.h"
+#include "online/registry.h"
+#include "pki/trustroot.h"
+#include "pki/x509.h"
+#include "sigstore/bundle.h"
+#include "sigstore/policy.h"
+#include "verify/siglayer.h"
+#include "verify/verify.h"
 
 /* Output of all images: JSON elements or text, plus per-signature stderr lines. */
 #define OUT_CAP (4u * 1024u * 1024u)
@@ -146,7 +146,7 @@ struct image_ctx {
 };
 
 /* §7.2 step 8: the claims, against the exact payload bytes. */
-static sg_err
+SG_MUST_USE static sg_err
 check_claims(struct image_ctx *c, const sg_sig_layer *layer, sg_diag *d)
 {
 	struct opts *o = c->o;
@@ -165,7 +165,7 @@ check_claims(struct image_ctx *c, const sg_sig_layer *layer, sg_diag *d)
  * run the remaining checks at a time the certificate was valid, so the error reported is the
  * one cosign reports. The log evidence was verified already (verify.c checks it before the
  * time). The outcome is a failure in every case; only the message is chosen here. */
-static sg_err
+SG_MUST_USE static sg_err
 expired_in_cosign_order(struct image_ctx *c, const sg_entity *e, const sg_artifact *art,
 	const sg_verify_opts *vo, const sg_sig_layer *layer, const sg_diag *expired, sg_diag *d)
 {
@@ -200,7 +200,7 @@ report:
 }
 
 /* Check one candidate layer. SG_OK when it passes; its output element is then appended. */
-static sg_err
+SG_MUST_USE static sg_err
 check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 {
 	struct opts *o = c->o;
@@ -281,31 +281,31 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 			static const char *const gh[5] = {"GitHub Workflow Trigger",
 				"GitHub Workflow SHA", "GitHub Workflow Name",
 				"GitHub Workflow Repository", "GitHub Workflow Ref"};
-			(void)sg_buf_puts(c->err_out, "Certificate subject: ");
-			(void)sg_buf_put(c->err_out, subject.p, subject.len);
-			(void)sg_buf_putc(c->err_out, '\n');
+			sg_buf_puts(c->err_out, "Certificate subject: ");
+			sg_buf_put(c->err_out, subject.p, subject.len);
+			sg_buf_putc(c->err_out, '\n');
 			if (issuer.len > 0) {
-				(void)sg_buf_puts(c->err_out, "Certificate issuer URL: ");
-				(void)sg_buf_put(c->err_out, issuer.p, issuer.len);
-				(void)sg_buf_putc(c->err_out, '\n');
+				sg_buf_puts(c->err_out, "Certificate issuer URL: ");
+				sg_buf_put(c->err_out, issuer.p, issuer.len);
+				sg_buf_putc(c->err_out, '\n');
 			}
 			for (unsigned k = 0; k < 5; k++) {
 				if (x.github[k].len == 0)
 					continue;
-				(void)sg_buf_puts(c->err_out, gh[k]);
-				(void)sg_buf_puts(c->err_out, ": ");
-				(void)sg_buf_put(c->err_out, x.github[k].p, x.github[k].len);
-				(void)sg_buf_putc(c->err_out, '\n');
+				sg_buf_puts(c->err_out, gh[k]);
+				sg_buf_puts(c->err_out, ": ");
+				sg_buf_put(c->err_out, x.github[k].p, x.github[k].len);
+				sg_buf_putc(c->err_out, '\n');
 			}
 		}
-		(void)sg_buf_put(c->out, layer.payload.p, layer.payload.len);
-		(void)sg_buf_putc(c->out, '\n');
+		sg_buf_put(c->out, layer.payload.p, layer.payload.len);
+		sg_buf_putc(c->out, '\n');
 		SG_TRY(sg_buf_status(c->out) == SG_OK && sg_buf_status(c->err_out) == SG_OK
 				? SG_OK
 				: sg_diag_fail(d, SG_ERR_LIMIT, "verify output"));
 	} else {
 		if (c->passed > 0)
-			(void)sg_buf_putc(c->out, ',');
+			sg_buf_putc(c->out, ',');
 		SG_TRY(sg_payload_write_verified(layer.payload.p, layer.payload.len, &x, arena,
 			c->out, d));
 	}
@@ -419,7 +419,7 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 	c.out = &out;
 	c.err_out = &err_out;
 	if (!o->text)
-		(void)sg_buf_puts(&out, "\n[");
+		sg_buf_puts(&out, "\n[");
 	for (size_t i = 0; i < sigs.parsed.ndescs; i++) {
 		const sg_oci_desc *desc = &sigs.parsed.descs[i];
 		size_t mark = arena->used;
@@ -433,8 +433,8 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 			err_out.len = err_len;
 			sg_diag_format(&ld, msg, sizeof msg);
 			if (joined.len > 0)
-				(void)sg_buf_puts(&joined, "\n ");
-			(void)sg_buf_puts(&joined, msg);
+				sg_buf_puts(&joined, "\n ");
+			sg_buf_puts(&joined, msg);
 		}
 		if (o->explain) {
 			char dg[SG_OCI_DIGEST_STR_LEN + 1];
@@ -456,14 +456,14 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 		sg_buf fb;
 		static char full[JOINED_CAP + 64];
 		sg_buf_init(&fb, full, sizeof full - 1);
-		(void)sg_buf_puts(&fb, "no matching signatures: ");
-		(void)sg_buf_put(&fb, joined.p, joined.len);
+		sg_buf_puts(&fb, "no matching signatures: ");
+		sg_buf_put(&fb, joined.p, joined.len);
 		full[fb.len] = '\0';
 		rc = fail_msg(SG_EXIT_NO_MATCH, full);
 		goto out;
 	}
 	if (!o->text)
-		(void)sg_buf_puts(&out, "]\n");
+		sg_buf_puts(&out, "]\n");
 	if (sg_buf_status(&out) != SG_OK || sg_buf_status(&err_out) != SG_OK) {
 		rc = fail_msg(SG_EXIT_FAIL, "verification output is too large");
 		goto out;

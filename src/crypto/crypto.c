@@ -21,7 +21,7 @@
  *   - Randomness: getrandom(2) only (scratch images may have no /dev). Secrets (DRBG state,
  *     private scalars, BearSSL structures and buffers that held them) are wiped with sg_wipe
  *     on every path. */
-#include "crypto.h"
+#include "crypto/crypto.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -30,10 +30,10 @@
 
 #include <bearssl.h>
 
-#include "der.h"
-#include "ed25519.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "crypto/ed25519.h"
+#include "parse/der.h"
+#include "parse/pem.h"
 
 /* ---- constants ---- */
 
@@ -259,7 +259,7 @@ ec_point_valid(sg_curve curve, const uint8_t *pt, size_t len)
 	return same;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_ec_key(sg_cur *alg, sg_slice key, sg_pubkey *out, sg_diag *d)
 {
 	if (sg_der_next_is(alg, SG_DER_SEQUENCE))
@@ -298,7 +298,7 @@ parse_ec_key(sg_cur *alg, sg_slice key, sg_pubkey *out, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_rsa_key(sg_slice key, size_t key_off, sg_pubkey *out, sg_diag *d)
 {
 	sg_cur c, seq;
@@ -334,7 +334,7 @@ parse_rsa_key(sg_slice key, size_t key_off, sg_pubkey *out, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_spki(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 {
 	sg_cur top, seq, alg;
@@ -411,7 +411,7 @@ sg_pubkey_parse_pem(const uint8_t *pem, size_t len, uint8_t *der, size_t cap, sg
 
 /* ---- ECDSA signatures ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 der_sig_to_raw(const uint8_t *sig, size_t sig_len, size_t cl, uint8_t *raw, const char *what,
 	sg_diag *d)
 {
@@ -431,13 +431,11 @@ der_sig_to_raw(const uint8_t *sig, size_t sig_len, size_t cl, uint8_t *raw, cons
 		e = sg_diag_fail_at(&inner, SG_ERR_DER_TRAILING, what, c.off);
 	if (e != SG_OK) {
 		/* Keep the DER reader's reason and offset, under the one verification code. */
-		if (d != NULL && d->code == SG_OK) {
-			(void)sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, what,
+		if (inner.has_offset)
+			return sg_diag_failf_at(d, SG_ERR_VERIFY_SIGNATURE, what, inner.offset,
 				"malformed DER signature: %s", sg_err_str(inner.code));
-			d->has_offset = inner.has_offset;
-			d->offset = inner.offset;
-		}
-		return SG_ERR_VERIFY_SIGNATURE;
+		return sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, what, "malformed DER signature: %s",
+			sg_err_str(inner.code));
 	}
 	/* sg_der_uint strips the sign octet; a minimal magnitude has no leading zero byte, so
 	 * only 0 itself can start with 00 (or be empty). */
@@ -465,7 +463,7 @@ sg_ecdsa_der_to_raw(const uint8_t *sig, size_t sig_len, size_t coord_len, uint8_
 	return e;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 verify_ecdsa(const sg_pubkey *k, const uint8_t *hash, size_t hash_len, const uint8_t *sig,
 	size_t sig_len, const char *what, sg_diag *d)
 {
@@ -488,7 +486,7 @@ verify_ecdsa(const sg_pubkey *k, const uint8_t *hash, size_t hash_len, const uin
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 verify_rsa(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_t hash_len,
 	const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d)
 {
@@ -762,12 +760,15 @@ sg_p256_sign_digest(const sg_p256_key *key, const uint8_t hash[SG_SHA256_LEN], u
 	}
 	sg_buf b, o;
 	sg_buf_init(&b, inner, sizeof inner);
-	if (sg_der_write_uint(&b, raw, 32) != SG_OK || sg_der_write_uint(&b, raw + 32, 32) != SG_OK) {
+	sg_der_write_uint(&b, raw, 32);
+	sg_der_write_uint(&b, raw + 32, 32);
+	if (sg_buf_status(&b) != SG_OK) {
 		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 signing");
 		goto out;
 	}
 	sg_buf_init(&o, sig, cap);
-	if (sg_der_write(&o, SG_DER_SEQUENCE, inner, b.len) != SG_OK) {
+	sg_der_write(&o, SG_DER_SEQUENCE, inner, b.len);
+	if (sg_buf_status(&o) != SG_OK) {
 		memset(sig, 0, cap);
 		err = sg_diag_fail(d, SG_ERR_LIMIT, "P-256 signature buffer");
 		goto out;
@@ -790,22 +791,15 @@ sg_p256_write_spki(const uint8_t pub[65], sg_buf *out)
 	const size_t key_len = 1 + 65;
 	const size_t body = (2 + alg_len) + (2 + key_len);
 	size_t start = out->len;
-	sg_err e = sg_der_write_header(out, SG_DER_SEQUENCE, body);
-	if (e == SG_OK)
-		e = sg_der_write_header(out, SG_DER_SEQUENCE, alg_len);
-	if (e == SG_OK)
-		e = sg_der_write(out, SG_DER_OID, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY);
-	if (e == SG_OK)
-		e = sg_der_write(out, SG_DER_OID, OID_PRIME256V1, sizeof OID_PRIME256V1);
-	if (e == SG_OK)
-		e = sg_der_write_header(out, SG_DER_BIT_STRING, key_len);
-	if (e == SG_OK)
-		e = sg_buf_putc(out, 0x00);
-	if (e == SG_OK)
-		e = sg_buf_put(out, pub, 65);
-	if (e == SG_OK && out->len - start != SG_P256_SPKI_LEN)
-		e = SG_ERR_INTERNAL;
-	return e;
+	sg_der_write_header(out, SG_DER_SEQUENCE, body);
+	sg_der_write_header(out, SG_DER_SEQUENCE, alg_len);
+	sg_der_write(out, SG_DER_OID, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY);
+	sg_der_write(out, SG_DER_OID, OID_PRIME256V1, sizeof OID_PRIME256V1);
+	sg_der_write_header(out, SG_DER_BIT_STRING, key_len);
+	sg_buf_putc(out, 0x00);
+	sg_buf_put(out, pub, 65);
+	SG_TRY(sg_buf_status(out));
+	return out->len - start == SG_P256_SPKI_LEN ? SG_OK : SG_ERR_INTERNAL;
 }
 
 /* see crypto.h */

@@ -36,12 +36,12 @@
  *     public data, so the code is variable-time.
  *   - k mod L: bit-serial long division of the 512-bit hash (shift in a bit, subtract L when
  *     the remainder reaches it); cheap next to the point arithmetic and plainly correct. */
-#include "ed25519.h"
+#include "crypto/ed25519.h"
 
 #include <string.h>
 
-#include "bytes.h"
-#include "crypto.h"
+#include "base/bytes.h"
+#include "crypto/crypto.h"
 
 typedef struct fe {
 	int64_t v[10];

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define SG_ED25519_PUBLIC_LEN 32u
 #define SG_ED25519_SIG_LEN 64u

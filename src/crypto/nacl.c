@@ -13,12 +13,12 @@
  *     reads the low 32 bits of the last 64-byte block, enough because N <= 2^20.
  *   - HMAC (RFC 2104) precomputes the inner and outer SHA-256 states once per key, so each
  *     PBKDF2 iteration costs two compressions. */
-#include "nacl.h"
+#include "crypto/nacl.h"
 
 #include <string.h>
 
-#include "crypto.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
 
 static uint32_t
 ld32(const uint8_t *p)

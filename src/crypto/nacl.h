@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 #define SG_SALSA20_KEY 32u
 #define SG_XSALSA20_NONCE 24u

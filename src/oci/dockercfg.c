@@ -7,18 +7,18 @@
  * All validation happens in the parse step, so that a malformed entry for an unrelated
  * registry still fails closed and visibly, instead of depending on which key is asked for.
  * Diagnostics name the member, never its value: values may be passwords. */
-#include "dockercfg.h"
+#include "oci/dockercfg.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "parse/codec.h"
 
 static const char *const entry_strings[] = {"auth", "username", "password", "identitytoken",
 	"registrytoken", "email", "serveraddress"};
 
 /* A string member, or absent / null: *out = {NULL, 0}. */
-static sg_err
+SG_MUST_USE static sg_err
 opt_str(const sg_json *j, size_t obj, const char *key, sg_arena *arena, sg_slice *out,
 	sg_diag *d)
 {
@@ -33,7 +33,7 @@ opt_str(const sg_json *j, size_t obj, const char *key, sg_arena *arena, sg_slice
 }
 
 /* Decode "auth" into user and password (arena copies). */
-static sg_err
+SG_MUST_USE static sg_err
 decode_auth(sg_slice auth, sg_arena *arena, sg_slice *user, sg_slice *pass, sg_diag *d)
 {
 	static const char what[] = "docker config \"auth\"";
@@ -64,7 +64,7 @@ decode_auth(sg_slice auth, sg_arena *arena, sg_slice *user, sg_slice *pass, sg_d
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 read_entry(const sg_json *j, size_t obj, sg_arena *arena, sg_docker_cred *c, sg_diag *d)
 {
 	sg_slice auth;
@@ -78,7 +78,7 @@ read_entry(const sg_json *j, size_t obj, sg_arena *arena, sg_docker_cred *c, sg_
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse(const uint8_t *json, size_t len, sg_arena *arena, sg_dockercfg *out, sg_diag *d)
 {
 	static const char what[] = "docker config";

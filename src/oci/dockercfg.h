@@ -26,9 +26,9 @@
 
 #include <stddef.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "json.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "parse/json.h"
 
 /* The config.json key docker and ggcr use for Docker Hub. */
 #define SG_DOCKER_HUB_AUTH_KEY "https://index.docker.io/v1/"

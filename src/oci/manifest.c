@@ -9,14 +9,14 @@
  * The writers use the vfj writer with Go's escaping (VFJ_W_GO) and emit members in the
  * declaration order of ggcr's structs (v1.Manifest, v1.Descriptor, v1.ConfigFile), so the
  * bytes, and therefore the digests, are those cosign would push. */
-#include "manifest.h"
+#include "oci/manifest.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "json.h"
-#include "limits.h"
-#include "ociref.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
+#include "parse/codec.h"
+#include "parse/json.h"
 
 sg_oci_kind
 sg_oci_media_kind(sg_slice mt)
@@ -30,13 +30,13 @@ sg_oci_media_kind(sg_slice mt)
 
 /* ---- parsing ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 fail_tok(const sg_json *j, size_t t, sg_diag *d, sg_err code, const char *what)
 {
 	return sg_diag_fail_at(d, code, what, sg_json_offset(j, t));
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_annotations(const sg_json *j, size_t obj, sg_arena *arena, const sg_oci_annot **out,
 	size_t *n, sg_diag *d)
 {
@@ -63,7 +63,7 @@ parse_annotations(const sg_json *j, size_t obj, sg_arena *arena, const sg_oci_an
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 opt_str(const sg_json *j, size_t obj, const char *key, const char *what, sg_arena *arena,
 	sg_slice *out, sg_diag *d)
 {
@@ -74,7 +74,7 @@ opt_str(const sg_json *j, size_t obj, const char *key, const char *what, sg_aren
 	return sg_json_str(j, t, what, arena, out, d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_desc(const sg_json *j, size_t t, sg_arena *arena, sg_oci_desc *out, sg_diag *d)
 {
 	static const char what[] = "manifest descriptor";
@@ -124,7 +124,7 @@ parse_desc(const sg_json *j, size_t t, sg_arena *arena, sg_oci_desc *out, sg_dia
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_desc_array(const sg_json *j, size_t arr, sg_arena *arena, const sg_oci_desc **out,
 	size_t *n, sg_diag *d)
 {
@@ -149,7 +149,7 @@ parse_desc_array(const sg_json *j, size_t arr, sg_arena *arena, const sg_oci_des
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_manifest(const uint8_t *json, size_t len, sg_arena *arena, sg_oci_manifest *out,
 	sg_diag *d)
 {
@@ -285,7 +285,7 @@ w_digest(vfj_writer *w, const uint8_t digest[32])
 	vfj_w_str(w, ds, SG_OCI_DIGEST_STR_LEN);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 w_annotations(vfj_writer *w, const sg_oci_annot *a, size_t n, sg_diag *d)
 {
 	size_t idx[SG_MAX_OCI_ANNOTATIONS];
@@ -304,7 +304,7 @@ w_annotations(vfj_writer *w, const sg_oci_annot *a, size_t n, sg_diag *d)
 }
 
 /* v1.Descriptor: mediaType, size, digest, then annotations (omitempty). */
-static sg_err
+SG_MUST_USE static sg_err
 w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
 	const sg_oci_annot *a, size_t n, sg_diag *d)
 {

@@ -26,9 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "crypto/crypto.h"
 
 #define SG_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define SG_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"

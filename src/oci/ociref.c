@@ -11,13 +11,13 @@
  * Each part is then checked against its grammar with hand-written ASCII classes (no
  * <ctype.h>: locale-dependent). All loops are bounded by the input length, itself capped by
  * SG_MAX_OCI_REF before anything else happens. */
-#include "ociref.h"
+#include "oci/ociref.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "crypto.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "parse/codec.h"
 
 static int
 is_lower_alnum(uint8_t c)
@@ -251,7 +251,7 @@ looks_like_host(const uint8_t *p, size_t n)
 	return 0;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse(const uint8_t *s, size_t len, sg_ociref *out, sg_diag *d)
 {
 	static const char what[] = "image reference";
@@ -364,9 +364,9 @@ sg_ociref_parse(const uint8_t *s, size_t len, sg_ociref *out, sg_diag *d)
 sg_err
 sg_ociref_repo_name(const sg_ociref *ref, sg_buf *out)
 {
-	(void)sg_buf_put(out, ref->registry, ref->registry_len);
-	(void)sg_buf_putc(out, '/');
-	(void)sg_buf_put(out, ref->repository, ref->repository_len);
+	sg_buf_put(out, ref->registry, ref->registry_len);
+	sg_buf_putc(out, '/');
+	sg_buf_put(out, ref->repository, ref->repository_len);
 	return sg_buf_status(out);
 }
 
@@ -376,11 +376,11 @@ sg_ociref_name(const sg_ociref *ref, sg_buf *out)
 {
 	SG_TRY(sg_ociref_repo_name(ref, out));
 	if (ref->has_digest) {
-		(void)sg_buf_putc(out, '@');
-		(void)sg_buf_put(out, ref->digest_str, SG_OCI_DIGEST_STR_LEN);
+		sg_buf_putc(out, '@');
+		sg_buf_put(out, ref->digest_str, SG_OCI_DIGEST_STR_LEN);
 	} else {
-		(void)sg_buf_putc(out, ':');
-		(void)sg_buf_put(out, ref->tag, ref->tag_len);
+		sg_buf_putc(out, ':');
+		sg_buf_put(out, ref->tag, ref->tag_len);
 	}
 	return sg_buf_status(out);
 }
@@ -405,8 +405,8 @@ sg_ociref_triangulate(const sg_ociref *ref, sg_buf *out)
 	char tag[SG_OCI_SIG_TAG_LEN + 1];
 	sg_oci_sig_tag(ref->digest, tag);
 	SG_TRY(sg_ociref_repo_name(ref, out));
-	(void)sg_buf_putc(out, ':');
-	(void)sg_buf_put(out, tag, SG_OCI_SIG_TAG_LEN);
+	sg_buf_putc(out, ':');
+	sg_buf_put(out, tag, SG_OCI_SIG_TAG_LEN);
 	return sg_buf_status(out);
 }
 

@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 #define SG_OCI_REGISTRY_MAX 255u
 #define SG_OCI_REPO_MAX 255u

@@ -9,13 +9,13 @@
  * last, the RFC 8785 number form of vfj_canonicalize is used: ECMAScript's Number::toString
  * and Go's float64 encoder both print the shortest round-trip digits and switch to exponent
  * form outside [1e-6, 1e21), with the same "e+21"/"e-7" spelling. */
-#include "payload.h"
+#include "oci/payload.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
-#include "ociref.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
+#include "parse/codec.h"
 
 static void
 w_critical(vfj_writer *w, sg_slice ref, sg_slice digest_str)
@@ -75,7 +75,7 @@ sg_payload_write(sg_slice ref, const uint8_t digest[32], const sg_oci_annot *opt
 
 /* ---- parsing ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 bad(const sg_json *j, size_t t, sg_diag *d, const char *detail)
 {
 	(void)j;
@@ -84,7 +84,7 @@ bad(const sg_json *j, size_t t, sg_diag *d, const char *detail)
 }
 
 /* Object `obj` must have only members named in keys[0..n). */
-static sg_err
+SG_MUST_USE static sg_err
 only_keys(const sg_json *j, size_t obj, const char *const *keys, size_t n, const char *where,
 	sg_diag *d)
 {
@@ -100,7 +100,7 @@ only_keys(const sg_json *j, size_t obj, const char *const *keys, size_t n, const
 }
 
 /* The string member `key` of object `obj` (required). */
-static sg_err
+SG_MUST_USE static sg_err
 req_str(const sg_json *j, size_t obj, const char *key, sg_arena *arena, sg_slice *out,
 	sg_diag *d)
 {
@@ -118,7 +118,7 @@ req_obj(const sg_json *j, size_t obj, const char *key)
 	return sg_json_type(j, t) == VFJ_OBJECT ? t : SG_JSON_NONE;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse(const uint8_t *p, size_t len, sg_arena *arena, sg_payload *out, sg_diag *d)
 {
 	static const char *const top_keys[] = {"critical", "optional"};
@@ -218,7 +218,7 @@ sg_payload_check_annotations(const sg_payload *p, const sg_oci_annot *a, size_t 
 /* ---- the verify output element ---- */
 
 /* Write JSON value `t` of `j` as Go would re-marshal it after decoding into interface{}. */
-static sg_err
+SG_MUST_USE static sg_err
 w_value(vfj_writer *w, const sg_json *j, size_t t, sg_arena *arena, sg_diag *d)
 {
 	static const char what[] = "verify output";
@@ -306,7 +306,7 @@ w_value(vfj_writer *w, const sg_json *j, size_t t, sg_arena *arena, sg_diag *d)
 /* A base64 string member re-encoded as Go's []byte / strfmt.Base64 would print it. Go decodes
  * with the padded standard alphabet; our decoder is stricter (canonical only), so a string
  * that decodes re-encodes to itself and is written as is. */
-static sg_err
+SG_MUST_USE static sg_err
 w_b64_member(vfj_writer *w, const sg_json *j, size_t obj, const char *key, sg_arena *arena,
 	sg_diag *d)
 {
@@ -328,7 +328,7 @@ w_b64_member(vfj_writer *w, const sg_json *j, size_t obj, const char *key, sg_ar
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 w_int_member(vfj_writer *w, const sg_json *j, size_t obj, const char *key, sg_diag *d)
 {
 	size_t t = sg_json_get(j, obj, key);
@@ -342,7 +342,7 @@ w_int_member(vfj_writer *w, const sg_json *j, size_t obj, const char *key, sg_di
 }
 
 /* Parse an annotation value that must hold a JSON object; *root is that object. */
-static sg_err
+SG_MUST_USE static sg_err
 parse_object(sg_slice text, sg_arena *arena, const char *what, sg_json *j, size_t *root,
 	sg_diag *d)
 {
@@ -356,7 +356,7 @@ parse_object(sg_slice text, sg_arena *arena, const char *what, sg_json *j, size_
 /* RekorBundle{SignedEntryTimestamp strfmt.Base64; Payload RekorPayload{Body interface{}
  * `body`; IntegratedTime int64 `integratedTime`; LogIndex int64 `logIndex`; LogID string
  * `logID`}}: absent members print as Go zero values, unknown members are dropped. */
-static sg_err
+SG_MUST_USE static sg_err
 w_bundle(vfj_writer *w, sg_slice text, sg_arena *arena, sg_diag *d)
 {
 	static const char what[] = "bundle annotation";
@@ -403,7 +403,7 @@ w_bundle(vfj_writer *w, sg_slice text, sg_arena *arena, sg_diag *d)
 }
 
 /* RFC3161Timestamp{SignedRFC3161Timestamp []byte}. */
-static sg_err
+SG_MUST_USE static sg_err
 w_rfc3161(vfj_writer *w, sg_slice text, sg_arena *arena, sg_diag *d)
 {
 	static const char what[] = "timestamp annotation";
@@ -443,7 +443,7 @@ put(struct entry *e, size_t *n, const char *key, int kind, sg_slice str)
 	(*n)++;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 write_verified(const uint8_t *payload, size_t len, const sg_payload_extra *x, sg_arena *arena,
 	vfj_writer *w, sg_diag *d)
 {

@@ -24,10 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "json.h"
-#include "manifest.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "oci/manifest.h"
+#include "parse/json.h"
 
 #define SG_PAYLOAD_TYPE "cosign container image signature"
 

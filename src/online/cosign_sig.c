@@ -6,12 +6,12 @@
  *   window to the time between one HEAD and one PUT, and detects the rest: a registry has no
  *   conditional PUT, so two signers can still interleave there, but the read-back then sees
  *   the lost layer and the append is redone. */
-#include "cosign_sig.h"
+#include "online/cosign_sig.h"
 
 #include <string.h>
 
-#include "limits.h"
-#include "ociref.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
 
 /* see cosign_sig.h */
 sg_err
@@ -116,7 +116,7 @@ holds_layer(const sg_oci_manifest *m, const sg_oci_desc *layer)
 }
 
 /* One append attempt. *moved = 1 when the tag changed under us (redo). */
-static sg_err
+SG_MUST_USE static sg_err
 attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t image_digest[32],
 	const uint8_t *payload, size_t payload_len, const sg_oci_desc *layer,
 	const sg_pubkey *signer, int docker_types, sg_arena *arena, sg_cosign_attach_result *out,

@@ -25,12 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "manifest.h"
-#include "registry.h"
-#include "siglayer.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "crypto/crypto.h"
+#include "oci/manifest.h"
+#include "online/registry.h"
+#include "verify/siglayer.h"
 
 /* Attempts at appending when concurrent signers keep moving the tag. */
 #define SG_COSIGN_ATTACH_TRIES 4u

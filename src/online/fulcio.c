@@ -12,13 +12,13 @@
  *   - Errors: grpc-gateway Status JSON {"code","message","details"} (fulcio pkg/server/
  *     error.go); some proxies and test services answer in plain text, so a printable excerpt
  *     of the body is shown then. */
-#include "fulcio.h"
+#include "online/fulcio.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "json.h"
-#include "pem.h"
+#include "parse/codec.h"
+#include "parse/json.h"
+#include "parse/pem.h"
 #include "vfj.h"
 
 /* The longest piece of an error body we quote. */
@@ -180,7 +180,7 @@ sg_fulcio_build_request(sg_slice token, const sg_p256_key *key, sg_slice princip
 }
 
 /* One certificate string: exactly one CERTIFICATE block, whitespace around it. */
-static sg_err
+SG_MUST_USE static sg_err
 cert_from_pem(sg_slice s, size_t idx, sg_arena *arena, sg_slice *der, sg_diag *d)
 {
 	sg_cur c;
@@ -213,7 +213,7 @@ cert_from_pem(sg_slice s, size_t idx, sg_arena *arena, sg_slice *der, sg_diag *d
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_chain(const uint8_t *body, size_t len, sg_arena *arena, sg_fulcio_chain *out, sg_diag *d)
 {
 	sg_json j;
@@ -282,14 +282,14 @@ sg_fulcio_parse_response(int status, const uint8_t *body, size_t len, sg_arena *
 }
 
 /* <base>/<path>, without doubling the slash. */
-static sg_err
+SG_MUST_USE static sg_err
 service_url(const char *base, const char *path, sg_buf *out, sg_diag *d)
 {
 	size_t n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	(void)sg_buf_put(out, base, n);
-	(void)sg_buf_puts(out, path);
+	sg_buf_put(out, base, n);
+	sg_buf_puts(out, path);
 	if (sg_buf_status(out) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "service URL");
 	return SG_OK;

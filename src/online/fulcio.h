@@ -18,11 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "http.h"
-#include "limits.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "sys/http.h"
 
 #define SG_FULCIO_DEFAULT_URL "https://fulcio.sigstore.dev"
 #define SG_FULCIO_STAGING_URL "https://fulcio.sigstage.dev"
@@ -62,7 +62,7 @@ SG_MUST_USE sg_err sg_fulcio_get_cert(sg_http_client *http, const char *base_url
  * JSON object that has one, else the body's first line with anything unprintable replaced, cut
  * at 200 bytes; a message containing "eyJ" (how every JWT starts) is withheld. `arena` (may
  * be NULL) is scratch for the JSON parse. Records `code` with that verbatim text. */
-sg_err sg_service_error(sg_diag *d, sg_err code, const char *service, int status,
+SG_MUST_USE sg_err sg_service_error(sg_diag *d, sg_err code, const char *service, int status,
 	const uint8_t *body, size_t len, sg_arena *arena);
 
 #endif

@@ -13,7 +13,7 @@
  *     later source answers, so one broken ambient provider does not hide a working one.
  *   - The token is a bearer credential: it is copied only into the caller's buffer; reply
  *     bodies that held it are wiped; diags get source names and HTTP statuses, never values. */
-#include "oidc.h"
+#include "online/oidc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,10 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "codec.h"
-#include "json.h"
-#include "limits.h"
-#include "timeutil.h"
+#include "base/limits.h"
+#include "base/timeutil.h"
+#include "parse/codec.h"
+#include "parse/json.h"
 
 extern char **environ;
 
@@ -65,7 +65,7 @@ sg_jwt_looks_like(const uint8_t *p, size_t len)
 /* Decode one segment (base64url, no padding) and parse it as a JSON object. Failures go to a
  * local diag whose text becomes the detail of one SG_ERR_OIDC_TOKEN, so callers see a single
  * code for "the token is malformed". Local diags hold offsets, never token bytes. */
-static sg_err
+SG_MUST_USE static sg_err
 decode_segment(const uint8_t *p, size_t len, const char *name, sg_arena *arena, sg_json *out,
 	sg_diag *d)
 {
@@ -91,7 +91,7 @@ decode_segment(const uint8_t *p, size_t len, const char *name, sg_arena *arena, 
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 claim_str(const sg_json *j, const char *key, sg_arena *arena, sg_slice *out, sg_diag *d)
 {
 	*out = sg_slice_make(NULL, 0);
@@ -114,7 +114,7 @@ claim_str(const sg_json *j, const char *key, sg_arena *arena, sg_slice *out, sg_
 
 /* A NumericDate (RFC 7519 §2): a JSON number of seconds, a fraction allowed and dropped. An
  * exponent or a negative value is refused: no issuer writes one. */
-static sg_err
+SG_MUST_USE static sg_err
 claim_numeric_date(const sg_json *j, const char *key, int *has, int64_t *out, sg_diag *d)
 {
 	*has = 0;
@@ -150,7 +150,7 @@ claim_numeric_date(const sg_json *j, const char *key, int *has, int64_t *out, sg
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 jwt_decode(const uint8_t *tok, size_t len, sg_arena *arena, sg_jwt_claims *out, sg_diag *d)
 {
 	if (len > SG_MAX_JWT)
@@ -279,7 +279,7 @@ is_space(uint8_t c)
 
 /* Trim p[0..len) and move it to buf[0..cap). The source bytes are wiped when they are not buf
  * itself (reply bodies, environment copies are not ours to wipe). */
-static sg_err
+SG_MUST_USE static sg_err
 put_token(const uint8_t *p, size_t len, uint8_t *buf, size_t cap, size_t *out_len,
 	const char *from, sg_diag *d)
 {
@@ -307,7 +307,7 @@ env_get(const sg_oidc_env *env, const char *name)
 }
 
 /* The JSON string member `key` of a reply, moved into buf. */
-static sg_err
+SG_MUST_USE static sg_err
 reply_token(const uint8_t *body, size_t n, const char *key, const char *from, sg_arena *arena,
 	uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
@@ -330,7 +330,7 @@ reply_token(const uint8_t *body, size_t n, const char *key, const char *from, sg
 
 /* One HTTP token request. `auth` is the whole Authorization value (a secret: wiped by the
  * caller). */
-static sg_err
+SG_MUST_USE static sg_err
 http_token(const sg_oidc_env *env, const char *method, sg_slice url, sg_slice auth,
 	sg_slice body, const char *key, const char *from, uint8_t *buf, size_t cap, size_t *len,
 	sg_diag *d)
@@ -371,12 +371,6 @@ http_token(const sg_oidc_env *env, const char *method, sg_slice url, sg_slice au
 	return e;
 }
 
-static sg_err
-append(sg_buf *b, const char *s)
-{
-	return sg_buf_puts(b, s);
-}
-
 static int
 safe_job_id(const char *s)
 {
@@ -391,7 +385,7 @@ safe_job_id(const char *s)
 	return 1;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 buildkite_api(const sg_oidc_env *env, const char *access, const char *job, uint8_t *buf,
 	size_t cap, size_t *len, sg_diag *d)
 {
@@ -408,15 +402,15 @@ buildkite_api(const sg_oidc_env *env, const char *access, const char *job, uint8
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
 	sg_buf_init(&url, urlmem, sizeof urlmem);
-	(void)sg_buf_put(&url, ep, eplen);
-	(void)append(&url, "/jobs/");
-	(void)append(&url, job);
-	(void)append(&url, "/oidc/tokens");
+	sg_buf_put(&url, ep, eplen);
+	sg_buf_puts(&url, "/jobs/");
+	sg_buf_puts(&url, job);
+	sg_buf_puts(&url, "/oidc/tokens");
 	uint8_t authmem[SG_MAX_JWT + 16];
 	sg_buf auth;
 	sg_buf_init(&auth, authmem, sizeof authmem);
-	(void)append(&auth, "Token ");
-	(void)append(&auth, access);
+	sg_buf_puts(&auth, "Token ");
+	sg_buf_puts(&auth, access);
 	sg_err e;
 	if (sg_buf_status(&url) != SG_OK || sg_buf_status(&auth) != SG_OK)
 		e = sg_diag_failf(d, SG_ERR_LIMIT, "identity token",
@@ -429,7 +423,7 @@ buildkite_api(const sg_oidc_env *env, const char *access, const char *job, uint8
 	return e;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 github(const sg_oidc_env *env, const char *rurl, const char *rtok, uint8_t *buf, size_t cap,
 	size_t *len, sg_diag *d)
 {
@@ -437,15 +431,15 @@ github(const sg_oidc_env *env, const char *rurl, const char *rtok, uint8_t *buf,
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
 	sg_buf_init(&url, urlmem, sizeof urlmem);
-	(void)append(&url, rurl);
+	sg_buf_puts(&url, rurl);
 	/* The request URL already carries a query string; cosign appends "&audience=". */
-	(void)append(&url, strchr(rurl, '?') != NULL ? "&" : "?");
-	(void)append(&url, "audience=" SG_OIDC_AUDIENCE);
+	sg_buf_puts(&url, strchr(rurl, '?') != NULL ? "&" : "?");
+	sg_buf_puts(&url, "audience=" SG_OIDC_AUDIENCE);
 	uint8_t authmem[SG_MAX_JWT + 16];
 	sg_buf auth;
 	sg_buf_init(&auth, authmem, sizeof authmem);
-	(void)append(&auth, "bearer ");
-	(void)append(&auth, rtok);
+	sg_buf_puts(&auth, "bearer ");
+	sg_buf_puts(&auth, rtok);
 	sg_err e;
 	if (sg_buf_status(&url) != SG_OK || sg_buf_status(&auth) != SG_OK)
 		e = sg_diag_failf(d, SG_ERR_LIMIT, "identity token",
@@ -457,7 +451,7 @@ github(const sg_oidc_env *env, const char *rurl, const char *rtok, uint8_t *buf,
 	return e;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 flag_token(const sg_oidc_env *env, const char *flag, uint8_t *buf, size_t cap, size_t *len,
 	sg_oidc_source *src, sg_diag *d)
 {
@@ -483,7 +477,7 @@ flag_token(const sg_oidc_env *env, const char *flag, uint8_t *buf, size_t cap, s
 	return put_token(buf, got, buf, cap, len, "the --identity-token file", d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t *buf,
 	size_t cap, size_t *len, sg_oidc_source *src, sg_diag *d)
 {
@@ -608,7 +602,7 @@ sys_get_env(void *ctx, const char *name)
 	return getenv(name);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 sys_read_file(void *ctx, const char *path, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
 	(void)ctx;
@@ -666,7 +660,7 @@ sleep_ms(unsigned ms)
 		;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 sys_run(void *ctx, const char *const *argv, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
 	const sg_oidc_env *env = ctx;

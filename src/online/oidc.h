@@ -31,9 +31,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "http.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "sys/http.h"
 
 /* The audience every public-good Sigstore issuer is configured with. */
 #define SG_OIDC_AUDIENCE "sigstore"

@@ -11,7 +11,7 @@
  *   back to the arena at once (the buffer is always the last allocation), so a 4 MiB cap costs
  *   only what was received.
  * - Error texts follow ggcr's transport.Error so messages read like cosign's. */
-#include "registry.h"
+#include "online/registry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "codec.h"
-#include "crypto.h"
-#include "json.h"
-#include "manifest.h"
-#include "url.h"
+#include "crypto/crypto.h"
+#include "oci/manifest.h"
+#include "parse/codec.h"
+#include "parse/json.h"
+#include "parse/url.h"
 
 /* Room for a request URL: base, repository, a tag or digest, and an upload Location. */
 #define URL_CAP (SG_MAX_URL + 1u)
@@ -74,12 +74,6 @@ arena_trim(sg_arena *a, const uint8_t *buf, size_t n)
 	a->used = (size_t)(buf - a->base) + n;
 }
 
-static sg_err
-put_str(sg_buf *b, const char *s)
-{
-	return sg_buf_puts(b, s);
-}
-
 /* Percent-encode everything outside RFC 3986 unreserved characters (Go url.QueryEscape
  * writes ' ' as '+'; %20 is equivalent for every server and simpler). */
 static void
@@ -90,11 +84,11 @@ put_query_escaped(sg_buf *b, const uint8_t *p, size_t n)
 		uint8_t c = p[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 			c == '-' || c == '.' || c == '_' || c == '~') {
-			(void)sg_buf_putc(b, c);
+			sg_buf_putc(b, c);
 		} else {
-			(void)sg_buf_putc(b, '%');
-			(void)sg_buf_putc(b, (uint8_t)hex[c >> 4]);
-			(void)sg_buf_putc(b, (uint8_t)hex[c & 15]);
+			sg_buf_putc(b, '%');
+			sg_buf_putc(b, (uint8_t)hex[c >> 4]);
+			sg_buf_putc(b, (uint8_t)hex[c & 15]);
 		}
 	}
 }
@@ -105,7 +99,7 @@ static void
 put_printable(sg_buf *b, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		(void)sg_buf_putc(b, p[i] >= 0x20 && p[i] < 0x7f ? p[i] : (uint8_t)'?');
+		sg_buf_putc(b, p[i] >= 0x20 && p[i] < 0x7f ? p[i] : (uint8_t)'?');
 }
 
 static void
@@ -113,9 +107,9 @@ scope_of(const char *repo, sg_registry_action action, char out[SG_REGISTRY_SCOPE
 {
 	sg_buf b;
 	sg_buf_init(&b, out, SG_REGISTRY_SCOPE_MAX);
-	(void)put_str(&b, "repository:");
-	(void)put_str(&b, repo);
-	(void)put_str(&b, action == SG_REGISTRY_PUSH ? ":push,pull" : ":pull");
+	sg_buf_puts(&b, "repository:");
+	sg_buf_puts(&b, repo);
+	sg_buf_puts(&b, action == SG_REGISTRY_PUSH ? ":push,pull" : ":pull");
 	out[sg_buf_status(&b) == SG_OK ? b.len : 0] = '\0';
 }
 
@@ -141,8 +135,8 @@ sg_registry_init(sg_registry *r, sg_http_client *http, const char *host, int all
 	memcpy(r->host, host, n + 1);
 	sg_buf b;
 	sg_buf_init(&b, r->base, SG_REGISTRY_BASE_MAX);
-	(void)put_str(&b, allow_http ? "http://" : "https://");
-	(void)put_str(&b, host);
+	sg_buf_puts(&b, allow_http ? "http://" : "https://");
+	sg_buf_puts(&b, host);
 	if (sg_buf_status(&b) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_ARG, "registry host");
 	r->base_len = b.len;
@@ -189,7 +183,7 @@ put_value(sg_buf *b, const sg_json *j, size_t t, sg_arena *arena, unsigned depth
 {
 	const vfj_token *tok = &j->doc.toks[t];
 	if (depth > 4) {
-		(void)put_str(b, "...");
+		sg_buf_puts(b, "...");
 		return;
 	}
 	switch (sg_json_type(j, t)) {
@@ -200,18 +194,18 @@ put_value(sg_buf *b, const sg_json *j, size_t t, sg_arena *arena, unsigned depth
 		return;
 	}
 	case VFJ_NULL:
-		(void)put_str(b, "<nil>");
+		sg_buf_puts(b, "<nil>");
 		return;
 	case VFJ_ARRAY: {
-		(void)sg_buf_putc(b, '[');
+		sg_buf_putc(b, '[');
 		int first = 1;
 		for (size_t e = sg_json_first(j, t); e != SG_JSON_NONE; e = sg_json_next(j, e)) {
 			if (!first)
-				(void)sg_buf_putc(b, ' ');
+				sg_buf_putc(b, ' ');
 			first = 0;
 			put_value(b, j, e, arena, depth + 1);
 		}
-		(void)sg_buf_putc(b, ']');
+		sg_buf_putc(b, ']');
 		return;
 	}
 	case VFJ_OBJECT: {
@@ -240,19 +234,19 @@ put_value(sg_buf *b, const sg_json *j, size_t t, sg_arena *arena, unsigned depth
 				keys[m] = tk;
 			}
 		}
-		(void)put_str(b, "map[");
+		sg_buf_puts(b, "map[");
 		for (size_t i = 0; i < n; i++) {
 			if (i > 0)
-				(void)sg_buf_putc(b, ' ');
+				sg_buf_putc(b, ' ');
 			put_printable(b, names[i].p, names[i].len);
-			(void)sg_buf_putc(b, ':');
+			sg_buf_putc(b, ':');
 			/* In vfj a key's value is the key's child. */
 			size_t v = sg_json_first(j, keys[i]);
 			if (v == SG_JSON_NONE)
 				break;
 			put_value(b, j, v, arena, depth + 1);
 		}
-		(void)sg_buf_putc(b, ']');
+		sg_buf_putc(b, ']');
 		return;
 	}
 	default:
@@ -284,13 +278,13 @@ sg_registry_error_text(const uint8_t *body, size_t len, sg_arena *arena, char *o
 	sg_buf_init(&b, out, cap - 1);
 	size_t count = sg_json_count(&j, errs);
 	if (count > 1)
-		(void)put_str(&b, "multiple errors returned: ");
+		sg_buf_puts(&b, "multiple errors returned: ");
 	size_t i = 0;
 	for (size_t e = sg_json_first(&j, errs); e != SG_JSON_NONE; e = sg_json_next(&j, e), i++) {
 		if (sg_json_type(&j, e) != VFJ_OBJECT)
 			goto out;
 		if (i > 0)
-			(void)put_str(&b, "; ");
+			sg_buf_puts(&b, "; ");
 		sg_slice code = {NULL, 0}, msg = {NULL, 0};
 		if (sg_json_get_str(&j, e, "code", SG_JSON_OPTIONAL, "registry error", arena, &code,
 			    NULL, NULL) != SG_OK ||
@@ -298,11 +292,11 @@ sg_registry_error_text(const uint8_t *body, size_t len, sg_arena *arena, char *o
 				&msg, NULL, NULL) != SG_OK)
 			goto out;
 		put_printable(&b, code.p, code.len);
-		(void)put_str(&b, ": ");
+		sg_buf_puts(&b, ": ");
 		put_printable(&b, msg.p, msg.len);
 		size_t det = sg_json_get(&j, e, "detail");
 		if (det != SG_JSON_NONE && sg_json_type(&j, det) != VFJ_NULL) {
-			(void)put_str(&b, "; ");
+			sg_buf_puts(&b, "; ");
 			put_value(&b, &j, det, arena, 0);
 		}
 	}
@@ -339,7 +333,7 @@ req_init(struct req *q, const char *method, const char *repo, sg_registry_action
 }
 
 /* Record a failed answer as ggcr words it: "<METHOD> <url>: <text>". */
-static sg_err
+SG_MUST_USE static sg_err
 status_fail(sg_registry *r, const struct req *q, const sg_http_response *resp, sg_diag *d)
 {
 	char text[ERRTEXT_MAX];
@@ -360,19 +354,19 @@ status_fail(sg_registry *r, const struct req *q, const sg_http_response *resp, s
 	if (n == 0) {
 		sg_buf tb;
 		sg_buf_init(&tb, text, sizeof text - 1);
-		(void)put_str(&tb, "unexpected status code ");
-		(void)sg_buf_put_dec(&tb, (uint64_t)resp->status);
-		(void)sg_buf_putc(&tb, ' ');
+		sg_buf_puts(&tb, "unexpected status code ");
+		sg_buf_put_dec(&tb, (uint64_t)resp->status);
+		sg_buf_putc(&tb, ' ');
 		put_printable(&tb, resp->reason.p, resp->reason.len > 64 ? 64 : resp->reason.len);
 		if (strcmp(q->method, "HEAD") == 0) {
-			(void)put_str(&tb, " (HEAD responses have no body, use GET for details)");
+			sg_buf_puts(&tb, " (HEAD responses have no body, use GET for details)");
 		} else if (resp->body_len > 0) {
 			/* A plain-text body usually ends with a newline: show the text, not a '?'. */
 			size_t blen = resp->body_len > 200 ? 200 : resp->body_len;
 			while (blen > 0 && (resp->body[blen - 1] == '\n' || resp->body[blen - 1] == '\r' ||
 						   resp->body[blen - 1] == ' ' || resp->body[blen - 1] == '\t'))
 				blen--;
-			(void)put_str(&tb, ": ");
+			sg_buf_puts(&tb, ": ");
 			put_printable(&tb, resp->body, blen);
 		}
 		text[tb.len] = '\0';
@@ -390,7 +384,7 @@ status_fail(sg_registry *r, const struct req *q, const sg_http_response *resp, s
 /* Parse every WWW-Authenticate header of `resp` and pick the challenge to answer. The chosen
  * challenge's realm and service are copied into `r`; its scope into `scope_out` (may be
  * empty). *scheme is SG_AUTH_NONE when the answer carried no usable challenge. */
-static sg_err
+SG_MUST_USE static sg_err
 learn_challenge(sg_registry *r, const sg_http_response *resp, sg_auth_scheme *scheme,
 	char scope_out[SG_REGISTRY_SCOPE_MAX + 1], sg_diag *d)
 {
@@ -452,14 +446,14 @@ out:
 }
 
 /* GET /v2/ without credentials (protocol.md §2.6). */
-static sg_err
+SG_MUST_USE static sg_err
 ping(sg_registry *r, sg_diag *d)
 {
 	uint8_t url[SG_REGISTRY_BASE_MAX + 8];
 	sg_buf b;
 	sg_buf_init(&b, url, sizeof url);
-	(void)sg_buf_put(&b, r->base, r->base_len);
-	(void)put_str(&b, "/v2/");
+	sg_buf_put(&b, r->base, r->base_len);
+	sg_buf_puts(&b, "/v2/");
 	sg_http_request req;
 	memset(&req, 0, sizeof req);
 	req.method = "GET";
@@ -511,7 +505,7 @@ token_slot(sg_registry *r, const char *scope, int create)
 }
 
 /* "Basic " + base64(user ":" password) into r->authz. */
-static sg_err
+SG_MUST_USE static sg_err
 basic_authz(sg_registry *r, size_t *len, sg_diag *d)
 {
 	const sg_registry_creds *c = &r->creds;
@@ -526,7 +520,7 @@ basic_authz(sg_registry *r, size_t *len, sg_diag *d)
 		memcpy(raw + c->username.len + 1, c->password.p, c->password.len);
 	sg_buf b;
 	sg_buf_init(&b, r->authz, r->authz_cap);
-	(void)put_str(&b, "Basic ");
+	sg_buf_puts(&b, "Basic ");
 	sg_err e = sg_b64_encode(raw, raw_len, SG_B64_STD | SG_B64_PAD, &b);
 	sg_wipe(raw, raw_len);
 	if (e != SG_OK || sg_buf_status(&b) != SG_OK) {
@@ -545,7 +539,7 @@ have_password(const sg_registry *r)
 
 /* Fetch a token for `scope` (and `extra`, a scope a challenge asked for, may be empty) into
  * slot `t` (protocol.md §2.6). */
-static sg_err
+SG_MUST_USE static sg_err
 fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_token *t,
 	sg_diag *d)
 {
@@ -560,7 +554,7 @@ fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_to
 	for (int attempt = 0; attempt < 2; attempt++) {
 		sg_buf ub;
 		sg_buf_init(&ub, url, URL_CAP - 1);
-		(void)sg_buf_put(&ub, r->realm, r->realm_len);
+		sg_buf_put(&ub, r->realm, r->realm_len);
 		sg_http_header hdr[2];
 		size_t nh = 0;
 		sg_http_request req;
@@ -574,15 +568,15 @@ fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_to
 				goto out;
 			sg_buf fb;
 			sg_buf_init(&fb, form, cap);
-			(void)put_str(&fb, "client_id=picosign&grant_type=refresh_token&refresh_token=");
+			sg_buf_puts(&fb, "client_id=picosign&grant_type=refresh_token&refresh_token=");
 			put_query_escaped(&fb, r->creds.identity_token.p, r->creds.identity_token.len);
-			(void)put_str(&fb, "&scope=");
+			sg_buf_puts(&fb, "&scope=");
 			put_query_escaped(&fb, (const uint8_t *)scope, strlen(scope));
 			if (extra[0] != '\0') {
-				(void)put_str(&fb, "%20");
+				sg_buf_puts(&fb, "%20");
 				put_query_escaped(&fb, (const uint8_t *)extra, strlen(extra));
 			}
-			(void)put_str(&fb, "&service=");
+			sg_buf_puts(&fb, "&service=");
 			put_query_escaped(&fb, (const uint8_t *)r->service, r->service_len);
 			if (sg_buf_status(&fb) != SG_OK) {
 				err = sg_diag_fail(d, SG_ERR_LIMIT, "token request");
@@ -595,15 +589,15 @@ fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_to
 			hdr[nh++].value = sg_slice_str("application/x-www-form-urlencoded");
 		} else {
 			int q = memchr(r->realm, '?', r->realm_len) != NULL;
-			(void)sg_buf_putc(&ub, q ? '&' : '?');
-			(void)put_str(&ub, "scope=");
+			sg_buf_putc(&ub, q ? '&' : '?');
+			sg_buf_puts(&ub, "scope=");
 			put_query_escaped(&ub, (const uint8_t *)scope, strlen(scope));
 			if (extra[0] != '\0' && strcmp(extra, scope) != 0) {
-				(void)put_str(&ub, "&scope=");
+				sg_buf_puts(&ub, "&scope=");
 				put_query_escaped(&ub, (const uint8_t *)extra, strlen(extra));
 			}
 			if (r->has_service) {
-				(void)put_str(&ub, "&service=");
+				sg_buf_puts(&ub, "&service=");
 				put_query_escaped(&ub, (const uint8_t *)r->service, r->service_len);
 			}
 			req.method = "GET";
@@ -673,7 +667,7 @@ out:
 
 /* Put the Authorization value for `scope` into r->authz (*len = 0: send none). `fresh`
  * forces a new token. */
-static sg_err
+SG_MUST_USE static sg_err
 make_authz(sg_registry *r, const char *scope, const char *extra, int fresh, size_t *len,
 	sg_diag *d)
 {
@@ -725,7 +719,7 @@ is_registry_origin(const sg_registry *r, sg_slice url)
 }
 
 /* One request with auth: ping first, Authorization for the scope, one retry after a 401. */
-static sg_err
+SG_MUST_USE static sg_err
 reg_do(sg_registry *r, const struct req *q, sg_http_response *resp, sg_diag *d)
 {
 	if (!r->pinged)
@@ -793,19 +787,19 @@ reg_do(sg_registry *r, const struct req *q, sg_http_response *resp, sg_diag *d)
 
 /* ---- URLs ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 api_url(const sg_registry *r, const char *repo, const char *kind, const char *ref, uint8_t *buf,
 	size_t cap, sg_slice *out, sg_diag *d)
 {
 	sg_buf b;
 	sg_buf_init(&b, buf, cap);
-	(void)sg_buf_put(&b, r->base, r->base_len);
-	(void)put_str(&b, "/v2/");
-	(void)put_str(&b, repo);
-	(void)sg_buf_putc(&b, '/');
-	(void)put_str(&b, kind);
-	(void)sg_buf_putc(&b, '/');
-	(void)put_str(&b, ref);
+	sg_buf_put(&b, r->base, r->base_len);
+	sg_buf_puts(&b, "/v2/");
+	sg_buf_puts(&b, repo);
+	sg_buf_putc(&b, '/');
+	sg_buf_puts(&b, kind);
+	sg_buf_putc(&b, '/');
+	sg_buf_puts(&b, ref);
 	if (sg_buf_status(&b) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "registry URL");
 	*out = sg_buf_slice(&b);
@@ -814,7 +808,7 @@ api_url(const sg_registry *r, const char *repo, const char *kind, const char *re
 
 /* The repository and reference come from sg_ociref (validated); still refuse anything that
  * could change the URL's shape, since callers may pass other strings. */
-static sg_err
+SG_MUST_USE static sg_err
 check_name(const char *s, int allow_colon_slash, sg_diag *d)
 {
 	if (s == NULL || s[0] == '\0' || strlen(s) > SG_OCI_REPO_MAX + 8)
@@ -831,7 +825,7 @@ check_name(const char *s, int allow_colon_slash, sg_diag *d)
 }
 
 /* Check a Docker-Content-Digest header against `want` when it names sha256. */
-static sg_err
+SG_MUST_USE static sg_err
 check_dcd(const sg_http_response *resp, const uint8_t want[32], const char *what, sg_diag *d)
 {
 	sg_slice v;
@@ -859,7 +853,7 @@ check_dcd(const sg_http_response *resp, const uint8_t want[32], const char *what
 
 /* Send `q` with a body buffer of `cap` bytes from the arena; any answer but a 2xx fails. On
  * failure the buffer goes back to the arena; on success it is q->resp (the caller trims it). */
-static sg_err
+SG_MUST_USE static sg_err
 reg_get(sg_registry *r, struct req *q, size_t cap, sg_http_response *resp, sg_diag *d)
 {
 	size_t mark = r->arena->used;
@@ -878,7 +872,7 @@ reg_get(sg_registry *r, struct req *q, size_t cap, sg_http_response *resp, sg_di
 
 /* HEAD <repo>/<kind>/<ref>: *exists = 0 on a 404 and 1 on a 2xx; any other answer fails.
  * The answer's headers stay readable in *resp until the next request. */
-static sg_err
+SG_MUST_USE static sg_err
 reg_head(sg_registry *r, const char *repo, const char *kind, const char *ref,
 	sg_registry_action act, const char *accept, int *exists, sg_http_response *resp, sg_diag *d)
 {
@@ -899,7 +893,7 @@ reg_head(sg_registry *r, const char *repo, const char *kind, const char *ref,
 
 /* Send the upload `q` (its answer body goes to r->small) and accept 200, 201 or `also_ok`;
  * a Docker-Content-Digest in the answer must name `digest`. */
-static sg_err
+SG_MUST_USE static sg_err
 reg_upload(sg_registry *r, struct req *q, int also_ok, const uint8_t digest[32], const char *what,
 	sg_diag *d)
 {
@@ -1014,7 +1008,7 @@ sg_registry_resolve(sg_registry *r, const sg_ociref *ref, uint8_t digest[32], sg
 
 /* ---- blobs ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 blob_head(sg_registry *r, const char *repo, const uint8_t digest[32], sg_registry_action act,
 	int *exists, sg_diag *d)
 {
@@ -1114,8 +1108,8 @@ sg_registry_put_blob(sg_registry *r, const char *repo, const uint8_t *p, size_t 
 	SG_TRY(sg_url_resolve(&base, lv.p, lv.len, &lb, d));
 	sg_url lu;
 	SG_TRY(sg_url_parse(lb.p, lb.len, &lu, d));
-	(void)sg_buf_putc(&lb, lu.has_query ? '&' : '?');
-	(void)put_str(&lb, "digest=");
+	sg_buf_putc(&lb, lu.has_query ? '&' : '?');
+	sg_buf_puts(&lb, "digest=");
 	put_query_escaped(&lb, (const uint8_t *)ds, strlen(ds));
 	if (sg_buf_status(&lb) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "upload URL");

@@ -41,12 +41,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "http.h"
-#include "limits.h"
-#include "ociref.h"
-#include "wwwauth.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "oci/ociref.h"
+#include "parse/wwwauth.h"
+#include "sys/http.h"
 
 /* Scopes whose tokens are cached at once: pull and push,pull of one repository, plus room. */
 #define SG_REGISTRY_MAX_SCOPES 4u

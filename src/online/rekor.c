@@ -11,15 +11,15 @@
  *   - Strict where a disagreement could matter: one member only, integers without fractions,
  *     non-negative, hex exactly 64 characters, the id bound to the body by its leaf hash
  *     (RFC 6962 §2.1: SHA-256(0x00 || body)), proof index inside the tree. */
-#include "rekor.h"
+#include "online/rekor.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "fulcio.h"
-#include "json.h"
-#include "limits.h"
-#include "url.h"
+#include "base/limits.h"
+#include "online/fulcio.h"
+#include "parse/codec.h"
+#include "parse/json.h"
+#include "parse/url.h"
 
 /* see rekor.h */
 sg_err
@@ -27,16 +27,16 @@ sg_rekor_build_hashedrekord(const uint8_t digest[SG_SHA256_LEN], const uint8_t *
 	size_t sig_len, sg_slice pem, sg_buf *out, sg_diag *d)
 {
 	/* The writers are sticky on overflow, so one status check at the end covers them. */
-	(void)sg_buf_puts(out, "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{"
+	sg_buf_puts(out, "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{"
 			       "\"data\":{\"hash\":{\"algorithm\":\"sha256\",\"value\":\"");
 	sg_err e = sg_hex_encode(digest, SG_SHA256_LEN, out);
-	(void)sg_buf_puts(out, "\"}},\"signature\":{\"content\":\"");
+	sg_buf_puts(out, "\"}},\"signature\":{\"content\":\"");
 	if (e == SG_OK)
 		e = sg_b64_encode(sig, sig_len, SG_B64_STD | SG_B64_PAD, out);
-	(void)sg_buf_puts(out, "\",\"publicKey\":{\"content\":\"");
+	sg_buf_puts(out, "\",\"publicKey\":{\"content\":\"");
 	if (e == SG_OK)
 		e = sg_b64_encode(pem.p, pem.len, SG_B64_STD | SG_B64_PAD, out);
-	(void)sg_buf_puts(out, "\"}}}}");
+	sg_buf_puts(out, "\"}}}}");
 	if (e != SG_OK && e != SG_ERR_LIMIT)
 		return sg_diag_fail(d, e, "Rekor request");
 	if (sg_buf_status(out) != SG_OK)
@@ -56,7 +56,7 @@ is_lower_hex(const uint8_t *p, size_t n)
 #define BAD(d, ...) sg_diag_failf((d), SG_ERR_REKOR, "Rekor answer", __VA_ARGS__)
 
 /* A non-negative JSON integer member. */
-static sg_err
+SG_MUST_USE static sg_err
 get_uint(const sg_json *j, size_t obj, const char *key, int64_t *out, sg_diag *d)
 {
 	size_t t = sg_json_get(j, obj, key);
@@ -68,7 +68,7 @@ get_uint(const sg_json *j, size_t obj, const char *key, int64_t *out, sg_diag *d
 }
 
 /* A string member that is exactly 64 lowercase hex characters, decoded to 32 bytes. */
-static sg_err
+SG_MUST_USE static sg_err
 get_hex32(const sg_json *j, size_t t, const char *key, uint8_t out[32], sg_diag *d)
 {
 	const uint8_t *p;
@@ -82,7 +82,7 @@ get_hex32(const sg_json *j, size_t t, const char *key, uint8_t out[32], sg_diag 
 }
 
 /* A string member holding standard padded base64, decoded into the arena. */
-static sg_err
+SG_MUST_USE static sg_err
 get_b64(const sg_json *j, size_t obj, const char *key, sg_arena *arena, sg_slice *raw,
 	sg_slice *out, sg_diag *d)
 {
@@ -109,7 +109,7 @@ get_b64(const sg_json *j, size_t obj, const char *key, sg_arena *arena, sg_slice
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_proof(const sg_json *j, size_t pr, sg_arena *arena, sg_tlog_proof *p, sg_diag *d)
 {
 	if (sg_json_type(j, pr) != VFJ_OBJECT)
@@ -149,7 +149,7 @@ parse_proof(const sg_json *j, size_t pr, sg_arena *arena, sg_tlog_proof *p, sg_d
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_entry(const uint8_t *json, size_t len, sg_arena *arena, sg_rekor_entry *out, sg_diag *d)
 {
 	if (len > SG_MAX_SERVICE_REPLY)
@@ -258,7 +258,7 @@ uuid_from_message(const uint8_t *body, size_t len, char out[SG_REKOR_UUID_MAX + 
 	return 0;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 post(sg_http_client *http, sg_slice url, const char *method, sg_slice body, sg_http_plain plain,
 	uint8_t *reply, sg_http_response *resp, sg_diag *d)
 {
@@ -293,8 +293,8 @@ sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
 	sg_buf_init(&url, urlmem, sizeof urlmem);
-	(void)sg_buf_put(&url, base_url, bn);
-	(void)sg_buf_puts(&url, "/api/v1/log/entries");
+	sg_buf_put(&url, base_url, bn);
+	sg_buf_puts(&url, "/api/v1/log/entries");
 	if (sg_buf_status(&url) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor URL");
 	uint8_t *reply;
@@ -340,9 +340,9 @@ sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
 		memcpy(uuid, target.path.p + pn - k, k);
 		uuid[k] = '\0';
 	} else if (uuid_from_message(reply, resp.body_len, uuid) != 0) {
-		(void)sg_buf_put(&get, url.p, url.len);
-		(void)sg_buf_putc(&get, '/');
-		(void)sg_buf_puts(&get, uuid);
+		sg_buf_put(&get, url.p, url.len);
+		sg_buf_putc(&get, '/');
+		sg_buf_puts(&get, uuid);
 		if (sg_buf_status(&get) != SG_OK)
 			return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor URL");
 	} else {

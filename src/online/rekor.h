@@ -19,11 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "http.h"
-#include "tlog.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "crypto/crypto.h"
+#include "sigstore/tlog.h"
+#include "sys/http.h"
 
 #define SG_REKOR_DEFAULT_URL "https://rekor.sigstore.dev"
 #define SG_REKOR_STAGING_URL "https://rekor.sigstage.dev"

@@ -11,7 +11,7 @@
  *   partial output behind.
  *   hex: RFC 4648 §8 "base16", restricted to lowercase because every producer we read (OCI
  *   digests, Rekor, Sigstore) writes lowercase and two spellings of one digest must not exist. */
-#include "codec.h"
+#include "parse/codec.h"
 
 #include <string.h>
 

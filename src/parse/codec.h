@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 /* Flags for sg_b64_decode / sg_b64_encode. */
 #define SG_B64_STD 0x01u       /* accept / write '+' '/' */

@@ -18,13 +18,13 @@
  *     the outer cursor, so an inner read can never pass the enclosing element, and
  *     sg_der_leave requires the inner cursor to be empty.
  *   - Every reader works on a copy of the cursor and commits it only on success. */
-#include "der.h"
+#include "parse/der.h"
 
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 #include <string.h>
 
-#include "limits.h"
+#include "base/limits.h"
 
 /* One parsed header. */
 typedef struct der_hdr {
@@ -33,7 +33,7 @@ typedef struct der_hdr {
 	size_t len;     /* contents length */
 } der_hdr;
 
-static sg_err
+SG_MUST_USE static sg_err
 fail_at(sg_diag *d, sg_err code, const char *what, const sg_cur *c)
 {
 	return sg_diag_fail_at(d, code, what, c->off);
@@ -157,14 +157,8 @@ sg_der_expect(sg_cur *c, uint8_t tag, sg_slice *value, sg_slice *whole, sg_diag 
 	if (c->n == 0)
 		return fail_at(d, SG_ERR_DER_TRUNCATED, "DER element", c);
 	if (c->p[0] != tag) {
-		int first = d != NULL && d->code == SG_OK;
-		(void)sg_diag_failf(d, SG_ERR_DER_TAG, "DER element",
+		return sg_diag_failf_at(d, SG_ERR_DER_TAG, "DER element", c->off,
 			"expected tag 0x%02x, got 0x%02x", tag, c->p[0]);
-		if (first) {
-			d->has_offset = 1;
-			d->offset = c->off;
-		}
-		return SG_ERR_DER_TAG;
 	}
 	der_hdr h;
 	sg_cur t = *c;
@@ -633,14 +627,14 @@ sg_der_header_size(size_t len)
 	return 2 + k;
 }
 
-sg_err
+void
 sg_der_write_header(sg_buf *b, uint8_t tag, size_t len)
 {
 	uint8_t h[6];
 	size_t n = 0;
 	if (len > 0xffffffffu) {
 		b->overflow = 1;
-		return SG_ERR_LIMIT;
+		return;
 	}
 	h[n++] = tag;
 	if (len < 0x80) {
@@ -651,17 +645,17 @@ sg_der_write_header(sg_buf *b, uint8_t tag, size_t len)
 		for (size_t i = k; i > 0; i--)
 			h[n++] = (uint8_t)(len >> (8 * (i - 1)));
 	}
-	return sg_buf_put(b, h, n);
+	sg_buf_put(b, h, n);
 }
 
-sg_err
+void
 sg_der_write(sg_buf *b, uint8_t tag, const uint8_t *value, size_t len)
 {
-	SG_TRY(sg_der_write_header(b, tag, len));
-	return sg_buf_put(b, value, len);
+	sg_der_write_header(b, tag, len);
+	sg_buf_put(b, value, len);
 }
 
-sg_err
+void
 sg_der_write_uint(sg_buf *b, const uint8_t *mag, size_t len)
 {
 	while (len > 0 && mag[0] == 0) {
@@ -669,11 +663,13 @@ sg_der_write_uint(sg_buf *b, const uint8_t *mag, size_t len)
 		len--;
 	}
 	static const uint8_t zero = 0;
-	if (len == 0)
-		return sg_der_write(b, SG_DER_INTEGER, &zero, 1);
+	if (len == 0) {
+		sg_der_write(b, SG_DER_INTEGER, &zero, 1);
+		return;
+	}
 	int sign = (mag[0] & 0x80) != 0;
-	SG_TRY(sg_der_write_header(b, SG_DER_INTEGER, len + (size_t)sign));
+	sg_der_write_header(b, SG_DER_INTEGER, len + (size_t)sign);
 	if (sign)
-		SG_TRY(sg_buf_putc(b, 0));
-	return sg_buf_put(b, mag, len);
+		sg_buf_putc(b, 0);
+	sg_buf_put(b, mag, len);
 }

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 /* Universal tags. */
 #define SG_DER_BOOLEAN 0x01u
@@ -112,14 +112,14 @@ SG_MUST_USE sg_err sg_der_time(sg_cur *c, int64_t *unix_seconds, sg_diag *d);
 /* Bytes of the identifier and length octets for contents of `len` bytes (2 to 6), so a caller
  * can size a SEQUENCE before writing it. */
 size_t sg_der_header_size(size_t len);
-/* Append tag, minimal length and value. All writers return SG_OK or SG_ERR_LIMIT (the buffer
- * is full, or a length above 2^32 - 1 that the reader would refuse); the buffer's overflow
- * flag is sticky, so a sequence of writes can be checked once with sg_buf_status(). */
-SG_MUST_USE sg_err sg_der_write(sg_buf *b, uint8_t tag, const uint8_t *value, size_t len);
+/* Append tag, minimal length and value. The writers return nothing, as sg_buf_put: a full
+ * buffer, or a length above 2^32 - 1 that the reader would refuse, sets the buffer's sticky
+ * overflow flag, so a sequence of writes is checked once with sg_buf_status(). */
+void sg_der_write(sg_buf *b, uint8_t tag, const uint8_t *value, size_t len);
 /* Append just a tag and minimal length (the caller appends `len` value bytes after). */
-SG_MUST_USE sg_err sg_der_write_header(sg_buf *b, uint8_t tag, size_t len);
+void sg_der_write_header(sg_buf *b, uint8_t tag, size_t len);
 /* Append a non-negative INTEGER from a big-endian magnitude (leading zeros stripped, a 0x00
  * sign octet added when the top bit is set; an empty or all-zero magnitude writes 0). */
-SG_MUST_USE sg_err sg_der_write_uint(sg_buf *b, const uint8_t *mag, size_t len);
+void sg_der_write_uint(sg_buf *b, const uint8_t *mag, size_t len);
 
 #endif

@@ -10,13 +10,13 @@
  *     with or without padding); Timestamp is RFC 3339 with 'Z' or an offset; null means unset.
  *     We accept exactly that, and nothing looser: "+1", "01", " 1", "1.0" are rejected as
  *     int64 strings because two parsers disagreeing on a log index is an attack surface. */
-#include "json.h"
+#include "parse/json.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
-#include "timeutil.h"
+#include "base/limits.h"
+#include "base/timeutil.h"
+#include "parse/codec.h"
 
 sg_err
 sg_json_err(vfj_err e)
@@ -64,7 +64,7 @@ sg_json_err(vfj_err e)
 }
 
 /* Record a vfj failure at byte `off` with vfj's message as the detail. */
-static sg_err
+SG_MUST_USE static sg_err
 fail_vfj(sg_diag *d, vfj_err e, const char *what, size_t off)
 {
 	int first = d != NULL && d->code == SG_OK;
@@ -106,7 +106,7 @@ sg_json_parse_into(const uint8_t *json, size_t len, vfj_token *toks, size_t cap,
 
 /* Count the tokens of `json` (full validation except duplicate keys) and allocate an array
  * of exactly that many from the arena. */
-static sg_err
+SG_MUST_USE static sg_err
 alloc_tokens(const uint8_t *json, size_t len, sg_arena *arena, const char *what, vfj_token **toks,
 	size_t *ntok, sg_diag *d)
 {
@@ -283,7 +283,7 @@ sg_json_expect(const sg_json *j, size_t t, vfj_type type, const char *what, sg_d
 	return e;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 fail_at(const sg_json *j, size_t t, sg_diag *d, sg_err code, const char *what)
 {
 	return sg_diag_fail_at(d, code, what, sg_json_offset(j, t));
@@ -355,7 +355,7 @@ sg_json_b64(
 }
 
 /* Parse a decimal int64 string strictly: -?(0|[1-9][0-9]*), within int64. */
-static sg_err
+SG_MUST_USE static sg_err
 parse_dec_i64(const uint8_t *p, size_t n, int64_t *out)
 {
 	size_t i = 0;
@@ -437,7 +437,7 @@ sg_json_time(const sg_json *j, size_t t, const char *what, int64_t *out, sg_diag
 /* ---- member getters ---- */
 
 /* Look up a member; null counts as absent. */
-static sg_err
+SG_MUST_USE static sg_err
 member(const sg_json *j, size_t obj, const char *key, int required, const char *what, size_t *out,
 	sg_diag *d)
 {
@@ -455,7 +455,7 @@ member(const sg_json *j, size_t obj, const char *key, int required, const char *
 
 /* member() for the typed getters with a `present` flag (may be NULL): cleared here, set by
  * present_if_ok() once the value converted. */
-static sg_err
+SG_MUST_USE static sg_err
 member_p(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	size_t *out, int *present, sg_diag *d)
 {
@@ -464,7 +464,7 @@ member_p(const sg_json *j, size_t obj, const char *key, int required, const char
 	return member(j, obj, key, required, what, out, d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 present_if_ok(sg_err e, int *present)
 {
 	if (e == SG_OK && present != NULL)

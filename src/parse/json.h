@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 #include "vfj.h"
 
 #define SG_JSON_NONE VFJ_NONE
@@ -42,7 +42,7 @@ typedef struct sg_json {
 #define SG_JSON_OPTIONAL 0
 
 /* Map a vfj error onto the sg_err space (VFJ_OK gives SG_OK). */
-sg_err sg_json_err(vfj_err e);
+SG_MUST_USE sg_err sg_json_err(vfj_err e);
 
 /* Parse `json` (at most SG_MAX_JSON bytes) with a token array sized exactly by a counting pass
  * and allocated from `arena` (at most SG_MAX_JSON_TOKENS tokens). On failure `out` is zeroed

@@ -15,12 +15,12 @@
  * before the END. The body, line breaks removed, must be canonical padded base64 (RFC 4648 §4,
  * zero trailing bits, '=' only at the very end); sg_pem_next checks this already, so iteration
  * never returns a block that sg_pem_decode would refuse. */
-#include "pem.h"
+#include "parse/pem.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
+#include "base/limits.h"
+#include "parse/codec.h"
 
 #define PEM_BEGIN "-----BEGIN "
 #define PEM_END "-----END "
@@ -244,18 +244,18 @@ sg_pem_write(sg_buf *out, const char *label, const uint8_t *der, size_t len)
 	/* An empty body is not a block the reader accepts. */
 	if (len == 0 || !label_valid(sg_slice_str(label)))
 		return SG_ERR_ARG;
-	(void)sg_buf_puts(out, PEM_BEGIN);
-	(void)sg_buf_puts(out, label);
-	(void)sg_buf_puts(out, PEM_DASHES "\n");
+	sg_buf_puts(out, PEM_BEGIN);
+	sg_buf_puts(out, label);
+	sg_buf_puts(out, PEM_DASHES "\n");
 	/* 48 bytes encode to one 64-column line. */
 	for (size_t i = 0; i < len; i += 48) {
 		size_t k = len - i < 48 ? len - i : 48;
 		if (sg_b64_encode(der + i, k, SG_B64_STD | SG_B64_PAD, out) != SG_OK)
 			break; /* the overflow flag is set and sticky */
-		(void)sg_buf_putc(out, '\n');
+		sg_buf_putc(out, '\n');
 	}
-	(void)sg_buf_puts(out, PEM_END);
-	(void)sg_buf_puts(out, label);
-	(void)sg_buf_puts(out, PEM_DASHES "\n");
+	sg_buf_puts(out, PEM_END);
+	sg_buf_puts(out, label);
+	sg_buf_puts(out, PEM_DASHES "\n");
 	return sg_buf_status(out);
 }

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 typedef struct sg_pem_block {
 	sg_slice label;  /* e.g. "CERTIFICATE"; a view into the input */

@@ -28,7 +28,7 @@
  * per position, then restarts the program there (the unanchored search). Closures use an
  * explicit stack of at most SG_MAX_REGEX_INST entries. Text is decoded as UTF-8 exactly as
  * Go's utf8.DecodeRune does, so an invalid byte is the one character U+FFFD. */
-#include "regex.h"
+#include "parse/regex.h"
 
 #include <string.h>
 

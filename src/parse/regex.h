@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "limits.h"
+#include "base/err.h"
+#include "base/limits.h"
 
 /* One NFA instruction; the meaning of x and y depends on op (regex.c). */
 typedef struct sg_regex_inst {

@@ -7,11 +7,11 @@
  * - Why strict: URLs reach us from Location headers and registry answers. Refusing userinfo
  *   keeps credentials out of URLs, logs and diagnostics; refusing odd bytes means the request
  *   line we write can never be split (no CR, LF or space can reach it). */
-#include "url.h"
+#include "parse/url.h"
 
 #include <string.h>
 
-#include "limits.h"
+#include "base/limits.h"
 
 static int
 is_alpha(uint8_t c)
@@ -272,13 +272,13 @@ sg_url_parse(const uint8_t *p, size_t len, sg_url *out, sg_diag *d)
 static void
 put(sg_buf *b, const void *p, size_t n)
 {
-	(void)sg_buf_put(b, p, n);
+	sg_buf_put(b, p, n);
 }
 
 static void
 puts_(sg_buf *b, const char *s)
 {
-	(void)sg_buf_puts(b, s);
+	sg_buf_puts(b, s);
 }
 
 /* see url.h */
@@ -292,7 +292,7 @@ sg_url_write_authority(const sg_url *u, int always_port, sg_buf *out)
 		puts_(out, "]");
 	if (always_port || u->port != sg_url_default_port(u->scheme)) {
 		puts_(out, ":");
-		(void)sg_buf_put_dec(out, u->port);
+		sg_buf_put_dec(out, u->port);
 	}
 }
 

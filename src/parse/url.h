@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 typedef enum sg_url_scheme {
 	SG_URL_NONE = 0,

@@ -8,7 +8,7 @@
  * followed by BWS "="; otherwise it must be a new challenge's scheme. Likewise a token68 is
  * told from an auth-param by what follows its '=' run: nothing (or a comma) for token68.
  * The cursor `i` only moves forward and every loop is bounded by `len`. */
-#include "wwwauth.h"
+#include "parse/wwwauth.h"
 
 #include <string.h>
 
@@ -79,14 +79,14 @@ slices_eq_nocase(sg_slice a, sg_slice b)
 	return 1;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 fail(sg_diag *d, size_t off)
 {
 	return sg_diag_fail_at(d, SG_ERR_OCI_CHALLENGE, "WWW-Authenticate", off);
 }
 
 /* quoted-string at v[*i] == '"'; the unescaped content goes to *out. */
-static sg_err
+SG_MUST_USE static sg_err
 quoted(const uint8_t *v, size_t len, size_t *i, sg_arena *arena, sg_slice *out, sg_diag *d)
 {
 	size_t start = *i + 1, k = start;
@@ -132,7 +132,7 @@ quoted(const uint8_t *v, size_t len, size_t *i, sg_arena *arena, sg_slice *out, 
 }
 
 /* One auth-param at v[*i] (a token start). */
-static sg_err
+SG_MUST_USE static sg_err
 param(const uint8_t *v, size_t len, size_t *i, sg_arena *arena, sg_wwwauth_challenge *c,
 	sg_diag *d)
 {
@@ -178,7 +178,7 @@ param_ahead(const uint8_t *v, size_t len, size_t i)
 	return k < len && v[k] == '=';
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse(const uint8_t *v, size_t len, sg_arena *arena, sg_wwwauth_challenge *out, size_t cap,
 	size_t *n, sg_diag *d)
 {

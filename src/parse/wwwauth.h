@@ -18,9 +18,9 @@
 
 #include <stddef.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "limits.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
 
 typedef struct sg_wwwauth_param {
 	sg_slice name;

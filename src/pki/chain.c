@@ -13,12 +13,12 @@
  * certificates are not re-verified: the root file itself is the trust decision, and a P-384
  * verification per run would be waste.
  * At most two certificate views live at a time (~5 KiB each on the stack). */
-#include "chain.h"
+#include "pki/chain.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 /* "CA 'sigstore-intermediate'" from the subject CN (or the whole DN when there is none). */
 static void
@@ -42,7 +42,7 @@ label(const char *kind, const sg_x509_cert *c, char *out, size_t cap)
 
 /* Flags, path length, EKU and time of a CA certificate with `below` CA certificates between
  * it and the leaf. */
-static sg_err
+SG_MUST_USE static sg_err
 check_ca(const sg_x509_cert *ca, size_t below, int64_t t, const char *lbl, sg_diag *d)
 {
 	if (ca->version != 3)
@@ -73,7 +73,7 @@ names_link(const sg_x509_cert *child, const sg_x509_cert *parent)
 	return 1;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 check_leaf(const sg_x509_cert *leaf, int64_t t, sg_diag *d)
 {
 	if (leaf->version != 3)
@@ -93,7 +93,7 @@ check_leaf(const sg_x509_cert *leaf, int64_t t, sg_diag *d)
 	return sg_x509_check_time(leaf, t, NULL, d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_member(sg_slice der, const char *kind, sg_x509_cert *out, sg_diag *d)
 {
 	sg_diag pd;
@@ -106,7 +106,7 @@ parse_member(sg_slice der, const char *kind, sg_x509_cert *out, sg_diag *d)
 }
 
 /* Try one CA. cert buffers: two views, swapped as the path climbs. */
-static sg_err
+SG_MUST_USE static sg_err
 try_ca(const sg_x509_cert *leaf, const sg_slice *inter, size_t n_inter, const sg_trust_ca *ca,
 	int64_t t, sg_chain_result *res, sg_diag *d)
 {

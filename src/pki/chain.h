@@ -24,10 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "trustroot.h"
-#include "x509.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "pki/trustroot.h"
+#include "pki/x509.h"
 
 typedef struct sg_chain_result {
 	size_t ca_index;        /* index into trustroot->cas of the CA that matched */

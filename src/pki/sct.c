@@ -17,16 +17,16 @@
  *   [3], new [3] header, new SEQUENCE header, the extensions before and after the SCT one.
  *   Those pieces are hashed in place (no copy) for verification, and copied out only by
  *   sg_sct_precert_tbs. */
-#include "sct.h"
+#include "pki/sct.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "timeutil.h"
+#include "base/timeutil.h"
 
 /* ---- list parsing ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_one(sg_cur *c, sg_sct *s, sg_diag *d)
 {
 	static const char what[] = "SCT";
@@ -53,7 +53,7 @@ parse_one(sg_cur *c, sg_sct *s, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_list(const uint8_t *p, size_t len, sg_sct_list *out, sg_diag *d)
 {
 	static const char what[] = "SCT list";
@@ -120,7 +120,7 @@ der_header(uint8_t h[6], uint8_t tag, size_t len)
 	return 2 + k;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 precert_build(const sg_x509_cert *leaf, precert *pc, sg_diag *d)
 {
 	static const char what[] = "SCT precertificate";
@@ -164,12 +164,12 @@ sg_sct_precert_tbs(const sg_x509_cert *leaf, uint8_t *out, size_t cap, size_t *o
 	SG_TRY(precert_build(leaf, &pc, d));
 	sg_buf b;
 	sg_buf_init(&b, out, cap);
-	(void)sg_buf_put(&b, pc.h_tbs, pc.h_tbs_len);
-	(void)sg_buf_put(&b, pc.prefix.p, pc.prefix.len);
-	(void)sg_buf_put(&b, pc.h_a3, pc.h_a3_len);
-	(void)sg_buf_put(&b, pc.h_seq, pc.h_seq_len);
-	(void)sg_buf_put(&b, pc.before.p, pc.before.len);
-	(void)sg_buf_put(&b, pc.after.p, pc.after.len);
+	sg_buf_put(&b, pc.h_tbs, pc.h_tbs_len);
+	sg_buf_put(&b, pc.prefix.p, pc.prefix.len);
+	sg_buf_put(&b, pc.h_a3, pc.h_a3_len);
+	sg_buf_put(&b, pc.h_seq, pc.h_seq_len);
+	sg_buf_put(&b, pc.before.p, pc.before.len);
+	sg_buf_put(&b, pc.after.p, pc.after.len);
 	if (sg_buf_status(&b) != SG_OK) {
 		if (cap > 0)
 			memset(out, 0, cap);
@@ -249,7 +249,7 @@ hex32(const uint8_t *p, char out[65])
 
 #define SCT_THRESHOLD_MSG "only able to verify 0 SCT entries; unable to meet threshold of 1"
 
-static sg_err
+SG_MUST_USE static sg_err
 verify_embedded(const sg_x509_cert *leaf, sg_slice issuer_spki, const sg_trust_log *logs,
 	size_t n_logs, sg_sct_result *res, sg_diag *d)
 {
@@ -265,13 +265,14 @@ verify_embedded(const sg_x509_cert *leaf, sg_slice issuer_spki, const sg_trust_l
 	/* The first SCT's failure is the one reported if none verifies. */
 	sg_diag first;
 	sg_diag_init(&first, NULL);
+	sg_err last = SG_ERR_VERIFY_SCT; /* the latest SCT's failure; `first` keeps the first */
 	const sg_trust_log *done[SG_MAX_SCTS];
 	size_t n_done = 0;
 	for (size_t i = 0; i < list.n; i++) {
 		const sg_sct *s = &list.scts[i];
 		char hex[65];
 		if (s->version != 0) {
-			(void)sg_diag_failf(&first, SG_ERR_VERIFY_SCT, SCT_THRESHOLD_MSG,
+			last = sg_diag_failf(&first, SG_ERR_VERIFY_SCT, SCT_THRESHOLD_MSG,
 				"unsupported SCT version %u", s->version);
 			continue;
 		}
@@ -282,13 +283,13 @@ verify_embedded(const sg_x509_cert *leaf, sg_slice issuer_spki, const sg_trust_l
 		if (log == NULL) {
 			if (sg_trustroot_find_log(logs, n_logs, s->log_id, SG_SCT_LOG_ID_LEN,
 				    INT64_MIN) == NULL) {
-				(void)sg_diag_failf(&first, SG_ERR_VERIFY_CT_KEY, SCT_THRESHOLD_MSG,
+				last = sg_diag_failf(&first, SG_ERR_VERIFY_CT_KEY, SCT_THRESHOLD_MSG,
 					"no CT log key with id %s", hex);
 			} else {
 				char ts[32];
 				if (sg_time_format_rfc3339(t, ts, sizeof ts) != SG_OK)
 					ts[0] = '\0';
-				(void)sg_diag_failf(&first, SG_ERR_VERIFY_CT_KEY, SCT_THRESHOLD_MSG,
+				last = sg_diag_failf(&first, SG_ERR_VERIFY_CT_KEY, SCT_THRESHOLD_MSG,
 					"CT log key %s is not valid at the SCT time %s", hex, ts);
 			}
 			continue;
@@ -296,7 +297,7 @@ verify_embedded(const sg_x509_cert *leaf, sg_slice issuer_spki, const sg_trust_l
 		sg_diag one;
 		sg_diag_init(&one, NULL);
 		if (sg_sct_verify_one(s, leaf, ikh, &log->key, &one) != SG_OK) {
-			(void)sg_diag_failf(&first, one.code, SCT_THRESHOLD_MSG, "%s (log %s)",
+			last = sg_diag_failf(&first, one.code, SCT_THRESHOLD_MSG, "%s (log %s)",
 				one.detail[0] != '\0' ? one.detail : sg_err_str(one.code), hex);
 			continue;
 		}
@@ -315,7 +316,7 @@ verify_embedded(const sg_x509_cert *leaf, sg_slice issuer_spki, const sg_trust_l
 		*d = first;
 		d->source = src;
 	}
-	return first.code != SG_OK ? first.code : SG_ERR_VERIFY_SCT;
+	return first.code != SG_OK ? first.code : last;
 }
 
 /* see sct.h */

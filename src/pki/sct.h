@@ -11,12 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "limits.h"
-#include "trustroot.h"
-#include "x509.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "pki/trustroot.h"
+#include "pki/x509.h"
 
 #define SG_SCT_LOG_ID_LEN 32u
 /* TLS HashAlgorithm / SignatureAlgorithm values (RFC 5246 §7.4.1.4.1). */

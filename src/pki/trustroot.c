@@ -10,12 +10,12 @@
  *     v2 it is the C2SP note key id (§8.4). We never recompute it.
  *   - validFor is inclusive at both ends, at one-second granularity (fractions are dropped by
  *     the RFC 3339 parser, so "…23:59:59.999Z" ends at 23:59:59). */
-#include "trustroot.h"
+#include "pki/trustroot.h"
 
 #include <string.h>
 
-#include "der.h"
-#include "json.h"
+#include "parse/der.h"
+#include "parse/json.h"
 
 int
 sg_time_range_contains(const sg_time_range *r, int64_t t)
@@ -30,7 +30,7 @@ static const char *const media_types[] = {
 	"application/vnd.dev.sigstore.trustedroot.v0.2+json",
 };
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_hash_alg(sg_slice s, sg_hash_alg *out)
 {
 	if (sg_slice_eq_str(s, "SHA2_256"))
@@ -68,7 +68,7 @@ key_form_of(sg_slice kd)
 }
 
 /* RFC 8017 A.1.1 RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }. */
-static sg_err
+SG_MUST_USE static sg_err
 parse_pkcs1_rsa(sg_slice raw, sg_pubkey *k, sg_diag *d)
 {
 	sg_cur c, seq;
@@ -84,7 +84,7 @@ parse_pkcs1_rsa(sg_slice raw, sg_pubkey *k, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_diag *d)
 {
 	enum key_form f = key_form_of(kd);
@@ -141,7 +141,7 @@ parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_dia
 }
 
 /* Parse a TimeRange object. `need_start`: a missing start is an error (tlog/ctlog keys). */
-static sg_err
+SG_MUST_USE static sg_err
 parse_range(const sg_json *j, size_t obj, int need_start, const char *what_start,
 	const char *what_end, sg_time_range *out, sg_diag *d)
 {
@@ -161,7 +161,7 @@ parse_range(const sg_json *j, size_t obj, int need_start, const char *what_start
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 copy_key_id(sg_slice id, uint8_t *dst, size_t *dst_len, const char *what, sg_diag *d)
 {
 	if (id.len == 0 || id.len > SG_MAX_KEY_ID)
@@ -208,7 +208,7 @@ static const struct log_names ctlog_names = {
 	"trusted root ctlogs[].checkpointKeyId.keyId",
 };
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_log(const sg_json *j, size_t obj, const struct log_names *nm, sg_arena *arena,
 	sg_trust_log *log, sg_diag *d)
 {
@@ -280,7 +280,7 @@ static const struct ca_names ca_names_tsa = {
 	"trusted root timestampAuthorities[].validFor.end",
 };
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_ca(const sg_json *j, size_t obj, const struct ca_names *nm, sg_arena *arena, sg_trust_ca *ca,
 	sg_diag *d)
 {
@@ -327,7 +327,7 @@ parse_ca(const sg_json *j, size_t obj, const struct ca_names *nm, sg_arena *aren
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 list_of(const sg_json *j, size_t root, const char *key, const char *what, size_t *arr, size_t *n,
 	sg_diag *d)
 {
@@ -338,7 +338,7 @@ list_of(const sg_json *j, size_t root, const char *key, const char *what, size_t
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_root(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, sg_diag *d)
 {
 	sg_json j;

@@ -20,10 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "limits.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
 
 /* An inclusive time window in Unix seconds; `end` is INT64_MAX when open-ended. */
 typedef struct sg_time_range {

@@ -30,14 +30,14 @@
  * The TSA signing certificate always comes from the trusted root (certChain[0]); certificates
  * embedded in the token are never a source of trust. Parsing is separate from verification
  * so the fuzzer can drive the grammar without a trust root. */
-#include "tsa.h"
+#include "pki/tsa.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "der.h"
-#include "timeutil.h"
-#include "x509.h"
+#include "base/timeutil.h"
+#include "parse/der.h"
+#include "pki/x509.h"
 
 /* OIDs as DER content octets. */
 static const uint8_t oid_signed_data[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};

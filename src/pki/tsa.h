@@ -24,11 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "limits.h"
-#include "trustroot.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "pki/trustroot.h"
 
 typedef enum sg_tsa_sigkind {
 	SG_TSA_SIG_NONE = 0,

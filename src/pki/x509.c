@@ -19,13 +19,13 @@
  * defaults (X.690 §11.5). Duplicate extensions are refused (§4.2: "MUST NOT include more than
  * one instance of a particular extension"): two parsers picking different copies is a classic
  * verification bypass. */
-#include "x509.h"
+#include "pki/x509.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "der.h"
-#include "timeutil.h"
+#include "base/timeutil.h"
+#include "parse/der.h"
 
 /* ---- OIDs as DER content octets ---- */
 static const uint8_t OID_ECDSA_SHA256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
@@ -56,14 +56,6 @@ oid_is(sg_slice oid, const uint8_t *enc, size_t len)
 }
 
 /* Attach an offset to a failure this call just recorded (sg_diag_failf has no offset form). */
-static void
-set_offset(sg_diag *d, int first, size_t off)
-{
-	if (first && d != NULL) {
-		d->has_offset = 1;
-		d->offset = off;
-	}
-}
 
 /* N when `oid` is 1.3.6.1.4.1.57264.1.N with 1 <= N < 128, else 0. */
 static unsigned
@@ -120,7 +112,7 @@ sigalg_is_ecdsa(sg_x509_sigalg a)
 }
 
 /* AlgorithmIdentifier for a signature. */
-static sg_err
+SG_MUST_USE static sg_err
 parse_sigalg(sg_cur *c, sg_x509_sigalg *alg, sg_slice *whole, sg_diag *d)
 {
 	static const char what[] = "x509 signature algorithm";
@@ -164,7 +156,7 @@ parse_sigalg(sg_cur *c, sg_x509_sigalg *alg, sg_slice *whole, sg_diag *d)
 /* Name ::= SEQUENCE OF RelativeDistinguishedName (SET SIZE (1..MAX) OF
  * AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }). Only the structure and the
  * string values are checked; names are compared bytewise. */
-static sg_err
+SG_MUST_USE static sg_err
 parse_name(sg_cur *c, sg_slice *whole, sg_diag *d)
 {
 	static const char what[] = "x509 distinguished name";
@@ -210,7 +202,7 @@ parse_name(sg_cur *c, sg_slice *whole, sg_diag *d)
 /* ---- extensions ---- */
 
 /* An extension value that is one SEQUENCE with nothing after it; *s gets its contents. */
-static sg_err
+SG_MUST_USE static sg_err
 ext_seq(const sg_x509_ext *e, sg_cur *s, sg_diag *d)
 {
 	sg_cur c;
@@ -219,7 +211,7 @@ ext_seq(const sg_x509_ext *e, sg_cur *s, sg_diag *d)
 	return sg_der_leave(&c, d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_basic_constraints(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	static const char what[] = "x509 basicConstraints";
@@ -249,7 +241,7 @@ ext_basic_constraints(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_key_usage(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	sg_cur c;
@@ -264,7 +256,7 @@ ext_key_usage(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_eku(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	sg_cur s;
@@ -298,7 +290,7 @@ ext_eku(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_ski(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	sg_cur c;
@@ -311,7 +303,7 @@ ext_ski(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_aki(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	sg_cur s, x;
@@ -333,7 +325,7 @@ ext_aki(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 static const uint8_t OID_FULCIO_USERNAME[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xbf, 0x30,
 	0x01, 0x07};
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_san(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 {
 	static const char what[] = "x509 subjectAltName";
@@ -407,7 +399,7 @@ ext_san(sg_x509_cert *out, const sg_x509_ext *e, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_sct(sg_x509_cert *out, const sg_x509_ext *e, size_t index, sg_diag *d)
 {
 	/* RFC 6962 §3.3: extnValue holds an OCTET STRING whose contents are the TLS list. */
@@ -420,7 +412,7 @@ ext_sct(sg_x509_cert *out, const sg_x509_ext *e, size_t index, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 ext_fulcio(sg_x509_cert *out, const sg_x509_ext *e, unsigned n, sg_diag *d)
 {
 	sg_slice v = e->value;
@@ -437,7 +429,7 @@ ext_fulcio(sg_x509_cert *out, const sg_x509_ext *e, unsigned n, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_extensions(sg_cur *tbs, sg_x509_cert *out, sg_diag *d)
 {
 	static const char what[] = "x509 extensions";
@@ -477,10 +469,8 @@ parse_extensions(sg_cur *tbs, sg_x509_cert *out, sg_diag *d)
 				char txt[64];
 				if (sg_der_oid_text(e->oid, txt, sizeof txt) != SG_OK)
 					txt[0] = '\0';
-				int first = d != NULL && d->code == SG_OK;
-				(void)sg_diag_failf(d, SG_ERR_X509_DUPLICATE_EXT, what, "%s", txt);
-				set_offset(d, first, off);
-				return SG_ERR_X509_DUPLICATE_EXT;
+				return sg_diag_failf_at(d, SG_ERR_X509_DUPLICATE_EXT, what, off, "%s",
+					txt);
 			}
 		}
 		size_t index = out->n_exts++;
@@ -505,16 +495,13 @@ parse_extensions(sg_cur *tbs, sg_x509_cert *out, sg_diag *d)
 			char txt[64];
 			if (sg_der_oid_text(e->oid, txt, sizeof txt) != SG_OK)
 				txt[0] = '\0';
-			int first = d != NULL && d->code == SG_OK;
-			(void)sg_diag_failf(d, SG_ERR_X509_CRITICAL, what, "%s", txt);
-			set_offset(d, first, off);
-			return SG_ERR_X509_CRITICAL;
+			return sg_diag_failf_at(d, SG_ERR_X509_CRITICAL, what, off, "%s", txt);
 		}
 	}
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_tbs(sg_cur *c, sg_x509_cert *out, sg_diag *d)
 {
 	sg_cur tbs;
@@ -558,12 +545,9 @@ parse_tbs(sg_cur *c, sg_x509_cert *out, sg_diag *d)
 	sg_diag kd;
 	sg_diag_init(&kd, NULL);
 	if (sg_pubkey_parse(out->spki.p, out->spki.len, &out->key, &kd) != SG_OK) {
-		int first = d != NULL && d->code == SG_OK;
-		(void)sg_diag_failf(d, SG_ERR_X509_KEY, "x509 subjectPublicKeyInfo", "%s%s%s",
-			kd.what != NULL ? kd.what : "", kd.what != NULL ? ": " : "",
+		return sg_diag_failf_at(d, SG_ERR_X509_KEY, "x509 subjectPublicKeyInfo", koff,
+			"%s%s%s", kd.what != NULL ? kd.what : "", kd.what != NULL ? ": " : "",
 			sg_err_str(kd.code));
-		set_offset(d, first, koff);
-		return SG_ERR_X509_KEY;
 	}
 	if (out->version >= 2 && sg_der_next_is(&tbs, SG_DER_CTX_PRIM(1)))
 		SG_TRY(sg_der_expect(&tbs, SG_DER_CTX_PRIM(1), NULL, NULL, d));
@@ -574,7 +558,7 @@ parse_tbs(sg_cur *c, sg_x509_cert *out, sg_diag *d)
 	return sg_der_leave(&tbs, d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_cert(const uint8_t *der, size_t len, sg_x509_cert *out, sg_diag *d)
 {
 	if (len > SG_MAX_CERT)
@@ -593,12 +577,9 @@ parse_cert(const uint8_t *der, size_t len, sg_x509_cert *out, sg_diag *d)
 	SG_TRY(parse_sigalg(&cert, &outer, &outer_der, d));
 	/* RFC 5280 §4.1.1.2: MUST contain the same algorithm identifier as the TBS field. */
 	if (!sg_slice_eq(outer_der, out->sig_alg_der)) {
-		int first = d != NULL && d->code == SG_OK;
-		(void)sg_diag_failf(d, SG_ERR_X509_ALGORITHM, "x509 signature algorithm",
+		return sg_diag_failf_at(d, SG_ERR_X509_ALGORITHM, "x509 signature algorithm", off,
 			"outer %s differs from TBS %s", sg_x509_sigalg_name(outer),
 			sg_x509_sigalg_name(out->sig_alg));
-		set_offset(d, first, off);
-		return SG_ERR_X509_ALGORITHM;
 	}
 	SG_TRY(sg_der_bitstring(&cert, &out->signature, d));
 	if (out->signature.len == 0)

@@ -24,10 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "limits.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
 
 /* Highest Fulcio extension arc 1.3.6.1.4.1.57264.1.N we decode by name (fulcio oid-info.md). */
 #define SG_X509_FULCIO_MAX 24u

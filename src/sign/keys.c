@@ -16,15 +16,15 @@
  *                                   [0] EXPLICIT OID OPTIONAL, [1] EXPLICIT BIT STRING OPTIONAL }
  *   - Secrets: the derived secretbox key, the decrypted DER and intermediate key structs are
  *     wiped on every path; the arena copy of decrypted DER is wiped before returning. */
-#include "keys.h"
+#include "sign/keys.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "der.h"
-#include "json.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "parse/codec.h"
+#include "parse/der.h"
+#include "parse/json.h"
+#include "parse/pem.h"
 
 /* OID content octets (RFC 5480 §2.1.1, RFC 8017 App. C, RFC 8410 §3). */
 static const uint8_t OID_EC_PUBLIC_KEY[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
@@ -96,7 +96,7 @@ sg_keys_read_pem(const uint8_t *pem, size_t len, sg_arena *arena, sg_keys_format
 /* ---- envelope ---- */
 
 /* An object member that must be an object with exactly `members` members. */
-static sg_err
+SG_MUST_USE static sg_err
 get_exact_obj(const sg_json *j, size_t obj, const char *key, size_t members, const char *what,
 	size_t *out, sg_diag *d)
 {
@@ -107,7 +107,7 @@ get_exact_obj(const sg_json *j, size_t obj, const char *key, size_t members, con
 }
 
 /* A string member that must equal `want`. */
-static sg_err
+SG_MUST_USE static sg_err
 expect_name(const sg_json *j, size_t obj, const char *want, const char *what, sg_arena *arena,
 	sg_diag *d)
 {
@@ -119,7 +119,7 @@ expect_name(const sg_json *j, size_t obj, const char *want, const char *what, sg
 }
 
 /* A JSON integer member (a number token without sign, fraction or exponent). */
-static sg_err
+SG_MUST_USE static sg_err
 get_uint(const sg_json *j, size_t obj, const char *key, const char *what, uint64_t *out,
 	sg_diag *d)
 {
@@ -137,7 +137,7 @@ get_uint(const sg_json *j, size_t obj, const char *key, const char *what, uint64
 }
 
 /* A standard padded base64 string member, decoded into the arena; at most `max` bytes. */
-static sg_err
+SG_MUST_USE static sg_err
 get_b64(const sg_json *j, size_t obj, const char *key, size_t max, const char *what,
 	sg_arena *arena, sg_slice *out, sg_diag *d)
 {
@@ -161,7 +161,7 @@ get_b64(const sg_json *j, size_t obj, const char *key, size_t max, const char *w
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_envelope(const uint8_t *json, size_t len, uint64_t max_n, sg_arena *arena,
 	sg_keys_envelope *out, sg_diag *d)
 {
@@ -255,7 +255,7 @@ out:
 
 /* The body of an ECPrivateKey (RFC 5915 §3) in `seq`. `need_curve`: the parameters must be
  * present (a bare SEC1 file); otherwise they are optional but must name P-256. */
-static sg_err
+SG_MUST_USE static sg_err
 parse_ec_private(sg_cur *seq, int need_curve, sg_p256_key *out, sg_diag *d)
 {
 	int64_t version;
@@ -296,7 +296,7 @@ parse_ec_private(sg_cur *seq, int need_curve, sg_p256_key *out, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_sec1(const uint8_t *der, size_t len, int need_curve, sg_p256_key *out, sg_diag *d)
 {
 	sg_cur c, seq;
@@ -308,7 +308,7 @@ parse_sec1(const uint8_t *der, size_t len, int need_curve, sg_p256_key *out, sg_
 					       c.off);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_pkcs8(const uint8_t *der, size_t len, sg_p256_key *out, sg_diag *d)
 {
 	sg_cur c, pki, alg;
@@ -421,28 +421,19 @@ sg_keys_write_pkcs8(const sg_p256_key *key, sg_buf *out)
 	 *     04 6d (109) { 30 6b (107) { 02 01 01, 04 20 priv,
 	 *       a1 44 (68) { 03 42 00 pub } } } } */
 	static const uint8_t one = 1, zero = 0;
-	sg_err e = sg_der_write_header(out, SG_DER_SEQUENCE, 135);
-	/* Each write is skipped once one failed; the buffer's overflow flag is sticky too. */
-#define W(call) \
-	do { \
-		if (e == SG_OK) \
-			e = (call); \
-	} while (0)
-	W(sg_der_write(out, SG_DER_INTEGER, &zero, 1));
-	W(sg_der_write_header(out, SG_DER_SEQUENCE, 19));
-	W(sg_der_write(out, SG_DER_OID, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY));
-	W(sg_der_write(out, SG_DER_OID, OID_PRIME256V1, sizeof OID_PRIME256V1));
-	W(sg_der_write_header(out, SG_DER_OCTET_STRING, 109));
-	W(sg_der_write_header(out, SG_DER_SEQUENCE, 107));
-	W(sg_der_write(out, SG_DER_INTEGER, &one, 1));
-	W(sg_der_write(out, SG_DER_OCTET_STRING, key->priv, sizeof key->priv));
-	W(sg_der_write_header(out, SG_DER_CTX(1), 68));
-	W(sg_der_write_header(out, SG_DER_BIT_STRING, 66));
-	W(sg_buf_putc(out, 0));
-	W(sg_buf_put(out, key->pub, sizeof key->pub));
-#undef W
-	if (e != SG_OK)
-		return e;
+	sg_der_write_header(out, SG_DER_SEQUENCE, 135);
+	sg_der_write(out, SG_DER_INTEGER, &zero, 1);
+	sg_der_write_header(out, SG_DER_SEQUENCE, 19);
+	sg_der_write(out, SG_DER_OID, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY);
+	sg_der_write(out, SG_DER_OID, OID_PRIME256V1, sizeof OID_PRIME256V1);
+	sg_der_write_header(out, SG_DER_OCTET_STRING, 109);
+	sg_der_write_header(out, SG_DER_SEQUENCE, 107);
+	sg_der_write(out, SG_DER_INTEGER, &one, 1);
+	sg_der_write(out, SG_DER_OCTET_STRING, key->priv, sizeof key->priv);
+	sg_der_write_header(out, SG_DER_CTX(1), 68);
+	sg_der_write_header(out, SG_DER_BIT_STRING, 66);
+	sg_buf_putc(out, 0);
+	sg_buf_put(out, key->pub, sizeof key->pub);
 	return sg_buf_status(out);
 }
 
@@ -483,19 +474,19 @@ sg_keys_write_encrypted(const sg_p256_key *key, const uint8_t *pw, size_t pw_len
 
 	/* Byte for byte what Go's json.Marshal writes for go-securesystemslib's struct. */
 	sg_buf_init(&jb, json, sizeof json);
-	(void)sg_buf_puts(&jb, "{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":");
-	(void)sg_buf_put_dec(&jb, prm->n);
-	(void)sg_buf_puts(&jb, ",\"r\":");
-	(void)sg_buf_put_dec(&jb, prm->r);
-	(void)sg_buf_puts(&jb, ",\"p\":");
-	(void)sg_buf_put_dec(&jb, prm->p);
-	(void)sg_buf_puts(&jb, "},\"salt\":\"");
+	sg_buf_puts(&jb, "{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":");
+	sg_buf_put_dec(&jb, prm->n);
+	sg_buf_puts(&jb, ",\"r\":");
+	sg_buf_put_dec(&jb, prm->r);
+	sg_buf_puts(&jb, ",\"p\":");
+	sg_buf_put_dec(&jb, prm->p);
+	sg_buf_puts(&jb, "},\"salt\":\"");
 	put_b64(&jb, salt, sizeof salt);
-	(void)sg_buf_puts(&jb, "\"},\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"");
+	sg_buf_puts(&jb, "\"},\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"");
 	put_b64(&jb, nonce, sizeof nonce);
-	(void)sg_buf_puts(&jb, "\"},\"ciphertext\":\"");
+	sg_buf_puts(&jb, "\"},\"ciphertext\":\"");
 	put_b64(&jb, box, sizeof box);
-	(void)sg_buf_puts(&jb, "\"}");
+	sg_buf_puts(&jb, "\"}");
 	err = sg_buf_status(&jb);
 	if (err != SG_OK) {
 		err = sg_diag_fail(d, SG_ERR_INTERNAL, "encrypted key JSON");

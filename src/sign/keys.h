@@ -30,10 +30,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "nacl.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "crypto/crypto.h"
+#include "crypto/nacl.h"
 
 #define SG_KEYS_LABEL_SIGSTORE "ENCRYPTED SIGSTORE PRIVATE KEY"
 #define SG_KEYS_LABEL_COSIGN "ENCRYPTED COSIGN PRIVATE KEY"

@@ -15,17 +15,17 @@
  * check on integratedTime has nothing to apply to.
  * The private key lives only in the sg_signer and is wiped on every failure and by
  * sg_signer_end. */
-#include "sign.h"
+#include "sign/sign.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "chain.h"
-#include "codec.h"
-#include "limits.h"
-#include "pem.h"
-#include "sct.h"
-#include "tlog.h"
+#include "base/limits.h"
+#include "parse/codec.h"
+#include "parse/pem.h"
+#include "pki/chain.h"
+#include "pki/sct.h"
+#include "sigstore/tlog.h"
 #include "vfj.h"
 
 /* see sign.h */
@@ -56,7 +56,7 @@ sg_sign_stage_name(sg_sign_stage s)
 }
 
 /* PEM of one DER certificate, appended to `out`. */
-static sg_err
+SG_MUST_USE static sg_err
 append_pem(sg_buf *out, sg_slice der, sg_diag *d)
 {
 	if (sg_pem_write(out, "CERTIFICATE", der.p, der.len) != SG_OK)
@@ -71,7 +71,7 @@ pem_cap(size_t der_len)
 	return der_len / 3 * 4 + der_len / 48 + 128;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 begin(sg_signer *s, const sg_signer_opts *o, sg_drbg *rng, sg_arena *arena, sg_diag *d)
 {
 	/* 1. "Obtain the OIDC token" (protocol.md §9) and read its claims. */
@@ -164,11 +164,11 @@ sg_signer_begin_key(sg_signer *s, const sg_signer_opts *o, const sg_p256_key *ke
 	sg_buf_init(&spki, spki_mem, SG_P256_SPKI_LEN);
 	sg_buf_init(&pem, pem_mem, pem_len);
 	if ((e = sg_p256_write_spki(key->pub, &spki)) != SG_OK) {
-		(void)sg_diag_fail(d, e, "public key");
+		e = sg_diag_fail(d, e, "public key");
 		goto fail;
 	}
 	if ((e = sg_pem_write(&pem, "PUBLIC KEY", spki.p, spki.len)) != SG_OK) {
-		(void)sg_diag_fail(d, SG_ERR_LIMIT, "public key PEM");
+		e = sg_diag_fail(d, SG_ERR_LIMIT, "public key PEM");
 		goto fail;
 	}
 	s->key = *key;
@@ -186,7 +186,7 @@ fail:
 
 /* The entry must be a hashedrekord 0.0.1 of exactly our digest, signature and certificate:
  * a log that answered with another entry (or a SET for one) must not pass. */
-static sg_err
+SG_MUST_USE static sg_err
 check_body(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 {
 	sg_tlog_entry *t = &r->entry.tle;
@@ -226,7 +226,7 @@ check_body(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 check_entry(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 {
 	SG_TRY(check_body(s, r, arena, d));
@@ -253,7 +253,7 @@ check_entry(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 
 /* {"SignedEntryTimestamp":"<b64>","Payload":{"body":"<b64>","integratedTime":N,
  *  "logIndex":N,"logID":"<hex>"}} in cosign's field order (protocol.md §6.3). */
-static sg_err
+SG_MUST_USE static sg_err
 annotation(const sg_sign_result *r, sg_arena *arena, sg_slice *out, sg_diag *d)
 {
 	const sg_tlog_entry *t = &r->entry.tle;
@@ -262,24 +262,24 @@ annotation(const sg_sign_result *r, sg_arena *arena, sg_slice *out, sg_diag *d)
 	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
 	sg_buf b;
 	sg_buf_init(&b, mem, cap);
-	(void)sg_buf_puts(&b, "{\"SignedEntryTimestamp\":\"");
+	sg_buf_puts(&b, "{\"SignedEntryTimestamp\":\"");
 	sg_err e = sg_b64_encode(t->set.p, t->set.len, SG_B64_STD | SG_B64_PAD, &b);
-	(void)sg_buf_puts(&b, "\",\"Payload\":{\"body\":\"");
-	(void)sg_buf_put(&b, r->entry.body_b64.p, r->entry.body_b64.len);
-	(void)sg_buf_puts(&b, "\",\"integratedTime\":");
-	(void)sg_buf_put_dec(&b, (uint64_t)t->integrated_time);
-	(void)sg_buf_puts(&b, ",\"logIndex\":");
-	(void)sg_buf_put_dec(&b, (uint64_t)t->log_index);
-	(void)sg_buf_puts(&b, ",\"logID\":\"");
-	(void)sg_buf_puts(&b, r->entry.log_id_hex);
-	(void)sg_buf_puts(&b, "\"}}");
+	sg_buf_puts(&b, "\",\"Payload\":{\"body\":\"");
+	sg_buf_put(&b, r->entry.body_b64.p, r->entry.body_b64.len);
+	sg_buf_puts(&b, "\",\"integratedTime\":");
+	sg_buf_put_dec(&b, (uint64_t)t->integrated_time);
+	sg_buf_puts(&b, ",\"logIndex\":");
+	sg_buf_put_dec(&b, (uint64_t)t->log_index);
+	sg_buf_puts(&b, ",\"logID\":\"");
+	sg_buf_puts(&b, r->entry.log_id_hex);
+	sg_buf_puts(&b, "\"}}");
 	if (e != SG_OK || sg_buf_status(&b) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "bundle annotation");
 	*out = sg_buf_slice(&b);
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 sign_digest(sg_signer *s, sg_sign_result *out, sg_arena *arena, sg_diag *d)
 {
 	/* 5. "Sign the payload" (§1.4): ECDSA P-256 over its SHA-256, DER. */
@@ -326,7 +326,7 @@ sg_signer_sign_digest(sg_signer *s, const uint8_t digest[SG_SHA256_LEN], sg_aren
 
 /* ---- bundle v0.3 ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 w_b64(vfj_writer *w, const uint8_t *p, size_t n, sg_arena *arena, sg_diag *d)
 {
 	size_t cap = sg_b64_encoded_len(n, SG_B64_PAD) + 1;
@@ -349,7 +349,7 @@ w_int64_str(vfj_writer *w, int64_t v)
 	vfj_w_str(w, s, n > 0 ? (size_t)n : 0);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 write_bundle(const sg_signer *s, const sg_sign_result *r, vfj_writer *w, sg_arena *arena,
 	sg_diag *d)
 {

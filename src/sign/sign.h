@@ -19,15 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "fulcio.h"
-#include "http.h"
-#include "oidc.h"
-#include "rekor.h"
-#include "trustroot.h"
-#include "x509.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "crypto/crypto.h"
+#include "online/fulcio.h"
+#include "online/oidc.h"
+#include "online/rekor.h"
+#include "pki/trustroot.h"
+#include "pki/x509.h"
+#include "sys/http.h"
 
 typedef enum sg_sign_stage {
 	SG_SIGN_STAGE_NONE = 0,

@@ -11,12 +11,12 @@
  *   - Legacy: cosign pkg/cosign/bundle/rekor.go (RekorBundle / RekorPayload), protocol.md §6.3;
  *     the field correspondence with bundles is protocol.md §8.5.
  *   - An integratedTime of 0 (Rekor v2) or none means "no trusted time from the log". */
-#include "bundle.h"
+#include "sigstore/bundle.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "json.h"
+#include "parse/codec.h"
+#include "parse/json.h"
 
 /* Media type → minor version, 0 when unknown. */
 static int
@@ -47,7 +47,7 @@ member(const sg_json *j, size_t obj, const char *key)
 	return sg_json_type(j, t) == VFJ_NULL ? SG_JSON_NONE : t;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 fail_bundle_at(const sg_json *j, size_t t, sg_diag *d, const char *what, const char *why)
 {
 	int first = d != NULL && d->code == SG_OK;
@@ -60,7 +60,7 @@ fail_bundle_at(const sg_json *j, size_t t, sg_diag *d, const char *what, const c
 }
 
 /* A required bytes member holding exactly `want` bytes, copied into out. */
-static sg_err
+SG_MUST_USE static sg_err
 get_fixed(const sg_json *j, size_t obj, const char *key, const char *what, size_t want,
 	sg_arena *arena, uint8_t *out, sg_diag *d)
 {
@@ -72,7 +72,7 @@ get_fixed(const sg_json *j, size_t obj, const char *key, const char *what, size_
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_proof(const sg_json *j, size_t obj, sg_arena *arena, sg_tlog_proof *pr, sg_diag *d)
 {
 	static const char w_idx[] = "bundle tlogEntries[].inclusionProof.logIndex";
@@ -125,7 +125,7 @@ parse_proof(const sg_json *j, size_t obj, sg_arena *arena, sg_tlog_proof *pr, sg
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_entry(const sg_json *j, size_t obj, int minor, sg_arena *arena, sg_tlog_entry *e, sg_diag *d)
 {
 	static const char w_idx[] = "bundle tlogEntries[].logIndex";
@@ -194,7 +194,7 @@ parse_entry(const sg_json *j, size_t obj, int minor, sg_arena *arena, sg_tlog_en
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_cert(
 	const sg_json *j, size_t obj, const char *what, sg_arena *arena, sg_slice *out, sg_diag *d)
 {
@@ -207,7 +207,7 @@ parse_cert(
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_material(const sg_json *j, size_t vm, int minor, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
 	static const char w_vm[] = "bundle verificationMaterial";
@@ -287,7 +287,7 @@ parse_material(const sg_json *j, size_t vm, int minor, sg_arena *arena, sg_entit
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_message_signature(const sg_json *j, size_t ms, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
 	static const char w_sig[] = "bundle messageSignature.signature";
@@ -327,7 +327,7 @@ parse_message_signature(const sg_json *j, size_t ms, sg_arena *arena, sg_entity 
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_bundle(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
 	sg_json j;
@@ -374,7 +374,7 @@ sg_bundle_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out
 
 /* ---- legacy annotation ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_legacy(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
 	static const char w_time[] = "cosign bundle Payload.integratedTime";

@@ -25,12 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "dsse.h"
-#include "err.h"
-#include "limits.h"
-#include "tlog.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "sigstore/dsse.h"
+#include "sigstore/tlog.h"
 
 typedef enum sg_content_kind {
 	SG_CONTENT_NONE = 0, /* legacy annotation: the content comes from the layer */

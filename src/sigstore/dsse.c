@@ -8,13 +8,13 @@
  *   - in-toto Statement v1 (and v0.1, which has the same subject shape): subjects are matched
  *     by digest only; names are informational. Digest values are lowercase hex (the spec's
  *     DigestSet uses hex for the sha2 family). */
-#include "dsse.h"
+#include "sigstore/dsse.h"
 
 #include <string.h>
 
-#include "codec.h"
+#include "parse/codec.h"
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_env(const sg_json *j, size_t obj, sg_arena *arena, sg_dsse_envelope *out, sg_diag *d)
 {
 	SG_TRY(sg_json_expect(j, obj, VFJ_OBJECT, "DSSE envelope", d));
@@ -88,14 +88,14 @@ sg_dsse_pae_len(size_t type_len, size_t payload_len)
 sg_err
 sg_dsse_pae(sg_slice type, sg_slice payload, sg_buf *out)
 {
-	(void)sg_buf_puts(out, "DSSEv1 ");
-	(void)sg_buf_put_dec(out, type.len);
-	(void)sg_buf_putc(out, ' ');
-	(void)sg_buf_put(out, type.p, type.len);
-	(void)sg_buf_putc(out, ' ');
-	(void)sg_buf_put_dec(out, payload.len);
-	(void)sg_buf_putc(out, ' ');
-	(void)sg_buf_put(out, payload.p, payload.len);
+	sg_buf_puts(out, "DSSEv1 ");
+	sg_buf_put_dec(out, type.len);
+	sg_buf_putc(out, ' ');
+	sg_buf_put(out, type.p, type.len);
+	sg_buf_putc(out, ' ');
+	sg_buf_put_dec(out, payload.len);
+	sg_buf_putc(out, ' ');
+	sg_buf_put(out, payload.p, payload.len);
 	return sg_buf_status(out);
 }
 
@@ -106,8 +106,8 @@ hash_dec_sp(sg_hash_ctx *h, size_t v)
 	uint8_t num[24];
 	sg_buf b;
 	sg_buf_init(&b, num, sizeof num);
-	(void)sg_buf_put_dec(&b, v);
-	(void)sg_buf_putc(&b, ' ');
+	sg_buf_put_dec(&b, v);
+	sg_buf_putc(&b, ' ');
 	sg_hash_update(h, num, b.len);
 }
 
@@ -151,7 +151,7 @@ subject_slot(sg_intoto_subject *s, sg_hash_alg alg)
 	}
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_subject(const sg_json *j, size_t t, sg_arena *arena, sg_intoto_subject *s, sg_diag *d)
 {
 	SG_TRY(sg_json_expect(j, t, VFJ_OBJECT, "in-toto subject", d));
@@ -186,7 +186,7 @@ parse_subject(const sg_json *j, size_t t, sg_arena *arena, sg_intoto_subject *s,
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_statement(
 	const uint8_t *json, size_t len, sg_arena *arena, sg_intoto_statement *out, sg_diag *d)
 {

@@ -16,11 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "json.h"
-#include "limits.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "parse/json.h"
 
 #define SG_DSSE_PAYLOAD_TYPE_INTOTO "application/vnd.in-toto+json"
 

@@ -3,7 +3,7 @@
  * needs a NUL terminator and control bytes get no special treatment: a NUL is an ordinary
  * character (it cannot end a value early), and "." and $ treat a newline as RE2 does. A value
  * longer than SG_POLICY_MAX_VALUE never matches a regexp, which bounds the matching time. */
-#include "policy.h"
+#include "sigstore/policy.h"
 
 #include <string.h>
 
@@ -15,7 +15,7 @@ sg_policy_free(sg_policy *p)
 }
 
 /* cosign: fmt.Errorf("malformed %s in identity: %s : %w", ..., err) around Go's regexp error. */
-static sg_err
+SG_MUST_USE static sg_err
 compile(sg_regex *re, const char *src, const char *kind, sg_diag *d)
 {
 	sg_diag why;

@@ -15,9 +15,9 @@
 
 #include <stddef.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "regex.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "parse/regex.h"
 
 /* Longest SAN or issuer value a regular expression is matched against; a longer value never
  * matches a regexp (exact matching has no such bound). */

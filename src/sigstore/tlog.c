@@ -17,12 +17,12 @@
  *     baseUrl, witness lines are ignored, the origin must be that name (verify_c2sp_note).
  *   - Bodies (rekor pkg/types/{hashedrekord,dsse,intoto}, rekor-tiles hashedrekord 0.0.2): only
  *     the members the verify flow compares are read; unknown members are ignored. */
-#include "tlog.h"
+#include "sigstore/tlog.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "json.h"
+#include "parse/codec.h"
+#include "parse/json.h"
 
 /* ---- log selection and the SET ---- */
 
@@ -37,32 +37,32 @@ static void
 put_i64(sg_buf *b, int64_t v)
 {
 	if (v < 0) {
-		(void)sg_buf_putc(b, '-');
-		(void)sg_buf_put_dec(b, (uint64_t)(-(v + 1)) + 1u);
+		sg_buf_putc(b, '-');
+		sg_buf_put_dec(b, (uint64_t)(-(v + 1)) + 1u);
 	} else {
-		(void)sg_buf_put_dec(b, (uint64_t)v);
+		sg_buf_put_dec(b, (uint64_t)v);
 	}
 }
 
 sg_err
 sg_tlog_set_message(const sg_tlog_entry *e, sg_buf *out)
 {
-	(void)sg_buf_puts(out, "{\"body\":\"");
+	sg_buf_puts(out, "{\"body\":\"");
 	if (sg_b64_encode(e->body.p, e->body.len, SG_B64_STD | SG_B64_PAD, out) != SG_OK)
 		return SG_ERR_LIMIT;
-	(void)sg_buf_puts(out, "\",\"integratedTime\":");
+	sg_buf_puts(out, "\",\"integratedTime\":");
 	put_i64(out, e->integrated_time);
-	(void)sg_buf_puts(out, ",\"logID\":\"");
+	sg_buf_puts(out, ",\"logID\":\"");
 	if (sg_hex_encode(e->log_id, e->log_id_len, out) != SG_OK)
 		return SG_ERR_LIMIT;
-	(void)sg_buf_puts(out, "\",\"logIndex\":");
+	sg_buf_puts(out, "\",\"logIndex\":");
 	put_i64(out, e->log_index);
-	(void)sg_buf_putc(out, '}');
+	sg_buf_putc(out, '}');
 	return sg_buf_status(out);
 }
 
 /* Verify `sig` over `msg` with a log key; map any failure onto `code`. */
-static sg_err
+SG_MUST_USE static sg_err
 verify_with_log(const sg_trust_log *log, const uint8_t *msg, size_t len, const uint8_t *sig,
 	size_t sig_len, sg_err code, const char *what, sg_diag *d)
 {
@@ -203,7 +203,7 @@ utf8_len(const uint8_t *p, size_t n)
 	return k;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 cp_fail(sg_diag *d, size_t off, const char *why)
 {
 	int first = d != NULL && d->code == SG_OK;
@@ -234,7 +234,7 @@ parse_u64(const uint8_t *p, size_t n, uint64_t *out)
 	return 1;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_checkpoint(const uint8_t *p, size_t len, sg_arena *arena, sg_checkpoint *out, sg_diag *d)
 {
 	if (len > SG_MAX_CHECKPOINT)
@@ -444,7 +444,7 @@ rekor_v1_origin(sg_slice o)
  *   - the log's first line must verify (note.Open rejects a note with a bad signature by a
  *     known key), repeats are skipped; no line of the log fails;
  *   - the checkpoint origin must equal the name. */
-static sg_err
+SG_MUST_USE static sg_err
 verify_c2sp_note(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d)
 {
 	sg_slice name;
@@ -557,7 +557,7 @@ sg_tlog_verify_proof(const sg_tlog_entry *e, const sg_trust_log *log, sg_arena *
 
 /* ---- entry bodies ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 hash_alg_lower(sg_slice s, sg_hash_alg *alg)
 {
 	if (sg_slice_eq_str(s, "sha256"))
@@ -572,7 +572,7 @@ hash_alg_lower(sg_slice s, sg_hash_alg *alg)
 }
 
 /* {"algorithm":"sha256","value":"<hex>"} */
-static sg_err
+SG_MUST_USE static sg_err
 get_hex_hash(const sg_json *j, size_t obj, const char *key, const char *what, sg_arena *arena,
 	sg_tlog_hash *out, sg_diag *d)
 {
@@ -593,7 +593,7 @@ get_hex_hash(const sg_json *j, size_t obj, const char *key, const char *what, sg
 /* Decode a base64 string member, then once more when the result is itself standard base64:
  * Rekor's intoto 0.0.2 stores the envelope's base64 payload and signatures base64-encoded
  * again (strfmt.Base64 of the base64 text), but hand-made entries carry single encodings. */
-static sg_err
+SG_MUST_USE static sg_err
 get_b64_twice(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	sg_arena *arena, sg_slice *out, int *present, sg_diag *d)
 {
@@ -613,7 +613,7 @@ get_b64_twice(const sg_json *j, size_t obj, const char *key, int required, const
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 body_hashedrekord_v1(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_body *out, sg_diag *d)
 {
 	size_t sig, pk, data;
@@ -634,7 +634,7 @@ body_hashedrekord_v1(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_bod
 		j, data, "hash", "hashedrekord spec.data.hash", arena, &out->data_hash, d);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 body_hashedrekord_v2(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_body *out, sg_diag *d)
 {
 	static const char w[] = "hashedrekord spec.hashedRekordV002";
@@ -685,7 +685,7 @@ body_hashedrekord_v2(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_bod
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 body_dsse(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_body *out, sg_diag *d)
 {
 	SG_TRY(get_hex_hash(
@@ -710,7 +710,7 @@ body_dsse(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_body *out, sg_
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 body_intoto(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_body *out, sg_diag *d)
 {
 	size_t content, env, arr, n;
@@ -743,7 +743,7 @@ body_intoto(const sg_json *j, size_t spec, sg_arena *arena, sg_tlog_body *out, s
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_body(const uint8_t *body, size_t len, sg_arena *arena, sg_tlog_body *out, sg_diag *d)
 {
 	sg_json j;

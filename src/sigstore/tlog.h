@@ -19,11 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "crypto.h"
-#include "err.h"
-#include "limits.h"
-#include "trustroot.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "pki/trustroot.h"
 
 #define SG_TLOG_HASH_LEN 32u /* every Rekor tree uses SHA-256 */
 

@@ -16,11 +16,11 @@
  * - Client: redirects per RFC 9110 §15.4 (303 and 301/302 after POST become GET); the
  *   Authorization header is not sent to another origin; https never redirects to http;
  *   proxies per the de-facto curl/Go conventions (HTTPS_PROXY with CONNECT, RFC 9110 §9.3.6). */
-#include "http.h"
+#include "sys/http.h"
 
 #include <string.h>
 
-#include "limits.h"
+#include "base/limits.h"
 
 /* ---- character classes ---- */
 
@@ -102,7 +102,7 @@ field_line(const uint8_t *p, size_t len, size_t *i, sg_http_header *h, size_t *b
 	return P_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 head_need_more(size_t len, sg_diag *d)
 {
 	if (len >= SG_MAX_HTTP_HEADER_BLOCK)
@@ -111,7 +111,7 @@ head_need_more(size_t len, sg_diag *d)
 	return SG_ERR_TRUNCATED;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 parse_head(const uint8_t *p, size_t len, sg_http_header *hdrs, size_t cap, sg_http_head *out,
 	size_t *consumed, sg_diag *d)
 {
@@ -337,7 +337,7 @@ sg_http_chunked_init(sg_http_chunked *c)
 	memset(c, 0, sizeof *c);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 chunk_fail(sg_http_chunked *c, uint64_t off, const char *why, sg_diag *d)
 {
 	c->err = SG_ERR_HTTP_CHUNK;
@@ -578,7 +578,7 @@ reserved_header(sg_slice name)
 		ieq_str(name, "Transfer-Encoding") || ieq_str(name, "Connection");
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 check_req_header(const sg_http_header *h, sg_diag *d)
 {
 	if (h->name.len == 0 || reserved_header(h->name))
@@ -617,7 +617,7 @@ struct xfer {
 	const char *hostport; /* "host:port" for messages */
 };
 
-static sg_err
+SG_MUST_USE static sg_err
 xread(struct xfer *x, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
 {
 	x->t->deadline_ms = x->deadline;
@@ -628,7 +628,7 @@ xread(struct xfer *x, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
 }
 
 /* Deliver body bytes to the buffer or the sink, within the cap. */
-static sg_err
+SG_MUST_USE static sg_err
 emit(struct xfer *x, const uint8_t *p, size_t n, sg_diag *d)
 {
 	sg_http_response *r = x->out;
@@ -645,7 +645,7 @@ emit(struct xfer *x, const uint8_t *p, size_t n, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 truncated(struct xfer *x, sg_err e, const char *what, sg_diag *d)
 {
 	/* A timeout stays a timeout; an early end of stream is a truncated response. */
@@ -657,7 +657,7 @@ truncated(struct xfer *x, sg_err e, const char *what, sg_diag *d)
 }
 
 /* Read the body framed by `f`; `extra` holds bytes already read after the head. */
-static sg_err
+SG_MUST_USE static sg_err
 read_body(struct xfer *x, sg_http_framing f, uint64_t length, uint8_t *extra, size_t extra_n,
 	uint8_t *scratch, size_t scratch_cap, sg_diag *d)
 {
@@ -740,7 +740,7 @@ read_body(struct xfer *x, sg_http_framing f, uint64_t length, uint8_t *extra, si
 
 /* Read a response head into iobuf[0..have) (skipping 1xx interim answers). On success the
  * head occupies iobuf[0..*head_len) and iobuf[*head_len..*have) are early body bytes. */
-static sg_err
+SG_MUST_USE static sg_err
 read_head(struct xfer *x, sg_http_head *h, size_t *head_len, size_t *have, sg_diag *d)
 {
 	sg_http_client *c = x->c;
@@ -780,7 +780,7 @@ read_head(struct xfer *x, sg_http_head *h, size_t *head_len, size_t *have, sg_di
 }
 
 /* Write the request head for `u` into iobuf and send it with the body. */
-static sg_err
+SG_MUST_USE static sg_err
 send_request(struct xfer *x, const sg_url *u, const char *method, int absolute_form,
 	int with_auth, sg_slice body, sg_diag *d)
 {
@@ -788,36 +788,36 @@ send_request(struct xfer *x, const sg_url *u, const char *method, int absolute_f
 	const sg_http_request *req = x->req;
 	sg_buf b;
 	sg_buf_init(&b, c->iobuf, SG_HTTP_IOBUF_SIZE);
-	(void)sg_buf_puts(&b, method);
-	(void)sg_buf_puts(&b, " ");
+	sg_buf_puts(&b, method);
+	sg_buf_puts(&b, " ");
 	if (absolute_form)
 		sg_url_write(u, &b);
 	else
 		sg_url_write_target(u, &b);
-	(void)sg_buf_puts(&b, " HTTP/1.1\r\nHost: ");
+	sg_buf_puts(&b, " HTTP/1.1\r\nHost: ");
 	sg_url_write_authority(u, 0, &b);
-	(void)sg_buf_puts(&b, "\r\nUser-Agent: ");
-	(void)sg_buf_puts(&b, c->user_agent);
-	(void)sg_buf_puts(&b, "\r\n");
+	sg_buf_puts(&b, "\r\nUser-Agent: ");
+	sg_buf_puts(&b, c->user_agent);
+	sg_buf_puts(&b, "\r\n");
 	for (size_t i = 0; i < req->num_headers; i++) {
 		const sg_http_header *h = &req->headers[i];
 		if (!with_auth && ieq_str(h->name, "Authorization"))
 			continue;
-		(void)sg_buf_put(&b, h->name.p, h->name.len);
-		(void)sg_buf_puts(&b, ": ");
-		(void)sg_buf_put(&b, h->value.p, h->value.len);
-		(void)sg_buf_puts(&b, "\r\n");
+		sg_buf_put(&b, h->name.p, h->name.len);
+		sg_buf_puts(&b, ": ");
+		sg_buf_put(&b, h->value.p, h->value.len);
+		sg_buf_puts(&b, "\r\n");
 	}
 	/* A body only with methods that carry one; POST/PUT/PATCH always say how long. */
 	int has_body = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
 		(body.len > 0 || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
 		strcmp(method, "PATCH") == 0);
 	if (has_body) {
-		(void)sg_buf_puts(&b, "Content-Length: ");
-		(void)sg_buf_put_dec(&b, body.len);
-		(void)sg_buf_puts(&b, "\r\n");
+		sg_buf_puts(&b, "Content-Length: ");
+		sg_buf_put_dec(&b, body.len);
+		sg_buf_puts(&b, "\r\n");
 	}
-	(void)sg_buf_puts(&b, "\r\n");
+	sg_buf_puts(&b, "\r\n");
 	sg_err e = sg_buf_status(&b);
 	if (e != SG_OK) {
 		sg_wipe(c->iobuf, SG_HTTP_IOBUF_SIZE);
@@ -834,7 +834,7 @@ send_request(struct xfer *x, const sg_url *u, const char *method, int absolute_f
 }
 
 /* Open a connection for `u`, directly or through a proxy. */
-static sg_err
+SG_MUST_USE static sg_err
 dial(sg_http_client *c, const sg_url *u, uint64_t deadline, int *absolute_form, sg_diag *d)
 {
 	sg_net_dialer *dl = c->dialer;
@@ -849,8 +849,8 @@ dial(sg_http_client *c, const sg_url *u, uint64_t deadline, int *absolute_form, 
 		sg_buf pb;
 		sg_buf_init(&pb, pbuf, sizeof pbuf);
 		if (strstr(proxy, "://") == NULL)
-			(void)sg_buf_puts(&pb, "http://");
-		(void)sg_buf_puts(&pb, proxy);
+			sg_buf_puts(&pb, "http://");
+		sg_buf_puts(&pb, proxy);
 		sg_url pu;
 		sg_diag pd;
 		sg_diag_init(&pd, NULL);
@@ -881,13 +881,13 @@ dial(sg_http_client *c, const sg_url *u, uint64_t deadline, int *absolute_form, 
 		/* CONNECT host:port (RFC 9110 §9.3.6), then TLS inside the tunnel. */
 		sg_buf b;
 		sg_buf_init(&b, c->iobuf, SG_HTTP_IOBUF_SIZE);
-		(void)sg_buf_puts(&b, "CONNECT ");
+		sg_buf_puts(&b, "CONNECT ");
 		sg_url_write_authority(u, 1, &b);
-		(void)sg_buf_puts(&b, " HTTP/1.1\r\nHost: ");
+		sg_buf_puts(&b, " HTTP/1.1\r\nHost: ");
 		sg_url_write_authority(u, 1, &b);
-		(void)sg_buf_puts(&b, "\r\nUser-Agent: ");
-		(void)sg_buf_puts(&b, c->user_agent);
-		(void)sg_buf_puts(&b, "\r\n\r\n");
+		sg_buf_puts(&b, "\r\nUser-Agent: ");
+		sg_buf_puts(&b, c->user_agent);
+		sg_buf_puts(&b, "\r\n\r\n");
 		t->deadline_ms = deadline;
 		sg_err e = sg_buf_status(&b);
 		if (e == SG_OK)
@@ -932,7 +932,7 @@ conn_key(const sg_url *u, char *key, size_t cap)
 {
 	sg_buf b;
 	sg_buf_init(&b, key, cap - 1);
-	(void)sg_buf_puts(&b, u->scheme == SG_URL_HTTPS ? "https://" : "http://");
+	sg_buf_puts(&b, u->scheme == SG_URL_HTTPS ? "https://" : "http://");
 	sg_url_write_authority(u, 1, &b);
 	for (size_t i = 0; i < b.len; i++)
 		key[i] = (char)sg_ascii_lower((uint8_t)key[i]);
@@ -940,7 +940,7 @@ conn_key(const sg_url *u, char *key, size_t cap)
 }
 
 /* One request/response on a (possibly reused) connection. */
-static sg_err
+SG_MUST_USE static sg_err
 exchange(sg_http_client *c, const sg_http_request *req, const sg_url *u, const char *method,
 	int with_auth, sg_slice body, uint64_t deadline, uint8_t *bodybuf, size_t body_cap,
 	sg_http_response *out, sg_diag *d)
@@ -1017,7 +1017,7 @@ is_redirect(int status)
 		status == 308;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 check_plain(const sg_url *u, sg_http_plain plain, sg_diag *d)
 {
 	if (u->scheme == SG_URL_HTTPS)

@@ -20,11 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
-#include "limits.h"
-#include "net.h"
-#include "url.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "parse/url.h"
+#include "sys/net.h"
 
 /* ---- 1. pure parser ---- */
 

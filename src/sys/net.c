@@ -13,7 +13,7 @@
  * - BearSSL error numbers are translated into the words a user can act on (tls_error()).
  * - Trust anchors: each PEM certificate is decoded with br_x509_decoder into a
  *   br_x509_trust_anchor whose DN and key bytes live in the arena. */
-#include "net.h"
+#include "sys/net.h"
 
 #include <arpa/inet.h>
 #include <bearssl.h>
@@ -33,9 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crypto.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "crypto/crypto.h"
+#include "parse/pem.h"
 
 /* Connections one dialer may have open at once (each ~40 KiB of arena, reused once closed). */
 #define NET_MAX_CONNS 4u
@@ -191,7 +191,7 @@ dl_now(sg_net_dialer *dl)
 /* ---- TCP ---- */
 
 /* Wait until `fd` is ready for `ev`, at most `timeout_ms` and never past `deadline`. */
-static sg_err
+SG_MUST_USE static sg_err
 wait_fd(int fd, short ev, unsigned timeout_ms, uint64_t deadline, const char *name,
 	const char *doing, sg_diag *d)
 {
@@ -220,7 +220,7 @@ wait_fd(int fd, short ev, unsigned timeout_ms, uint64_t deadline, const char *na
 		timeout_ms);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 tcp_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
 {
 	struct conn *c = (struct conn *)t;
@@ -241,7 +241,7 @@ tcp_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
 	}
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 tcp_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
 {
 	struct conn *c = (struct conn *)t;
@@ -290,7 +290,7 @@ tcp_close(sg_transport *t)
 	conn_release((struct conn *)t);
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 conn_get(struct net *n, struct conn **out, sg_diag *d)
 {
 	for (size_t i = 0; i < NET_MAX_CONNS; i++) {
@@ -312,7 +312,7 @@ conn_get(struct net *n, struct conn **out, sg_diag *d)
 }
 
 /* Try one address; SG_OK with c->fd connected. */
-static sg_err
+SG_MUST_USE static sg_err
 try_connect(struct conn *c, const struct addrinfo *ai, uint64_t deadline, sg_diag *d)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -349,7 +349,7 @@ try_connect(struct conn *c, const struct addrinfo *ai, uint64_t deadline, sg_dia
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 dl_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg_transport **out,
 	sg_diag *d)
 {
@@ -434,7 +434,7 @@ alert_name(int a)
 }
 
 /* Turn a BearSSL error into our code and a sentence naming the peer. */
-static sg_err
+SG_MUST_USE static sg_err
 tls_error(struct conn *c, int br, sg_diag *d)
 {
 	const char *n = c->name;
@@ -476,7 +476,7 @@ tls_error(struct conn *c, int br, sg_diag *d)
 
 /* Drive the engine until one of `want` (BR_SSL_SENDAPP / BR_SSL_RECVAPP) is possible. Returns
  * SG_OK, or SG_ERR_NET_CLOSED with *clean = 1 after a close_notify. */
-static sg_err
+SG_MUST_USE static sg_err
 tls_run(struct conn *c, unsigned want, int *clean, sg_diag *d)
 {
 	br_ssl_engine_context *eng = &c->sc.eng;
@@ -525,7 +525,7 @@ tls_run(struct conn *c, unsigned want, int *clean, sg_diag *d)
 	}
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 tls_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
 {
 	struct conn *c = (struct conn *)((char *)t - offsetof(struct conn, tls));
@@ -546,7 +546,7 @@ tls_read(sg_transport *t, uint8_t *buf, size_t cap, size_t *got, sg_diag *d)
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 tls_write(sg_transport *t, const uint8_t *p, size_t len, sg_diag *d)
 {
 	struct conn *c = (struct conn *)((char *)t - offsetof(struct conn, tls));
@@ -613,7 +613,7 @@ dn_append(void *ctx, const void *p, size_t n)
 	a->len += n;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 arena_dup(sg_arena *a, const void *p, size_t n, unsigned char **out, sg_diag *d)
 {
 	void *m;
@@ -626,7 +626,7 @@ arena_dup(sg_arena *a, const void *p, size_t n, unsigned char **out, sg_diag *d)
 
 /* Add every CERTIFICATE in PEM text `pem` as an anchor; other blocks are skipped. A malformed
  * certificate is an error: a half-read CA file would fail later in confusing ways. */
-static sg_err
+SG_MUST_USE static sg_err
 add_pem_anchors(struct net *n, const uint8_t *pem, size_t len, const char *src, sg_diag *d)
 {
 	struct dn_acc dn;
@@ -688,7 +688,7 @@ add_pem_anchors(struct net *n, const uint8_t *pem, size_t len, const char *src, 
 }
 
 /* Read a whole file of at most SG_MAX_PEM_FILE bytes into `buf`. 0 when absent (ENOENT). */
-static sg_err
+SG_MUST_USE static sg_err
 read_small(const char *path, uint8_t *buf, size_t cap, size_t *len, int *absent, sg_diag *d)
 {
 	*len = 0;
@@ -727,7 +727,7 @@ read_small(const char *path, uint8_t *buf, size_t cap, size_t *len, int *absent,
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 load_file(struct net *n, const char *path, uint8_t *scratch, int must_exist, int *found,
 	sg_diag *d)
 {
@@ -762,7 +762,7 @@ hashed_name(const char *s)
 	return 1;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 load_dir(struct net *n, const char *dir, uint8_t *scratch, sg_diag *d)
 {
 	DIR *dp = opendir(dir);
@@ -818,7 +818,7 @@ compact(struct net *n, uint8_t *scratch, size_t mark)
 	a->used = to + len;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 load_anchors(struct net *n, sg_diag *d)
 {
 	if (n->loaded)
@@ -962,7 +962,7 @@ client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc,
 	br_x509_minimal_set_ecdsa(xc, &br_ec_all_m31, &br_ecdsa_i31_vrfy_asn1);
 	br_ssl_engine_set_x509(&sc->eng, &xc->vtable);
 }
-static sg_err
+SG_MUST_USE static sg_err
 dl_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **out,
 	sg_diag *d)
 {

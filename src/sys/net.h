@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "err.h"
+#include "base/bytes.h"
+#include "base/err.h"
 
 /* A byte stream. Implementations: TCP and TLS here, scripted ones in tests and fuzzers. */
 typedef struct sg_transport sg_transport;

@@ -2,13 +2,13 @@
  * cosign compares the signature annotation as base64 text with the Rekor body's
  * spec.signature.content; decoding both strictly (canonical base64 only) and comparing bytes
  * is equivalent and keeps one comparison path for bundles and layers. */
-#include "siglayer.h"
+#include "verify/siglayer.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "limits.h"
-#include "pem.h"
+#include "base/limits.h"
+#include "parse/codec.h"
+#include "parse/pem.h"
 
 /* A DER ECDSA signature is at most 139 bytes (P-521); RSA-4096 is 512. */
 #define SIGNATURE_MAX 1024u
@@ -36,7 +36,7 @@ sg_sig_layer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_d
 	err = sg_b64_decode(l->signature_b64.p, l->signature_b64.len, SG_B64_STD | SG_B64_PAD, sig,
 		SIGNATURE_MAX, &sig_len, d);
 	if (err != SG_OK) {
-		(void)sg_diag_fail(d, err, "signature annotation");
+		err = sg_diag_fail(d, err, "signature annotation");
 		goto fail;
 	}
 	out->content = SG_CONTENT_MESSAGE_SIGNATURE;
@@ -49,7 +49,7 @@ sg_sig_layer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_d
 		err = sg_pem_decode_first(l->certificate_pem.p, l->certificate_pem.len,
 			"CERTIFICATE", der, SG_MAX_CERT, &der_len, d);
 		if (err != SG_OK) {
-			(void)sg_diag_fail(d, err, "certificate annotation");
+			err = sg_diag_fail(d, err, "certificate annotation");
 			goto fail;
 		}
 		out->material = SG_MATERIAL_CERTIFICATE;

@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 
-#include "bundle.h"
-#include "bytes.h"
-#include "err.h"
-#include "manifest.h" /* the SG_ANN_* annotation names */
+#include "base/bytes.h"
+#include "base/err.h"
+#include "oci/manifest.h" /* the SG_ANN_* annotation names */
+#include "sigstore/bundle.h"
 
 typedef struct sg_sig_layer {
 	sg_slice payload;         /* the layer blob: the exact signed bytes */

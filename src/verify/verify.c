@@ -6,16 +6,16 @@
  * rule it implements. Every comparison between the log entry and the bundle is done: some
  * cosign versions skipped them when a trusted root was loaded (protocol.md §13.15); we never
  * do. */
-#include "verify.h"
+#include "verify/verify.h"
 
 #include <string.h>
 
-#include "codec.h"
-#include "dsse.h"
-#include "pem.h"
-#include "timeutil.h"
-#include "tlog.h"
-#include "tsa.h"
+#include "base/timeutil.h"
+#include "parse/codec.h"
+#include "parse/pem.h"
+#include "pki/tsa.h"
+#include "sigstore/dsse.h"
+#include "sigstore/tlog.h"
 
 /* Scratch for one decoded PEM verifier from a log entry body (a certificate or a key). */
 #define VERIFIER_MAX SG_MAX_CERT
@@ -62,7 +62,7 @@ key_hash(const sg_pubkey *k)
 	return k->type == SG_KEY_EC && k->curve == SG_CURVE_P384 ? SG_HASH_SHA384 : SG_HASH_SHA256;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 hex_text(const uint8_t *p, size_t n, char *out, size_t cap)
 {
 	sg_buf b;
@@ -76,7 +76,7 @@ hex_text(const uint8_t *p, size_t n, char *out, size_t cap)
 
 /* "Signers must not include root certificates" (protobuf-specs bundle comments); a bundle
  * that does could smuggle its own anchor, so it is rejected rather than skipped. */
-static sg_err
+SG_MUST_USE static sg_err
 check_shape(const sg_entity *e, const sg_verify_opts *o, sg_diag *d)
 {
 	if (e->content != SG_CONTENT_MESSAGE_SIGNATURE && e->content != SG_CONTENT_DSSE)
@@ -103,7 +103,7 @@ check_shape(const sg_entity *e, const sg_verify_opts *o, sg_diag *d)
 /* ---- step 2: transparency log ---- */
 
 /* Compare a log entry's verifier with the bundle's certificate or key. */
-static sg_err
+SG_MUST_USE static sg_err
 verifier_matches(const sg_tlog_sig *s, sg_slice leaf_der, sg_slice key_spki, sg_arena *arena,
 	sg_diag *d)
 {
@@ -134,7 +134,7 @@ verifier_matches(const sg_tlog_sig *s, sg_slice leaf_der, sg_slice key_spki, sg_
 
 /* Rekor v2 hashedrekord 0.0.2 over a DSSE envelope: the logged signature is the envelope's,
  * the verifier the bundle's, and the digest that of the envelope's PAE. */
-static sg_err
+SG_MUST_USE static sg_err
 check_hashedrekord_dsse(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf_der,
 	sg_slice key_spki, sg_arena *arena, sg_diag *d)
 {
@@ -159,7 +159,7 @@ check_hashedrekord_dsse(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf
 /* hashedrekord: "the hashedrekord spec.signature.content must equal the signature, the public
  * key content must decode to the certificate, data.hash must equal the artifact digest"
  * (protocol.md §7.2 step 2a). */
-static sg_err
+SG_MUST_USE static sg_err
 check_hashedrekord(const sg_tlog_body *b, const sg_entity *e, const sg_artifact *a,
 	sg_slice leaf_der, sg_slice key_spki, sg_arena *arena, sg_diag *d)
 {
@@ -195,7 +195,7 @@ check_hashedrekord(const sg_tlog_body *b, const sg_entity *e, const sg_artifact 
 
 /* dsse 0.0.1 / intoto 0.0.2: the payload hash must be that of the envelope's payload, and the
  * envelope's one signature must be among the logged ones, with the bundle's verifier. */
-static sg_err
+SG_MUST_USE static sg_err
 check_dsse_entry(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf_der, sg_slice key_spki,
 	sg_arena *arena, sg_diag *d)
 {
@@ -231,7 +231,7 @@ check_dsse_entry(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf_der, s
 
 /* One log entry: key, SET and/or inclusion proof, then body consistency. Sets *trusted_time
  * when the SET verified (the SET signs integratedTime; a proof alone does not vouch for it). */
-static sg_err
+SG_MUST_USE static sg_err
 check_tlog_entry(const sg_tlog_entry *t, const sg_entity *e, const sg_artifact *a,
 	const sg_verify_opts *o, sg_slice leaf_der, sg_slice key_spki, sg_arena *arena,
 	int *trusted_time, sg_diag *d)
@@ -291,7 +291,7 @@ check_tlog_entry(const sg_tlog_entry *t, const sg_entity *e, const sg_artifact *
 
 /* ---- step 3: certificate ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 check_leaf_time(const sg_x509_cert *leaf, int64_t t, sg_diag *d)
 {
 	char a[32], b[32];
@@ -327,7 +327,7 @@ is_self_issued(sg_slice der, sg_diag *d)
 
 /* ---- step 4: policy ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 check_policy(const sg_verify_opts *o, sg_verified *out, sg_arena *arena, sg_diag *d)
 {
 	const sg_x509_san *sans[SG_VERIFY_MAX_SANS];
@@ -348,7 +348,7 @@ check_policy(const sg_verify_opts *o, sg_verified *out, sg_arena *arena, sg_diag
 
 /* ---- step 5: signature ---- */
 
-static sg_err
+SG_MUST_USE static sg_err
 check_message_signature(const sg_entity *e, const sg_artifact *a, const sg_pubkey *key,
 	sg_diag *d)
 {
@@ -375,7 +375,7 @@ check_message_signature(const sg_entity *e, const sg_artifact *a, const sg_pubke
 	return SG_OK;
 }
 
-static sg_err
+SG_MUST_USE static sg_err
 check_dsse_signature(const sg_entity *e, const sg_artifact *a, const sg_pubkey *key,
 	sg_arena *arena, sg_diag *d)
 {

@@ -22,15 +22,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle.h"
-#include "bytes.h"
-#include "chain.h"
-#include "crypto.h"
-#include "err.h"
-#include "policy.h"
-#include "sct.h"
-#include "trustroot.h"
-#include "x509.h"
+#include "base/bytes.h"
+#include "base/err.h"
+#include "crypto/crypto.h"
+#include "pki/chain.h"
+#include "pki/sct.h"
+#include "pki/trustroot.h"
+#include "pki/x509.h"
+#include "sigstore/bundle.h"
+#include "sigstore/policy.h"
 
 /* The artifact, by digest. A file is hashed once with every algorithm; a "sha256:<hex>"
  * argument gives only SHA-256 (then signatures over other digests cannot be checked). */

@@ -35,7 +35,7 @@ flags_of() { # flags_of FILE FUNCTION
 	body=$(func_body "$1" "$2")
 	printf '%s\n' "$body" | grep -oE '"--?[A-Za-z][-A-Za-z]*[="]' | sed -E 's/^"//; s/[="]$//'
 	if printf '%s\n' "$body" | grep -q 'SG_CLI_REGISTRY_FLAG_ROWS'; then
-		sed -n '/^#define SG_CLI_REGISTRY_FLAG_ROWS/,/[^\\]$/p' src/cli.h |
+		sed -n '/^#define SG_CLI_REGISTRY_FLAG_ROWS/,/[^\\]$/p' src/cli/cli.h |
 			grep -oE '"--[A-Za-z][-A-Za-z]*"' | tr -d '"'
 	fi
 }
@@ -43,17 +43,17 @@ flags_of() { # flags_of FILE FUNCTION
 # debug has its parser and http-get's).
 sources_of() {
 	case $1 in
-	version) echo "main.c cmd_version" ;;
-	generate-key-pair) echo "cli_keys.c sg_cmd_generate_key_pair" ;;
-	public-key) echo "cli_keys.c sg_cmd_public_key" ;;
-	triangulate) echo "cli_triangulate.c sg_cmd_triangulate" ;;
-	verify) echo "cli_verify_image.c sg_cmd_verify" ;;
-	sign) echo "cli_sign.c sg_cmd_sign cli_sign_blob.c sg_cmd_sign_keyless" ;;
-	debug) echo "cli_debug.c sg_cmd_debug cli_http.c sg_cmd_debug_http_get" ;;
-	cert) echo "cli_cert.c sg_cmd_cert" ;;
-	verify-blob | verify-bundle) echo "cli_verify.c verify_common" ;;
-	sign-blob) echo "cli_sign_blob.c sg_cmd_sign_blob" ;;
-	sign-bundle) echo "cli_sign_blob.c sg_cmd_sign_bundle" ;;
+	version) echo "cli/main.c cmd_version" ;;
+	generate-key-pair) echo "cli/keys.c sg_cmd_generate_key_pair" ;;
+	public-key) echo "cli/keys.c sg_cmd_public_key" ;;
+	triangulate) echo "cli/triangulate.c sg_cmd_triangulate" ;;
+	verify) echo "cli/verify_image.c sg_cmd_verify" ;;
+	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_blob.c sg_cmd_sign_keyless" ;;
+	debug) echo "cli/debug.c sg_cmd_debug cli/debug_http.c sg_cmd_debug_http_get" ;;
+	cert) echo "cli/cert.c sg_cmd_cert" ;;
+	verify-blob | verify-bundle) echo "cli/verify_blob.c verify_common" ;;
+	sign-blob) echo "cli/sign_blob.c sg_cmd_sign_blob" ;;
+	sign-bundle) echo "cli/sign_blob.c sg_cmd_sign_bundle" ;;
 	esac
 }
 expected_flags() { # the flag names of a command, one per line, sorted
@@ -70,13 +70,13 @@ expected_flags() { # the flag names of a command, one per line, sorted
 mentions() { grep -qE -- "(^|[ ,])$2([ =,]|\$)" "$1"; }
 
 # The commands, from main.c's table.
-commands=$(sed -n '/^static const struct command commands\[\] = {/,/^};/p' src/main.c |
+commands=$(sed -n '/^static const struct command commands\[\] = {/,/^};/p' src/cli/main.c |
 	sed -n 's/^\t{"\([a-z-]*\)", .*/\1/p')
 check "main.c's table lists the commands" test "$(echo "$commands" | wc -w)" -ge 12
 
 # The extraction itself finds what is known to be there, so it cannot pass vacuously.
 has() { expected_flags "$1" | grep -qx -- "$2"; }
-check "extraction: sign has --key (cli_sign.c)" has sign --key
+check "extraction: sign has --key (cli/sign_image.c)" has sign --key
 check "extraction: sign has --identity-token (keyless)" has sign --identity-token
 check "extraction: sign has the registry flags" has sign --registry-token
 check "extraction: verify has -o" has verify -o
@@ -148,7 +148,7 @@ check "help before the parser: sign ... --no-such-flag -h exits 0" test "$rc" -e
 # debug's help lists every parser of its table.
 while IFS= read -r p; do
 	check "debug --help lists the $p parser" grep -qE "^  $p +[a-zA-Z]" "$T/help-debug"
-done < <(sed -n '/^static const struct debug_parser parsers\[\] = {/,/^};/p' src/cli_debug.c |
+done < <(sed -n '/^static const struct debug_parser parsers\[\] = {/,/^};/p' src/cli/debug.c |
 	sed -n 's/^\t{"\([a-z0-9-]*\)", .*/\1/p')
 # After "--", -h is an operand: the command runs (and fails here: no identity flags).
 run verify-blob --bundle "$T/none.json" -- -h
