@@ -92,8 +92,8 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # alone: that is the proof that it needs nothing beyond ranks 0-5 and BearSSL. Those named here
 # test the online, signing or CLI side and link the full archives (the linker takes only the
 # objects they reference).
-FULL_TESTS := test_cli_util test_crypto test_fulcio test_http test_keys test_nacl test_oidc \
-	test_registry test_rekor test_trustroot
+FULL_TESTS := test_cli_util test_crypto test_fulcio test_http test_keys test_manifest test_nacl \
+	test_oidc test_registry test_rekor test_trustroot
 FULL_FUZZ := fulcio_response http_chunked http_response jwt keyfile registry rekor_response spki
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
@@ -140,7 +140,7 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/standalone_main.c $$(call archives_of,f
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
-test-build: $(BUILD)/picosign $(TEST_BINS) $(FUZZ_REPLAY_BINS)
+test-build: $(BUILD)/picosign $(OFFLINE_A) $(TEST_BINS) $(FUZZ_REPLAY_BINS)
 
 test-run: test-build
 	@SG_BIN=$(abspath $(BUILD)/picosign) SG_BUILD=$(abspath $(BUILD)) \

@@ -1,8 +1,8 @@
-/* Target functions: sg_ed25519_verify, sg_verify_message (Ed25519 keys) */
+/* Target functions: sg_ed25519_verify, sg_pubkey_verify_message (Ed25519 keys) */
 /* Input: public key (32 bytes, zero-padded when the input is shorter), then up to 64 bytes of
  * signature (shorter when the input ends: exercises the length rule), then the message.
  * The low bit of the first byte picks the entry point (sg_ed25519_verify directly, or
- * sg_verify_message on the RFC 8410 SPKI form of the key), so each run costs one verification
+ * sg_pubkey_verify_message on the RFC 8410 SPKI form of the key), so each run costs one verification
  * unless it passes. Invariants, checked with abort():
  *   - the only outcomes are SG_OK and SG_ERR_VERIFY_SIGNATURE;
  *   - an accepted signature is 64 bytes with S < L, passes again through the other entry point
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
 #include "crypto/ed25519.h"
+#include "crypto/pubkey.h"
 
 static const uint8_t ORDER[32] = {
 	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int direct = size == 0 || (data[0] & 1) == 0;
 	sg_hash_alg alg = size > 0 && (data[0] & 2) ? SG_HASH_SHA384 : SG_HASH_SHA256;
 	sg_err r1 = direct ? sg_ed25519_verify(pub, msg, msg_len, sig, sig_len, "fuzz", NULL)
-			   : sg_verify_message(&k, alg, msg, msg_len, sig, sig_len, "fuzz", NULL);
+			   : sg_pubkey_verify_message(&k, alg, msg, msg_len, sig, sig_len, "fuzz", NULL);
 	if (r1 != SG_OK && r1 != SG_ERR_VERIFY_SIGNATURE)
 		abort();
 
@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t copy[64];
 		memcpy(copy, sig, 64);
 		if (sg_ed25519_verify(pub, msg, msg_len, copy, 64, "fuzz", NULL) != SG_OK ||
-			sg_verify_message(&k, alg, msg, msg_len, copy, 64, "fuzz", NULL) != SG_OK)
+			sg_pubkey_verify_message(&k, alg, msg, msg_len, copy, 64, "fuzz", NULL) != SG_OK)
 			abort();
 		unsigned c = 0;
 		for (size_t i = 0; i < 32; i++) {

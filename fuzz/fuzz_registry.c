@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "online/registry.h"

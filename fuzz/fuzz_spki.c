@@ -1,4 +1,4 @@
-/* Target functions: sg_pubkey_parse, sg_ecdsa_der_to_raw, sg_verify_digest */
+/* Target functions: sg_pubkey_parse, sg_ecdsa_der_to_raw, sg_pubkey_verify_digest */
 /* The whole input is tried both as a SubjectPublicKeyInfo and as a DER ECDSA signature (for
  * P-256 and P-384 sizes). Invariants, checked with abort():
  *   - an accepted key's views lie inside the input, the SPKI view is the whole input, the
@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "parse/der.h"
 
 static int
@@ -66,7 +67,7 @@ check_key(const uint8_t *data, size_t size)
 				memcmp(w, data, size) != 0)
 				abort();
 		}
-		if (sg_verify_digest(&k, SG_HASH_SHA256, fixed_hash, sizeof fixed_hash,
+		if (sg_pubkey_verify_digest(&k, SG_HASH_SHA256, fixed_hash, sizeof fixed_hash,
 			fixed_sig, sizeof fixed_sig, "fuzz", NULL) == SG_OK)
 			abort();
 		break;
@@ -77,7 +78,7 @@ check_key(const uint8_t *data, size_t size)
 		/* An all-0x01 signature of the modulus length: runs the RSA operation. */
 		static uint8_t rsa_sig[512];
 		memset(rsa_sig, 0x01, sizeof rsa_sig);
-		if (sg_verify_digest(&k, SG_HASH_SHA256, fixed_hash, sizeof fixed_hash, rsa_sig,
+		if (sg_pubkey_verify_digest(&k, SG_HASH_SHA256, fixed_hash, sizeof fixed_hash, rsa_sig,
 			k.n.len, "fuzz", NULL) == SG_OK)
 			abort();
 		break;
@@ -85,7 +86,7 @@ check_key(const uint8_t *data, size_t size)
 	case SG_KEY_ED25519:
 		if (k.ed25519.len != 32)
 			abort();
-		if (sg_verify_digest(&k, SG_HASH_SHA256, fixed_hash, sizeof fixed_hash, fixed_sig,
+		if (sg_pubkey_verify_digest(&k, SG_HASH_SHA256, fixed_hash, sizeof fixed_hash, fixed_sig,
 			sizeof fixed_sig, "fuzz", NULL) != SG_ERR_UNSUPPORTED)
 			abort();
 		break;
@@ -143,7 +144,7 @@ check_verify(const uint8_t *data, size_t size)
 		abort();
 	uint8_t h[SG_SHA256_LEN], raw[64];
 	sg_sha256("sample", 6, h);
-	sg_err v = sg_verify_digest(&k, SG_HASH_SHA256, h, sizeof h, data, size, "fuzz", NULL);
+	sg_err v = sg_pubkey_verify_digest(&k, SG_HASH_SHA256, h, sizeof h, data, size, "fuzz", NULL);
 	if (v == SG_OK && sg_ecdsa_der_to_raw(data, size, 32, raw, NULL) != SG_OK)
 		abort();
 	if (v != SG_OK && v != SG_ERR_VERIFY_SIGNATURE)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 
 /* The largest power of two below n (n >= 2). */
 static size_t

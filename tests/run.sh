@@ -61,6 +61,11 @@ out=$(bash scripts/deps-check.sh 2>&1); rc=$?
 printf '%s\n' "$out" | grep '^FAIL' | sed 's/^/  /'
 tally "deps-check" "$out" "$rc"
 
+echo "== offline archive's undefined symbols (scripts/offline-symbols.sh)"
+out=$(bash scripts/offline-symbols.sh "$SG_BUILD/libpicosign-offline.a" 2>&1); rc=$?
+printf '%s\n' "$out" | grep -E '^(FAIL|offline-symbols:)' | sed 's/^/  /'
+tally "offline-symbols" "$out" "$rc"
+
 echo "== sigstore-conformance (verify-bundle, both artifact forms)"
 out=$(SG_BIN="$SG_BIN" timeout -k 10 600 bash tests/conformance.sh 2>&1); rc=$?
 printf '%s\n' "$out" | grep -E '^(FAIL|conformance:)' | sed 's/^/  /'

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "parse/der.h"
 #include "guard.h"
@@ -594,9 +595,9 @@ test_sign_verify(void)
 			bad++;
 			continue;
 		}
-		if (sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL) != SG_OK)
+		if (sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL) != SG_OK)
 			bad++;
-		if (sg_verify_message(&pk, SG_HASH_SHA256, msg, sizeof msg, sig, sl, "sig", NULL) !=
+		if (sg_pubkey_verify_message(&pk, SG_HASH_SHA256, msg, sizeof msg, sig, sl, "sig", NULL) !=
 			SG_OK)
 			bad++;
 		if (sg_ecdsa_der_to_raw(sig, sl, 32, raw, NULL) != SG_OK) {
@@ -624,28 +625,28 @@ test_sign_verify(void)
 	size_t sl;
 	sg_sha256(MSG, strlen(MSG), h);
 	CHECK_OK(sg_p256_sign_digest(&k, h, sig, sizeof sig, &sl, NULL));
-	CHECK_OK(sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL));
+	CHECK_OK(sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL));
 	unsigned accepted = 0;
 	for (size_t i = 0; i < sl * 8; i++) {
 		sig[i / 8] ^= (uint8_t)(1u << (i % 8));
-		if (sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL) == SG_OK)
+		if (sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL) == SG_OK)
 			accepted++;
 		sig[i / 8] ^= (uint8_t)(1u << (i % 8));
 	}
 	for (size_t i = 0; i < 256; i++) {
 		h[i / 8] ^= (uint8_t)(1u << (i % 8));
-		if (sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL) == SG_OK)
+		if (sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL) == SG_OK)
 			accepted++;
 		h[i / 8] ^= (uint8_t)(1u << (i % 8));
 	}
 	CHECK(accepted == 0);
 	/* A trailing byte, and every proper prefix, fail. */
 	sig[sl] = 0;
-	CHECK_ERR(sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl + 1, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig, sl + 1, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
 	for (size_t n = 0; n < sl; n++) {
 		const uint8_t *g = guard_put(sig, n);
-		if (sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, g, n, "sig", NULL) !=
+		if (sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, g, n, "sig", NULL) !=
 			SG_ERR_VERIFY_SIGNATURE)
 			accepted++;
 	}
@@ -657,13 +658,13 @@ test_sign_verify(void)
 	uint8_t sig2[SG_P256_SIG_MAX];
 	size_t sl2;
 	CHECK_OK(sg_p256_sign_digest(&k2, h, sig2, sizeof sig2, &sl2, NULL));
-	CHECK_ERR(sg_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig2, sl2, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 32, sig2, sl2, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
-	CHECK_ERR(sg_verify_digest(&pk, SG_HASH_SHA256, h, 31, sig, sl, "sig", NULL), SG_ERR_ARG);
-	CHECK_ERR(sg_verify_digest(&pk, (sg_hash_alg)0, h, 32, sig, sl, "sig", NULL), SG_ERR_ARG);
+	CHECK_ERR(sg_pubkey_verify_digest(&pk, SG_HASH_SHA256, h, 31, sig, sl, "sig", NULL), SG_ERR_ARG);
+	CHECK_ERR(sg_pubkey_verify_digest(&pk, (sg_hash_alg)0, h, 32, sig, sl, "sig", NULL), SG_ERR_ARG);
 	sg_pubkey none;
 	memset(&none, 0, sizeof none);
-	CHECK_ERR(sg_verify_digest(&none, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_digest(&none, SG_HASH_SHA256, h, 32, sig, sl, "sig", NULL),
 		SG_ERR_ARG);
 	sg_p256_key_wipe(&k);
 	sg_p256_key_wipe(&k2);
@@ -922,63 +923,63 @@ test_openssl_sigs(void)
 	CHECK_OK(sg_pubkey_parse(RSA_SPKI, sizeof RSA_SPKI, &rsa, NULL));
 	CHECK_OK(sg_pubkey_parse(ED25519_SPKI, sizeof ED25519_SPKI, &ed, NULL));
 
-	CHECK_OK(sg_verify_message(&p256, SG_HASH_SHA256, m, ml, P256_SIG, sizeof P256_SIG,
+	CHECK_OK(sg_pubkey_verify_message(&p256, SG_HASH_SHA256, m, ml, P256_SIG, sizeof P256_SIG,
 		"sig", NULL));
-	CHECK_OK(sg_verify_message(&p384, SG_HASH_SHA384, m, ml, P384_SIG, sizeof P384_SIG,
+	CHECK_OK(sg_pubkey_verify_message(&p384, SG_HASH_SHA384, m, ml, P384_SIG, sizeof P384_SIG,
 		"sig", NULL));
 	/* Wrong key, wrong hash, wrong message. */
-	CHECK_ERR(sg_verify_message(&p384, SG_HASH_SHA384, m, ml, P256_SIG, sizeof P256_SIG,
+	CHECK_ERR(sg_pubkey_verify_message(&p384, SG_HASH_SHA384, m, ml, P256_SIG, sizeof P256_SIG,
 		"sig", NULL), SG_ERR_VERIFY_SIGNATURE);
-	CHECK_ERR(sg_verify_message(&p256, SG_HASH_SHA512, m, ml, P256_SIG, sizeof P256_SIG,
+	CHECK_ERR(sg_pubkey_verify_message(&p256, SG_HASH_SHA512, m, ml, P256_SIG, sizeof P256_SIG,
 		"sig", NULL), SG_ERR_VERIFY_SIGNATURE);
-	CHECK_ERR(sg_verify_message(&p256, SG_HASH_SHA256, m, ml - 1, P256_SIG, sizeof P256_SIG,
+	CHECK_ERR(sg_pubkey_verify_message(&p256, SG_HASH_SHA256, m, ml - 1, P256_SIG, sizeof P256_SIG,
 		"sig", NULL), SG_ERR_VERIFY_SIGNATURE);
 
 	/* RSA PKCS#1 v1.5 with each DigestInfo. */
-	CHECK_OK(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256,
+	CHECK_OK(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256,
 		sizeof RSA_SIG_SHA256, "sig", NULL));
-	CHECK_OK(sg_verify_message(&rsa, SG_HASH_SHA384, m, ml, RSA_SIG_SHA384,
+	CHECK_OK(sg_pubkey_verify_message(&rsa, SG_HASH_SHA384, m, ml, RSA_SIG_SHA384,
 		sizeof RSA_SIG_SHA384, "sig", NULL));
-	CHECK_OK(sg_verify_message(&rsa, SG_HASH_SHA512, m, ml, RSA_SIG_SHA512,
+	CHECK_OK(sg_pubkey_verify_message(&rsa, SG_HASH_SHA512, m, ml, RSA_SIG_SHA512,
 		sizeof RSA_SIG_SHA512, "sig", NULL));
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA384, m, ml, RSA_SIG_SHA256,
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA384, m, ml, RSA_SIG_SHA256,
 		sizeof RSA_SIG_SHA256, "sig", NULL), SG_ERR_VERIFY_SIGNATURE);
 	/* The DigestInfo without NULL parameters: a valid RSA operation over the right digest,
 	 * refused because it is not the one DER encoding. */
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256_NO_NULL,
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256_NO_NULL,
 		sizeof RSA_SIG_SHA256_NO_NULL, "sig", NULL), SG_ERR_VERIFY_SIGNATURE);
 	/* Wrong length (one byte short, one byte long with a leading zero), a flipped byte,
 	 * a value >= n. */
 	uint8_t s[257];
 	s[0] = 0;
 	memcpy(s + 1, RSA_SIG_SHA256, 256);
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, s, 257, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, s, 257, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256, 255, "sig",
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256, 255, "sig",
 		NULL), SG_ERR_VERIFY_SIGNATURE);
 	memcpy(s, RSA_SIG_SHA256, 256);
 	s[100] ^= 0x10;
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, s, 256, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, s, 256, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
 	memset(s, 0xff, 256);
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, s, 256, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, s, 256, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
 	/* An ECDSA signature under an RSA key and the reverse. */
-	CHECK_ERR(sg_verify_message(&rsa, SG_HASH_SHA256, m, ml, P256_SIG, sizeof P256_SIG,
+	CHECK_ERR(sg_pubkey_verify_message(&rsa, SG_HASH_SHA256, m, ml, P256_SIG, sizeof P256_SIG,
 		"sig", NULL), SG_ERR_VERIFY_SIGNATURE);
-	CHECK_ERR(sg_verify_message(&p256, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256,
+	CHECK_ERR(sg_pubkey_verify_message(&p256, SG_HASH_SHA256, m, ml, RSA_SIG_SHA256,
 		sizeof RSA_SIG_SHA256, "sig", NULL), SG_ERR_VERIFY_SIGNATURE);
 
 	/* Ed25519 verifies messages (ed25519.c; its vectors are in test_ed25519): an ECDSA
 	 * signature is simply a bad one, and the digest entry point refuses Ed25519 keys. */
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_verify_message(&ed, SG_HASH_SHA256, m, ml, P256_SIG, sizeof P256_SIG,
+	CHECK_ERR(sg_pubkey_verify_message(&ed, SG_HASH_SHA256, m, ml, P256_SIG, sizeof P256_SIG,
 		"checkpoint signature", &d), SG_ERR_VERIFY_SIGNATURE);
 	uint8_t dg[SG_SHA256_LEN];
 	sg_sha256(m, ml, dg);
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_verify_digest(&ed, SG_HASH_SHA256, dg, sizeof dg, P256_SIG, sizeof P256_SIG,
+	CHECK_ERR(sg_pubkey_verify_digest(&ed, SG_HASH_SHA256, dg, sizeof dg, P256_SIG, sizeof P256_SIG,
 		"checkpoint signature", &d), SG_ERR_UNSUPPORTED);
 	char msg[256];
 	sg_diag_format(&d, msg, sizeof msg);
@@ -1043,7 +1044,7 @@ wycheproof_file(const char *name, sg_hash_alg alg, sg_curve curve)
 				VFJ_LIT("valid"));
 			int got_valid = 0;
 			if (ke == SG_OK && msg != NULL && sig != NULL)
-				got_valid = sg_verify_message(&k, alg, msg, ml, sig, sl, "wycheproof",
+				got_valid = sg_pubkey_verify_message(&k, alg, msg, ml, sig, sl, "wycheproof",
 					NULL) == SG_OK;
 			file_total++;
 			if (got_valid == want_valid) {

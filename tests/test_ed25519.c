@@ -1,13 +1,13 @@
 /* Unit tests for ed25519: the RFC 8032 §7.1 vectors (TEST 1, 2, 3 and TEST 1024), the
  * strictness rules shared with Go's crypto/ed25519 (canonical S, lenient A, encoded-R compare,
- * cofactorless), the crypto.h wiring (sg_verify_message on an Ed25519 SPKI), and every
+ * cofactorless), the crypto.h wiring (sg_pubkey_verify_message on an Ed25519 SPKI), and every
  * Wycheproof Ed25519 vector. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
 #include "crypto/ed25519.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "guard.h"
 #include "runner.h"
@@ -233,12 +233,12 @@ test_crypto_wiring(void)
 	CHECK(k.type == SG_KEY_ED25519);
 	const uint8_t msg[1] = {0x72};
 	/* The message itself is signed; `alg` does not matter for Ed25519. */
-	CHECK_OK(sg_verify_message(&k, SG_HASH_SHA256, msg, 1, sig, 64, "sig", NULL));
-	CHECK_OK(sg_verify_message(&k, SG_HASH_SHA512, msg, 1, sig, 64, "sig", NULL));
+	CHECK_OK(sg_pubkey_verify_message(&k, SG_HASH_SHA256, msg, 1, sig, 64, "sig", NULL));
+	CHECK_OK(sg_pubkey_verify_message(&k, SG_HASH_SHA512, msg, 1, sig, 64, "sig", NULL));
 	const uint8_t other[1] = {0x73};
-	CHECK_ERR(sg_verify_message(&k, SG_HASH_SHA256, other, 1, sig, 64, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_message(&k, SG_HASH_SHA256, other, 1, sig, 64, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
-	CHECK_ERR(sg_verify_message(&k, SG_HASH_SHA256, msg, 1, sig, 63, "sig", NULL),
+	CHECK_ERR(sg_pubkey_verify_message(&k, SG_HASH_SHA256, msg, 1, sig, 63, "sig", NULL),
 		SG_ERR_VERIFY_SIGNATURE);
 	/* An Ed25519 signature is over the message, never a digest: the digest entry point
 	 * refuses Ed25519 keys. */
@@ -246,7 +246,7 @@ test_crypto_wiring(void)
 	sg_sha256(msg, 1, h);
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_verify_digest(&k, SG_HASH_SHA256, h, 32, sig, 64, "sig", &d),
+	CHECK_ERR(sg_pubkey_verify_digest(&k, SG_HASH_SHA256, h, 32, sig, 64, "sig", &d),
 		SG_ERR_UNSUPPORTED);
 }
 
@@ -255,7 +255,7 @@ test_crypto_wiring(void)
 
 /* Every test of the Wycheproof EddsaVerify file: "valid" must verify, "invalid" must be
  * rejected (the file has no "acceptable" results). Also checks, for each group, that the
- * SPKI form of the key gives the same answers through sg_verify_message. */
+ * SPKI form of the key gives the same answers through sg_pubkey_verify_message. */
 static void
 test_wycheproof(void)
 {
@@ -305,7 +305,7 @@ test_wycheproof(void)
 			if (pk != NULL && pklen == 32 && msg != NULL && sig != NULL) {
 				got = ok(pk, msg, ml, sig, sl);
 				via_crypto = ke == SG_OK &&
-					sg_verify_message(&k, SG_HASH_SHA256, msg, ml, sig, sl,
+					sg_pubkey_verify_message(&k, SG_HASH_SHA256, msg, ml, sig, sl,
 						"wycheproof", NULL) == SG_OK;
 			}
 			total++;

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "fakenet.h"
 #include "online/fulcio.h"
@@ -83,10 +84,10 @@ test_request(void)
 		"proofOfPossession", SG_JSON_REQUIRED, "pop", &arena, &pop, NULL, &d));
 	sg_pubkey pk;
 	CHECK_OK(sg_pubkey_parse(spki, sizeof spki, &pk, &d));
-	CHECK_OK(sg_verify_message(&pk, SG_HASH_SHA256, (const uint8_t *)SUB, strlen(SUB), pop.p,
+	CHECK_OK(sg_pubkey_verify_message(&pk, SG_HASH_SHA256, (const uint8_t *)SUB, strlen(SUB), pop.p,
 		pop.len, "pop", &d));
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_verify_message(&pk, SG_HASH_SHA256, (const uint8_t *)SUB "\n",
+	CHECK_ERR(sg_pubkey_verify_message(&pk, SG_HASH_SHA256, (const uint8_t *)SUB "\n",
 			  strlen(SUB) + 1, pop.p, pop.len, "pop", &d),
 		SG_ERR_VERIFY_SIGNATURE);
 	/* Deterministic (RFC 6979): the same inputs give the same bytes. */

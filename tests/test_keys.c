@@ -6,6 +6,7 @@
 #include "parse/codec.h"
 #include "guard.h"
 #include "base/limits.h"
+#include "crypto/pubkey.h"
 #include "parse/pem.h"
 #include "sign/keys.h"
 #include "runner.h"

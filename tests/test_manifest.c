@@ -4,7 +4,8 @@
  * duplicate detection with a real P-256 signature. */
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "guard.h"
 #include "base/limits.h"

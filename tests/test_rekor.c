@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "fakenet.h"
 #include "guard.h"

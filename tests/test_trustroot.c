@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "guard.h"
 #include "parse/codec.h"
 #include "parse/json.h"

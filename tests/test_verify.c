@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "parse/codec.h"
 #include "parse/json.h"
 #include "sigstore/bundle.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "parse/der.h"
 #include "guard.h"
 #include "parse/pem.h"

@@ -331,6 +331,16 @@ sg_ct_equal(const void *a, const void *b, size_t n)
 	return acc == 0;
 }
 
+int
+sg_all_zero(const void *p, size_t n)
+{
+	const volatile uint8_t *b = (const volatile uint8_t *)p;
+	uint8_t acc = 0;
+	for (size_t i = 0; i < n; i++)
+		acc = (uint8_t)(acc | b[i]);
+	return acc == 0;
+}
+
 void
 sg_wipe(void *p, size_t n)
 {

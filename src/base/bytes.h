@@ -111,6 +111,8 @@ int sg_add_ok(size_t a, size_t b, size_t *r);
 int sg_mul_ok(size_t a, size_t b, size_t *r);
 /* 1 when equal; time depends only on n. */
 int sg_ct_equal(const void *a, const void *b, size_t n);
+/* 1 when p[0..n) is all zero bytes (n == 0 included), in constant time. */
+int sg_all_zero(const void *p, size_t n);
 /* Zero memory in a way the compiler cannot drop. */
 void sg_wipe(void *p, size_t n);
 

@@ -12,7 +12,7 @@
 #include "base/limits.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "parse/der.h"
 #include "parse/pem.h"
 #include "pki/sct.h"

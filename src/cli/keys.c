@@ -19,7 +19,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
 #include "sign/keys.h"
 
 /* The terminal settings from before the prompt, for a signal that ends the program while

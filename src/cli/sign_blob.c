@@ -37,7 +37,7 @@
 #include "base/limits.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "oci/payload.h"

@@ -29,7 +29,8 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "oci/payload.h"

@@ -19,7 +19,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "pki/trustroot.h"
 #include "sigstore/bundle.h"

@@ -41,7 +41,7 @@
 #include <string.h>
 
 #include "base/bytes.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 
 typedef struct fe {
 	int64_t v[10];

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 
 static uint32_t
 ld32(const uint8_t *p)

@@ -458,7 +458,7 @@ sg_oci_sig_find_duplicate(const sg_oci_manifest *existing, const sg_oci_desc *la
 		if (sg_b64_decode(b64.p, b64.len, SG_B64_STD | SG_B64_PAD, sig, sizeof sig, &siglen,
 			    NULL) != SG_OK)
 			continue;
-		if (sg_verify_message(signer, SG_HASH_SHA256, payload, payload_len, sig, siglen,
+		if (sg_pubkey_verify_message(signer, SG_HASH_SHA256, payload, payload_len, sig, siglen,
 			    "signature", NULL) == SG_OK) {
 			*found = 1;
 			*index = i;

@@ -28,7 +28,7 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 
 #define SG_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define SG_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"

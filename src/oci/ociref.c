@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "parse/codec.h"
 
 static int

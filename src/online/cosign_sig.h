@@ -27,7 +27,7 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "oci/manifest.h"
 #include "online/registry.h"
 #include "verify/siglayer.h"

@@ -21,7 +21,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
 #include "sys/http.h"
 
 #define SG_FULCIO_DEFAULT_URL "https://fulcio.sigstore.dev"

@@ -23,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crypto/crypto.h"
 #include "oci/manifest.h"
 #include "parse/codec.h"
 #include "parse/json.h"

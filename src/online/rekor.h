@@ -21,7 +21,7 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "sigstore/tlog.h"
 #include "sys/http.h"
 

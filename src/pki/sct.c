@@ -230,7 +230,7 @@ sg_sct_verify_one(const sg_sct *sct, const sg_x509_cert *leaf,
 	sg_hash_update(&h, sct->extensions.p, sct->extensions.len);
 	uint8_t digest[SG_SHA256_LEN];
 	sg_hash_final(&h, digest);
-	if (sg_verify_digest(log_key, SG_HASH_SHA256, digest, sizeof digest, sct->signature.p,
+	if (sg_pubkey_verify_digest(log_key, SG_HASH_SHA256, digest, sizeof digest, sct->signature.p,
 		    sct->signature.len, what, NULL) != SG_OK)
 		return sg_diag_failf(d, SG_ERR_VERIFY_SCT, what, "SCT signature does not verify");
 	return SG_OK;

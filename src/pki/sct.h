@@ -14,7 +14,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "pki/trustroot.h"
 #include "pki/x509.h"
 

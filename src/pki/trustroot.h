@@ -23,7 +23,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 
 /* An inclusive time window in Unix seconds; `end` is INT64_MAX when open-ended. */
 typedef struct sg_time_range {

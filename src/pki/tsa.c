@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "crypto/pubkey.h"
 #include "parse/der.h"
 #include "pki/x509.h"
 
@@ -54,8 +55,6 @@ static const uint8_t oid_signing_cert_v2[] = {
 static const uint8_t oid_sha2_prefix[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02};
 /* 1.2.840.10045.4.3.{2,3,4} ecdsa-with-SHA256/384/512. */
 static const uint8_t oid_ecdsa_prefix[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03};
-/* 1.2.840.10045.2.1 id-ecPublicKey. */
-static const uint8_t oid_ec_public_key[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
 /* 1.2.840.113549.1.1.{1, 11, 12, 13} rsaEncryption, sha256/384/512WithRSAEncryption. */
 static const uint8_t oid_pkcs1_prefix[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01};
 
@@ -333,7 +332,7 @@ parse_sig_alg(sg_cur *si, sg_tsa_token *t, sg_diag *d)
 		named = sha2_from_arc(last, 2, 3, 4);
 		if (named == 0)
 			goto unsupported;
-	} else if (OID_EQ(oid, oid_ec_public_key)) {
+	} else if (OID_EQ(oid, sg_oid_ec_public_key)) {
 		t->sig_kind = SG_TSA_SIG_ECDSA;
 	} else if (oid_prefixed(oid, oid_pkcs1_prefix, sizeof oid_pkcs1_prefix, &last)) {
 		t->sig_kind = SG_TSA_SIG_RSA;
@@ -613,7 +612,7 @@ check_signature(const sg_tsa_token *t, const sg_x509_cert *leaf, const char *lab
 	sg_hash_final(&ctx, h);
 	sg_diag sd;
 	sg_diag_init(&sd, NULL);
-	if (sg_verify_digest(&leaf->key, t->sig_hash, h, sg_hash_len(t->sig_hash),
+	if (sg_pubkey_verify_digest(&leaf->key, t->sig_hash, h, sg_hash_len(t->sig_hash),
 		    t->signature.p, t->signature.len, "timestamp signature", &sd) != SG_OK)
 		return sg_diag_failf(d, SG_ERR_VERIFY_TIMESTAMP, NULL,
 			"the signature does not verify under %s", label);

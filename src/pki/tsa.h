@@ -27,7 +27,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "pki/trustroot.h"
 
 typedef enum sg_tsa_sigkind {

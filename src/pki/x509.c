@@ -612,7 +612,7 @@ sg_x509_verify_signed_by(const sg_x509_cert *cert, const sg_pubkey *issuer_key, 
 		return sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, what,
 			"%s signature with a key of another type",
 			sg_x509_sigalg_name(cert->sig_alg));
-	return sg_verify_message(issuer_key, sg_x509_sigalg_hash(cert->sig_alg), cert->tbs.p,
+	return sg_pubkey_verify_message(issuer_key, sg_x509_sigalg_hash(cert->sig_alg), cert->tbs.p,
 		cert->tbs.len, cert->signature.p, cert->signature.len, what, d);
 }
 

@@ -27,7 +27,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 
 /* Highest Fulcio extension arc 1.3.6.1.4.1.57264.1.N we decode by name (fulcio oid-info.md). */
 #define SG_X509_FULCIO_MAX 24u

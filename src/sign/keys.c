@@ -21,17 +21,11 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "parse/der.h"
 #include "parse/json.h"
 #include "parse/pem.h"
-
-/* OID content octets (RFC 5480 §2.1.1, RFC 8017 App. C, RFC 8410 §3). */
-static const uint8_t OID_EC_PUBLIC_KEY[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
-static const uint8_t OID_PRIME256V1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-static const uint8_t OID_RSA_ENCRYPTION[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01,
-	0x01};
-static const uint8_t OID_ED25519[] = {0x2b, 0x65, 0x70};
 
 /* ---- PEM ---- */
 
@@ -274,7 +268,7 @@ parse_ec_private(sg_cur *seq, int need_curve, sg_p256_key *out, sg_diag *d)
 		sg_slice curve;
 		SG_TRY(sg_der_oid(&params, &curve, d));
 		SG_TRY(sg_der_leave(&params, d));
-		if (!sg_der_oid_eq(curve, OID_PRIME256V1, sizeof OID_PRIME256V1))
+		if (!sg_der_oid_eq(curve, sg_oid_prime256v1, sizeof sg_oid_prime256v1))
 			return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "EC private key",
 				"only the P-256 curve is supported");
 	} else if (need_curve) {
@@ -323,19 +317,19 @@ parse_pkcs8(const uint8_t *der, size_t len, sg_p256_key *out, sg_diag *d)
 	SG_TRY(sg_der_enter(&pki, SG_DER_SEQUENCE, &alg, d));
 	sg_slice oid;
 	SG_TRY(sg_der_oid(&alg, &oid, d));
-	if (sg_der_oid_eq(oid, OID_RSA_ENCRYPTION, sizeof OID_RSA_ENCRYPTION))
+	if (sg_der_oid_eq(oid, sg_oid_rsa_encryption, sizeof sg_oid_rsa_encryption))
 		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "PKCS#8 private key",
 			"RSA keys are not supported; use an ECDSA P-256 key");
-	if (sg_der_oid_eq(oid, OID_ED25519, sizeof OID_ED25519))
+	if (sg_der_oid_eq(oid, sg_oid_ed25519, sizeof sg_oid_ed25519))
 		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "PKCS#8 private key",
 			"Ed25519 keys are not supported; use an ECDSA P-256 key");
-	if (!sg_der_oid_eq(oid, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY))
+	if (!sg_der_oid_eq(oid, sg_oid_ec_public_key, sizeof sg_oid_ec_public_key))
 		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "PKCS#8 private key",
 			"unsupported key algorithm");
 	sg_slice curve;
 	SG_TRY(sg_der_oid(&alg, &curve, d));
 	SG_TRY(sg_der_leave(&alg, d));
-	if (!sg_der_oid_eq(curve, OID_PRIME256V1, sizeof OID_PRIME256V1))
+	if (!sg_der_oid_eq(curve, sg_oid_prime256v1, sizeof sg_oid_prime256v1))
 		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "PKCS#8 private key",
 			"only the P-256 curve is supported");
 	sg_cur inner, seq;
@@ -424,8 +418,8 @@ sg_keys_write_pkcs8(const sg_p256_key *key, sg_buf *out)
 	sg_der_write_header(out, SG_DER_SEQUENCE, 135);
 	sg_der_write(out, SG_DER_INTEGER, &zero, 1);
 	sg_der_write_header(out, SG_DER_SEQUENCE, 19);
-	sg_der_write(out, SG_DER_OID, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY);
-	sg_der_write(out, SG_DER_OID, OID_PRIME256V1, sizeof OID_PRIME256V1);
+	sg_der_write(out, SG_DER_OID, sg_oid_ec_public_key, sizeof sg_oid_ec_public_key);
+	sg_der_write(out, SG_DER_OID, sg_oid_prime256v1, sizeof sg_oid_prime256v1);
 	sg_der_write_header(out, SG_DER_OCTET_STRING, 109);
 	sg_der_write_header(out, SG_DER_SEQUENCE, 107);
 	sg_der_write(out, SG_DER_INTEGER, &one, 1);

@@ -32,8 +32,8 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "crypto/crypto.h"
 #include "crypto/nacl.h"
+#include "crypto/p256.h"
 
 #define SG_KEYS_LABEL_SIGSTORE "ENCRYPTED SIGSTORE PRIVATE KEY"
 #define SG_KEYS_LABEL_COSIGN "ENCRYPTED COSIGN PRIVATE KEY"

@@ -21,7 +21,7 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "crypto/crypto.h"
+#include "crypto/p256.h"
 #include "online/fulcio.h"
 #include "online/oidc.h"
 #include "online/rekor.h"

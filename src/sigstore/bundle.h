@@ -28,7 +28,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "sigstore/dsse.h"
 #include "sigstore/tlog.h"
 

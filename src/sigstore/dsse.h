@@ -19,7 +19,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "parse/json.h"
 
 #define SG_DSSE_PAYLOAD_TYPE_INTOTO "application/vnd.in-toto+json"

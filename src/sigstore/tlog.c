@@ -74,7 +74,7 @@ verify_with_log(const sg_trust_log *log, const uint8_t *msg, size_t len, const u
 	sg_hash_alg alg = log->sig_hash != 0 ? log->sig_hash : SG_HASH_SHA256;
 	sg_diag inner;
 	sg_diag_init(&inner, NULL);
-	if (sg_verify_message(&log->key, alg, msg, len, sig, sig_len, what, &inner) != SG_OK)
+	if (sg_pubkey_verify_message(&log->key, alg, msg, len, sig, sig_len, what, &inner) != SG_OK)
 		return sg_diag_fail(d, code, what);
 	return SG_OK;
 }
@@ -468,7 +468,7 @@ verify_c2sp_note(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d)
 		sg_diag inner;
 		sg_diag_init(&inner, NULL);
 		sg_hash_alg alg = log->sig_hash != 0 ? log->sig_hash : SG_HASH_SHA256;
-		if (sg_verify_message(&log->key, alg, cp->text.p, cp->text.len, s->sig.p,
+		if (sg_pubkey_verify_message(&log->key, alg, cp->text.p, cp->text.len, s->sig.p,
 			s->sig.len, "checkpoint signature", &inner) != SG_OK)
 			return sg_diag_failf(d, SG_ERR_VERIFY_CHECKPOINT, "checkpoint signature",
 				"signature by log %.*s does not verify", nl, (const char *)name.p);

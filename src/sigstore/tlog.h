@@ -22,7 +22,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "pki/trustroot.h"
 
 #define SG_TLOG_HASH_LEN 32u /* every Rekor tree uses SHA-256 */

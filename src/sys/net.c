@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "base/limits.h"
-#include "crypto/crypto.h"
+#include "crypto/drbg.h"
 #include "parse/pem.h"
 
 /* Connections one dialer may have open at once (each ~40 KiB of arena, reused once closed). */

@@ -364,7 +364,7 @@ check_message_signature(const sg_entity *e, const sg_artifact *a, const sg_pubke
 				     !sg_ct_equal(digest, e->digest, e->digest_len)))
 		return sg_diag_failf(d, SG_ERR_VERIFY_DIGEST, "artifact",
 			"the bundle's messageDigest is not the artifact's %s digest", hash_name(alg));
-	sg_err err = sg_verify_digest(key, alg, digest, sg_hash_len(alg), e->signature.p,
+	sg_err err = sg_pubkey_verify_digest(key, alg, digest, sg_hash_len(alg), e->signature.p,
 		e->signature.len, "message signature", NULL);
 	if (err == SG_ERR_UNSUPPORTED)
 		return sg_diag_failmsg(d, err, "unsupported: Ed25519 signatures (BearSSL has no "
@@ -390,7 +390,7 @@ check_dsse_signature(const sg_entity *e, const sg_artifact *a, const sg_pubkey *
 	sg_buf pae;
 	sg_buf_init(&pae, mem, pae_len);
 	SG_TRY(sg_dsse_pae(env->payload_type, env->payload, &pae));
-	sg_err err = sg_verify_message(key, key_hash(key), pae.p, pae.len, env->sigs[0].sig.p,
+	sg_err err = sg_pubkey_verify_message(key, key_hash(key), pae.p, pae.len, env->sigs[0].sig.p,
 		env->sigs[0].sig.len, "DSSE signature", NULL);
 	if (err == SG_ERR_UNSUPPORTED)
 		return sg_diag_failmsg(d, err, "unsupported: Ed25519 signatures (BearSSL has no "

@@ -24,7 +24,7 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "crypto/crypto.h"
+#include "crypto/pubkey.h"
 #include "pki/chain.h"
 #include "pki/sct.h"
 #include "pki/trustroot.h"

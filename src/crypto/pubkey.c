@@ -1,4 +1,4 @@
-/* crypto: the BearSSL wrapper (layer 2). See crypto.h for the contract.
+/* pubkey: public keys and signature checks over BearSSL. See pubkey.h for the contract.
  *
  * Implementation notes.
  *   - Grammars parsed here, strictly, with our own DER reader (der.h):
@@ -16,17 +16,13 @@
  *     operation in BearSSL and compare the whole encoded message with the one we build.
  *   - EC arithmetic: br_ec_all_m31 (constant-time p256_m31 for P-256, prime_i31 for P-384),
  *     the same on every platform, so tests and the static build exercise one code path.
- *   - Ed25519 (BearSSL has none): sg_verify_message hands Ed25519 keys to ed25519.c, our own
+ *   - Ed25519 (BearSSL has none): sg_pubkey_verify_message hands Ed25519 keys to ed25519.c, our own
  *     verifier with Go's acceptance rules; the digest entry point refuses them.
- *   - Randomness: getrandom(2) only (scratch images may have no /dev). Secrets (DRBG state,
- *     private scalars, BearSSL structures and buffers that held them) are wiped with sg_wipe
- *     on every path. */
-#include "crypto/crypto.h"
+ *   - Randomness and private keys are not here: crypto/drbg.c and crypto/p256.c, the signing
+ *     side, which the verify path cannot include (scripts/deps-check.sh). */
+#include "crypto/pubkey.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <bearssl.h>
 
@@ -37,20 +33,19 @@
 
 /* ---- constants ---- */
 
-/* OID content octets. */
-static const uint8_t OID_EC_PUBLIC_KEY[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
-static const uint8_t OID_PRIME256V1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+/* OID content octets; those other modules need are declared in pubkey.h. */
+const uint8_t sg_oid_ec_public_key[7] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+const uint8_t sg_oid_prime256v1[8] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 static const uint8_t OID_SECP384R1[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
-static const uint8_t OID_RSA_ENCRYPTION[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01,
-	0x01};
-static const uint8_t OID_ED25519[] = {0x2b, 0x65, 0x70};
+const uint8_t sg_oid_rsa_encryption[9] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+const uint8_t sg_oid_ed25519[3] = {0x2b, 0x65, 0x70};
 
 /* Field primes and group orders, big-endian (FIPS 186-4 D.1.2.3, D.1.2.4). */
 static const uint8_t P256_P[32] = {
 	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	0xff, 0xff};
-static const uint8_t P256_N[32] = {
+const uint8_t sg_p256_order[32] = {
 	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
 	0x25, 0x51};
@@ -77,127 +72,9 @@ static const uint8_t DI_SHA512[] = {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x
 #define EC_MAX_COORD 48u
 #define EC_MAX_POINT (1u + 2u * EC_MAX_COORD)
 
-/* ---- hashing ---- */
-
-typedef union hash_state {
-	br_sha256_context s256;
-	br_sha384_context s384;
-	br_sha512_context s512;
-} hash_state;
-
-_Static_assert(sizeof(hash_state) <= sizeof(((sg_hash_ctx *)0)->opaque),
-	"sg_hash_ctx.opaque too small for BearSSL's SHA-2 contexts");
-_Static_assert(_Alignof(hash_state) <= _Alignof(uint64_t),
-	"sg_hash_ctx.opaque under-aligned for BearSSL's SHA-2 contexts");
-_Static_assert(sizeof(br_hmac_drbg_context) <= sizeof(((sg_drbg *)0)->opaque),
-	"sg_drbg.opaque too small for br_hmac_drbg_context");
-_Static_assert(_Alignof(br_hmac_drbg_context) <= _Alignof(uint64_t),
-	"sg_drbg.opaque under-aligned for br_hmac_drbg_context");
-
 /* sg_curve values are BearSSL's curve ids, passed straight through. */
 _Static_assert(SG_CURVE_P256 == BR_EC_secp256r1 && SG_CURVE_P384 == BR_EC_secp384r1,
 	"sg_curve must match BearSSL's curve ids");
-
-static hash_state *
-hstate(sg_hash_ctx *h)
-{
-	return (hash_state *)(void *)h->opaque;
-}
-
-size_t
-sg_hash_len(sg_hash_alg alg)
-{
-	switch (alg) {
-	case SG_HASH_SHA256:
-		return SG_SHA256_LEN;
-	case SG_HASH_SHA384:
-		return SG_SHA384_LEN;
-	case SG_HASH_SHA512:
-		return SG_SHA512_LEN;
-	}
-	return 0;
-}
-
-void
-sg_hash_init(sg_hash_ctx *h, sg_hash_alg alg)
-{
-	memset(h, 0, sizeof *h);
-	h->alg = alg;
-	switch (alg) {
-	case SG_HASH_SHA256:
-		br_sha256_init(&hstate(h)->s256);
-		break;
-	case SG_HASH_SHA384:
-		br_sha384_init(&hstate(h)->s384);
-		break;
-	case SG_HASH_SHA512:
-		br_sha512_init(&hstate(h)->s512);
-		break;
-	}
-}
-
-void
-sg_hash_update(sg_hash_ctx *h, const void *p, size_t len)
-{
-	if (len == 0)
-		return;
-	switch (h->alg) {
-	case SG_HASH_SHA256:
-		br_sha256_update(&hstate(h)->s256, p, len);
-		break;
-	case SG_HASH_SHA384:
-		br_sha384_update(&hstate(h)->s384, p, len);
-		break;
-	case SG_HASH_SHA512:
-		br_sha512_update(&hstate(h)->s512, p, len);
-		break;
-	}
-}
-
-void
-sg_hash_final(sg_hash_ctx *h, uint8_t *out)
-{
-	switch (h->alg) {
-	case SG_HASH_SHA256:
-		br_sha256_out(&hstate(h)->s256, out);
-		break;
-	case SG_HASH_SHA384:
-		br_sha384_out(&hstate(h)->s384, out);
-		break;
-	case SG_HASH_SHA512:
-		br_sha512_out(&hstate(h)->s512, out);
-		break;
-	}
-	/* The state may have absorbed secret input (a key being fingerprinted, a token). */
-	sg_wipe(h, sizeof *h);
-}
-
-void
-sg_hash(sg_hash_alg alg, const void *p, size_t len, uint8_t *out)
-{
-	sg_hash_ctx h;
-	sg_hash_init(&h, alg);
-	sg_hash_update(&h, p, len);
-	sg_hash_final(&h, out);
-}
-
-void
-sg_sha256(const void *p, size_t len, uint8_t out[SG_SHA256_LEN])
-{
-	sg_hash(SG_HASH_SHA256, p, len, out);
-}
-
-void
-sg_sha384(const void *p, size_t len, uint8_t out[SG_SHA384_LEN])
-{
-	sg_hash(SG_HASH_SHA384, p, len, out);
-}
-
-void
-sg_sha512(const void *p, size_t len, uint8_t out[SG_SHA512_LEN])
-{
-	sg_hash(SG_HASH_SHA512, p, len, out);
-}
 
 /* ---- small helpers ---- */
 
@@ -208,14 +85,6 @@ be_less(const uint8_t *a, const uint8_t *b, size_t len)
 	return memcmp(a, b, len) < 0;
 }
 
-static int
-is_zero(const uint8_t *p, size_t len)
-{
-	uint8_t acc = 0;
-	for (size_t i = 0; i < len; i++)
-		acc |= p[i];
-	return acc == 0;
-}
 
 static size_t
 coord_len_of(sg_curve c)
@@ -272,7 +141,7 @@ parse_ec_key(sg_cur *alg, sg_slice key, sg_pubkey *out, sg_diag *d)
 			"parameters must be a namedCurve OID");
 	sg_slice curve;
 	SG_TRY(sg_der_oid(alg, &curve, d));
-	if (sg_der_oid_eq(curve, OID_PRIME256V1, sizeof OID_PRIME256V1)) {
+	if (sg_der_oid_eq(curve, sg_oid_prime256v1, sizeof sg_oid_prime256v1)) {
 		out->curve = SG_CURVE_P256;
 	} else if (sg_der_oid_eq(curve, OID_SECP384R1, sizeof OID_SECP384R1)) {
 		out->curve = SG_CURVE_P384;
@@ -356,16 +225,16 @@ parse_spki(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 	SG_TRY(sg_der_bitstring(&seq, &key, d));
 	SG_TRY(sg_der_leave(&seq, d));
 
-	if (sg_der_oid_eq(oid, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY)) {
+	if (sg_der_oid_eq(oid, sg_oid_ec_public_key, sizeof sg_oid_ec_public_key)) {
 		SG_TRY(parse_ec_key(&alg, key, out, d));
-	} else if (sg_der_oid_eq(oid, OID_RSA_ENCRYPTION, sizeof OID_RSA_ENCRYPTION)) {
+	} else if (sg_der_oid_eq(oid, sg_oid_rsa_encryption, sizeof sg_oid_rsa_encryption)) {
 		/* RFC 3279 §2.3.1: the parameters MUST be present and NULL. */
 		if (!sg_der_next_is(&alg, SG_DER_NULL))
 			return sg_diag_failf(d, SG_ERR_X509_KEY, "RSA public key",
 				"rsaEncryption parameters must be NULL");
 		SG_TRY(sg_der_null(&alg, d));
 		SG_TRY(parse_rsa_key(key, (size_t)(key.p - spki), out, d));
-	} else if (sg_der_oid_eq(oid, OID_ED25519, sizeof OID_ED25519)) {
+	} else if (sg_der_oid_eq(oid, sg_oid_ed25519, sizeof sg_oid_ed25519)) {
 		/* RFC 8410 §3: the parameters MUST be absent. */
 		if (alg.n != 0)
 			return sg_diag_failf(d, SG_ERR_X509_KEY, "Ed25519 public key",
@@ -387,7 +256,7 @@ parse_spki(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 	return SG_OK;
 }
 
-/* see crypto.h */
+/* see pubkey.h */
 sg_err
 sg_pubkey_parse(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 {
@@ -398,7 +267,7 @@ sg_pubkey_parse(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 	return e;
 }
 
-/* see crypto.h */
+/* see pubkey.h */
 sg_err
 sg_pubkey_parse_pem(const uint8_t *pem, size_t len, uint8_t *der, size_t cap, sg_pubkey *out,
 	sg_diag *d)
@@ -439,7 +308,7 @@ der_sig_to_raw(const uint8_t *sig, size_t sig_len, size_t cl, uint8_t *raw, cons
 	}
 	/* sg_der_uint strips the sign octet; a minimal magnitude has no leading zero byte, so
 	 * only 0 itself can start with 00 (or be empty). */
-	if (r.len == 0 || is_zero(r.p, r.len) || s.len == 0 || is_zero(s.p, s.len))
+	if (r.len == 0 || sg_all_zero(r.p, r.len) || s.len == 0 || sg_all_zero(s.p, s.len))
 		return sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, what, "r or s is zero");
 	if (r.len > cl || s.len > cl)
 		return sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, what,
@@ -450,7 +319,7 @@ der_sig_to_raw(const uint8_t *sig, size_t sig_len, size_t cl, uint8_t *raw, cons
 	return SG_OK;
 }
 
-/* see crypto.h */
+/* see pubkey.h */
 sg_err
 sg_ecdsa_der_to_raw(const uint8_t *sig, size_t sig_len, size_t coord_len, uint8_t *raw,
 	sg_diag *d)
@@ -473,7 +342,7 @@ verify_ecdsa(const sg_pubkey *k, const uint8_t *hash, size_t hash_len, const uin
 	uint8_t raw[2 * EC_MAX_COORD];
 	SG_TRY(der_sig_to_raw(sig, sig_len, cl, raw, what, d));
 	/* 0 < r, s < n (SEC 1 §4.1.4 step 1). BearSSL checks it too; we do not rely on that. */
-	const uint8_t *n = k->curve == SG_CURVE_P256 ? P256_N : P384_N;
+	const uint8_t *n = k->curve == SG_CURVE_P256 ? sg_p256_order : P384_N;
 	if (!be_less(raw, n, cl) || !be_less(raw + cl, n, cl))
 		return sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, what,
 			"r or s not below the curve order");
@@ -542,9 +411,9 @@ verify_rsa(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_t hash
 	return SG_OK;
 }
 
-/* see crypto.h */
+/* see pubkey.h */
 sg_err
-sg_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_t hash_len,
+sg_pubkey_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_t hash_len,
 	const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d)
 {
 	size_t want = sg_hash_len(alg);
@@ -558,7 +427,7 @@ sg_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_
 		return verify_rsa(k, alg, hash, hash_len, sig, sig_len, what, d);
 	case SG_KEY_ED25519:
 		/* Ed25519 signs the message itself (RFC 8032 §5.1.6), so no digest can be checked:
-		 * callers use sg_verify_message. */
+		 * callers use sg_pubkey_verify_message. */
 		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, what,
 			"Ed25519 signs the message, not a digest");
 	case SG_KEY_NONE:
@@ -567,9 +436,9 @@ sg_verify_digest(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *hash, size_
 	return sg_diag_fail(d, SG_ERR_ARG, what);
 }
 
-/* see crypto.h */
+/* see pubkey.h */
 sg_err
-sg_verify_message(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *msg, size_t msg_len,
+sg_pubkey_verify_message(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *msg, size_t msg_len,
 	const uint8_t *sig, size_t sig_len, const char *what, sg_diag *d)
 {
 	/* Ed25519 hashes internally (SHA-512 of R || A || M): pass the raw message, ignore alg. */
@@ -583,228 +452,5 @@ sg_verify_message(const sg_pubkey *k, sg_hash_alg alg, const uint8_t *msg, size_
 	if (hl == 0)
 		return sg_diag_fail(d, SG_ERR_ARG, what);
 	sg_hash(alg, msg, msg_len, h);
-	return sg_verify_digest(k, alg, h, hl, sig, sig_len, what, d);
-}
-
-/* ---- randomness ---- */
-
-static br_hmac_drbg_context *
-drbg_ctx(sg_drbg *r)
-{
-	return (br_hmac_drbg_context *)(void *)r->opaque;
-}
-
-/* Fill buf from getrandom(2): blocks only until the kernel pool is initialised at boot,
- * retries EINTR and short reads, and gives up on any other error (ENOSYS under seccomp,
- * EFAULT) rather than fall back to a file. */
-static int
-os_random(uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-	unsigned spins = 0;
-	while (got < len) {
-		ssize_t n = getrandom(buf + got, len - got, 0);
-		if (n < 0) {
-			if (errno == EINTR && spins++ < 1000)
-				continue;
-			return 0;
-		}
-		if (n == 0) {
-			if (spins++ >= 1000)
-				return 0;
-			continue;
-		}
-		got += (size_t)n;
-	}
-	return 1;
-}
-
-/* see crypto.h */
-sg_err
-sg_drbg_init(sg_drbg *r, sg_diag *d)
-{
-	/* 256 bits of entropy plus a 128-bit nonce (SP 800-90A §10.1.2.3, Table 2 for SHA-256),
-	 * then a personalization string. */
-	static const char pers[] = "picosign HMAC-DRBG SHA-256";
-	uint8_t seed[48 + sizeof pers];
-	memset(r, 0, sizeof *r);
-	if (!os_random(seed, 48)) {
-		sg_wipe(seed, sizeof seed);
-		return sg_diag_fail(d, SG_ERR_RANDOM, "getrandom");
-	}
-	memcpy(seed + 48, pers, sizeof pers);
-	br_hmac_drbg_init(drbg_ctx(r), &br_sha256_vtable, seed, sizeof seed);
-	sg_wipe(seed, sizeof seed);
-	r->seeded = 1;
-	return SG_OK;
-}
-
-/* see crypto.h */
-void
-sg_drbg_init_seed(sg_drbg *r, const void *seed, size_t len)
-{
-	memset(r, 0, sizeof *r);
-	br_hmac_drbg_init(drbg_ctx(r), &br_sha256_vtable, seed, len);
-	r->seeded = 1;
-}
-
-/* see crypto.h */
-void
-sg_drbg_generate(sg_drbg *r, void *out, size_t len)
-{
-	if (!r->seeded)
-		abort();
-	br_hmac_drbg_generate(drbg_ctx(r), out, len);
-}
-
-/* see crypto.h */
-void
-sg_drbg_wipe(sg_drbg *r)
-{
-	sg_wipe(r, sizeof *r);
-}
-
-/* ---- P-256 keys ---- */
-
-/* see crypto.h */
-sg_err
-sg_p256_keygen(sg_drbg *r, sg_p256_key *key, sg_diag *d)
-{
-	sg_err err = SG_OK;
-	uint8_t kbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
-	br_ec_private_key sk;
-	memset(&sk, 0, sizeof sk);
-	memset(key, 0, sizeof *key);
-	if (!r->seeded) {
-		err = sg_diag_fail(d, SG_ERR_RANDOM, "P-256 key generation");
-		goto out;
-	}
-	/* br_ec_keygen draws order-length strings from the DRBG, masks them to the order's bit
-	 * length and rejects 0 and values >= n, so the scalar is uniform in [1, n-1]. */
-	size_t kl = br_ec_keygen(&drbg_ctx(r)->vtable, ec_impl(), &sk, kbuf, BR_EC_secp256r1);
-	if (kl != sizeof key->priv) {
-		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 key generation");
-		goto out;
-	}
-	memcpy(key->priv, kbuf, kl);
-	if (br_ec_compute_pub(ec_impl(), NULL, key->pub, &sk) != sizeof key->pub) {
-		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 key generation");
-		goto out;
-	}
-out:
-	sg_wipe(kbuf, sizeof kbuf);
-	sg_wipe(&sk, sizeof sk);
-	if (err != SG_OK)
-		sg_p256_key_wipe(key);
-	return err;
-}
-
-/* see crypto.h */
-sg_err
-sg_p256_key_from_private(const uint8_t *priv, size_t len, sg_p256_key *key, sg_diag *d)
-{
-	sg_err err = SG_OK;
-	br_ec_private_key sk;
-	memset(&sk, 0, sizeof sk);
-	memset(key, 0, sizeof *key);
-	if (len == 0 || len > sizeof key->priv) {
-		err = sg_diag_failf(d, SG_ERR_KEY, "P-256 private key",
-			"scalar has %zu bytes, want 1 to 32", len);
-		goto out;
-	}
-	memcpy(key->priv + sizeof key->priv - len, priv, len);
-	/* 1 <= d <= n-1, without branching on secret bytes: borrow of d - n, and an OR. */
-	uint32_t borrow = 0;
-	uint8_t acc = 0;
-	for (size_t i = sizeof key->priv; i-- > 0;) {
-		uint32_t diff = (uint32_t)key->priv[i] - (uint32_t)P256_N[i] - borrow;
-		borrow = (diff >> 31) & 1u;
-		acc |= key->priv[i];
-	}
-	if (borrow == 0 || acc == 0) {
-		err = sg_diag_failf(d, SG_ERR_KEY, "P-256 private key",
-			"scalar is not in [1, n-1]");
-		goto out;
-	}
-	sk.curve = BR_EC_secp256r1;
-	sk.x = key->priv;
-	sk.xlen = sizeof key->priv;
-	if (br_ec_compute_pub(ec_impl(), NULL, key->pub, &sk) != sizeof key->pub)
-		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 private key");
-out:
-	sg_wipe(&sk, sizeof sk);
-	if (err != SG_OK)
-		sg_p256_key_wipe(key);
-	return err;
-}
-
-/* see crypto.h */
-sg_err
-sg_p256_sign_digest(const sg_p256_key *key, const uint8_t hash[SG_SHA256_LEN], uint8_t *sig,
-	size_t cap, size_t *sig_len, sg_diag *d)
-{
-	sg_err err = SG_OK;
-	uint8_t x[32], raw[64], inner[2 * (2 + 33)];
-	br_ec_private_key sk = {BR_EC_secp256r1, x, sizeof x};
-	*sig_len = 0;
-	memcpy(x, key->priv, sizeof x);
-	if (is_zero(x, sizeof x)) {
-		err = sg_diag_fail(d, SG_ERR_KEY, "P-256 signing");
-		goto out;
-	}
-	/* Raw r||s, then our own minimal DER: BearSSL's asn1 encoder is not our DER writer, and
-	 * what we emit must be exactly what our strict parser (and cosign's) accept. */
-	if (br_ecdsa_i31_sign_raw(ec_impl(), &br_sha256_vtable, hash, &sk, raw) != sizeof raw) {
-		err = sg_diag_fail(d, SG_ERR_KEY, "P-256 signing");
-		goto out;
-	}
-	sg_buf b, o;
-	sg_buf_init(&b, inner, sizeof inner);
-	sg_der_write_uint(&b, raw, 32);
-	sg_der_write_uint(&b, raw + 32, 32);
-	if (sg_buf_status(&b) != SG_OK) {
-		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 signing");
-		goto out;
-	}
-	sg_buf_init(&o, sig, cap);
-	sg_der_write(&o, SG_DER_SEQUENCE, inner, b.len);
-	if (sg_buf_status(&o) != SG_OK) {
-		memset(sig, 0, cap);
-		err = sg_diag_fail(d, SG_ERR_LIMIT, "P-256 signature buffer");
-		goto out;
-	}
-	*sig_len = o.len;
-out:
-	sg_wipe(x, sizeof x);
-	sg_wipe(&sk, sizeof sk);
-	return err;
-}
-
-/* see crypto.h */
-sg_err
-sg_p256_write_spki(const uint8_t pub[65], sg_buf *out)
-{
-	if (pub[0] != 0x04)
-		return SG_ERR_ARG;
-	/* SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING { 00 04 X Y } } */
-	const size_t alg_len = (2 + sizeof OID_EC_PUBLIC_KEY) + (2 + sizeof OID_PRIME256V1);
-	const size_t key_len = 1 + 65;
-	const size_t body = (2 + alg_len) + (2 + key_len);
-	size_t start = out->len;
-	sg_der_write_header(out, SG_DER_SEQUENCE, body);
-	sg_der_write_header(out, SG_DER_SEQUENCE, alg_len);
-	sg_der_write(out, SG_DER_OID, OID_EC_PUBLIC_KEY, sizeof OID_EC_PUBLIC_KEY);
-	sg_der_write(out, SG_DER_OID, OID_PRIME256V1, sizeof OID_PRIME256V1);
-	sg_der_write_header(out, SG_DER_BIT_STRING, key_len);
-	sg_buf_putc(out, 0x00);
-	sg_buf_put(out, pub, 65);
-	SG_TRY(sg_buf_status(out));
-	return out->len - start == SG_P256_SPKI_LEN ? SG_OK : SG_ERR_INTERNAL;
-}
-
-/* see crypto.h */
-void
-sg_p256_key_wipe(sg_p256_key *key)
-{
-	sg_wipe(key, sizeof *key);
+	return sg_pubkey_verify_digest(k, alg, h, hl, sig, sig_len, what, d);
 }
