@@ -31,6 +31,23 @@ sg_slice_eq_str(sg_slice a, const char *s)
 }
 
 int
+sg_slice_ieq(sg_slice a, sg_slice b)
+{
+	if (a.len != b.len)
+		return 0;
+	for (size_t i = 0; i < a.len; i++)
+		if (sg_ascii_lower(a.p[i]) != sg_ascii_lower(b.p[i]))
+			return 0;
+	return 1;
+}
+
+int
+sg_slice_ieq_str(sg_slice a, const char *s)
+{
+	return sg_slice_ieq(a, sg_slice_str(s));
+}
+
+int
 sg_slice_less(sg_slice a, sg_slice b)
 {
 	size_t n = a.len < b.len ? a.len : b.len;
@@ -300,6 +317,41 @@ sg_arena_wipe(sg_arena *a)
 	 * faulting in) the untouched rest of a large arena. */
 	sg_wipe(a->base, a->used);
 	a->used = 0;
+}
+
+size_t
+sg_arena_mark(const sg_arena *a)
+{
+	return a->used;
+}
+
+void
+sg_arena_release(sg_arena *a, size_t mark)
+{
+	if (a->used > mark) {
+		sg_wipe(a->base + mark, a->used - mark);
+		a->used = mark;
+	}
+}
+
+size_t
+sg_arena_avail(const sg_arena *a)
+{
+	size_t start = (a->used + 15) & ~(size_t)15;
+	if (start < a->used || start > a->cap)
+		return 0;
+	return a->cap - start;
+}
+
+void
+sg_arena_trim(sg_arena *a, const void *buf, size_t n)
+{
+	const uint8_t *b = (const uint8_t *)buf;
+	if (b < a->base || b > a->base + a->used)
+		return;
+	size_t end = (size_t)(b - a->base);
+	if (n <= a->used - end)
+		a->used = end + n;
 }
 
 int

@@ -47,6 +47,9 @@ sg_slice sg_slice_str(const char *s);
 int sg_slice_eq(sg_slice a, sg_slice b);
 /* 1 when `a` equals the NUL-terminated constant `s`. */
 int sg_slice_eq_str(sg_slice a, const char *s);
+/* The same, ASCII case-insensitively (header names, URL schemes, auth schemes). */
+int sg_slice_ieq(sg_slice a, sg_slice b);
+int sg_slice_ieq_str(sg_slice a, const char *s);
 /* 1 when `a` sorts before `b` bytewise, a proper prefix first (Go's order of map keys). */
 int sg_slice_less(sg_slice a, sg_slice b);
 
@@ -104,6 +107,18 @@ SG_MUST_USE sg_err sg_arena_get(sg_arena *a, size_t n, void **out, sg_diag *d);
 void sg_arena_reset(sg_arena *a);
 /* Wipe everything handed out since the last reset, then reset. */
 void sg_arena_wipe(sg_arena *a);
+/* A position to come back to: sg_arena_release(a, mark) hands back everything allocated after
+ * sg_arena_mark(a) returned `mark`, wiping it first (scratch may have held secrets). A mark
+ * above the current use is ignored. */
+size_t sg_arena_mark(const sg_arena *a);
+void sg_arena_release(sg_arena *a, size_t mark);
+/* The largest `n` sg_arena_alloc could hand out now (0 when full), for reading input of
+ * unknown size into the free tail and trimming it after. */
+size_t sg_arena_avail(const sg_arena *a);
+/* Keep the first `n` bytes of the allocation at `buf`, which must be the most recent one (or
+ * the start of a run of the most recent ones, moved down by the caller), and give back the
+ * rest. Nothing is wiped: the bytes given back were never written or are moved copies. */
+void sg_arena_trim(sg_arena *a, const void *buf, size_t n);
 
 /* ---- arithmetic, comparison, wiping ---- */
 /* 1 and *r = a+b (a*b) when it does not overflow size_t, else 0. */

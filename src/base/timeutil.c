@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "base/text.h"
+
 static int
 is_leap(int64_t y)
 {
@@ -75,17 +77,11 @@ sg_time_to_fields(int64_t t, int *year, int *month, int *day, int *hour, int *mi
 static int
 digits(const uint8_t *s, size_t len, size_t *i, size_t n, int *v)
 {
-	int x = 0;
-	if (*i > len || n > len - *i)
+	int64_t x;
+	if (*i > len || n > len - *i || !sg_digits(s + *i, n, &x))
 		return 0;
-	for (size_t k = 0; k < n; k++) {
-		uint8_t c = s[*i + k];
-		if (c < '0' || c > '9')
-			return 0;
-		x = x * 10 + (c - '0');
-	}
 	*i += n;
-	*v = x;
+	*v = (int)x;
 	return 1;
 }
 

@@ -18,9 +18,7 @@ sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, s
 		return sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path, strerror(errno));
 	/* Read into the arena's free tail, then keep only what was used. One extra byte tells a
 	 * file of exactly `max` bytes from a larger one. */
-	size_t avail = arena->cap - ((arena->used + 15) & ~(size_t)15);
-	if (arena->used + 15 < arena->used || avail > arena->cap)
-		avail = 0;
+	size_t avail = sg_arena_avail(arena);
 	size_t want = max < avail ? max + 1 : avail;
 	uint8_t *buf = sg_arena_alloc_uninit(arena, want);
 	sg_err err = SG_OK;
@@ -48,7 +46,7 @@ sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, s
 		goto out;
 	}
 	/* Give back the unused tail of the allocation. */
-	arena->used = (size_t)(buf - arena->base) + n;
+	sg_arena_trim(arena, buf, n);
 	*out = sg_slice_make(buf, n);
 out:
 	if (fd != STDIN_FILENO)

@@ -83,11 +83,11 @@ sg_cli_sign_payload(sg_registry *reg, const sg_ociref *ref, const char *arg,
 		SG_TRY(sg_registry_resolve(reg, ref, digest, d));
 	} else {
 		/* cosign fetches the image (remote.Get) before signing: it must exist. */
-		size_t mark = arena->used;
+		size_t mark = sg_arena_mark(arena);
 		sg_registry_manifest m;
 		sg_err err = sg_registry_get_manifest(reg, ref->repository, ref->digest_str,
 			SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &m, d);
-		arena->used = mark;
+		sg_arena_release(arena, mark);
 		SG_TRY(err);
 		memcpy(digest, ref->digest, 32);
 	}

@@ -362,11 +362,9 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 
 	struct sg_cli_reg *cr = NULL;
 	int rc = SG_EXIT_FAIL;
-	size_t mark0;
 	if (sg_cli_registry_open(&o->reg, ref.registry, ref.repository, arena, &cr, &d) != SG_OK)
 		return fail_diag(SG_EXIT_FAIL, &d);
 	sg_registry *reg = sg_cli_registry_get(cr);
-	mark0 = arena->used;
 
 	struct image_ctx c;
 	memset(&c, 0, sizeof c);
@@ -422,7 +420,7 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 		sg_buf_puts(&out, "\n[");
 	for (size_t i = 0; i < sigs.parsed.ndescs; i++) {
 		const sg_oci_desc *desc = &sigs.parsed.descs[i];
-		size_t mark = arena->used;
+		size_t mark = sg_arena_mark(arena);
 		size_t out_len = out.len, err_len = err_out.len;
 		sg_diag ld;
 		sg_diag_init(&ld, NULL);
@@ -448,8 +446,7 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 					msg);
 		}
 		/* Hand back this candidate's scratch; its output is in `out`. */
-		sg_wipe(arena->base + mark, arena->used - mark);
-		arena->used = mark;
+		sg_arena_release(arena, mark);
 	}
 	if (c.passed == 0) {
 		joined_mem[joined.len] = '\0';
@@ -475,7 +472,6 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 	rc = SG_EXIT_OK;
 out:
 	sg_cli_registry_close(cr);
-	(void)mark0;
 	return rc;
 }
 

@@ -541,7 +541,7 @@ sg_scrypt(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len
 	if (!scrypt_mem(prm, &v_len, &xy_len, &b_len, &total))
 		return sg_diag_fail(d, SG_ERR_KEY_SCRYPT, "scrypt");
 	/* Everything allocated below is wiped and given back at `out`. */
-	size_t mark = arena->used;
+	size_t mark = sg_arena_mark(arena);
 	void *vm, *xym, *bm;
 	sg_err err = sg_arena_get(arena, v_len, &vm, d);
 	if (err == SG_OK)
@@ -557,8 +557,6 @@ sg_scrypt(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len
 		romix(b + (size_t)i * 128 * prm->r, prm->r, prm->n, vm, xym);
 	sg_pbkdf2_sha256(pw, pw_len, b, b_len, 1, out, out_len);
 out:
-	if (arena->used > mark)
-		sg_wipe(arena->base + mark, arena->used - mark);
-	arena->used = mark;
+	sg_arena_release(arena, mark);
 	return err;
 }

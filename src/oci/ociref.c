@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/text.h"
 #include "crypto/hash.h"
 #include "parse/codec.h"
 
@@ -31,11 +32,6 @@ is_alnum(uint8_t c)
 	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
 }
 
-static int
-is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static int
 is_lower_hex(uint8_t c)
@@ -138,7 +134,7 @@ valid_registry(const uint8_t *p, size_t n)
 	if (p[hostlen] != ':' || n - hostlen - 1 < 1 || n - hostlen - 1 > 5)
 		return 0;
 	for (i = hostlen + 1; i < n; i++)
-		if (!is_digit(p[i]))
+		if (!sg_is_digit(p[i]))
 			return 0;
 	return 1;
 }
@@ -424,7 +420,7 @@ parse_ipv4(const char *p, size_t n, uint8_t ip[4])
 		}
 		size_t start = i;
 		unsigned v = 0;
-		while (i < n && i - start < 3 && is_digit((uint8_t)p[i]))
+		while (i < n && i - start < 3 && sg_is_digit((uint8_t)p[i]))
 			v = v * 10 + (unsigned)(p[i++] - '0');
 		if (i == start || v > 255 || (i - start > 1 && p[start] == '0'))
 			return 0;

@@ -214,7 +214,7 @@ sg_cosign_sig_attach(sg_registry *r, const char *repo, const uint8_t image_diges
 	sg_oci_desc layer;
 	sg_oci_sig_layer(payload, payload_len, annots, nannots, &layer);
 	for (unsigned attempt = 1; attempt <= SG_COSIGN_ATTACH_TRIES; attempt++) {
-		size_t mark = arena->used;
+		size_t mark = sg_arena_mark(arena);
 		int moved;
 		out->attempts = attempt;
 		sg_err err = attach_once(r, repo, tag, image_digest, payload, payload_len, &layer,
@@ -222,8 +222,7 @@ sg_cosign_sig_attach(sg_registry *r, const char *repo, const uint8_t image_diges
 		if (err != SG_OK || !moved)
 			return err;
 		/* Start over from what is at the tag now; drop this attempt's scratch. */
-		sg_wipe(arena->base + mark, arena->used - mark);
-		arena->used = mark;
+		sg_arena_release(arena, mark);
 	}
 	unsigned tries = out->attempts;
 	memset(out, 0, sizeof *out);

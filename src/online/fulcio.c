@@ -79,7 +79,7 @@ sg_service_error(sg_diag *d, sg_err code, const char *service, int status, const
 	sg_json j;
 	int json_obj = 0;
 	if (arena != NULL && len > 0 && len <= SG_MAX_JSON) {
-		size_t used = arena->used;
+		size_t mark = sg_arena_mark(arena);
 		if (sg_json_parse(body, len, arena, "error body", &j, NULL) == SG_OK &&
 			sg_json_type(&j, sg_json_root(&j)) == VFJ_OBJECT) {
 			json_obj = 1;
@@ -87,7 +87,7 @@ sg_service_error(sg_diag *d, sg_err code, const char *service, int status, const
 				    "message", arena, &msg, NULL, NULL) != SG_OK)
 				msg = sg_slice_make(NULL, 0);
 		} else {
-			arena->used = used;
+			sg_arena_release(arena, mark);
 		}
 	}
 	if (!json_obj) {

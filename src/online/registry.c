@@ -37,42 +37,6 @@
 
 /* ---- small helpers ---- */
 
-static uint8_t
-lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
-static int
-ieq(sg_slice a, const char *b)
-{
-	size_t n = strlen(b);
-	if (a.len != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower(a.p[i]) != lower((uint8_t)b[i]))
-			return 0;
-	return 1;
-}
-
-/* Hand back arena memory allocated after `mark`, wiping it first (it may have held
- * secrets). */
-static void
-arena_release(sg_arena *a, size_t mark)
-{
-	if (a->used > mark) {
-		sg_wipe(a->base + mark, a->used - mark);
-		a->used = mark;
-	}
-}
-
-/* Keep only the first `n` bytes of the last allocation `buf`. */
-static void
-arena_trim(sg_arena *a, const uint8_t *buf, size_t n)
-{
-	a->used = (size_t)(buf - a->base) + n;
-}
-
 /* Percent-encode everything outside RFC 3986 unreserved characters (Go url.QueryEscape
  * writes ' ' as '+'; %20 is equivalent for every server and simpler). */
 static void
@@ -263,7 +227,7 @@ sg_registry_error_text(const uint8_t *body, size_t len, sg_arena *arena, char *o
 	out[0] = '\0';
 	if (len == 0 || len > SG_MAX_TOKEN_REPLY)
 		return 0;
-	size_t mark = arena->used;
+	size_t mark = sg_arena_mark(arena);
 	sg_json j;
 	size_t written = 0;
 	if (sg_json_parse(body, len, arena, "registry error", &j, NULL) != SG_OK)
@@ -305,7 +269,7 @@ sg_registry_error_text(const uint8_t *body, size_t len, sg_arena *arena, char *o
 out:
 	if (written == 0)
 		out[0] = '\0';
-	arena_release(arena, mark);
+	sg_arena_release(arena, mark);
 	return written;
 }
 
@@ -389,13 +353,13 @@ learn_challenge(sg_registry *r, const sg_http_response *resp, sg_auth_scheme *sc
 {
 	sg_wwwauth_challenge ch[SG_MAX_WWWAUTH_CHALLENGES];
 	size_t n = 0;
-	size_t mark = r->arena->used;
+	size_t mark = sg_arena_mark(r->arena);
 	sg_err err = SG_OK;
 	*scheme = SG_AUTH_NONE;
 	scope_out[0] = '\0';
 	for (size_t i = 0; i < resp->head.num_headers; i++) {
 		const sg_http_header *h = &resp->head.headers[i];
-		if (!ieq(h->name, "WWW-Authenticate"))
+		if (!sg_slice_ieq_str(h->name, "WWW-Authenticate"))
 			continue;
 		size_t got = 0;
 		err = sg_wwwauth_parse(h->value.p, h->value.len, r->arena, ch + n,
@@ -440,7 +404,7 @@ learn_challenge(sg_registry *r, const sg_http_response *resp, sg_auth_scheme *sc
 	}
 	*scheme = w.scheme;
 out:
-	arena_release(r->arena, mark);
+	sg_arena_release(r->arena, mark);
 	return err;
 }
 
@@ -542,7 +506,7 @@ SG_MUST_USE static sg_err
 fetch_token(sg_registry *r, const char *scope, const char *extra, sg_registry_token *t,
 	sg_diag *d)
 {
-	size_t mark = r->arena->used;
+	size_t mark = sg_arena_mark(r->arena);
 	uint8_t *url = NULL, *form = NULL;
 	size_t authz_len = 0;
 	sg_err err;
@@ -656,7 +620,7 @@ out:
 	sg_wipe(r->small, r->small_cap);
 	if (r->http->iobuf != NULL)
 		sg_wipe(r->http->iobuf, SG_HTTP_IOBUF_SIZE);
-	arena_release(r->arena, mark);
+	sg_arena_release(r->arena, mark);
 	if (err != SG_OK && t != NULL) {
 		sg_wipe(t->token, SG_MAX_REGISTRY_TOKEN);
 		t->len = 0;
@@ -855,7 +819,7 @@ check_dcd(const sg_http_response *resp, const uint8_t want[32], const char *what
 SG_MUST_USE static sg_err
 reg_get(sg_registry *r, struct req *q, size_t cap, sg_http_response *resp, sg_diag *d)
 {
-	size_t mark = r->arena->used;
+	size_t mark = sg_arena_mark(r->arena);
 	uint8_t *buf = sg_arena_alloc_uninit(r->arena, cap);
 	if (buf == NULL && cap > 0)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
@@ -865,7 +829,7 @@ reg_get(sg_registry *r, struct req *q, size_t cap, sg_http_response *resp, sg_di
 	if (err == SG_OK && (resp->status < 200 || resp->status > 299))
 		err = status_fail(r, q, resp, d);
 	if (err != SG_OK)
-		r->arena->used = mark;
+		sg_arena_release(r->arena, mark);
 	return err;
 }
 
@@ -925,7 +889,7 @@ sg_registry_get_manifest(sg_registry *r, const char *repo, const char *reference
 	req_init(&q, "GET", repo, SG_REGISTRY_PULL);
 	q.accept = accept;
 	SG_TRY(api_url(r, repo, "manifests", reference, url, sizeof url, &q.url, d));
-	size_t mark = r->arena->used;
+	size_t mark = sg_arena_mark(r->arena);
 	sg_http_response resp;
 	SG_TRY(reg_get(r, &q, max, &resp, d));
 	sg_err err;
@@ -945,7 +909,7 @@ sg_registry_get_manifest(sg_registry *r, const char *repo, const char *reference
 	size_t ct_len = 0;
 	while (ct_len < ct.len && ct.p[ct_len] != ';' && ct.p[ct_len] != ' ')
 		ct_len++;
-	arena_trim(r->arena, q.resp, body_len);
+	sg_arena_trim(r->arena, q.resp, body_len);
 	out->body = sg_slice_make(q.resp, body_len);
 	if (ct_len > 0 && ct_len <= 256) {
 		uint8_t *m = sg_arena_alloc(r->arena, ct_len);
@@ -958,7 +922,7 @@ sg_registry_get_manifest(sg_registry *r, const char *repo, const char *reference
 	}
 	return SG_OK;
 fail:
-	r->arena->used = mark;
+	sg_arena_release(r->arena, mark);
 	memset(out, 0, sizeof *out);
 	return err;
 }
@@ -995,13 +959,13 @@ sg_registry_resolve(sg_registry *r, const sg_ociref *ref, uint8_t digest[32], sg
 		memcpy(digest, ref->digest, 32);
 		return SG_OK;
 	}
-	size_t mark = r->arena->used;
+	size_t mark = sg_arena_mark(r->arena);
 	sg_registry_manifest m;
 	sg_err err = sg_registry_get_manifest(r, ref->repository, ref->tag, SG_OCI_ACCEPT_ALL,
 		SG_MAX_JSON, &m, d);
 	if (err == SG_OK)
 		memcpy(digest, m.digest, 32);
-	r->arena->used = mark;
+	sg_arena_release(r->arena, mark);
 	return err;
 }
 
@@ -1045,18 +1009,18 @@ sg_registry_get_blob(sg_registry *r, const char *repo, const uint8_t digest[32],
 	SG_TRY(api_url(r, repo, "blobs", ds, url, sizeof url, &q.url, d));
 	/* Room for an error body too, so a 404 reads as the registry's message. */
 	size_t cap = (size_t)size < 4096 ? 4096 : (size_t)size;
-	size_t mark = r->arena->used;
+	size_t mark = sg_arena_mark(r->arena);
 	sg_http_response resp;
 	SG_TRY(reg_get(r, &q, cap, &resp, d));
 	uint8_t got[32];
 	sg_oci_digest_of(resp.body, resp.body_len, got);
 	if (resp.body_len != size || !sg_ct_equal(got, digest, 32)) {
-		r->arena->used = mark;
+		sg_arena_release(r->arena, mark);
 		return sg_diag_failf(d, SG_ERR_OCI_DIGEST_MISMATCH, "blob",
 			"%s: received %zu bytes that do not match the expected size %llu and digest",
 			ds, resp.body_len, (unsigned long long)size);
 	}
-	arena_trim(r->arena, q.resp, resp.body_len);
+	sg_arena_trim(r->arena, q.resp, resp.body_len);
 	*out = sg_slice_make(q.resp, resp.body_len);
 	return SG_OK;
 }
@@ -1155,7 +1119,7 @@ sg_registry_parse_token(const uint8_t *json, size_t len, sg_arena *arena, uint8_
 	*tok_len = 0;
 	if (len > SG_MAX_TOKEN_REPLY)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "token reply");
-	size_t mark = arena->used;
+	size_t mark = sg_arena_mark(arena);
 	sg_json j;
 	sg_slice t = {NULL, 0}, at = {NULL, 0};
 	sg_err err = sg_json_parse(json, len, arena, "token reply", &j, d);
@@ -1190,7 +1154,7 @@ sg_registry_parse_token(const uint8_t *json, size_t len, sg_arena *arena, uint8_
 	memcpy(tok, t.p, t.len);
 	*tok_len = t.len;
 out:
-	arena_release(arena, mark);
+	sg_arena_release(arena, mark);
 	return err;
 }
 

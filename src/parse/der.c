@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/text.h"
 
 /* One parsed header. */
 typedef struct der_hdr {
@@ -464,48 +465,6 @@ fail:
 	return e;
 }
 
-/* Strict UTF-8 (RFC 3629 §4): no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int
-utf8_valid(sg_slice s)
-{
-	size_t i = 0;
-	while (i < s.len) {
-		uint8_t b = s.p[i];
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k;
-		uint32_t cp, min;
-		if (b >= 0xc2 && b <= 0xdf) {
-			k = 1;
-			cp = b & 0x1fu;
-			min = 0x80;
-		} else if (b >= 0xe0 && b <= 0xef) {
-			k = 2;
-			cp = b & 0x0fu;
-			min = 0x800;
-		} else if (b >= 0xf0 && b <= 0xf4) {
-			k = 3;
-			cp = b & 0x07u;
-			min = 0x10000;
-		} else {
-			return 0;
-		}
-		if (s.len - i - 1 < k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s.p[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s.p[i + j] & 0x3fu);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* X.680 §41.4 PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ? */
 static int
 printable_char(uint8_t ch)
@@ -524,7 +483,7 @@ sg_der_check_string(uint8_t tag, sg_slice s, sg_diag *d)
 		return sg_diag_fail(d, SG_ERR_DER_STRING, "DER string contains NUL");
 	switch (tag) {
 	case SG_DER_UTF8STRING:
-		if (!utf8_valid(s))
+		if (!sg_utf8_valid(s.p, s.len))
 			return sg_diag_fail(d, SG_ERR_DER_STRING, "DER UTF8String");
 		return SG_OK;
 	case SG_DER_PRINTABLESTRING:
@@ -560,17 +519,6 @@ sg_der_string(sg_cur *c, uint8_t tag, sg_slice *s, sg_diag *d)
 }
 
 /* `n` decimal digits at p as a number, or -1. */
-static int64_t
-digits(const uint8_t *p, size_t n)
-{
-	int64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
 
 /* Parse YYYYMMDDHHMMSS (or YYMMDDHHMMSS when ylen is 2) followed by 'Z'. */
 static int
@@ -578,11 +526,10 @@ parse_time(sg_slice v, size_t ylen, int64_t *out)
 {
 	if (v.len != ylen + 11 || v.p[v.len - 1] != 'Z')
 		return 0;
-	int64_t y = digits(v.p, ylen);
-	int64_t mo = digits(v.p + ylen, 2), dd = digits(v.p + ylen + 2, 2);
-	int64_t hh = digits(v.p + ylen + 4, 2), mi = digits(v.p + ylen + 6, 2);
-	int64_t ss = digits(v.p + ylen + 8, 2);
-	if (y < 0 || mo < 0 || dd < 0 || hh < 0 || mi < 0 || ss < 0)
+	int64_t y, mo, dd, hh, mi, ss;
+	if (!sg_digits(v.p, ylen, &y) || !sg_digits(v.p + ylen, 2, &mo) ||
+		!sg_digits(v.p + ylen + 2, 2, &dd) || !sg_digits(v.p + ylen + 4, 2, &hh) ||
+		!sg_digits(v.p + ylen + 6, 2, &mi) || !sg_digits(v.p + ylen + 8, 2, &ss))
 		return 0;
 	if (ylen == 2)
 		y += y >= 50 ? 1900 : 2000; /* RFC 5280 §4.1.2.5.1 */

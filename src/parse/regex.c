@@ -32,6 +32,8 @@
 
 #include <string.h>
 
+#include "base/text.h"
+
 enum {
 	OP_MATCH = 1,  /* 0 stays unused: a zeroed program is not a valid one */
 	OP_RUNE,       /* y: the code point */
@@ -89,45 +91,11 @@ _Static_assert(SG_MAX_REGEX_INST % 64u == 0, "bitmap words");
  * complete, shortest-form, non-surrogate sequence up to U+10FFFF is U+FFFD of width 1, and
  * *bad says so (a pattern must be valid UTF-8; text need not be). */
 static size_t
-utf8_decode(const uint8_t *s, size_t n, uint32_t *r, int *bad)
+decode_rune(const uint8_t *s, size_t n, uint32_t *r, int *bad)
 {
-	uint8_t b = s[0], lo = 0x80, hi = 0xBF;
-	size_t w = 0;
-	uint32_t c = 0;
-	*bad = 0;
-	*r = b;
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xC2 && b <= 0xDF) {
-		w = 2;
-		c = b & 0x1Fu;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		w = 3;
-		c = b & 0x0Fu;
-		lo = b == 0xE0 ? 0xA0 : 0x80; /* shortest form */
-		hi = b == 0xED ? 0x9F : 0xBF; /* no surrogates */
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		w = 4;
-		c = b & 0x07u;
-		lo = b == 0xF0 ? 0x90 : 0x80;
-		hi = b == 0xF4 ? 0x8F : 0xBF; /* at most U+10FFFF */
-	}
-	if (w == 0 || n < w || s[1] < lo || s[1] > hi) {
-		*r = 0xFFFD;
-		*bad = 1;
-		return 1;
-	}
-	c = (c << 6) | (s[1] & 0x3Fu);
-	for (size_t k = 2; k < w; k++) {
-		if (s[k] < 0x80 || s[k] > 0xBF) {
-			*r = 0xFFFD;
-			*bad = 1;
-			return 1;
-		}
-		c = (c << 6) | (s[k] & 0x3Fu);
-	}
-	*r = c;
-	return w;
+	size_t w = sg_utf8_decode(s, n, r);
+	*bad = w == 0;
+	return w == 0 ? 1 : w;
 }
 
 /* The (?i) equivalence we implement: ASCII letters, and the two non-ASCII characters whose
@@ -358,7 +326,7 @@ static int
 next_rune(parser *p, size_t i, uint32_t *r, size_t *w)
 {
 	int bad;
-	*w = utf8_decode(p->s + i, p->n - i, r, &bad);
+	*w = decode_rune(p->s + i, p->n - i, r, &bad);
 	return bad ? fail(p, E_UTF8, i, p->n) : 0;
 }
 
@@ -369,7 +337,7 @@ check_utf8(parser *p, size_t from, size_t to)
 	while (from < to) {
 		uint32_t r;
 		int bad;
-		size_t w = utf8_decode(p->s + from, to - from, &r, &bad);
+		size_t w = decode_rune(p->s + from, to - from, &r, &bad);
 		if (bad)
 			return fail(p, E_UTF8, from, to);
 		from += w;
@@ -960,7 +928,7 @@ parse_quoted(parser *p, size_t *ip, uint8_t flags, branch *b)
 	while (i < end) {
 		uint32_t r;
 		int bad;
-		w = utf8_decode(s + i, end - i, &r, &bad);
+		w = decode_rune(s + i, end - i, &r, &bad);
 		if (bad)
 			return fail(p, E_UTF8, i, end);
 		if (literal(p, b, flags, r) != 0)
@@ -1239,7 +1207,7 @@ rune_at(const uint8_t *text, size_t len, size_t pos, size_t *w)
 		*w = 0;
 		return NO_RUNE;
 	}
-	*w = utf8_decode(text + pos, len - pos, &r, &bad);
+	*w = decode_rune(text + pos, len - pos, &r, &bad);
 	return r;
 }
 

@@ -12,38 +12,17 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/text.h"
 
-static int
-is_alpha(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
-static int
-is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* unreserved / sub-delims / ":" / "@" (RFC 3986 §3.3 pchar, without pct-encoded). */
 static int
 is_pchar(uint8_t c)
 {
-	if (is_alpha(c) || is_digit(c))
+	if (sg_is_alpha(c) || sg_is_digit(c))
 		return 1;
 	return strchr("-._~!$&'()*+,;=:@", c) != NULL && c != 0;
-}
-
-static int
-ieq(sg_slice s, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (s.len != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (sg_ascii_lower(s.p[i]) != (uint8_t)lit[i])
-			return 0;
-	return 1;
 }
 
 uint16_t
@@ -68,7 +47,7 @@ valid_reg_name(const uint8_t *p, size_t n)
 			label = 0;
 			continue;
 		}
-		if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_'))
+		if (!(sg_is_alpha(c) || sg_is_digit(c) || c == '-' || c == '_'))
 			return 0;
 		if (c == '-' && label == 0)
 			return 0;
@@ -91,7 +70,7 @@ valid_ipv4(const uint8_t *p, size_t n)
 		}
 		size_t start = i;
 		unsigned v = 0;
-		while (i < n && is_digit(p[i]) && i - start < 3) {
+		while (i < n && sg_is_digit(p[i]) && i - start < 3) {
 			v = v * 10 + (unsigned)(p[i] - '0');
 			i++;
 		}
@@ -186,15 +165,15 @@ sg_url_parse(const uint8_t *p, size_t len, sg_url *out, sg_diag *d)
 			(unsigned)SG_MAX_URL);
 	/* scheme "://" */
 	size_t i = 0;
-	while (i < len && i < 16 && (is_alpha(p[i]) || (i > 0 && (is_digit(p[i]) ||
+	while (i < len && i < 16 && (sg_is_alpha(p[i]) || (i > 0 && (sg_is_digit(p[i]) ||
 		p[i] == '+' || p[i] == '-' || p[i] == '.'))))
 		i++;
 	if (i == 0 || len - i < 3 || memcmp(p + i, "://", 3) != 0)
 		return sg_diag_failf(d, SG_ERR_URL, "URL", "expected http:// or https://");
 	sg_slice scheme = sg_slice_make(p, i);
-	if (ieq(scheme, "https"))
+	if (sg_slice_ieq_str(scheme, "https"))
 		u.scheme = SG_URL_HTTPS;
-	else if (ieq(scheme, "http"))
+	else if (sg_slice_ieq_str(scheme, "http"))
 		u.scheme = SG_URL_HTTP;
 	else
 		return sg_diag_failf(d, SG_ERR_URL_SCHEME, "URL", "scheme \"%.*s\"", (int)i,
@@ -234,7 +213,7 @@ sg_url_parse(const uint8_t *p, size_t len, sg_url *out, sg_diag *d)
 		if (k == an || an - k > 5)
 			return sg_diag_fail_at(d, SG_ERR_URL, "URL port", a0 + hn + 1);
 		for (; k < an; k++) {
-			if (!is_digit(ap[k]))
+			if (!sg_is_digit(ap[k]))
 				return sg_diag_fail_at(d, SG_ERR_URL, "URL port", a0 + k);
 			v = v * 10 + (unsigned long)(ap[k] - '0');
 		}
@@ -324,8 +303,8 @@ int
 sg_url_is_loopback(const sg_url *u)
 {
 	if (u->ipv6)
-		return ieq(u->host, "::1") || ieq(u->host, "0:0:0:0:0:0:0:1");
-	if (ieq(u->host, "localhost"))
+		return sg_slice_ieq_str(u->host, "::1") || sg_slice_ieq_str(u->host, "0:0:0:0:0:0:0:1");
+	if (sg_slice_ieq_str(u->host, "localhost"))
 		return 1;
 	return valid_ipv4(u->host.p, u->host.len) && u->host.len > 4 &&
 		memcmp(u->host.p, "127.", 4) == 0;
@@ -395,7 +374,7 @@ sg_url_resolve(const sg_url *base, const uint8_t *ref, size_t len, sg_buf *out, 
 		len = (size_t)(hash - ref);
 	/* A scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" before any '/', '?'. */
 	size_t i = 0;
-	while (i < len && (is_alpha(ref[i]) || (i > 0 && (is_digit(ref[i]) || ref[i] == '+' ||
+	while (i < len && (sg_is_alpha(ref[i]) || (i > 0 && (sg_is_digit(ref[i]) || ref[i] == '+' ||
 		ref[i] == '-' || ref[i] == '.'))))
 		i++;
 	if (i > 0 && i < len && ref[i] == ':') {

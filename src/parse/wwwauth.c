@@ -50,35 +50,6 @@ scan_token(const uint8_t *v, size_t len, size_t i)
 	return i;
 }
 
-static uint8_t
-lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
-static int
-eq_nocase(sg_slice a, const char *s)
-{
-	size_t n = strlen(s);
-	if (a.len != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower(a.p[i]) != lower((uint8_t)s[i]))
-			return 0;
-	return 1;
-}
-
-static int
-slices_eq_nocase(sg_slice a, sg_slice b)
-{
-	if (a.len != b.len)
-		return 0;
-	for (size_t i = 0; i < a.len; i++)
-		if (lower(a.p[i]) != lower(b.p[i]))
-			return 0;
-	return 1;
-}
-
 SG_MUST_USE static sg_err
 fail(sg_diag *d, size_t off)
 {
@@ -155,7 +126,7 @@ param(const uint8_t *v, size_t len, size_t *i, sg_arena *arena, sg_wwwauth_chall
 	}
 	sg_slice name = sg_slice_make(v + s, e - s);
 	for (size_t q = 0; q < c->nparams; q++)
-		if (slices_eq_nocase(c->params[q].name, name))
+		if (sg_slice_ieq(c->params[q].name, name))
 			return fail(d, s);
 	if (c->nparams >= SG_MAX_WWWAUTH_PARAMS)
 		return sg_diag_fail_at(d, SG_ERR_LIMIT, "WWW-Authenticate", s);
@@ -276,7 +247,7 @@ sg_slice
 sg_wwwauth_param_get(const sg_wwwauth_challenge *c, const char *name, int *present)
 {
 	for (size_t i = 0; i < c->nparams; i++)
-		if (eq_nocase(c->params[i].name, name)) {
+		if (sg_slice_ieq_str(c->params[i].name, name)) {
 			if (present != NULL)
 				*present = 1;
 			return c->params[i].value;
@@ -294,10 +265,10 @@ sg_wwwauth_select(const sg_wwwauth_challenge *chs, size_t n, sg_wwwauth *out, sg
 	const sg_wwwauth_challenge *pick = NULL;
 	sg_auth_scheme scheme = SG_AUTH_NONE;
 	for (size_t i = 0; i < n && scheme != SG_AUTH_BEARER; i++) {
-		if (eq_nocase(chs[i].scheme, "bearer")) {
+		if (sg_slice_ieq_str(chs[i].scheme, "bearer")) {
 			pick = &chs[i];
 			scheme = SG_AUTH_BEARER;
-		} else if (scheme == SG_AUTH_NONE && eq_nocase(chs[i].scheme, "basic")) {
+		} else if (scheme == SG_AUTH_NONE && sg_slice_ieq_str(chs[i].scheme, "basic")) {
 			pick = &chs[i];
 			scheme = SG_AUTH_BASIC;
 		}

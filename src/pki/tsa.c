@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "base/timeutil.h"
 #include "crypto/pubkey.h"
 #include "parse/der.h"
@@ -115,18 +116,6 @@ read_hash_algid(sg_cur *c, const char *what, sg_hash_alg *alg, sg_diag *d)
 
 /* ---- genTime ---- */
 
-static int
-digits(const uint8_t *s, size_t n, int *out)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 1;
-}
 
 sg_err
 sg_tsa_gen_time(const uint8_t *s, size_t len, int64_t *out)
@@ -139,16 +128,16 @@ sg_tsa_gen_time(const uint8_t *s, size_t len, int64_t *out)
 		size_t frac = len - 16; /* digits between '.' and 'Z' */
 		if (s[14] != '.' || frac < 1 || frac > 9 || s[len - 2] == '0')
 			return SG_ERR_DER_TIME;
-		int ignored;
-		if (!digits(s + 15, frac, &ignored))
+		int64_t ignored;
+		if (!sg_digits(s + 15, frac, &ignored))
 			return SG_ERR_DER_TIME;
 	}
-	int y, mo, da, h, mi, se;
-	if (!digits(s, 4, &y) || !digits(s + 4, 2, &mo) || !digits(s + 6, 2, &da) ||
-		!digits(s + 8, 2, &h) || !digits(s + 10, 2, &mi) || !digits(s + 12, 2, &se))
+	int64_t y, mo, da, h, mi, se;
+	if (!sg_digits(s, 4, &y) || !sg_digits(s + 4, 2, &mo) || !sg_digits(s + 6, 2, &da) ||
+		!sg_digits(s + 8, 2, &h) || !sg_digits(s + 10, 2, &mi) || !sg_digits(s + 12, 2, &se))
 		return SG_ERR_DER_TIME;
 	int64_t t;
-	if (sg_time_from_fields(y, mo, da, h, mi, se, &t) != SG_OK)
+	if (sg_time_from_fields((int)y, (int)mo, (int)da, (int)h, (int)mi, (int)se, &t) != SG_OK)
 		return SG_ERR_DER_TIME;
 	*out = t;
 	return SG_OK;

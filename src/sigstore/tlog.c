@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "parse/codec.h"
 #include "parse/json.h"
 
@@ -169,40 +170,6 @@ sg_tlog_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[SG_TL
 
 /* ---- checkpoints ---- */
 
-/* Length of the well-formed UTF-8 sequence at p[0..n), 0 if ill-formed (RFC 3629 §4). */
-static size_t
-utf8_len(const uint8_t *p, size_t n)
-{
-	uint8_t c = p[0];
-	if (c < 0x80)
-		return 1;
-	size_t k;
-	uint8_t lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf) {
-		k = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		k = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		k = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (n < k || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < k; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return k;
-}
-
 SG_MUST_USE static sg_err
 cp_fail(sg_diag *d, size_t off, const char *why)
 {
@@ -248,7 +215,8 @@ parse_checkpoint(const uint8_t *p, size_t len, sg_arena *arena, sg_checkpoint *o
 		}
 		if (p[i] < 0x20 || p[i] == 0x7f)
 			return cp_fail(d, i, "control character");
-		size_t k = utf8_len(p + i, len - i);
+		uint32_t cp;
+		size_t k = sg_utf8_decode(p + i, len - i, &cp);
 		if (k == 0)
 			return cp_fail(d, i, "invalid UTF-8");
 		i += k;

@@ -21,20 +21,16 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/text.h"
 
 /* ---- character classes ---- */
 
-static int
-is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* tchar (RFC 9110 §5.6.2). */
 static int
 is_tchar(uint8_t c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || sg_is_digit(c))
 		return 1;
 	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
@@ -44,18 +40,6 @@ static int
 is_field_char(uint8_t c)
 {
 	return (c >= 0x21 && c <= 0x7e) || c >= 0x80 || c == ' ' || c == '\t';
-}
-
-static int
-ieq_str(sg_slice s, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (s.len != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (sg_ascii_lower(s.p[i]) != sg_ascii_lower((uint8_t)lit[i]))
-			return 0;
-	return 1;
 }
 
 /* ---- 1. response head ---- */
@@ -137,7 +121,7 @@ parse_head(const uint8_t *p, size_t len, sg_http_header *hdrs, size_t cap, sg_ht
 	for (int k = 0; k < 3; k++, i++) {
 		if (i == len)
 			return SG_ERR_TRUNCATED;
-		if (!is_digit(p[i]))
+		if (!sg_is_digit(p[i]))
 			return sg_diag_fail_at(d, SG_ERR_HTTP_STATUS_LINE, "HTTP status code", i);
 		status = status * 10 + (p[i] - '0');
 	}
@@ -222,7 +206,7 @@ int
 sg_http_header_get(const sg_http_head *h, const char *name, sg_slice *value)
 {
 	for (size_t i = 0; i < h->num_headers; i++) {
-		if (ieq_str(h->headers[i].name, name)) {
+		if (sg_slice_ieq_str(h->headers[i].name, name)) {
 			*value = h->headers[i].value;
 			return 1;
 		}
@@ -236,7 +220,7 @@ sg_http_header_count(const sg_http_head *h, const char *name)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < h->num_headers; i++)
-		if (ieq_str(h->headers[i].name, name))
+		if (sg_slice_ieq_str(h->headers[i].name, name))
 			n++;
 	return n;
 }
@@ -261,7 +245,7 @@ sg_http_framing_of(const sg_http_head *h, int head_request, sg_http_framing *f,
 	sg_slice v;
 	if (te == 1) {
 		(void)sg_http_header_get(h, "Transfer-Encoding", &v);
-		if (!ieq_str(v, "chunked") || h->minor == 0)
+		if (!sg_slice_ieq_str(v, "chunked") || h->minor == 0)
 			return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
 				"unsupported Transfer-Encoding");
 		*f = SG_HTTP_BODY_CHUNKED;
@@ -275,7 +259,7 @@ sg_http_framing_of(const sg_http_head *h, int head_request, sg_http_framing *f,
 			return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
 				"invalid Content-Length");
 		for (size_t i = 0; i < v.len; i++) {
-			if (!is_digit(v.p[i]))
+			if (!sg_is_digit(v.p[i]))
 				return sg_diag_failf(d, SG_ERR_HTTP_HEADER, "HTTP response",
 					"invalid Content-Length");
 			n = n * 10 + (uint64_t)(v.p[i] - '0');
@@ -295,7 +279,7 @@ sg_http_keep_alive(const sg_http_head *h)
 	if (h->minor == 0)
 		return 0;
 	for (size_t i = 0; i < h->num_headers; i++) {
-		if (!ieq_str(h->headers[i].name, "Connection"))
+		if (!sg_slice_ieq_str(h->headers[i].name, "Connection"))
 			continue;
 		/* A comma-separated list of tokens. */
 		sg_slice v = h->headers[i].value;
@@ -306,7 +290,7 @@ sg_http_keep_alive(const sg_http_head *h)
 			size_t t0 = k;
 			while (k < v.len && v.p[k] != ',' && v.p[k] != ' ' && v.p[k] != '\t')
 				k++;
-			if (ieq_str(sg_slice_make(v.p + t0, k - t0), "close"))
+			if (sg_slice_ieq_str(sg_slice_make(v.p + t0, k - t0), "close"))
 				return 0;
 		}
 	}
@@ -574,8 +558,8 @@ sg_http_no_proxy_match(const char *no_proxy, const sg_url *u)
 static int
 reserved_header(sg_slice name)
 {
-	return ieq_str(name, "Host") || ieq_str(name, "Content-Length") ||
-		ieq_str(name, "Transfer-Encoding") || ieq_str(name, "Connection");
+	return sg_slice_ieq_str(name, "Host") || sg_slice_ieq_str(name, "Content-Length") ||
+		sg_slice_ieq_str(name, "Transfer-Encoding") || sg_slice_ieq_str(name, "Connection");
 }
 
 SG_MUST_USE static sg_err
@@ -801,7 +785,7 @@ send_request(struct xfer *x, const sg_url *u, const char *method, int absolute_f
 	sg_buf_puts(&b, "\r\n");
 	for (size_t i = 0; i < req->num_headers; i++) {
 		const sg_http_header *h = &req->headers[i];
-		if (!with_auth && ieq_str(h->name, "Authorization"))
+		if (!with_auth && sg_slice_ieq_str(h->name, "Authorization"))
 			continue;
 		sg_buf_put(&b, h->name.p, h->name.len);
 		sg_buf_puts(&b, ": ");

@@ -792,12 +792,13 @@ static void
 compact(struct net *n, uint8_t *scratch, size_t mark)
 {
 	sg_arena *a = n->arena;
+	size_t used = sg_arena_mark(a);
 	size_t from = (mark + 15) & ~(size_t)15;
 	size_t to = (size_t)(scratch - a->base);
-	if (from > a->used || to > from)
+	if (from > used || to > from)
 		return;
-	size_t delta = from - to, len = a->used - from;
-	uint8_t *lo = a->base + from, *hi = a->base + a->used;
+	size_t delta = from - to, len = used - from;
+	uint8_t *lo = a->base + from, *hi = a->base + used;
 	memmove(a->base + to, lo, len);
 #define FIX(ptr) \
 	do { \
@@ -815,7 +816,7 @@ compact(struct net *n, uint8_t *scratch, size_t mark)
 		}
 	}
 #undef FIX
-	a->used = to + len;
+	sg_arena_trim(a, a->base + to, len);
 }
 
 SG_MUST_USE static sg_err
@@ -828,7 +829,7 @@ load_anchors(struct net *n, sg_diag *d)
 		(void **)&n->tas, d));
 	uint8_t *scratch;
 	SG_TRY(sg_arena_get(n->arena, SG_MAX_PEM_FILE + 1, (void **)&scratch, d));
-	size_t mark = n->arena->used;
+	size_t mark = sg_arena_mark(n->arena);
 	int found = 0;
 	if (o->ca_file != NULL) {
 		SG_TRY(load_file(n, o->ca_file, scratch, 1, &found, d));

@@ -20,11 +20,6 @@
 /* Scratch for one decoded PEM verifier from a log entry body (a certificate or a key). */
 #define VERIFIER_MAX SG_MAX_CERT
 
-static int
-slice_eq(sg_slice a, sg_slice b)
-{
-	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
-}
 
 /* The artifact digest for `alg`, or NULL when the artifact was given only as sha256:<hex>. */
 static const uint8_t *
@@ -125,7 +120,7 @@ verifier_matches(const sg_tlog_sig *s, sg_slice leaf_der, sg_slice key_spki, sg_
 				"the entry's public key is not valid PEM");
 		got = sg_slice_make(buf, n);
 	}
-	if (!slice_eq(got, want))
+	if (!sg_slice_eq(got, want))
 		return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
 			"the %s in the log entry differs from the bundle's",
 			leaf_der.len > 0 ? "certificate" : "public key");
@@ -141,7 +136,7 @@ check_hashedrekord_dsse(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf
 	if (e->dsse.n_sigs != 1)
 		return sg_diag_failf(d, SG_ERR_VERIFY_DSSE, "DSSE envelope",
 			"exactly one signature is required, found %zu", e->dsse.n_sigs);
-	if (b->n_sigs != 1 || !slice_eq(b->sigs[0].sig, e->dsse.sigs[0].sig))
+	if (b->n_sigs != 1 || !sg_slice_eq(b->sigs[0].sig, e->dsse.sigs[0].sig))
 		return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
 			"the envelope's signature is not the one in the log entry");
 	SG_TRY(verifier_matches(&b->sigs[0], leaf_der, key_spki, arena, d));
@@ -172,7 +167,7 @@ check_hashedrekord(const sg_tlog_body *b, const sg_entity *e, const sg_artifact 
 				"a hashedrekord 0.0.1 entry cannot log a DSSE envelope");
 		return check_hashedrekord_dsse(b, e, leaf_der, key_spki, arena, d);
 	}
-	if (b->n_sigs != 1 || !slice_eq(b->sigs[0].sig, e->signature))
+	if (b->n_sigs != 1 || !sg_slice_eq(b->sigs[0].sig, e->signature))
 		return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_BODY,
 			"error verifying bundle: signature in bundle does not match signature being "
 			"verified");
@@ -210,7 +205,7 @@ check_dsse_entry(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf_der, s
 			return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
 				"the logged payload hash differs from the envelope's payload");
 	} else if (b->has_payload) {
-		if (!slice_eq(b->payload, e->dsse.payload))
+		if (!sg_slice_eq(b->payload, e->dsse.payload))
 			return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
 				"the logged payload differs from the envelope's payload");
 	} else {
@@ -221,7 +216,7 @@ check_dsse_entry(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf_der, s
 		return sg_diag_failf(d, SG_ERR_VERIFY_DSSE, "DSSE envelope",
 			"exactly one signature is required, found %zu", e->dsse.n_sigs);
 	for (size_t i = 0; i < b->n_sigs; i++) {
-		if (!slice_eq(b->sigs[i].sig, e->dsse.sigs[0].sig))
+		if (!sg_slice_eq(b->sigs[i].sig, e->dsse.sigs[0].sig))
 			continue;
 		return verifier_matches(&b->sigs[i], leaf_der, key_spki, arena, d);
 	}
@@ -269,11 +264,11 @@ check_tlog_entry(const sg_tlog_entry *t, const sg_entity *e, const sg_artifact *
 	sg_tlog_body body;
 	SG_TRY(sg_tlog_body_parse(t->body.p, t->body.len, arena, &body, d));
 	/* kindVersion, when the bundle states it, must be what the body says. */
-	if (t->kind.len > 0 && !slice_eq(t->kind, body.kind_str))
+	if (t->kind.len > 0 && !sg_slice_eq(t->kind, body.kind_str))
 		return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
 			"kindVersion.kind %.*s differs from the body's kind %.*s", (int)t->kind.len,
 			(const char *)t->kind.p, (int)body.kind_str.len, (const char *)body.kind_str.p);
-	if (t->version.len > 0 && !slice_eq(t->version, body.api_version))
+	if (t->version.len > 0 && !sg_slice_eq(t->version, body.api_version))
 		return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
 			"kindVersion.version differs from the body's apiVersion");
 	switch (body.kind) {
@@ -322,7 +317,7 @@ is_self_issued(sg_slice der, sg_diag *d)
 	(void)d;
 	if (sg_x509_parse(der.p, der.len, &c, &scratch) != SG_OK)
 		return 0; /* the chain check reports it */
-	return slice_eq(c.issuer, c.subject);
+	return sg_slice_eq(c.issuer, c.subject);
 }
 
 /* ---- step 4: policy ---- */
