@@ -10,6 +10,8 @@
 #include "cli/cli.h"
 #include "runner.h"
 
+#include "sys/os.h"
+
 static char dir[256];
 
 static void
@@ -58,19 +60,19 @@ main(void)
 	sg_diag d;
 
 	/* A new file, then an overwrite. */
-	CHECK_OK(sg_cli_write_file(a, sg_slice_str("first"), NULL));
+	CHECK_OK(sg_os_write_file(a, sg_slice_str("first"), NULL));
 	CHECK(file_is(a, "first"));
-	CHECK_OK(sg_cli_write_file(a, sg_slice_str("second!"), NULL));
+	CHECK_OK(sg_os_write_file(a, sg_slice_str("second!"), NULL));
 	CHECK(file_is(a, "second!"));
 	struct stat st;
 	CHECK(stat(a, &st) == 0 && (st.st_mode & 0777) == 0644);
 
 	/* A symbolic link at the path is replaced, its target untouched. */
-	CHECK_OK(sg_cli_write_file(target, sg_slice_str("precious"), NULL));
+	CHECK_OK(sg_os_write_file(target, sg_slice_str("precious"), NULL));
 	char link_path[512];
 	path_of(link_path, sizeof link_path, "link.txt");
 	CHECK(symlink(target, link_path) == 0);
-	CHECK_OK(sg_cli_write_file(link_path, sg_slice_str("new"), NULL));
+	CHECK_OK(sg_os_write_file(link_path, sg_slice_str("new"), NULL));
 	CHECK(file_is(target, "precious"));
 	CHECK(lstat(link_path, &st) == 0 && S_ISREG(st.st_mode));
 	CHECK(file_is(link_path, "new"));
@@ -78,7 +80,7 @@ main(void)
 	/* A failure names the path and leaves no temporary file; no earlier file is harmed. */
 	size_t before = entries();
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_cli_write_file(missing, sg_slice_str("x"), &d), SG_ERR_IO);
+	CHECK_ERR(sg_os_write_file(missing, sg_slice_str("x"), &d), SG_ERR_IO);
 	CHECK(strstr(d.detail, "cannot write ") == d.detail && strstr(d.detail, missing) != NULL);
 	CHECK(entries() == before);
 	/* A directory where the file should go: the rename fails, the temporary file goes. */
@@ -86,25 +88,25 @@ main(void)
 	path_of(sub, sizeof sub, "subdir");
 	CHECK(mkdir(sub, 0755) == 0);
 	before = entries();
-	CHECK_ERR(sg_cli_write_file(sub, sg_slice_str("x"), NULL), SG_ERR_IO);
+	CHECK_ERR(sg_os_write_file(sub, sg_slice_str("x"), NULL), SG_ERR_IO);
 	CHECK(entries() == before);
 	CHECK(file_is(a, "second!"));
 
 	/* A device is written in place. */
-	CHECK_OK(sg_cli_write_file("/dev/null", sg_slice_str("discarded"), NULL));
+	CHECK_OK(sg_os_write_file("/dev/null", sg_slice_str("discarded"), NULL));
 
 	/* Reads are capped: a file of exactly the cap passes, one byte more fails. */
 	static unsigned char mem[1 << 16] __attribute__((aligned(16)));
 	sg_arena arena;
 	sg_arena_init(&arena, mem, sizeof mem);
 	sg_slice in;
-	CHECK_OK(sg_cli_read_file(a, 7, &arena, &in, NULL));
+	CHECK_OK(sg_os_read_file(a, 7, &arena, &in, NULL));
 	CHECK(in.len == 7 && memcmp(in.p, "second!", 7) == 0);
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_cli_read_file(a, 6, &arena, &in, &d), SG_ERR_LIMIT);
+	CHECK_ERR(sg_os_read_file(a, 6, &arena, &in, &d), SG_ERR_LIMIT);
 	CHECK(strstr(d.detail, "larger than 6 bytes") != NULL);
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_cli_read_file(missing, 100, &arena, &in, &d), SG_ERR_IO);
+	CHECK_ERR(sg_os_read_file(missing, 100, &arena, &in, &d), SG_ERR_IO);
 	CHECK(strstr(d.detail, "cannot read ") == d.detail);
 
 	char cmd[600];

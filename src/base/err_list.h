@@ -18,6 +18,7 @@ X(SG_ERR_UNSUPPORTED, 8, "unsupported")
 X(SG_ERR_RANDOM, 9, "cannot obtain random bytes")
 X(SG_ERR_USAGE, 10, "invalid usage")
 X(SG_ERR_NO_TRUST_ROOT, 11, "no trusted root available")
+X(SG_ERR_TIMEOUT, 12, "timed out")
 
 /* 100s codec: base64, hex */
 X(SG_ERR_B64_CHAR, 101, "invalid base64 character")

@@ -17,6 +17,7 @@
 #include "parse/pem.h"
 #include "pki/sct.h"
 #include "pki/x509.h"
+#include "sys/os.h"
 
 static void
 put_hex_colon(sg_slice s, int upper)
@@ -359,7 +360,7 @@ sg_cmd_cert(int argc, char **argv, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, strcmp(path, "-") == 0 ? "stdin" : path);
 	sg_slice in;
-	sg_err e = sg_cli_read_file(path, SG_MAX_PEM_FILE, arena, &in, &d);
+	sg_err e = sg_os_read_file(path, SG_MAX_PEM_FILE, arena, &in, &d);
 	if (e == SG_OK)
 		e = cert_main(in, arena, &d);
 	fflush(stdout);

@@ -24,17 +24,6 @@ enum {
 /* A command: argv[0] is the command name. The arena is fresh and is wiped after the command. */
 typedef int (*sg_cli_cmd_fn)(int argc, char **argv, sg_arena *arena);
 
-/* Read a whole file ("-" is standard input) of at most `max` bytes into the arena.
- * Errors: SG_ERR_IO (cannot open/read, recorded with the path), SG_ERR_LIMIT (larger than max,
- * or the arena is full). */
-SG_MUST_USE sg_err sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out,
-	sg_diag *d);
-
-/* Write `data` to `path`: a regular file is replaced atomically (temporary file, fsync,
- * rename), so a failed write leaves any earlier file intact and a symbolic link at `path` is
- * replaced, not followed; devices and pipes are written in place; "-" is stdout. */
-SG_MUST_USE sg_err sg_cli_write_file(const char *path, sg_slice data, sg_diag *d);
-
 /* A command-line flag: a string flag stores its value (NULL when absent); a boolean flag
  * (value == NULL) sets *on. Both spellings "--name value" and "--name=value" are accepted, and
  * "--name=true|false" for booleans. `multi`, when not NULL, collects repeated values (-a k=v)
@@ -69,7 +58,7 @@ void sg_cli_put_safe(const uint8_t *p, size_t n);
  * (--trusted-root) when not NULL, else the file named by $SIGSTORE_ROOT_FILE when set and
  * non-empty, else the root embedded at build time (the staging one when `staging`). `*source`
  * says which ("embedded public-good root", "embedded staging root" or the path). Errors: those
- * of sg_cli_read_file and sg_trustroot_parse, and SG_ERR_NO_TRUST_ROOT ("no trusted root: pass
+ * of sg_os_read_file and sg_trustroot_parse, and SG_ERR_NO_TRUST_ROOT ("no trusted root: pass
  * --trusted-root or set SIGSTORE_ROOT_FILE (this build has no embedded public-good root)")
  * when nothing is available. `out` is zeroed on failure. */
 struct sg_trustroot;

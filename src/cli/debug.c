@@ -9,6 +9,7 @@
 #include "parse/codec.h"
 #include "parse/der.h"
 #include "parse/pem.h"
+#include "sys/os.h"
 
 /* A debug parser: runs on `in`, may print a summary to stdout; `canonical` is --canonical. */
 typedef sg_err (*debug_fn)(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
@@ -279,7 +280,7 @@ sg_cmd_debug(int argc, char **argv, sg_arena *arena)
 		sg_diag d;
 		sg_diag_init(&d, path);
 		sg_slice in;
-		sg_err e = sg_cli_read_file(path, SG_MAX_INPUT_FILE, arena, &in, &d);
+		sg_err e = sg_os_read_file(path, SG_MAX_INPUT_FILE, arena, &in, &d);
 		if (e == SG_OK)
 			e = parsers[i].fn(in, canonical, arena, &d);
 		if (e != SG_OK) {

@@ -10,6 +10,7 @@
 #include "parse/url.h"
 #include "sys/http.h"
 #include "sys/net.h"
+#include "sys/os.h"
 
 /* Print text from the network, replacing anything that could drive a terminal. */
 static void
@@ -183,7 +184,7 @@ sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena)
 		}
 		fflush(stdout);
 		if (out_path != NULL)
-			e = sg_cli_write_file(out_path, sg_slice_make(body, r.body_len), &d);
+			e = sg_os_write_file(out_path, sg_slice_make(body, r.body_len), &d);
 		if (e == SG_OK && r.status >= 400)
 			e = sg_http_status_err(&r, "HTTP GET", &d);
 		if (e == SG_OK)

@@ -1,114 +1,12 @@
 /* cli_util: file I/O with size caps and error printing for the commands. See cli.h. */
 #include "cli/cli.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-sg_err
-sg_cli_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, sg_diag *d)
-{
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-	/* Read into the arena's free tail, then keep only what was used. One extra byte tells a
-	 * file of exactly `max` bytes from a larger one. */
-	size_t avail = sg_arena_avail(arena);
-	size_t want = max < avail ? max + 1 : avail;
-	uint8_t *buf = sg_arena_alloc_uninit(arena, want);
-	sg_err err = SG_OK;
-	size_t n = 0;
-	if (buf == NULL) {
-		err = sg_diag_fail(d, SG_ERR_LIMIT, "arena");
-		goto out;
-	}
-	while (n < want) {
-		ssize_t r = read(fd, buf + n, want - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path,
-				strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > max) {
-		err = sg_diag_failmsg(d, SG_ERR_LIMIT, "cannot read %s: larger than %zu bytes",
-			path, max);
-		goto out;
-	}
-	/* Give back the unused tail of the allocation. */
-	sg_arena_trim(arena, buf, n);
-	*out = sg_slice_make(buf, n);
-out:
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return err;
-}
-
-SG_MUST_USE static sg_err
-write_all(int fd, const char *path, sg_slice data, sg_diag *d)
-{
-	size_t n = 0;
-	while (n < data.len) {
-		ssize_t w = write(fd, data.p + n, data.len - n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path,
-				w < 0 ? strerror(errno) : "short write");
-		n += (size_t)w;
-	}
-	return SG_OK;
-}
-
-/* see cli.h. A regular file is replaced atomically: the data goes to a new temporary file in
- * the same directory, which is synced and renamed over `path`. So a failed write never
- * destroys an earlier good file (a certificate or bundle already written stays written), and
- * a symbolic link planted at `path` is replaced, not followed. Devices and pipes
- * (/dev/stdout, a FIFO) are written in place, and "-" is standard output. */
-sg_err
-sg_cli_write_file(const char *path, sg_slice data, sg_diag *d)
-{
-	if (strcmp(path, "-") == 0)
-		return write_all(STDOUT_FILENO, path, data, d);
-	struct stat st;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path,
-				strerror(errno));
-		sg_err e = write_all(fd, path, data, d);
-		close(fd);
-		return e;
-	}
-	char tmp[4096 + 16];
-	int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: path too long", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	sg_err e = write_all(fd, path, data, d);
-	/* mkstemp makes the file 0600; these outputs are public (signatures, certificates). */
-	if (e == SG_OK && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
-		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	if (close(fd) != 0 && e == SG_OK)
-		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	if (e == SG_OK && rename(tmp, path) != 0)
-		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	if (e != SG_OK)
-		unlink(tmp);
-	return e;
-}
+#include "sys/os.h"
 
 void
 sg_cli_print_error(const sg_diag *d)

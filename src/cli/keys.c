@@ -7,104 +7,15 @@
  * mode 0600 and the public key 0644; progress lines go to stderr. Where cosign would read a
  * piped password from stdin or ask "Overwrite (y/n)?", we refuse instead: scripts set
  * COSIGN_PASSWORD, and existing files are replaced only with -f. */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "crypto/p256.h"
 #include "sign/keys.h"
-
-/* The terminal settings from before the prompt, for a signal that ends the program while
- * echo is off: without them an interrupted prompt (Ctrl-C, a CI job's SIGTERM) would leave
- * the user's terminal silently not echoing. */
-static struct termios tty_saved;
-static volatile sig_atomic_t tty_quiet;
-
-static const int tty_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-#define N_TTY_SIGNALS (sizeof tty_signals / sizeof tty_signals[0])
-
-static void
-tty_restore_and_die(int sig)
-{
-	/* tcsetattr(3) and raise(3) are async-signal-safe. SA_RESETHAND has put the default
-	 * action back, so the re-raised signal ends the program as it would have. */
-	if (tty_quiet)
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &tty_saved);
-	raise(sig);
-}
-
-/* Read one line from standard input with echo off; the newline is dropped. The terminal is
- * restored on every path: return, error, and the signals above. */
-SG_MUST_USE static sg_err
-read_tty_line(const char *prompt, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
-{
-	struct termios old, quiet;
-	struct sigaction sa, prev[N_TTY_SIGNALS];
-	*len = 0;
-	if (tcgetattr(STDIN_FILENO, &old) != 0)
-		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(errno));
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	quiet.c_lflag |= (tcflag_t)ECHONL;
-	fputs(prompt, stderr);
-	fflush(stderr);
-	tty_saved = old;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = tty_restore_and_die;
-	sa.sa_flags = (int)SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < N_TTY_SIGNALS; i++)
-		(void)sigaction(tty_signals[i], &sa, &prev[i]);
-	tty_quiet = 1;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
-		int e = errno;
-		tty_quiet = 0;
-		for (size_t i = 0; i < N_TTY_SIGNALS; i++)
-			(void)sigaction(tty_signals[i], &prev[i], NULL);
-		return sg_diag_failf(d, SG_ERR_IO, "reading password", "%s", strerror(e));
-	}
-	sg_err err = SG_OK;
-	size_t n = 0;
-	for (;;) {
-		uint8_t c;
-		ssize_t r = read(STDIN_FILENO, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = sg_diag_failf(d, SG_ERR_IO, "reading password", "%s",
-				strerror(errno));
-			break;
-		}
-		if (r == 0 || c == '\n')
-			break;
-		if (n == cap) {
-			err = sg_diag_failf(d, SG_ERR_LIMIT, "reading password",
-				"longer than %zu bytes", cap);
-			break;
-		}
-		buf[n++] = c;
-	}
-	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	tty_quiet = 0;
-	for (size_t i = 0; i < N_TTY_SIGNALS; i++)
-		(void)sigaction(tty_signals[i], &prev[i], NULL);
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	if (err != SG_OK) {
-		sg_wipe(buf, cap);
-		return err;
-	}
-	*len = n;
-	return SG_OK;
-}
+#include "sys/os.h"
 
 /* see cli.h */
 sg_err
@@ -124,15 +35,15 @@ sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, size_t *len, sg_diag
 		*len = n;
 		return SG_OK;
 	}
-	if (!isatty(STDIN_FILENO))
+	if (!sg_os_stdin_is_tty())
 		return sg_diag_failmsg(d, SG_ERR_USAGE,
 			"COSIGN_PASSWORD is not set and stdin is not a terminal");
-	SG_TRY(read_tty_line("Enter password for private key: ", buf, cap, len, d));
+	SG_TRY(sg_os_read_secret_line("Enter password for private key: ", buf, cap, len, d));
 	if (!confirm)
 		return SG_OK;
 	uint8_t again[SG_MAX_PASSWORD];
 	size_t again_len;
-	sg_err err = read_tty_line("Enter password for private key again: ", again, cap,
+	sg_err err = sg_os_read_secret_line("Enter password for private key again: ", again, cap,
 		&again_len, d);
 	if (err == SG_OK && (again_len != *len || !sg_ct_equal(again, buf, again_len)))
 		err = sg_diag_failmsg(d, SG_ERR_KEY_PASSWORD, "passwords do not match");
@@ -154,7 +65,7 @@ sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *o
 	uint8_t pw[SG_MAX_PASSWORD];
 	size_t pw_len = 0;
 	sg_p256_key_wipe(out);
-	sg_err err = sg_cli_read_file(path, SG_MAX_PEM_FILE, arena, &file, d);
+	sg_err err = sg_os_read_file(path, SG_MAX_PEM_FILE, arena, &file, d);
 	if (err == SG_OK)
 		err = sg_keys_read_pem(file.p, file.len, arena, &fmt, &body, d);
 	/* Only the format was wanted here; a plain key's decoded DER is the secret itself. */
@@ -172,61 +83,11 @@ sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *o
 	return err;
 }
 
-/* Write `data` to a new file `path` with `mode`; an existing file is an error unless `force`,
- * when it is truncated and given `mode`. A symbolic link at `path` is never followed: with
- * O_EXCL open(2) refuses it anyway, and with -f a link planted in a shared directory would
- * otherwise have the private key written over (and chmod'ed) whatever file it points to. */
-SG_MUST_USE static sg_err
-write_new_file(const char *path, sg_slice data, mode_t mode, int force, sg_diag *d)
-{
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL);
-	int fd = open(path, flags, mode);
-	if (fd < 0 && errno == ELOOP)
-		return sg_diag_failf(d, SG_ERR_IO, "writing key",
-			"%s is a symbolic link; not following it", path);
-	if (fd < 0)
-		return sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
-	sg_err err = SG_OK;
-	/* O_TRUNC keeps the old mode: a replaced key file must not stay world-readable. */
-	if (force && fchmod(fd, mode) != 0)
-		err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
-	size_t n = 0;
-	while (err == SG_OK && n < data.len) {
-		ssize_t w = write(fd, data.p + n, data.len - n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path,
-				strerror(errno));
-		else
-			n += (size_t)w;
-	}
-	if (err == SG_OK && fsync(fd) != 0)
-		err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
-	if (close(fd) != 0 && err == SG_OK)
-		err = sg_diag_failf(d, SG_ERR_IO, "writing key", "%s: %s", path, strerror(errno));
-	return err;
-}
-
 static int
 fail(sg_diag *d)
 {
 	sg_cli_print_error(d);
 	return SG_EXIT_FAIL;
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-	return lstat(path, &st) == 0;
-}
-
-static int
-is_symlink(const char *path)
-{
-	struct stat st;
-	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static const char generate_usage[] =
@@ -268,14 +129,14 @@ sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, key_path);
 	/* Refuse before asking for a password, and before writing either file. */
-	if (!force && (exists(key_path) || exists(pub_path)))
+	if (!force && (sg_os_exists(key_path) || sg_os_exists(pub_path)))
 		return sg_cli_usage_error("File %s already exists; use -f to overwrite",
-			exists(key_path) ? key_path : pub_path);
+			sg_os_exists(key_path) ? key_path : pub_path);
 	/* -f replaces files, never what a link points to; checked for both files up front so a
 	 * refusal leaves the old pair whole (write_new_file refuses links again, race-free). */
-	if (force && (is_symlink(key_path) || is_symlink(pub_path)))
+	if (force && (sg_os_is_symlink(key_path) || sg_os_is_symlink(pub_path)))
 		return sg_cli_usage_error("%s is a symbolic link; not following it",
-			is_symlink(key_path) ? key_path : pub_path);
+			sg_os_is_symlink(key_path) ? key_path : pub_path);
 
 	uint8_t pw[SG_MAX_PASSWORD];
 	size_t pw_len = 0;
@@ -304,10 +165,10 @@ sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena)
 			err = sg_diag_fail(&d, err, "public key PEM");
 	}
 	if (err == SG_OK)
-		err = write_new_file(key_path, sg_buf_slice(&kb), 0600, force, &d);
+		err = sg_os_create_file(key_path, "writing key", sg_buf_slice(&kb), 0600, force, &d);
 	if (err == SG_OK) {
 		fprintf(stderr, "Private key written to %s\n", key_path);
-		err = write_new_file(pub_path, sg_buf_slice(&pb), 0644, force, &d);
+		err = sg_os_create_file(pub_path, "writing key", sg_buf_slice(&pb), 0644, force, &d);
 	}
 	if (err == SG_OK) {
 		fprintf(stderr, "Public key written to %s\n", pub_path);
@@ -363,7 +224,7 @@ sg_cmd_public_key(int argc, char **argv, sg_arena *arena)
 	}
 	sg_p256_key_wipe(&key);
 	if (err == SG_OK)
-		err = sg_cli_write_file(outfile != NULL ? outfile : "-", sg_buf_slice(&pb), &d);
+		err = sg_os_write_file(outfile != NULL ? outfile : "-", sg_buf_slice(&pb), &d);
 	if (err != SG_OK)
 		return fail(&d);
 	if (outfile != NULL)

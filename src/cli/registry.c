@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
@@ -21,6 +20,7 @@
 #include "online/registry.h"
 #include "sys/http.h"
 #include "sys/net.h"
+#include "sys/os.h"
 
 /* The network stack's memory: up to 4 connections of ~40 KiB, the trust anchors and the
  * scratch used while reading a CA bundle (at most SG_MAX_PEM_FILE). */
@@ -36,13 +36,6 @@ struct sg_cli_reg {
 	uint8_t *helper_out; /* credential helper output (secret), wiped after parsing */
 	size_t helper_len;
 };
-
-static int
-file_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
 
 /* Run the helper for `key`; *found = 0 when it knows nothing. */
 SG_MUST_USE static sg_err
@@ -95,7 +88,7 @@ from_docker_config(struct sg_cli_reg *c, const char *registry, const char *repos
 		n = snprintf(path, sizeof path, "%s/.docker/config.json", home);
 	else
 		return SG_OK;
-	if (n < 0 || (size_t)n >= sizeof path || !file_exists(path))
+	if (n < 0 || (size_t)n >= sizeof path || !sg_os_is_file(path))
 		return SG_OK;
 	sg_slice file;
 	const char *src = d != NULL ? d->source : NULL;
@@ -105,7 +98,7 @@ from_docker_config(struct sg_cli_reg *c, const char *registry, const char *repos
 	memcpy(name, path, (size_t)n + 1);
 	if (d != NULL)
 		d->source = name;
-	sg_err err = sg_cli_read_file(path, SG_MAX_JSON, arena, &file, d);
+	sg_err err = sg_os_read_file(path, SG_MAX_JSON, arena, &file, d);
 	sg_dockercfg cfg;
 	if (err == SG_OK)
 		err = sg_dockercfg_parse(file.p, file.len, arena, &cfg, d);

@@ -26,13 +26,9 @@
  * names the files (sg_cli_report_push_failure, shared with cli_sign.c like the prompt).
  *
  * Plain http:// is allowed only to loopback addresses (test services) unless --allow-http. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/limits.h"
 #include "base/timeutil.h"
@@ -52,6 +48,7 @@
 #include "sign/sign.h"
 #include "sys/http.h"
 #include "sys/net.h"
+#include "sys/os.h"
 
 /* cosign's privacy statement and confirmation (cmd/cosign/cli/sign/privacy/privacy.go). */
 static const char privacy_statement[] =
@@ -97,18 +94,8 @@ sg_cli_confirm_tlog_upload(sg_diag *d)
 	fputs("Are you sure you would like to continue? [y/N] ", stderr);
 	fflush(stderr);
 	char line[64];
-	size_t n = 0;
-	for (;;) {
-		char c;
-		ssize_t r = read(STDIN_FILENO, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || c == '\n')
-			break;
-		if (n + 1 < sizeof line)
-			line[n++] = c;
-	}
-	line[n] = '\0';
+	sg_os_read_line(line, sizeof line);
+	size_t n = strlen(line);
 	if ((n == 1 && (line[0] == 'y' || line[0] == 'Y')))
 		return SG_OK;
 	if (n == 0 || (n == 1 && (line[0] == 'n' || line[0] == 'N')))
@@ -121,29 +108,10 @@ sg_cli_confirm_tlog_upload(sg_diag *d)
 SG_MUST_USE static sg_err
 hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sg_diag_failf(d, SG_ERR_IO, "reading payload", "%s: %s", path,
-			strerror(errno));
 	sg_hash_ctx h;
+	sg_hash_ctx *const hs[] = {&h};
 	sg_hash_init(&h, SG_HASH_SHA256);
-	uint8_t buf[16384];
-	sg_err e = SG_OK;
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			e = sg_diag_failf(d, SG_ERR_IO, "reading payload", "%s: %s", path,
-				strerror(errno));
-			break;
-		}
-		if (r == 0)
-			break;
-		sg_hash_update(&h, buf, (size_t)r);
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
+	sg_err e = sg_os_hash_file(path, "reading payload", hs, 1, d);
 	sg_hash_final(&h, out);
 	return e;
 }
@@ -213,7 +181,7 @@ read_signing_config(const char *path, int64_t now, sg_arena *arena, const char *
 	sg_slice in, mt;
 	sg_json j;
 	d->source = path;
-	SG_TRY(sg_cli_read_file(path, SG_MAX_JSON, arena, &in, d));
+	SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
 	SG_TRY(sg_json_parse(in.p, in.len, arena, "signing config", &j, d));
 	size_t root = sg_json_root(&j);
 	SG_TRY(sg_json_expect(&j, root, VFJ_OBJECT, "signing config", d));
@@ -337,7 +305,7 @@ keyless_begin(keyless *k, const sign_args *a, sg_arena *arena, sg_diag *d)
 	so.http = k->http;
 	so.trustroot = k->tr;
 	so.token = sg_slice_make(k->token, token_len);
-	so.now = (int64_t)time(NULL);
+	so.now = sg_os_now();
 	fprintf(stderr, "Generating ephemeral keys...\nRetrieving signed certificate...\n");
 	sg_err e = sg_signer_begin(k->signer, &so, &k->rng, arena, d);
 	/* The token has done its job (Fulcio was the only one to see it). */
@@ -348,7 +316,7 @@ keyless_begin(keyless *k, const sign_args *a, sg_arena *arena, sg_diag *d)
 	}
 	fprintf(stderr, "Successfully verified SCT...\n");
 	if (a->out_cert != NULL) {
-		SG_TRY(sg_cli_write_file(a->out_cert, k->signer->cert_pem, d));
+		SG_TRY(sg_os_write_file(a->out_cert, k->signer->cert_pem, d));
 		fprintf(stderr, "Wrote certificate to file %s\n", a->out_cert);
 		k->cert_written = a->out_cert;
 	}
@@ -415,7 +383,7 @@ run_sign(const sign_args *a, sg_arena *arena)
 		sg_slice json;
 		k.stage = SG_SIGN_STAGE_BUNDLE;
 		if ((e = sg_sign_bundle_json(k.signer, res, arena, &json, &d)) != SG_OK ||
-			(e = sg_cli_write_file(a->bundle, json, &d)) != SG_OK)
+			(e = sg_os_write_file(a->bundle, json, &d)) != SG_OK)
 			goto out;
 		k.stage = SG_SIGN_STAGE_NONE;
 		fprintf(stderr, "Wrote bundle to file %s\n", a->bundle);
@@ -426,7 +394,7 @@ run_sign(const sign_args *a, sg_arena *arena)
 	if ((e = sg_b64_encode(res->sig, res->sig_len, SG_B64_STD | SG_B64_PAD, &b64)) != SG_OK)
 		goto out;
 	if (a->out_sig != NULL) {
-		if ((e = sg_cli_write_file(a->out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
+		if ((e = sg_os_write_file(a->out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
 			goto out;
 		fprintf(stderr, "Wrote signature to file %s\n", a->out_sig);
 	} else if (!a->conformance) {
@@ -548,7 +516,7 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	if (config != NULL) {
 		sg_diag d;
 		sg_diag_init(&d, NULL);
-		if (read_signing_config(config, (int64_t)time(NULL), arena, &a.fulcio_url,
+		if (read_signing_config(config, sg_os_now(), arena, &a.fulcio_url,
 			    &a.rekor_url, &d) != SG_OK) {
 			sg_cli_print_error(&d);
 			return SG_EXIT_FAIL;
@@ -697,7 +665,7 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	 * are already logged and on disk. */
 	if (a.out_sig != NULL) {
 		/* cosign writes the base64 text with no newline. */
-		if ((e = sg_cli_write_file(a.out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
+		if ((e = sg_os_write_file(a.out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
 			goto out;
 		fprintf(stderr, "Wrote signature to file %s\n", a.out_sig);
 		sig_written = a.out_sig;
@@ -706,7 +674,7 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		sg_slice json;
 		k.stage = SG_SIGN_STAGE_BUNDLE;
 		if ((e = sg_sign_bundle_json(k.signer, res, arena, &json, &d)) != SG_OK ||
-			(e = sg_cli_write_file(a.bundle, json, &d)) != SG_OK)
+			(e = sg_os_write_file(a.bundle, json, &d)) != SG_OK)
 			goto out;
 		k.stage = SG_SIGN_STAGE_NONE;
 		fprintf(stderr, "Wrote bundle to file %s\n", a.bundle);

@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <time.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
@@ -42,6 +41,7 @@
 #include "sign/sign.h"
 #include "sys/http.h"
 #include "sys/net.h"
+#include "sys/os.h"
 
 /* cosign's warning for a tag (ui.TagReferenceMessage, printed through ui.Warnf). */
 static void
@@ -276,7 +276,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 		so.plain = SG_HTTP_PLAIN_LOOPBACK;
 		so.http = ts.http;
 		so.trustroot = ts.tr;
-		so.now = (int64_t)time(NULL);
+		so.now = sg_os_now();
 		err = sg_signer_begin_key(ts.signer, &so, &key, arena, &d);
 		sg_p256_key_wipe(&key);
 		if (err != SG_OK)
@@ -317,7 +317,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	/* 5. The local copies, before the push (as cosign's signDigest). */
 	if (out_sig != NULL) {
 		/* cosign writes the base64 text with no newline. */
-		if ((err = sg_cli_write_file(out_sig, sg_buf_slice(&bb), &d)) != SG_OK)
+		if ((err = sg_os_write_file(out_sig, sg_buf_slice(&bb), &d)) != SG_OK)
 			goto out;
 		fprintf(stderr, "Wrote signature to file %s\n", out_sig);
 		sig_written = out_sig;
@@ -326,7 +326,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 		sg_slice json;
 		stage = SG_SIGN_STAGE_BUNDLE;
 		if ((err = sg_sign_bundle_json(ts.signer, res, arena, &json, &d)) != SG_OK ||
-			(err = sg_cli_write_file(bundle_path, json, &d)) != SG_OK)
+			(err = sg_os_write_file(bundle_path, json, &d)) != SG_OK)
 			goto out;
 		stage = SG_SIGN_STAGE_NONE;
 		fprintf(stderr, "Wrote bundle to file %s\n", bundle_path);

@@ -21,6 +21,7 @@
 #include "sigstore/bundle.h"
 #include "sigstore/dsse.h"
 #include "sigstore/tlog.h"
+#include "sys/os.h"
 
 sg_err
 sg_trustroot_load_default(const char *flag_path, int staging, sg_arena *arena,
@@ -36,7 +37,7 @@ sg_trustroot_load_default(const char *flag_path, int staging, sg_arena *arena,
 	}
 	if (path != NULL) {
 		sg_slice in;
-		SG_TRY(sg_cli_read_file(path, SG_MAX_JSON, arena, &in, d));
+		SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
 		SG_TRY(sg_trustroot_parse(in.p, in.len, arena, out, d));
 		*source = path;
 		return SG_OK;

@@ -9,13 +9,8 @@
  *
  * Success prints "Verified OK" to stderr and exits 0; failure prints "Error: <which check
  * failed and why>" and exits 1. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
@@ -24,6 +19,7 @@
 #include "pki/trustroot.h"
 #include "sigstore/bundle.h"
 #include "sigstore/policy.h"
+#include "sys/os.h"
 #include "verify/verify.h"
 
 /* A "sha256:<64 lowercase hex>" argument that names no existing file is a digest (the
@@ -35,8 +31,7 @@ parse_digest_arg(const char *arg, uint8_t out[SG_SHA256_LEN])
 	size_t n = strlen(arg);
 	if (n != sizeof prefix - 1 + 2 * SG_SHA256_LEN || strncmp(arg, prefix, sizeof prefix - 1))
 		return 0;
-	struct stat st;
-	if (stat(arg, &st) == 0)
+	if (sg_os_exists(arg))
 		return 0;
 	size_t len;
 	return sg_hex_decode((const uint8_t *)arg + sizeof prefix - 1, 2 * SG_SHA256_LEN, out,
@@ -48,37 +43,17 @@ parse_digest_arg(const char *arg, uint8_t out[SG_SHA256_LEN])
 SG_MUST_USE static sg_err
 hash_file(const char *path, sg_artifact *a, sg_diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sg_diag_failf(d, SG_ERR_IO, "reading artifact", "%s: %s", path,
-			strerror(errno));
 	sg_hash_ctx h256, h384, h512;
+	sg_hash_ctx *const h[] = {&h256, &h384, &h512};
 	sg_hash_init(&h256, SG_HASH_SHA256);
 	sg_hash_init(&h384, SG_HASH_SHA384);
 	sg_hash_init(&h512, SG_HASH_SHA512);
-	uint8_t buf[16384];
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			return sg_diag_failf(d, SG_ERR_IO, "reading artifact", "%s: %s", path,
-				strerror(e));
-		}
-		if (r == 0)
-			break;
-		sg_hash_update(&h256, buf, (size_t)r);
-		sg_hash_update(&h384, buf, (size_t)r);
-		sg_hash_update(&h512, buf, (size_t)r);
-	}
-	close(fd);
+	sg_err e = sg_os_hash_file(path, "reading artifact", h, 3, d);
 	sg_hash_final(&h256, a->sha256);
 	sg_hash_final(&h384, a->sha384);
 	sg_hash_final(&h512, a->sha512);
 	a->has_sha384 = a->has_sha512 = 1;
-	return SG_OK;
+	return e;
 }
 
 static void
@@ -145,7 +120,7 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 		sg_slice pem;
 		uint8_t *der;
 		d.source = key_path;
-		if ((err = sg_cli_read_file(key_path, SG_MAX_PEM_FILE, arena, &pem, &d)) != SG_OK ||
+		if ((err = sg_os_read_file(key_path, SG_MAX_PEM_FILE, arena, &pem, &d)) != SG_OK ||
 			(err = sg_arena_get(arena, SG_MAX_CERT, (void **)&der, &d)) != SG_OK ||
 			(err = sg_pubkey_parse_pem(pem.p, pem.len, der, SG_MAX_CERT, &key, &d)) !=
 				SG_OK)
@@ -162,7 +137,7 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 
 	sg_slice json;
 	d.source = bundle_path;
-	if ((err = sg_cli_read_file(bundle_path, SG_MAX_JSON, arena, &json, &d)) != SG_OK ||
+	if ((err = sg_os_read_file(bundle_path, SG_MAX_JSON, arena, &json, &d)) != SG_OK ||
 		(err = sg_arena_get(arena, sizeof *entity, (void **)&entity, &d)) != SG_OK ||
 		(err = sg_bundle_parse(json.p, json.len, arena, entity, &d)) != SG_OK)
 		goto out;
@@ -182,7 +157,7 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 	opts.issuer_mode = SG_ISSUER_BUNDLE;
 	opts.insecure_ignore_tlog = ignore_tlog;
 	opts.insecure_ignore_sct = ignore_sct;
-	opts.now = (int64_t)time(NULL);
+	opts.now = sg_os_now();
 	if ((err = sg_arena_get(arena, sizeof *out, (void **)&out, &d)) != SG_OK)
 		goto out;
 	err = sg_verify_entity(entity, &artifact, &opts, arena, out, &d);

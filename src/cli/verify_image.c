@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
@@ -36,6 +35,7 @@
 #include "pki/x509.h"
 #include "sigstore/bundle.h"
 #include "sigstore/policy.h"
+#include "sys/os.h"
 #include "verify/siglayer.h"
 #include "verify/verify.h"
 
@@ -239,7 +239,7 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	vo.issuer_mode = SG_ISSUER_LEGACY;
 	vo.insecure_ignore_tlog = o->ignore_tlog;
 	vo.insecure_ignore_sct = o->ignore_sct;
-	vo.now = (int64_t)time(NULL);
+	vo.now = sg_os_now();
 	sg_verified *v;
 	SG_TRY(sg_arena_get(arena, sizeof *v, (void **)&v, d));
 	sg_diag vd;
@@ -531,7 +531,7 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 		sg_slice pem;
 		uint8_t *der;
 		d.source = o->key_path;
-		if (sg_cli_read_file(o->key_path, SG_MAX_PEM_FILE, arena, &pem, &d) != SG_OK ||
+		if (sg_os_read_file(o->key_path, SG_MAX_PEM_FILE, arena, &pem, &d) != SG_OK ||
 			sg_arena_get(arena, SG_MAX_CERT, (void **)&der, &d) != SG_OK ||
 			sg_pubkey_parse_pem(pem.p, pem.len, der, SG_MAX_CERT, &o->key, &d) != SG_OK) {
 			char msg[1024], full[1100];

@@ -15,21 +15,14 @@
  *     bodies that held it are wiped; diags get source names and HTTP statuses, never values. */
 #include "online/oidc.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/limits.h"
 #include "base/timeutil.h"
 #include "parse/codec.h"
 #include "parse/json.h"
+#include "sys/os.h"
 
 extern char **environ;
 
@@ -606,151 +599,34 @@ SG_MUST_USE static sg_err
 sys_read_file(void *ctx, const char *path, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
 	(void)ctx;
-	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sg_diag_fail(d, errno == ENOENT ? SG_ERR_NOT_FOUND : SG_ERR_IO,
-			"reading the token file");
-	size_t n = 0;
-	sg_err e = SG_OK;
-	for (;;) {
-		uint8_t extra;
-		uint8_t *dst = n < cap ? buf + n : &extra;
-		size_t want = n < cap ? cap - n : 1;
-		ssize_t r = read(fd, dst, want);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			e = sg_diag_fail(d, SG_ERR_IO, "reading the token file");
-			break;
-		}
-		if (r == 0)
-			break;
-		if (n >= cap) {
-			e = sg_diag_fail(d, SG_ERR_LIMIT, "reading the token file");
-			break;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	if (e != SG_OK) {
-		sg_wipe(buf, n);
-		return e;
-	}
-	*len = n;
-	return SG_OK;
-}
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return sg_os_read_small(path, "reading the token file", buf, cap, len, NULL, d);
 }
 
 /* How long buildkite-agent may take; its own retries (5, exponential) stay well inside. */
 #define RUN_LIMIT_MS 60000u
-
-static void
-sleep_ms(unsigned ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 SG_MUST_USE static sg_err
 sys_run(void *ctx, const char *const *argv, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
 {
 	const sg_oidc_env *env = ctx;
 	unsigned limit = env != NULL && env->run_limit_ms > 0 ? env->run_limit_ms : RUN_LIMIT_MS;
-	*len = 0;
-	char *args[16];
-	size_t na = 0;
-	for (; argv[na] != NULL && na + 1 < sizeof args / sizeof args[0]; na++)
-		memcpy(&args[na], &argv[na], sizeof args[na]); /* posix_spawn wants char *const[] */
-	args[na] = NULL;
-	int fds[2];
-	if (pipe(fds) != 0)
-		return sg_diag_fail(d, SG_ERR_IO, "pipe");
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, args[0], &fa, NULL, args, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		if (rc == ENOENT)
-			return SG_ERR_NOT_FOUND;
-		return sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token", "cannot run %s: %s",
-			args[0], strerror(rc));
-	}
-	sg_err e = SG_OK;
-	size_t n = 0;
-	uint64_t end = mono_ms() + limit;
-	for (;;) {
-		uint64_t now = mono_ms();
-		if (now >= end) {
-			e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
-				"%s did not finish within %u ms", args[0], limit);
-			kill(pid, SIGKILL);
-			break;
-		}
-		struct pollfd p = {fds[0], POLLIN, 0};
-		int pr = poll(&p, 1, (int)(end - now));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;
-		uint8_t extra;
-		ssize_t r = read(fds[0], n < cap ? buf + n : &extra, n < cap ? cap - n : 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (n >= cap) {
-			e = sg_diag_failf(d, SG_ERR_LIMIT, "identity token", "%s printed too much",
-				args[0]);
-			kill(pid, SIGKILL);
-			break;
-		}
-		n += (size_t)r;
-	}
-	close(fds[0]);
-	/* The limit covers the exit too: a program that closed its output but keeps running
-	 * (or hangs) must not hold the signer forever. */
-	int status = 0;
-	for (;;) {
-		pid_t w = waitpid(pid, &status, e == SG_OK ? WNOHANG : 0);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && e == SG_OK)
-			e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
-				"waiting for %s: %s", args[0], strerror(errno));
-		if (w != 0)
-			break;
-		if (mono_ms() >= end) {
-			e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
-				"%s did not finish within %u ms", args[0], limit);
-			kill(pid, SIGKILL);
-			continue;
-		}
-		sleep_ms(10);
-	}
-	if (e == SG_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		e = sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token", "%s failed (exit %d)",
-			args[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	if (e != SG_OK) {
-		sg_wipe(buf, n < cap ? n : cap);
+	int code;
+	sg_err e = sg_os_run(argv, sg_slice_make(NULL, 0), 0, limit, "identity token", buf, cap,
+		len, &code, d);
+	if (e == SG_ERR_TIMEOUT)
+		return sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token",
+			"%s did not finish within %u ms", argv[0], limit);
+	if (e == SG_ERR_LIMIT)
+		return sg_diag_failf(d, SG_ERR_LIMIT, "identity token", "%s printed too much",
+			argv[0]);
+	if (e != SG_OK)
 		return e;
+	if (code != 0) {
+		sg_wipe(buf, cap);
+		*len = 0;
+		return sg_diag_failf(d, SG_ERR_OIDC_SOURCE, "identity token", "%s failed (exit %d)",
+			argv[0], code);
 	}
-	*len = n;
 	return SG_OK;
 }
 

@@ -13,20 +13,13 @@
  * - Error texts follow ggcr's transport.Error so messages read like cosign's. */
 #include "online/registry.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "oci/manifest.h"
 #include "parse/codec.h"
 #include "parse/json.h"
 #include "parse/url.h"
+#include "sys/os.h"
 
 /* Room for a request URL: base, repository, a tag or digest, and an upload Location. */
 #define URL_CAP (SG_MAX_URL + 1u)
@@ -1184,14 +1177,6 @@ sg_cred_helper_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_cred_h
 	return SG_OK;
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int
 contains(const uint8_t *p, size_t n, const char *needle)
 {
@@ -1224,139 +1209,34 @@ sg_cred_helper_run(sg_slice helper, sg_slice server, unsigned timeout_ms, uint8_
 	prog[18 + helper.len] = '\0';
 	if (cap > SG_MAX_CRED_HELPER_OUTPUT)
 		cap = SG_MAX_CRED_HELPER_OUTPUT;
-
-	int in[2] = {-1, -1}, outp[2] = {-1, -1};
-	if (pipe(in) != 0 || pipe(outp) != 0) {
-		int e = errno;
-		if (in[0] >= 0) {
-			close(in[0]);
-			close(in[1]);
-		}
-		return sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper", "pipe: %s",
-			strerror(e));
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(in[0]);
-		close(in[1]);
-		close(outp[0]);
-		close(outp[1]);
-		return sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper", "fork: %s",
-			strerror(e));
-	}
-	if (pid == 0) {
-		/* Child: stdin from the pipe, stdout to the pipe, stderr discarded (a helper
-		 * may print secrets there on failure). */
-		int devnull = open("/dev/null", O_WRONLY);
-		if (dup2(in[0], 0) < 0 || dup2(outp[1], 1) < 0)
-			_exit(127);
-		if (devnull >= 0)
-			(void)dup2(devnull, 2);
-		close(in[0]);
-		close(in[1]);
-		close(outp[0]);
-		close(outp[1]);
-		char arg0[128], arg1[] = "get";
-		memcpy(arg0, prog, sizeof prog);
-		char *argv[] = {arg0, arg1, NULL};
-		execvp(prog, argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(outp[1]);
-	sg_err err = SG_OK;
-	/* The helper may exit without reading: a write to a closed pipe must not kill us. */
-	struct sigaction ign, old;
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old);
-	size_t off = 0;
-	while (off < server.len) {
-		ssize_t w = write(in[1], server.p + off, server.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	close(in[1]);
-	sigaction(SIGPIPE, &old, NULL);
-
 	if (timeout_ms == 0)
 		timeout_ms = SG_CRED_HELPER_TIMEOUT_MS;
-	uint64_t deadline = mono_ms() + timeout_ms;
+	/* stdin: the server; stderr discarded (a helper may print secrets there on failure). */
+	const char *const argv[] = {prog, "get", NULL};
 	size_t n = 0;
-	int timed_out = 0, too_big = 0;
-	for (;;) {
-		uint64_t now = mono_ms();
-		if (now >= deadline) {
-			timed_out = 1;
-			break;
-		}
-		struct pollfd pfd = {outp[0], POLLIN, 0};
-		int pr = poll(&pfd, 1, (int)(deadline - now));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0) {
-			timed_out = pr == 0;
-			break;
-		}
-		if (n == cap) {
-			too_big = 1;
-			break;
-		}
-		ssize_t got = read(outp[0], out + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(outp[0]);
-	/* The end of its output is not the end of the helper: one that closed stdout and kept
-	 * running would block a plain waitpid forever. Wait only until the same deadline. */
-	int status = 0, reaped = 0, gone = 0;
-	while (!timed_out && !too_big) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid) {
-			reaped = 1;
-			break;
-		}
-		if (w < 0 && errno != EINTR) {
-			gone = 1; /* not our child any more: never signal a pid that may be reused */
-			break;
-		}
-		if (mono_ms() >= deadline) {
-			timed_out = 1;
-			break;
-		}
-		(void)poll(NULL, 0, 10);
-	}
-	if (!reaped && !gone) {
-		kill(pid, SIGKILL); /* our own child, not yet reaped */
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-		}
-	}
-	if (timed_out) {
-		err = sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper",
+	int code;
+	sg_err err = sg_os_run(argv, server, 1, timeout_ms, "credential helper", out, cap, &n,
+		&code, d);
+	if (err == SG_ERR_TIMEOUT)
+		return sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper",
 			"%s did not answer within %u ms", prog, timeout_ms);
-	} else if (too_big) {
-		err = sg_diag_failf(d, SG_ERR_LIMIT, "credential helper",
+	if (err == SG_ERR_LIMIT)
+		return sg_diag_failf(d, SG_ERR_LIMIT, "credential helper",
 			"%s printed more than %zu bytes", prog, cap);
-	} else if (reaped && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (err == SG_ERR_NOT_FOUND)
+		return sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper",
+			"cannot run %s (is it in PATH?)", prog);
+	if (err != SG_OK)
+		return err;
+	if (code == 0) {
 		*found = 1;
 		*out_len = n;
 		return SG_OK;
-	} else if (contains(out, n, "credentials not found")) {
-		err = SG_OK; /* the helper knows nothing for this server */
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		err = sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper",
-			"cannot run %s (is it in PATH?)", prog);
-	} else {
-		err = sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper", "%s get failed",
-			prog);
 	}
+	if (contains(out, n, "credentials not found"))
+		err = SG_OK; /* the helper knows nothing for this server */
+	else
+		err = sg_diag_failf(d, SG_ERR_OCI_AUTH, "credential helper", "%s get failed", prog);
 	sg_wipe(out, n);
 	return err;
 }

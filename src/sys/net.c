@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <bearssl.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -29,13 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/limits.h"
 #include "crypto/drbg.h"
 #include "parse/pem.h"
+#include "sys/os.h"
 
 /* Connections one dialer may have open at once (each ~40 KiB of arena, reused once closed). */
 #define NET_MAX_CONNS 4u
@@ -173,19 +171,10 @@ sg_net_opts_from_env(sg_net_opts *o, sg_diag *d)
 /* ---- clock ---- */
 
 static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static uint64_t
 dl_now(sg_net_dialer *dl)
 {
 	(void)dl;
-	return mono_ms();
+	return sg_os_mono_ms();
 }
 
 /* ---- TCP ---- */
@@ -195,13 +184,13 @@ SG_MUST_USE static sg_err
 wait_fd(int fd, short ev, unsigned timeout_ms, uint64_t deadline, const char *name,
 	const char *doing, sg_diag *d)
 {
-	uint64_t start = mono_ms();
+	uint64_t start = sg_os_mono_ms();
 	uint64_t end = start + timeout_ms;
 	int by_deadline = deadline != 0 && deadline < end;
 	if (by_deadline)
 		end = deadline;
 	for (;;) {
-		uint64_t now = mono_ms();
+		uint64_t now = sg_os_mono_ms();
 		if (now >= end)
 			break;
 		uint64_t left = end - now;
@@ -389,7 +378,7 @@ dl_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg
 			break;
 		if (first.code == SG_OK)
 			first = one;
-		if (deadline != 0 && mono_ms() >= deadline) {
+		if (deadline != 0 && sg_os_mono_ms() >= deadline) {
 			first = one;
 			break;
 		}
@@ -687,44 +676,11 @@ add_pem_anchors(struct net *n, const uint8_t *pem, size_t len, const char *src, 
 	}
 }
 
-/* Read a whole file of at most SG_MAX_PEM_FILE bytes into `buf`. 0 when absent (ENOENT). */
+/* The os seam's failure, under the TLS anchor code and wording this module has always used. */
 SG_MUST_USE static sg_err
-read_small(const char *path, uint8_t *buf, size_t cap, size_t *len, int *absent, sg_diag *d)
+ca_fail(const sg_diag *os, sg_diag *d)
 {
-	*len = 0;
-	*absent = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT) {
-			*absent = 1;
-			return SG_OK;
-		}
-		return sg_diag_failf(d, SG_ERR_TLS_CA_FILE, "loading trust anchors", "%s: %s", path,
-			strerror(errno));
-	}
-	size_t n = 0;
-	for (;;) {
-		if (n == cap) {
-			close(fd);
-			return sg_diag_failf(d, SG_ERR_TLS_CA_FILE, "loading trust anchors",
-				"%s: larger than %zu bytes", path, cap - 1);
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			return sg_diag_failf(d, SG_ERR_TLS_CA_FILE, "loading trust anchors",
-				"%s: %s", path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return SG_OK;
+	return sg_diag_failf(d, SG_ERR_TLS_CA_FILE, "loading trust anchors", "%s", os->detail);
 }
 
 SG_MUST_USE static sg_err
@@ -734,7 +690,11 @@ load_file(struct net *n, const char *path, uint8_t *scratch, int must_exist, int
 	size_t len;
 	int absent;
 	*found = 0;
-	SG_TRY(read_small(path, scratch, SG_MAX_PEM_FILE + 1, &len, &absent, d));
+	sg_diag rd;
+	sg_diag_init(&rd, NULL);
+	if (sg_os_read_small(path, "loading trust anchors", scratch, SG_MAX_PEM_FILE, &len, &absent,
+		    &rd) != SG_OK)
+		return ca_fail(&rd, d);
 	if (absent) {
 		if (must_exist)
 			return sg_diag_failf(d, SG_ERR_TLS_CA_FILE, "loading trust anchors",
@@ -762,27 +722,35 @@ hashed_name(const char *s)
 	return 1;
 }
 
+/* An entry's failure goes to the caller's diag (dc->d) in the loader's own words; the diag
+ * sg_os_list_dir passes in only ever holds its own failure (opendir). */
+struct dir_ctx {
+	struct net *n;
+	uint8_t *scratch;
+	sg_diag *d;
+};
+
+SG_MUST_USE static sg_err
+load_dir_entry(void *ctx, const char *path, const char *name, sg_diag *unused)
+{
+	struct dir_ctx *dc = ctx;
+	int found;
+	(void)unused;
+	if (!hashed_name(name))
+		return SG_OK;
+	return load_file(dc->n, path, dc->scratch, 0, &found, dc->d);
+}
+
 SG_MUST_USE static sg_err
 load_dir(struct net *n, const char *dir, uint8_t *scratch, sg_diag *d)
 {
-	DIR *dp = opendir(dir);
-	if (dp == NULL)
-		return sg_diag_failf(d, SG_ERR_TLS_CA_FILE, "loading trust anchors", "%s: %s", dir,
-			strerror(errno));
-	sg_err e = SG_OK;
-	struct dirent *de;
-	while (e == SG_OK && (de = readdir(dp)) != NULL) {
-		if (!hashed_name(de->d_name))
-			continue;
-		char path[4096];
-		int k = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if (k < 0 || (size_t)k >= sizeof path)
-			continue;
-		int found;
-		e = load_file(n, path, scratch, 0, &found, d);
-	}
-	closedir(dp);
-	return e;
+	struct dir_ctx dc = {n, scratch, d};
+	sg_diag ld;
+	sg_diag_init(&ld, NULL);
+	sg_err e = sg_os_list_dir(dir, "loading trust anchors", load_dir_entry, &dc, &ld);
+	if (e == SG_OK || ld.code == SG_OK)
+		return e;
+	return ca_fail(&ld, d);
 }
 
 /* The file buffer sits below the anchors' DN and key bytes in the arena: move those bytes
