@@ -41,6 +41,8 @@ cleanup() {
 	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
+trap 'exit 1' HUP INT TERM PIPE # through the EXIT trap: never leave the server behind
+export TUF_LIFETIME=${TUF_LIFETIME:-120} # the whole test takes ~10 s
 t_start=$(date +%s%N)
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 M=$T/matrix

@@ -43,11 +43,12 @@
 //     tufjs_error: a regular expression tuf-js 5.0.1's error matches when it refuses (pins the
 //     reason, so a case cannot pass by failing somewhere else);
 //     serve {PATH: fault spec} for serve.mjs (PATH relative to the case);
-//     client_timeout_s (a short per-request deadline the client should use; slow cases);
+//     slow, client_timeout_s (the case lasts as long as the client's deadline: use this short one);
 //     trusted_files (what trusted/ holds), trusted_root_sha256 (for --root-checksum);
 //     for accept cases: final {root, timestamp, snapshot, targets} versions after the refresh
 //     and targets {NAME: {length, sha256, file: "expected/NAME"}};
-//     fetched / not_fetched: paths (relative to the case) a correct client requests / must not.
+//     fetched / not_fetched: paths (relative to the case) a correct client requests / must not;
+//     duplicate_key {file, role}: where the threshold-distinct-key cases list one key twice.
 //   DIR/<case>/trusted/   root.json, and where the case needs it the cached timestamp.json,
 //                         snapshot.json, targets.json (unversioned names, as a client stores them)
 //   DIR/<case>/repo/      what the mirror serves (CDN layout: N.root.json, timestamp.json,
@@ -649,7 +650,7 @@ def({
 	},
 });
 def({
-	name: 'wrong-type', expect: 'refuse', role: 'timestamp', check: 'type', spec: '4.3 (_type)',
+	name: 'wrong-type', expect: 'refuse', role: 'timestamp', check: 'type', spec: '4.2 (_type)',
 	description: 'timestamp.json holds _type "snapshot" (otherwise a timestamp, validly signed by the timestamp key)',
 	tufjs_error: 'expected \'timestamp\', got snapshot',
 	build() {
