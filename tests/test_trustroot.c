@@ -314,7 +314,7 @@ test_load_default(void)
 	/* The flag wins over everything. */
 	sg_arena_reset(&arena);
 	sg_diag_init(&d, NULL);
-	sg_err e = sg_trustroot_load_default(path, 0, &arena, &tr, &src, &d);
+	sg_err e = sg_cli_trustroot_load(path, 0, &arena, &tr, &src, &d);
 	if (e == SG_ERR_IO) {
 		TEST_SKIP("staging trusted root not found");
 	} else {
@@ -323,18 +323,18 @@ test_load_default(void)
 		/* Then the environment. */
 		setenv("SIGSTORE_ROOT_FILE", path, 1);
 		sg_arena_reset(&arena);
-		CHECK_OK(sg_trustroot_load_default(NULL, 0, &arena, &tr, &src, NULL));
+		CHECK_OK(sg_cli_trustroot_load(NULL, 0, &arena, &tr, &src, NULL));
 		CHECK(src != NULL && strcmp(src, path) == 0 && tr.n_tlogs == 4);
 		unsetenv("SIGSTORE_ROOT_FILE");
 	}
 	/* A missing file named by the flag is an I/O error, not a silent fallback. */
 	sg_arena_reset(&arena);
-	CHECK_ERR(sg_trustroot_load_default("/nonexistent/root.json", 0, &arena, &tr, &src, NULL),
+	CHECK_ERR(sg_cli_trustroot_load("/nonexistent/root.json", 0, &arena, &tr, &src, NULL),
 		SG_ERR_IO);
 	/* The embedded roots (present only when the build found the pinned file). */
 	sg_arena_reset(&arena);
 	sg_diag_init(&d, NULL);
-	e = sg_trustroot_load_default(NULL, 0, &arena, &tr, &src, &d);
+	e = sg_cli_trustroot_load(NULL, 0, &arena, &tr, &src, &d);
 	if (sg_embedded_trusted_root_len == 0) {
 		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
 		char msg[600];
@@ -353,7 +353,7 @@ test_load_default(void)
 		CHECK(memcmp(h, pin, 32) == 0);
 	}
 	sg_arena_reset(&arena);
-	e = sg_trustroot_load_default(NULL, 1, &arena, &tr, &src, NULL);
+	e = sg_cli_trustroot_load(NULL, 1, &arena, &tr, &src, NULL);
 	if (sg_embedded_staging_root_len == 0) {
 		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
 	} else {

@@ -1,4 +1,4 @@
-/* cli_cert: `picosign cert [FILE|-]`, a readable dump of X.509 certificates (PEM, several
+/* cert: `picosign cert [FILE|-]`, a readable dump of X.509 certificates (PEM, several
  * per file, or one DER), like `openssl x509 -text` but with every Sigstore extension decoded
  * by name, the SANs, key usages, validity in RFC 3339, the SHA-256 fingerprint and the
  * embedded SCTs. Also the `debug x509` and `debug sct` parser rows.
@@ -12,6 +12,8 @@
 #include "base/limits.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/debug.h"
 #include "crypto/pubkey.h"
 #include "parse/der.h"
 #include "parse/pem.h"

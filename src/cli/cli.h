@@ -1,14 +1,20 @@
-/* cli: what the command-line layer shares (layer 7): exit codes, reading files with size caps,
- * printing errors, and the command entry points that main.c dispatches to. */
+/* cli: what the command-line layer shares (rank 9): exit codes, flag parsing, error output,
+ * where a command's trusted root, password, private key and registry connection come from.
+ * The command entry points are in commands.h, the `debug` rows in debug.h. Files and the
+ * terminal are reached through sys/os.h, never directly. */
 #ifndef SG_CLI_H
 #define SG_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "base/bytes.h"
 #include "base/err.h"
+#include "crypto/p256.h"
+#include "oci/manifest.h"
+#include "oci/ociref.h"
+#include "online/registry.h"
+#include "pki/trustroot.h"
 
 /* Exit codes, as cosign uses them so scripts written for cosign keep working. */
 enum {
@@ -23,6 +29,8 @@ enum {
 
 /* A command: argv[0] is the command name. The arena is fresh and is wiped after the command. */
 typedef int (*sg_cli_cmd_fn)(int argc, char **argv, sg_arena *arena);
+
+/* ---- flags (cli/flags.c) ---- */
 
 /* A command-line flag: a string flag stores its value (NULL when absent); a boolean flag
  * (value == NULL) sets *on. Both spellings "--name value" and "--name=value" are accepted, and
@@ -43,108 +51,73 @@ typedef struct sg_cli_flag {
  * an unknown flag, a missing value or too many positional arguments; 0 on success. */
 int sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n,
 	const char **pos, size_t pos_cap, size_t *n_pos);
+/* Go's strconv.ParseBool (COSIGN_YES, --tlog-upload=...): 1 and *out set when `s` is one of
+ * its spellings, else 0. */
+int sg_cli_parse_bool(const char *s, int *out);
+/* cosign's "-a key=value" annotations (sign and verify): splits raw[0..n) into out[0..n),
+ * views into raw[]. Each must hold exactly one '='. Returns n, or the index of the first one
+ * that does not (the caller prints cosign's message for its command). */
+size_t sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out);
+
+/* ---- output (cli/output.c) ---- */
 
 /* Print "Error: <diag>" to stderr. */
 void sg_cli_print_error(const sg_diag *d);
-
 /* Print "Error: <printf text>" to stderr and return SG_EXIT_FAIL. */
 int sg_cli_usage_error(const char *fmt, ...) SG_PRINTF(1, 2);
-
 /* Print untrusted bytes to stdout with every control, non-ASCII and backslash byte written as
  * "\xNN", so the input cannot drive the terminal. */
 void sg_cli_put_safe(const uint8_t *p, size_t n);
-
-/* The trusted root for a verify command (cli_trust.c), by precedence: `flag_path`
- * (--trusted-root) when not NULL, else the file named by $SIGSTORE_ROOT_FILE when set and
- * non-empty, else the root embedded at build time (the staging one when `staging`). `*source`
- * says which ("embedded public-good root", "embedded staging root" or the path). Errors: those
- * of sg_os_read_file and sg_trustroot_parse, and SG_ERR_NO_TRUST_ROOT ("no trusted root: pass
- * --trusted-root or set SIGSTORE_ROOT_FILE (this build has no embedded public-good root)")
- * when nothing is available. `out` is zeroed on failure. */
-struct sg_trustroot;
-SG_MUST_USE sg_err sg_trustroot_load_default(const char *flag_path, int staging,
-	sg_arena *arena, struct sg_trustroot *out, const char **source, sg_diag *d);
-
-/* Key files (cli_keys.c). The password for an encrypted key: $COSIGN_PASSWORD when set (even
- * empty), else typed at the terminal on standard input without echo (twice when `confirm`;
- * SG_ERR_KEY_PASSWORD "passwords do not match" when they differ), else SG_ERR_USAGE
- * "COSIGN_PASSWORD is not set and stdin is not a terminal". At most SG_MAX_PASSWORD bytes go to
- * buf[0..cap); the caller wipes buf. */
-SG_MUST_USE sg_err sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, size_t *len,
-	sg_diag *d);
-/* Load the private key file at `path` (cosign encrypted, PKCS#8 or SEC1 EC P-256; see keys.h),
- * asking for the password only when the key is encrypted. `out` is wiped on failure; the
- * caller wipes it after use (sg_p256_key_wipe). */
-struct sg_p256_key;
-SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena,
-	struct sg_p256_key *out, sg_diag *d);
-/* Debug parser row `debug keyfile` (cli_keys.c): the key file's format; plain keys are parsed,
- * encrypted ones only up to their envelope (no password is asked). */
-SG_MUST_USE sg_err sg_debug_keyfile(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
-int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
-/* Commands (one cli_*.c file each). */
-int sg_cmd_debug(int argc, char **argv, sg_arena *arena);
-/* The `debug` parsers, one "  NAME  what it prints" line each (cli_debug.c); main.c's
- * `picosign debug --help` lists them. */
-void sg_cli_debug_parsers(FILE *f);
-int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
-int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
-int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
-/* `picosign sign-blob` and `picosign sign-bundle` (cli_sign_blob.c): keyless signing. */
-int sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena);
-int sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena);
-/* `picosign sign IMAGE` without --key (cli_sign_blob.c): keyless, pushed as a cosign .sig
- * layer; sg_cmd_sign hands over to it when no --key is given. */
-int sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena);
-/* Shared by both `sign IMAGE` paths (cli_sign_blob.c). Go's strconv.ParseBool (COSIGN_YES):
- * 1 and *out set when `s` is one of its spellings, else 0. */
-int sg_cli_parse_bool(const char *s, int *out);
-/* cosign's privacy statement and "[y/N]" on stderr, the answer from stdin; SG_OK for y/Y,
- * else SG_ERR_SIGN_DECLINED "upload to tlog: ...". */
-SG_MUST_USE sg_err sg_cli_confirm_tlog_upload(sg_diag *d);
 /* "Error: pushing the signature failed: <d>; the signature, certificate and bundle were
  * written to <files> and are not lost" (naming only the files given, non-NULL ones). */
 void sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *cert_file,
 	const char *bundle_file);
-/* Also shared by both `sign IMAGE` paths (cli_sign.c). cosign's "-a key=value" annotations:
- * exactly one '='; 0, or "Error: unable to parse annotation: <s>" and SG_EXIT_FAIL. */
-struct sg_registry;
-struct sg_oci_annot;
-int sg_cli_parse_annotations(const char **raw, size_t n, struct sg_oci_annot *out);
+
+/* ---- trust (cli/trust.c) ---- */
+
+/* The trusted root for a verify command, by precedence: `flag_path` (--trusted-root) when not
+ * NULL, else the file named by $SIGSTORE_ROOT_FILE when set and non-empty, else the root
+ * embedded at build time (the staging one when `staging`). `*source` says which ("embedded
+ * public-good root", "embedded staging root" or the path). Errors: those of sg_os_read_file
+ * and sg_trustroot_parse, and SG_ERR_NO_TRUST_ROOT ("no trusted root: pass --trusted-root or
+ * set SIGSTORE_ROOT_FILE (this build has no embedded public-good root)") when nothing is
+ * available. `out` is zeroed on failure. */
+SG_MUST_USE sg_err sg_cli_trustroot_load(const char *flag_path, int staging, sg_arena *arena,
+	sg_trustroot *out, const char **source, sg_diag *d);
+
+/* ---- prompts (cli/prompt.c) ---- */
+
+/* The password for an encrypted key: $COSIGN_PASSWORD when set (even empty), else typed at
+ * the terminal on standard input without echo (twice when `confirm`; SG_ERR_KEY_PASSWORD
+ * "passwords do not match" when they differ), else SG_ERR_USAGE "COSIGN_PASSWORD is not set
+ * and stdin is not a terminal". At most SG_MAX_PASSWORD bytes go to buf[0..cap); the caller
+ * wipes buf. */
+SG_MUST_USE sg_err sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, size_t *len,
+	sg_diag *d);
+/* cosign's privacy statement and "[y/N]" on stderr, the answer from stdin; SG_OK for y/Y,
+ * else SG_ERR_SIGN_DECLINED "upload to tlog: ...". */
+SG_MUST_USE sg_err sg_cli_confirm_tlog_upload(sg_diag *d);
+
+/* ---- keys (cli/keys.c) ---- */
+
+/* Load the private key file at `path` (cosign encrypted, PKCS#8 or SEC1 EC P-256; see keys.h),
+ * asking for the password only when the key is encrypted. `out` is wiped on failure; the
+ * caller wipes it after use (sg_p256_key_wipe). */
+SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena, sg_p256_key *out,
+	sg_diag *d);
+
+/* ---- signing an image (cli/sign_image.c) ---- */
+
 /* The image to sign and its simple-signing payload: a tag is resolved through the registry
  * after cosign's tag warning (naming `arg`), a digest is fetched once so the image must exist;
  * then the payload for "<registry>/<repository>" (*repo_name) and the digest with the
  * annotations is written into arena memory (*payload). */
-struct sg_ociref;
-SG_MUST_USE sg_err sg_cli_sign_payload(struct sg_registry *reg, const struct sg_ociref *ref,
-	const char *arg, const struct sg_oci_annot *annots, size_t n_annots, sg_arena *arena,
-	uint8_t digest[32], sg_slice *repo_name, sg_slice *payload, sg_diag *d);
-/* `picosign debug http-get [flags] URL` (cli_http.c): one GET through net + http. */
-int sg_cmd_debug_http_get(int argc, char **argv, sg_arena *arena);
-/* Debug parser rows defined in cli_http.c (`debug url`, `debug http-response`). */
-SG_MUST_USE sg_err sg_debug_url(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_http_response(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-/* Debug parser rows defined in cli_cert.c (`debug x509`, `debug sct`). */
-SG_MUST_USE sg_err sg_debug_x509(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_sct(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-/* Debug parser rows defined in cli_trust.c (`debug json` [--canonical], `trustroot`, `bundle`,
- * `checkpoint`, `dsse`). */
-SG_MUST_USE sg_err sg_debug_json(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_trustroot(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_bundle(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_dsse(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-/* `picosign triangulate IMAGE` and the OCI debug rows (`ociref`, `manifest`, `payload`,
- * `wwwauth`, `docker-config`), in cli_triangulate.c. */
-int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
-SG_MUST_USE sg_err sg_debug_ociref(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
-SG_MUST_USE sg_err sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d);
+SG_MUST_USE sg_err sg_cli_sign_payload(sg_registry *reg, const sg_ociref *ref, const char *arg,
+	const sg_oci_annot *annots, size_t n_annots, sg_arena *arena, uint8_t digest[32],
+	sg_slice *repo_name, sg_slice *payload, sg_diag *d);
 
-/* ---- image commands: registry access (cli_registry.c) ---- */
+/* ---- registry access (cli/registry.c) ---- */
+
 /* The registry flags every image command takes. */
 typedef struct sg_cli_registry_flags {
 	const char *username;  /* --registry-username */
@@ -161,15 +134,11 @@ typedef struct sg_cli_registry_flags {
 	{"--allow-insecure-registry", NULL, NULL, &(f).allow_insecure, NULL, 0, NULL}
 /* Network stack plus credentials (flags, else the docker config and its credential helpers,
  * else anonymous) for `registry`, looked up for `repository`. Memory from the arena. */
-struct sg_cli_reg;
-struct sg_registry;
+typedef struct sg_cli_reg sg_cli_reg;
 SG_MUST_USE sg_err sg_cli_registry_open(const sg_cli_registry_flags *f, const char *registry,
-	const char *repository, sg_arena *arena, struct sg_cli_reg **out, sg_diag *d);
-struct sg_registry *sg_cli_registry_get(struct sg_cli_reg *c);
+	const char *repository, sg_arena *arena, sg_cli_reg **out, sg_diag *d);
+sg_registry *sg_cli_registry_get(sg_cli_reg *c);
 /* Close the connection and wipe credentials and tokens (NULL allowed). */
-void sg_cli_registry_close(struct sg_cli_reg *c);
-/* `picosign verify IMAGE` (cli_verify_image.c) and `picosign sign --key` (cli_sign.c). */
-int sg_cmd_verify(int argc, char **argv, sg_arena *arena);
-int sg_cmd_sign(int argc, char **argv, sg_arena *arena);
+void sg_cli_registry_close(sg_cli_reg *c);
 
 #endif

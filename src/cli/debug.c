@@ -1,4 +1,4 @@
-/* cli_debug: `picosign debug PARSER FILE`, running one parser on one file, for reproducing
+/* debug: `picosign debug PARSER FILE`, running one parser on one file, for reproducing
  * fuzz findings and for audits. Exit 0 when the input is accepted, 1 with the error when it is
  * rejected. Each parser module adds one row to the table below. */
 #include <stdio.h>
@@ -6,6 +6,8 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/debug.h"
 #include "parse/codec.h"
 #include "parse/der.h"
 #include "parse/pem.h"
@@ -257,7 +259,7 @@ sg_cmd_debug(int argc, char **argv, sg_arena *arena)
 {
 	const char *name = NULL, *path = NULL;
 	int canonical = 0;
-	/* Not a parser: a request through the transport layer (cli_http.c). */
+	/* Not a parser: a request through the transport layer (cli/debug_http.c). */
 	if (argc >= 2 && strcmp(argv[1], "http-get") == 0)
 		return sg_cmd_debug_http_get(argc - 1, argv + 1, arena);
 	for (int i = 1; i < argc; i++) {

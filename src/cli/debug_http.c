@@ -1,4 +1,4 @@
-/* cli_http: `picosign debug http-get URL`, a diagnostic that runs one request through the
+/* debug_http: `picosign debug http-get URL`, a diagnostic that runs one request through the
  * transport layer (net + http) exactly as the online commands do, and prints the status, the
  * headers and the body size; plus the `debug url` and `debug http-response` parser rows. */
 #include <stdio.h>
@@ -7,6 +7,8 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/debug.h"
 #include "parse/url.h"
 #include "sys/http.h"
 #include "sys/net.h"

@@ -1,46 +1,9 @@
-/* cli_util: file I/O with size caps and error printing for the commands. See cli.h. */
+/* flags: command-line flag parsing, and the small value grammars several commands share
+ * (Go's ParseBool, cosign's -a key=value). See cli.h. */
 #include "cli/cli.h"
 
-#include <stdarg.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "sys/os.h"
-
-void
-sg_cli_print_error(const sg_diag *d)
-{
-	char msg[1024];
-	sg_diag_format(d, msg, sizeof msg);
-	fprintf(stderr, "Error: %s\n", msg);
-	if (d != NULL && d->file != NULL)
-		fprintf(stderr, "  (recorded at %s:%d)\n", d->file, d->line);
-}
-
-int
-sg_cli_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("Error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return SG_EXIT_FAIL;
-}
-
-void
-sg_cli_put_safe(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = p[i];
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
-			putchar(ch);
-		else
-			printf("\\x%02x", ch);
-	}
-}
 
 static const sg_cli_flag *
 find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
@@ -103,4 +66,37 @@ sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, co
 		}
 	}
 	return 0;
+}
+
+/* see cli.h (Go's strconv.ParseBool, which cosign's COSIGN_* variables go through) */
+int
+sg_cli_parse_bool(const char *s, int *out)
+{
+	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
+	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		if (strcmp(s, t[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if (strcmp(s, f[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* see cli.h */
+size_t
+sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(raw[i], '=');
+		if (eq == NULL || strchr(eq + 1, '=') != NULL)
+			return i;
+		out[i].key = sg_slice_make(raw[i], (size_t)(eq - raw[i]));
+		out[i].value = sg_slice_str(eq + 1);
+	}
+	return n;
 }

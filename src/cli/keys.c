@@ -1,4 +1,4 @@
-/* cli_keys: `picosign generate-key-pair` and `picosign public-key`, and the key loading that
+/* keys: `picosign generate-key-pair` and `picosign public-key`, and the key loading that
  * `sign --key` uses. See cli.h and keys.h.
  *
  * Behaviour follows cosign (cmd/cosign/cli/generate/generate_key_pair.go, pkg/cosign/keys.go):
@@ -13,47 +13,12 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/debug.h"
 #include "crypto/p256.h"
 #include "sign/keys.h"
 #include "sys/os.h"
 
-/* see cli.h */
-sg_err
-sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, size_t *len, sg_diag *d)
-{
-	*len = 0;
-	if (cap > SG_MAX_PASSWORD)
-		cap = SG_MAX_PASSWORD;
-	const char *env = getenv("COSIGN_PASSWORD");
-	if (env != NULL) {
-		size_t n = strlen(env);
-		if (n > cap)
-			return sg_diag_failf(d, SG_ERR_LIMIT, "COSIGN_PASSWORD",
-				"longer than %zu bytes", cap);
-		if (n > 0)
-			memcpy(buf, env, n);
-		*len = n;
-		return SG_OK;
-	}
-	if (!sg_os_stdin_is_tty())
-		return sg_diag_failmsg(d, SG_ERR_USAGE,
-			"COSIGN_PASSWORD is not set and stdin is not a terminal");
-	SG_TRY(sg_os_read_secret_line("Enter password for private key: ", buf, cap, len, d));
-	if (!confirm)
-		return SG_OK;
-	uint8_t again[SG_MAX_PASSWORD];
-	size_t again_len;
-	sg_err err = sg_os_read_secret_line("Enter password for private key again: ", again, cap,
-		&again_len, d);
-	if (err == SG_OK && (again_len != *len || !sg_ct_equal(again, buf, again_len)))
-		err = sg_diag_failmsg(d, SG_ERR_KEY_PASSWORD, "passwords do not match");
-	sg_wipe(again, sizeof again);
-	if (err != SG_OK) {
-		sg_wipe(buf, cap);
-		*len = 0;
-	}
-	return err;
-}
 
 /* see cli.h */
 sg_err

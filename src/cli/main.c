@@ -14,6 +14,8 @@
 #include "base/bytes.h"
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/debug.h"
 #include "online/fulcio.h"
 #include "online/rekor.h"
 

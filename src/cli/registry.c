@@ -1,4 +1,4 @@
-/* cli_registry: what the image commands (verify, sign, triangulate) share to reach a registry:
+/* registry: what the image commands (verify, sign, triangulate) share to reach a registry:
  * the registry flags, the network stack (net dialer, http client) and the credentials, by
  * precedence (protocol.md §2.6):
  *   1. --registry-username/--registry-password (Basic, also sent to a token realm), or

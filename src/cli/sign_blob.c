@@ -1,4 +1,4 @@
-/* cli_sign_blob: `picosign sign-blob` (cosign sign-blob, keyless) and `picosign sign-bundle`
+/* sign_blob: `picosign sign-blob` (cosign sign-blob, keyless) and `picosign sign-bundle`
  * (the sigstore-conformance client protocol, ../shared/vectors/conformance/CASES.md).
  *
  *   sign-blob FILE [--bundle OUT] [--output-certificate F] [--output-signature F]
@@ -20,10 +20,10 @@
  * `picosign sign IMAGE` without --key comes here too (sg_cmd_sign_keyless): the same session,
  * then the simple-signing payload is signed and pushed as a cosign `.sig` layer with the
  * signature, certificate, chain and bundle annotations (protocol.md §2.3, §2.7) through
- * sg_cosign_sig_attach, the push cli_sign.c's key-based path uses. --output-certificate,
+ * sg_cosign_sig_attach, the push cli/sign_image.c's key-based path uses. --output-certificate,
  * --output-signature (base64, no newline, as cosign) and --bundle (v0.3 over the payload) are
  * all written before the push, so a registry that refuses it loses nothing; the error then
- * names the files (sg_cli_report_push_failure, shared with cli_sign.c like the prompt).
+ * names the files (sg_cli_report_push_failure, shared with cli/sign_image.c like the prompt).
  *
  * Plain http:// is allowed only to loopback addresses (test services) unless --allow-http. */
 #include <stdio.h>
@@ -33,6 +33,7 @@
 #include "base/limits.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "crypto/p256.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
@@ -50,60 +51,6 @@
 #include "sys/net.h"
 #include "sys/os.h"
 
-/* cosign's privacy statement and confirmation (cmd/cosign/cli/sign/privacy/privacy.go). */
-static const char privacy_statement[] =
-	"\n\tThe sigstore service, hosted by sigstore a Series of LF Projects, LLC, is provided "
-	"pursuant to the Hosted Project Tools Terms of Use, available at "
-	"https://lfprojects.org/policies/hosted-project-tools-terms-of-use/.\n"
-	"\tNote that if your submission includes personal data associated with this signed "
-	"artifact, it will be part of an immutable record.\n"
-	"\tThis may include the email address associated with the account with which you "
-	"authenticate your contractual Agreement.\n"
-	"\tThis information will be used for signing this artifact and will be stored in public "
-	"transparency logs and cannot be removed later, and is subject to the Immutable Record "
-	"notice at https://lfprojects.org/policies/hosted-project-tools-immutable-records/.\n\n"
-	"By typing 'y', you attest that (1) you are not submitting the personal data of any other "
-	"person; and (2) you understand and agree to the statement and the Agreement terms at the "
-	"URLs listed above.\n";
-
-/* see cli.h (Go's strconv.ParseBool, which cosign's COSIGN_* variables go through) */
-int
-sg_cli_parse_bool(const char *s, int *out)
-{
-	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
-	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		if (strcmp(s, t[i]) == 0) {
-			*out = 1;
-			return 1;
-		}
-		if (strcmp(s, f[i]) == 0) {
-			*out = 0;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* see cli.h: cosign's ui.ConfirmContinue: one line from stdin; "y"/"Y" continues, "" or "n"
- * declines, anything else is invalid input. */
-sg_err
-sg_cli_confirm_tlog_upload(sg_diag *d)
-{
-	fputs(privacy_statement, stderr);
-	fputs("Are you sure you would like to continue? [y/N] ", stderr);
-	fflush(stderr);
-	char line[64];
-	sg_os_read_line(line, sizeof line);
-	size_t n = strlen(line);
-	if ((n == 1 && (line[0] == 'y' || line[0] == 'Y')))
-		return SG_OK;
-	if (n == 0 || (n == 1 && (line[0] == 'n' || line[0] == 'N')))
-		return sg_diag_failmsg(d, SG_ERR_SIGN_DECLINED,
-			"upload to tlog: user declined the prompt");
-	return sg_diag_failmsg(d, SG_ERR_SIGN_DECLINED,
-		"upload to tlog: invalid input (allowed values y, n)");
-}
 
 SG_MUST_USE static sg_err
 hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
@@ -281,7 +228,7 @@ keyless_begin(keyless *k, const sign_args *a, sg_arena *arena, sg_diag *d)
 
 	const char *root_source;
 	SG_TRY(sg_arena_get(arena, sizeof *k->tr, (void **)&k->tr, d));
-	SG_TRY(sg_trustroot_load_default(a->root_path, a->staging, arena, k->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(a->root_path, a->staging, arena, k->tr, &root_source, d));
 
 	/* The token: read just before Fulcio, since CI tokens live about five minutes. */
 	k->stage = SG_SIGN_STAGE_TOKEN;
@@ -525,41 +472,6 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	return run_sign(&a, arena);
 }
 
-/* see cli.h */
-void
-sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *cert_file,
-	const char *bundle_file)
-{
-	char msg[1024];
-	sg_diag_format(d, msg, sizeof msg);
-	const char *what[3], *files[3];
-	size_t n = 0;
-	if (sig_file != NULL) {
-		what[n] = "signature";
-		files[n++] = sig_file;
-	}
-	if (cert_file != NULL) {
-		what[n] = "certificate";
-		files[n++] = cert_file;
-	}
-	if (bundle_file != NULL) {
-		what[n] = "bundle";
-		files[n++] = bundle_file;
-	}
-	fprintf(stderr, "Error: pushing the signature failed: %s", msg);
-	if (n == 0) {
-		fprintf(stderr, "\n");
-		return;
-	}
-	/* "the a, b and c were written to x, y and z and are not lost" */
-	fprintf(stderr, "; the ");
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", what[i]);
-	fprintf(stderr, " %s written to ", n == 1 ? "was" : "were");
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", files[i]);
-	fprintf(stderr, " and %s not lost\n", n == 1 ? "is" : "are");
-}
 
 /* see cli.h */
 int
@@ -616,8 +528,9 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 		a.yes = yv;
 	}
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	if (sg_cli_parse_annotations(annots_raw, n_annots, annots) != 0)
-		return SG_EXIT_FAIL;
+	size_t bad = sg_cli_parse_annotations(annots_raw, n_annots, annots);
+	if (bad != n_annots)
+		return sg_cli_usage_error("unable to parse annotation: %s", annots_raw[bad]);
 
 	sg_diag d;
 	sg_diag_init(&d, NULL);

@@ -1,4 +1,4 @@
-/* cli_sign: `picosign sign --key KEY [-a key=value]... [--yes] IMAGE[@DIGEST|:tag]`, cosign
+/* sign_image: `picosign sign --key KEY [-a key=value]... [--yes] IMAGE[@DIGEST|:tag]`, cosign
  * sign with a key file, in the legacy `.sig` format (protocol.md §1, §2.4, §2.5, §2.7, §6):
  *
  *   1. resolve the image to its manifest digest (a tag is resolved, with cosign's warning;
@@ -17,7 +17,7 @@
  *      refuses it loses nothing;
  *   6. attach the layer (signature annotation, and the dev.sigstore.cosign/bundle annotation
  *      when logged) to sha256-<hex>.sig through sg_cosign_sig_attach (append, dedupe,
- *      race-checked push), the call the keyless path (cli_sign_blob.c) makes too.
+ *      race-checked push), the call the keyless path (cli/sign_blob.c) makes too.
  *
  * Without --key the keyless path parses its own flags. Plain http:// to Rekor only for
  * loopback addresses (test services). */
@@ -28,6 +28,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "crypto/p256.h"
 #include "crypto/pubkey.h"
 #include "oci/manifest.h"
@@ -56,20 +57,6 @@ warn_tag(const char *img)
 		"    (example.com/ubuntu:latest) for the input to cosign. The ability to refer to\n"
 		"    images by tag will be removed in a future release.\n\n",
 		img);
-}
-
-/* see cli.h */
-int
-sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *eq = strchr(raw[i], '=');
-		if (eq == NULL || strchr(eq + 1, '=') != NULL)
-			return sg_cli_usage_error("unable to parse annotation: %s", raw[i]);
-		out[i].key = sg_slice_make(raw[i], (size_t)(eq - raw[i]));
-		out[i].value = sg_slice_str(eq + 1);
-	}
-	return 0;
 }
 
 /* see cli.h */
@@ -147,7 +134,7 @@ session_open(tlog_session *t, const char *timeout, const char *root_path, sg_are
 	t->http->user_agent = "picosign/" SG_VERSION;
 	const char *root_source;
 	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
-	SG_TRY(sg_trustroot_load_default(root_path, 0, arena, t->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(root_path, 0, arena, t->tr, &root_source, d));
 	return sg_arena_get(arena, sizeof *t->signer, (void **)&t->signer, d);
 }
 
@@ -184,7 +171,7 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 		{"--bundle", NULL, &bundle_path, NULL, NULL, 0, NULL},
 		SG_CLI_REGISTRY_FLAG_ROWS(rf),
 	};
-	/* Without --key, the keyless path (cli_sign_blob.c) parses its own flags. */
+	/* Without --key, the keyless path (cli/sign_blob.c) parses its own flags. */
 	int has_key = 0;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		has_key |= strcmp(argv[i], "--key") == 0 || strncmp(argv[i], "--key=", 6) == 0;
@@ -215,8 +202,9 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	}
 
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	if (sg_cli_parse_annotations(annots_raw, n_annots, annots) != 0)
-		return SG_EXIT_FAIL;
+	size_t bad = sg_cli_parse_annotations(annots_raw, n_annots, annots);
+	if (bad != n_annots)
+		return sg_cli_usage_error("unable to parse annotation: %s", annots_raw[bad]);
 
 	sg_diag d;
 	sg_diag_init(&d, NULL);

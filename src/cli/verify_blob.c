@@ -1,4 +1,4 @@
-/* cli_verify: `picosign verify-blob` and `picosign verify-bundle` (the sigstore-conformance
+/* verify_blob: `picosign verify-blob` and `picosign verify-bundle` (the sigstore-conformance
  * client protocol, ../shared/vectors/conformance/CASES.md). Both verify a Sigstore bundle
  * offline against a trusted root for an artifact given as a file or as sha256:<hex>.
  *
@@ -14,6 +14,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "crypto/pubkey.h"
 #include "parse/codec.h"
 #include "pki/trustroot.h"
@@ -131,7 +132,7 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 
 	const char *root_source;
 	if ((err = sg_arena_get(arena, sizeof *tr, (void **)&tr, &d)) != SG_OK ||
-		(err = sg_trustroot_load_default(root_path, staging, arena, tr, &root_source, &d)) !=
+		(err = sg_cli_trustroot_load(root_path, staging, arena, tr, &root_source, &d)) !=
 			SG_OK)
 		goto out;
 

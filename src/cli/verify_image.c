@@ -1,4 +1,4 @@
-/* cli_verify_image: `picosign verify IMAGE[:tag|@digest]...`, cosign verify for legacy `.sig`
+/* verify_image: `picosign verify IMAGE[:tag|@digest]...`, cosign verify for legacy `.sig`
  * signatures (protocol.md §7): the same checks in the same order, the same output and the
  * same errors and exit codes.
  *
@@ -25,6 +25,7 @@
 
 #include "base/limits.h"
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "crypto/pubkey.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
@@ -116,21 +117,6 @@ stage_of(sg_err e)
 	default:
 		return "signature layer";
 	}
-}
-
-/* Split each "-a key=value" in two; cosign requires exactly one '='. */
-static int
-parse_annotations(struct opts *o)
-{
-	for (size_t i = 0; i < o->n_annots; i++) {
-		const char *s = o->annots_raw[i];
-		const char *eq = strchr(s, '=');
-		if (eq == NULL || strchr(eq + 1, '=') != NULL)
-			return fail_msg(SG_EXIT_FAIL, "unable to parse annotation");
-		o->annots[i].key = sg_slice_make(s, (size_t)(eq - s));
-		o->annots[i].value = sg_slice_str(eq + 1);
-	}
-	return 0;
 }
 
 struct image_ctx {
@@ -509,10 +495,10 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 		return sg_cli_usage_error("verify: usage: picosign verify [flags] IMAGE...");
 	/* cosign: "text" selects the text form, anything else is json. */
 	o->text = o->output != NULL && strcmp(o->output, "text") == 0;
-	int rc = parse_annotations(o);
-	if (rc != 0)
-		return rc;
+	if (sg_cli_parse_annotations(o->annots_raw, o->n_annots, o->annots) != o->n_annots)
+		return fail_msg(SG_EXIT_FAIL, "unable to parse annotation");
 
+	int rc = SG_EXIT_OK;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	if (o->key_path == NULL) {
@@ -551,7 +537,7 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 				"NOT checked, so nothing proves the certificate was publicly logged.\n");
 	const char *root_source;
 	if (sg_arena_get(arena, sizeof *o->tr, (void **)&o->tr, &d) != SG_OK ||
-		sg_trustroot_load_default(o->root_path, 0, arena, o->tr, &root_source, &d) != SG_OK) {
+		sg_cli_trustroot_load(o->root_path, 0, arena, o->tr, &root_source, &d) != SG_OK) {
 		rc = fail_diag(SG_EXIT_FAIL, &d);
 		goto out;
 	}

@@ -90,7 +90,7 @@ size_t sg_trustroot_find_log_by_hint(
 
 /* Build-time embedded trusted roots (build/gen/embedded_root.c, written by
  * scripts/embed-trust-root.sh; see docs/trustroot.md). Length 0 when the build had none. Only
- * cli_trust.c refers to these, so parsers and fuzzers link without the generated file. */
+ * cli/trust.c refers to these, so parsers and fuzzers link without the generated file. */
 extern const uint8_t sg_embedded_trusted_root[];
 extern const size_t sg_embedded_trusted_root_len;
 extern const uint8_t sg_embedded_staging_root[];
