@@ -4,9 +4,10 @@
 #   make check        install missing deps, build, run every test; last line "N passed, N failed"
 #   make sanitize     the same suite built with ASan + UBSan
 #   make fuzz         clang + libFuzzer builds of every harness; make fuzz-smoke runs each
-#   make static       a fully static musl build of picosign
+#   make static       a fully static musl build of picosign (Debian's CA roots embedded)
 #   make bench        benchmarks (not part of check)
 #   make install PREFIX=... / make uninstall / make clean / make deps
+#   make image-rootfs / make dist   the scratch image's root filesystem; a signed release
 #
 # Modules are discovered: every src/<folder>/*.c is part of picosign (src/README.md has the
 # folders by rank). Tests and fuzz harnesses link archives, not lists of modules: the offline
@@ -301,5 +302,78 @@ $(STATIC_CA_H): $(STATIC_CA_BUNDLE) $(STATIC_CA_SETTING) $(CA_ANCHORS)
 $(STATIC_DIR)/picosign: $(STATIC_CA_H)
 $(STATIC_DIR)/picosign: STD += -DSG_EMBED_CA_H='"$(STATIC_CA_H)"'
 endif
+
+# ---- shipping: reproducible static builds, install, scratch image, releases (issue #13) ----
+# Reproducible: two static builds of one commit in two directories give the same bytes
+# (tests/integration/ship.sh). Nothing reads the clock (SOURCE_DATE_EPOCH, from the commit, is
+# what tar and any __DATE__ would use) and no path survives: sources are named relatively, the
+# binary is stripped, and -ffile-prefix-map covers what is left.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+$(STATIC_DIR)/picosign: STATIC_OPT += -ffile-prefix-map=$(CURDIR)/=
+
+# The man page and the shell completions are generated from the binary's own --help texts
+# (scripts/gen-help.sh), so they cannot say something else than `picosign CMD --help`.
+SHARE_DIR := $(BUILD)/share
+MAN_PAGE := $(SHARE_DIR)/picosign.1
+COMPLETIONS := $(SHARE_DIR)/picosign.bash $(SHARE_DIR)/_picosign $(SHARE_DIR)/picosign.fish
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
+.PHONY: man completions install-extras uninstall-extras image-rootfs dist
+man: $(MAN_PAGE)
+completions: $(COMPLETIONS)
+$(MAN_PAGE): $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh man $< > $@.tmp && mv $@.tmp $@
+$(SHARE_DIR)/picosign.bash: $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh bash $< > $@.tmp && mv $@.tmp $@
+$(SHARE_DIR)/_picosign: $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh zsh $< > $@.tmp && mv $@.tmp $@
+$(SHARE_DIR)/picosign.fish: $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh fish $< > $@.tmp && mv $@.tmp $@
+
+# `make install` (above) installs the binary; these add the page and the completions, and
+# `make uninstall` removes exactly the files installed (directories stay).
+INSTALLED_EXTRAS := $(DESTDIR)$(MANDIR)/man1/picosign.1 \
+	$(DESTDIR)$(BASH_COMPLETION_DIR)/picosign $(DESTDIR)$(ZSH_COMPLETION_DIR)/_picosign \
+	$(DESTDIR)$(FISH_COMPLETION_DIR)/picosign.fish
+install: install-extras
+uninstall: uninstall-extras
+install-extras: $(MAN_PAGE) $(COMPLETIONS)
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(MANDIR)/man1/picosign.1
+	install -D -m 0644 $(SHARE_DIR)/picosign.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/picosign
+	install -D -m 0644 $(SHARE_DIR)/_picosign $(DESTDIR)$(ZSH_COMPLETION_DIR)/_picosign
+	install -D -m 0644 $(SHARE_DIR)/picosign.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/picosign.fish
+uninstall-extras:
+	rm -f $(INSTALLED_EXTRAS)
+
+# The scratch image's root filesystem as a tarball: what the Dockerfile builds (FROM scratch,
+# the static binary as /picosign, nothing else), for machines without docker. Deterministic
+# (names sorted, owner 0, mtime SOURCE_DATE_EPOCH). STATIC_DIR and EMBED_CA_BUNDLE select the
+# build, as for `make static`.
+IMAGE_ROOTFS ?= $(STATIC_DIR)/image-rootfs.tar
+image-rootfs: $(STATIC_DIR)/picosign Dockerfile
+	@rm -rf $(STATIC_DIR)/rootfs && mkdir -p $(STATIC_DIR)/rootfs
+	install -m 0755 $(STATIC_DIR)/picosign $(STATIC_DIR)/rootfs/picosign
+	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+		-C $(STATIC_DIR)/rootfs -cf $(IMAGE_ROOTFS) picosign
+	@echo "image-rootfs: $(IMAGE_ROOTFS)"
+
+# A release: the static binary, BUILDINFO (what a rebuild needs to match), SHA256SUMS, and a
+# Sigstore bundle for each of those made by `picosign sign-blob` (keyless: the OIDC token comes
+# from the environment, as in a CI job; DIST_SIGN_FLAGS adds flags such as --fulcio-url).
+# DIST_SIGN=0 leaves the bundles out. README.md shows how to check a download.
+DIST_DIR ?= build/dist
+DIST_SIGN ?= 1
+DIST_SIGN_FLAGS ?=
+dist: static
+	@rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)
+	@DIST_DIR=$(DIST_DIR) DIST_SIGN=$(DIST_SIGN) STATIC_CA_BUNDLE='$(STATIC_CA_BUNDLE)' \
+		MUSLCC=$(MUSLCC) BEARSSL_A=$(BEARSSL_A) bash scripts/dist.sh picosign-static $(DIST_SIGN_FLAGS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

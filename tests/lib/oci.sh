@@ -77,3 +77,24 @@ push_image() {
 		put_manifest "$1" "$2" "$3" "$4/manifest.json" application/vnd.oci.image.manifest.v1+json
 }
 
+
+# ---- a test CA and a localhost server certificate (testing.md §2) ----
+# make_tls_pki DIR: DIR/ca.pem (+ ca.key), DIR/server.pem, DIR/server.key and DIR/server-chain.pem
+# (leaf then CA, for the registry's tls.certificate); EC P-256, made fresh, nothing committed.
+make_tls_pki() {
+	local d=$1
+	mkdir -p "$d"
+	printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+		"extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+		"subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$d/leaf.ext"
+	{
+		openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha256 -days 3650 \
+			-subj "/CN=Test EC Root CA" -keyout "$d/ca.key" -out "$d/ca.pem" \
+			-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+			openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -subj "/CN=localhost" \
+				-keyout "$d/server.key" -out "$d/server.csr" &&
+			openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+				-days 3650 -sha256 -extfile "$d/leaf.ext" -out "$d/server.pem"
+	} >/dev/null 2>&1 || return 1
+	cat "$d/server.pem" "$d/ca.pem" >"$d/server-chain.pem"
+}
