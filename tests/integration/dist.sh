@@ -35,8 +35,11 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- two builds of one commit in two directories ----
-git clone -q --no-hardlinks "$ROOT" "$T/one" && git clone -q --no-hardlinks "$ROOT" "$T/other/two" ||
-	{ bad "git clone of HEAD"; finish; exit 1; }
+if ! { git clone -q --no-hardlinks "$ROOT" "$T/one" && git clone -q --no-hardlinks "$ROOT" "$T/other/two"; }; then
+	bad "git clone of HEAD"
+	finish
+	exit 1
+fi
 start=$(date +%s)
 (cd "$T/one" && make --no-print-directory static image-rootfs >build.log 2>&1) &
 p1=$!
@@ -71,11 +74,11 @@ SIGSTORE_ID_TOKEN=$(sigstore_mint_token '{}' preset=buildkite) make --no-print-d
 	DIST_DIR="$D" DIST_SIGN_FLAGS="--fulcio-url $FULCIO_URL --rekor-url $REKOR_URL --trusted-root $TRUSTED_ROOT" \
 	>"$T/dist.log" 2>&1
 check "make dist signs keylessly ($(tail -n 1 "$T/dist.log"))" test $? -eq 0
-name=$(cd "$D" 2>/dev/null && ls picosign-*-linux-* 2>/dev/null | grep -v sigstore.json)
+name=$(basename "$(find "$D" -maxdepth 1 -name 'picosign-*-linux-*' ! -name '*.sigstore.json' | head -n 1)")
 files="$name BUILDINFO SHA256SUMS"
 want=$(for f in $files; do echo "$f"; echo "$f.sigstore.json"; done | LC_ALL=C sort)
 check "dist holds the binary, BUILDINFO, SHA256SUMS and a bundle for each" \
-	test "$(cd "$D" && ls -1 | LC_ALL=C sort)" = "$want"
+	test "$(find "$D" -mindepth 1 -printf '%f\n' | LC_ALL=C sort)" = "$want"
 check "the binary is the static build" cmp "$D/$name" "$T/one/picosign-static"
 check "sha256sum -c SHA256SUMS" bash -c "cd '$D' && sha256sum --quiet -c SHA256SUMS"
 check "BUILDINFO names the commit and the CA bundle" bash -c \
