@@ -19,18 +19,13 @@ fi
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy SIGSTORE_ID_TOKEN \
 	SIGSTORE_ROOT_FILE COSIGN_YES PICOSIGN_TIMEOUT DOCKER_CONFIG BUILDKITE_AGENT_ACCESS_TOKEN \
 	BUILDKITE_JOB_ID BUILDKITE_AGENT_ENDPOINT ACTIONS_ID_TOKEN_REQUEST_URL ACTIONS_ID_TOKEN_REQUEST_TOKEN
-T=$(mktemp -d)
-pids=()
 # shellcheck source=tests/sigstore/lib.sh
 source tests/sigstore/lib.sh
-cleanup() {
-	sigstore_stop
-	local p
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
+# shellcheck source=tests/lib/oci.sh
+source tests/lib/oci.sh # registries, images, stop_servers
+T=$(mktemp -d)
+pids=()
+trap 'sigstore_stop; stop_servers; rm -rf "$T"' EXIT
 export HOME=$T/home
 mkdir -p "$HOME"
 
@@ -39,8 +34,6 @@ peers() { # start everything the pipeline tests use; prints why not on failure
 	command -v docker-registry >/dev/null 2>&1 || { echo "docker-registry is not installed"; return 1; }
 	command -v jq >/dev/null 2>&1 || { echo "jq is not installed"; return 1; }
 	sigstore_available || { echo "$SIGSTORE_SKIP_REASON"; return 1; }
-	# shellcheck source=tests/lib/oci.sh
-	source tests/lib/oci.sh
 	start_registry reg >/dev/null || { echo "the registry did not start"; return 1; }
 	REG=127.0.0.1:$PORT
 	local img

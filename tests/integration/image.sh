@@ -25,19 +25,13 @@ compgen -G "$CA_DIR/*.crt" >/dev/null || skip "no Debian CA certificates in $CA_
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy SSL_CERT_FILE SSL_CERT_DIR \
 	PICOSIGN_TIMEOUT DOCKER_CONFIG SIGSTORE_ROOT_FILE
 
+# shellcheck source=tests/lib/oci.sh
+source tests/lib/oci.sh # registries, images, test PKI, stop_servers
 T=$(mktemp -d)
 pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap 'stop_servers; rm -rf "$T"' EXIT
 export HOME=$T/home
 mkdir -p "$HOME"
-# shellcheck source=tests/lib/oci.sh
-source tests/lib/oci.sh
 
 # ---- the build: Debian's roots plus the test CA ----
 make_tls_pki "$T/tls" || { bad "test PKI (openssl)"; finish; exit 1; }

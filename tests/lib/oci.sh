@@ -3,6 +3,15 @@
 # The caller defines T (its temporary directory) and the array pids (PIDs to stop at exit);
 # every server started here is bound to 127.0.0.1 with a time limit.
 
+# stop_servers: TERM every PID in pids, then wait for each (testing.md §9; the `timeout -k`
+# wrappers pass TERM on and kill what is left later).
+stop_servers() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	return 0
+}
+
 # ---- registries ----
 # start_registry NAME [yaml lines for auth/tls...]: sets PORT
 start_registry() {
