@@ -314,7 +314,7 @@ test_legacy(void)
 	CHECK(sg_slice_eq_str(t->kind, "hashedrekord") && sg_slice_eq_str(t->version, "0.0.1"));
 	CHECK(!t->proof.present && t->set.len > 60);
 	uint8_t leaf[32];
-	sg_tlog_leaf_hash(t->body.p, t->body.len, leaf);
+	sg_merkle_leaf_hash(t->body.p, t->body.len, leaf);
 	CHECK(leaf[0] == 0x72 && leaf[1] == 0x36 && leaf[31] == 0x25);
 	/* Broken legacy values. */
 	static const char *const bad[] = {

@@ -190,7 +190,7 @@ test_worked_example(void)
 	sg_entity e;
 	CHECK_OK(sg_bundle_parse_legacy((const uint8_t *)s.bundle, strlen(s.bundle), &arena, &e,
 		NULL));
-	sg_tlog_leaf_hash(e.tlog[0].body.p, e.tlog[0].body.len, h);
+	sg_merkle_leaf_hash(e.tlog[0].body.p, e.tlog[0].body.len, h);
 	hex_of(h, 32, hex);
 	CHECK(strcmp(hex, "72364a51af3c5debc8c8c7f550da8102b71306c57b74a10224cea8fac6044c25") == 0);
 	hex_of(e.tlog[0].log_id, e.tlog[0].log_id_len, hex);

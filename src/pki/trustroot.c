@@ -413,3 +413,21 @@ sg_trustroot_find_log_by_hint(
 	}
 	return n;
 }
+
+/* see trustroot.h */
+sg_err
+sg_trustroot_log_verify(const sg_trust_log *log, const uint8_t *msg, size_t len, const uint8_t *sig,
+	size_t sig_len, sg_err code, const char *what, sg_diag *d)
+{
+	if (log->key.type != SG_KEY_EC && log->key.type != SG_KEY_RSA)
+		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, what,
+			"log key %.*s cannot be used by this build",
+			(int)(log->key_details.len > 64 ? 64 : log->key_details.len),
+			(const char *)log->key_details.p);
+	sg_hash_alg alg = log->sig_hash != 0 ? log->sig_hash : SG_HASH_SHA256;
+	sg_diag inner;
+	sg_diag_init(&inner, NULL);
+	if (sg_pubkey_verify_message(&log->key, alg, msg, len, sig, sig_len, what, &inner) != SG_OK)
+		return sg_diag_fail(d, code, what);
+	return SG_OK;
+}
