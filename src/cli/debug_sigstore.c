@@ -12,6 +12,7 @@
 #include "pki/trustroot.h"
 #include "sigstore/bundle.h"
 #include "sigstore/dsse.h"
+#include "sigstore/intoto.h"
 #include "sigstore/tlog.h"
 
 static void

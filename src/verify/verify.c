@@ -15,6 +15,7 @@
 #include "parse/pem.h"
 #include "pki/tsa.h"
 #include "sigstore/dsse.h"
+#include "sigstore/intoto.h"
 #include "sigstore/tlog.h"
 
 /* Scratch for one decoded PEM verifier from a log entry body (a certificate or a key). */
