@@ -90,6 +90,7 @@ const DEFAULTS = Object.freeze({
 	// TSA (both still validly signed)
 	tsa_bad_nonce: false, // the token's nonce differs from the request's (or is present when none was asked)
 	tsa_bad_imprint: false, // the token's messageImprint.hashedMessage differs from the request's
+	tsa_gentime_digits: 3, // fraction digits of genTime: 3 (sigstore-js parses only these), 2, 1 or 0
 	// added checks (all on)
 	check_token_signature: true,
 	check_token_issuer: true,
@@ -1238,11 +1239,22 @@ async function main() {
 		tsa = await mock.initializeTSA(tsaKeys);
 		// pkijs writes genTime with trailing fraction zeros dropped (".81Z"), which is what RFC 3161
 		// asks for, but @sigstore/core 3.2.1 only parses exactly three fraction digits ("invalid
-		// time" in ~10% of runs). Keep the millisecond count off multiples of 10 so the fraction
-		// always has three digits.
+		// time" in ~10% of runs). By default keep the millisecond count off multiples of 10 so the
+		// fraction always has three digits; tsa_gentime_digits 2/1/0 makes shorter ones on purpose
+		// (clients must accept them; sigstore-js cannot).
 		tsa.getCurrentTime = () => {
 			const d = new Date();
-			if (d.getUTCMilliseconds() % 10 === 0) d.setUTCMilliseconds(d.getUTCMilliseconds() + 1);
+			const ms = d.getUTCMilliseconds();
+			const digits = settings.tsa_gentime_digits;
+			if (digits >= 3) {
+				if (ms % 10 === 0) d.setUTCMilliseconds(ms + 1);
+			} else if (digits === 2) {
+				d.setUTCMilliseconds(Math.floor(ms / 10) * 10 % 100 === 0 ? Math.floor(ms / 100) * 100 + 10 : Math.floor(ms / 10) * 10);
+			} else if (digits === 1) {
+				d.setUTCMilliseconds(Math.max(100, Math.floor(ms / 100) * 100));
+			} else {
+				d.setUTCMilliseconds(0);
+			}
 			return d;
 		};
 		// The mock's TSTInfo always carries a (numeric) nonce; echo the request's nonce bytes
