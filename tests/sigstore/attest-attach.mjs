@@ -4,7 +4,11 @@
 //
 // Signs an in-toto Statement v1 about IMAGE@DIGEST with sigstore-js `attest()` against the local
 // Sigstore peer (keyless: Fulcio certificate, DSSE envelope, Rekor v1 `dsse` 0.0.1 entry, RFC 3161
-// timestamp; bundle v0.3), then attaches the bundle to the image as an OCI 1.1 referrer:
+// timestamp; bundle v0.3). With --tlog v2 it logs to the peer's Rekor v2 log instead, the way
+// sigstore-go >= 1.2.0 (cosign >= 3.1.0) does: hashedrekord 0.0.2 with digest = SHA-256 of the DSSE
+// PAE and the DSSE signature (a custom @sigstore/sign witness; sigstore-js itself would send the
+// dsseRequestV002 that rekor-tiles refuses); --tlog none logs nowhere (TSA only). Then it attaches
+// the bundle to the image as an OCI 1.1 referrer:
 //   --layout oci     (default) with @sigstore/oci 0.6.0 attachArtifactToImage: its own manifest form
 //                    (top-level artifactType, config = empty descriptor without artifactType, the two
 //                    dev.sigstore.bundle.* annotations given here plus its own created timestamp with
@@ -22,9 +26,11 @@
 // usage: attest-attach.mjs --registry http://127.0.0.1:PORT --repo NAME --digest sha256:HEX
 //          (--token JWT | --token-file F) --sigstore-url BASE [--tsa URL | --no-tsa]
 //          [--predicate-type T] [--predicate FILE] [--annotation k=v]... [--username U --password P]
-//          [--layout oci|cosign] [--fallback-annotations] [--bundle-out F] [--timeout MS]
+//          [--layout oci|cosign] [--fallback-annotations] [--tlog v1|v2|none] [--rekor2-url URL]
+//          [--bundle-out F] [--timeout MS]
 // Prints the referrer manifest digest on stdout (one line, sha256:...); exit 0. Exit 1 with
 // "<ErrorClass> <code>: <message>" on stderr; 2 on usage errors.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { npmRequire, describeError, die2, shimPromiseRetry } from './npm.mjs';
 import { Registry, MT, sha256d } from '../registry/oci_client.mjs';
@@ -32,10 +38,10 @@ import { Registry, MT, sha256d } from '../registry/oci_client.mjs';
 const PROG = 'attest-attach.mjs';
 const USAGE = '--registry URL --repo NAME --digest sha256:HEX (--token JWT | --token-file F) --sigstore-url BASE ' +
 	'[--tsa URL | --no-tsa] [--predicate-type T] [--predicate FILE] [--annotation k=v]... [--username U --password P] ' +
-	'[--layout oci|cosign] [--fallback-annotations] [--bundle-out F] [--timeout MS]';
+	'[--layout oci|cosign] [--fallback-annotations] [--tlog v1|v2|none] [--rekor2-url URL] [--bundle-out F] [--timeout MS]';
 const FLAGS = { registry: 's', repo: 's', digest: 's', token: 's', 'token-file': 's', 'sigstore-url': 's', tsa: 's', 'no-tsa': 'b',
 	'predicate-type': 's', predicate: 's', annotation: 'm', username: 's', password: 's', layout: 's', 'fallback-annotations': 'b',
-	'bundle-out': 's', timeout: 's' };
+	'bundle-out': 's', timeout: 's', tlog: 's', 'rekor2-url': 's' };
 const a = { annotation: [] };
 {
 	const argv = process.argv.slice(2);
@@ -55,6 +61,7 @@ const a = { annotation: [] };
 	if (!/^sha256:[0-9a-f]{64}$/.test(a.digest)) die2(PROG, `--digest must be sha256:<64 hex>, got ${a.digest}`, USAGE);
 	if (a.layout && !['oci', 'cosign'].includes(a.layout)) die2(PROG, `--layout must be oci or cosign`, USAGE);
 	if (!!a.username !== !!a.password) die2(PROG, '--username and --password go together', USAGE);
+	if (a.tlog && !['v1', 'v2', 'none'].includes(a.tlog)) die2(PROG, '--tlog must be v1, v2 or none', USAGE);
 }
 const sigstore = npmRequire('sigstore');
 shimPromiseRetry();
@@ -115,6 +122,53 @@ async function pushCosignLayout(bundleBytes) {
 	return digest;
 }
 
+// A @sigstore/sign witness logging a DSSE envelope to a Rekor v2 log as sigstore-go >= 1.2.0 does
+// (cosign-v3.md §1.5, §3.4): hashedRekordRequestV002 {digest: SHA-256(PAE), signature: {content:
+// the DSSE signature, verifier: {x509Certificate: leaf DER, keyDetails}}}.
+class RekorV2DsseWitness {
+	constructor(url, timeout) {
+		this.url = url.replace(/\/$/, '');
+		this.timeout = timeout;
+	}
+
+	async testify(content, publicKey) {
+		const { TransparencyLogEntry } = npmRequire('@sigstore/protobuf-specs');
+		const env = content.dsseEnvelope;
+		const t = Buffer.from(env.payloadType, 'utf8');
+		const pae = Buffer.concat([Buffer.from(`DSSEv1 ${t.length} `), t, Buffer.from(` ${env.payload.length} `), env.payload]);
+		const der = Buffer.from(publicKey.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+		const body = { hashedRekordRequestV002: {
+			digest: crypto.createHash('sha256').update(pae).digest('base64'),
+			signature: { content: Buffer.from(env.signatures[0].sig).toString('base64'),
+				verifier: { x509Certificate: { rawBytes: der.toString('base64') }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' } },
+		} };
+		const r = await fetch(`${this.url}/api/v2/log/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+			body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeout) });
+		const text = await r.text();
+		if (r.status !== 201) throw new Error(`Rekor v2 answered ${r.status}: ${text.slice(0, 300)}`);
+		return { tlogEntries: [TransparencyLogEntry.fromJSON(JSON.parse(text))] };
+	}
+}
+
+async function sign(payload, base, token, timeout) {
+	const tsaURL = a['no-tsa'] ? undefined : (a.tsa || base);
+	if (!a.tlog || a.tlog === 'v1') {
+		return sigstore.attest(payload, 'application/vnd.in-toto+json', {
+			fulcioURL: base, rekorURL: base, tsaServerURL: tsaURL, identityToken: token, tlogUpload: true, timeout, retry: 0,
+		});
+	}
+	const { DSSEBundleBuilder, FulcioSigner, TSAWitness } = npmRequire('@sigstore/sign');
+	const { bundleToJSON } = npmRequire('@sigstore/bundle');
+	const witnesses = [];
+	if (a.tlog === 'v2') witnesses.push(new RekorV2DsseWitness(a['rekor2-url'] || base, timeout));
+	if (tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: tsaURL, timeout, retry: 0 }));
+	const builder = new DSSEBundleBuilder({
+		signer: new FulcioSigner({ fulcioBaseURL: base, identityProvider: { getToken: async () => token }, timeout, retry: 0 }),
+		witnesses,
+	});
+	return bundleToJSON(await builder.create({ data: payload, type: 'application/vnd.in-toto+json' }));
+}
+
 try {
 	const token = (a.token || fs.readFileSync(a['token-file'], 'utf8')).trim();
 	const ann = {};
@@ -131,10 +185,7 @@ try {
 		predicate,
 	};
 	const base = a['sigstore-url'].replace(/\/$/, '');
-	const bundle = await sigstore.attest(Buffer.from(JSON.stringify(statement)), 'application/vnd.in-toto+json', {
-		fulcioURL: base, rekorURL: base, tsaServerURL: a['no-tsa'] ? undefined : (a.tsa || base),
-		identityToken: token, tlogUpload: true, timeout: Number(a.timeout || 10000), retry: 0,
-	});
+	const bundle = await sign(Buffer.from(JSON.stringify(statement)), base, token, Number(a.timeout || 10000));
 	const bytes = Buffer.from(JSON.stringify(bundle));
 	if (a['bundle-out']) fs.writeFileSync(a['bundle-out'], bytes);
 	let digest;

@@ -34,10 +34,12 @@
 //     chain (imprint = SHA-256 of the signature, genTime inside the TSA's validFor), and their
 //     genTime is then given to @sigstore/verify as a verified time, so the certificate is still
 //     checked at it: never dropped.
-//  5. the number of verified bundles of that predicate type must equal --expect (default 1).
+//  5. the number of verified bundles of that predicate type must equal --expect (default 1). Every
+//     bundle of that type must verify; with several --identity values (two signers) each bundle
+//     must match one of them.
 //
 // usage: check-referrer.mjs --registry http://127.0.0.1:PORT --repo NAME --digest sha256:HEX
-//          --trusted-root F --identity SAN --issuer URL [--predicate-type T] [--expect N]
+//          --trusted-root F --identity SAN [--identity SAN2]... --issuer URL [--predicate-type T] [--expect N]
 //          [--layout cosign|oci] [--discovery auto|referrers|tag] [--username U --password P]
 //          [--annotation k=v]... [--tlog-threshold N] [--timestamp-threshold N]
 //          [--ctlog-threshold N] [--save-dir DIR] [--quiet]
@@ -57,10 +59,10 @@ const PROG = 'check-referrer.mjs';
 const USAGE = '--registry URL --repo NAME --digest sha256:HEX --trusted-root F --identity SAN --issuer URL ' +
 	'[--predicate-type T] [--expect N] [--layout cosign|oci] [--discovery auto|referrers|tag] [--username U --password P] ' +
 	'[--annotation k=v]... [--tlog-threshold N] [--timestamp-threshold N] [--ctlog-threshold N] [--save-dir DIR] [--quiet]';
-const FLAGS = { registry: 's', repo: 's', digest: 's', 'trusted-root': 's', identity: 's', issuer: 's', 'predicate-type': 's',
+const FLAGS = { registry: 's', repo: 's', digest: 's', 'trusted-root': 's', identity: 'm', issuer: 's', 'predicate-type': 's',
 	expect: 's', layout: 's', discovery: 's', username: 's', password: 's', annotation: 'm', 'tlog-threshold': 's',
 	'timestamp-threshold': 's', 'ctlog-threshold': 's', 'save-dir': 's', quiet: 'b' };
-const a = { annotation: [] };
+const a = { annotation: [], identity: [] };
 {
 	const argv = process.argv.slice(2);
 	for (let i = 0; i < argv.length; i++) {
@@ -75,7 +77,8 @@ const a = { annotation: [] };
 		if (FLAGS[name] === 'm') a[name].push(argv[++i]);
 		else a[name] = argv[++i];
 	}
-	for (const k of ['registry', 'repo', 'digest', 'trusted-root', 'identity', 'issuer']) if (!a[k]) die2(PROG, `--${k} is required`, USAGE);
+	for (const k of ['registry', 'repo', 'digest', 'trusted-root', 'issuer']) if (!a[k]) die2(PROG, `--${k} is required`, USAGE);
+	if (a.identity.length === 0) die2(PROG, '--identity is required', USAGE);
 	if (!/^sha256:[0-9a-f]{64}$/.test(a.digest)) die2(PROG, `--digest must be sha256:<64 hex>`, USAGE);
 	a.layout ||= 'cosign';
 	a.discovery ||= 'auto';
@@ -271,7 +274,17 @@ function verifyBundle(bundleJson, trJson, tmp, label) {
 			timestampThreshold: th('timestamp-threshold', 1),
 			ctlogThreshold: th('ctlog-threshold', 1),
 		});
-		signer = v.verify(entity, { subjectAlternativeName: a.identity, extensions: { issuer: a.issuer } });
+		let firstErr;
+		for (const id of a.identity) {
+			try {
+				signer = v.verify(entity, { subjectAlternativeName: id, extensions: { issuer: a.issuer } });
+				break;
+			} catch (e) {
+				firstErr ||= e;
+				if (e?.code !== 'UNTRUSTED_SIGNER_ERROR') break;
+			}
+		}
+		if (!signer) throw firstErr;
 	} catch (e) {
 		fail(`sigstore-js verify (${label})`, describeError(e));
 	}
