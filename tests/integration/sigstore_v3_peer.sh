@@ -136,16 +136,42 @@ check "an envelope signature no verifier verifies -> 400 all signatures must hav
 st=$(dsse_post "$ENV")
 check "no verifiers -> 400 schema (got $st)" sh -c "[ '$st' = 400 ] && grep -qF 'reject rekor/schema: proposedContent.verifiers' '$SIGSTORE_LOG'"
 # a v0.3 bundle from the entry (protocol.md §8.1 field mapping), verified by sigstore-js
-jq -n --slurpfile e de.json --arg cert "$(base64 -w0 leaf.der)" --arg p "$PAYLOAD" --arg t "$PT" --arg s "$DSIG" \
+HASHES=$(jq -r '.verification.inclusionProof.hashes[]' de.json | while read -r h; do printf '%s' "$h" | hex2b64; echo; done | jq -R . | jq -sc .)
+check "the v1 inclusion proof has a shard-local index and sibling hashes" jqe '.verification.inclusionProof | .logIndex > 0 and (.hashes | length) > 0 and .treeSize == .logIndex + 1' de.json
+jq -n --slurpfile e de.json --argjson hashes "$HASHES" --arg cert "$(base64 -w0 leaf.der)" --arg p "$PAYLOAD" --arg t "$PT" --arg s "$DSIG" \
 	--arg logid "$(jq -r .logID de.json | hex2b64)" --arg root "$(jq -r .verification.inclusionProof.rootHash de.json | hex2b64)" '
 	$e[0] as $e | {mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
 	 verificationMaterial: {certificate: {rawBytes: $cert},
 	  tlogEntries: [{logIndex: ($e.logIndex | tostring), logId: {keyId: $logid}, kindVersion: {kind: "dsse", version: "0.0.1"},
 	   integratedTime: ($e.integratedTime | tostring), inclusionPromise: {signedEntryTimestamp: $e.verification.signedEntryTimestamp},
 	   inclusionProof: {logIndex: ($e.verification.inclusionProof.logIndex | tostring), rootHash: $root,
-	    treeSize: ($e.verification.inclusionProof.treeSize | tostring), hashes: [], checkpoint: {envelope: $e.verification.inclusionProof.checkpoint}},
+	    treeSize: ($e.verification.inclusionProof.treeSize | tostring), hashes: $hashes, checkpoint: {envelope: $e.verification.inclusionProof.checkpoint}},
 	   canonicalizedBody: $e.body}]},
 	 dsseEnvelope: {payload: $p, payloadType: $t, signatures: [{sig: $s, keyid: ""}]}}' >dbundle.json
+# v1proof ENTRY.json: the RFC 6962 path leads to rootHash, which is the checkpoint's root
+v1proof() {
+	timeout 30 node --input-type=module -e "
+import fs from 'node:fs';
+import { verifyInclusion, leafHash } from '$S/merkle.mjs';
+const e = JSON.parse(fs.readFileSync('$1', 'utf8'));
+const p = e.verification.inclusionProof;
+const root = Buffer.from(p.rootHash, 'hex');
+const ok = verifyInclusion(p.logIndex, p.treeSize, leafHash(Buffer.from(e.body, 'base64')), p.hashes.map((h) => Buffer.from(h, 'hex')), root);
+process.exit(ok && root.equals(Buffer.from(p.checkpoint.split('\\n')[2], 'base64')) ? 0 : 1);"
+}
+check "the v1 proof leads to the checkpoint's root" v1proof de.json
+jq -j .verification.inclusionProof.checkpoint de.json >v1cp.txt
+awk 'BEGIN{t=1} /^$/{t=0} t' v1cp.txt >v1note.txt
+tail -n 1 v1cp.txt | cut -d' ' -f3 | base64 -d | tail -c +5 >v1cpsig.der
+check "v1 checkpoint: \"<host:port> - <tree id>\" origin, Timestamp line, ECDSA signature by rekor.pub" sh -c "
+	head -n 1 v1note.txt | grep -Eq '^127\.0\.0\.1:[0-9]+ - [0-9]+\$' && sed -n 4p v1note.txt | grep -Eq '^Timestamp: [0-9]+\$' &&
+	openssl dgst -sha256 -verify '$P/rekor.pub' -signature v1cpsig.der v1note.txt | grep -q 'Verified OK'"
+sigstore_control '{"rekor_bad_proof":true}' >/dev/null
+DSIG3=$(openssl dgst -sha256 -sign eph.key -binary pae.bin | base64 -w0)
+dsse_post "$(jq -cn --arg p "$PAYLOAD" --arg t "$PT" --arg s "$DSIG3" '{payload: $p, payloadType: $t, signatures: [{sig: $s}]}')" "$(base64 -w0 leaf.pem)" >/dev/null
+sigstore_control '{"reset":true}' >/dev/null
+jq '.[]' dsse.out >dbp.json
+if v1proof dbp.json; then bad "rekor_bad_proof: the v1 path still leads to the root"; else ok "rekor_bad_proof: the v1 path no longer leads to the root"; fi
 vb() { "${SJ[@]}" "$S/verify-bundle.mjs" --trusted-root "$TRUSTED_ROOT" "$@" >vb.out 2>&1; }
 check "sigstore-js verifies a bundle built from the dsse entry" vb --bundle dbundle.json --artifact stmt.json --identity "$SUB" --issuer "$OIDC_ISSUER"
 jq '.verificationMaterial.tlogEntries[0].canonicalizedBody |= (@base64d | fromjson | .spec.payloadHash.value = ("00" * 32) | tojson | @base64)' dbundle.json >dbad.json
@@ -254,6 +280,24 @@ done
 check "rekor2-check.mjs rebuilds the sigstore-js bundle's v2 body and checks it" "${SJ[@]}" "$S/rekor2-check.mjs" --trusted-root "$TR" --bundle sc-signing_config_v2.json --artifact art.txt
 "${SJ[@]}" "$S/rekor2-check.mjs" --trusted-root "$TR" --bundle sc-signing_config_v2.json --artifact stmt.json >r2.out 2>&1
 check "... and refuses it against another artifact" grep -q 'canonicalizedBody differs' r2.out
+# picosign's own verifier, when a binary is at hand: it derives the v2 log's name, key hint and
+# logId from the trusted root itself (src/tlog.c), so this shows the peer's choices match.
+PS=${SG_BIN:-$ROOT/build/release/picosign}
+if [ -x "$PS" ]; then
+	pvb() { timeout 30 "$PS" verify-blob --bundle "$1" --trusted-root "$TR" --certificate-identity "$SUB" --certificate-oidc-issuer "$OIDC_ISSUER" art.txt >pv.out 2>&1; }
+	check "picosign verify-blob accepts sigstore-js's bundle with the peer's Rekor v2 entry + TSA" pvb sc-signing_config_v2.json
+	check "picosign verify-blob accepts sigstore-js's bundle with the peer's Rekor v1 entry (real proof)" pvb sc-signing_config_v1only.json
+	for f in rekor2_bad_proof:inclusion rekor2_bad_checkpoint:checkpoint rekor2_wrong_origin:origin tsa_bad_imprint:imprint; do
+		sigstore_control "{\"reset\":true,\"${f%%:*}\":true}" >/dev/null
+		"${SJ[@]}" "$S/sign-config.mjs" --signing-config "$P/signing_config_v2.json" --token "$(sigstore_mint_token "{\"sub\":\"$SUB\"}")" \
+			--artifact art.txt --out pf.json >/dev/null 2>&1
+		pvb pf.json
+		check "picosign verify-blob refuses a bundle made under ${f%%:*} ($(tail -n 1 pv.out))" sh -c "! grep -q 'Verified OK' pv.out && grep -qi '${f##*:}' pv.out"
+	done
+	sigstore_control '{"reset":true}' >/dev/null
+else
+	echo "# no picosign binary at $PS: picosign cross-checks left out"
+fi
 # --no-rekor-v2
 mkdir -p "$T/peer2"
 timeout -k 5 60 node "$S/server.mjs" --state-dir "$T/peer2" --no-rekor-v2 --max-lifetime 60 --max-requests 20 2>"$T/peer2.log" &

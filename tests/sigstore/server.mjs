@@ -16,7 +16,8 @@
 // wrong TSA nonce or imprint) are off by default. See docs/test-peers.md.
 //
 // Usage: node server.mjs --state-dir DIR [--port 0] [--max-lifetime 300] [--max-requests 2000]
-//        [--no-tsa] [--no-rekor-v2] [--rekor2-initial-size 1000] [--tls-cert F --tls-key F]
+//        [--no-tsa] [--no-rekor-v2] [--rekor2-initial-size 1000] [--rekor-initial-size 1000]
+//        [--rekor-one-leaf] [--tls-cert F --tls-key F]
 //        [--<setting> V | --<bool-setting> | --no-<bool-setting>]
 // Writes DIR/{trusted_root.json,signing_config.json,signing_config_v1only.json,
 // signing_config_v2.json,fulcio_root.pem,rekor.pub,rekor2.pub,rekor2_log_id,ctfe.pub,
@@ -80,6 +81,7 @@ const DEFAULTS = Object.freeze({
 	tsa_delay_ms: 0,
 	fulcio_bad_chain: false, // leaf signed by an unrelated key (same issuer name), real root
 	rekor_bad_set: false, // SET signed by an unrelated key (logID unchanged)
+	rekor_bad_proof: false, // inclusion path with a flipped bit (root, size and checkpoint unchanged)
 	// Rekor v2 log (POST /api/v2/log/entries)
 	rekor2_status: 0,
 	rekor2_status_count: 0,
@@ -138,6 +140,8 @@ const opts = {
 	tsa: true,
 	rekorV2: true,
 	rekor2InitialSize: 1000,
+	rekorTree: true,
+	rekorInitialSize: 1000,
 	tlsCert: null,
 	tlsKey: null,
 };
@@ -170,6 +174,8 @@ function usage(msg) {
 		case '--no-tsa': opts.tsa = false; continue;
 		case '--no-rekor-v2': opts.rekorV2 = false; continue;
 		case '--rekor2-initial-size': opts.rekor2InitialSize = num(); continue;
+		case '--rekor-initial-size': opts.rekorInitialSize = num(); continue;
+		case '--rekor-one-leaf': opts.rekorTree = false; continue;
 		case '--tls-cert': opts.tlsCert = val(); continue;
 		case '--tls-key': opts.tlsKey = val(); continue;
 		default: break;
@@ -673,6 +679,35 @@ function canonicalEntry(json) {
 	return hashedrekord(json);
 }
 
+// The inclusion proof of a Rekor v1 entry in one RFC 6962 tree per run (the shard), pre-filled with
+// --rekor-initial-size random leaves, so proofs have sibling hashes and a shard-local index unlike
+// the global logIndex, as on the public instance (protocol.md §6.1, §6.4). The checkpoint is a Rekor
+// v1 signed tree head: origin "<host:port> - <decimal tree id>", size, base64 root, a Timestamp
+// extension line, and "— <host:port> base64(SHA-256(SPKI)[:4] || ECDSA-SHA256 DER)" (§6.5). With
+// --rekor-one-leaf the mock's own one-leaf proof (index 0, size 1) is kept.
+const rekor1Tree = new MerkleTree();
+
+function rekor1Proof(body) {
+	const idx = rekor1Tree.appendLeafHash(merkleLeafHash(body));
+	const size = idx + 1;
+	const host = new URL(baseURL).host;
+	const hashes = rekor1Tree.inclusionProof(idx, size).map((h) => Buffer.from(h));
+	if (settings.rekor_bad_proof) {
+		if (hashes.length > 0) hashes[0][0] ^= 0x01;
+		else hashes.push(crypto.randomBytes(32));
+	}
+	const root = rekor1Tree.root(size);
+	const text = checkpointText(`${host} - ${BigInt(`0x${TREE_ID}`)}`, size, root, [`Timestamp: ${BigInt(Date.now()) * 1000000n}`]);
+	const sig = crypto.sign('sha256', Buffer.from(text, 'utf8'), tlogKeys.privateKey);
+	return {
+		checkpoint: signedNote(text, [{ name: host, hint: sha256(spkiDer(tlogKeys.publicKey)).subarray(0, 4), sig }]),
+		hashes: hashes.map((h) => h.toString('hex')),
+		logIndex: idx,
+		rootHash: root.toString('hex'),
+		treeSize: size,
+	};
+}
+
 function leafHash(obj) {
 	return crypto.createHash('sha256').update(Buffer.from([0])).update(Buffer.from(canonicalize(obj))).digest('hex');
 }
@@ -694,6 +729,7 @@ async function rekorCreate(body) {
 	}
 	const out = await tlog.log(proposed);
 	const entry = Object.values(out)[0];
+	if (opts.rekorTree) entry.verification.inclusionProof = rekor1Proof(Buffer.from(entry.body, 'base64'));
 	if (settings.rekor_bad_set) {
 		const setData = { body: entry.body, integratedTime: entry.integratedTime, logID: entry.logID, logIndex: entry.logIndex };
 		entry.verification.signedEntryTimestamp = crypto.sign('sha256', Buffer.from(canonicalize(setData)), badTlogKeys.privateKey).toString('base64');
@@ -702,7 +738,8 @@ async function rekorCreate(body) {
 		entries.set(uuid, { id, entry });
 		byIndex.set(entry.logIndex, uuid);
 	}
-	log(`rekor: logged ${id} logIndex=${entry.logIndex} kind=${proposed?.kind}${settings.rekor_bad_set ? ' (bad SET)' : ''}`);
+	const f1 = `${settings.rekor_bad_set ? ' (bad SET)' : ''}${settings.rekor_bad_proof ? ' (bad proof)' : ''}`;
+	log(`rekor: logged ${id} logIndex=${entry.logIndex} kind=${proposed?.kind} proof=${entry.verification.inclusionProof.logIndex}/${entry.verification.inclusionProof.treeSize}${f1}`);
 	return [201, JSON.stringify({ [id]: entry }), { 'Content-Type': 'application/json', ETag: id, Location: `/api/v1/log/entries/${id}` }];
 }
 
@@ -1268,6 +1305,7 @@ async function main() {
 		tsaImpl = tsa;
 	}
 	if (opts.rekorV2) rekor2Init();
+	for (let i = 0; i < opts.rekorInitialSize; i++) rekor1Tree.appendLeafHash(crypto.randomBytes(32));
 	trustedRootJson = buildTrustedRoot(tsa);
 
 	const d = opts.stateDir;
