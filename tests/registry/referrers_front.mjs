@@ -169,8 +169,9 @@ function upstreamRequest(method, urlPath, headers, body) {
 	});
 }
 
+// The upstream answer as it came (raw header names and order kept), plus `extra` headers.
 function sendUpstreamResponse(res, up, extra = {}) {
-	res.writeHead(up.statusCode, { ...up.headers, ...extra });
+	res.writeHead(up.statusCode, [...up.rawHeaders, ...Object.entries(extra).flat()]);
 	up.pipe(res);
 	return up.statusCode;
 }
