@@ -79,8 +79,10 @@ parse_proof(const sg_json *j, size_t obj, sg_arena *arena, sg_tlog_proof *pr, sg
 	static const char w_size[] = "bundle tlogEntries[].inclusionProof.treeSize";
 	static const char w_hashes[] = "bundle tlogEntries[].inclusionProof.hashes";
 	pr->present = 1;
+	/* proto3 JSON leaves out fields at their default: an entry at index 0 has no logIndex
+	 * (sigstore-js writes none), and protojson reads that as 0, as sigstore-go does. */
 	SG_TRY(sg_json_get_int64(
-		j, obj, "logIndex", SG_JSON_REQUIRED, w_idx, &pr->log_index, NULL, d));
+		j, obj, "logIndex", SG_JSON_OPTIONAL, w_idx, &pr->log_index, NULL, d));
 	if (pr->log_index < 0)
 		return fail_bundle_at(j, sg_json_get(j, obj, "logIndex"), d, w_idx, "negative");
 	SG_TRY(sg_json_get_int64(
@@ -132,8 +134,9 @@ parse_entry(const sg_json *j, size_t obj, int minor, sg_arena *arena, sg_tlog_en
 	static const char w_time[] = "bundle tlogEntries[].integratedTime";
 	static const char w_keyid[] = "bundle tlogEntries[].logId.keyId";
 	SG_TRY(sg_json_expect(j, obj, VFJ_OBJECT, "bundle tlogEntries[]", d));
+	/* Optional for the same proto3 reason as inclusionProof.logIndex: 0 is left out. */
 	SG_TRY(sg_json_get_int64(
-		j, obj, "logIndex", SG_JSON_REQUIRED, w_idx, &e->log_index, NULL, d));
+		j, obj, "logIndex", SG_JSON_OPTIONAL, w_idx, &e->log_index, NULL, d));
 	if (e->log_index < 0)
 		return fail_bundle_at(j, sg_json_get(j, obj, "logIndex"), d, w_idx, "negative");
 
