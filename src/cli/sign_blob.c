@@ -47,6 +47,7 @@
 #include "parse/json.h"
 #include "pki/trustroot.h"
 #include "sign/sign.h"
+#include "sigstore/signing_config.h"
 #include "sys/http.h"
 #include "sys/net.h"
 #include "sys/os.h"
@@ -63,7 +64,7 @@ hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 	return e;
 }
 
-/* A NUL-terminated copy of a JSON string value in the arena. */
+/* A NUL-terminated copy of `s` in the arena. */
 SG_MUST_USE static sg_err
 arena_cstr(sg_slice s, sg_arena *arena, const char **out, sg_diag *d)
 {
@@ -75,78 +76,34 @@ arena_cstr(sg_slice s, sg_arena *arena, const char **out, sg_diag *d)
 	return SG_OK;
 }
 
-/* The first service of `list` (caUrls / rekorTlogUrls) with majorApiVersion 1 whose validFor
- * contains `now`. *seen_other says an entry of another major version was skipped. */
-SG_MUST_USE static sg_err
-pick_service(const sg_json *j, size_t root, const char *key, int64_t now, sg_arena *arena,
-	const char **out, int *seen_other, sg_diag *d)
-{
-	size_t arr, n;
-	*out = NULL;
-	*seen_other = 0;
-	SG_TRY(sg_json_get_arr(j, root, key, SG_JSON_OPTIONAL, key, &arr, &n, d));
-	for (size_t t = n ? sg_json_first(j, arr) : SG_JSON_NONE; t != SG_JSON_NONE;
-		t = sg_json_next(j, t)) {
-		sg_slice url;
-		int64_t major = 0, start = INT64_MIN, end = INT64_MAX;
-		int has;
-		SG_TRY(sg_json_expect(j, t, VFJ_OBJECT, key, d));
-		SG_TRY(sg_json_get_str(j, t, "url", SG_JSON_REQUIRED, "signing config url", arena,
-			&url, NULL, d));
-		SG_TRY(sg_json_get_int64(j, t, "majorApiVersion", SG_JSON_OPTIONAL,
-			"signing config majorApiVersion", &major, NULL, d));
-		size_t vf;
-		SG_TRY(sg_json_get_obj(j, t, "validFor", SG_JSON_OPTIONAL,
-			"signing config validFor", &vf, d));
-		if (vf != SG_JSON_NONE) {
-			SG_TRY(sg_json_get_time(j, vf, "start", SG_JSON_OPTIONAL,
-				"signing config validFor.start", &start, &has, d));
-			if (!has)
-				start = INT64_MIN;
-			SG_TRY(sg_json_get_time(j, vf, "end", SG_JSON_OPTIONAL,
-				"signing config validFor.end", &end, &has, d));
-			if (!has)
-				end = INT64_MAX;
-		}
-		if (now < start || now > end)
-			continue;
-		if (major != 1) {
-			*seen_other = 1;
-			continue;
-		}
-		return arena_cstr(url, arena, out, d);
-	}
-	return SG_OK;
-}
-
-/* --signing-config: a SigningConfig v0.2 (protobuf-specs sigstore_trustroot.proto); only the
- * Fulcio and Rekor v1 URLs are used (no TSA: the Rekor entry is the signing time). */
+/* --signing-config: a SigningConfig v0.2 (sigstore/signing_config.h); only the Fulcio and
+ * Rekor v1 URLs are used (no TSA: the Rekor entry is the signing time). */
 SG_MUST_USE static sg_err
 read_signing_config(const char *path, int64_t now, sg_arena *arena, const char **fulcio,
 	const char **rekor, sg_diag *d)
 {
-	sg_slice in, mt;
-	sg_json j;
+	static const uint32_t v1[] = {1};
+	sg_slice in;
+	sg_signing_config *sc;
+	const sg_sc_service *ca, *log;
+	int other;
 	d->source = path;
 	SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
-	SG_TRY(sg_json_parse(in.p, in.len, arena, "signing config", &j, d));
-	size_t root = sg_json_root(&j);
-	SG_TRY(sg_json_expect(&j, root, VFJ_OBJECT, "signing config", d));
-	SG_TRY(sg_json_get_str(&j, root, "mediaType", SG_JSON_REQUIRED, "signing config mediaType",
-		arena, &mt, NULL, d));
-	if (!sg_slice_eq_str(mt, "application/vnd.dev.sigstore.signingconfig.v0.2+json"))
-		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, "signing config mediaType", "%.*s",
-			(int)(mt.len > 100 ? 100 : mt.len), (const char *)mt.p);
-	int other;
-	SG_TRY(pick_service(&j, root, "caUrls", now, arena, fulcio, &other, d));
-	if (*fulcio == NULL)
+	SG_TRY(sg_arena_get(arena, sizeof *sc, (void **)&sc, d));
+	SG_TRY(sg_signing_config_parse(in.p, in.len, arena, sc, d));
+	sg_diag ld;
+	sg_diag_init(&ld, NULL);
+	if (sg_signing_config_select_one(sc, SG_SC_CA, now, v1, 1, &ca, &other, &ld) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
 			"signing config: no Fulcio v1 service valid now");
-	SG_TRY(pick_service(&j, root, "rekorTlogUrls", now, arena, rekor, &other, d));
-	if (*rekor == NULL)
+	size_t n;
+	if (sg_signing_config_select(sc, SG_SC_TLOG, now, v1, 1, &log, 1, &n, &other, &ld) !=
+		SG_OK)
 		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
 			other ? "signing config: only Rekor v2 services (not supported yet)"
 			      : "signing config: no Rekor v1 service valid now");
+	SG_TRY(arena_cstr(ca->url, arena, fulcio, d));
+	SG_TRY(arena_cstr(log->url, arena, rekor, d));
 	d->source = NULL;
 	return SG_OK;
 }
