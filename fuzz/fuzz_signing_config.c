@@ -13,10 +13,12 @@
 static uint8_t mem[2][1u << 20];
 static sg_signing_config sc[2];
 
+/* A view lies in the input or, for an unescaped string, in the arena. */
 static int
-inside(sg_slice s, const sg_arena *a)
+inside(sg_slice s, const uint8_t *in, size_t n, const sg_arena *a)
 {
-	return s.len == 0 || (s.p >= a->base && s.p + s.len <= a->base + a->used);
+	return s.len == 0 || (s.p >= in && s.p + s.len <= in + n) ||
+		(s.p >= a->base && s.p + s.len <= a->base + a->used);
 }
 
 static void
@@ -74,8 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (size_t i = 0; i < c->n[k]; i++)
 			if (c->services[k][i].url.len == 0 ||
-				!inside(c->services[k][i].url, &a[0]) ||
-				!inside(c->services[k][i].operator, &a[0]))
+				!inside(c->services[k][i].url, data, size, &a[0]) ||
+				!inside(c->services[k][i].operator, data, size, &a[0]))
 				abort();
 	}
 	static const int64_t times[] = {0, 1700000000, 1800000000, INT64_MAX};

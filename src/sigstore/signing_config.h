@@ -39,7 +39,8 @@ typedef enum sg_sc_selector {
 	SG_SC_SEL_EXACT,
 } sg_sc_selector;
 
-/* One Service. Views into the arena copy of the document. */
+/* One Service. Views point into the parsed document, or into the arena for strings that held
+ * escapes: valid while both live. */
 typedef struct sg_sc_service {
 	sg_slice url;
 	uint32_t major;     /* majorApiVersion */
@@ -56,8 +57,7 @@ typedef struct sg_signing_config {
 
 /* Parse a SigningConfig v0.2 (at most SG_MAX_JSON bytes). The media type must be exactly
  * SG_SIGNING_CONFIG_MEDIA_TYPE (SG_ERR_UNSUPPORTED otherwise, as sigstore-go); each service
- * needs a non-empty url; majorApiVersion and validFor.start/end are optional. Strings are
- * copied into the arena. Errors: SG_ERR_JSON_*, SG_ERR_UNSUPPORTED, SG_ERR_LIMIT (more than
+ * needs a non-empty url; majorApiVersion and validFor.start/end are optional. Errors: SG_ERR_JSON_*, SG_ERR_UNSUPPORTED, SG_ERR_LIMIT (more than
  * SG_MAX_SC_SERVICES services of a kind). `out` is zeroed on failure. */
 SG_MUST_USE sg_err sg_signing_config_parse(const uint8_t *json, size_t len, sg_arena *arena,
 	sg_signing_config *out, sg_diag *d);
