@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "oci/manifest.h"
 #include "parse/codec.h"
 #include "parse/pem.h"
 
@@ -14,7 +15,7 @@
 #define SIGNATURE_MAX 1024u
 
 sg_err
-sg_sig_layer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_diag *d)
+sg_siglayer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
 	sg_err err;
 	memset(out, 0, sizeof *out);
