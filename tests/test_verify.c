@@ -121,7 +121,6 @@ verify_legacy(legacy_sig *s, const char *identity, const char *issuer, sg_verifi
 		o.issuer_mode = SG_ISSUER_LEGACY;
 		err = sg_verify_entity(&e, &a, &o, &arena, out, d);
 	}
-	sg_policy_free(&pol);
 	return err;
 }
 
@@ -438,14 +437,12 @@ run_case(const neg_case *c, const sg_trustroot *no_ct, const sg_trustroot *no_ca
 	static sg_entity e;
 	static sg_verified v;
 	sg_policy pol;
-	int have_pol = 0;
 	const char *id = c->identity != NULL ? c->identity : DEFAULT_ID;
 	const char *iss = c->issuer != NULL ? c->issuer : GHA;
 	sg_err err = sg_bundle_parse((const uint8_t *)json, mlen, &arena, &e, &d);
 	if (err == SG_OK) {
 		int re = strncmp(id, "re:", 3) == 0;
 		err = sg_policy_init(&pol, re ? NULL : id, re ? id + 3 : NULL, iss, NULL, &d);
-		have_pol = 1;
 	}
 	if (err == SG_OK) {
 		sg_verify_opts o;
@@ -460,8 +457,6 @@ run_case(const neg_case *c, const sg_trustroot *no_ct, const sg_trustroot *no_ca
 		o.now = 1764000000; /* 2025-11-24: long after every certificate expired */
 		err = sg_verify_entity(&e, &a, &o, &arena, &v, &d);
 	}
-	if (have_pol)
-		sg_policy_free(&pol);
 	free(json);
 	char msg[1024];
 	sg_diag_format(&d, msg, sizeof msg);
@@ -524,7 +519,6 @@ verify_image_layer(legacy_sig *s, const char *identity, const char *image_hex, i
 	o.n_annots = n_annots;
 	o.check_claims = 1;
 	err = sg_verify_sig_layer(&s->layer, image, &o, &arena, out, d);
-	sg_policy_free(&pol);
 	return err;
 }
 

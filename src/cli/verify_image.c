@@ -55,7 +55,6 @@ struct opts {
 	int offline, ignore_tlog, ignore_sct, check_claims, explain;
 	sg_cli_registry_flags reg;
 	sg_policy policy;
-	int have_policy;
 	sg_pubkey key;
 	sg_trustroot *tr;
 	int text;
@@ -419,7 +418,6 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	if (o->key_path == NULL) {
-		o->have_policy = 1;
 		if (sg_policy_init(&o->policy, o->identity, o->identity_re, o->issuer, o->issuer_re,
 			    &d) != SG_OK) {
 			rc = fail_diag(SG_EXIT_FAIL, &d);
@@ -464,7 +462,5 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 			break;
 	}
 out:
-	if (o->have_policy)
-		sg_policy_free(&o->policy);
 	return rc;
 }

@@ -31,7 +31,7 @@ media_minor(sg_slice mt)
 		{"application/vnd.dev.sigstore.bundle+json;version=0.3", 3},
 		{"application/vnd.dev.sigstore.bundle.v0.1+json", 1},
 		{"application/vnd.dev.sigstore.bundle.v0.2+json", 2},
-		{"application/vnd.dev.sigstore.bundle.v0.3+json", 3},
+		{SG_BUNDLE_MEDIA_TYPE_V03, 3},
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (sg_slice_eq_str(mt, types[i].s))

@@ -7,13 +7,6 @@
 
 #include <string.h>
 
-void
-sg_policy_free(sg_policy *p)
-{
-	p->has_identity_re = p->has_issuer_re = 0;
-	p->identity_re.n = p->issuer_re.n = 0;
-}
-
 /* cosign: fmt.Errorf("malformed %s in identity: %s : %w", ..., err) around Go's regexp error. */
 SG_MUST_USE static sg_err
 compile(sg_regex *re, const char *src, const char *kind, sg_diag *d)
