@@ -19,6 +19,7 @@ find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
 	return NULL;
 }
 
+/* see cli.h */
 int
 sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, const char **pos,
 	size_t pos_cap, size_t *n_pos)

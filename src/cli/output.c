@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* see cli.h */
 void
 sg_cli_print_error(const sg_diag *d)
 {
@@ -15,6 +16,7 @@ sg_cli_print_error(const sg_diag *d)
 		fprintf(stderr, "  (recorded at %s:%d)\n", d->file, d->line);
 }
 
+/* see cli.h */
 int
 sg_cli_usage_error(const char *fmt, ...)
 {
@@ -27,6 +29,7 @@ sg_cli_usage_error(const char *fmt, ...)
 	return SG_EXIT_FAIL;
 }
 
+/* see cli.h */
 void
 sg_cli_put_safe(const uint8_t *p, size_t n)
 {

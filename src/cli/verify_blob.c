@@ -169,12 +169,14 @@ out:
 	return SG_EXIT_OK;
 }
 
+/* see commands.h */
 int
 sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena)
 {
 	return verify_common(argc, argv, arena, 0);
 }
 
+/* see commands.h */
 int
 sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena)
 {

@@ -25,6 +25,7 @@ is_pchar(uint8_t c)
 	return strchr("-._~!$&'()*+,;=:@", c) != NULL && c != 0;
 }
 
+/* see url.h */
 uint16_t
 sg_url_default_port(sg_url_scheme s)
 {

@@ -17,6 +17,7 @@
 #include "parse/der.h"
 #include "parse/json.h"
 
+/* see trustroot.h */
 int
 sg_time_range_contains(const sg_time_range *r, int64_t t)
 {
@@ -375,6 +376,7 @@ parse_root(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, 
 	return SG_OK;
 }
 
+/* see trustroot.h */
 sg_err
 sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, sg_diag *d)
 {
@@ -385,6 +387,7 @@ sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroo
 	return e;
 }
 
+/* see trustroot.h */
 const sg_trust_log *
 sg_trustroot_find_log(
 	const sg_trust_log *logs, size_t n, const uint8_t *key_id, size_t len, int64_t t)
@@ -400,6 +403,7 @@ sg_trustroot_find_log(
 	return NULL;
 }
 
+/* see trustroot.h */
 size_t
 sg_trustroot_find_log_by_hint(
 	const sg_trust_log *logs, size_t n, size_t start, const uint8_t hint[4])

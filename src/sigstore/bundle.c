@@ -365,6 +365,7 @@ parse_bundle(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, s
 	return SG_OK;
 }
 
+/* see bundle.h */
 sg_err
 sg_bundle_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
@@ -432,6 +433,7 @@ parse_legacy(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, s
 	return SG_OK;
 }
 
+/* see bundle.h */
 sg_err
 sg_bundle_parse_legacy(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d)
 {

@@ -160,6 +160,7 @@ parse_checkpoint(const uint8_t *p, size_t len, sg_arena *arena, sg_checkpoint *o
 	return SG_OK;
 }
 
+/* see checkpoint.h */
 sg_err
 sg_checkpoint_parse(
 	const uint8_t *note, size_t len, sg_arena *arena, sg_checkpoint *out, sg_diag *d)
@@ -221,6 +222,7 @@ ed25519_hint(const sg_trust_log *log, sg_slice name, uint8_t hint[4])
 	memcpy(hint, h, 4);
 }
 
+/* see checkpoint.h */
 void
 sg_checkpoint_key_hint(const sg_trust_log *log, uint8_t hint[4])
 {
@@ -299,6 +301,7 @@ verify_c2sp_note(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d)
 		hint[0], hint[1], hint[2], hint[3]);
 }
 
+/* see checkpoint.h */
 sg_err
 sg_checkpoint_verify(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d)
 {

@@ -41,6 +41,7 @@ parse_env(const sg_json *j, size_t obj, sg_arena *arena, sg_dsse_envelope *out, 
 	return SG_OK;
 }
 
+/* see dsse.h */
 sg_err
 sg_dsse_parse_json(const sg_json *j, size_t obj, sg_arena *arena, sg_dsse_envelope *out, sg_diag *d)
 {
@@ -51,6 +52,7 @@ sg_dsse_parse_json(const sg_json *j, size_t obj, sg_arena *arena, sg_dsse_envelo
 	return e;
 }
 
+/* see dsse.h */
 sg_err
 sg_dsse_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_dsse_envelope *out, sg_diag *d)
 {
@@ -71,6 +73,7 @@ dec_len(size_t v)
 	return n;
 }
 
+/* see dsse.h */
 size_t
 sg_dsse_pae_len(size_t type_len, size_t payload_len)
 {
@@ -82,6 +85,7 @@ sg_dsse_pae_len(size_t type_len, size_t payload_len)
 	return r;
 }
 
+/* see dsse.h */
 sg_err
 sg_dsse_pae(sg_slice type, sg_slice payload, sg_buf *out)
 {
@@ -108,6 +112,7 @@ hash_dec_sp(sg_hash_ctx *h, size_t v)
 	sg_hash_update(h, num, b.len);
 }
 
+/* see dsse.h */
 void
 sg_dsse_pae_hash(sg_hash_alg alg, sg_slice type, sg_slice payload, uint8_t *out)
 {

@@ -102,6 +102,7 @@ parse_statement(
 	return SG_OK;
 }
 
+/* see intoto.h */
 sg_err
 sg_intoto_parse(
 	const uint8_t *json, size_t len, sg_arena *arena, sg_intoto_statement *out, sg_diag *d)
@@ -113,6 +114,7 @@ sg_intoto_parse(
 	return e;
 }
 
+/* see intoto.h */
 int
 sg_intoto_has_digest(
 	const sg_intoto_statement *st, sg_hash_alg alg, const uint8_t *digest, size_t len)

@@ -13,6 +13,7 @@
 #include "base/limits.h"
 #include "crypto/hash.h"
 
+/* see merkle.h */
 void
 sg_merkle_leaf_hash(const uint8_t *body, size_t len, uint8_t out[SG_MERKLE_HASH_LEN])
 {
@@ -34,6 +35,7 @@ node_hash(const uint8_t *l, const uint8_t *r, uint8_t out[SG_MERKLE_HASH_LEN])
 	sg_sha256(buf, sizeof buf, out);
 }
 
+/* see merkle.h */
 sg_err
 sg_merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t leaf[SG_MERKLE_HASH_LEN],
 	const uint8_t *hashes, size_t n, const uint8_t root[SG_MERKLE_HASH_LEN], sg_diag *d)

@@ -28,6 +28,7 @@ given(const char *v)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+/* see policy.h */
 sg_err
 sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 	const char *issuer, const char *issuer_regexp, sg_diag *d)
@@ -79,6 +80,7 @@ value_matches(const char *exact, const sg_regex *re, int has_re, sg_slice v)
 	return exact != NULL && sg_slice_eq_str(v, exact);
 }
 
+/* see policy.h */
 sg_err
 sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n, sg_slice issuer, sg_diag *d)
 {

@@ -20,6 +20,7 @@
 
 /* ---- log selection and the SET ---- */
 
+/* see tlog.h */
 const sg_trust_log *
 sg_tlog_find_log(const sg_trustroot *tr, const sg_tlog_entry *e)
 {
@@ -38,6 +39,7 @@ put_i64(sg_buf *b, int64_t v)
 	}
 }
 
+/* see tlog.h */
 sg_err
 sg_tlog_set_message(const sg_tlog_entry *e, sg_buf *out)
 {
@@ -55,6 +57,7 @@ sg_tlog_set_message(const sg_tlog_entry *e, sg_buf *out)
 	return sg_buf_status(out);
 }
 
+/* see tlog.h */
 sg_err
 sg_tlog_verify_set(const sg_tlog_entry *e, const sg_trust_log *log, sg_arena *arena, sg_diag *d)
 {
@@ -342,6 +345,7 @@ parse_body(const uint8_t *body, size_t len, sg_arena *arena, sg_tlog_body *out, 
 		(const char *)v.p);
 }
 
+/* see tlog.h */
 sg_err
 sg_tlog_body_parse(const uint8_t *body, size_t len, sg_arena *arena, sg_tlog_body *out, sg_diag *d)
 {

@@ -14,6 +14,7 @@
 /* A DER ECDSA signature is at most 139 bytes (P-521); RSA-4096 is 512. */
 #define SIGNATURE_MAX 1024u
 
+/* see siglayer.h */
 sg_err
 sg_siglayer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
