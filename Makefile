@@ -211,8 +211,8 @@ static: $(STATIC_DIR)/picosign
 
 $(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(STD) $(STATIC_OPT) -Wall -Wextra -Werror -Isrc -Ivendor-free-json \
-		-I$(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
+	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
+		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
 		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
 		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
