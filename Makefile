@@ -95,7 +95,7 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # objects they reference).
 FULL_TESTS := test_cli_util test_crypto test_fulcio test_http test_keys test_manifest test_nacl \
 	test_oidc test_registry test_rekor test_trustroot
-FULL_FUZZ := fulcio_response http_chunked http_response jwt keyfile registry rekor_response spki
+FULL_FUZZ := fulcio_response http_response keyfile registry rekor_response spki
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
@@ -212,8 +212,8 @@ static: $(STATIC_DIR)/picosign
 
 $(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(STD) $(STATIC_OPT) -Wall -Wextra -Werror -Isrc -Ivendor-free-json \
-		-I$(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
+	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
+		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
 		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
 		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@

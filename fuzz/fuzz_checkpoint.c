@@ -1,4 +1,4 @@
-/* Target functions: sg_checkpoint_parse, sg_checkpoint_verify, sg_tlog_key_hint */
+/* Target functions: sg_checkpoint_parse, sg_checkpoint_verify, sg_checkpoint_key_hint */
 /* Invariants: two runs agree; a failure leaves the checkpoint zeroed; on success the signed
  * text is a proper prefix of the input ending in '\n' and followed by '\n', the origin lies in
  * it, there are 1..SG_MAX_NOTE_SIGS signature lines whose names lie in the input, and
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sigstore/tlog.h"
+#include "sigstore/checkpoint.h"
 
 static uint8_t mem[2][64u * 1024u];
 static sg_checkpoint cp[2];
@@ -145,7 +145,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	log.sig_hash = SG_HASH_SHA256;
 	uint8_t hint[4];
-	sg_tlog_key_hint(&log, hint);
+	sg_checkpoint_key_hint(&log, hint);
 	if (hint[0] != 0xc0 || hint[1] != 0xd2)
 		abort();
 	sg_err v1 = sg_checkpoint_verify(c, &log, NULL);

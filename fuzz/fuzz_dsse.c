@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sigstore/dsse.h"
+#include "sigstore/intoto.h"
 
 static uint8_t mem[2][1u << 20];
 static uint8_t pae[1u << 17];

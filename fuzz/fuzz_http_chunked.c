@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/http.h"
+#include "parse/http1.h"
 
 static uint8_t whole[1 << 17], piece[1 << 17], out[1 << 17];
 

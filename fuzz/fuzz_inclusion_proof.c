@@ -1,4 +1,4 @@
-/* Target functions: sg_tlog_verify_inclusion, sg_tlog_leaf_hash */
+/* Target functions: sg_merkle_verify_inclusion, sg_merkle_leaf_hash */
 /* Input: byte 0 = tree size - 1 (mod 32), byte 1 = leaf index (mod size), byte 2 = mode, then
  * up to SG_MAX_PROOF_HASHES 32-byte hashes. Fixed trees of 1..32 leaves: leaf i is the leaf
  * hash of the bytes "leaf" i. Mode 0 uses the input hashes as the proof; mode 1 XORs them
@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sigstore/tlog.h"
+#include "base/limits.h"
+#include "sigstore/merkle.h"
 
 #include "../tests/merkle_ref.h"
 
@@ -23,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		for (size_t i = 0; i < 32; i++) {
 			uint8_t l[5] = {'l', 'e', 'a', 'f', (uint8_t)i};
-			sg_tlog_leaf_hash(l, sizeof l, leaves[i]);
+			sg_merkle_leaf_hash(l, sizeof l, leaves[i]);
 		}
 		ready = 1;
 	}
@@ -48,8 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > SG_MAX_PROOF_HASHES + 1)
 			n = SG_MAX_PROOF_HASHES + 1;
 		memcpy(proof, rest + 16, n * 32);
-		sg_err e1 = sg_tlog_verify_inclusion(i64, s64, leaves[idx], proof, n, root, NULL);
-		sg_err e2 = sg_tlog_verify_inclusion(i64, s64, leaves[idx], proof, n, root, NULL);
+		sg_err e1 = sg_merkle_verify_inclusion(i64, s64, leaves[idx], proof, n, root, NULL);
+		sg_err e2 = sg_merkle_verify_inclusion(i64, s64, leaves[idx], proof, n, root, NULL);
 		if (e1 != e2)
 			abort();
 		return 0;
@@ -69,11 +70,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t k = 0; k < n * 32 && k < rn; k++)
 			proof[k] ^= rest[k];
 	}
-	sg_err e = sg_tlog_verify_inclusion(idx, tsize, leaves[idx], proof, n, root, NULL);
+	sg_err e = sg_merkle_verify_inclusion(idx, tsize, leaves[idx], proof, n, root, NULL);
 	if (e != SG_OK && e != SG_ERR_VERIFY_INCLUSION)
 		abort();
 	if (e == SG_OK) {
-		if (sg_tlog_verify_inclusion(idx, tsize, leaves[idx], proof, n, root, NULL) !=
+		if (sg_merkle_verify_inclusion(idx, tsize, leaves[idx], proof, n, root, NULL) !=
 			SG_OK)
 			abort();
 		if (n != gn || (n > 0 && memcmp(proof, good, n * 32) != 0))

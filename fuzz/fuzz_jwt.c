@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "online/oidc.h"
+#include "parse/jwt.h"
 
 static uint8_t mem[2][1u << 20];
 

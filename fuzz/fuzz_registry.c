@@ -23,6 +23,7 @@
 #include "base/limits.h"
 #include "crypto/hash.h"
 #include "oci/manifest.h"
+#include "online/credhelper.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
 
@@ -167,8 +168,8 @@ static uint8_t tok[SG_MAX_REGISTRY_TOKEN];
 static void
 authz_wiped(const sg_registry *r)
 {
-	for (size_t i = 0; i < r->authz_cap; i++)
-		if (r->authz[i] != 0)
+	for (size_t i = 0; i < r->auth.authz_cap; i++)
+		if (r->auth.authz[i] != 0)
 			abort();
 }
 
@@ -176,16 +177,16 @@ static void
 pure(const uint8_t *p, size_t n, sg_arena *a)
 {
 	char t1[256], t2[256];
-	size_t l1 = sg_registry_error_text(p, n, a, t1, sizeof t1);
-	size_t l2 = sg_registry_error_text(p, n, a, t2, sizeof t2);
+	size_t l1 = sg_regerr_text(p, n, a, t1, sizeof t1);
+	size_t l2 = sg_regerr_text(p, n, a, t2, sizeof t2);
 	if (l1 != l2 || strcmp(t1, t2) != 0 || l1 >= sizeof t1 || strlen(t1) != l1)
 		abort();
 	for (size_t i = 0; i < l1; i++)
 		if (t1[i] < 0x20 || t1[i] > 0x7e)
 			abort();
 	size_t tl = 0, tl2 = 0;
-	sg_err e = sg_registry_parse_token(p, n, a, tok, sizeof tok, &tl, NULL);
-	sg_err e2 = sg_registry_parse_token(p, n, a, tok, sizeof tok, &tl2, NULL);
+	sg_err e = sg_regauth_parse_token(p, n, a, tok, sizeof tok, &tl, NULL);
+	sg_err e2 = sg_regauth_parse_token(p, n, a, tok, sizeof tok, &tl2, NULL);
 	if (e != e2 || tl != tl2 || (e != SG_OK && tl != 0))
 		abort();
 	for (size_t i = 0; e == SG_OK && i < tl; i++)
@@ -299,7 +300,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_http_client_close(&http);
 	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
 		for (size_t k = 0; k < SG_MAX_REGISTRY_TOKEN; k++)
-			if (r.tokens[i].token[k] != 0)
+			if (r.auth.tokens[i].token[k] != 0)
 				abort();
 	return 0;
 }

@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	uint8_t leaf[32], id[32];
 	size_t got;
-	sg_tlog_leaf_hash(v->tle.body.p, v->tle.body.len, leaf);
+	sg_merkle_leaf_hash(v->tle.body.p, v->tle.body.len, leaf);
 	if (sg_hex_decode((const uint8_t *)v->uuid + n - 64, 64, id, 32, &got, NULL) != SG_OK ||
 		memcmp(id, leaf, 32) != 0)
 		abort();

@@ -13,16 +13,18 @@
 #   cycle       inside a folder the include edges between modules are acyclic
 #   signing     ranks 0-5 (the offline set) include none of the signing side's headers
 #               (crypto/drbg.h, crypto/p256.h, crypto/nacl.h)
-#   syshdr      system headers: ranks 0-5, online/ and sign/ only pure libc headers (a short
-#               list below); <bearssl.h> only in crypto/ and sys/net.c; <sys/random.h> only in
-#               crypto/drbg.c; ranks 6-9 add <stdlib.h> (getenv, exit, the CLI's one arena
-#               allocation)
+#   syshdr      system headers: ranks 0-5 only pure libc headers (a short list below); ranks
+#               6-9 add <stdlib.h> (getenv, exit, the CLI's one arena allocation); sys/ may use
+#               any; <bearssl.h> only in crypto/ and sys/net.c; <sys/random.h> only in
+#               crypto/drbg.c
 #   effect      clock, file and process functions are called only in sys/os.c, socket and DNS
 #               functions only in sys/net.c, descriptor I/O (read, write, poll, close) only in
 #               those two, getrandom only in crypto/drbg.c
 #   must-use    every function returning sg_err (static ones too) is declared SG_MUST_USE
 # Prints one line per violation ("FAIL deps-check <rule> <file>: ...") and, last,
-# "N passed, N failed" counting files checked.
+# "N passed, N failed" counting files checked. One awk pass reads every file (comments and
+# string literals blanked first, so a word in a comment is not a call); the rules run on what
+# it reports.
 set -u
 cd "$(dirname "$0")/.."
 SRC=${1:-src}
@@ -33,145 +35,162 @@ declare -A rank=(
 	[sys]=6 [online]=7 [sign]=8 [cli]=9
 )
 OFFLINE_MAX=5
-SIGNING_SIDE='crypto/(drbg|p256|nacl)\.h'
+SIGNING_SIDE='crypto/(drbg|p256|nacl)'
 PURE_LIBC='stdarg|stdbool|stddef|stdint|stdio|string|limits'
-
 # Function names, as called ("name(" not preceded by an identifier character, "." or "->").
 CLOCK_FILE_PROC='time|clock_gettime|gettimeofday|fopen|freopen|open|openat|creat|fdopen|'\
 'opendir|readdir|mkstemp|mkdir|rename|renameat|unlink|unlinkat|fsync|fstat|stat|lstat|'\
 'access|realpath|readlink|symlink|chmod|fchmod|ftruncate|fork|vfork|posix_spawn|posix_spawnp|'\
 'execl|execlp|execle|execv|execvp|execve|waitpid|wait|pipe|pipe2|kill|tcgetattr|tcsetattr|'\
 'sigaction|isatty|getpid|nanosleep|sleep|usleep|dup2|fcntl'
-# Descriptor I/O: files in sys/os.c, sockets in sys/net.c.
 FD_IO='poll|close|read|write'
 SOCKET_DNS='socket|connect|getaddrinfo|freeaddrinfo|gai_strerror|setsockopt|getsockopt|'\
 'send|recv|sendto|recvfrom|shutdown|bind|listen|accept'
 RANDOM_FN='getrandom|getentropy|rand|random|arc4random'
 
-pass=0 fail=0
-declare -a problems
-note() { problems+=("$1"); }
+files=$(find "$SRC" -mindepth 2 -maxdepth 2 -type f \( -name '*.c' -o -name '*.h' \) | sort)
+[ -n "$files" ] || { echo "FAIL deps-check folder $SRC: no sources"; echo "0 passed, 1 failed"; exit 1; }
 
-# Source lines with comments and string literals blanked, so a word in a comment or a message
-# is not taken for a call. Line numbers are kept.
-code_of() {
-	awk '
-	BEGIN { inc = 0 }
-	{
-		line = $0; out = ""; i = 1; n = length(line)
-		while (i <= n) {
-			c = substr(line, i, 1); c2 = substr(line, i, 2)
-			if (inc) { if (c2 == "*/") { inc = 0; i += 2 } else i++; continue }
-			if (c2 == "/*") { inc = 1; i += 2; continue }
-			if (c2 == "//") break
-			if (c == "\"" || c == "\047") {
-				q = c; out = out " "; i++
-				while (i <= n) {
-					d = substr(line, i, 1)
-					if (d == "\\") { i += 2; continue }
-					i++
-					if (d == q) break
-				}
-				continue
-			}
-			out = out c; i++
+# One pass over every file: "INC f target", "SYS f header", "CALL f line kind", "MU f line".
+facts=$(awk -v clock="^($CLOCK_FILE_PROC)\$" -v fdio="^($FD_IO)\$" -v sock="^($SOCKET_DNS)\$" \
+	-v rnd="^($RANDOM_FN)\$" '
+FNR == 1 { inc = 0; prevstatic = 0 }
+{
+	raw = $0
+	if (match(raw, /^[ \t]*#[ \t]*include[ \t]*"[^"]*"/)) {
+		s = raw; sub(/^[ \t]*#[ \t]*include[ \t]*"/, "", s); sub(/".*/, "", s)
+		print "INC", FILENAME, s
+	} else if (match(raw, /^[ \t]*#[ \t]*include[ \t]*<[^>]*>/)) {
+		s = raw; sub(/^[ \t]*#[ \t]*include[ \t]*</, "", s); sub(/>.*/, "", s)
+		print "SYS", FILENAME, s
+	}
+	# blank comments and string/char literals
+	line = raw; out = ""; i = 1; n = length(line)
+	while (i <= n) {
+		c = substr(line, i, 1); c2 = substr(line, i, 2)
+		if (inc) { if (c2 == "*/") { inc = 0; i += 2 } else i++; continue }
+		if (c2 == "/*") { inc = 1; i += 2; continue }
+		if (c2 == "//") break
+		if (c == "\"" || c == "\047") {
+			q = c; out = out " "; i++
+			while (i <= n) { d = substr(line, i, 1); if (d == "\\") { i += 2; continue } i++; if (d == q) break }
+			continue
 		}
-		print out
-	}' "$1"
-}
+		out = out c; i++
+	}
+	code = out
+	if (code ~ /^[ \t]*#/) { prevstatic = 0; next }
+	rest = code
+	while (match(rest, /[A-Za-z_][A-Za-z0-9_]*[ \t]*\(/)) {
+		name = substr(rest, RSTART, RLENGTH); sub(/[ \t]*\($/, "", name)
+		before = RSTART > 1 ? substr(rest, RSTART - 1, 1) : ""
+		arrow = RSTART > 2 ? substr(rest, RSTART - 2, 2) : ""
+		if (before != "." && arrow != "->") {
+			if (name ~ clock) print "CALL", FILENAME, FNR, "clock"
+			else if (name ~ fdio) print "CALL", FILENAME, FNR, "fdio"
+			else if (name ~ sock) print "CALL", FILENAME, FNR, "socket"
+			else if (name ~ rnd) print "CALL", FILENAME, FNR, "random"
+		}
+		rest = substr(rest, RSTART + RLENGTH)
+	}
+	# SG_MUST_USE: prototypes "sg_err name(" anywhere; static definitions whose type line
+	# ("static sg_err") stands above the name.
+	if (code ~ /^[ \t]*(static[ \t]+|extern[ \t]+)?sg_err[ \t]+[A-Za-z_][A-Za-z0-9_]*\(/) print "MU", FILENAME, FNR
+	if (prevstatic && code ~ /^[A-Za-z_][A-Za-z0-9_]*\(/) print "MU", FILENAME, FNR
+	prevstatic = code ~ /^static[ \t]+(inline[ \t]+)?sg_err[ \t]*$/
+}' $files)
 
-# Project includes of a file: "folder/file" per line.
-includes_of() { sed -n 's/^[ \t]*#[ \t]*include[ \t]*"\([^"]*\)\.h".*/\1/p' "$1"; }
+declare -A problems edges
+pass=0 fail=0
+note() { problems[$1]+="$2"$'\n'; }
+folder_of() { local rel=${1#"$SRC"/}; echo "${rel%%/*}"; }
 
-# ---- per-file rules ----
-declare -A edges # "folder/module" -> space-separated "folder/module" it includes (same folder)
-for f in $(find "$SRC" -mindepth 2 -maxdepth 2 -type f \( -name '*.c' -o -name '*.h' \) | sort); do
-	problems=()
+# Folders.
+for f in $files; do
+	fo=$(folder_of "$f")
+	[ -n "${rank[$fo]:-}" ] || note "$f" "folder: $fo/ is not in the rank table"
+done
+
+while read -r kind f a b; do
+	[ -n "$kind" ] || continue
 	rel=${f#"$SRC"/}
 	folder=${rel%%/*}
-	base=$(basename "$rel"); mod=${base%.*}
+	base=${rel##*/}; mod=${base%.*}
 	R=${rank[$folder]:-}
-	if [ -z "$R" ]; then
-		note "folder: $folder/ is not in the rank table"
-	else
-		for inc in $(includes_of "$f"); do
-			if [ "$inc" = vfj ]; then
-				[ "$R" -ge 1 ] || note "rank: includes vfj.h (rank 1) from rank $R"
-				continue
-			fi
-			case $inc in
-			*/*/* | */ | /*) note "folder: include \"$inc.h\" is not <folder>/<file>.h"; continue ;;
-			*/*) ;;
-			*) note "folder: include \"$inc.h\" is not written \"<folder>/$inc.h\""; continue ;;
-			esac
-			ifolder=${inc%%/*}
-			IR=${rank[$ifolder]:-}
-			if [ -z "$IR" ]; then note "folder: include \"$inc.h\": $ifolder/ is not in the rank table"; continue; fi
-			[ -f "$SRC/$inc.h" ] || { note "folder: include \"$inc.h\" names no file"; continue; }
-			if [ "$IR" -gt "$R" ]; then
-				note "rank: $folder/ (rank $R) includes $inc.h (rank $IR)"
-			elif [ "$IR" -eq "$R" ] && [ "$ifolder" != "$folder" ]; then
-				note "same-rank: $folder/ includes $inc.h (both rank $R)"
-			fi
-			if [ "$R" -le $OFFLINE_MAX ] && [[ $inc.h =~ ^$SIGNING_SIDE$ ]] &&
-				! { [ "$folder" = crypto ] && [[ $rel =~ ^$SIGNING_SIDE$|^crypto/(drbg|p256|nacl)\.c$ ]]; }; then
-				note "signing: offline rank $R includes the signing side's $inc.h"
-			fi
-			if [ "$ifolder" = "$folder" ] && [ "${inc#*/}" != "$mod" ]; then
-				edges[$folder/$mod]+=" $inc"
-			fi
-		done
-		# System headers.
-		for h in $(sed -n 's/^[ \t]*#[ \t]*include[ \t]*<\([^>]*\)>.*/\1/p' "$f"); do
-			hb=${h%.h}
-			case $h in
-			bearssl.h)
-				[ "$folder" = crypto ] || [ "$rel" = sys/net.c ] ||
-					note "syshdr: <bearssl.h> outside crypto/ and sys/net.c"
-				continue ;;
-			sys/random.h)
-				[ "$rel" = crypto/drbg.c ] || note "syshdr: <sys/random.h> outside crypto/drbg.c"
-				continue ;;
-			esac
-			[[ $hb =~ ^($PURE_LIBC)$ ]] && continue
-			[ "$folder" = sys ] && continue
-			[ "$rel" = crypto/drbg.c ] && [[ $hb =~ ^(errno|stdlib)$ ]] && continue
-			[ "$R" -ge 6 ] && [ "$hb" = stdlib ] && continue
-			note "syshdr: <$h> in $folder/ (only sys/ reaches the system beyond pure libc)"
-		done
-		# Effects, by function call.
-		code=$(code_of "$f")
-		hits() { printf '%s\n' "$code" | grep -nE "(^|[^A-Za-z0-9_.>])($1)[ \t]*\(" | head -n 3 |
-			sed -E 's/^([0-9]+):.*/\1/' | tr '\n' ' '; }
-		if [ "$rel" != sys/os.c ]; then
-			l=$(hits "$CLOCK_FILE_PROC"); [ -n "$l" ] &&
-				note "effect: clock, file or process call outside sys/os.c (line $l)"
-			if [ "$rel" != sys/net.c ]; then
-				l=$(hits "$FD_IO"); [ -n "$l" ] &&
-					note "effect: descriptor I/O outside sys/os.c and sys/net.c (line $l)"
-			fi
+	[ -n "$R" ] || continue
+	case $kind in
+	INC)
+		inc=${a%.h}
+		if [ "$inc" = vfj ]; then
+			[ "$R" -ge 1 ] || note "$f" "rank: includes vfj.h (rank 1) from rank $R"
+			continue
 		fi
-		if [ "$rel" != sys/net.c ]; then
-			l=$(hits "$SOCKET_DNS"); [ -n "$l" ] && note "effect: socket or DNS call outside sys/net.c (line $l)"
+		case $inc in
+		*/*/* | */ | /*) note "$f" "folder: include \"$a\" is not <folder>/<file>.h"; continue ;;
+		*/*) ;;
+		*) note "$f" "folder: include \"$a\" is not written \"<folder>/$a\""; continue ;;
+		esac
+		ifolder=${inc%%/*}
+		IR=${rank[$ifolder]:-}
+		if [ -z "$IR" ]; then note "$f" "folder: include \"$a\": $ifolder/ is not in the rank table"; continue; fi
+		[ -f "$SRC/$a" ] || { note "$f" "folder: include \"$a\" names no file"; continue; }
+		if [ "$IR" -gt "$R" ]; then
+			note "$f" "rank: $folder/ (rank $R) includes $a (rank $IR)"
+		elif [ "$IR" -eq "$R" ] && [ "$ifolder" != "$folder" ]; then
+			note "$f" "same-rank: $folder/ includes $a (both rank $R)"
 		fi
-		if [ "$rel" != crypto/drbg.c ]; then
-			l=$(hits "$RANDOM_FN"); [ -n "$l" ] && note "effect: randomness outside crypto/drbg.c (line $l)"
+		if [ "$R" -le $OFFLINE_MAX ] && [[ $inc =~ ^$SIGNING_SIDE$ ]] &&
+			! [[ $folder/$mod =~ ^$SIGNING_SIDE$ ]]; then
+			note "$f" "signing: offline rank $R includes the signing side's $a"
 		fi
-		# SG_MUST_USE on every sg_err function: prototypes "sg_err name(" in headers, and static
-		# definitions, whose type stands on its own line above "name(" (other definitions have
-		# a prototype in their header, which -Wmissing-prototypes requires).
-		l=$(printf '%s\n' "$code" | awk '
-			/^static[ \t]+(inline[ \t]+)?(SG_MUST_USE[ \t]+)?sg_err[ \t]*$/ { prev = NR; txt = $0; next }
-			prev == NR - 1 && /^[A-Za-z_][A-Za-z0-9_]*\(/ && txt !~ /SG_MUST_USE/ { printf "%d ", NR }
-			/^[ \t]*(static[ \t]+|extern[ \t]+)?sg_err[ \t]+[A-Za-z_][A-Za-z0-9_]*\(/ { printf "%d ", NR }
-			{ prev = 0 }')
-		[ -n "$l" ] && note "must-use: sg_err function without SG_MUST_USE (line $l)"
-	fi
-	if [ ${#problems[@]} -eq 0 ]; then
+		if [ "$ifolder" = "$folder" ] && [ "${inc#*/}" != "$mod" ]; then
+			edges[$folder/$mod]+=" $inc"
+		fi
+		;;
+	SYS)
+		h=$a; hb=${h%.h}
+		case $h in
+		bearssl.h)
+			[ "$folder" = crypto ] || [ "$rel" = sys/net.c ] ||
+				note "$f" "syshdr: <bearssl.h> outside crypto/ and sys/net.c"
+			continue ;;
+		sys/random.h)
+			[ "$rel" = crypto/drbg.c ] || note "$f" "syshdr: <sys/random.h> outside crypto/drbg.c"
+			continue ;;
+		esac
+		[[ $hb =~ ^($PURE_LIBC)$ ]] && continue
+		[ "$folder" = sys ] && continue
+		[ "$rel" = crypto/drbg.c ] && [[ $hb =~ ^(errno|stdlib)$ ]] && continue
+		[ "$R" -ge 6 ] && [ "$hb" = stdlib ] && continue
+		note "$f" "syshdr: <$h> in $folder/ (only sys/ reaches the system beyond pure libc)"
+		;;
+	CALL)
+		case $b in
+		clock) [ "$rel" = sys/os.c ] ||
+			note "$f" "effect: clock, file or process call outside sys/os.c (line $a)" ;;
+		fdio) [ "$rel" = sys/os.c ] || [ "$rel" = sys/net.c ] ||
+			note "$f" "effect: descriptor I/O outside sys/os.c and sys/net.c (line $a)" ;;
+		socket) [ "$rel" = sys/net.c ] ||
+			note "$f" "effect: socket or DNS call outside sys/net.c (line $a)" ;;
+		random) [ "$rel" = crypto/drbg.c ] ||
+			note "$f" "effect: randomness outside crypto/drbg.c (line $a)" ;;
+		esac
+		;;
+	MU)
+		note "$f" "must-use: sg_err function without SG_MUST_USE (line $a)"
+		;;
+	esac
+done <<<"$facts"
+
+for f in $files; do
+	if [ -z "${problems[$f]:-}" ]; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
-		for p in "${problems[@]}"; do echo "FAIL deps-check ${p%%:*} $rel:${p#*:}"; done
+		rel=${f#"$SRC"/}
+		while IFS= read -r p; do
+			[ -n "$p" ] && echo "FAIL deps-check ${p%%:*} $rel:${p#*:}"
+		done <<<"${problems[$f]}"
 	fi
 done
 

@@ -1,5 +1,5 @@
 /* merkle_ref: the RFC 6962 §2.1 definitions, written as literally as the RFC states them, to
- * check sg_tlog_verify_inclusion against in the tlog unit test and the inclusion-proof fuzz
+ * check sg_merkle_verify_inclusion against in the tlog unit test and the inclusion-proof fuzz
  * harness. `leaves` holds the leaf hashes (already domain-separated). Header-only. */
 #ifndef SG_TEST_MERKLE_REF_H
 #define SG_TEST_MERKLE_REF_H

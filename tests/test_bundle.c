@@ -248,6 +248,22 @@ test_mutations(void)
 		CHECK(ent.tlog[0].log_index == 79571823 && ent.signature.len == 71);
 		free(m);
 	}
+	/* proto3 JSON leaves out a zero: an entry and a proof at index 0 carry no logIndex
+	 * (sigstore-js writes none), which reads as 0. */
+	{
+		size_t mn0;
+		uint8_t *m0 = test_mutate(p, n, "\"logIndex\": \"79571823\", ", "", &mn0);
+		uint8_t *m1 = m0 ? test_mutate(m0, mn0, "\"logIndex\": \"75408392\", ", "", &mn0)
+				 : NULL;
+		CHECK(m1 != NULL);
+		if (m1 != NULL) {
+			sg_diag d;
+			CHECK_OK(parse_bytes(m1, mn0, &d));
+			CHECK(ent.tlog[0].log_index == 0 && ent.tlog[0].proof.log_index == 0);
+		}
+		free(m0);
+		free(m1);
+	}
 	/* A v0.3 bundle may not carry x509CertificateChain. */
 	size_t mn;
 	uint8_t *m = test_mutate(p, n, "\"certificate\": {\"rawBytes\": \"",
@@ -314,7 +330,7 @@ test_legacy(void)
 	CHECK(sg_slice_eq_str(t->kind, "hashedrekord") && sg_slice_eq_str(t->version, "0.0.1"));
 	CHECK(!t->proof.present && t->set.len > 60);
 	uint8_t leaf[32];
-	sg_tlog_leaf_hash(t->body.p, t->body.len, leaf);
+	sg_merkle_leaf_hash(t->body.p, t->body.len, leaf);
 	CHECK(leaf[0] == 0x72 && leaf[1] == 0x36 && leaf[31] == 0x25);
 	/* Broken legacy values. */
 	static const char *const bad[] = {

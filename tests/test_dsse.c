@@ -7,6 +7,7 @@
 #include "sigstore/dsse.h"
 #include "guard.h"
 #include "parse/codec.h"
+#include "sigstore/intoto.h"
 #include "runner.h"
 #include "vectors.h"
 

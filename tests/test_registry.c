@@ -22,6 +22,7 @@
 
 #include "guard.h"
 #include "oci/manifest.h"
+#include "online/credhelper.h"
 #include "online/registry.h"
 #include "runner.h"
 #include "scripted_net.h"
@@ -143,14 +144,14 @@ test_anonymous(void)
 	CHECK(logged(1, "GET /v2/lib/x/manifests/v1 HTTP/1.1"));
 	CHECK(logged(1, "Accept: " SG_OCI_ACCEPT_ALL "\r\n"));
 	CHECK(!logged(1, "Authorization"));
-	CHECK(reg.pings == 1);
+	CHECK(reg.auth.pings == 1);
 
 	/* by digest: checked; the ping is not repeated */
 	const char *r2[] = {ok_manifest(1, NULL)};
 	script(r2, 1);
 	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", man_digest, SG_OCI_ACCEPT_ALL, 4096, &m,
 		NULL));
-	CHECK(reg.pings == 1);
+	CHECK(reg.auth.pings == 1);
 
 	/* a Docker-Content-Digest that disagrees with the bytes */
 	const char *bad = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
@@ -219,7 +220,7 @@ test_errors(void)
 		{"", ""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		size_t n = sg_registry_error_text((const uint8_t *)cases[i].body,
+		size_t n = sg_regerr_text((const uint8_t *)cases[i].body,
 			strlen(cases[i].body), &arena, out, sizeof out);
 		CHECK(n == strlen(cases[i].want) && strcmp(out, cases[i].want) == 0);
 	}
@@ -276,15 +277,15 @@ test_bearer(void)
 	/* cached */
 	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
 	CHECK(logged(3, "Authorization: Bearer tok1\r\n"));
-	CHECK(reg.token_fetches == 1);
+	CHECK(reg.auth.token_fetches == 1);
 	/* refreshed once after a 401 */
 	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
-	CHECK(reg.token_fetches == 2);
+	CHECK(reg.auth.token_fetches == 2);
 	CHECK(logged(6, "Authorization: Bearer tok2\r\n"));
 	/* the Authorization buffer is wiped after use */
 	int clean = 1;
-	for (size_t i = 0; i < reg.authz_cap; i++)
-		clean &= reg.authz[i] == 0;
+	for (size_t i = 0; i < reg.auth.authz_cap; i++)
+		clean &= reg.auth.authz[i] == 0;
 	CHECK(clean);
 
 	/* A 401 that persists after the refresh is reported, not retried forever. */
@@ -462,7 +463,7 @@ test_basic_and_redirect(void)
 	script(t, 2);
 	sg_registry_manifest m;
 	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL));
-	CHECK(logged(1, "Authorization: Bearer static-tok\r\n") && reg.token_fetches == 0);
+	CHECK(logged(1, "Authorization: Bearer static-tok\r\n") && reg.auth.token_fetches == 0);
 
 	/* An identity token: the OAuth2 refresh-token POST. */
 	memset(&cr, 0, sizeof cr);
@@ -536,8 +537,8 @@ test_foreign_challenge(void)
 		basic += strstr(S.log[i], "Authorization: Basic") != NULL;
 	CHECK(basic == 1 && logged(1, "Host: auth.example\r\n"));
 	CHECK(logged(3, "Host: storage.example\r\n") && !logged(3, "Authorization"));
-	CHECK(strcmp(reg.realm, "https://auth.example/token") == 0);
-	CHECK(reg.token_fetches == 1);
+	CHECK(strcmp(reg.auth.realm, "https://auth.example/token") == 0);
+	CHECK(reg.auth.token_fetches == 1);
 
 	/* The same challenge from the registry itself is honoured (a new scope, a new token). */
 	CHECK_OK(setup("reg.example", &cr));
@@ -551,7 +552,7 @@ test_foreign_challenge(void)
 	};
 	script(r2, 5);
 	CHECK_OK(sg_registry_get_blob(&reg, "lib/x", dg, sizeof blob - 1, 1024, &got, NULL));
-	CHECK(reg.token_fetches == 2 && logged(4, "Authorization: Bearer tokB\r\n"));
+	CHECK(reg.auth.token_fetches == 2 && logged(4, "Authorization: Bearer tokB\r\n"));
 }
 
 /* Token replies are secrets: a reply cut short leaves nothing of the token in the registry's
@@ -569,7 +570,7 @@ test_token_reply_wiped(void)
 	sg_registry_manifest m;
 	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
 		SG_ERR_HTTP_TRUNCATED);
-	CHECK(!mem_has(reg.small, reg.small_cap, "leaky-secret"));
+	CHECK(!mem_has(reg.auth.small, reg.auth.small_cap, "leaky-secret"));
 	CHECK(!mem_has(iobuf, sizeof iobuf, "leaky-secret"));
 	/* and after a reply the registry refused (not 200) */
 	CHECK_OK(setup("reg.example", NULL));
@@ -580,7 +581,7 @@ test_token_reply_wiped(void)
 	script(r2, 2);
 	CHECK_ERR(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &m, NULL),
 		SG_ERR_OCI_AUTH);
-	CHECK(!mem_has(reg.small, reg.small_cap, "leaky-secret"));
+	CHECK(!mem_has(reg.auth.small, reg.auth.small_cap, "leaky-secret"));
 	CHECK(!mem_has(iobuf, sizeof iobuf, "leaky-secret"));
 }
 
@@ -712,7 +713,7 @@ test_pure(void)
 	};
 	CHECK_OK(setup("reg.example", NULL));
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		sg_err e = sg_registry_parse_token((const uint8_t *)cases[i].json,
+		sg_err e = sg_regauth_parse_token((const uint8_t *)cases[i].json,
 			strlen(cases[i].json), &arena, tok, sizeof tok, &n, NULL);
 		CHECK(e == cases[i].want);
 		if (cases[i].tok != NULL)
@@ -725,7 +726,7 @@ test_pure(void)
 	int all_fail = 1;
 	for (size_t k = 0; k < strlen(full); k++) {
 		const uint8_t *p = guard_put(full, k);
-		all_fail &= sg_registry_parse_token(p, k, &arena, tok, sizeof tok, &n, NULL) != SG_OK;
+		all_fail &= sg_regauth_parse_token(p, k, &arena, tok, sizeof tok, &n, NULL) != SG_OK;
 	}
 	CHECK(all_fail);
 

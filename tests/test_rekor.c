@@ -131,7 +131,7 @@ make_entry(char *out, size_t cap, int64_t log_index, int64_t itime, int with_pro
 		abort();
 	body_len = bb.len;
 	uint8_t leaf[32], other[32], node[65], root[32];
-	sg_tlog_leaf_hash((const uint8_t *)body_json, body_len, leaf);
+	sg_merkle_leaf_hash((const uint8_t *)body_json, body_len, leaf);
 	memcpy(entry_id, "24296fb24b8ad77a", 16);
 	hex(leaf, 32, entry_id + 16);
 	char lid[65];

@@ -376,7 +376,7 @@ test_rfc9162(void)
 {
 	for (size_t i = 0; i < 40; i++) {
 		uint8_t data[8] = {'l', 'e', 'a', 'f', (uint8_t)i, 0, 0, 0};
-		sg_tlog_leaf_hash(data, sizeof data, leaves[i]);
+		sg_merkle_leaf_hash(data, sizeof data, leaves[i]);
 	}
 	size_t good = 0, bad_ok = 1;
 	for (size_t size = 1; size <= 33; size++) {
@@ -386,36 +386,36 @@ test_rfc9162(void)
 			uint8_t path[32 * 70];
 			size_t n = 0;
 			merkle_ref_path(leaves, idx, 0, size, path, &n);
-			if (sg_tlog_verify_inclusion(idx, size, leaves[idx], path, n, root, NULL) ==
+			if (sg_merkle_verify_inclusion(idx, size, leaves[idx], path, n, root, NULL) ==
 				SG_OK)
 				good++;
 			/* Wrong leaf, wrong index, too long, too short, wrong root. */
 			size_t other = (idx + 1) % size;
 			if (size > 1 &&
-				sg_tlog_verify_inclusion(idx, size, leaves[other], path, n, root,
+				sg_merkle_verify_inclusion(idx, size, leaves[other], path, n, root,
 					NULL) != SG_ERR_VERIFY_INCLUSION)
 				bad_ok = 0;
 			if (size > 1 &&
-				sg_tlog_verify_inclusion(other, size, leaves[idx], path, n, root,
+				sg_merkle_verify_inclusion(other, size, leaves[idx], path, n, root,
 					NULL) != SG_ERR_VERIFY_INCLUSION)
 				bad_ok = 0;
 			memcpy(path + 32 * n, root, 32);
-			if (sg_tlog_verify_inclusion(idx, size, leaves[idx], path, n + 1, root,
+			if (sg_merkle_verify_inclusion(idx, size, leaves[idx], path, n + 1, root,
 				    NULL) != SG_ERR_VERIFY_INCLUSION)
 				bad_ok = 0;
 			if (n > 0 &&
-				sg_tlog_verify_inclusion(idx, size, leaves[idx], path, n - 1, root,
+				sg_merkle_verify_inclusion(idx, size, leaves[idx], path, n - 1, root,
 					NULL) != SG_ERR_VERIFY_INCLUSION)
 				bad_ok = 0;
 			uint8_t r2[32];
 			memcpy(r2, root, 32);
 			r2[31] ^= 1;
-			if (sg_tlog_verify_inclusion(idx, size, leaves[idx], path, n, r2, NULL) !=
+			if (sg_merkle_verify_inclusion(idx, size, leaves[idx], path, n, r2, NULL) !=
 				SG_ERR_VERIFY_INCLUSION)
 				bad_ok = 0;
 			/* The proof for a bigger tree does not prove the leaf in a smaller one. */
 			if (idx + 1 < size &&
-				sg_tlog_verify_inclusion(
+				sg_merkle_verify_inclusion(
 					idx, idx + 1, leaves[idx], path, n, root, NULL) == SG_OK)
 				bad_ok = 0;
 		}
@@ -424,25 +424,25 @@ test_rfc9162(void)
 	CHECK(bad_ok);
 	/* Edge cases named in RFC 9162: size 1 (root = leaf, no hashes), index = size - 1,
 	 * index = size, size 0. */
-	CHECK_OK(sg_tlog_verify_inclusion(0, 1, leaves[0], NULL, 0, leaves[0], NULL));
-	CHECK_ERR(sg_tlog_verify_inclusion(1, 1, leaves[0], NULL, 0, leaves[0], NULL),
+	CHECK_OK(sg_merkle_verify_inclusion(0, 1, leaves[0], NULL, 0, leaves[0], NULL));
+	CHECK_ERR(sg_merkle_verify_inclusion(1, 1, leaves[0], NULL, 0, leaves[0], NULL),
 		SG_ERR_VERIFY_INCLUSION);
-	CHECK_ERR(sg_tlog_verify_inclusion(0, 0, leaves[0], NULL, 0, leaves[0], NULL),
+	CHECK_ERR(sg_merkle_verify_inclusion(0, 0, leaves[0], NULL, 0, leaves[0], NULL),
 		SG_ERR_VERIFY_INCLUSION);
 	uint8_t root[32], path[32 * 8];
 	size_t n = 0;
 	merkle_ref_root(leaves, 0, 7, root);
 	merkle_ref_path(leaves, 6, 0, 7, path, &n);
 	CHECK(n == 2);
-	CHECK_OK(sg_tlog_verify_inclusion(6, 7, leaves[6], path, n, root, NULL));
+	CHECK_OK(sg_merkle_verify_inclusion(6, 7, leaves[6], path, n, root, NULL));
 	/* More than SG_MAX_PROOF_HASHES hashes is refused before any work. */
 	static uint8_t many[32 * 65];
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_tlog_verify_inclusion(0, UINT64_MAX, leaves[0], many, 65, root, &d),
+	CHECK_ERR(sg_merkle_verify_inclusion(0, UINT64_MAX, leaves[0], many, 65, root, &d),
 		SG_ERR_VERIFY_INCLUSION);
 	/* A 64-level proof of a maximal tree runs (and fails on the root). */
-	CHECK_ERR(sg_tlog_verify_inclusion(
+	CHECK_ERR(sg_merkle_verify_inclusion(
 			  UINT64_MAX - 1, UINT64_MAX, leaves[0], many, 64, root, NULL),
 		SG_ERR_VERIFY_INCLUSION);
 }
@@ -481,7 +481,7 @@ test_checkpoint(void)
 	CHECK(cp.sigs[0].sig.len == 71 && cp.sigs[0].sig.p[0] == 0x30);
 	if (have_prod) {
 		uint8_t hint[4];
-		sg_tlog_key_hint(&prod.tlogs[0], hint);
+		sg_checkpoint_key_hint(&prod.tlogs[0], hint);
 		CHECK(memcmp(hint, cp.sigs[0].hint, 4) == 0);
 		CHECK_OK(sg_checkpoint_verify(&cp, &prod.tlogs[0], NULL));
 	}

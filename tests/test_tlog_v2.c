@@ -147,7 +147,7 @@ test_conformance(void)
 			continue;
 		/* The trusted root's log id is the full C2SP key id under the baseUrl host. */
 		uint8_t hint[4];
-		sg_tlog_key_hint(log, hint);
+		sg_checkpoint_key_hint(log, hint);
 		CHECK(log->key_id_len == 32 && memcmp(hint, log->key_id, 4) == 0);
 		sg_diag d;
 		sg_diag_init(&d, CASES[i].name);
@@ -240,7 +240,7 @@ test_synthetic(void)
 	CHECK_OK(verify_note(NOTE_GOOD, &log, &cp, NULL));
 	CHECK(cp.n_sigs == 2 && cp.size == 7);
 	uint8_t hint[4];
-	sg_tlog_key_hint(&log, hint);
+	sg_checkpoint_key_hint(&log, hint);
 	CHECK(hint[0] == 0xf6 && hint[1] == 0xd1 && hint[2] == 0x0d && hint[3] == 0x89);
 
 	/* The host is what Go's url.Hostname() gives: userinfo, port, path and query dropped. */

@@ -15,10 +15,12 @@
 #include "sigstore/bundle.h"
 #include "sigstore/policy.h"
 #include "runner.h"
+#include "oci/manifest.h"
 #include "pki/trustroot.h"
 #include "sigstore/tlog.h"
 #include "verify/siglayer.h"
 #include "vectors.h"
+#include "verify/image.h"
 #include "verify/verify.h"
 
 #define ARENA_SIZE (8u << 20)
@@ -104,7 +106,7 @@ verify_legacy(legacy_sig *s, const char *identity, const char *issuer, sg_verifi
 	s->layer.certificate_pem = sg_slice_str(s->cert);
 	s->layer.bundle_json = sg_slice_str(s->bundle);
 	static sg_entity e;
-	sg_err err = sg_sig_layer_entity(&s->layer, &arena, &e, d);
+	sg_err err = sg_siglayer_entity(&s->layer, &arena, &e, d);
 	if (err != SG_OK)
 		return err;
 	sg_artifact a;
@@ -119,7 +121,6 @@ verify_legacy(legacy_sig *s, const char *identity, const char *issuer, sg_verifi
 		o.issuer_mode = SG_ISSUER_LEGACY;
 		err = sg_verify_entity(&e, &a, &o, &arena, out, d);
 	}
-	sg_policy_free(&pol);
 	return err;
 }
 
@@ -190,7 +191,7 @@ test_worked_example(void)
 	sg_entity e;
 	CHECK_OK(sg_bundle_parse_legacy((const uint8_t *)s.bundle, strlen(s.bundle), &arena, &e,
 		NULL));
-	sg_tlog_leaf_hash(e.tlog[0].body.p, e.tlog[0].body.len, h);
+	sg_merkle_leaf_hash(e.tlog[0].body.p, e.tlog[0].body.len, h);
 	hex_of(h, 32, hex);
 	CHECK(strcmp(hex, "72364a51af3c5debc8c8c7f550da8102b71306c57b74a10224cea8fac6044c25") == 0);
 	hex_of(e.tlog[0].log_id, e.tlog[0].log_id_len, hex);
@@ -436,14 +437,12 @@ run_case(const neg_case *c, const sg_trustroot *no_ct, const sg_trustroot *no_ca
 	static sg_entity e;
 	static sg_verified v;
 	sg_policy pol;
-	int have_pol = 0;
 	const char *id = c->identity != NULL ? c->identity : DEFAULT_ID;
 	const char *iss = c->issuer != NULL ? c->issuer : GHA;
 	sg_err err = sg_bundle_parse((const uint8_t *)json, mlen, &arena, &e, &d);
 	if (err == SG_OK) {
 		int re = strncmp(id, "re:", 3) == 0;
 		err = sg_policy_init(&pol, re ? NULL : id, re ? id + 3 : NULL, iss, NULL, &d);
-		have_pol = 1;
 	}
 	if (err == SG_OK) {
 		sg_verify_opts o;
@@ -458,8 +457,6 @@ run_case(const neg_case *c, const sg_trustroot *no_ct, const sg_trustroot *no_ca
 		o.now = 1764000000; /* 2025-11-24: long after every certificate expired */
 		err = sg_verify_entity(&e, &a, &o, &arena, &v, &d);
 	}
-	if (have_pol)
-		sg_policy_free(&pol);
 	free(json);
 	char msg[1024];
 	sg_diag_format(&d, msg, sizeof msg);
@@ -493,6 +490,107 @@ test_negative_table(void)
 	printf("negative table: %zu/%zu cases as expected (%zu must fail)\n", passed, n, negatives);
 }
 
+/* ---- verify/image.c: one .sig layer for an image digest, in cosign's order ---- */
+
+static const char *REAL_IMAGE = "0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a";
+
+static sg_err
+verify_image_layer(legacy_sig *s, const char *identity, const char *image_hex, int ignore_tlog,
+	int64_t now, const sg_oci_annot *annots, size_t n_annots, sg_verified *out, sg_diag *d)
+{
+	sg_arena_reset(&arena);
+	s->layer.payload = sg_slice_make(s->payload, s->payload_len);
+	sg_sha256(s->payload, s->payload_len, s->layer.digest);
+	uint8_t image[32];
+	size_t n;
+	if (sg_hex_decode((const uint8_t *)image_hex, 64, image, 32, &n, NULL) != SG_OK)
+		return SG_ERR_ARG;
+	sg_policy pol;
+	sg_err err = sg_policy_init(&pol, identity, NULL, "https://github.com/login/oauth", NULL, d);
+	if (err != SG_OK)
+		return err;
+	sg_image_opts o;
+	memset(&o, 0, sizeof o);
+	o.verify.trustroot = &prod;
+	o.verify.policy = &pol;
+	o.verify.insecure_ignore_tlog = ignore_tlog;
+	o.verify.now = now;
+	o.annots = annots;
+	o.n_annots = n_annots;
+	o.check_claims = 1;
+	err = sg_verify_sig_layer(&s->layer, image, &o, &arena, out, d);
+	return err;
+}
+
+static int
+verified_is_zero(const sg_verified *v)
+{
+	static const sg_verified zero;
+	return memcmp(v, &zero, sizeof zero) == 0;
+}
+
+static void
+test_image_layer(void)
+{
+	legacy_sig *s = calloc(1, sizeof *s);
+	CHECK(s != NULL && load_legacy(s));
+	if (s == NULL)
+		return;
+	static sg_verified v;
+	sg_diag d;
+	char msg[1024];
+	const char *id = "mitr@redhat.com";
+	const int64_t later = 1900000000; /* 2030: long after the certificate expired */
+	s->layer.has_signature = 1;
+	s->layer.signature_b64 = sg_slice_str(s->sig);
+	s->layer.certificate_pem = sg_slice_str(s->cert);
+	s->layer.bundle_json = sg_slice_str(s->bundle);
+	sg_diag_init(&d, NULL);
+	CHECK_OK(verify_image_layer(s, id, REAL_IMAGE, 0, 0, NULL, 0, &v, &d));
+	CHECK(v.keyless && v.has_tlog && v.log_index == 11605770);
+	/* The claims: another image digest, an annotation the payload lacks. */
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, id,
+			  "1111111111111111111111111111111111111111111111111111111111111111", 0, 0, NULL,
+			  0, &v, &d),
+		SG_ERR_VERIFY_DIGEST);
+	CHECK(verified_is_zero(&v));
+	sg_oci_annot a = {sg_slice_str("env"), sg_slice_str("prod")};
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, id, REAL_IMAGE, 0, 0, &a, 1, &v, &d),
+		SG_ERR_POLICY_ANNOTATION);
+	/* cosign's order with an expired certificate and no logged time: identity first, then
+	 * the claims, and only then the expiry, in cosign's words. */
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, "bob@example.com", REAL_IMAGE, 1, later, NULL, 0, &v, &d),
+		SG_ERR_POLICY_IDENTITY);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, id,
+			  "1111111111111111111111111111111111111111111111111111111111111111", 1, later,
+			  NULL, 0, &v, &d),
+		SG_ERR_VERIFY_DIGEST);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, id, REAL_IMAGE, 1, later, NULL, 0, &v, &d),
+		SG_ERR_VERIFY_EXPIRED);
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "expected a signed timestamp to verify an expired certificate") == 0);
+	CHECK(verified_is_zero(&v));
+	/* The layer's own requirements: the signature annotation, the bundle annotation. */
+	s->layer.bundle_json = sg_slice_make(NULL, 0);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, id, REAL_IMAGE, 0, 0, NULL, 0, &v, &d),
+		SG_ERR_VERIFY_TLOG_MISSING);
+	s->layer.bundle_json = sg_slice_str(s->bundle);
+	s->layer.has_signature = 0;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(verify_image_layer(s, id, REAL_IMAGE, 0, 0, NULL, 0, &v, &d),
+		SG_ERR_VERIFY_BUNDLE);
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strstr(msg, "is missing \"dev.cosignproject.cosign/signature\" annotation") != NULL);
+	free(s->file);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -511,5 +609,6 @@ main(void)
 	CHECK(test_load_trustroot(TEST_STAGING_ROOT, &root_arena, &staging));
 	test_worked_example();
 	test_negative_table();
+	test_image_layer();
 	return test_finish();
 }

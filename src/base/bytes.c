@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+/* see bytes.h */
 sg_slice
 sg_slice_make(const void *p, size_t len)
 {
@@ -12,24 +13,28 @@ sg_slice_make(const void *p, size_t len)
 	return s;
 }
 
+/* see bytes.h */
 sg_slice
 sg_slice_str(const char *s)
 {
 	return sg_slice_make(s, strlen(s));
 }
 
+/* see bytes.h */
 int
 sg_slice_eq(sg_slice a, sg_slice b)
 {
 	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
 }
 
+/* see bytes.h */
 int
 sg_slice_eq_str(sg_slice a, const char *s)
 {
 	return sg_slice_eq(a, sg_slice_str(s));
 }
 
+/* see bytes.h */
 int
 sg_slice_ieq(sg_slice a, sg_slice b)
 {
@@ -41,12 +46,14 @@ sg_slice_ieq(sg_slice a, sg_slice b)
 	return 1;
 }
 
+/* see bytes.h */
 int
 sg_slice_ieq_str(sg_slice a, const char *s)
 {
 	return sg_slice_ieq(a, sg_slice_str(s));
 }
 
+/* see bytes.h */
 int
 sg_slice_less(sg_slice a, sg_slice b)
 {
@@ -55,12 +62,14 @@ sg_slice_less(sg_slice a, sg_slice b)
 	return c < 0 || (c == 0 && a.len < b.len);
 }
 
+/* see bytes.h */
 uint8_t
 sg_ascii_lower(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* see bytes.h */
 int
 sg_hex_digit(uint8_t c)
 {
@@ -73,6 +82,7 @@ sg_hex_digit(uint8_t c)
 	return -1;
 }
 
+/* see bytes.h */
 void
 sg_cur_init(sg_cur *c, const void *p, size_t len)
 {
@@ -82,6 +92,7 @@ sg_cur_init(sg_cur *c, const void *p, size_t len)
 	c->depth = 0;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_take(sg_cur *c, size_t k, const uint8_t **out)
 {
@@ -94,6 +105,7 @@ sg_cur_take(sg_cur *c, size_t k, const uint8_t **out)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_sub(sg_cur *c, size_t k, sg_cur *sub)
 {
@@ -107,6 +119,7 @@ sg_cur_sub(sg_cur *c, size_t k, sg_cur *sub)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_skip(sg_cur *c, size_t k)
 {
@@ -126,6 +139,7 @@ read_be(sg_cur *c, size_t k, uint64_t *v)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_u8(sg_cur *c, uint8_t *v)
 {
@@ -135,6 +149,7 @@ sg_cur_u8(sg_cur *c, uint8_t *v)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_u16(sg_cur *c, uint16_t *v)
 {
@@ -144,6 +159,7 @@ sg_cur_u16(sg_cur *c, uint16_t *v)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_u24(sg_cur *c, uint32_t *v)
 {
@@ -153,6 +169,7 @@ sg_cur_u24(sg_cur *c, uint32_t *v)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_u32(sg_cur *c, uint32_t *v)
 {
@@ -162,12 +179,14 @@ sg_cur_u32(sg_cur *c, uint32_t *v)
 	return SG_OK;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_u64(sg_cur *c, uint64_t *v)
 {
 	return read_be(c, 8, v);
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_vec16(sg_cur *c, sg_cur *sub)
 {
@@ -180,12 +199,14 @@ sg_cur_vec16(sg_cur *c, sg_cur *sub)
 	return e;
 }
 
+/* see bytes.h */
 sg_err
 sg_cur_end(const sg_cur *c)
 {
 	return c->n == 0 ? SG_OK : SG_ERR_TRAILING;
 }
 
+/* see bytes.h */
 void
 sg_buf_init(sg_buf *b, void *mem, size_t cap)
 {
@@ -195,6 +216,7 @@ sg_buf_init(sg_buf *b, void *mem, size_t cap)
 	b->overflow = 0;
 }
 
+/* see bytes.h */
 void
 sg_buf_put(sg_buf *b, const void *p, size_t n)
 {
@@ -207,18 +229,21 @@ sg_buf_put(sg_buf *b, const void *p, size_t n)
 	b->len += n;
 }
 
+/* see bytes.h */
 void
 sg_buf_putc(sg_buf *b, uint8_t c)
 {
 	sg_buf_put(b, &c, 1);
 }
 
+/* see bytes.h */
 void
 sg_buf_puts(sg_buf *b, const char *s)
 {
 	sg_buf_put(b, s, strlen(s));
 }
 
+/* see bytes.h */
 void
 sg_buf_put_u16(sg_buf *b, uint16_t v)
 {
@@ -226,6 +251,7 @@ sg_buf_put_u16(sg_buf *b, uint16_t v)
 	sg_buf_put(b, t, 2);
 }
 
+/* see bytes.h */
 void
 sg_buf_put_u64(sg_buf *b, uint64_t v)
 {
@@ -237,6 +263,7 @@ sg_buf_put_u64(sg_buf *b, uint64_t v)
 	sg_buf_put(b, t, 8);
 }
 
+/* see bytes.h */
 void
 sg_buf_put_dec(sg_buf *b, uint64_t v)
 {
@@ -249,18 +276,21 @@ sg_buf_put_dec(sg_buf *b, uint64_t v)
 	sg_buf_put(b, t + i, sizeof t - i);
 }
 
+/* see bytes.h */
 sg_err
 sg_buf_status(const sg_buf *b)
 {
 	return b->overflow ? SG_ERR_LIMIT : SG_OK;
 }
 
+/* see bytes.h */
 sg_slice
 sg_buf_slice(const sg_buf *b)
 {
 	return sg_slice_make(b->p, b->len);
 }
 
+/* see bytes.h */
 void
 sg_arena_init(sg_arena *a, void *mem, size_t cap)
 {
@@ -269,6 +299,7 @@ sg_arena_init(sg_arena *a, void *mem, size_t cap)
 	a->used = 0;
 }
 
+/* see bytes.h */
 void *
 sg_arena_alloc_uninit(sg_arena *a, size_t n)
 {
@@ -283,6 +314,7 @@ sg_arena_alloc_uninit(sg_arena *a, size_t n)
 	return a->base + start;
 }
 
+/* see bytes.h */
 void *
 sg_arena_alloc(sg_arena *a, size_t n)
 {
@@ -292,6 +324,7 @@ sg_arena_alloc(sg_arena *a, size_t n)
 	return p;
 }
 
+/* see bytes.h */
 sg_err
 sg_arena_get(sg_arena *a, size_t n, void **out, sg_diag *d)
 {
@@ -302,6 +335,7 @@ sg_arena_get(sg_arena *a, size_t n, void **out, sg_diag *d)
 	return SG_OK;
 }
 
+/* see bytes.h */
 void
 sg_arena_reset(sg_arena *a)
 {
@@ -309,6 +343,7 @@ sg_arena_reset(sg_arena *a)
 	a->used = 0;
 }
 
+/* see bytes.h */
 void
 sg_arena_wipe(sg_arena *a)
 {
@@ -319,12 +354,14 @@ sg_arena_wipe(sg_arena *a)
 	a->used = 0;
 }
 
+/* see bytes.h */
 size_t
 sg_arena_mark(const sg_arena *a)
 {
 	return a->used;
 }
 
+/* see bytes.h */
 void
 sg_arena_release(sg_arena *a, size_t mark)
 {
@@ -334,6 +371,7 @@ sg_arena_release(sg_arena *a, size_t mark)
 	}
 }
 
+/* see bytes.h */
 size_t
 sg_arena_avail(const sg_arena *a)
 {
@@ -343,6 +381,7 @@ sg_arena_avail(const sg_arena *a)
 	return a->cap - start;
 }
 
+/* see bytes.h */
 void
 sg_arena_trim(sg_arena *a, const void *buf, size_t n)
 {
@@ -354,6 +393,7 @@ sg_arena_trim(sg_arena *a, const void *buf, size_t n)
 		a->used = end + n;
 }
 
+/* see bytes.h */
 int
 sg_add_ok(size_t a, size_t b, size_t *r)
 {
@@ -363,6 +403,7 @@ sg_add_ok(size_t a, size_t b, size_t *r)
 	return 1;
 }
 
+/* see bytes.h */
 int
 sg_mul_ok(size_t a, size_t b, size_t *r)
 {
@@ -372,6 +413,7 @@ sg_mul_ok(size_t a, size_t b, size_t *r)
 	return 1;
 }
 
+/* see bytes.h */
 int
 sg_ct_equal(const void *a, const void *b, size_t n)
 {
@@ -383,6 +425,7 @@ sg_ct_equal(const void *a, const void *b, size_t n)
 	return acc == 0;
 }
 
+/* see bytes.h */
 int
 sg_all_zero(const void *p, size_t n)
 {
@@ -393,6 +436,7 @@ sg_all_zero(const void *p, size_t n)
 	return acc == 0;
 }
 
+/* see bytes.h */
 void
 sg_wipe(void *p, size_t n)
 {

@@ -27,6 +27,7 @@ find(sg_err e)
 	return NULL;
 }
 
+/* see err.h */
 const char *
 sg_err_str(sg_err e)
 {
@@ -34,6 +35,7 @@ sg_err_str(sg_err e)
 	return t ? t->msg : "unknown error";
 }
 
+/* see err.h */
 const char *
 sg_err_name(sg_err e)
 {
@@ -41,6 +43,7 @@ sg_err_name(sg_err e)
 	return t ? t->name : "SG_ERR_UNKNOWN";
 }
 
+/* see err.h */
 void
 sg_diag_init(sg_diag *d, const char *source)
 {
@@ -50,6 +53,7 @@ sg_diag_init(sg_diag *d, const char *source)
 	d->source = source;
 }
 
+/* see err.h */
 sg_err
 sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
 	const char *file, int line)
@@ -78,6 +82,7 @@ set_detail(sg_diag *d, const char *fmt, va_list ap)
 		d->detail[0] = '\0';
 }
 
+/* see err.h */
 sg_err
 sg_diag_failf_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
 	const char *file, int line, const char *fmt, ...)
@@ -92,6 +97,7 @@ sg_diag_failf_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t
 	return code;
 }
 
+/* see err.h */
 sg_err
 sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char *fmt, ...)
 {
@@ -106,6 +112,7 @@ sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char
 	return code;
 }
 
+/* see err.h */
 size_t
 sg_diag_format(const sg_diag *d, char *out, size_t cap)
 {

@@ -55,6 +55,8 @@
 
 /* Trust-root entries of each kind (CAs, tlogs, ctlogs, TSAs). */
 #define SG_MAX_TRUST_ENTRIES 32u
+/* Services of one kind in a signing config (public-good lists one or two per kind). */
+#define SG_MAX_SC_SERVICES 16u
 
 /* HTTP framing. */
 #define SG_MAX_HTTP_STATUS_LINE 1024u

@@ -20,6 +20,7 @@ days_in_month(int64_t y, unsigned m)
 	return m == 2 && is_leap(y) ? 29u : days[m - 1];
 }
 
+/* see timeutil.h */
 int64_t
 sg_days_from_civil(int64_t year, unsigned month, unsigned day)
 {
@@ -33,6 +34,7 @@ sg_days_from_civil(int64_t year, unsigned month, unsigned day)
 	return era * 146097 + doe - 719468;
 }
 
+/* see timeutil.h */
 sg_err
 sg_time_from_fields(int year, int month, int day, int hour, int minute, int second,
 	int64_t *out)
@@ -46,6 +48,7 @@ sg_time_from_fields(int year, int month, int day, int hour, int minute, int seco
 	return SG_OK;
 }
 
+/* see timeutil.h */
 void
 sg_time_to_fields(int64_t t, int *year, int *month, int *day, int *hour, int *minute,
 	int *second)
@@ -94,6 +97,7 @@ lit(const uint8_t *s, size_t len, size_t *i, uint8_t c)
 	return 1;
 }
 
+/* see timeutil.h */
 sg_err
 sg_time_parse_rfc3339(const uint8_t *s, size_t len, int64_t *out, sg_diag *d)
 {
@@ -134,6 +138,7 @@ bad:
 	return sg_diag_fail_at(d, SG_ERR_JSON_VALUE, "RFC 3339 time", i);
 }
 
+/* see timeutil.h */
 sg_err
 sg_time_format_rfc3339(int64_t t, char *out, size_t cap)
 {

@@ -343,6 +343,7 @@ cert_main(sg_slice in, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
+/* see commands.h */
 int
 sg_cmd_cert(int argc, char **argv, sg_arena *arena)
 {

@@ -14,7 +14,11 @@
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
+#include "crypto/drbg.h"
 #include "pki/trustroot.h"
+#include "sign/sign.h"
+#include "sys/http.h"
+#include "sys/net.h"
 
 /* Exit codes, as cosign uses them so scripts written for cosign keep working. */
 enum {
@@ -58,6 +62,8 @@ int sg_cli_parse_bool(const char *s, int *out);
  * views into raw[]. Each must hold exactly one '='. Returns n, or the index of the first one
  * that does not (the caller prints cosign's message for its command). */
 size_t sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out);
+/* COSIGN_DOCKER_MEDIA_TYPES as a boolean (unset or unparsable: 0). */
+int sg_cli_docker_media_types(void);
 
 /* ---- output (cli/output.c) ---- */
 
@@ -72,6 +78,12 @@ void sg_cli_put_safe(const uint8_t *p, size_t n);
  * written to <files> and are not lost" (naming only the files given, non-NULL ones). */
 void sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *cert_file,
 	const char *bundle_file);
+/* "Error: <stage name>: <d>", or "Error: <d>" for SG_SIGN_STAGE_NONE. */
+void sg_cli_print_stage_error(const sg_diag *d, sg_sign_stage stage);
+/* cosign's warning for an image named by tag (ui.TagReferenceMessage). */
+void sg_cli_warn_tag(const char *img);
+/* A sign/image.h note hook: the line and a newline on stderr. */
+void sg_cli_note(void *ctx, const char *line);
 
 /* ---- trust (cli/trust.c) ---- */
 
@@ -97,6 +109,8 @@ SG_MUST_USE sg_err sg_cli_read_password(int confirm, uint8_t *buf, size_t cap, s
 /* cosign's privacy statement and "[y/N]" on stderr, the answer from stdin; SG_OK for y/Y,
  * else SG_ERR_SIGN_DECLINED "upload to tlog: ...". */
 SG_MUST_USE sg_err sg_cli_confirm_tlog_upload(sg_diag *d);
+/* The same as a sign/image.h confirm hook. */
+SG_MUST_USE sg_err sg_cli_confirm_hook(void *ctx, sg_diag *d);
 
 /* ---- keys (cli/keys.c) ---- */
 
@@ -106,15 +120,46 @@ SG_MUST_USE sg_err sg_cli_confirm_tlog_upload(sg_diag *d);
 SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena, sg_p256_key *out,
 	sg_diag *d);
 
-/* ---- signing an image (cli/sign_image.c) ---- */
+/* ---- keyless sessions (cli/keyless.c) ---- */
 
-/* The image to sign and its simple-signing payload: a tag is resolved through the registry
- * after cosign's tag warning (naming `arg`), a digest is fetched once so the image must exist;
- * then the payload for "<registry>/<repository>" (*repo_name) and the digest with the
- * annotations is written into arena memory (*payload). */
-SG_MUST_USE sg_err sg_cli_sign_payload(sg_registry *reg, const sg_ociref *ref, const char *arg,
-	const sg_oci_annot *annots, size_t n_annots, sg_arena *arena, uint8_t digest[32],
-	sg_slice *repo_name, sg_slice *payload, sg_diag *d);
+/* What a keyless command was told. */
+typedef struct sg_cli_keyless_args {
+	const char *token_flag;   /* --identity-token */
+	int disable_ambient;      /* --oidc-disable-ambient-providers */
+	const char *fulcio_url, *rekor_url;
+	const char *root_path;    /* --trusted-root */
+	int staging;
+	const char *timeout;      /* --timeout */
+	int allow_http;           /* --allow-http */
+	const char *out_cert;     /* --output-certificate */
+} sg_cli_keyless_args;
+
+/* One keyless session: the network, the trusted root, the token and a certified key. */
+typedef struct sg_cli_keyless {
+	sg_net_opts nopts;
+	sg_net_dialer dialer;
+	sg_http_client *http;
+	uint8_t *token;
+	sg_trustroot *tr;
+	sg_drbg rng;
+	sg_signer *signer;
+	sg_sign_stage stage;     /* where a failure happened */
+	const char *cert_written; /* --output-certificate, once written */
+	sg_http_plain plain;
+} sg_cli_keyless;
+
+
+/* Set up the network and trusted root, find the token (cosign's sources, oidc.h), and get a
+ * certificate verified against the trusted root; it is written to a->out_cert at once (and
+ * k->cert_written set). On failure k->stage says where. Call sg_cli_keyless_end on every
+ * path. */
+SG_MUST_USE sg_err sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a,
+	sg_arena *arena, sg_diag *d);
+/* Wipe the key and token, close the connection. */
+void sg_cli_keyless_end(sg_cli_keyless *k);
+/* "Error: <stage>: <d>", and what was kept when the certificate had been written already. */
+void sg_cli_report_keyless_failure(const sg_diag *d, sg_sign_stage stage,
+	const char *cert_written);
 
 /* ---- registry access (cli/registry.c) ---- */
 

@@ -254,6 +254,7 @@ debug_usage(void)
 	sg_cli_debug_parsers(stderr);
 }
 
+/* see commands.h */
 int
 sg_cmd_debug(int argc, char **argv, sg_arena *arena)
 {

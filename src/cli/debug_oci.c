@@ -36,6 +36,7 @@ one_line(sg_slice in)
 	return in;
 }
 
+/* see debug.h */
 sg_err
 sg_debug_ociref(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -87,6 +88,7 @@ put_desc(const char *label, const sg_oci_desc *ds)
 	}
 }
 
+/* see debug.h */
 sg_err
 sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -108,6 +110,7 @@ sg_debug_manifest(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
+/* see debug.h */
 sg_err
 sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -120,6 +123,7 @@ sg_debug_payload(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
+/* see debug.h */
 sg_err
 sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -153,6 +157,7 @@ sg_debug_wwwauth(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
+/* see debug.h */
 sg_err
 sg_debug_docker_config(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {

@@ -12,6 +12,7 @@
 #include "pki/trustroot.h"
 #include "sigstore/bundle.h"
 #include "sigstore/dsse.h"
+#include "sigstore/intoto.h"
 #include "sigstore/tlog.h"
 
 static void
@@ -31,6 +32,7 @@ print_time(const char *label, int64_t t)
 		printf("%s%s", label, buf);
 }
 
+/* see debug.h */
 sg_err
 sg_debug_json(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -76,6 +78,7 @@ print_cas(const char *kind, const sg_trust_ca *cas, size_t n)
 	}
 }
 
+/* see debug.h */
 sg_err
 sg_debug_trustroot(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -132,6 +135,7 @@ sg_debug_bundle(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
+/* see debug.h */
 sg_err
 sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {
@@ -151,6 +155,7 @@ sg_debug_checkpoint(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 	return SG_OK;
 }
 
+/* see debug.h */
 sg_err
 sg_debug_dsse(sg_slice in, int canonical, sg_arena *arena, sg_diag *d)
 {

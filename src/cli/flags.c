@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const sg_cli_flag *
@@ -18,6 +19,7 @@ find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
 	return NULL;
 }
 
+/* see cli.h */
 int
 sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, const char **pos,
 	size_t pos_cap, size_t *n_pos)
@@ -99,4 +101,15 @@ sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out)
 		out[i].value = sg_slice_str(eq + 1);
 	}
 	return n;
+}
+
+/* see cli.h */
+int
+sg_cli_docker_media_types(void)
+{
+	const char *v = getenv("COSIGN_DOCKER_MEDIA_TYPES");
+	int on = 0;
+	if (v == NULL || !sg_cli_parse_bool(v, &on))
+		return 0;
+	return on;
 }

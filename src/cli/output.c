@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* see cli.h */
 void
 sg_cli_print_error(const sg_diag *d)
 {
@@ -15,6 +16,7 @@ sg_cli_print_error(const sg_diag *d)
 		fprintf(stderr, "  (recorded at %s:%d)\n", d->file, d->line);
 }
 
+/* see cli.h */
 int
 sg_cli_usage_error(const char *fmt, ...)
 {
@@ -27,6 +29,7 @@ sg_cli_usage_error(const char *fmt, ...)
 	return SG_EXIT_FAIL;
 }
 
+/* see cli.h */
 void
 sg_cli_put_safe(const uint8_t *p, size_t n)
 {
@@ -73,4 +76,40 @@ sg_cli_report_push_failure(const sg_diag *d, const char *sig_file, const char *c
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", files[i]);
 	fprintf(stderr, " and %s not lost\n", n == 1 ? "is" : "are");
+}
+
+/* cosign's warning for a tag (ui.TagReferenceMessage, printed through ui.Warnf). */
+/* see cli.h */
+void
+sg_cli_warn_tag(const char *img)
+{
+	fprintf(stderr,
+		"WARNING: Image reference %s uses a tag, not a digest, to identify the image to "
+		"sign.\n"
+		"    This can lead you to sign a different image than the intended one. Please use "
+		"a\n"
+		"    digest (example.com/ubuntu@sha256:abc123...) rather than tag\n"
+		"    (example.com/ubuntu:latest) for the input to cosign. The ability to refer to\n"
+		"    images by tag will be removed in a future release.\n\n",
+		img);
+}
+
+/* see cli.h */
+void
+sg_cli_note(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
+/* see cli.h */
+void
+sg_cli_print_stage_error(const sg_diag *d, sg_sign_stage stage)
+{
+	char msg[1024];
+	sg_diag_format(d, msg, sizeof msg);
+	if (stage != SG_SIGN_STAGE_NONE)
+		fprintf(stderr, "Error: %s: %s\n", sg_sign_stage_name(stage), msg);
+	else
+		fprintf(stderr, "Error: %s\n", msg);
 }

@@ -84,3 +84,11 @@ sg_cli_confirm_tlog_upload(sg_diag *d)
 	return sg_diag_failmsg(d, SG_ERR_SIGN_DECLINED,
 		"upload to tlog: invalid input (allowed values y, n)");
 }
+
+/* see cli.h */
+sg_err
+sg_cli_confirm_hook(void *ctx, sg_diag *d)
+{
+	(void)ctx;
+	return sg_cli_confirm_tlog_upload(d);
+}

@@ -17,6 +17,7 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "oci/dockercfg.h"
+#include "online/credhelper.h"
 #include "online/registry.h"
 #include "sys/http.h"
 #include "sys/net.h"

@@ -14,6 +14,7 @@
 #include "online/registry.h"
 #include "parse/wwwauth.h"
 
+/* see commands.h */
 int
 sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
 {

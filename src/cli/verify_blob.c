@@ -103,7 +103,6 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_policy policy;
-	int have_policy = 0;
 	sg_pubkey key;
 	sg_err err = SG_OK;
 	sg_trustroot *tr = NULL;
@@ -114,7 +113,6 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 
 	if (key_path == NULL) {
 		err = sg_policy_init(&policy, identity, identity_re, issuer, issuer_re, &d);
-		have_policy = 1;
 		if (err != SG_OK)
 			goto out;
 	} else {
@@ -163,8 +161,6 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 		goto out;
 	err = sg_verify_entity(entity, &artifact, &opts, arena, out, &d);
 out:
-	if (have_policy)
-		sg_policy_free(&policy);
 	if (err != SG_OK) {
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
@@ -173,12 +169,14 @@ out:
 	return SG_EXIT_OK;
 }
 
+/* see commands.h */
 int
 sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena)
 {
 	return verify_common(argc, argv, arena, 0);
 }
 
+/* see commands.h */
 int
 sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena)
 {

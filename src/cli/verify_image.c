@@ -37,6 +37,7 @@
 #include "sigstore/bundle.h"
 #include "sigstore/policy.h"
 #include "sys/os.h"
+#include "verify/image.h"
 #include "verify/siglayer.h"
 #include "verify/verify.h"
 
@@ -54,7 +55,6 @@ struct opts {
 	int offline, ignore_tlog, ignore_sct, check_claims, explain;
 	sg_cli_registry_flags reg;
 	sg_policy policy;
-	int have_policy;
 	sg_pubkey key;
 	sg_trustroot *tr;
 	int text;
@@ -131,60 +131,6 @@ struct image_ctx {
 	int any_bundle;   /* a passing signature was verified through its bundle */
 };
 
-/* §7.2 step 8: the claims, against the exact payload bytes. */
-SG_MUST_USE static sg_err
-check_claims(struct image_ctx *c, const sg_sig_layer *layer, sg_diag *d)
-{
-	struct opts *o = c->o;
-	if (!o->check_claims)
-		return SG_OK;
-	sg_payload p;
-	SG_TRY(sg_payload_parse(layer->payload.p, layer->payload.len, c->arena, &p, d));
-	SG_TRY(sg_payload_check_digest(&p, c->digest, d));
-	if (o->n_annots > 0)
-		SG_TRY(sg_payload_check_annotations(&p, o->annots, o->n_annots, c->arena, d));
-	return SG_OK;
-}
-
-/* cosign checks the certificate's validity last (§7.2 step 9: after chain, identity, SCT,
- * signature and claims); verify.c checks it first. When it is the only reason found so far,
- * run the remaining checks at a time the certificate was valid, so the error reported is the
- * one cosign reports. The log evidence was verified already (verify.c checks it before the
- * time). The outcome is a failure in every case; only the message is chosen here. */
-SG_MUST_USE static sg_err
-expired_in_cosign_order(struct image_ctx *c, const sg_entity *e, const sg_artifact *art,
-	const sg_verify_opts *vo, const sg_sig_layer *layer, const sg_diag *expired, sg_diag *d)
-{
-	sg_x509_cert leaf;
-	sg_verified *v;
-	sg_diag scratch;
-	sg_diag_init(&scratch, NULL);
-	if (sg_x509_parse(e->certs[0].p, e->certs[0].len, &leaf, &scratch) != SG_OK ||
-		sg_arena_get(c->arena, sizeof *v, (void **)&v, &scratch) != SG_OK)
-		goto report;
-	sg_verify_opts at = *vo;
-	at.insecure_ignore_tlog = 1;
-	at.now = leaf.not_before;
-	sg_diag other;
-	sg_diag_init(&other, d != NULL ? d->source : NULL);
-	sg_err err = sg_verify_entity(e, art, &at, c->arena, v, &other);
-	if (err == SG_OK)
-		err = check_claims(c, layer, &other);
-	if (err != SG_OK) {
-		if (d != NULL && d->code == SG_OK)
-			*d = other;
-		return err;
-	}
-report:
-	/* Without a logged time cosign checks against "now", and says so in its own words. */
-	if (c->o->ignore_tlog)
-		return sg_diag_failmsg(d, SG_ERR_VERIFY_EXPIRED,
-			"expected a signed timestamp to verify an expired certificate");
-	if (d != NULL && d->code == SG_OK)
-		*d = *expired;
-	return SG_ERR_VERIFY_EXPIRED;
-}
-
 /* Check one candidate layer. SG_OK when it passes; its output element is then appended. */
 SG_MUST_USE static sg_err
 check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
@@ -193,52 +139,21 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	sg_arena *arena = c->arena;
 	sg_sig_layer layer;
 	SG_TRY(sg_cosign_sig_layer(c->reg, c->ref->repository, desc, arena, &layer, d));
-	int present;
-	(void)sg_oci_desc_annotation(desc, SG_ANN_SIGNATURE, &present);
-	if (!present) {
-		char dg[SG_OCI_DIGEST_STR_LEN + 1];
-		sg_oci_digest_format(desc->digest, dg);
-		return sg_diag_failmsg(d, SG_ERR_VERIFY_BUNDLE,
-			"signature layer %s is missing \"%s\" annotation", dg, SG_ANN_SIGNATURE);
-	}
-	/* §7.2 step 2b: without a bundle cosign searches Rekor online, or fails offline. */
-	if (!o->ignore_tlog && layer.bundle_json.len == 0) {
-		if (o->offline)
-			return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_MISSING,
-				"offline verification failed");
-		return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_MISSING,
-			"signature has no transparency log bundle, and picosign does not search "
-			"Rekor online (pass --insecure-ignore-tlog to skip the log)");
-	}
-	sg_entity *e;
-	SG_TRY(sg_arena_get(arena, sizeof *e, (void **)&e, d));
-	SG_TRY(sg_sig_layer_entity(&layer, arena, e, d));
-
-	sg_artifact art;
-	memset(&art, 0, sizeof art);
-	sg_sha256(layer.payload.p, layer.payload.len, art.sha256);
-	sg_verify_opts vo;
-	memset(&vo, 0, sizeof vo);
-	vo.trustroot = o->tr;
-	vo.policy = o->key_path == NULL ? &o->policy : NULL;
-	vo.key = o->key_path != NULL ? &o->key : NULL;
-	vo.issuer_mode = SG_ISSUER_LEGACY;
-	vo.insecure_ignore_tlog = o->ignore_tlog;
-	vo.insecure_ignore_sct = o->ignore_sct;
-	vo.now = sg_os_now();
+	sg_image_opts io;
+	memset(&io, 0, sizeof io);
+	io.verify.trustroot = o->tr;
+	io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
+	io.verify.key = o->key_path != NULL ? &o->key : NULL;
+	io.verify.insecure_ignore_tlog = o->ignore_tlog;
+	io.verify.insecure_ignore_sct = o->ignore_sct;
+	io.verify.now = sg_os_now();
+	io.annots = o->annots;
+	io.n_annots = o->n_annots;
+	io.check_claims = o->check_claims;
+	io.offline = o->offline;
 	sg_verified *v;
 	SG_TRY(sg_arena_get(arena, sizeof *v, (void **)&v, d));
-	sg_diag vd;
-	sg_diag_init(&vd, d != NULL ? d->source : NULL);
-	sg_err err = sg_verify_entity(e, &art, &vo, arena, v, &vd);
-	if (err == SG_ERR_VERIFY_EXPIRED && e->n_certs > 0)
-		return expired_in_cosign_order(c, e, &art, &vo, &layer, &vd, d);
-	if (err != SG_OK) {
-		if (d != NULL && d->code == SG_OK)
-			*d = vd;
-		return err;
-	}
-	SG_TRY(check_claims(c, &layer, d));
+	SG_TRY(sg_verify_sig_layer(&layer, c->digest, &io, arena, v, d));
 
 	/* Passed: the output element (§7.3). */
 	sg_payload_extra x;
@@ -250,9 +165,9 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 		issuer = sg_x509_issuer_v1(&v->leaf);
 		x.subject = subject;
 		x.issuer = issuer;
-		for (unsigned k = 0; k < 5; k++) {
+		for (unsigned k = 0; k < SG_FULCIO_GITHUB_COUNT; k++) {
 			sg_slice g;
-			if (sg_x509_fulcio_ext(&v->leaf, 2 + k, &g) && g.len > 0)
+			if (sg_x509_fulcio_ext(&v->leaf, SG_FULCIO_GITHUB_FIRST + k, &g) && g.len > 0)
 				x.github[k] = g;
 		}
 	}
@@ -264,7 +179,8 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 		c->any_bundle = 1;
 	if (o->text) {
 		if (v->keyless) {
-			static const char *const gh[5] = {"GitHub Workflow Trigger",
+			static const char *const gh[SG_FULCIO_GITHUB_COUNT] = {
+				"GitHub Workflow Trigger",
 				"GitHub Workflow SHA", "GitHub Workflow Name",
 				"GitHub Workflow Repository", "GitHub Workflow Ref"};
 			sg_buf_puts(c->err_out, "Certificate subject: ");
@@ -275,7 +191,7 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 				sg_buf_put(c->err_out, issuer.p, issuer.len);
 				sg_buf_putc(c->err_out, '\n');
 			}
-			for (unsigned k = 0; k < 5; k++) {
+			for (unsigned k = 0; k < SG_FULCIO_GITHUB_COUNT; k++) {
 				if (x.github[k].len == 0)
 					continue;
 				sg_buf_puts(c->err_out, gh[k]);
@@ -502,7 +418,6 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	if (o->key_path == NULL) {
-		o->have_policy = 1;
 		if (sg_policy_init(&o->policy, o->identity, o->identity_re, o->issuer, o->issuer_re,
 			    &d) != SG_OK) {
 			rc = fail_diag(SG_EXIT_FAIL, &d);
@@ -547,7 +462,5 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 			break;
 	}
 out:
-	if (o->have_policy)
-		sg_policy_free(&o->policy);
 	return rc;
 }

@@ -30,6 +30,7 @@ hstate(sg_hash_ctx *h)
 	return (hash_state *)(void *)h->opaque;
 }
 
+/* see hash.h */
 size_t
 sg_hash_len(sg_hash_alg alg)
 {
@@ -44,6 +45,7 @@ sg_hash_len(sg_hash_alg alg)
 	return 0;
 }
 
+/* see hash.h */
 void
 sg_hash_init(sg_hash_ctx *h, sg_hash_alg alg)
 {
@@ -62,6 +64,7 @@ sg_hash_init(sg_hash_ctx *h, sg_hash_alg alg)
 	}
 }
 
+/* see hash.h */
 void
 sg_hash_update(sg_hash_ctx *h, const void *p, size_t len)
 {
@@ -80,6 +83,7 @@ sg_hash_update(sg_hash_ctx *h, const void *p, size_t len)
 	}
 }
 
+/* see hash.h */
 void
 sg_hash_final(sg_hash_ctx *h, uint8_t *out)
 {
@@ -98,6 +102,7 @@ sg_hash_final(sg_hash_ctx *h, uint8_t *out)
 	sg_wipe(h, sizeof *h);
 }
 
+/* see hash.h */
 void
 sg_hash(sg_hash_alg alg, const void *p, size_t len, uint8_t *out)
 {
@@ -107,18 +112,21 @@ sg_hash(sg_hash_alg alg, const void *p, size_t len, uint8_t *out)
 	sg_hash_final(&h, out);
 }
 
+/* see hash.h */
 void
 sg_sha256(const void *p, size_t len, uint8_t out[SG_SHA256_LEN])
 {
 	sg_hash(SG_HASH_SHA256, p, len, out);
 }
 
+/* see hash.h */
 void
 sg_sha384(const void *p, size_t len, uint8_t out[SG_SHA384_LEN])
 {
 	sg_hash(SG_HASH_SHA384, p, len, out);
 }
 
+/* see hash.h */
 void
 sg_sha512(const void *p, size_t len, uint8_t out[SG_SHA512_LEN])
 {

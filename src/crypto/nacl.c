@@ -67,6 +67,7 @@ salsa_rounds(uint32_t x[16], unsigned rounds)
 	}
 }
 
+/* see nacl.h */
 void
 sg_salsa20_core(uint8_t out[64], const uint8_t in[64], unsigned rounds)
 {
@@ -99,6 +100,7 @@ salsa_setup(uint32_t x[16], const uint8_t key[32], const uint8_t in[16])
 	}
 }
 
+/* see nacl.h */
 void
 sg_hsalsa20(uint8_t out[32], const uint8_t in[16], const uint8_t key[SG_SALSA20_KEY])
 {
@@ -143,6 +145,7 @@ stream_xor(uint8_t *out, const uint8_t *in, size_t len, const uint8_t nonce[8],
 	sg_wipe(y, sizeof y);
 }
 
+/* see nacl.h */
 void
 sg_salsa20_xor(uint8_t *out, const uint8_t *in, size_t len, const uint8_t nonce[8],
 	uint64_t counter, const uint8_t key[SG_SALSA20_KEY])
@@ -150,6 +153,7 @@ sg_salsa20_xor(uint8_t *out, const uint8_t *in, size_t len, const uint8_t nonce[
 	stream_xor(out, in, len, nonce, counter, 0, key);
 }
 
+/* see nacl.h */
 void
 sg_xsalsa20_xor(uint8_t *out, const uint8_t *in, size_t len,
 	const uint8_t nonce[SG_XSALSA20_NONCE], const uint8_t key[SG_SALSA20_KEY])
@@ -162,6 +166,7 @@ sg_xsalsa20_xor(uint8_t *out, const uint8_t *in, size_t len,
 
 /* ---- Poly1305 ---- */
 
+/* see nacl.h */
 void
 sg_poly1305(uint8_t tag[SG_POLY1305_TAG], const uint8_t *m, size_t len,
 	const uint8_t key[SG_POLY1305_KEY])
@@ -288,6 +293,7 @@ sg_poly1305(uint8_t tag[SG_POLY1305_TAG], const uint8_t *m, size_t len,
 
 /* ---- secretbox ---- */
 
+/* see nacl.h */
 void
 sg_secretbox_seal(uint8_t *c, const uint8_t *m, size_t len,
 	const uint8_t nonce[SG_SECRETBOX_NONCE], const uint8_t key[SG_SECRETBOX_KEY])
@@ -301,6 +307,7 @@ sg_secretbox_seal(uint8_t *c, const uint8_t *m, size_t len,
 	sg_wipe(polykey, sizeof polykey);
 }
 
+/* see nacl.h */
 sg_err
 sg_secretbox_open(uint8_t *m, const uint8_t *c, size_t clen,
 	const uint8_t nonce[SG_SECRETBOX_NONCE], const uint8_t key[SG_SECRETBOX_KEY], sg_diag *d)
@@ -380,6 +387,7 @@ hmac_wipe(hmac_key *k)
 	sg_wipe(k, sizeof *k);
 }
 
+/* see nacl.h */
 void
 sg_hmac_sha256(uint8_t out[SG_HMAC_SHA256_LEN], const uint8_t *key, size_t key_len,
 	const uint8_t *m, size_t len)
@@ -390,6 +398,7 @@ sg_hmac_sha256(uint8_t out[SG_HMAC_SHA256_LEN], const uint8_t *key, size_t key_l
 	hmac_wipe(&k);
 }
 
+/* see nacl.h */
 void
 sg_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
 	uint32_t iterations, uint8_t *out, size_t out_len)
@@ -498,6 +507,7 @@ scrypt_mem(const sg_scrypt_params *prm, size_t *v_len, size_t *xy_len, size_t *b
 	return 1;
 }
 
+/* see nacl.h */
 sg_err
 sg_scrypt_check(const sg_scrypt_params *prm, uint64_t max_n, size_t *mem, sg_diag *d)
 {
@@ -525,6 +535,7 @@ sg_scrypt_check(const sg_scrypt_params *prm, uint64_t max_n, size_t *mem, sg_dia
 	return SG_OK;
 }
 
+/* see nacl.h */
 sg_err
 sg_scrypt(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
 	const sg_scrypt_params *prm, uint64_t max_n, sg_arena *arena, uint8_t *out, size_t out_len,

@@ -18,6 +18,7 @@
 #include "parse/codec.h"
 #include "parse/json.h"
 
+/* see manifest.h */
 sg_oci_kind
 sg_oci_media_kind(sg_slice mt)
 {

@@ -58,8 +58,9 @@ sg_cosign_sig_layer(sg_registry *r, const char *repo, const sg_oci_desc *layer, 
 	SG_TRY(sg_registry_get_blob(r, repo, layer->digest, (uint64_t)layer->size,
 		SG_COSIGN_MAX_PAYLOAD, &payload, d));
 	int present;
+	memcpy(out->digest, layer->digest, sizeof out->digest);
 	out->payload = payload;
-	out->signature_b64 = sg_oci_desc_annotation(layer, SG_ANN_SIGNATURE, &present);
+	out->signature_b64 = sg_oci_desc_annotation(layer, SG_ANN_SIGNATURE, &out->has_signature);
 	out->certificate_pem = sg_oci_desc_annotation(layer, SG_ANN_CERTIFICATE, &present);
 	out->chain_pem = sg_oci_desc_annotation(layer, SG_ANN_CHAIN, &present);
 	out->bundle_json = sg_oci_desc_annotation(layer, SG_ANN_BUNDLE, &present);

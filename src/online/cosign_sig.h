@@ -5,7 +5,7 @@
  *
  * Reading: sg_cosign_sigs_fetch gets the .sig manifest (404 = no signatures) and
  * sg_cosign_sig_layer downloads one layer's payload, checked against its digest and size, into
- * an sg_sig_layer ready for sg_sig_layer_entity (siglayer.h).
+ * an sg_sig_layer ready for sg_siglayer_entity (siglayer.h).
  *
  * Writing: sg_cosign_sig_attach is the one entry point every signer uses (key-based today,
  * keyless later): given a prepared layer (payload bytes and its annotations) it
@@ -53,7 +53,7 @@ SG_MUST_USE sg_err sg_cosign_sigs_fetch(sg_registry *r, const char *repo,
 
 /* Download layer `layer`'s payload (at most SG_COSIGN_MAX_PAYLOAD bytes, exact size and
  * digest checked) and fill `out` with it and the layer's annotations (views into the
- * manifest and the arena). A missing signature annotation is left empty: sg_sig_layer_entity
+ * manifest and the arena). A missing signature annotation is left empty: sg_siglayer_entity
  * reports it. */
 SG_MUST_USE sg_err sg_cosign_sig_layer(sg_registry *r, const char *repo,
 	const sg_oci_desc *layer, sg_arena *arena, sg_sig_layer *out, sg_diag *d);

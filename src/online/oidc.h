@@ -20,11 +20,7 @@
  *
  * Secrets: the token, the Buildkite access token and the GitHub request token never reach a
  * diag, a message or an output; reply buffers that held a token are wiped. Messages say "the
- * identity token", never its value.
- *
- * The JWT is not verified here (Fulcio does that): the payload is decoded for the claims the
- * client needs (iss, sub, email, email_verified, exp), strictly: three segments, base64url
- * without padding, a header and a payload that are JSON objects, claims of the right types. */
+ * identity token", never its value. */
 #ifndef SG_OIDC_H
 #define SG_OIDC_H
 
@@ -33,6 +29,7 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
+#include "parse/jwt.h"
 #include "sys/http.h"
 
 /* The audience every public-good Sigstore issuer is configured with. */
@@ -40,38 +37,6 @@
 /* cosign's filesystem provider. */
 #define SG_OIDC_TOKEN_FILE "/var/run/sigstore/cosign/oidc-token"
 #define SG_BUILDKITE_AGENT_ENDPOINT "https://agent.buildkite.com/v3"
-
-/* ---- JWT claims ---- */
-
-typedef struct sg_jwt_claims {
-	sg_slice iss;       /* empty when absent; views into the arena */
-	sg_slice sub;
-	sg_slice email;
-	int email_verified; /* true, "true" or "True" */
-	int has_exp;
-	int64_t exp;        /* Unix seconds; a fraction is dropped */
-} sg_jwt_claims;
-
-/* Decode the claims of a compact JWS `tok` (at most SG_MAX_JWT bytes, nothing around it).
- * Decoded bytes live in `arena`. Errors: SG_ERR_LIMIT (too long, or the arena is full),
- * SG_ERR_OIDC_TOKEN (not three segments, a segment that is not base64url, a header or payload
- * that is not a JSON object, a claim of the wrong type; the detail says which, never the
- * token). `out` is zeroed on failure. */
-SG_MUST_USE sg_err sg_jwt_decode(
-	const uint8_t *tok, size_t len, sg_arena *arena, sg_jwt_claims *out, sg_diag *d);
-
-/* The name the proof of possession signs (protocol.md §3.1): the email claim when it is
- * non-empty (then email_verified must hold: SG_ERR_OIDC_TOKEN "email ... not verified by
- * identity provider"), else the sub claim (SG_ERR_OIDC_TOKEN "no subject found in claims"). */
-SG_MUST_USE sg_err sg_jwt_principal(const sg_jwt_claims *c, sg_slice *out, sg_diag *d);
-
-/* SG_ERR_OIDC_EXPIRED when the token has expired at `now` (exp <= now) and SG_ERR_OIDC_TOKEN
- * when it has no exp claim (Fulcio refuses such tokens too). The detail gives the times. */
-SG_MUST_USE sg_err sg_jwt_check_expiry(const sg_jwt_claims *c, int64_t now, sg_diag *d);
-
-/* 1 when `p[0..len)` has the shape of a compact JWS: two dots, base64url characters only, a
- * non-empty header and payload (the signature may be empty, as with alg "none"). */
-int sg_jwt_looks_like(const uint8_t *p, size_t len);
 
 /* ---- token sources ---- */
 

@@ -203,7 +203,7 @@ parse_entry(const uint8_t *json, size_t len, sg_arena *arena, sg_rekor_entry *ou
 
 	/* The id names the leaf: its last 64 hex must be the leaf hash of this body. */
 	uint8_t leaf[SG_TLOG_HASH_LEN];
-	sg_tlog_leaf_hash(t->body.p, t->body.len, leaf);
+	sg_merkle_leaf_hash(t->body.p, t->body.len, leaf);
 	uint8_t idh[32];
 	size_t got;
 	if (sg_hex_decode(id + idn - 64, 64, idh, sizeof idh, &got, NULL) != SG_OK ||

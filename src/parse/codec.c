@@ -40,6 +40,7 @@ b64_value(uint8_t c, unsigned flags, unsigned *seen)
 	return -1;
 }
 
+/* see codec.h */
 size_t
 sg_b64_decoded_max(size_t len)
 {
@@ -48,6 +49,7 @@ sg_b64_decoded_max(size_t len)
 	return (len / 4) * 3 + (r > 1 ? r - 1 : 0);
 }
 
+/* see codec.h */
 size_t
 sg_b64_encoded_len(size_t n, unsigned flags)
 {
@@ -90,6 +92,7 @@ b64_structure(const uint8_t *in, size_t len, unsigned flags, size_t *data_len, s
 	return SG_OK;
 }
 
+/* see codec.h */
 sg_err
 sg_b64_decode(const uint8_t *in, size_t len, unsigned flags, uint8_t *out, size_t cap,
 	size_t *out_len, sg_diag *d)
@@ -149,6 +152,7 @@ fail:
 	return e;
 }
 
+/* see codec.h */
 sg_err
 sg_b64_encode(const uint8_t *in, size_t len, unsigned flags, sg_buf *out)
 {
@@ -197,6 +201,7 @@ hex_value(uint8_t c)
 	return -1;
 }
 
+/* see codec.h */
 sg_err
 sg_hex_decode(const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *out_len,
 	sg_diag *d)
@@ -216,6 +221,7 @@ sg_hex_decode(const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *o
 	return SG_OK;
 }
 
+/* see codec.h */
 sg_err
 sg_hex_encode(const uint8_t *in, size_t len, sg_buf *out)
 {

@@ -103,6 +103,7 @@ sg_der_peek(const sg_cur *c, uint8_t *tag)
 	return SG_OK;
 }
 
+/* see der.h */
 int
 sg_der_next_is(const sg_cur *c, uint8_t tag)
 {
@@ -133,6 +134,7 @@ zero_slice(sg_slice *s)
 	}
 }
 
+/* see der.h */
 sg_err
 sg_der_any(sg_cur *c, uint8_t *tag, sg_slice *value, sg_slice *whole, sg_diag *d)
 {
@@ -150,6 +152,7 @@ sg_der_any(sg_cur *c, uint8_t *tag, sg_slice *value, sg_slice *whole, sg_diag *d
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_expect(sg_cur *c, uint8_t tag, sg_slice *value, sg_slice *whole, sg_diag *d)
 {
@@ -173,6 +176,7 @@ sg_der_expect(sg_cur *c, uint8_t tag, sg_slice *value, sg_slice *whole, sg_diag 
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_enter(sg_cur *c, uint8_t tag, sg_cur *inner, sg_diag *d)
 {
@@ -190,6 +194,7 @@ sg_der_enter(sg_cur *c, uint8_t tag, sg_cur *inner, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_leave(const sg_cur *inner, sg_diag *d)
 {
@@ -198,6 +203,7 @@ sg_der_leave(const sg_cur *inner, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_enter_optional(sg_cur *c, uint8_t tag, sg_cur *inner, int *present, sg_diag *d)
 {
@@ -222,6 +228,7 @@ prim(const sg_cur *c, sg_cur *t, uint8_t tag, sg_slice *v, sg_diag *d)
 	return sg_der_expect(t, tag, v, NULL, d);
 }
 
+/* see der.h */
 sg_err
 sg_der_integer(sg_cur *c, sg_slice *content, sg_diag *d)
 {
@@ -240,6 +247,7 @@ sg_der_integer(sg_cur *c, sg_slice *content, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_uint(sg_cur *c, sg_slice *magnitude, sg_diag *d)
 {
@@ -258,6 +266,7 @@ sg_der_uint(sg_cur *c, sg_slice *magnitude, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_int64(sg_cur *c, int64_t *out, sg_diag *d)
 {
@@ -292,6 +301,7 @@ bitstring(sg_cur *c, sg_cur *t, sg_slice *bytes, unsigned *unused, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_bitstring(sg_cur *c, sg_slice *bytes, sg_diag *d)
 {
@@ -307,6 +317,7 @@ sg_der_bitstring(sg_cur *c, sg_slice *bytes, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_bitstring_flags(sg_cur *c, uint32_t *bits, sg_diag *d)
 {
@@ -331,6 +342,7 @@ sg_der_bitstring_flags(sg_cur *c, uint32_t *bits, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_octets(sg_cur *c, sg_slice *v, sg_diag *d)
 {
@@ -341,6 +353,7 @@ sg_der_octets(sg_cur *c, sg_slice *v, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_null(sg_cur *c, sg_diag *d)
 {
@@ -353,6 +366,7 @@ sg_der_null(sg_cur *c, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 sg_err
 sg_der_bool(sg_cur *c, int *out, sg_diag *d)
 {
@@ -382,6 +396,7 @@ oid_valid(sg_slice o)
 	return 1;
 }
 
+/* see der.h */
 sg_err
 sg_der_oid(sg_cur *c, sg_slice *oid, sg_diag *d)
 {
@@ -396,6 +411,7 @@ sg_der_oid(sg_cur *c, sg_slice *oid, sg_diag *d)
 	return SG_OK;
 }
 
+/* see der.h */
 int
 sg_der_oid_eq(sg_slice oid, const uint8_t *enc, size_t len)
 {
@@ -420,6 +436,7 @@ put_dec(char *out, size_t cap, size_t *w, uint64_t v)
 	return 1;
 }
 
+/* see der.h */
 sg_err
 sg_der_oid_text(sg_slice oid, char *out, size_t cap)
 {
@@ -474,6 +491,7 @@ printable_char(uint8_t ch)
 	return ch != 0 && memchr(" '()+,-./:=?", ch, 12) != NULL;
 }
 
+/* see der.h */
 sg_err
 sg_der_check_string(uint8_t tag, sg_slice s, sg_diag *d)
 {
@@ -503,6 +521,7 @@ sg_der_check_string(uint8_t tag, sg_slice s, sg_diag *d)
 	}
 }
 
+/* see der.h */
 sg_err
 sg_der_string(sg_cur *c, uint8_t tag, sg_slice *s, sg_diag *d)
 {
@@ -540,6 +559,7 @@ parse_time(sg_slice v, size_t ylen, int64_t *out)
 	return 1;
 }
 
+/* see der.h */
 sg_err
 sg_der_time(sg_cur *c, int64_t *unix_seconds, sg_diag *d)
 {
@@ -563,6 +583,7 @@ sg_der_time(sg_cur *c, int64_t *unix_seconds, sg_diag *d)
 
 /* ---- writer ---- */
 
+/* see der.h */
 size_t
 sg_der_header_size(size_t len)
 {
@@ -574,6 +595,7 @@ sg_der_header_size(size_t len)
 	return 2 + k;
 }
 
+/* see der.h */
 void
 sg_der_write_header(sg_buf *b, uint8_t tag, size_t len)
 {
@@ -595,6 +617,7 @@ sg_der_write_header(sg_buf *b, uint8_t tag, size_t len)
 	sg_buf_put(b, h, n);
 }
 
+/* see der.h */
 void
 sg_der_write(sg_buf *b, uint8_t tag, const uint8_t *value, size_t len)
 {
@@ -602,6 +625,7 @@ sg_der_write(sg_buf *b, uint8_t tag, const uint8_t *value, size_t len)
 	sg_buf_put(b, value, len);
 }
 
+/* see der.h */
 void
 sg_der_write_uint(sg_buf *b, const uint8_t *mag, size_t len)
 {

@@ -18,6 +18,7 @@
 #include "base/timeutil.h"
 #include "parse/codec.h"
 
+/* see json.h */
 sg_err
 sg_json_err(vfj_err e)
 {
@@ -80,6 +81,7 @@ static const vfj_limits json_limits = {SG_MAX_JSON, SG_MAX_JSON_DEPTH};
 /* vfj wants a non-NULL pointer even for an empty document. */
 static const uint8_t empty_doc[1] = {0};
 
+/* see json.h */
 sg_err
 sg_json_parse_into(const uint8_t *json, size_t len, vfj_token *toks, size_t cap, const char *what,
 	sg_json *out, sg_diag *d)
@@ -137,6 +139,7 @@ alloc_tokens(const uint8_t *json, size_t len, sg_arena *arena, const char *what,
 	return SG_OK;
 }
 
+/* see json.h */
 sg_err
 sg_json_parse(const uint8_t *json, size_t len, sg_arena *arena, const char *what, sg_json *out,
 	sg_diag *d)
@@ -148,6 +151,7 @@ sg_json_parse(const uint8_t *json, size_t len, sg_arena *arena, const char *what
 	return sg_json_parse_into(json, len, toks, ntok, what, out, d);
 }
 
+/* see json.h */
 sg_err
 sg_json_canonicalize(const uint8_t *json, size_t len, sg_arena *arena, sg_slice *out, sg_diag *d)
 {
@@ -175,18 +179,21 @@ sg_json_canonicalize(const uint8_t *json, size_t len, sg_arena *arena, sg_slice 
 
 /* ---- navigation ---- */
 
+/* see json.h */
 size_t
 sg_json_root(const sg_json *j)
 {
 	return j->doc.ntok > 0 ? 0 : SG_JSON_NONE;
 }
 
+/* see json.h */
 vfj_type
 sg_json_type(const sg_json *j, size_t t)
 {
 	return vfj_type_of(&j->doc, t);
 }
 
+/* see json.h */
 size_t
 sg_json_get(const sg_json *j, size_t obj, const char *key)
 {
@@ -195,6 +202,7 @@ sg_json_get(const sg_json *j, size_t obj, const char *key)
 	return vfj_obj_get(&j->doc, obj, key, strlen(key));
 }
 
+/* see json.h */
 size_t
 sg_json_path(const sg_json *j, size_t obj, const char *path)
 {
@@ -212,24 +220,28 @@ sg_json_path(const sg_json *j, size_t obj, const char *path)
 	}
 }
 
+/* see json.h */
 size_t
 sg_json_first(const sg_json *j, size_t t)
 {
 	return vfj_first(&j->doc, t);
 }
 
+/* see json.h */
 size_t
 sg_json_next(const sg_json *j, size_t t)
 {
 	return vfj_next(&j->doc, t);
 }
 
+/* see json.h */
 size_t
 sg_json_count(const sg_json *j, size_t t)
 {
 	return vfj_count(&j->doc, t);
 }
 
+/* see json.h */
 size_t
 sg_json_offset(const sg_json *j, size_t t)
 {
@@ -267,6 +279,7 @@ type_name(vfj_type t)
 	}
 }
 
+/* see json.h */
 sg_err
 sg_json_expect(const sg_json *j, size_t t, vfj_type type, const char *what, sg_diag *d)
 {
@@ -289,6 +302,7 @@ fail_at(const sg_json *j, size_t t, sg_diag *d, sg_err code, const char *what)
 	return sg_diag_fail_at(d, code, what, sg_json_offset(j, t));
 }
 
+/* see json.h */
 sg_err
 sg_json_str(
 	const sg_json *j, size_t t, const char *what, sg_arena *arena, sg_slice *out, sg_diag *d)
@@ -316,6 +330,7 @@ sg_json_str(
 	return SG_OK;
 }
 
+/* see json.h */
 sg_err
 sg_json_b64(
 	const sg_json *j, size_t t, const char *what, sg_arena *arena, sg_slice *out, sg_diag *d)
@@ -387,6 +402,7 @@ parse_dec_i64(const uint8_t *p, size_t n, int64_t *out)
 	return SG_OK;
 }
 
+/* see json.h */
 sg_err
 sg_json_int64(const sg_json *j, size_t t, const char *what, int64_t *out, sg_diag *d)
 {
@@ -416,6 +432,7 @@ sg_json_int64(const sg_json *j, size_t t, const char *what, int64_t *out, sg_dia
 	return SG_OK;
 }
 
+/* see json.h */
 sg_err
 sg_json_time(const sg_json *j, size_t t, const char *what, int64_t *out, sg_diag *d)
 {
@@ -472,6 +489,7 @@ present_if_ok(sg_err e, int *present)
 	return e;
 }
 
+/* see json.h */
 sg_err
 sg_json_get_obj(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	size_t *out, sg_diag *d)
@@ -485,6 +503,7 @@ sg_json_get_obj(const sg_json *j, size_t obj, const char *key, int required, con
 	return e;
 }
 
+/* see json.h */
 sg_err
 sg_json_get_arr(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	size_t *out, size_t *count, sg_diag *d)
@@ -502,6 +521,7 @@ sg_json_get_arr(const sg_json *j, size_t obj, const char *key, int required, con
 	return SG_OK;
 }
 
+/* see json.h */
 sg_err
 sg_json_get_str(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	sg_arena *arena, sg_slice *out, int *present, sg_diag *d)
@@ -514,6 +534,7 @@ sg_json_get_str(const sg_json *j, size_t obj, const char *key, int required, con
 	return present_if_ok(sg_json_str(j, t, what, arena, out, d), present);
 }
 
+/* see json.h */
 sg_err
 sg_json_get_b64(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	sg_arena *arena, sg_slice *out, int *present, sg_diag *d)
@@ -526,6 +547,7 @@ sg_json_get_b64(const sg_json *j, size_t obj, const char *key, int required, con
 	return present_if_ok(sg_json_b64(j, t, what, arena, out, d), present);
 }
 
+/* see json.h */
 sg_err
 sg_json_get_int64(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	int64_t *out, int *present, sg_diag *d)
@@ -538,6 +560,7 @@ sg_json_get_int64(const sg_json *j, size_t obj, const char *key, int required, c
 	return present_if_ok(sg_json_int64(j, t, what, out, d), present);
 }
 
+/* see json.h */
 sg_err
 sg_json_get_time(const sg_json *j, size_t obj, const char *key, int required, const char *what,
 	int64_t *out, int *present, sg_diag *d)
@@ -550,6 +573,7 @@ sg_json_get_time(const sg_json *j, size_t obj, const char *key, int required, co
 	return present_if_ok(sg_json_time(j, t, what, out, d), present);
 }
 
+/* see json.h */
 void
 sg_json_w_start(vfj_writer *w, sg_buf *out, unsigned flags)
 {
@@ -557,6 +581,7 @@ sg_json_w_start(vfj_writer *w, sg_buf *out, unsigned flags)
 	vfj_w_init(w, out->p + out->len, out->cap - out->len, flags);
 }
 
+/* see json.h */
 sg_err
 sg_json_w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d)
 {

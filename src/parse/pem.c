@@ -211,12 +211,14 @@ sg_pem_next(sg_cur *c, sg_pem_block *out, sg_diag *d)
 	return SG_OK;
 }
 
+/* see pem.h */
 sg_err
 sg_pem_decode(const sg_pem_block *b, uint8_t *out, size_t cap, size_t *out_len, sg_diag *d)
 {
 	return body_decode(b->body, b->body_offset, out, cap, out_len, d);
 }
 
+/* see pem.h */
 sg_err
 sg_pem_decode_first(const uint8_t *in, size_t len, const char *label, uint8_t *out, size_t cap,
 	size_t *out_len, sg_diag *d)
@@ -238,6 +240,7 @@ sg_pem_decode_first(const uint8_t *in, size_t len, const char *label, uint8_t *o
 	return sg_diag_fail(d, SG_ERR_LIMIT, "PEM objects in file");
 }
 
+/* see pem.h */
 sg_err
 sg_pem_write(sg_buf *out, const char *label, const uint8_t *der, size_t len)
 {

@@ -1079,6 +1079,7 @@ parse(parser *p)
 	return 0;
 }
 
+/* see regex.h */
 sg_err
 sg_regex_compile(const char *pattern, size_t len, sg_regex *re, sg_diag *d)
 {
@@ -1211,6 +1212,7 @@ rune_at(const uint8_t *text, size_t len, size_t pos, size_t *w)
 	return r;
 }
 
+/* see regex.h */
 int
 sg_regex_search(const sg_regex *re, const uint8_t *text, size_t len)
 {

@@ -25,6 +25,7 @@ is_pchar(uint8_t c)
 	return strchr("-._~!$&'()*+,;=:@", c) != NULL && c != 0;
 }
 
+/* see url.h */
 uint16_t
 sg_url_default_port(sg_url_scheme s)
 {
@@ -443,4 +444,24 @@ path_query:;
 	if (q != NULL)
 		put(out, q, len - pl);
 	return sg_buf_status(out);
+}
+
+/* Percent-encode everything outside RFC 3986 unreserved characters (Go url.QueryEscape
+ * writes ' ' as '+'; %20 is equivalent for every server and simpler). */
+/* see url.h */
+void
+sg_url_put_query_escaped(sg_buf *b, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			c == '-' || c == '.' || c == '_' || c == '~') {
+			sg_buf_putc(b, c);
+		} else {
+			sg_buf_putc(b, '%');
+			sg_buf_putc(b, (uint8_t)hex[c >> 4]);
+			sg_buf_putc(b, (uint8_t)hex[c & 15]);
+		}
+	}
 }

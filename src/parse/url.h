@@ -71,4 +71,9 @@ int sg_url_same_origin(const sg_url *a, const sg_url *b);
 /* The scheme's default port: 80 or 443. */
 uint16_t sg_url_default_port(sg_url_scheme s);
 
+/* Append p[0..n) percent-encoded for a query component: everything outside RFC 3986
+ * unreserved characters becomes %XX (upper-case hex). Go's url.QueryEscape writes ' ' as '+';
+ * %20 is equivalent for every server and simpler. Overflow is the buffer's sticky flag. */
+void sg_url_put_query_escaped(sg_buf *b, const uint8_t *p, size_t n);
+
 #endif

@@ -17,6 +17,7 @@
 #include "parse/der.h"
 #include "parse/json.h"
 
+/* see trustroot.h */
 int
 sg_time_range_contains(const sg_time_range *r, int64_t t)
 {
@@ -375,6 +376,7 @@ parse_root(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, 
 	return SG_OK;
 }
 
+/* see trustroot.h */
 sg_err
 sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroot *out, sg_diag *d)
 {
@@ -385,6 +387,7 @@ sg_trustroot_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_trustroo
 	return e;
 }
 
+/* see trustroot.h */
 const sg_trust_log *
 sg_trustroot_find_log(
 	const sg_trust_log *logs, size_t n, const uint8_t *key_id, size_t len, int64_t t)
@@ -400,6 +403,7 @@ sg_trustroot_find_log(
 	return NULL;
 }
 
+/* see trustroot.h */
 size_t
 sg_trustroot_find_log_by_hint(
 	const sg_trust_log *logs, size_t n, size_t start, const uint8_t hint[4])
@@ -412,4 +416,22 @@ sg_trustroot_find_log_by_hint(
 			return i;
 	}
 	return n;
+}
+
+/* see trustroot.h */
+sg_err
+sg_trustroot_log_verify(const sg_trust_log *log, const uint8_t *msg, size_t len, const uint8_t *sig,
+	size_t sig_len, sg_err code, const char *what, sg_diag *d)
+{
+	if (log->key.type != SG_KEY_EC && log->key.type != SG_KEY_RSA)
+		return sg_diag_failf(d, SG_ERR_UNSUPPORTED, what,
+			"log key %.*s cannot be used by this build",
+			(int)(log->key_details.len > 64 ? 64 : log->key_details.len),
+			(const char *)log->key_details.p);
+	sg_hash_alg alg = log->sig_hash != 0 ? log->sig_hash : SG_HASH_SHA256;
+	sg_diag inner;
+	sg_diag_init(&inner, NULL);
+	if (sg_pubkey_verify_message(&log->key, alg, msg, len, sig, sig_len, what, &inner) != SG_OK)
+		return sg_diag_fail(d, code, what);
+	return SG_OK;
 }

@@ -96,4 +96,10 @@ extern const size_t sg_embedded_trusted_root_len;
 extern const uint8_t sg_embedded_staging_root[];
 extern const size_t sg_embedded_staging_root_len;
 
+/* Verify `sig` over `msg` with a log's key (ECDSA or RSA, hashed with the log's signature
+ * hash, SHA-256 by default): a SET or a Rekor v1 checkpoint. Any verification failure is
+ * recorded as `code` under `what`; SG_ERR_UNSUPPORTED for a key this build cannot use. */
+SG_MUST_USE sg_err sg_trustroot_log_verify(const sg_trust_log *log, const uint8_t *msg,
+	size_t len, const uint8_t *sig, size_t sig_len, sg_err code, const char *what, sg_diag *d);
+
 #endif

@@ -117,6 +117,7 @@ read_hash_algid(sg_cur *c, const char *what, sg_hash_alg *alg, sg_diag *d)
 /* ---- genTime ---- */
 
 
+/* see tsa.h */
 sg_err
 sg_tsa_gen_time(const uint8_t *s, size_t len, int64_t *out)
 {
@@ -508,6 +509,7 @@ parse_inner(const uint8_t *der, size_t len, sg_tsa_token *t, sg_diag *d)
 	return sg_der_leave(&top, d);
 }
 
+/* see tsa.h */
 sg_err
 sg_tsa_parse(const uint8_t *der, size_t len, sg_tsa_token *out, sg_diag *d)
 {
@@ -769,6 +771,7 @@ verify_inner(const uint8_t *ts, size_t len, const uint8_t *signed_data, size_t s
 		"not signed by a trusted timestamp authority");
 }
 
+/* see tsa.h */
 sg_err
 sg_tsa_verify(const uint8_t *ts, size_t len, const uint8_t *signed_data, size_t signed_len,
 	const sg_trustroot *tr, sg_tsa_result *out, sg_diag *d)

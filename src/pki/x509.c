@@ -68,6 +68,7 @@ fulcio_arc(sg_slice oid)
 	return n < 0x80 ? n : 0;
 }
 
+/* see x509.h */
 sg_hash_alg
 sg_x509_sigalg_hash(sg_x509_sigalg a)
 {
@@ -83,6 +84,7 @@ sg_x509_sigalg_hash(sg_x509_sigalg a)
 	}
 }
 
+/* see x509.h */
 const char *
 sg_x509_sigalg_name(sg_x509_sigalg a)
 {
@@ -664,12 +666,14 @@ static const char *const fulcio_names[SG_X509_FULCIO_MAX + 1] = {
 	"Token Subject",
 };
 
+/* see x509.h */
 const char *
 sg_x509_fulcio_name(unsigned n)
 {
 	return n <= SG_X509_FULCIO_MAX ? fulcio_names[n] : NULL;
 }
 
+/* see x509.h */
 int
 sg_x509_fulcio_ext(const sg_x509_cert *cert, unsigned n, sg_slice *value)
 {
@@ -681,6 +685,7 @@ sg_x509_fulcio_ext(const sg_x509_cert *cert, unsigned n, sg_slice *value)
 	return 0;
 }
 
+/* see x509.h */
 sg_slice
 sg_x509_issuer_v1(const sg_x509_cert *cert)
 {
@@ -689,6 +694,7 @@ sg_x509_issuer_v1(const sg_x509_cert *cert)
 	return v;
 }
 
+/* see x509.h */
 size_t
 sg_x509_sans_cosign(const sg_x509_cert *cert, const sg_x509_san **out, size_t cap)
 {
@@ -710,6 +716,7 @@ sg_x509_sans_cosign(const sg_x509_cert *cert, const sg_x509_san **out, size_t ca
 	return n;
 }
 
+/* see x509.h */
 const sg_x509_san *
 sg_x509_subject_san(const sg_x509_cert *cert)
 {
@@ -918,6 +925,7 @@ nt_attr(void *ctx, sg_slice oid, sg_slice v)
 	return !c->truncated;
 }
 
+/* see x509.h */
 size_t
 sg_x509_name_text(sg_slice name, char *out, size_t cap)
 {
@@ -945,6 +953,7 @@ cn_attr(void *ctx, sg_slice oid, sg_slice v)
 	return 1;
 }
 
+/* see x509.h */
 int
 sg_x509_name_cn(sg_slice name, sg_slice *cn)
 {
@@ -956,6 +965,7 @@ sg_x509_name_cn(sg_slice name, sg_slice *cn)
 
 /* ---- sigstore-python classes ---- */
 
+/* see x509.h */
 sg_err
 sg_x509_is_ca(const sg_x509_cert *cert, int *is_ca, sg_diag *d)
 {
@@ -978,6 +988,7 @@ sg_x509_is_ca(const sg_x509_cert *cert, int *is_ca, sg_diag *d)
 	return SG_OK;
 }
 
+/* see x509.h */
 sg_err
 sg_x509_is_root_ca(const sg_x509_cert *cert, int *is_root, sg_diag *d)
 {
@@ -991,6 +1002,7 @@ sg_x509_is_root_ca(const sg_x509_cert *cert, int *is_root, sg_diag *d)
 	return SG_OK;
 }
 
+/* see x509.h */
 sg_err
 sg_x509_is_leaf(const sg_x509_cert *cert, int *is_leaf, sg_diag *d)
 {

@@ -38,6 +38,10 @@
  * 1.8 (DER UTF8String). */
 #define SG_FULCIO_ISSUER_V1 1u
 #define SG_FULCIO_ISSUER_V2 8u
+/* The deprecated GitHub Workflow extensions 1.2 to 1.6 (trigger, sha, name, repository, ref),
+ * which cosign's legacy output still prints: SG_FULCIO_GITHUB_FIRST + k for k in 0..4. */
+#define SG_FULCIO_GITHUB_FIRST 2u
+#define SG_FULCIO_GITHUB_COUNT 5u
 
 typedef enum sg_x509_sigalg {
 	SG_SIGALG_NONE = 0,

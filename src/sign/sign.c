@@ -25,6 +25,7 @@
 #include "parse/pem.h"
 #include "pki/chain.h"
 #include "pki/sct.h"
+#include "sigstore/bundle.h"
 #include "sigstore/tlog.h"
 #include "vfj.h"
 
@@ -357,7 +358,7 @@ write_bundle(const sg_signer *s, const sg_sign_result *r, vfj_writer *w, sg_aren
 	const sg_tlog_proof *p = &t->proof;
 	vfj_w_obj_begin(w);
 	vfj_w_key(w, VFJ_LIT("mediaType"));
-	vfj_w_str(w, VFJ_LIT("application/vnd.dev.sigstore.bundle.v0.3+json"));
+	vfj_w_str(w, VFJ_LIT(SG_BUNDLE_MEDIA_TYPE_V03));
 	vfj_w_key(w, VFJ_LIT("verificationMaterial"));
 	vfj_w_obj_begin(w);
 	if (s->keyed) {

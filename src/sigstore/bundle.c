@@ -31,7 +31,7 @@ media_minor(sg_slice mt)
 		{"application/vnd.dev.sigstore.bundle+json;version=0.3", 3},
 		{"application/vnd.dev.sigstore.bundle.v0.1+json", 1},
 		{"application/vnd.dev.sigstore.bundle.v0.2+json", 2},
-		{"application/vnd.dev.sigstore.bundle.v0.3+json", 3},
+		{SG_BUNDLE_MEDIA_TYPE_V03, 3},
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (sg_slice_eq_str(mt, types[i].s))
@@ -79,8 +79,10 @@ parse_proof(const sg_json *j, size_t obj, sg_arena *arena, sg_tlog_proof *pr, sg
 	static const char w_size[] = "bundle tlogEntries[].inclusionProof.treeSize";
 	static const char w_hashes[] = "bundle tlogEntries[].inclusionProof.hashes";
 	pr->present = 1;
+	/* proto3 JSON leaves out fields at their default: an entry at index 0 has no logIndex
+	 * (sigstore-js writes none), and protojson reads that as 0, as sigstore-go does. */
 	SG_TRY(sg_json_get_int64(
-		j, obj, "logIndex", SG_JSON_REQUIRED, w_idx, &pr->log_index, NULL, d));
+		j, obj, "logIndex", SG_JSON_OPTIONAL, w_idx, &pr->log_index, NULL, d));
 	if (pr->log_index < 0)
 		return fail_bundle_at(j, sg_json_get(j, obj, "logIndex"), d, w_idx, "negative");
 	SG_TRY(sg_json_get_int64(
@@ -132,8 +134,9 @@ parse_entry(const sg_json *j, size_t obj, int minor, sg_arena *arena, sg_tlog_en
 	static const char w_time[] = "bundle tlogEntries[].integratedTime";
 	static const char w_keyid[] = "bundle tlogEntries[].logId.keyId";
 	SG_TRY(sg_json_expect(j, obj, VFJ_OBJECT, "bundle tlogEntries[]", d));
+	/* Optional for the same proto3 reason as inclusionProof.logIndex: 0 is left out. */
 	SG_TRY(sg_json_get_int64(
-		j, obj, "logIndex", SG_JSON_REQUIRED, w_idx, &e->log_index, NULL, d));
+		j, obj, "logIndex", SG_JSON_OPTIONAL, w_idx, &e->log_index, NULL, d));
 	if (e->log_index < 0)
 		return fail_bundle_at(j, sg_json_get(j, obj, "logIndex"), d, w_idx, "negative");
 
@@ -362,6 +365,7 @@ parse_bundle(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, s
 	return SG_OK;
 }
 
+/* see bundle.h */
 sg_err
 sg_bundle_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
@@ -429,6 +433,7 @@ parse_legacy(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, s
 	return SG_OK;
 }
 
+/* see bundle.h */
 sg_err
 sg_bundle_parse_legacy(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d)
 {

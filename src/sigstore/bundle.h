@@ -25,6 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The media type picosign writes (bundle v0.3; the verifier also reads the v0.1 and v0.2
+ * names and the older "+json;version=0.N" spellings). */
+#define SG_BUNDLE_MEDIA_TYPE_V03 "application/vnd.dev.sigstore.bundle.v0.3+json"
+
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"

@@ -7,13 +7,6 @@
 
 #include <string.h>
 
-void
-sg_policy_free(sg_policy *p)
-{
-	p->has_identity_re = p->has_issuer_re = 0;
-	p->identity_re.n = p->issuer_re.n = 0;
-}
-
 /* cosign: fmt.Errorf("malformed %s in identity: %s : %w", ..., err) around Go's regexp error. */
 SG_MUST_USE static sg_err
 compile(sg_regex *re, const char *src, const char *kind, sg_diag *d)
@@ -35,6 +28,7 @@ given(const char *v)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+/* see policy.h */
 sg_err
 sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 	const char *issuer, const char *issuer_regexp, sg_diag *d)
@@ -86,6 +80,7 @@ value_matches(const char *exact, const sg_regex *re, int has_re, sg_slice v)
 	return exact != NULL && sg_slice_eq_str(v, exact);
 }
 
+/* see policy.h */
 sg_err
 sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n, sg_slice issuer, sg_diag *d)
 {

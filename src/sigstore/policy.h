@@ -41,7 +41,7 @@ typedef struct sg_policy {
  *   for verification in keyless mode" (likewise the issuer);
  *   SG_ERR_POLICY_REGEX "malformed subject in identity: <re> : <reason>" / "malformed issuer
  *   in identity: ...", where <reason> is Go's, e.g. "error parsing regexp: missing closing ):
- *   `(a`". Call sg_policy_free afterwards in every case. */
+ *   `(a`". Nothing is allocated: a policy needs no cleanup. */
 SG_MUST_USE sg_err sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 	const char *issuer, const char *issuer_regexp, sg_diag *d);
 
@@ -50,8 +50,5 @@ SG_MUST_USE sg_err sg_policy_init(sg_policy *p, const char *identity, const char
  * [a, b] with issuer i" (verbatim). */
 SG_MUST_USE sg_err sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n,
 	sg_slice issuer, sg_diag *d);
-
-/* Forget the compiled patterns (nothing is allocated; kept so callers need not know). */
-void sg_policy_free(sg_policy *p);
 
 #endif

@@ -24,8 +24,10 @@
 #include "base/limits.h"
 #include "crypto/hash.h"
 #include "pki/trustroot.h"
+#include "sigstore/checkpoint.h"
+#include "sigstore/merkle.h"
 
-#define SG_TLOG_HASH_LEN 32u /* every Rekor tree uses SHA-256 */
+#define SG_TLOG_HASH_LEN SG_MERKLE_HASH_LEN
 
 /* The inclusion proof of a bundle entry (InclusionProof). */
 typedef struct sg_tlog_proof {
@@ -73,66 +75,7 @@ SG_MUST_USE sg_err sg_tlog_set_message(const sg_tlog_entry *e, sg_buf *out);
 SG_MUST_USE sg_err sg_tlog_verify_set(
 	const sg_tlog_entry *e, const sg_trust_log *log, sg_arena *arena, sg_diag *d);
 
-/* ---- Merkle inclusion (RFC 6962 §2.1, RFC 9162 §2.1.3.2) ---- */
-
-/* SHA-256(0x00 || body). */
-void sg_tlog_leaf_hash(const uint8_t *body, size_t len, uint8_t out[SG_TLOG_HASH_LEN]);
-
-/* Check that `leaf` is at `index` in a tree of `size` leaves with root `root`, given the audit
- * path hashes[0..n) (32 bytes each, leaf upwards). Requires index < size, n <=
- * SG_MAX_PROOF_HASHES and exactly the number of hashes the tree shape needs.
- * SG_ERR_VERIFY_INCLUSION (detail says why) otherwise. */
-SG_MUST_USE sg_err sg_tlog_verify_inclusion(uint64_t index, uint64_t size,
-	const uint8_t leaf[SG_TLOG_HASH_LEN], const uint8_t *hashes, size_t n,
-	const uint8_t root[SG_TLOG_HASH_LEN], sg_diag *d);
-
-/* ---- checkpoints (C2SP signed-note + tlog-checkpoint; protocol.md §6.5) ---- */
-
-typedef struct sg_note_sig {
-	sg_slice name;   /* key name, e.g. "rekor.sigstore.dev" */
-	uint8_t hint[4]; /* key hint (ECDSA: first 4 bytes of SHA-256 of the SPKI) */
-	sg_slice sig;    /* the signature after the hint (DER ECDSA, or 64-byte Ed25519) */
-} sg_note_sig;
-
-typedef struct sg_checkpoint {
-	sg_slice text;   /* the signed text: everything up to and including the last body '\n' */
-	sg_slice origin; /* first line */
-	uint64_t size;   /* second line */
-	uint8_t root[SG_TLOG_HASH_LEN]; /* third line, base64 */
-	size_t n_ext;                   /* extension lines after the root line */
-	sg_note_sig sigs[SG_MAX_NOTE_SIGS];
-	size_t n_sigs;
-} sg_checkpoint;
-
-/* Parse a checkpoint of at most SG_MAX_CHECKPOINT bytes. Grammar: a text of at least three
- * non-empty lines (origin; decimal size without leading zeros; standard padded base64 of a
- * 32-byte root hash; then non-empty extension lines), each ending in '\n' and free of other
- * control characters, then an empty line, then one or more lines
- * "\u2014 <name> <std base64 of hint(4) || signature>\n" (name non-empty, no spaces; base64
- * decoding to at least 5 bytes), nothing after. The text/signature split is the last "\n\n"
- * (as Go's note package). Signature bytes are views into `note`, decoded into the arena.
- * Errors: SG_ERR_VERIFY_CHECKPOINT (detail names the rule), SG_ERR_LIMIT. `out` zeroed on
- * failure. */
-SG_MUST_USE sg_err sg_checkpoint_parse(
-	const uint8_t *note, size_t len, sg_arena *arena, sg_checkpoint *out, sg_diag *d);
-
-/* The 4-byte key hint under which `log` signs notes: for ECDSA and RSA keys the first bytes of
- * SHA-256(SPKI) (Rekor v1, protocol.md §6.5); for Ed25519 the C2SP key id SHA-256(name ||
- * 0x0A || 0x01 || key) (§8.4) with name = the host of log->base_url (the first bytes of the
- * log id when there is no host). */
-void sg_tlog_key_hint(const sg_trust_log *log, uint8_t hint[4]);
-
-/* Verify that `cp` carries a valid signature by `log`, following sigstore-go's two paths:
- *   - Rekor v1 (origin "<host> - <tree id>", ECDSA/RSA key): some line whose hint is `log`'s
- *     key hint verifies over cp->text (ECDSA over SHA-256);
- *   - otherwise, and always for Ed25519 keys (Rekor v2, C2SP signed note): the log's note name
- *     is the host of log->base_url; the first line with that name and the log's key hint must
- *     verify over cp->text (Ed25519 over the text itself), and cp->origin must equal the name.
- * Lines of other keys or names (witness cosignatures) are ignored. Errors:
- * SG_ERR_VERIFY_CHECKPOINT (no line by the log, a bad signature, wrong origin, no baseUrl
- * host), SG_ERR_VERIFY_TLOG_KEY (log NULL), SG_ERR_UNSUPPORTED (an unusable log key). */
-SG_MUST_USE sg_err sg_checkpoint_verify(
-	const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *d);
+/* ---- the proof of an entry ---- */
 
 /* The whole proof check of an entry: leaf hash of the body, inclusion proof to the proof's
  * root hash, checkpoint parsed, signed by `log`, and with size and root equal to the proof's.

@@ -7,14 +7,16 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "oci/manifest.h"
 #include "parse/codec.h"
 #include "parse/pem.h"
 
 /* A DER ECDSA signature is at most 139 bytes (P-521); RSA-4096 is 512. */
 #define SIGNATURE_MAX 1024u
 
+/* see siglayer.h */
 sg_err
-sg_sig_layer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_diag *d)
+sg_siglayer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out, sg_diag *d)
 {
 	sg_err err;
 	memset(out, 0, sizeof *out);

@@ -10,10 +10,11 @@
 
 #include "base/bytes.h"
 #include "base/err.h"
-#include "oci/manifest.h" /* the SG_ANN_* annotation names */
 #include "sigstore/bundle.h"
 
 typedef struct sg_sig_layer {
+	uint8_t digest[32];       /* the layer's descriptor digest (sha256 of the payload) */
+	int has_signature;        /* the SG_ANN_SIGNATURE annotation is present (maybe empty) */
 	sg_slice payload;         /* the layer blob: the exact signed bytes */
 	sg_slice signature_b64;   /* SG_ANN_SIGNATURE */
 	sg_slice certificate_pem; /* SG_ANN_CERTIFICATE; empty for key-based signatures */
@@ -27,7 +28,7 @@ typedef struct sg_sig_layer {
  * annotation. Decoded bytes come from `arena`. Errors: SG_ERR_VERIFY_BUNDLE "no signature
  * annotation", SG_ERR_B64_* for the signature, SG_ERR_PEM_* for the certificate, and those of
  * sg_bundle_parse_legacy. `out` is zeroed on failure. */
-SG_MUST_USE sg_err sg_sig_layer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out,
+SG_MUST_USE sg_err sg_siglayer_entity(const sg_sig_layer *l, sg_arena *arena, sg_entity *out,
 	sg_diag *d);
 
 #endif

@@ -1,21 +1,24 @@
-/* verify: the offline verification flow (layer 4). Given a parsed entity (a Sigstore bundle or
+/* verify: the offline verification flow (rank 5). Given a parsed entity (a Sigstore bundle or
  * a cosign legacy signature), the artifact's digest, a trusted root and a policy, it checks
  * everything a Sigstore verifier checks, with no network, no files and no clock (the current
- * time is a parameter, used only where no trusted time exists):
+ * time is a parameter, used only where no trusted time exists). The steps, one numbering in
+ * this header, the banners of verify.c and its coordinator (docs/verification.md):
  *
  *   1. the bundle's shape (content, material, tlog entries required by its version);
- *   2. each transparency log entry: a trusted log key by log id, the SET and/or the inclusion
+ *   2. the signing certificate (parsed; a root in the bundle's chain is refused) or the key;
+ *   3. each transparency log entry: a trusted log key by log id, the SET and/or the inclusion
  *      proof with its signed checkpoint, and the entry body agreeing with the signature, the
- *      certificate or key, and the artifact digest;
- *   3. each RFC 3161 timestamp over the signature, against the trusted timestamp authorities;
- *      verified SETs and timestamps give the trusted signing times (at least one is needed);
- *   4. the signing certificate: valid at every trusted time, chained to a trusted CA, with EKU
- *      codeSigning; its embedded SCT;
- *   5. the identity policy (SANs and OIDC issuer);
- *   6. the signature itself (message signature over the artifact digest, or DSSE over PAE with
+ *      certificate or key, and the artifact digest; verified SETs give trusted times;
+ *   4. each RFC 3161 timestamp over the signature, against the trusted timestamp authorities
+ *      (more trusted times; at least one trusted time is needed);
+ *   5. the certificate valid at every trusted time, chained to a trusted CA, EKU codeSigning;
+ *   6. the identity policy (SANs and OIDC issuer);
+ *   7. the embedded SCT;
+ *   8. the signature itself (message signature over the artifact digest, or DSSE over PAE with
  *      the artifact as an in-toto subject).
  *
- * `out` is filled only when every check passed, and zeroed otherwise (style.md §1.4). */
+ * `out` is filled only when every check passed, and zeroed otherwise (style.md §1.4), except
+ * for `expired_only` (see sg_verify_opts.expiry_last). */
 #ifndef SG_VERIFY_H
 #define SG_VERIFY_H
 
@@ -61,6 +64,13 @@ typedef struct sg_verify_opts {
 	int insecure_ignore_sct;
 	/* Unix seconds, used only when no log entry gives a time (--insecure-ignore-tlog). */
 	int64_t now;
+	/* cosign's order: its legacy image path checks the certificate's validity window last,
+	 * after chain, identity, SCT, signature and claims. When set, a leaf outside its window
+	 * at a trusted time does not stop the flow: the chain is checked at the leaf's notBefore
+	 * and the remaining steps run; if one of them fails, its error is returned, else
+	 * SG_ERR_VERIFY_EXPIRED with out->expired_only = 1 (everything else passed), so the
+	 * caller can run its own later checks before reporting the expiry. */
+	int expiry_last;
 } sg_verify_opts;
 
 #define SG_VERIFY_MAX_SANS SG_MAX_SAN
@@ -79,6 +89,9 @@ typedef struct sg_verified {
 	sg_slice issuer;           /* the OIDC issuer used for the policy */
 	sg_slice sans[SG_VERIFY_MAX_SANS]; /* cosign order, text form */
 	size_t n_sans;
+	/* Set, with everything else zeroed, when the one failing check was the certificate's
+	 * validity window and opts.expiry_last was set. */
+	int expired_only;
 } sg_verified;
 
 /* Verify entity `e` for artifact `a` under `o`. Scratch memory comes from `arena`; views in

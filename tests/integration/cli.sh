@@ -48,7 +48,7 @@ sources_of() {
 	public-key) echo "cli/keys.c sg_cmd_public_key" ;;
 	triangulate) echo "cli/triangulate.c sg_cmd_triangulate" ;;
 	verify) echo "cli/verify_image.c sg_cmd_verify" ;;
-	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_blob.c sg_cmd_sign_keyless" ;;
+	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_image.c sg_cmd_sign_keyless" ;;
 	debug) echo "cli/debug.c sg_cmd_debug cli/debug_http.c sg_cmd_debug_http_get" ;;
 	cert) echo "cli/cert.c sg_cmd_cert" ;;
 	verify-blob | verify-bundle) echo "cli/verify_blob.c verify_common" ;;

@@ -90,14 +90,16 @@ idx=$(sed -n 's/^tlog entry created with index: //p' err.txt)
 check "bundle logIndex is the printed index" grep -qF "\"logIndex\":\"$idx\"" b.json
 check "peer issued on the Buildkite path" grep -q "fulcio: issued (buildkite)" "$SIGSTORE_LOG"
 verify b.json "$BK_SAN" "$BK_ISS"
-check "picosign verify-blob accepts the bundle ($(tail -n 1 verify.err))" test $? -eq 0
+rc=$?
+check "picosign verify-blob accepts the bundle ($(tail -n 1 verify.err))" test "$rc" -eq 0
 verify b.json "https://buildkite.com/acme-inc/other" "$BK_ISS"
 check "verify-blob refuses another identity" test $? -ne 0
 printf 'tampered\n' >other.txt
 verify b.json "$BK_SAN" "$BK_ISS" other.txt
 check "verify-blob refuses another artifact" test $? -ne 0
 js_verify b.json "$BK_SAN" "$BK_ISS"
-check "sigstore-js verifies picosign's bundle ($(tail -n 1 js.out))" test $? -eq 0
+rc=$?
+check "sigstore-js verifies picosign's bundle ($(tail -n 1 js.out))" test "$rc" -eq 0
 
 # Without --output-signature the base64 signature goes to stdout.
 sign artifact.txt --identity-token "$TOKEN" -y
@@ -155,9 +157,11 @@ check "COSIGN_YES: no prompt" bash -c '! grep -q "Are you sure" err.txt'
 # ---- sigstore-js signs, picosign verifies ----
 timeout 60 node "$S/sign-blob.mjs" --artifact artifact.txt --out js.json --token "$TOKEN" \
 	--url "$SIGSTORE_URL" >js.out 2>&1
-check "sigstore-js signs ($(tail -n 1 js.out))" test $? -eq 0
+rc=$?
+check "sigstore-js signs ($(tail -n 1 js.out))" test "$rc" -eq 0
 verify js.json "$BK_SAN" "$BK_ISS"
-check "picosign verifies sigstore-js's bundle ($(tail -n 1 verify.err))" test $? -eq 0
+rc=$?
+check "picosign verifies sigstore-js's bundle ($(tail -n 1 verify.err))" test "$rc" -eq 0
 
 # ---- sign-bundle (the conformance protocol) ----
 cat >signing_config.json <<EOF
@@ -171,7 +175,8 @@ EOF
 timeout 60 "$BIN" sign-bundle --identity-token "$TOKEN" --bundle cb.json \
 	--trusted-root "$TRUSTED_ROOT" --signing-config signing_config.json artifact.txt \
 	>out.txt 2>err.txt
-check "sign-bundle with a signing config ($(tail -n 1 err.txt))" test $? -eq 0
+rc=$?
+check "sign-bundle with a signing config ($(tail -n 1 err.txt))" test "$rc" -eq 0
 timeout 60 "$BIN" verify-bundle --bundle cb.json --certificate-identity "$BK_SAN" \
 	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" artifact.txt \
 	>/dev/null 2>&1

@@ -7,8 +7,11 @@
 #   sigstore_start STATE_DIR [FLAGS]   start the peer (background, time-limited) and wait <= 10 s
 #                                      for its ready file; exports SIGSTORE_PID, SIGSTORE_URL,
 #                                      FULCIO_URL, REKOR_URL, TSA_URL, OIDC_ISSUER, TRUSTED_ROOT,
-#                                      SIGSTORE_STATE, SIGSTORE_LOG. Call it in the test's own shell
-#                                      (not in $(...)) so sigstore_stop can `wait` for the PID.
+#                                      SIGSTORE_STATE, SIGSTORE_LOG, and for cosign v3 tests
+#                                      REKOR2_URL (empty with --no-rekor-v2), SIGNING_CONFIG,
+#                                      SIGNING_CONFIG_V1ONLY, SIGNING_CONFIG_V2 (empty with
+#                                      --no-rekor-v2). Call it in the test's own shell (not in
+#                                      $(...)) so sigstore_stop can `wait` for the PID.
 #   sigstore_mint_token [CLAIMS] [QUERY]  print a JWT from POST /mint (QUERY e.g. preset=buildkite,
 #                                      key=unrelated, alg=none); CLAIMS override the defaults
 #   sigstore_mint_token_openssl CLAIMS print a JWT signed with openssl and the issuer key (CLAIMS
@@ -52,7 +55,7 @@ sigstore_start() {
 		return 2
 	fi
 	mkdir -p "$dir" || return 1
-	rm -f "$dir/ready"
+	rm -f "$dir/ready" "$dir/signing_config_v2.json"
 	SIGSTORE_STATE=$dir
 	SIGSTORE_LOG=$dir/server.log
 	local lifetime=${SIGSTORE_LIFETIME:-300}
@@ -79,8 +82,16 @@ sigstore_start() {
 	TSA_URL=$SIGSTORE_URL/api/v1/timestamp
 	OIDC_ISSUER=$(cat "$dir/issuer_url")
 	TRUSTED_ROOT=$dir/trusted_root.json
+	SIGNING_CONFIG=$dir/signing_config.json
+	SIGNING_CONFIG_V1ONLY=$dir/signing_config_v1only.json
+	SIGNING_CONFIG_V2=
+	REKOR2_URL=
+	if [ -e "$dir/signing_config_v2.json" ]; then
+		SIGNING_CONFIG_V2=$dir/signing_config_v2.json
+		REKOR2_URL=$SIGSTORE_URL
+	fi
 	export SIGSTORE_PID SIGSTORE_URL FULCIO_URL REKOR_URL TSA_URL OIDC_ISSUER TRUSTED_ROOT \
-		SIGSTORE_STATE SIGSTORE_LOG
+		SIGSTORE_STATE SIGSTORE_LOG REKOR2_URL SIGNING_CONFIG SIGNING_CONFIG_V1ONLY SIGNING_CONFIG_V2
 	return 0
 }
 

@@ -1,7 +1,7 @@
 // Shared by the sigstore-js scripts: resolve the pinned packages from tests/npm (ESM ignores
 // NODE_PATH), and a tiny "--flag value" argument parser.
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,4 +38,35 @@ export function describeError(e) {
 	let msg = e?.message || String(e);
 	if (e?.cause?.message) msg += ` (cause: ${e.cause.message})`;
 	return `${cls}${code}: ${msg}`;
+}
+
+// @sigstore/oci 0.6.0 requires 'promise-retry' without declaring it (it came in through older
+// make-fetch-happen releases; make-fetch-happen 15 uses the API-identical fork @gar/promise-retry,
+// which is what the lockfile has). Resolve 'promise-retry' to that fork when it cannot be found,
+// without touching node_modules. Call before npmRequire('@sigstore/oci').
+export function shimPromiseRetry() {
+	let found = true;
+	try {
+		npmRequire.resolve('promise-retry');
+	} catch {
+		found = false;
+	}
+	if (found) return;
+	const fake = path.join(path.dirname(npmRequire.resolve('@gar/promise-retry')), '__promise-retry-shim__.js');
+	const m = new Module(fake);
+	m.filename = fake;
+	m.loaded = true;
+	m.exports = npmRequire('@gar/promise-retry').promiseRetry;
+	Module._cache[fake] = m;
+	const orig = Module._resolveFilename;
+	Module._resolveFilename = function resolveWithShim(request, ...rest) {
+		if (request === 'promise-retry') {
+			try {
+				return orig.call(this, request, ...rest);
+			} catch {
+				return fake;
+			}
+		}
+		return orig.call(this, request, ...rest);
+	};
 }

@@ -2,18 +2,27 @@
 // Local Sigstore test peer for picosign: one Node process on 127.0.0.1 serving
 //   * a test OIDC issuer (RS256; discovery document, JWKS, POST /mint),
 //   * Fulcio v2 POST /api/v2/signingCert and v1 POST /api/v1/signingCert,
-//   * Rekor v1 POST/GET /api/v1/log/entries..., GET /api/v1/log/publicKey,
-//   * an RFC 3161 TSA at POST /api/v1/timestamp (unless --no-tsa),
+//   * Rekor v1 POST/GET /api/v1/log/entries..., GET /api/v1/log/publicKey: kinds hashedrekord
+//     0.0.1 and dsse 0.0.1 (stored as real Rekor stores them; rekor_dsse.mjs),
+//   * a Rekor v2 log at POST /api/v2/log/entries (hashedrekord 0.0.2, Ed25519 C2SP checkpoints,
+//     a real RFC 6962 tree; tlogv2.mjs, merkle.mjs) and GET /api/v2/checkpoint (unless --no-rekor-v2),
+//   * an RFC 3161 TSA at POST /api/v1/timestamp taking DER (application/timestamp-query) or the
+//     JSON form sigstore-js sends (unless --no-tsa),
 // built on @sigstore/mock 0.12.1 (CA, CT log, transparency log, TSA), plus the checks the mock
-// skips (../../../shared/docs/testing.md §6.2/§6.3): token signature/iss/aud/exp, proof of
-// possession, hashedrekord schema and prehashed-signature check, duplicate detection, and the read
-// side. Every added check is on by default and can be switched off alone; faults (status codes,
-// delays, a bad chain, a bad SET) are off by default. See docs/test-peers.md.
+// skips (../../../shared/docs/testing.md §6.2/§6.3, §10): token signature/iss/aud/exp, proof of
+// possession, hashedrekord schema and prehashed-signature check, dsse envelope signatures,
+// duplicate detection, and the read side. Every added check is on by default and can be switched
+// off alone; faults (status codes, delays, a bad chain, a bad SET, bad proofs and checkpoints,
+// wrong TSA nonce or imprint) are off by default. See docs/test-peers.md.
 //
 // Usage: node server.mjs --state-dir DIR [--port 0] [--max-lifetime 300] [--max-requests 2000]
-//        [--no-tsa] [--tls-cert F --tls-key F] [--<setting> V | --<bool-setting> | --no-<bool-setting>]
-// Writes DIR/{trusted_root.json,fulcio_root.pem,rekor.pub,ctfe.pub,tsa_chain.pem,issuer.key,
-// issuer.pub,issuer_url,ports,url} and DIR/ready (the port) last, after listen() succeeded.
+//        [--no-tsa] [--no-rekor-v2] [--rekor2-initial-size 1000] [--rekor-initial-size 1000]
+//        [--rekor-one-leaf] [--tls-cert F --tls-key F]
+//        [--<setting> V | --<bool-setting> | --no-<bool-setting>]
+// Writes DIR/{trusted_root.json,signing_config.json,signing_config_v1only.json,
+// signing_config_v2.json,fulcio_root.pem,rekor.pub,rekor2.pub,rekor2_log_id,ctfe.pub,
+// tsa_chain.pem,tsa_root.pem,tsa_signing.pem,issuer.key,issuer.pub,issuer_url,ports,url} and
+// DIR/ready (the port) last, after listen() succeeded.
 // Logs one line per request and one line per rejection ("reject <id>: <detail>") to stderr.
 
 import crypto from 'node:crypto';
@@ -24,6 +33,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { verifyP256Digest } from './p256.mjs';
+import { MerkleTree, leafHash as merkleLeafHash } from './merkle.mjs';
+import { dsseCanonical, DsseError } from './rekor_dsse.mjs';
+import { c2spKeyId, checkpointText, ed25519Raw, hashedRekordV2Body, HASH_OF_KEY_DETAILS, signedNote } from './tlogv2.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // ESM ignores NODE_PATH, so resolve the pinned packages from tests/npm explicitly.
@@ -36,6 +48,7 @@ const mockRequire = createRequire(require.resolve('@sigstore/mock'));
 mockRequire('reflect-metadata');
 const x509 = mockRequire('@peculiar/x509');
 const asn1js = mockRequire('asn1js');
+const pkijs = mockRequire('pkijs');
 const canonicalize = mockRequire('canonicalize');
 
 const MiB = 1024 * 1024;
@@ -68,6 +81,18 @@ const DEFAULTS = Object.freeze({
 	tsa_delay_ms: 0,
 	fulcio_bad_chain: false, // leaf signed by an unrelated key (same issuer name), real root
 	rekor_bad_set: false, // SET signed by an unrelated key (logID unchanged)
+	rekor_bad_proof: false, // inclusion path with a flipped bit (root, size and checkpoint unchanged)
+	// Rekor v2 log (POST /api/v2/log/entries)
+	rekor2_status: 0,
+	rekor2_status_count: 0,
+	rekor2_delay_ms: 0,
+	rekor2_bad_proof: false, // the returned inclusion path does not lead to the checkpoint root
+	rekor2_bad_checkpoint: false, // checkpoint signature by an unrelated Ed25519 key (same name, same key hint)
+	rekor2_wrong_origin: false, // checkpoint origin line is not the log name (validly signed)
+	// TSA (both still validly signed)
+	tsa_bad_nonce: false, // the token's nonce differs from the request's (or is present when none was asked)
+	tsa_bad_imprint: false, // the token's messageImprint.hashedMessage differs from the request's
+	tsa_gentime_digits: 3, // fraction digits of genTime: 3 (sigstore-js parses only these), 2, 1 or 0
 	// added checks (all on)
 	check_token_signature: true,
 	check_token_issuer: true,
@@ -113,6 +138,10 @@ const opts = {
 	maxRequests: 2000,
 	maxBody: MiB,
 	tsa: true,
+	rekorV2: true,
+	rekor2InitialSize: 1000,
+	rekorTree: true,
+	rekorInitialSize: 1000,
 	tlsCert: null,
 	tlsKey: null,
 };
@@ -143,6 +172,10 @@ function usage(msg) {
 		case '--max-requests': opts.maxRequests = num(); continue;
 		case '--max-body': opts.maxBody = num(); continue;
 		case '--no-tsa': opts.tsa = false; continue;
+		case '--no-rekor-v2': opts.rekorV2 = false; continue;
+		case '--rekor2-initial-size': opts.rekor2InitialSize = num(); continue;
+		case '--rekor-initial-size': opts.rekorInitialSize = num(); continue;
+		case '--rekor-one-leaf': opts.rekorTree = false; continue;
 		case '--tls-cert': opts.tlsCert = val(); continue;
 		case '--tls-key': opts.tlsKey = val(); continue;
 		default: break;
@@ -209,6 +242,8 @@ const ctKeys = genEC();
 const tlogKeys = genEC();
 const badTlogKeys = genEC();
 const tsaKeys = genEC();
+const rekor2Keys = crypto.generateKeyPairSync('ed25519');
+const badRekor2Keys = crypto.generateKeyPairSync('ed25519');
 
 const b64u = (buf) => Buffer.from(buf).toString('base64url');
 const pemOf = (der, label) =>
@@ -567,7 +602,7 @@ function reencodePem(text) {
 // entry from the fields it knows, re-encoding signature and key), or throws a Reject.
 function hashedrekord(json) {
 	const bad = (d) => rekorReject('schema', d, `error processing entry: ${d}`);
-	if (json?.kind !== 'hashedrekord') throw bad(`unsupported kind ${JSON.stringify(json?.kind)} (only hashedrekord)`);
+	if (json?.kind !== 'hashedrekord') throw bad(`unsupported kind ${JSON.stringify(json?.kind)} (only hashedrekord and dsse)`);
 	if (json.apiVersion !== '0.0.1') throw bad(`unsupported hashedrekord apiVersion ${JSON.stringify(json.apiVersion)}`);
 	const spec = json.spec;
 	const alg = spec?.data?.hash?.algorithm;
@@ -626,6 +661,53 @@ function hashedrekord(json) {
 	};
 }
 
+// dsse 0.0.1: real Rekor's stored form (rekor_dsse.mjs); signatures checked unless
+// check_rekor_signature is off.
+function dsseEntry(json) {
+	try {
+		return dsseCanonical(json, { checkSignatures: settings.check_rekor_signature });
+	} catch (e) {
+		if (!(e instanceof DsseError)) throw e;
+		throw rekorReject(e.id, e.message, `error processing entry: ${e.message}`);
+	}
+}
+
+// The entry Rekor would store for a proposal (or the proposal itself with check_rekor_schema off).
+function canonicalEntry(json) {
+	if (!settings.check_rekor_schema) return json;
+	if (json?.kind === 'dsse') return dsseEntry(json);
+	return hashedrekord(json);
+}
+
+// The inclusion proof of a Rekor v1 entry in one RFC 6962 tree per run (the shard), pre-filled with
+// --rekor-initial-size random leaves, so proofs have sibling hashes and a shard-local index unlike
+// the global logIndex, as on the public instance (protocol.md §6.1, §6.4). The checkpoint is a Rekor
+// v1 signed tree head: origin "<host:port> - <decimal tree id>", size, base64 root, a Timestamp
+// extension line, and "— <host:port> base64(SHA-256(SPKI)[:4] || ECDSA-SHA256 DER)" (§6.5). With
+// --rekor-one-leaf the mock's own one-leaf proof (index 0, size 1) is kept.
+const rekor1Tree = new MerkleTree();
+
+function rekor1Proof(body) {
+	const idx = rekor1Tree.appendLeafHash(merkleLeafHash(body));
+	const size = idx + 1;
+	const host = new URL(baseURL).host;
+	const hashes = rekor1Tree.inclusionProof(idx, size).map((h) => Buffer.from(h));
+	if (settings.rekor_bad_proof) {
+		if (hashes.length > 0) hashes[0][0] ^= 0x01;
+		else hashes.push(crypto.randomBytes(32));
+	}
+	const root = rekor1Tree.root(size);
+	const text = checkpointText(`${host} - ${BigInt(`0x${TREE_ID}`)}`, size, root, [`Timestamp: ${BigInt(Date.now()) * 1000000n}`]);
+	const sig = crypto.sign('sha256', Buffer.from(text, 'utf8'), tlogKeys.privateKey);
+	return {
+		checkpoint: signedNote(text, [{ name: host, hint: sha256(spkiDer(tlogKeys.publicKey)).subarray(0, 4), sig }]),
+		hashes: hashes.map((h) => h.toString('hex')),
+		logIndex: idx,
+		rootHash: root.toString('hex'),
+		treeSize: size,
+	};
+}
+
 function leafHash(obj) {
 	return crypto.createHash('sha256').update(Buffer.from([0])).update(Buffer.from(canonicalize(obj))).digest('hex');
 }
@@ -637,7 +719,7 @@ async function rekorCreate(body) {
 	} catch (e) {
 		throw rekorReject('body', `request body is not JSON: ${e.message}`, `parsing body body from "" failed, because ${e.message}`);
 	}
-	const proposed = settings.check_rekor_schema ? hashedrekord(json) : json;
+	const proposed = canonicalEntry(json);
 	const uuid = leafHash(proposed);
 	const id = TREE_ID + uuid;
 	if (settings.check_rekor_duplicate && entries.has(uuid)) {
@@ -647,6 +729,7 @@ async function rekorCreate(body) {
 	}
 	const out = await tlog.log(proposed);
 	const entry = Object.values(out)[0];
+	if (opts.rekorTree) entry.verification.inclusionProof = rekor1Proof(Buffer.from(entry.body, 'base64'));
 	if (settings.rekor_bad_set) {
 		const setData = { body: entry.body, integratedTime: entry.integratedTime, logID: entry.logID, logIndex: entry.logIndex };
 		entry.verification.signedEntryTimestamp = crypto.sign('sha256', Buffer.from(canonicalize(setData)), badTlogKeys.privateKey).toString('base64');
@@ -655,7 +738,8 @@ async function rekorCreate(body) {
 		entries.set(uuid, { id, entry });
 		byIndex.set(entry.logIndex, uuid);
 	}
-	log(`rekor: logged ${id} logIndex=${entry.logIndex}${settings.rekor_bad_set ? ' (bad SET)' : ''}`);
+	const f1 = `${settings.rekor_bad_set ? ' (bad SET)' : ''}${settings.rekor_bad_proof ? ' (bad proof)' : ''}`;
+	log(`rekor: logged ${id} logIndex=${entry.logIndex} kind=${proposed?.kind} proof=${entry.verification.inclusionProof.logIndex}/${entry.verification.inclusionProof.treeSize}${f1}`);
 	return [201, JSON.stringify({ [id]: entry }), { 'Content-Type': 'application/json', ETag: id, Location: `/api/v1/log/entries/${id}` }];
 }
 
@@ -682,7 +766,7 @@ function rekorRetrieve(body) {
 	for (const p of (json.entries || []).slice(0, 10)) {
 		let canon;
 		try {
-			canon = settings.check_rekor_schema ? hashedrekord(p) : p;
+			canon = canonicalEntry(p);
 		} catch {
 			continue;
 		}
@@ -693,9 +777,252 @@ function rekorRetrieve(body) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rekor v2 (rekor-tiles v2.3.0; cosign-v3.md §3.4, protocol.md §8.4). One RFC 6962 tree per run,
+// pre-filled with --rekor2-initial-size random leaves so proofs have real paths; each entry gets
+// a checkpoint of the tree right after it (size = index + 1), signed as a C2SP note by the
+// Ed25519 log key under the log name = the host of the base URL (what verifiers derive from the
+// trusted root's baseUrl). Errors as grpc-gateway writes them: {"code":<grpc>,"message":…,"details":[]}.
+
+let rekor2Name = '';
+let rekor2LogId = Buffer.alloc(0);
+const rekor2Tree = new MerkleTree();
+const rekor2Entries = new Map(); // leaf hash hex -> index
+
+const grpcBody = (code, message) => JSON.stringify({ code, message, details: [] });
+const rekor2Reject = (id, detail, message = 'invalid hashedrekord request') =>
+	new Reject(`rekor2/${id}`, detail, 400, grpcBody(3, message));
+
+function rekor2Init() {
+	rekor2Name = new URL(baseURL).hostname;
+	rekor2LogId = c2spKeyId(rekor2Name, ed25519Raw(rekor2Keys.publicKey));
+	for (let i = 0; i < opts.rekor2InitialSize; i++) rekor2Tree.appendLeafHash(crypto.randomBytes(32));
+}
+
+// protojson bytes: standard or URL-safe base64, padded or not.
+function pbBytes(v, what) {
+	if (typeof v !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(v)) throw rekor2Reject('schema', `${what} is not base64`, `proto: invalid value for bytes field ${what}`);
+	return Buffer.from(v, 'base64');
+}
+
+function rekor2Checkpoint(size) {
+	const origin = settings.rekor2_wrong_origin ? `${rekor2Name}.other` : rekor2Name;
+	const root = size === 0 ? sha256(Buffer.alloc(0)) : rekor2Tree.root(size);
+	const text = checkpointText(origin, size, root);
+	const key = settings.rekor2_bad_checkpoint ? badRekor2Keys.privateKey : rekor2Keys.privateKey;
+	const sig = crypto.sign(null, Buffer.from(text, 'utf8'), key);
+	return signedNote(text, [{ name: rekor2Name, hint: rekor2LogId.subarray(0, 4), sig }]);
+}
+
+// Validates a hashedRekordRequestV002 (pkg/types/hashedrekord ToLogEntry) and returns the body.
+function rekor2HashedRekord(hr) {
+	if (!hr || typeof hr !== 'object') throw rekor2Reject('schema', 'hashedRekordRequestV002 is not an object');
+	for (const k of Object.keys(hr)) {
+		if (!['digest', 'signature'].includes(k)) throw rekor2Reject('schema', `unknown field ${k}`, `proto: unknown field "${k}"`);
+	}
+	const sig = hr.signature;
+	const content = sig?.content === undefined ? Buffer.alloc(0) : pbBytes(sig.content, 'signature.content');
+	if (content.length === 0) throw rekor2Reject('schema', 'missing signature');
+	const ver = sig.verifier;
+	if (!ver || typeof ver !== 'object') throw rekor2Reject('schema', 'missing verifier');
+	const digest = hr.digest === undefined ? Buffer.alloc(0) : pbBytes(hr.digest, 'digest');
+	if (digest.length === 0) throw rekor2Reject('schema', 'missing digest');
+	let kd = ver.keyDetails ?? ver.key_details;
+	if (typeof kd === 'number') kd = PublicKeyDetails[kd];
+	const hd = HASH_OF_KEY_DETAILS[kd];
+	if (!hd) throw rekor2Reject('key-details', `keyDetails ${JSON.stringify(kd)} is not a prehashed signing algorithm this peer supports`);
+	const certB = ver.x509Certificate ?? ver.x509_certificate;
+	const pubB = ver.publicKey ?? ver.public_key;
+	if (!!certB === !!pubB) throw rekor2Reject('schema', 'verifier must contain exactly one of publicKey and x509Certificate', 'invalid hashedrekord request');
+	const raw = pbBytes((certB || pubB).rawBytes ?? (certB || pubB).raw_bytes, 'verifier rawBytes');
+	let key;
+	try {
+		key = certB ? new crypto.X509Certificate(raw).publicKey : crypto.createPublicKey({ key: raw, format: 'der', type: 'spki' });
+	} catch (e) {
+		throw rekor2Reject('verifier', `parsing verifier: ${e.message}`);
+	}
+	const d = key.asymmetricKeyDetails || {};
+	const fits = kd.startsWith('PKIX_ECDSA_P256') ? key.asymmetricKeyType === 'ec' && d.namedCurve === 'prime256v1'
+		: kd.startsWith('PKIX_RSA_PKCS1V15_') ? key.asymmetricKeyType === 'rsa' && `PKIX_RSA_PKCS1V15_${d.modulusLength}_SHA256` === kd
+			: false;
+	if (!fits) {
+		throw rekor2Reject('key-details', `key ${key.asymmetricKeyType} ${d.namedCurve || d.modulusLength || ''} does not fit keyDetails ${kd} (this peer verifies P-256 and RSA PKCS#1 v1.5 only)`);
+	}
+	if (digest.length !== hd[2]) throw rekor2Reject('digest', `digest length (${digest.length}) does not match expected size (${hd[2]}) for algorithm ${hd[1].toUpperCase()}`);
+	if (settings.check_rekor_signature) {
+		let ok = false;
+		try {
+			if (key.asymmetricKeyType === 'ec') {
+				ok = verifyP256Digest(key, digest, content);
+			} else {
+				const em = crypto.publicDecrypt({ key, padding: crypto.constants.RSA_PKCS1_PADDING }, content);
+				ok = em.equals(Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), digest]));
+			}
+		} catch {
+			ok = false;
+		}
+		if (!ok) throw rekor2Reject('signature', `verifying signature: signature over digest ${digest.toString('hex')} does not verify with the given ${certB ? 'certificate' : 'key'}`);
+	}
+	const verifier = certB ? { keyDetails: kd, x509Certificate: { rawBytes: raw.toString('base64') } } : { keyDetails: kd, publicKey: { rawBytes: raw.toString('base64') } };
+	return hashedRekordV2Body(digest, content, verifier);
+}
+
+function rekor2Create(body) {
+	let json;
+	try {
+		json = JSON.parse(body.toString('utf8'));
+	} catch (e) {
+		throw new Reject('rekor2/body', `request body is not JSON: ${e.message}`, 400, grpcBody(3, `proto: syntax error: ${e.message}`));
+	}
+	if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Reject('rekor2/body', 'request body is not a JSON object', 400, grpcBody(3, 'proto: syntax error: expected object'));
+	const keys = Object.keys(json);
+	const known = ['hashedRekordRequestV002', 'hashed_rekord_request_v002', 'dsseRequestV002', 'dsse_request_v002'];
+	for (const k of keys) {
+		if (!known.includes(k)) throw new Reject('rekor2/schema', `unknown field ${k}`, 400, grpcBody(3, `proto: unknown field "${k}"`));
+	}
+	if (keys.length > 1) throw new Reject('rekor2/schema', `more than one request type: ${keys.join(', ')}`, 400, grpcBody(3, 'proto: oneof dev.sigstore.rekor.v2.CreateEntryRequest.spec is already set'));
+	const hr = json.hashedRekordRequestV002 ?? json.hashed_rekord_request_v002;
+	if (!hr) {
+		// rekor-tiles v2.3.0 dropped DSSE ("Drop DSSE support"); sigstore-go >= 1.2.0 logs DSSE as
+		// hashedrekord over SHA-256(PAE).
+		throw new Reject('rekor2/type', `request type ${keys[0] || '(none)'} is not hashedrekord`, 400, grpcBody(3, 'invalid type, must be hashedrekord'));
+	}
+	const canon = Buffer.from(rekor2HashedRekord(hr), 'utf8');
+	const leaf = merkleLeafHash(canon);
+	const leafHex = leaf.toString('hex');
+	if (settings.check_rekor_duplicate && rekor2Entries.has(leafHex)) {
+		const idx = rekor2Entries.get(leafHex);
+		const msg = `an equivalent entry already exists in the transparency log with index ${idx}`;
+		const e = new Reject('rekor2/duplicate', `entry ${leafHex} already exists at index ${idx}`, 409, grpcBody(6, msg));
+		e.headers = { 'x-log-index': String(idx) };
+		throw e;
+	}
+	const index = rekor2Tree.appendLeafHash(leaf);
+	if (!rekor2Entries.has(leafHex)) rekor2Entries.set(leafHex, index);
+	const size = index + 1;
+	const hashes = rekor2Tree.inclusionProof(index, size).map((h) => Buffer.from(h));
+	if (settings.rekor2_bad_proof) {
+		if (hashes.length > 0) hashes[0][0] ^= 0x01;
+		else hashes.push(crypto.randomBytes(32));
+	}
+	const tle = {
+		logIndex: String(index),
+		logId: { keyId: rekor2LogId.toString('base64') },
+		kindVersion: { kind: 'hashedrekord', version: '0.0.2' },
+		integratedTime: '0',
+		inclusionPromise: null,
+		inclusionProof: {
+			logIndex: String(index),
+			rootHash: rekor2Tree.root(size).toString('base64'),
+			treeSize: String(size),
+			hashes: hashes.map((h) => h.toString('base64')),
+			checkpoint: { envelope: rekor2Checkpoint(size) },
+		},
+		canonicalizedBody: canon.toString('base64'),
+	};
+	const faults = ['rekor2_bad_proof', 'rekor2_bad_checkpoint', 'rekor2_wrong_origin'].filter((k) => settings[k]);
+	log(`rekor2: logged index=${index} leaf=${leafHex}${faults.length ? ` (${faults.join(', ')})` : ''}`);
+	return [201, JSON.stringify(tle), { 'Content-Type': 'application/json' }];
+}
+
+function rekor2Fault(status) {
+	if (status === 405) {
+		return [405, 'This log has been frozen, please switch to the latest log.\n', { 'Content-Type': 'text/plain' }];
+	}
+	const msg = { 429: 'rate limited', 500: 'failed to integrate entry', 503: 'reached max pushback; retry', 504: 'deadline exceeded' }[status] || 'injected fault';
+	return [status, grpcBody(GRPC_OF_HTTP[status] ?? 2, msg), { 'Content-Type': 'application/json' }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// TSA requests: DER TimeStampReq (RFC 3161 §2.4.1, Content-Type application/timestamp-query, as
+// cosign and picosign send it) or the JSON form sigstore-js sends ({artifactHash, hashAlgorithm,
+// nonce?, certificates?, tsaPolicyOID?}). The token echoes the request's imprint and nonce (none
+// when the DER request has none) unless tsa_bad_imprint / tsa_bad_nonce change them; it embeds
+// the TSA signing certificate when certReq (JSON: certificates) is true.
+
+const HASH_OIDS = { '2.16.840.1.101.3.4.2.1': 32, '2.16.840.1.101.3.4.2.2': 48, '2.16.840.1.101.3.4.2.3': 64 };
+const HASH_OID_OF = { sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3' };
+const TSA_POLICY = '1.3.6.1.4.1.57264.2';
+const tsaReject = (detail) => new Reject('tsa/request', detail, 400, `${detail}\n`);
+
+function bigToBytes(n) {
+	let hex = BigInt(n).toString(16);
+	if (hex.length % 2) hex = `0${hex}`;
+	if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`;
+	return Buffer.from(hex, 'hex');
+}
+
+function parseTsaRequest(req, body) {
+	const ct = String(req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+	if (ct === 'application/timestamp-query' || (ct !== 'application/json' && body[0] === 0x30)) {
+		let tsq;
+		try {
+			const asn = asn1js.fromBER(new Uint8Array(body));
+			if (asn.offset === -1) throw new Error(asn.result.error || 'bad BER');
+			if (asn.offset !== body.length) throw new Error(`${body.length - asn.offset} trailing bytes`);
+			tsq = new pkijs.TimeStampReq({ schema: asn.result });
+		} catch (e) {
+			throw tsaReject(`TimeStampReq does not parse: ${e.message}`);
+		}
+		if (tsq.version !== 1) throw tsaReject(`TimeStampReq version ${tsq.version}, want 1`);
+		const oid = tsq.messageImprint.hashAlgorithm.algorithmId;
+		const hash = Buffer.from(tsq.messageImprint.hashedMessage.valueBlock.valueHexView);
+		if (!HASH_OIDS[oid]) throw tsaReject(`unsupported hash algorithm ${oid}`);
+		if (hash.length !== HASH_OIDS[oid]) throw tsaReject(`message imprint is ${hash.length} bytes, want ${HASH_OIDS[oid]} for ${oid}`);
+		return {
+			form: 'der',
+			artifactHash: hash,
+			hashAlgorithmOID: oid,
+			nonce: tsq.nonce ? Buffer.from(tsq.nonce.valueBlock.valueHexView) : null,
+			policyOID: tsq.reqPolicy || TSA_POLICY,
+			certReq: tsq.certReq === true,
+		};
+	}
+	let json;
+	try {
+		json = JSON.parse(body.toString('utf8'));
+	} catch (e) {
+		throw tsaReject(`request is neither DER nor JSON: ${e.message}`);
+	}
+	const name = String(json.hashAlgorithm || 'sha256').toLowerCase().replace('-', '');
+	const oid = HASH_OID_OF[name];
+	const hash = Buffer.from(String(json.artifactHash || ''), 'base64');
+	if (!oid) throw tsaReject(`unsupported hash algorithm ${json.hashAlgorithm}`);
+	if (hash.length !== HASH_OIDS[oid]) throw tsaReject(`artifactHash is ${hash.length} bytes, want ${HASH_OIDS[oid]}`);
+	return {
+		form: 'json',
+		artifactHash: hash,
+		hashAlgorithmOID: oid,
+		nonce: bigToBytes(json.nonce || 1234567890), // the mock's default when none is given
+		policyOID: json.tsaPolicyOID || TSA_POLICY,
+		certReq: json.certificates ?? false,
+	};
+}
+
+async function tsaStamp(req, body) {
+	const r = parseTsaRequest(req, body);
+	const asked = { imprint: r.artifactHash.toString('hex'), nonce: r.nonce ? r.nonce.toString('hex') : 'none' };
+	if (settings.tsa_bad_imprint) {
+		r.artifactHash = Buffer.from(r.artifactHash);
+		r.artifactHash[r.artifactHash.length - 1] ^= 0x01;
+	}
+	if (settings.tsa_bad_nonce) {
+		if (r.nonce) {
+			r.nonce = Buffer.from(r.nonce);
+			r.nonce[r.nonce.length - 1] ^= 0x01;
+		} else {
+			r.nonce = Buffer.from([0x2a]);
+		}
+	}
+	const resp = await tsaImpl.timestamp(r);
+	const faults = ['tsa_bad_imprint', 'tsa_bad_nonce'].filter((k) => settings[k]);
+	log(`tsa: stamped (${r.form}) imprint=${asked.imprint.slice(0, 16)}… nonce=${asked.nonce} certReq=${r.certReq}${faults.length ? ` (${faults.join(', ')})` : ''}`);
+	return [201, resp, { 'Content-Type': 'application/timestamp-reply' }];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Router.
 
-let tsaRoute;
+let tsaImpl;
 let trustedRootJson;
 
 async function route(req, url, body) {
@@ -768,13 +1095,24 @@ async function route(req, url, body) {
 			return [200, tlogKeys.publicKey.export({ type: 'spki', format: 'pem' }), { 'Content-Type': 'application/x-pem-file' }];
 		}
 	}
-	if (p === '/api/v1/timestamp' && tsaRoute && m === 'POST') {
+	if (p === '/api/v1/timestamp' && tsaImpl && m === 'POST') {
 		if (settings.tsa_delay_ms) await sleep(settings.tsa_delay_ms);
 		const st = takeFault('tsa');
 		if (st) throw new Reject('fault/tsa-status', `injected status ${st}`, ...faultResponse('tsa', st).slice(0, 2));
-		const r = await tsaRoute.fn(body);
-		if (r.statusCode !== 201) throw new Reject('tsa/request', String(r.response), 400, String(r.response));
-		return [201, r.response, { 'Content-Type': r.contentType }];
+		return tsaStamp(req, body);
+	}
+	if (opts.rekorV2 && p === '/api/v2/log/entries') {
+		if (m !== 'POST') return [405, grpcBody(12, 'Method Not Allowed'), json];
+		if (settings.rekor2_delay_ms) await sleep(settings.rekor2_delay_ms);
+		const st = takeFault('rekor2');
+		if (st) {
+			const [s2, b2] = rekor2Fault(st);
+			throw new Reject('fault/rekor2-status', `injected status ${st}`, s2, b2);
+		}
+		return rekor2Create(body);
+	}
+	if (opts.rekorV2 && m === 'GET' && p === '/api/v2/checkpoint') {
+		return [200, rekor2Checkpoint(rekor2Tree.size), { 'Content-Type': 'text/plain; charset=utf-8' }];
 	}
 	return [404, JSON.stringify({ code: 5, message: 'Not Found' }), json];
 }
@@ -827,8 +1165,8 @@ function onRequest(req, res) {
 				if (e instanceof Reject) {
 					log(`reject ${e.id}: ${e.message}`);
 					const ct = typeof e.body === 'string' && e.body.startsWith('{') ? 'application/json' : 'text/plain';
-					headers = { 'Content-Type': ct };
-					if (e.status === 409) {
+					headers = { 'Content-Type': ct, ...(e.headers || {}) };
+					if (e.status === 409 && e.id.startsWith('rekor/')) {
 						const id = e.message.split(' ')[1];
 						headers.Location = `/api/v1/log/entries/${id}`;
 					}
@@ -862,9 +1200,19 @@ function buildTrustedRoot(tsa) {
 		publicKey: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start } },
 		logId: { keyId: sha256(spki) },
 	});
+	const tlogs = [logInstance(baseURL, spkiDer(tlogKeys.publicKey))];
+	if (opts.rekorV2) {
+		// Rekor v2: Ed25519 key, logId = the C2SP note key id under the log name (cosign-v3.md §3.3).
+		tlogs.push({
+			baseUrl: baseURL,
+			hashAlgorithm: HashAlgorithm.SHA2_256,
+			publicKey: { rawBytes: spkiDer(rekor2Keys.publicKey), keyDetails: PublicKeyDetails.PKIX_ED25519, validFor: { start } },
+			logId: { keyId: rekor2LogId },
+		});
+	}
 	const root = {
 		mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-		tlogs: [logInstance(baseURL, spkiDer(tlogKeys.publicKey))],
+		tlogs,
 		certificateAuthorities: [{
 			subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
 			uri: baseURL,
@@ -874,12 +1222,32 @@ function buildTrustedRoot(tsa) {
 		ctlogs: [logInstance(baseURL, spkiDer(ctKeys.publicKey))],
 		timestampAuthorities: tsa ? [{
 			subject: { organization: 'sigstore.mock', commonName: 'tsa' },
-			uri: baseURL,
+			uri: `${baseURL}/api/v1/timestamp`,
 			certChain: { certificates: [{ rawBytes: tsa.intCertificate }, { rawBytes: tsa.rootCertificate }] },
 			validFor: { start },
 		}] : [],
 	};
 	return JSON.stringify(TrustedRoot.toJSON(root), null, 2) + '\n';
+}
+
+// Signing configs (application/vnd.dev.sigstore.signingconfig.v0.2+json, the shape of the
+// public-good signing_config.v0.2.json / signing_config_rekor_v2.v0.2.json, cosign-v3.md §3.1).
+// Every validFor.start lies in the past; the v2 log starts later than the v1 log, as log2025-1
+// does, so start-date-first selectors (sigstore-js) and highest-version-first ones (sigstore-go)
+// both pick it from the combined config.
+function signingConfig(rekor) {
+	const ago = (days) => new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
+	const svc = (url, v, days) => ({ url, majorApiVersion: v, validFor: { start: ago(days) }, operator: 'picosign.test' });
+	const cfg = {
+		mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+		caUrls: [svc(baseURL, 1, 2)],
+		oidcUrls: [svc(issuerURL, 1, 2)],
+		rekorTlogUrls: rekor.map((v) => (v === 2 ? svc(baseURL, 2, 1) : svc(baseURL, 1, 2))),
+		tsaUrls: opts.tsa ? [svc(`${baseURL}/api/v1/timestamp`, 1, 2)] : [],
+		rekorTlogConfig: { selector: 'ANY' },
+	};
+	if (opts.tsa) cfg.tsaConfig = { selector: 'ANY' };
+	return JSON.stringify(cfg, null, 2) + '\n';
 }
 
 async function main() {
@@ -908,23 +1276,58 @@ async function main() {
 		tsa = await mock.initializeTSA(tsaKeys);
 		// pkijs writes genTime with trailing fraction zeros dropped (".81Z"), which is what RFC 3161
 		// asks for, but @sigstore/core 3.2.1 only parses exactly three fraction digits ("invalid
-		// time" in ~10% of runs). Keep the millisecond count off multiples of 10 so the fraction
-		// always has three digits.
+		// time" in ~10% of runs). By default keep the millisecond count off multiples of 10 so the
+		// fraction always has three digits; tsa_gentime_digits 2/1/0 makes shorter ones on purpose
+		// (clients must accept them; sigstore-js cannot).
 		tsa.getCurrentTime = () => {
 			const d = new Date();
-			if (d.getUTCMilliseconds() % 10 === 0) d.setUTCMilliseconds(d.getUTCMilliseconds() + 1);
+			const ms = d.getUTCMilliseconds();
+			const digits = settings.tsa_gentime_digits;
+			if (digits >= 3) {
+				if (ms % 10 === 0) d.setUTCMilliseconds(ms + 1);
+			} else if (digits === 2) {
+				d.setUTCMilliseconds(Math.floor(ms / 10) * 10 % 100 === 0 ? Math.floor(ms / 100) * 100 + 10 : Math.floor(ms / 10) * 10);
+			} else if (digits === 1) {
+				d.setUTCMilliseconds(Math.max(100, Math.floor(ms / 100) * 100));
+			} else {
+				d.setUTCMilliseconds(0);
+			}
 			return d;
 		};
-		tsaRoute = mock.tsaHandler(tsa, { strict: true });
+		// The mock's TSTInfo always carries a (numeric) nonce; echo the request's nonce bytes
+		// instead, and none when the request has none (RFC 3161 §2.4.2).
+		const baseTstInfo = tsa.tstInfo.bind(tsa);
+		tsa.tstInfo = (req) => {
+			const info = baseTstInfo({ ...req, nonce: 1 });
+			info.nonce = req.nonce ? new asn1js.Integer({ valueHex: new Uint8Array(req.nonce) }) : undefined;
+			return info;
+		};
+		tsaImpl = tsa;
 	}
+	if (opts.rekorV2) rekor2Init();
+	for (let i = 0; i < opts.rekorInitialSize; i++) rekor1Tree.appendLeafHash(crypto.randomBytes(32));
 	trustedRootJson = buildTrustedRoot(tsa);
 
 	const d = opts.stateDir;
 	writeAtomic(path.join(d, 'trusted_root.json'), trustedRootJson);
+	writeAtomic(path.join(d, 'signing_config.json'), signingConfig(opts.rekorV2 ? [2, 1] : [1]));
+	writeAtomic(path.join(d, 'signing_config_v1only.json'), signingConfig([1]));
+	if (opts.rekorV2) {
+		writeAtomic(path.join(d, 'signing_config_v2.json'), signingConfig([2]));
+		writeAtomic(path.join(d, 'rekor2.pub'), rekor2Keys.publicKey.export({ type: 'spki', format: 'pem' }));
+		writeAtomic(path.join(d, 'rekor2_log_id'), `${rekor2LogId.toString('base64')}\n`);
+		writeAtomic(path.join(d, 'rekor2_origin'), `${rekor2Name}\n`);
+	} else {
+		fs.rmSync(path.join(d, 'signing_config_v2.json'), { force: true });
+	}
 	writeAtomic(path.join(d, 'fulcio_root.pem'), pemOf(ca.rootCertificate, 'CERTIFICATE'));
 	writeAtomic(path.join(d, 'rekor.pub'), tlogKeys.publicKey.export({ type: 'spki', format: 'pem' }));
 	writeAtomic(path.join(d, 'ctfe.pub'), ctKeys.publicKey.export({ type: 'spki', format: 'pem' }));
-	if (tsa) writeAtomic(path.join(d, 'tsa_chain.pem'), pemOf(tsa.intCertificate, 'CERTIFICATE') + pemOf(tsa.rootCertificate, 'CERTIFICATE'));
+	if (tsa) {
+		writeAtomic(path.join(d, 'tsa_chain.pem'), pemOf(tsa.intCertificate, 'CERTIFICATE') + pemOf(tsa.rootCertificate, 'CERTIFICATE'));
+		writeAtomic(path.join(d, 'tsa_signing.pem'), pemOf(tsa.intCertificate, 'CERTIFICATE'));
+		writeAtomic(path.join(d, 'tsa_root.pem'), pemOf(tsa.rootCertificate, 'CERTIFICATE'));
+	}
 	writeAtomic(path.join(d, 'issuer.key'), issuerKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }), 0o600);
 	writeAtomic(path.join(d, 'issuer.pub'), issuerKeys.publicKey.export({ type: 'spki', format: 'pem' }));
 	writeAtomic(path.join(d, 'issuer_kid'), `${issuerKid}\n`);
@@ -934,7 +1337,7 @@ async function main() {
 	writeAtomic(path.join(d, 'ready'), `${port}\n`);
 
 	setTimeout(() => shutdown(`lifetime of ${opts.maxLifetime} s reached`), opts.maxLifetime * 1000);
-	log(`listening on ${baseURL} (pid ${process.pid}, tsa ${opts.tsa ? 'on' : 'off'}, lifetime ${opts.maxLifetime} s, max ${opts.maxRequests} requests)`);
+	log(`listening on ${baseURL} (pid ${process.pid}, tsa ${opts.tsa ? 'on' : 'off'}, rekor v2 ${opts.rekorV2 ? `on, origin ${rekor2Name}, ${rekor2Tree.size} leaves` : 'off'}, lifetime ${opts.maxLifetime} s, max ${opts.maxRequests} requests)`);
 }
 
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -13,7 +13,8 @@ trap 'sigstore_stop' EXIT INT TERM
 sigstore_start "$dir" "$@" || exit 1
 cat <<EOT
 export FULCIO_URL=$FULCIO_URL REKOR_URL=$REKOR_URL TSA_URL=$TSA_URL
-export OIDC_ISSUER=$OIDC_ISSUER TRUSTED_ROOT=$TRUSTED_ROOT
+export OIDC_ISSUER=$OIDC_ISSUER TRUSTED_ROOT=$TRUSTED_ROOT REKOR2_URL=$REKOR2_URL
+export SIGNING_CONFIG=$SIGNING_CONFIG SIGNING_CONFIG_V2=$SIGNING_CONFIG_V2
 token:   curl -s -X POST $SIGSTORE_URL/mint -d '{"sub":"me"}'   (?preset=buildkite|email)
 faults:  curl -s -X POST $SIGSTORE_URL/control -d '{"fulcio_status":503}'
 log:     $SIGSTORE_LOG   (pid $SIGSTORE_PID; Ctrl-C stops it)
