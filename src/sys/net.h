@@ -5,7 +5,8 @@
  *
  * Trust anchors, first match wins: --ca-file (sg_net_opts.ca_file), SSL_CERT_FILE,
  * SSL_CERT_DIR (OpenSSL hashed names "xxxxxxxx.N"), /etc/ssl/certs/ca-certificates.crt, then
- * the anchors compiled in (`make static`: Debian's roots; `make EMBED_CA_BUNDLE=path`). Only net.c and crypto.c include BearSSL. */
+ * the anchors compiled in (`make static`: Debian's roots; `make EMBED_CA_BUNDLE=path`). Only
+ * net.c and crypto.c include BearSSL. */
 #ifndef SG_NET_H
 #define SG_NET_H
 
