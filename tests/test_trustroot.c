@@ -302,64 +302,96 @@ test_bad_roots(void)
 	free(p);
 }
 
+/* The loader's order (cli/trust.c): flag, environment, then the embedded material (no
+ * TUF_ROOT cache here: tests/integration/tuf.sh covers the cache). */
 static void
 test_load_default(void)
 {
 	sg_diag d;
-	const char *src = NULL;
+	sg_cli_trust info;
+	sg_cli_trust_opts o;
 	char path[1024];
 	snprintf(path, sizeof path, "%s/trust/staging-trusted_root.sigstore-python.json",
 		test_vectors_dir());
 	unsetenv("SIGSTORE_ROOT_FILE");
+	setenv("TUF_ROOT", "/nonexistent/picosign-test-cache", 1);
+	memset(&o, 0, sizeof o);
+	o.quiet = 1;
 	/* The flag wins over everything. */
 	sg_arena_reset(&arena);
 	sg_diag_init(&d, NULL);
-	sg_err e = sg_cli_trustroot_load(path, 0, &arena, &tr, &src, &d);
+	o.root_path = path;
+	sg_err e = sg_cli_trustroot_load(&o, &arena, &tr, &info, &d);
 	if (e == SG_ERR_IO) {
 		TEST_SKIP("staging trusted root not found");
 	} else {
 		CHECK_OK(e);
-		CHECK(src == path && tr.n_tlogs == 4);
-		/* Then the environment. */
+		CHECK(info.kind == SG_TRUST_FLAG && strcmp(info.source, path) == 0 &&
+			tr.n_tlogs == 4 && !info.has_age);
+		/* Then the environment: a trusted_root.json in SIGSTORE_ROOT_FILE, by content. */
 		setenv("SIGSTORE_ROOT_FILE", path, 1);
+		o.root_path = NULL;
 		sg_arena_reset(&arena);
-		CHECK_OK(sg_cli_trustroot_load(NULL, 0, &arena, &tr, &src, NULL));
-		CHECK(src != NULL && strcmp(src, path) == 0 && tr.n_tlogs == 4);
+		CHECK_OK(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL));
+		CHECK(info.kind == SG_TRUST_ENV_JSON && strstr(info.source, path) != NULL &&
+			tr.n_tlogs == 4);
+		/* ... which no PEM variable may join. */
+		setenv("SIGSTORE_REKOR_PUBLIC_KEY", path, 1);
+		sg_arena_reset(&arena);
+		sg_diag_init(&d, NULL);
+		CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, &d), SG_ERR_USAGE);
+		unsetenv("SIGSTORE_REKOR_PUBLIC_KEY");
 		unsetenv("SIGSTORE_ROOT_FILE");
+		/* An age limit on material of unknown age is refused. */
+		o.root_path = path;
+		o.max_age = "720h";
+		sg_arena_reset(&arena);
+		CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL), SG_ERR_TRUST_AGE);
+		o.max_age = NULL;
+		o.root_path = NULL;
 	}
-	/* A missing file named by the flag is an I/O error, not a silent fallback. */
-	sg_arena_reset(&arena);
-	CHECK_ERR(sg_cli_trustroot_load("/nonexistent/root.json", 0, &arena, &tr, &src, NULL),
-		SG_ERR_IO);
-	/* The embedded roots (present only when the build found the pinned file). */
+	/* A missing file named by the flag is an I/O error naming the flag, never a fallback. */
+	o.root_path = "/nonexistent/root.json";
 	sg_arena_reset(&arena);
 	sg_diag_init(&d, NULL);
-	e = sg_cli_trustroot_load(NULL, 0, &arena, &tr, &src, &d);
-	if (sg_embedded_trusted_root_len == 0) {
-		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
-		char msg[600];
-		sg_diag_format(&d, msg, sizeof msg);
-		CHECK(strstr(msg,
-			      "no trusted root: pass --trusted-root or set SIGSTORE_ROOT_FILE "
-			      "(this build has no embedded public-good root)") != NULL);
-		TEST_SKIP("no embedded public-good root in this build");
-	} else {
-		CHECK_OK(e);
-		CHECK(strcmp(src, "embedded public-good root") == 0);
-		CHECK(tr.n_tlogs == 2 && tr.n_cas == 2);
-		uint8_t h[32], pin[32];
-		test_hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
-		sg_sha256(sg_embedded_trusted_root, sg_embedded_trusted_root_len, h);
-		CHECK(memcmp(h, pin, 32) == 0);
-	}
+	CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, &d), SG_ERR_IO);
+	char msg[600];
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strstr(msg, "--trusted-root /nonexistent/root.json: cannot read") == msg);
+	o.root_path = NULL;
+	/* The embedded material: always there, from trust/ (the pins hold in every build). */
 	sg_arena_reset(&arena);
-	e = sg_cli_trustroot_load(NULL, 1, &arena, &tr, &src, NULL);
+	CHECK_OK(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL));
+	CHECK(info.kind == SG_TRUST_EMBEDDED && info.tuf && info.v_root >= 15 &&
+		info.v_targets >= 14 && info.has_age);
+	CHECK(tr.n_tlogs >= 2 && tr.n_cas >= 2);
+	uint8_t h[32], pin[32];
+	test_hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
+	sg_sha256(sg_embedded_trusted_root, sg_embedded_trusted_root_len, h);
+	CHECK(sg_embedded_trusted_root_len == 0 || memcmp(h, pin, 32) == 0 || info.v_targets > 14);
+	/* Age limits: far enough, and too close. */
+	o.max_age = "876000h";
+	sg_arena_reset(&arena);
+	CHECK_OK(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL));
+	o.max_age = "1s";
+	sg_arena_reset(&arena);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, &d), SG_ERR_TRUST_AGE);
+	o.max_age = "3 days";
+	sg_arena_reset(&arena);
+	CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL), SG_ERR_USAGE);
+	o.max_age = NULL;
+	/* The staging root (not in the static build, which this test never is). */
+	o.staging = 1;
+	sg_arena_reset(&arena);
+	e = sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL);
 	if (sg_embedded_staging_root_len == 0) {
 		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
 	} else {
 		CHECK_OK(e);
-		CHECK(strcmp(src, "embedded staging root") == 0 && tr.n_tlogs == 4);
+		CHECK(strcmp(info.source, "embedded staging trusted root") == 0 && tr.n_tlogs == 4);
 	}
+	unsetenv("TUF_ROOT");
 }
 
 int
