@@ -81,7 +81,7 @@ CLI_A := $(BUILD)/libpicosign-cli.a
 # (the age policy starts there). `make update-trust` refreshes trust/ and the lines between
 # the markers through picosign's own TUF client (scripts/update-trust.sh; needs the network).
 # The object goes into libpicosign-cli.a (cli/ is the only reader); the static build embeds
-# the same files but the staging root (its size budget, see below).
+# only the TUF root and trusted_root.json (its size budget, see below).
 # BEGIN TRUST PINS (scripts/update-trust.sh rewrites these lines)
 TRUST_FETCHED := 2026-08-21T19:25:56Z
 TRUST_PINS := \
@@ -128,7 +128,8 @@ picosign: $(BUILD)/picosign
 $(EMBED_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
 	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(TRUST_PINS) $(STAGING_PIN)
 $(EMBED_STATIC_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
-	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(TRUST_PINS) staging_root=-=
+	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(filter tuf_root=% trusted_root=%,$(TRUST_PINS)) \
+		tuf_timestamp=-= tuf_snapshot=-= tuf_targets=-= signing_config=-= staging_root=-=
 
 # Refresh trust/ and the pins above through picosign's TUF client (network; docs/trustroot.md).
 update-trust: all
@@ -221,10 +222,13 @@ fuzz-smoke: fuzz
 # ---- static musl build ----
 STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
-# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); the
-# staging root is not embedded (docs/trustroot.md).
+# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); one
+# code segment instead of page-aligned separate ones (-z noseparate-code); SG_SMALL leaves
+# the inspection commands `debug` and `cert` out; of the trust material only the TUF root
+# and trusted_root.json are embedded, no staging root (docs/trustroot.md, decisions.md).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL \
+	-Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }

@@ -245,6 +245,7 @@ static const struct command commands[] = {
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
 		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n",
 		NULL},
+#ifndef SG_SMALL /* the static build leaves the two inspection tools out (its size budget) */
 	{"debug", sg_cmd_debug,
 		"run one parser on a file (for audits and fuzz findings)",
 		"picosign debug PARSER FILE [--canonical]\n"
@@ -283,6 +284,7 @@ static const struct command commands[] = {
 		"  picosign cert fulcio-cert.pem\n"
 		"  picosign cert - < chain.pem\n",
 		NULL},
+#endif
 	{"verify-blob", sg_cmd_verify_blob,
 		"verify a Sigstore bundle for a file, offline",
 		"picosign verify-blob --bundle FILE [flags] FILE|sha256:HEX",

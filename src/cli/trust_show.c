@@ -195,9 +195,14 @@ signing_config_endpoints(sg_slice sc, sg_arena *arena, struct endpoints *e)
 static void
 put_tuf(const sg_cli_trust *t)
 {
-	printf("  TUF:       root v%lld, timestamp v%lld, snapshot v%lld, targets v%lld\n",
-		(long long)t->v_root, (long long)t->v_timestamp, (long long)t->v_snapshot,
-		(long long)t->v_targets);
+	printf("  TUF:       root v%lld", (long long)t->v_root);
+	if (t->v_timestamp == 0) {
+		/* the static build embeds no timestamp, snapshot or targets */
+		printf(" (timestamp, snapshot and targets not embedded in this build)\n");
+		return;
+	}
+	printf(", timestamp v%lld, snapshot v%lld, targets v%lld\n", (long long)t->v_timestamp,
+		(long long)t->v_snapshot, (long long)t->v_targets);
 	int64_t now = sg_os_now();
 	fputs("  expires:   root ", stdout);
 	put_time(t->root_expires);

@@ -234,7 +234,16 @@ sg_cli_tuf_embedded(sg_arena *arena, sg_cli_tuf **out, sg_diag *d)
 	*out = NULL;
 	SG_TRY(sg_arena_get(arena, sizeof *t, (void **)&t, d));
 	embedded_cache(&t->cache);
-	SG_TRY(verify_state(t, t->cache.roots[0], arena, d));
+	if (sg_embedded_tuf_targets_len != 0) {
+		SG_TRY(verify_state(t, t->cache.roots[0], arena, d));
+	} else {
+		/* The static build embeds the root and trusted_root.json only (its size budget):
+		 * the trusted root is pinned by the build, the root still checked. */
+		SG_TRY(sg_tuf_trust_root(&t->st, t->cache.roots[0].p, t->cache.roots[0].len,
+			sg_os_now(), 0, arena, d));
+		t->trusted_root = t->cache.target_files[0];
+		t->walked_from = t->walked_to = t->st.root.version;
+	}
 	t->fetched = sg_embedded_trust_fetched;
 	(void)snprintf(t->mirror, sizeof t->mirror, "%s", SG_TUF_DEFAULT_MIRROR);
 	*out = t;
@@ -364,14 +373,16 @@ start_state(const sg_cli_refresh *r, sg_cli_tuf *t, sg_tufcache *old, int *have_
 	return SG_OK;
 }
 
-/* A target for the new state: the cached copy when it still matches, else a download. */
+/* A target for the new state: the cached copy (or, from the embedded root, the embedded
+ * one) when the trusted targets still list exactly it, else a download (§5.7.3; go-tuf's
+ * FindCachedTarget does the same). */
 SG_MUST_USE static sg_err
-target(sg_tuf_remote *rem, sg_cli_tuf *t, const sg_tufcache *old, int have_old, const char *name,
-	sg_slice *out, sg_arena *arena, sg_diag *d)
+target(sg_tuf_remote *rem, sg_cli_tuf *t, const sg_tufcache *old, int have_old,
+	int from_embedded, const char *name, sg_slice *out, sg_arena *arena, sg_diag *d)
 {
 	if (have_old && sg_tufcache_target(old, &t->st, name, out, NULL) == SG_OK)
 		return SG_OK;
-	if (!have_old) {
+	if (from_embedded) {
 		sg_tufcache ec;
 		embedded_cache(&ec);
 		if (sg_tufcache_target(&ec, &t->st, name, out, NULL) == SG_OK)
@@ -422,12 +433,13 @@ refresh_locked(const sg_cli_refresh *r, sg_cli_tuf *t, sg_arena *arena, sg_diag 
 	sg_err e = sg_tuf_refresh(&rem, &t->st, arena, fresh, SG_MAX_TUF_ROOT_ROTATIONS, &n_fresh,
 		d);
 	if (e == SG_OK)
-		e = target(&rem, t, old, have_old, wanted[0], &t->trusted_root, arena, d);
+		e = target(&rem, t, old, have_old, r->anchor_embedded, wanted[0],
+			&t->trusted_root, arena, d);
 	if (e == SG_OK) {
 		sg_diag sd;
 		sg_diag_init(&sd, NULL);
-		sg_err se = target(&rem, t, old, have_old, wanted[1], &t->signing_config, arena,
-			&sd);
+		sg_err se = target(&rem, t, old, have_old, r->anchor_embedded, wanted[1],
+			&t->signing_config, arena, &sd);
 		if (se == SG_ERR_TUF_MISSING)
 			t->signing_config = sg_slice_make(NULL, 0);
 		else if (se != SG_OK)
