@@ -125,7 +125,7 @@ static const struct command commands[] = {
 		"                                  $PICOSIGN_TIMEOUT)\n",
 		0,
 		"  picosign initialize\n"
-		"  TUF_ROOT=/var/cache/sigstore picosign initialize --mirror https://tuf.example\\\n"
+		"  TUF_ROOT=/var/cache/sigstore picosign initialize --mirror https://tuf.example \\\n"
 		"      --root root.json\n",
 		NULL},
 	{"trust", sg_cmd_trust,
