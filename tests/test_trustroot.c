@@ -302,6 +302,100 @@ test_bad_roots(void)
 	free(p);
 }
 
+/* Read two PEM files of production-pem/ into one malloc'd buffer (the second may be NULL). */
+static unsigned char *
+pem_pair(const char *a, const char *b, size_t *n)
+{
+	char ra[256], rb[256];
+	size_t na = 0, nb = 0;
+	snprintf(ra, sizeof ra, "trust/production-pem/%s", a);
+	unsigned char *pa = test_read_vec(ra, &na), *pb = NULL;
+	if (b != NULL) {
+		snprintf(rb, sizeof rb, "trust/production-pem/%s", b);
+		pb = test_read_vec(rb, &nb);
+	}
+	if (pa == NULL || (b != NULL && pb == NULL)) {
+		free(pa);
+		free(pb);
+		return NULL;
+	}
+	unsigned char *o = malloc(na + nb + 1);
+	memcpy(o, pa, na);
+	if (nb)
+		memcpy(o + na, pb, nb);
+	*n = na + nb;
+	free(pa);
+	free(pb);
+	return o;
+}
+
+/* cosign's PEM variables against the real public-good material: the PEM export of the
+ * production trusted root must give the same logs (key ids = SHA-256 of the SPKI, which the
+ * trusted root states independently) and the same CA and TSA chains. */
+static void
+test_pem_parts(void)
+{
+	size_t n, rn;
+	unsigned char *root = test_read_vec(TEST_PROD_ROOT, &rn);
+	unsigned char *p = pem_pair("fulcio-ca1-1-sigstore.crt.pem",
+		"fulcio-ca1-0-sigstore-intermediate.crt.pem", &n);
+	if (p == NULL || root == NULL) {
+		free(p);
+		free(root);
+		TEST_SKIP("production-pem vectors not found");
+		return;
+	}
+	static sg_trustroot ref;
+	sg_arena_reset(&arena);
+	CHECK_OK(sg_trustroot_parse(root, rn, &arena, &ref, NULL));
+	sg_trustroot t;
+	memset(&t, 0, sizeof t);
+	/* root first, intermediate after: linked leaf-most first whatever the file order */
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_FULCIO, p, n, &arena, NULL));
+	CHECK(t.n_cas == 1 && t.cas[0].n_certs == 2);
+	CHECK(sg_slice_eq(t.cas[0].certs[0], ref.cas[1].certs[0]) &&
+		sg_slice_eq(t.cas[0].certs[1], ref.cas[1].certs[1]));
+	CHECK(t.cas[0].valid.start == INT64_MIN && t.cas[0].valid.end == INT64_MAX);
+	free(p);
+	/* an intermediate alone is linked to no root: refused */
+	p = pem_pair("fulcio-ca1-0-sigstore-intermediate.crt.pem", NULL, &n);
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_FULCIO, p, n, &arena, &d),
+		SG_ERR_VERIFY_TRUST_ROOT);
+	CHECK(t.n_cas == 1);
+	free(p);
+	/* Rekor and CT keys: the key ids the trusted root lists */
+	p = pem_pair("rekor-rekor.sigstore.dev.pub.pem", NULL, &n);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_REKOR, p, n, &arena, NULL));
+	CHECK(t.n_tlogs == 1 && t.tlogs[0].key_id_len == 32 &&
+		memcmp(t.tlogs[0].key_id, ref.tlogs[0].key_id, 32) == 0);
+	CHECK(t.tlogs[0].key.type == SG_KEY_EC && t.tlogs[0].sig_hash == SG_HASH_SHA256);
+	free(p);
+	p = pem_pair("ctfe-ctfe.sigstore.dev_2022.pub.pem", NULL, &n);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_CTLOG, p, n, &arena, NULL));
+	CHECK(t.n_ctlogs == 1 && memcmp(t.ctlogs[0].key_id, ref.ctlogs[1].key_id, 32) == 0);
+	free(p);
+	p = pem_pair("ctfe-ctfe.sigstore.dev_2022.pub.pem", "ctfe-ctfe.sigstore.dev_test.pub.pem",
+		&n);
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_CTLOG, p, n, &arena, NULL),
+		SG_ERR_VERIFY_TRUST_ROOT);
+	CHECK(t.n_ctlogs == 1);
+	free(p);
+	/* the TSA chain: signing certificate, then the self-signed root */
+	p = pem_pair("tsa-1-sigstore-tsa-selfsigned.crt.pem", "tsa-0-sigstore-tsa.crt.pem", &n);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_TSA, p, n, &arena, NULL));
+	CHECK(t.n_tsas == 1 && t.tsas[0].n_certs == 2 &&
+		sg_slice_eq(t.tsas[0].certs[0], ref.tsas[0].certs[0]) &&
+		sg_slice_eq(t.tsas[0].certs[1], ref.tsas[0].certs[1]));
+	free(p);
+	/* a key file given as certificates, and garbage */
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_REKOR, (const uint8_t *)"junk", 4, &arena,
+			  NULL),
+		SG_ERR_PEM_NONE);
+	free(root);
+}
+
 /* The loader's order (cli/trust.c): flag, environment, then the embedded material (no
  * TUF_ROOT cache here: tests/integration/tuf.sh covers the cache). */
 static void
@@ -402,6 +496,7 @@ main(void)
 	test_conformance_roots();
 	test_production_details();
 	test_bad_roots();
+	test_pem_parts();
 	test_load_default();
 	return test_finish();
 }

@@ -14,6 +14,7 @@
 #include "parse/json.h"
 #include "runner.h"
 #include "sigstore/tuf.h"
+#include "sigstore/tufcache.h"
 
 static uint8_t arena_mem[8u << 20];
 static sg_arena arena;
@@ -307,6 +308,105 @@ test_mutations(void)
 	free(r15);
 }
 
+/* The cache document: the public-good state written, read back, re-verified offline from
+ * root v1 and from root v15 (older stored roots skipped), and refused when a byte changes or
+ * a root is missing from the chain. */
+static void
+test_cache(void)
+{
+	struct pg_state s = {0};
+	size_t n;
+	unsigned char *probe = pg_file("1.root.json", &n);
+	if (probe == NULL) {
+		TEST_SKIP("public-good TUF vector not found");
+		return;
+	}
+	free(probe);
+	static sg_tufcache c, back;
+	memset(&c, 0, sizeof c);
+	for (int v = 1; v <= 15; v++) {
+		char name[32];
+		snprintf(name, sizeof name, "%d.root.json", v);
+		const unsigned char *p = keep(&s, name, &n);
+		c.roots[c.n_roots++] = sg_slice_make(p, n);
+	}
+	const unsigned char *p = keep(&s, "timestamp.json", &n);
+	c.timestamp = sg_slice_make(p, n);
+	p = keep(&s, "165.snapshot.json", &n);
+	c.snapshot = sg_slice_make(p, n);
+	p = keep(&s, "14.targets.json", &n);
+	c.targets = sg_slice_make(p, n);
+	p = keep(&s, "targets/6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66."
+		     "trusted_root.json",
+		&n);
+	c.target_names[0] = sg_slice_str("trusted_root.json");
+	c.target_files[0] = sg_slice_make(p, n);
+	c.n_targets = 1;
+	c.mirror = sg_slice_str("https://tuf-repo-cdn.sigstore.dev");
+	c.fetched = PG_NOW;
+	sg_arena_reset(&arena);
+	static uint8_t doc[1u << 20];
+	sg_buf b;
+	sg_buf_init(&b, doc, sizeof doc);
+	CHECK_OK(sg_tufcache_write(&c, &arena, &b, NULL));
+	CHECK_OK(sg_tufcache_parse(b.p, b.len, &arena, &back, NULL));
+	CHECK(back.n_roots == 15 && back.fetched == PG_NOW && back.n_targets == 1 &&
+		sg_slice_eq(back.roots[14], c.roots[14]) && sg_slice_eq(back.targets, c.targets) &&
+		sg_slice_eq(back.target_files[0], c.target_files[0]) &&
+		sg_slice_eq(back.mirror, c.mirror));
+	/* from root v1, expiry off (a cache read at the real clock) */
+	sg_tuf_trusted st;
+	sg_slice tr;
+	CHECK_OK(sg_tuf_trust_root(&st, c.roots[0].p, c.roots[0].len, LATER, 0, &arena, NULL));
+	CHECK_OK(sg_tufcache_apply(&back, &st, &arena, NULL));
+	CHECK(st.root.version == 15 && st.targets.version == 14);
+	CHECK_OK(sg_tufcache_target(&back, &st, "trusted_root.json", &tr, NULL));
+	CHECK(tr.len == 6787);
+	CHECK_ERR(sg_tufcache_target(&back, &st, "signing_config.v0.2.json", &tr, NULL),
+		SG_ERR_NOT_FOUND);
+	/* from root v15: the older roots are skipped */
+	CHECK_OK(sg_tuf_trust_root(&st, c.roots[14].p, c.roots[14].len, LATER, 0, &arena, NULL));
+	CHECK_OK(sg_tufcache_apply(&back, &st, &arena, NULL));
+	CHECK(st.root.version == 15 && sg_tuf_current(&st, SG_TUF_TARGETS));
+	/* with expiry on (a refresh at the real clock) the same state is refused */
+	CHECK_OK(sg_tuf_trust_root(&st, c.roots[0].p, c.roots[0].len, LATER, 1, &arena, NULL));
+	CHECK_ERR(sg_tufcache_apply(&back, &st, &arena, NULL), SG_ERR_TUF_EXPIRED);
+	/* a gap in the chain */
+	sg_tufcache gap = back;
+	memmove(&gap.roots[6], &gap.roots[7], 8 * sizeof gap.roots[0]);
+	gap.n_roots = 14;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_OK(sg_tuf_trust_root(&st, c.roots[0].p, c.roots[0].len, LATER, 0, &arena, NULL));
+	CHECK_ERR(sg_tufcache_apply(&gap, &st, &arena, &d), SG_ERR_TUF_VERSION);
+	char msg[600];
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strcmp(msg, "TUF root: version: the cache has no 7.root.json") == 0);
+	CHECK(st.root.version == 6);
+	/* one changed byte of the trusted_root.json target */
+	static uint8_t evil[8192];
+	memcpy(evil, c.target_files[0].p, c.target_files[0].len);
+	evil[100] ^= 1;
+	sg_tufcache bad = back;
+	bad.target_files[0] = sg_slice_make(evil, c.target_files[0].len);
+	CHECK_OK(sg_tuf_trust_root(&st, c.roots[14].p, c.roots[14].len, LATER, 0, &arena, NULL));
+	CHECK_OK(sg_tufcache_apply(&bad, &st, &arena, NULL));
+	CHECK_ERR(sg_tufcache_target(&bad, &st, "trusted_root.json", &tr, NULL), SG_ERR_TUF_HASH);
+	/* timestamp and snapshot swapped: the role check refuses */
+	bad = back;
+	bad.timestamp = back.snapshot;
+	CHECK_OK(sg_tuf_trust_root(&st, c.roots[14].p, c.roots[14].len, LATER, 0, &arena, NULL));
+	CHECK_ERR(sg_tufcache_apply(&bad, &st, &arena, NULL), SG_ERR_TUF_FORMAT);
+	/* parsing: wrong media type, no roots */
+	static const char other[] = "{\"mediaType\":\"x\",\"roots\":[\"e30=\"]}";
+	CHECK_ERR(sg_tufcache_parse((const uint8_t *)other, sizeof other - 1, &arena, &back, NULL),
+		SG_ERR_TUF_FORMAT);
+	static const char none[] = "{\"mediaType\":\"" SG_TUFCACHE_MEDIA_TYPE "\",\"roots\":[]}";
+	CHECK_ERR(sg_tufcache_parse((const uint8_t *)none, sizeof none - 1, &arena, &back, NULL),
+		SG_ERR_TUF_FORMAT);
+	drop(&s);
+}
+
 int
 main(void)
 {
@@ -315,5 +415,6 @@ main(void)
 	test_parse_pg();
 	test_walk_pg();
 	test_mutations();
+	test_cache();
 	return test_finish();
 }

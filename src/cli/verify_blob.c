@@ -143,6 +143,9 @@ verify_common(int argc, char **argv, sg_arena *arena, int allow_staging)
 	}
 	warn_insecure(ignore_tlog, ignore_sct);
 
+	/* With --key and --insecure-ignore-tlog no CA, log or TSA is consulted: nothing to warn
+	 * about the trust material's age (a limit asked for still applies). */
+	topts.quiet = key_path != NULL && ignore_tlog;
 	if ((err = sg_arena_get(arena, sizeof *tr, (void **)&tr, &d)) != SG_OK ||
 		(err = sg_cli_trustroot_load(&topts, arena, tr, NULL, &d)) != SG_OK)
 		goto out;

@@ -536,6 +536,9 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	if (o->ignore_sct)
 		fprintf(stderr, "WARNING: --insecure-ignore-sct: the certificate's embedded SCT is "
 				"NOT checked, so nothing proves the certificate was publicly logged.\n");
+	/* With --key and --insecure-ignore-tlog no CA, log or TSA is consulted: nothing to warn
+	 * about the trust material's age (a limit asked for still applies). */
+	o->topts.quiet = o->key_path != NULL && o->ignore_tlog;
 	if (sg_arena_get(arena, sizeof *o->tr, (void **)&o->tr, &d) != SG_OK ||
 		sg_cli_trustroot_load(&o->topts, arena, o->tr, NULL, &d) != SG_OK) {
 		rc = fail_diag(SG_EXIT_FAIL, &d);
