@@ -479,6 +479,10 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
 			&o->n_annots},
 		SG_CLI_TRUST_FLAG_ROWS(o->topts),
+		/* cosign's meaning here: never search Rekor. verify reads the image from its
+		 * registry, so the network stays on; once `--local-image DIR` exists, --offline with
+		 * it should call sg_cli_go_offline() before anything runs, as verify_blob.c does
+		 * (docs/decisions.md, "Trust material and TUF"). */
 		{"--offline", NULL, NULL, &o->offline, NULL, 0, NULL},
 		{"--insecure-ignore-tlog", NULL, NULL, &o->ignore_tlog, NULL, 0, NULL},
 		{"--insecure-ignore-sct", NULL, NULL, &o->ignore_sct, NULL, 0, NULL},
