@@ -34,6 +34,18 @@ static unsigned char *pg_file(const char *name, size_t *n)
 	return test_read_file(path, n);
 }
 
+/* 1 when the public-good vector is there; else a skip notice. */
+static int
+have_pg(void)
+{
+	size_t n;
+	unsigned char *probe = pg_file("1.root.json", &n);
+	if (probe == NULL)
+		TEST_SKIP("public-good TUF vector not found under %s", test_vectors_dir());
+	free(probe);
+	return probe != NULL;
+}
+
 /* Canonicalize JSON text; returns a malloc'd NUL-terminated copy or NULL on error (err set). */
 static char *
 olpc(const char *json, sg_err *err)
@@ -201,12 +213,8 @@ test_walk_pg(void)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	size_t n;
-	unsigned char *probe = pg_file("1.root.json", &n);
-	if (probe == NULL) {
-		TEST_SKIP("public-good TUF vector not found");
+	if (!have_pg())
 		return;
-	}
-	free(probe);
 	sg_err e = walk_pg(&s, PG_NOW, &d);
 	char msg[600];
 	sg_diag_format(&d, msg, sizeof msg);
@@ -284,9 +292,9 @@ test_mutations(void)
 			  "keys of the trusted root v14 verify") == msg);
 	free(m);
 	/* Whitespace and order outside "signed" do not matter: the signature covers the tree. */
-	m = test_mutate(r15, n15, "{", "{\n  \"x-unknown\": [1, 2],   ", &mn);
-	CHECK_OK(sg_tuf_update_root(&st, m, mn, &arena, NULL));
-	free(m);
+	/* (the trusted root keeps views into its bytes: `ws` lives until the end) */
+	unsigned char *ws = test_mutate(r15, n15, "{", "{\n  \"x-unknown\": [1, 2],   ", &mn);
+	CHECK_OK(sg_tuf_update_root(&st, ws, mn, &arena, NULL));
 	/* 15 is trusted now: 15 again is not 16. */
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_tuf_update_root(&st, r15, n15, &arena, &d), SG_ERR_TUF_VERSION);
@@ -304,6 +312,7 @@ test_mutations(void)
 	sg_diag_format(&d, msg, sizeof msg);
 	CHECK(strstr(msg, "TUF root: signature: the signature by key ") == msg);
 	free(m);
+	free(ws);
 	free(r14);
 	free(r15);
 }
@@ -316,12 +325,8 @@ test_cache(void)
 {
 	struct pg_state s = {0};
 	size_t n;
-	unsigned char *probe = pg_file("1.root.json", &n);
-	if (probe == NULL) {
-		TEST_SKIP("public-good TUF vector not found");
+	if (!have_pg())
 		return;
-	}
-	free(probe);
 	static sg_tufcache c, back;
 	memset(&c, 0, sizeof c);
 	for (int v = 1; v <= 15; v++) {

@@ -195,6 +195,12 @@ void sg_cli_tuf_walked(const sg_cli_tuf *t, int64_t *from, int64_t *to);
  * timestamp.json, snapshot.json, targets.json and each target under its name. */
 SG_MUST_USE sg_err sg_cli_tuf_export(const sg_cli_tuf *t, const char *dir, sg_arena *arena,
 	sg_diag *d);
+/* A TUF remote for `url` (r->mirror): a client with the environment's network settings
+ * (PICOSIGN_TIMEOUT, proxies, CA files) and `timeout` (--timeout, may be NULL), memory from
+ * the arena; plain http allowed (TUF metadata is signed). Close with sg_http_client_close. */
+struct sg_tuf_remote;
+SG_MUST_USE sg_err sg_cli_tuf_remote(const char *url, const char *timeout, sg_arena *arena,
+	struct sg_tuf_remote *r, sg_diag *d);
 /* The path of the cache file for `mirror` in `dir` into out[0..cap) (0 when too long). */
 int sg_cli_tuf_file(const char *dir, const char *mirror, char *out, size_t cap);
 

@@ -20,7 +20,6 @@
 #include "online/tuf.h"
 #include "parse/codec.h"
 #include "sys/http.h"
-#include "sys/net.h"
 #include "sys/os.h"
 
 /* --root-checksum: "sha256:HEX", "sha512:HEX" or bare sha256 HEX, against `root`. */
@@ -69,25 +68,11 @@ initial_root(const char *root, const char *checksum, const char *timeout, sg_are
 			return sg_diag_failmsg(d, inner.code, "--root: %s", msg);
 		}
 	} else {
-		sg_net_opts nopts;
-		sg_net_dialer dialer;
-		sg_http_client *http;
-		uint8_t *iobuf;
-		SG_TRY(sg_net_opts_from_env(&nopts, d));
-		if (timeout != NULL) {
-			unsigned ms;
-			SG_TRY(sg_net_parse_timeout(timeout, &ms, d));
-			sg_net_opts_set_timeout(&nopts, ms);
-		}
-		SG_TRY(sg_net_dialer_init(&dialer, &nopts, arena, d));
-		SG_TRY(sg_arena_get(arena, sizeof *http, (void **)&http, d));
-		SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
-		sg_http_client_init(http, &dialer, &nopts, iobuf);
-		http->user_agent = "picosign/" SG_VERSION;
-		sg_tuf_remote rem = {http, root, SG_HTTP_PLAIN_ANY, 0, NULL};
+		sg_tuf_remote rem;
+		SG_TRY(sg_cli_tuf_remote(root, timeout, arena, &rem, d));
 		sg_err e = sg_tuf_fetch_url(&rem, root, SG_MAX_TUF_ROOT, "initial root", arena,
 			out, d);
-		sg_http_client_close(http);
+		sg_http_client_close(rem.http);
 		SG_TRY(e);
 	}
 	if (checksum != NULL)

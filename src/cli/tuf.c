@@ -298,6 +298,34 @@ sg_cli_tuf_describe(const sg_cli_tuf *t, sg_cli_trust *info)
 
 /* ---- refreshing ---- */
 
+/* see cli.h */
+sg_err
+sg_cli_tuf_remote(const char *url, const char *timeout, sg_arena *arena, sg_tuf_remote *r,
+	sg_diag *d)
+{
+	sg_net_opts *nopts;
+	sg_net_dialer *dialer;
+	uint8_t *iobuf;
+	memset(r, 0, sizeof *r);
+	SG_TRY(sg_arena_get(arena, sizeof *nopts, (void **)&nopts, d));
+	SG_TRY(sg_arena_get(arena, sizeof *dialer, (void **)&dialer, d));
+	SG_TRY(sg_net_opts_from_env(nopts, d));
+	if (timeout != NULL) {
+		unsigned ms;
+		SG_TRY(sg_net_parse_timeout(timeout, &ms, d));
+		sg_net_opts_set_timeout(nopts, ms);
+	}
+	SG_TRY(sg_net_dialer_init(dialer, nopts, arena, d));
+	SG_TRY(sg_arena_get(arena, sizeof *r->http, (void **)&r->http, d));
+	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
+	sg_http_client_init(r->http, dialer, nopts, iobuf);
+	r->http->user_agent = "picosign/" SG_VERSION;
+	r->mirror = url;
+	/* TUF metadata is signed: plain http costs privacy, not integrity (cosign allows it). */
+	r->plain = SG_HTTP_PLAIN_ANY;
+	return SG_OK;
+}
+
 /* The chain a new cache keeps: the anchor, the cached roots the start state verified through
  * (up to `upto`), the roots the refresh added; the newest SG_MAX_TUF_ROOT_ROTATIONS. */
 static void
@@ -407,24 +435,8 @@ refresh_locked(const sg_cli_refresh *r, sg_cli_tuf *t, sg_arena *arena, sg_diag 
 	int64_t start_version = t->st.root.version;
 	t->walked_from = anchor_version;
 
-	/* The network: the environment's settings, --timeout, any http mirror (TUF metadata is
-	 * signed: plain http costs privacy, not integrity, and cosign allows it). */
-	sg_net_opts nopts;
-	sg_net_dialer dialer;
-	sg_http_client *http;
-	uint8_t *iobuf;
-	SG_TRY(sg_net_opts_from_env(&nopts, d));
-	if (r->timeout != NULL) {
-		unsigned ms;
-		SG_TRY(sg_net_parse_timeout(r->timeout, &ms, d));
-		sg_net_opts_set_timeout(&nopts, ms);
-	}
-	SG_TRY(sg_net_dialer_init(&dialer, &nopts, arena, d));
-	SG_TRY(sg_arena_get(arena, sizeof *http, (void **)&http, d));
-	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
-	sg_http_client_init(http, &dialer, &nopts, iobuf);
-	http->user_agent = "picosign/" SG_VERSION;
-	sg_tuf_remote rem = {http, r->mirror, SG_HTTP_PLAIN_ANY, 0, NULL};
+	sg_tuf_remote rem;
+	SG_TRY(sg_cli_tuf_remote(r->mirror, r->timeout, arena, &rem, d));
 
 	t->st.now = sg_os_now();
 	t->st.check_expiry = 1;
@@ -445,7 +457,7 @@ refresh_locked(const sg_cli_refresh *r, sg_cli_tuf *t, sg_arena *arena, sg_diag 
 		else if (se != SG_OK)
 			e = relay(d, &sd);
 	}
-	sg_http_client_close(http);
+	sg_http_client_close(rem.http);
 	SG_TRY(e);
 	/* A target that passed TUF but is no trusted root would fail every later command. */
 	{

@@ -426,27 +426,18 @@ pem_certs(const uint8_t *pem, size_t len, sg_arena *arena, sg_slice *der, sg_x50
 	size_t cap, size_t *n, sg_diag *d)
 {
 	sg_cur c;
+	sg_slice one;
+	sg_err e;
 	sg_cur_init(&c, pem, len);
-	*n = 0;
-	for (;;) {
-		sg_pem_block b;
-		sg_err e = sg_pem_next(&c, &b, d);
-		if (e == SG_ERR_PEM_NONE)
-			break;
-		SG_TRY(e);
-		if (!sg_slice_eq_str(b.label, "CERTIFICATE"))
-			continue;
+	for (*n = 0; (e = sg_pem_next_der(&c, "CERTIFICATE", arena, &one, d)) == SG_OK;) {
 		if (*n == cap)
 			return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "PEM certificates",
 				"more than %zu", cap);
-		size_t got, max = sg_b64_decoded_max(b.body.len);
-		uint8_t *buf;
-		SG_TRY(sg_arena_get(arena, max != 0 ? max : 1, (void **)&buf, d));
-		SG_TRY(sg_pem_decode(&b, buf, max, &got, d));
-		der[*n] = sg_slice_make(buf, got);
-		SG_TRY(sg_x509_parse(buf, got, &certs[*n], d));
-		(*n)++;
+		der[*n] = one;
+		SG_TRY(sg_x509_parse(one.p, one.len, &certs[(*n)++], d));
 	}
+	if (e != SG_ERR_PEM_NONE)
+		return e;
 	if (*n == 0)
 		return sg_diag_fail(d, SG_ERR_PEM_NONE, "PEM certificates");
 	return SG_OK;
@@ -507,32 +498,26 @@ add_log(sg_trust_log *list, size_t *n_list, const uint8_t *pem, size_t len, sg_a
 	sg_diag *d)
 {
 	sg_cur c;
+	sg_slice key, extra;
+	sg_err e;
 	sg_cur_init(&c, pem, len);
-	size_t keys = 0;
-	sg_pem_block b, key;
-	for (;;) {
-		sg_err e = sg_pem_next(&c, &b, d);
-		if (e == SG_ERR_PEM_NONE)
-			break;
-		SG_TRY(e);
-		if (sg_slice_eq_str(b.label, "PUBLIC KEY") && keys++ == 0)
-			key = b;
-	}
+	if ((e = sg_pem_next_der(&c, "PUBLIC KEY", arena, &key, d)) != SG_OK)
+		return e == SG_ERR_PEM_NONE ? sg_diag_fail(d, e, "PUBLIC KEY") : e;
+	size_t keys = 1;
+	while ((e = sg_pem_next_der(&c, "PUBLIC KEY", arena, &extra, d)) == SG_OK)
+		keys++;
+	if (e != SG_ERR_PEM_NONE)
+		return e;
 	if (keys != 1)
-		return keys == 0 ? sg_diag_fail(d, SG_ERR_PEM_NONE, "PUBLIC KEY")
-				 : sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "PEM public keys",
-					   "the file holds %zu public keys; cosign reads one", keys);
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "PEM public keys",
+			"the file holds %zu public keys; cosign reads one", keys);
 	if (*n_list == SG_MAX_TRUST_ENTRIES)
 		return sg_diag_fail(d, SG_ERR_VERIFY_TRUST_ROOT, "too many logs");
-	size_t got, max = sg_b64_decoded_max(key.body.len);
-	uint8_t *buf;
-	SG_TRY(sg_arena_get(arena, max != 0 ? max : 1, (void **)&buf, d));
-	SG_TRY(sg_pem_decode(&key, buf, max, &got, d));
 	sg_trust_log *l = &list[*n_list];
 	memset(l, 0, sizeof *l);
-	SG_TRY(sg_pubkey_parse(buf, got, &l->key, d));
-	l->spki = sg_slice_make(buf, got);
-	sg_sha256(buf, got, l->key_id);
+	SG_TRY(sg_pubkey_parse(key.p, key.len, &l->key, d));
+	l->spki = key;
+	sg_sha256(key.p, key.len, l->key_id);
 	l->key_id_len = SG_SHA256_LEN;
 	l->hash = SG_HASH_SHA256;
 	l->sig_hash = l->key.type == SG_KEY_ED25519 ? SG_HASH_SHA512
