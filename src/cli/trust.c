@@ -107,8 +107,8 @@ from_env(sg_arena *arena, sg_trustroot *out, sg_cli_trust *info, int *used, sg_d
 				return wrap(d, &inner, prefix);
 			info->kind = SG_TRUST_ENV_JSON;
 			info->trusted_root = in;
-			(void)snprintf(info->source, sizeof info->source, "%.4096s (trusted_root.json)",
-				prefix);
+			(void)snprintf(info->source, sizeof info->source,
+				"%.4096s (trusted_root.json)", prefix);
 			return SG_OK;
 		}
 		if (sg_trustroot_add_pem(out, parts[i], in.p, in.len, arena, &inner) != SG_OK)
@@ -148,10 +148,11 @@ from_tuf(const sg_cli_trust_opts *o, sg_arena *arena, sg_trustroot *out, sg_cli_
 		sg_cli_refresh r = {dir, mirror, anchor, custom == NULL, NULL, 0};
 		char why[SG_DIAG_DETAIL_MAX + 64] = "";
 		if (!have_dir)
-			(void)snprintf(why, sizeof why, "no cache directory (set TUF_ROOT or HOME)");
+			(void)snprintf(why, sizeof why,
+				"no cache directory (set TUF_ROOT or HOME)");
 		else if (anchor.len == 0)
-			(void)snprintf(why, sizeof why, "this build embeds no staging TUF root (set "
-							"TUF_ROOT_JSON)");
+			(void)snprintf(why, sizeof why,
+				"this build embeds no staging TUF root (set TUF_ROOT_JSON)");
 		else if (sg_cli_tuf_refresh(&r, arena, &cache, &inner) != SG_OK)
 			sg_diag_format(&inner, why, sizeof why);
 		if (why[0] != '\0') {
@@ -174,8 +175,9 @@ from_tuf(const sg_cli_trust_opts *o, sg_arena *arena, sg_trustroot *out, sg_cli_
 			if (custom != NULL) {
 				if (absent)
 					return sg_diag_failmsg(d, SG_ERR_NO_TRUST_ROOT,
-						"TUF_ROOT_JSON is set but there is no TUF cache for %s "
-						"(%s): run `picosign initialize --mirror %s --root %s`",
+						"TUF_ROOT_JSON is set but there is no TUF cache "
+						"for %s (%s): run `picosign initialize --mirror "
+						"%s --root %s`",
 						mirror, path, mirror, custom);
 				char prefix[4300];
 				(void)snprintf(prefix, sizeof prefix, "TUF cache %s (anchored at "
@@ -212,8 +214,8 @@ from_tuf(const sg_cli_trust_opts *o, sg_arena *arena, sg_trustroot *out, sg_cli_
 		/* --staging without a cache: the embedded staging trusted root, no TUF. */
 		if (sg_embedded_staging_root_len == 0)
 			return sg_diag_failmsg(d, SG_ERR_NO_TRUST_ROOT,
-				"no trusted root: pass --trusted-root or set SIGSTORE_ROOT_FILE (this "
-				"build has no embedded staging root)");
+				"no trusted root: pass --trusted-root or set SIGSTORE_ROOT_FILE "
+				"(this build has no embedded staging root)");
 		info->kind = SG_TRUST_EMBEDDED;
 		info->trusted_root = sg_slice_make(sg_embedded_staging_root,
 			sg_embedded_staging_root_len);

@@ -173,12 +173,13 @@ signing_config_endpoints(sg_slice sc, sg_arena *arena, struct endpoints *e)
 		if (sg_json_get_arr(&j, sg_json_root(&j), lists[l][0], SG_JSON_OPTIONAL, "urls",
 			    &arr, &n, NULL) != SG_OK || arr == SG_JSON_NONE)
 			continue;
-		for (size_t s = sg_json_first(&j, arr); s != SG_JSON_NONE; s = sg_json_next(&j, s)) {
+		for (size_t s = sg_json_first(&j, arr); s != SG_JSON_NONE;
+			s = sg_json_next(&j, s)) {
 			sg_slice url;
 			int64_t end = 0;
 			int has_end = 0;
-			if (sg_json_get_str(&j, s, "url", SG_JSON_REQUIRED, "url", arena, &url, NULL,
-				    NULL) != SG_OK)
+			if (sg_json_get_str(&j, s, "url", SG_JSON_REQUIRED, "url", arena, &url,
+				    NULL, NULL) != SG_OK)
 				continue;
 			size_t vf = sg_json_get(&j, s, "validFor");
 			if (vf != SG_JSON_NONE &&

@@ -471,7 +471,8 @@ refresh_locked(const sg_cli_refresh *r, sg_cli_tuf *t, sg_arena *arena, sg_diag 
 		if (e != SG_OK) {
 			char msg[400];
 			sg_diag_format(&pd, msg, sizeof msg);
-			return sg_diag_failmsg(d, e, "TUF target trusted_root.json: format: %s", msg);
+			return sg_diag_failmsg(d, e, "TUF target trusted_root.json: format: %s",
+				msg);
 		}
 	}
 

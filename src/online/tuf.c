@@ -121,7 +121,8 @@ sg_tuf_refresh(sg_tuf_remote *r, sg_tuf_trusted *st, sg_arena *arena, sg_slice *
 	/* §5.3.2-5.3.9: N+1.root.json until the mirror has none. */
 	for (size_t k = 0; k < SG_MAX_TUF_ROOT_ROTATIONS; k++) {
 		char path[48], url[SG_MAX_URL];
-		(void)snprintf(path, sizeof path, "%lld.root.json", (long long)st->root.version + 1);
+		(void)snprintf(path, sizeof path, "%lld.root.json",
+			(long long)st->root.version + 1);
 		SG_TRY(url_of(r, path, url, sizeof url, d));
 		sg_slice body;
 		int status;

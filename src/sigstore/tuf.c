@@ -254,7 +254,8 @@ parse_root(const struct pc *c, size_t sgn, sg_tuf_md *m)
 		SG_TRY(int_member(c, role, "threshold", 1, &ks->threshold));
 		SG_TRY(member(c, role, "keyids", VFJ_ARRAY, 1, &ids));
 		SG_TRY(bounded(c, ids, "key ids", SG_MAX_TUF_KEYS, &n));
-		for (size_t e = sg_json_first(c->j, ids); e != SG_JSON_NONE; e = sg_json_next(c->j, e)) {
+		for (size_t e = sg_json_first(c->j, ids); e != SG_JSON_NONE;
+			e = sg_json_next(c->j, e)) {
 			sg_slice id;
 			SG_TRY(string_at(c, e, "a role key id", SG_MAX_TUF_NAME, &id));
 			size_t k = 0;
@@ -335,10 +336,10 @@ parse_files(const struct pc *c, size_t sgn, sg_tuf_md *m)
 		SG_TRY(member(c, v, "hashes", VFJ_OBJECT, targets, &t));
 		if (t != SG_JSON_NONE)
 			SG_TRY(parse_hashes(c, t, f));
+		int n = (int)(f->name.len < 80 ? f->name.len : 80);
 		if (targets && !f->has_sha256 && !f->has_sha512 && !f->has_other_hash)
 			return fail(c->d, SG_ERR_TUF_FORMAT, c->role, 0, "format",
-				"target %.*s lists no hash", (int)(f->name.len < 80 ? f->name.len : 80),
-				(const char *)f->name.p);
+				"target %.*s lists no hash", n, (const char *)f->name.p);
 	}
 	static const char *const need[SG_TUF_N_ROLES] = {NULL, "snapshot.json", "targets.json",
 		NULL};
@@ -477,13 +478,14 @@ sg_tuf_count_signatures(const sg_tuf_md *m, const sg_tuf_md *root, sg_tuf_role r
 			       memcmp(counted[i]->spki, k->spki, k->spki_len) == 0;
 		if (seen || n == SG_MAX_TUF_KEYS)
 			continue;
-		sg_err e = k->pub.type == SG_KEY_ED25519
-				   ? sg_pubkey_verify_message(&k->pub, SG_HASH_SHA256, m->canonical.p,
-					     m->canonical.len, sig->sig.p, sig->sig.len,
-					     "TUF signature", NULL)
-				   : sg_pubkey_verify_digest(&k->pub, SG_HASH_SHA256, m->digest,
-					     sizeof m->digest, sig->sig.p, sig->sig.len,
-					     "TUF signature", NULL);
+		/* Ed25519 signs the canonical bytes, ECDSA their SHA-256 */
+		sg_err e;
+		if (k->pub.type == SG_KEY_ED25519)
+			e = sg_pubkey_verify_message(&k->pub, SG_HASH_SHA256, m->canonical.p,
+				m->canonical.len, sig->sig.p, sig->sig.len, "TUF signature", NULL);
+		else
+			e = sg_pubkey_verify_digest(&k->pub, SG_HASH_SHA256, m->digest,
+				sizeof m->digest, sig->sig.p, sig->sig.len, "TUF signature", NULL);
 		if (e == SG_OK)
 			counted[n++] = k;
 	}

@@ -301,9 +301,11 @@ sg_os_read_regular(const char *path, size_t max, sg_arena *arena, sg_slice *out,
 		return sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path,
 			errno == ELOOP ? "a symbolic link; not following it" : strerror(errno));
 	struct stat st;
-	sg_err err = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)
-			     ? sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: not a regular file", path)
-			     : read_fd(fd, path, max, arena, out, d);
+	sg_err err;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		err = sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: not a regular file", path);
+	else
+		err = read_fd(fd, path, max, arena, out, d);
 	close(fd);
 	return err;
 }
@@ -354,8 +356,8 @@ sg_os_lock(const char *path, unsigned wait_ms, int *fd, sg_diag *d)
 		if (sg_os_mono_ms() >= deadline) {
 			close(*fd);
 			*fd = -1;
-			return sg_diag_failmsg(d, SG_ERR_TIMEOUT, "%s: still locked after %u s", path,
-				wait_ms / 1000u);
+			return sg_diag_failmsg(d, SG_ERR_TIMEOUT, "%s: still locked after %u s",
+				path, wait_ms / 1000u);
 		}
 		sg_os_sleep_ms(50);
 	}
