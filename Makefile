@@ -73,12 +73,30 @@ OFFLINE_A := $(BUILD)/libpicosign-offline.a
 LIB_A := $(BUILD)/libpicosign.a
 CLI_A := $(BUILD)/libpicosign-cli.a
 
-# ---- embedded trusted roots (docs/trustroot.md) ----
-# scripts/embed-trust-root.sh writes build/gen/embedded_root.c: the public-good trusted_root.json
-# that matches the pinned SHA-256 and the staging root, as byte arrays of length 0 when
-# unavailable. It runs on every build and rewrites the file only when its content changes. The
-# object goes into libpicosign-cli.a (cli/trust.c is its one reader) and the static build.
-EMBED_C := build/gen/embedded_root.c
+# ---- embedded trust material (docs/trustroot.md) ----
+# trust/ holds the public-good TUF metadata (root, timestamp, snapshot, targets) with the two
+# targets picosign reads (trusted_root.json, signing_config.v0.2.json), and the staging
+# trusted root. Each file is pinned here by SHA-256: scripts/embed-trust.sh writes
+# build/gen/embedded_trust.c from trust/ alone (no network, no ../shared) and fails the build
+# when a file differs from its pin. TRUST_FETCHED is when the embedded timestamp was fetched
+# (the age policy starts there). `make update-trust` refreshes trust/ and the lines between
+# the markers through picosign's own TUF client (scripts/update-trust.sh; needs the network).
+# The object goes into libpicosign-cli.a (cli/ is the only reader); the static build embeds
+# only the TUF root and trusted_root.json (its size budget, see below).
+# BEGIN TRUST PINS (scripts/update-trust.sh rewrites these lines)
+TRUST_FETCHED := 2026-08-21T19:25:56Z
+TRUST_PINS := \
+	tuf_root=trust/public-good/root.json=73747011d0857ada15479a16c4cae0f3ed03aac698b523b97e1de314ac9d9ca8 \
+	tuf_timestamp=trust/public-good/timestamp.json=df130b04ba3aaeb43d59c59a79ae2614626e99dcb5c3a3945558ae76e431fb02 \
+	tuf_snapshot=trust/public-good/snapshot.json=8f784ab614ec62bfdd5f568eb2a2e3011668449ba235ed4eb7befa99f8469933 \
+	tuf_targets=trust/public-good/targets.json=6a697f7f8908c8ab26c11786ecb490b54acec97fa8c802e399f065f8a0cc1acd \
+	trusted_root=trust/public-good/trusted_root.json=6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66 \
+	signing_config=trust/public-good/signing_config.v0.2.json=9711a6d5375706957a4859af31c5866a4474f81f0544f9f4b76c9c4f4c8a539c
+STAGING_PIN := staging_root=trust/staging/trusted_root.json=81f5af777952d2c3955062ad56924c05ca916b5d49f3a0bce945faa475a8b1cc
+# END TRUST PINS
+TRUST_FILES := $(foreach p,$(TRUST_PINS) $(STAGING_PIN),$(word 2,$(subst =, ,$(p))))
+EMBED_C := build/gen/embedded_trust.c
+EMBED_STATIC_C := build/gen/embedded_trust_static.c
 EMBED_OBJ := $(call OBJ,$(EMBED_C))
 CLI_OBJS += $(EMBED_OBJ)
 MAIN_OBJ := $(call OBJ,src/cli/main.c)
@@ -99,7 +117,7 @@ FULL_FUZZ := fulcio_response http_response keyfile registry rekor_response spki
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
-	test-run bench conformance demo format deps-check
+	test-run bench conformance demo format deps-check update-trust
 .SECONDEXPANSION:
 
 all: picosign
@@ -107,11 +125,16 @@ all: picosign
 picosign: $(BUILD)/picosign
 	cp $< $@
 
-# Embedded trusted roots (variables above).
-$(EMBED_C): embed-trust-root
-	@bash scripts/embed-trust-root.sh $@
-.PHONY: embed-trust-root
-embed-trust-root:
+# Embedded trust material (variables above).
+$(EMBED_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
+	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(TRUST_PINS) $(STAGING_PIN)
+$(EMBED_STATIC_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
+	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(filter tuf_root=% trusted_root=%,$(TRUST_PINS)) \
+		tuf_timestamp=-= tuf_snapshot=-= tuf_targets=-= signing_config=-= staging_root=-=
+
+# Refresh trust/ and the pins above through picosign's TUF client (network; docs/trustroot.md).
+update-trust: all
+	@bash scripts/update-trust.sh
 
 $(OFFLINE_A): $(OFFLINE_OBJS)
 $(LIB_A): $(LIB_OBJS)
@@ -200,21 +223,24 @@ fuzz-smoke: fuzz
 # ---- static musl build ----
 STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
-# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); the
-# staging root is not embedded (docs/trustroot.md).
+# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); one
+# code segment instead of page-aligned separate ones (-z noseparate-code); SG_SMALL leaves
+# the inspection commands `debug` and `cert` out; of the trust material only the TUF root
+# and trusted_root.json are embedded, no staging root (docs/trustroot.md, decisions.md).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL \
+	-Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
 	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
 
-$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
+$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
 		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
-		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
+		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c \
 		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 

@@ -33,9 +33,12 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	sg_http_client_init(k->http, &k->dialer, &k->nopts, iobuf);
 	k->http->user_agent = "picosign/" SG_VERSION;
 
-	const char *root_source;
+	sg_cli_trust_opts topts;
+	memset(&topts, 0, sizeof topts);
+	topts.root_path = a->root_path;
+	topts.staging = a->staging;
 	SG_TRY(sg_arena_get(arena, sizeof *k->tr, (void **)&k->tr, d));
-	SG_TRY(sg_cli_trustroot_load(a->root_path, a->staging, arena, k->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(&topts, arena, k->tr, NULL, d));
 
 	/* The token: read just before Fulcio, since CI tokens live about five minutes. */
 	k->stage = SG_SIGN_STAGE_TOKEN;

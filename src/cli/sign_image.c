@@ -66,9 +66,11 @@ session_open(tlog_session *t, const char *timeout, const char *root_path, sg_are
 	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
 	sg_http_client_init(t->http, &t->dialer, &t->nopts, iobuf);
 	t->http->user_agent = "picosign/" SG_VERSION;
-	const char *root_source;
+	sg_cli_trust_opts topts;
+	memset(&topts, 0, sizeof topts);
+	topts.root_path = root_path;
 	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
-	SG_TRY(sg_cli_trustroot_load(root_path, 0, arena, t->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(&topts, arena, t->tr, NULL, d));
 	return sg_arena_get(arena, sizeof *t->signer, (void **)&t->signer, d);
 }
 

@@ -48,7 +48,8 @@
 #define JOINED_CAP (64u * 1024u)
 
 struct opts {
-	const char *identity, *identity_re, *issuer, *issuer_re, *key_path, *root_path, *output;
+	const char *identity, *identity_re, *issuer, *issuer_re, *key_path, *output;
+	sg_cli_trust_opts topts; /* --trusted-root, --max-trust-root-age, --refresh-trust */
 	const char *annots_raw[SG_MAX_PAYLOAD_ANNOTATIONS];
 	size_t n_annots;
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
@@ -393,7 +394,11 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 		{"--key", NULL, &o->key_path, NULL, NULL, 0, NULL},
 		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
 			&o->n_annots},
-		{"--trusted-root", NULL, &o->root_path, NULL, NULL, 0, NULL},
+		SG_CLI_TRUST_FLAG_ROWS(o->topts),
+		/* cosign's meaning here: never search Rekor. verify reads the image from its
+		 * registry, so the network stays on; once `--local-image DIR` exists, --offline with
+		 * it should call sg_cli_go_offline() before anything runs, as verify_blob.c does
+		 * (docs/decisions.md, "Trust material and TUF"). */
 		{"--offline", NULL, NULL, &o->offline, NULL, 0, NULL},
 		{"--insecure-ignore-tlog", NULL, NULL, &o->ignore_tlog, NULL, 0, NULL},
 		{"--insecure-ignore-sct", NULL, NULL, &o->ignore_sct, NULL, 0, NULL},
@@ -450,9 +455,11 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	if (o->ignore_sct)
 		fprintf(stderr, "WARNING: --insecure-ignore-sct: the certificate's embedded SCT is "
 				"NOT checked, so nothing proves the certificate was publicly logged.\n");
-	const char *root_source;
+	/* With --key and --insecure-ignore-tlog no CA, log or TSA is consulted: nothing to warn
+	 * about the trust material's age (a limit asked for still applies). */
+	o->topts.quiet = o->key_path != NULL && o->ignore_tlog;
 	if (sg_arena_get(arena, sizeof *o->tr, (void **)&o->tr, &d) != SG_OK ||
-		sg_cli_trustroot_load(o->root_path, 0, arena, o->tr, &root_source, &d) != SG_OK) {
+		sg_cli_trustroot_load(&o->topts, arena, o->tr, NULL, &d) != SG_OK) {
 		rc = fail_diag(SG_EXIT_FAIL, &d);
 		goto out;
 	}

@@ -34,10 +34,13 @@ flags_of() { # flags_of FILE FUNCTION
 	local body
 	body=$(func_body "$1" "$2")
 	printf '%s\n' "$body" | grep -oE '"--?[A-Za-z][-A-Za-z]*[="]' | sed -E 's/^"//; s/[="]$//'
-	if printf '%s\n' "$body" | grep -q 'SG_CLI_REGISTRY_FLAG_ROWS'; then
-		sed -n '/^#define SG_CLI_REGISTRY_FLAG_ROWS/,/[^\\]$/p' src/cli/cli.h |
-			grep -oE '"--[A-Za-z][-A-Za-z]*"' | tr -d '"'
-	fi
+	local rows
+	for rows in SG_CLI_REGISTRY_FLAG_ROWS SG_CLI_TRUST_FLAG_ROWS; do
+		if printf '%s\n' "$body" | grep -q "$rows"; then
+			sed -n "/^#define $rows/,/[^\\\\]\$/p" src/cli/cli.h |
+				grep -oE '"--[A-Za-z][-A-Za-z]*"' | tr -d '"'
+		fi
+	done
 }
 # Where each command's parser lives: "FILE FUNCTION" pairs (sign has two: --key and keyless;
 # debug has its parser and http-get's).
@@ -48,6 +51,8 @@ sources_of() {
 	public-key) echo "cli/keys.c sg_cmd_public_key" ;;
 	triangulate) echo "cli/triangulate.c sg_cmd_triangulate" ;;
 	verify) echo "cli/verify_image.c sg_cmd_verify" ;;
+	initialize) echo "cli/initialize.c sg_cmd_initialize" ;;
+	trust) echo "cli/trust_show.c sg_cmd_trust" ;;
 	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_image.c sg_cmd_sign_keyless" ;;
 	debug) echo "cli/debug.c sg_cmd_debug cli/debug_http.c sg_cmd_debug_http_get" ;;
 	cert) echo "cli/cert.c sg_cmd_cert" ;;
@@ -84,6 +89,10 @@ check "extraction: generate-key-pair has --output-key-prefix" has generate-key-p
 	--output-key-prefix
 check "extraction: debug has http-get's -H" has debug -H
 check "extraction: verify-bundle has --staging" has verify-bundle --staging
+check "extraction: verify-blob has the trust rows (--max-trust-root-age)" has verify-blob \
+	--max-trust-root-age
+check "extraction: verify has --refresh-trust" has verify --refresh-trust
+check "extraction: initialize has --root-checksum" has initialize --root-checksum
 check "extraction: verify-blob has no --staging" test -z "$(expected_flags verify-blob |
 	grep -x -- --staging)"
 run verify-blob --staging
