@@ -127,7 +127,7 @@ for _ in $(seq 200); do
 	[ -n "$SPORT" ] && break
 	sleep 0.05
 done
-out=$(in_root debug http-get "https://localhost:$SPORT/" 2>&1)
+out=$(in_root verify --key /data/cosign.pub --insecure-ignore-tlog "localhost:$SPORT/scratch/app:v1" 2>&1)
 rc=$?
 check "another CA's server: refused, naming the embedded bundle by its SHA-256 (exit $rc)" has "$rc" 1 \
 	"unknown authority.*(anchors: the embedded CA bundle ($n_roots anchors, sha256:$(sha256sum "$T/bundle.pem" | cut -d' ' -f1)))"
