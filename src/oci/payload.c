@@ -49,7 +49,7 @@ sg_payload_write(sg_slice ref, const uint8_t digest[32], const sg_oci_annot *opt
 			SG_MAX_PAYLOAD_ANNOTATIONS);
 	if (out->overflow)
 		return sg_diag_fail(d, SG_ERR_LIMIT, what);
-	if (!sg_oci_annot_order(opt, n, idx))
+	if (!sg_kv_order(opt, n, idx))
 		return sg_diag_failf(d, SG_ERR_ARG, what, "duplicate annotation key");
 	char ds[SG_OCI_DIGEST_STR_LEN + 1];
 	sg_oci_digest_format(digest, ds);
