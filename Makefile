@@ -80,6 +80,10 @@ CLI_A := $(BUILD)/libpicosign-cli.a
 EMBED_C := build/gen/embedded_root.c
 EMBED_OBJ := $(call OBJ,$(EMBED_C))
 CLI_OBJS += $(EMBED_OBJ)
+# scripts/embed-signing-config.sh writes build/gen/embedded_signing_config.c the same way: the
+# public-good signing_config.v0.2.json matching its pin (cli/signing.c is the one reader).
+EMBED_SC_C := build/gen/embedded_signing_config.c
+CLI_OBJS += $(call OBJ,$(EMBED_SC_C))
 MAIN_OBJ := $(call OBJ,src/cli/main.c)
 
 # vendor-free-json keeps its own test file; it runs in the suite as "vfj_suite".
@@ -106,9 +110,11 @@ all: picosign
 picosign: $(BUILD)/picosign
 	cp $< $@
 
-# Embedded trusted roots (variables above).
+# Embedded trusted roots and signing config (variables above).
 $(EMBED_C): embed-trust-root
 	@bash scripts/embed-trust-root.sh $@
+$(EMBED_SC_C): embed-trust-root
+	@bash scripts/embed-signing-config.sh $@
 .PHONY: embed-trust-root
 embed-trust-root:
 
@@ -177,7 +183,7 @@ FUZZ_CLI_A := $(FUZZ_DIR)/libpicosign-cli.a
 fuzz_obj = $(FUZZ_DIR)/obj/$(basename $(1)).o
 $(FUZZ_OFFLINE_A): $(foreach s,$(OFFLINE_SRCS) $(VFJ_SRC),$(call fuzz_obj,$(s)))
 $(FUZZ_LIB_A): $(foreach s,$(LIB_SRCS) $(VFJ_SRC),$(call fuzz_obj,$(s)))
-$(FUZZ_CLI_A): $(foreach s,$(CLI_SRCS) $(EMBED_C),$(call fuzz_obj,$(s)))
+$(FUZZ_CLI_A): $(foreach s,$(CLI_SRCS) $(EMBED_C) $(EMBED_SC_C),$(call fuzz_obj,$(s)))
 $(FUZZ_OFFLINE_A) $(FUZZ_LIB_A) $(FUZZ_CLI_A):
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -209,11 +215,13 @@ static: $(STATIC_DIR)/picosign
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
 	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
 
-$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
+$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(EMBED_SC_C) $(VFJ_SRC) support/musl/fortify_shim.c \
+		$(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
 		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
-		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
+		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(EMBED_SC_C) $(VFJ_SRC) \
+		support/musl/fortify_shim.c \
 		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 

@@ -55,6 +55,9 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	memset(&so, 0, sizeof so);
 	so.fulcio_url = a->fulcio_url;
 	so.rekor_url = a->rekor_url;
+	so.rekor_v2 = a->rekor_v2;
+	so.tsa_url = a->tsa_url;
+	so.rng = &k->rng;
 	so.plain = k->plain;
 	so.http = k->http;
 	so.trustroot = k->tr;

@@ -234,3 +234,96 @@ sg_intoto_write(const sg_intoto_spec *s, sg_buf *out, sg_diag *d)
 	vfj_w_obj_end(&w);
 	return sg_json_w_finish(&w, out, what, d);
 }
+
+/* ---- cosign attest's predicates ---- */
+
+static const struct {
+	const char *name, *uri;
+} predicate_types[] = {
+	{"custom", "https://cosign.sigstore.dev/attestation/v1"},
+	{"slsaprovenance", "https://slsa.dev/provenance/v0.2"},
+	{"slsaprovenance02", "https://slsa.dev/provenance/v0.2"},
+	{"slsaprovenance1", "https://slsa.dev/provenance/v1"},
+	{"spdx", "https://spdx.dev/Document"},
+	{"spdxjson", "https://spdx.dev/Document"},
+	{"cyclonedx", "https://cyclonedx.org/bom"},
+	{"link", "https://in-toto.io/Link/v1"},
+	{"vuln", "https://cosign.sigstore.dev/attestation/vuln/v1"},
+	{"openvex", "https://openvex.dev/ns"},
+};
+
+/* url.ParseRequestURI's acceptance, near enough: "scheme:rest" or "/path", printable. */
+static int
+is_request_uri(const char *t)
+{
+	size_t n = strlen(t), i = 0;
+	for (size_t k = 0; k < n; k++)
+		if ((uint8_t)t[k] <= 0x20 || (uint8_t)t[k] >= 0x7f)
+			return 0;
+	if (n > 0 && t[0] == '/')
+		return 1;
+	while (i < n && ((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+			       (i > 0 && ((t[i] >= '0' && t[i] <= '9') || t[i] == '+' ||
+					       t[i] == '-' || t[i] == '.'))))
+		i++;
+	return i > 0 && i + 1 < n && t[i] == ':';
+}
+
+/* see intoto.h */
+sg_err
+sg_intoto_predicate_type(const char *type, const char **uri, sg_diag *d)
+{
+	*uri = NULL;
+	for (size_t i = 0; i < sizeof predicate_types / sizeof predicate_types[0]; i++)
+		if (strcmp(type, predicate_types[i].name) == 0) {
+			*uri = predicate_types[i].uri;
+			return SG_OK;
+		}
+	if (!is_request_uri(type))
+		return sg_diag_failmsg(d, SG_ERR_USAGE, "invalid predicate type: %.200s", type);
+	*uri = type;
+	return SG_OK;
+}
+
+/* see intoto.h */
+sg_err
+sg_intoto_cosign_predicate(const char *type, sg_slice file, sg_slice timestamp, sg_arena *arena,
+	sg_slice *out, sg_diag *d)
+{
+	static const char what[] = "predicate";
+	*out = sg_slice_make(NULL, 0);
+	/* customType(): the name, or its URI given as the type, wraps the file */
+	int custom = strcmp(type, "custom") == 0 || strcmp(type, predicate_types[0].uri) == 0;
+	int spdx = strcmp(type, "spdx") == 0;
+	if (custom || spdx) {
+		/* a string escapes to at most 6 bytes per byte */
+		size_t cap;
+		if (!sg_mul_ok(file.len, 6, &cap) || !sg_add_ok(cap, timestamp.len + 64, &cap))
+			return sg_diag_fail(d, SG_ERR_LIMIT, what);
+		uint8_t *mem;
+		SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+		sg_buf b;
+		sg_buf_init(&b, mem, cap);
+		vfj_writer w;
+		sg_json_w_start(&w, &b, 0);
+		if (custom) {
+			vfj_w_obj_begin(&w);
+			vfj_w_key(&w, VFJ_LIT("Data"));
+			vfj_w_str(&w, file.p, file.len);
+			vfj_w_key(&w, VFJ_LIT("Timestamp"));
+			vfj_w_str(&w, timestamp.p, timestamp.len);
+			vfj_w_obj_end(&w);
+		} else {
+			vfj_w_str(&w, file.p, file.len);
+		}
+		SG_TRY(sg_json_w_finish(&w, &b, "predicate (the file must be UTF-8 text)", d));
+		*out = sg_buf_slice(&b);
+		return SG_OK;
+	}
+	sg_json j;
+	SG_TRY(sg_json_parse(file.p, file.len, arena, what, &j, d));
+	if (sg_json_type(&j, sg_json_root(&j)) != VFJ_OBJECT)
+		return sg_diag_failmsg(d, SG_ERR_VERIFY_PAYLOAD,
+			"invalid JSON payload for predicate type %.200s: not a JSON object", type);
+	return sg_json_canonicalize(file.p, file.len, arena, out, d);
+}

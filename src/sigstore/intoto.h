@@ -81,6 +81,23 @@ typedef struct sg_intoto_spec {
 	sg_slice predicate;      /* one complete JSON value, e.g. "{}" */
 } sg_intoto_spec;
 
+/* ---- cosign attest's predicates (cosign pkg/cosign/attestation, options/predicate.go) ---- */
+
+/* The predicate type for cosign's --type `type`: one of its names (slsaprovenance,
+ * slsaprovenance02, slsaprovenance1, link, spdx, spdxjson, cyclonedx, vuln, openvex, custom)
+ * or, as Go's url.ParseRequestURI accepts it, a URI with a scheme or an absolute path.
+ * SG_ERR_USAGE "invalid predicate type: <type>" otherwise (cosign's message). */
+SG_MUST_USE sg_err sg_intoto_predicate_type(const char *type, const char **uri, sg_diag *d);
+
+/* The predicate cosign attest makes of predicate file `file` for --type `type`: custom (the
+ * default) wraps it as {"Data":"<file>","Timestamp":"<timestamp>"} (the file must be UTF-8);
+ * spdx makes it a JSON string; every other type takes the file as a JSON object, written in
+ * RFC 8785 form (keys sorted, as protobuf's Struct marshals them). JSON in the arena. Errors:
+ * SG_ERR_ARG (not UTF-8), SG_ERR_VERIFY_PAYLOAD ("invalid JSON payload for predicate type
+ * T"), SG_ERR_JSON_*, SG_ERR_LIMIT. */
+SG_MUST_USE sg_err sg_intoto_cosign_predicate(const char *type, sg_slice file, sg_slice timestamp,
+	sg_arena *arena, sg_slice *out, sg_diag *d);
+
 /* Append the statement `s` to `out` as compact JSON: _type, subject (one: name, digest
  * {"sha256": hex}, annotations), predicateType, predicate. Errors: SG_ERR_ARG (a predicate
  * that is not one JSON value, duplicate annotation keys, more than SG_MAX_INTOTO_ANNOTATIONS,
