@@ -58,6 +58,16 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n" \
 	"  --certificate-oidc-issuer-regexp RE\n" \
 	"                                  the issuer, as a regular expression\n"
+/* Where the signing services come from (cli/signing.c; docs/decisions.md). */
+#define SERVICE_FLAGS \
+	"  --signing-config FILE           a SigningConfig v0.2 (Fulcio, Rekor v1 or v2,\n" \
+	"                                  timestamp authority); default: the embedded\n" \
+	"                                  public-good one, unless a URL below is given\n" \
+	"  --fulcio-url URL                Fulcio (default " SG_FULCIO_DEFAULT_URL ")\n" \
+	"  --rekor-url URL                 a Rekor v1 log (default\n" \
+	"                                  " SG_REKOR_DEFAULT_URL ")\n" \
+	"  --timestamp-server-url URL      an RFC 3161 timestamp authority (none by\n" \
+	"                                  default when a URL flag is given)\n"
 #define KEYLESS_FLAGS \
 	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n" \
 	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n" \
@@ -65,8 +75,7 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 	"                                  /var/run/sigstore/cosign/oidc-token)\n" \
 	"  --oidc-disable-ambient-providers\n" \
 	"                                  use only --identity-token\n" \
-	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n" \
-	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n" \
+	SERVICE_FLAGS \
 	TRUSTED_ROOT_FLAG \
 	"  --timeout SECS                  deadline per request (also\n" \
 	"                                  $PICOSIGN_TIMEOUT; default: 10 s to connect,\n" \
@@ -129,14 +138,29 @@ static const struct command commands[] = {
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
 		NULL},
+	{"tree", sg_cmd_tree,
+		"list the signatures, attestations and SBOMs stored for an image",
+		"picosign tree [flags] IMAGE[:TAG|@DIGEST]",
+		"List what is stored about IMAGE in each place cosign writes to, as cosign\n"
+		"tree does: the legacy tags sha256-<hex>.sig, .att and .sbom and their layers,\n"
+		"then the OCI 1.1 referrers (from the registry's referrers API or the fallback\n"
+		"tag sha256-<hex>, which it names) with their layers. Nothing is verified.\n",
+		"",
+		1,
+		"  picosign tree reg.example/app:1.0\n",
+		NULL},
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry",
 		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...",
-		"Verify the cosign signatures (the sha256-<hex>.sig tag) of each IMAGE in its\n"
-		"registry with cosign's checks, output and exit codes: keyless, against an\n"
-		"expected identity and issuer (one flag of each pair), or with --key. The\n"
-		"header goes to stderr, the verified payloads (JSON) to stdout. Exit 10: no\n"
-		"signatures; 11: image tag not found; 12: no signature matched.\n",
+		"Verify the cosign signatures of each IMAGE in its registry with cosign v3's\n"
+		"checks, output and exit codes: Sigstore bundles attached as OCI 1.1\n"
+		"referrers (the referrers API, else the fallback tag sha256-<hex>), else the\n"
+		"legacy sha256-<hex>.sig tag; keyless, against an expected identity and issuer\n"
+		"(one flag of each pair), or with --key. Only image signatures count\n"
+		"(predicate https://sigstore.dev/cosign/sign/v1): attestations are for\n"
+		"verify-attestation. The header goes to stderr, the verified claims (JSON) to\n"
+		"stdout. Exit 10: no signatures; 11: image tag not found; 12: signatures\n"
+		"exist but none matched; 1: anything else, a failed registry lookup included.\n",
 		IDENTITY_FLAGS
 		"  --key PUB                       verify with a public key (PEM) instead of a\n"
 		"                                  certificate identity\n"
@@ -152,25 +176,63 @@ static const struct command commands[] = {
 		"                                  (default true)\n"
 		"  -o, --output FORMAT             json or text (default json)\n"
 		"  --explain                       print, for every signature, the check that\n"
-		"                                  failed and why, to stderr\n",
+		"                                  failed and why, to stderr\n"
+		"  --new-bundle-format=BOOL        false: only the legacy .sig tag (default:\n"
+		"                                  bundles first, then .sig)\n",
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
 		"  picosign verify --key cosign.pub reg.example/app@sha256:<hex>\n",
 		NULL},
+	{"verify-attestation", sg_cmd_verify_attestation,
+		"verify the in-toto attestations of an image in its registry",
+		"picosign verify-attestation [flags] IMAGE[:TAG|@DIGEST]...",
+		"Verify the attestations of each IMAGE that cosign v3 attaches as OCI 1.1\n"
+		"referrers (Sigstore bundles over in-toto statements) with cosign's checks:\n"
+		"keyless, against an expected identity and issuer, or with --key. Only\n"
+		"statements of the --type asked for count; an image signature never does. The\n"
+		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
+		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
+		IDENTITY_FLAGS
+		"  --key PUB                       verify with a public key (PEM) instead of a\n"
+		"                                  certificate identity\n"
+		"  --type TYPE                     the predicate type: a cosign name\n"
+		"                                  (slsaprovenance1, spdxjson, cyclonedx, vuln,\n"
+		"                                  openvex, custom, ...) or a URI (default\n"
+		"                                  custom)\n"
+		"  -a, --annotations KEY=VALUE     require this annotation on the statement's\n"
+		"                                  subject (repeatable)\n"
+		TRUSTED_ROOT_FLAG
+		"  --offline                       never search Rekor (picosign never does)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
+		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
+		"  --check-claims=BOOL             check the subject's digest and annotations\n"
+		"                                  (default true)\n"
+		"  -o, --output FORMAT             accepted for cosign's sake; the envelopes are\n"
+		"                                  always printed as JSON lines\n"
+		"  --explain                       print, for every referrer, why it was skipped,\n"
+		"                                  failed or passed, to stderr\n",
+		1,
+		"  picosign verify-attestation --type slsaprovenance1 \\\n"
+		"      --certificate-identity me@example.com \\\n"
+		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n",
+		NULL},
 	{"sign", sg_cmd_sign,
 		"sign an image keylessly (Fulcio + Rekor) or with --key, and push the "
 		"cosign signature",
 		"picosign sign [flags] IMAGE[:TAG|@DIGEST]",
-		"Sign IMAGE and push the signature as cosign does, as a layer of\n"
-		"REGISTRY/REPOSITORY:sha256-<hex>.sig. Keyless by default: an OIDC identity\n"
-		"token, a Fulcio certificate for an ephemeral key and a Rekor entry, each\n"
-		"verified against the trusted root. With --key, signs with a key file and, as\n"
-		"cosign, logs the signature in Rekor too, checked the same way (the layer gets\n"
-		"the Rekor bundle annotation). Asks for confirmation before the Rekor upload\n"
-		"unless --yes. A tag is resolved to its digest, with cosign's warning. The\n"
-		"--output-* files and --bundle are written before the push, so a refused push\n"
-		"loses nothing.\n",
+		"Sign IMAGE and push the signature as cosign v3 does: a Sigstore bundle (an\n"
+		"in-toto statement in a DSSE envelope, an RFC 3161 timestamp, a Rekor entry)\n"
+		"attached as an OCI 1.1 referrer, through the registry's referrers API or the\n"
+		"fallback tag REGISTRY/REPOSITORY:sha256-<hex>. --new-bundle-format=false\n"
+		"writes cosign's legacy form, a layer of REGISTRY/REPOSITORY:sha256-<hex>.sig;\n"
+		"--signature-format both writes the two. Keyless by default: an OIDC identity\n"
+		"token, a Fulcio certificate for an ephemeral key, each verified against the\n"
+		"trusted root, the services chosen by the signing config. With --key, signs\n"
+		"with a key file and, as cosign, logs the signature in Rekor too, checked the\n"
+		"same way. Asks for confirmation before the Rekor upload unless --yes. A tag is\n"
+		"resolved to its digest, with cosign's warning. The --output-* files and\n"
+		"--bundle are written before the push, so a refused push loses nothing.\n",
 		"  --key KEY                       sign with this private key (cosign's format,\n"
 		"                                  PKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
 		"                                  or the terminal)\n"
@@ -180,16 +242,45 @@ static const struct command commands[] = {
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
 		"                                  then needs --insecure-ignore-tlog); keyless\n"
 		"                                  always uploads\n"
-		"  --output-signature FILE         write the signature (base64, no newline)\n"
-		"  --bundle FILE                   write a Sigstore bundle (v0.3) for the\n"
-		"                                  payload (needs the Rekor entry)\n"
+		"  --new-bundle-format=BOOL        false: the legacy .sig form (default true)\n"
+		"  --signature-format FORMAT       v3, legacy or both (default v3; legacy with\n"
+		"                                  --new-bundle-format=false)\n"
+		"  --output-signature FILE         legacy form: write the signature (base64, no\n"
+		"                                  newline)\n"
+		"  --bundle FILE                   write the Sigstore bundle (v0.3): the v3 one,\n"
+		"                                  or the payload's in the legacy form (needs the\n"
+		"                                  Rekor entry)\n"
 		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-		"Keyless (--rekor-url, --trusted-root and --timeout also with --key):\n"
+		"Keyless (--rekor-url, --signing-config, --timestamp-server-url, --trusted-root\n"
+		"and --timeout also with --key):\n"
 		KEYLESS_FLAGS,
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
-		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n",
+		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n"
+		"  picosign sign --signature-format both reg.example/app@sha256:<hex>\n",
+		NULL},
+	{"attest", sg_cmd_attest,
+		"sign an in-toto attestation for an image and attach it as a referrer",
+		"picosign attest --predicate FILE [--type TYPE] [flags] IMAGE[:TAG|@DIGEST]",
+		"Make the in-toto statement cosign attest makes of FILE for IMAGE (the\n"
+		"predicate of --type: custom wraps the file as {Data, Timestamp}, spdx as a\n"
+		"string, the others take it as a JSON object), sign it as DSSE with a\n"
+		"timestamp and a Rekor entry, and attach the Sigstore bundle as an OCI 1.1\n"
+		"referrer, as cosign v3 does. Check it with verify-attestation --type TYPE.\n",
+		"  --predicate FILE                the predicate (required)\n"
+		"  --type TYPE                     slsaprovenance, slsaprovenance02,\n"
+		"                                  slsaprovenance1, link, spdx, spdxjson,\n"
+		"                                  cyclonedx, vuln, openvex, custom, or a URI\n"
+		"                                  (default custom)\n"
+		"  --key KEY                       sign with this private key instead of keyless\n"
+		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
+		"  --bundle FILE                   also write the Sigstore bundle to FILE\n"
+		KEYLESS_FLAGS,
+		1,
+		"  picosign attest --predicate prov.json --type slsaprovenance1 \\\n"
+		"      reg.example/app@sha256:<hex>\n",
 		NULL},
 	{"debug", sg_cmd_debug,
 		"run one parser on a file (for audits and fuzz findings)",

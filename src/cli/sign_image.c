@@ -19,6 +19,7 @@
 
 
 #include "base/limits.h"
+#include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "crypto/p256.h"
@@ -491,6 +492,172 @@ out:
 		sg_cli_report_push_failure(&d, j.sig_written, k.cert_written, j.bundle_written);
 	else if (e != SG_OK)
 		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
+	sg_cli_keyless_end(&k);
+	sg_cli_registry_close(cr);
+	return rc;
+}
+
+/* ---- attest ---- */
+
+/* The statement cosign attest signs (pkg/cosign/attestation GenerateStatement): Statement
+ * v0.1, one subject named by the repository with the image's sha256, the predicate of
+ * --type made from the file (sigstore/intoto.h sg_intoto_cosign_predicate). */
+SG_MUST_USE static sg_err
+attest_statement(const char *type, const char *uri, const char *path, sg_slice repo_name,
+	const uint8_t digest[32], sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	sg_slice file, predicate;
+	char now[32];
+	d->source = path;
+	SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &file, d));
+	d->source = NULL;
+	SG_TRY(sg_time_format_rfc3339(sg_os_now(), now, sizeof now));
+	SG_TRY(sg_intoto_cosign_predicate(type, file, sg_slice_str(now), arena, &predicate, d));
+	sg_intoto_spec s;
+	memset(&s, 0, sizeof s);
+	s.type = SG_INTOTO_STATEMENT_V01;
+	s.name = repo_name;
+	memcpy(s.sha256, digest, 32);
+	s.predicate_type = sg_slice_str(uri);
+	s.predicate = predicate;
+	size_t cap = predicate.len + 6 * (repo_name.len + strlen(uri)) + 512;
+	uint8_t *mem;
+	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+	sg_buf b;
+	sg_buf_init(&b, mem, cap);
+	SG_TRY(sg_intoto_write(&s, &b, d));
+	*out = sg_buf_slice(&b);
+	return SG_OK;
+}
+
+/* see commands.h */
+int
+sg_cmd_attest(int argc, char **argv, sg_arena *arena)
+{
+	sg_cli_keyless_args a;
+	memset(&a, 0, sizeof a);
+	const char *key_path = NULL, *predicate = NULL, *type = "custom", *bundle_path = NULL;
+	int yes = 0, tlog_upload = -1;
+	sg_cli_services_args sa;
+	memset(&sa, 0, sizeof sa);
+	sg_cli_registry_flags rf;
+	memset(&rf, 0, sizeof rf);
+	const sg_cli_flag flags[] = {
+		{"--predicate", NULL, &predicate, NULL, NULL, 0, NULL},
+		{"--type", NULL, &type, NULL, NULL, 0, NULL},
+		{"--key", NULL, &key_path, NULL, NULL, 0, NULL},
+		{"--yes", "-y", NULL, &yes, NULL, 0, NULL},
+		{"--tlog-upload", NULL, NULL, &tlog_upload, NULL, 0, NULL},
+		{"--bundle", NULL, &bundle_path, NULL, NULL, 0, NULL},
+		{"--identity-token", NULL, &a.token_flag, NULL, NULL, 0, NULL},
+		{"--oidc-disable-ambient-providers", NULL, NULL, &a.disable_ambient, NULL, 0, NULL},
+		{"--fulcio-url", NULL, &sa.fulcio_url, NULL, NULL, 0, NULL},
+		{"--rekor-url", NULL, &sa.rekor_url, NULL, NULL, 0, NULL},
+		{"--signing-config", NULL, &sa.signing_config, NULL, NULL, 0, NULL},
+		{"--timestamp-server-url", NULL, &sa.tsa_url, NULL, NULL, 0, NULL},
+		{"--trusted-root", NULL, &a.root_path, NULL, NULL, 0, NULL},
+		{"--timeout", NULL, &a.timeout, NULL, NULL, 0, NULL},
+		{"--allow-http", NULL, NULL, &a.allow_http, NULL, 0, NULL},
+		SG_CLI_REGISTRY_FLAG_ROWS(rf),
+	};
+	const char *pos[1];
+	size_t n_pos;
+	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1,
+		    &n_pos) != 0)
+		return SG_EXIT_FAIL;
+	if (n_pos != 1 || predicate == NULL)
+		return sg_cli_usage_error("attest: usage: picosign attest --predicate FILE "
+					  "[--type TYPE] [flags] IMAGE");
+	if (tlog_upload == 0 && key_path == NULL)
+		return sg_cli_usage_error("attest: keyless signing needs the transparency log "
+					  "(--tlog-upload=false is for --key)");
+	if ((yes = yes_from_env(yes)) < 0)
+		return SG_EXIT_FAIL;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	const char *uri;
+	sg_cli_services svc;
+	sg_ociref ref;
+	sa.no_tlog = tlog_upload == 0;
+	if (sg_intoto_predicate_type(type, &uri, &d) != SG_OK ||
+		sg_cli_services_select(&sa, sg_os_now(), arena, &svc, &d) != SG_OK ||
+		sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK)
+		return fail(&d);
+	a.fulcio_url = svc.fulcio_url;
+	a.rekor_url = svc.rekor_url;
+	a.rekor_v2 = svc.rekor_v2;
+	a.tsa_url = svc.tsa_url;
+	struct sg_cli_reg *cr = NULL;
+	sg_cli_keyless k;
+	memset(&k, 0, sizeof k);
+	tlog_session ts;
+	memset(&ts, 0, sizeof ts);
+	sg_p256_key key;
+	memset(&key, 0, sizeof key);
+	int rc = SG_EXIT_FAIL;
+	sg_sign_bundle_req br;
+	memset(&br, 0, sizeof br);
+	sg_sign_bundle_result res;
+	memset(&res, 0, sizeof res);
+	uint8_t digest[32], *name;
+	sg_buf nb;
+	sg_err e = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
+	if (e != SG_OK)
+		goto out;
+	br.reg = sg_cli_registry_get(cr);
+	if (!ref.has_digest)
+		sg_cli_warn_tag(pos[0]);
+	if ((e = sg_registry_resolve(br.reg, &ref, digest, &d)) != SG_OK ||
+		(e = sg_arena_get(arena, SG_OCI_NAME_MAX + 1, (void **)&name, &d)) != SG_OK)
+		goto out;
+	sg_buf_init(&nb, name, SG_OCI_NAME_MAX);
+	if ((e = sg_ociref_repo_name(&ref, &nb)) != SG_OK ||
+		(e = attest_statement(type, uri, predicate, sg_buf_slice(&nb), digest, arena,
+			 &br.statement, &d)) != SG_OK)
+		goto out;
+	if (key_path == NULL) {
+		if ((e = sg_cli_keyless_begin(&k, &a, arena, &d)) != SG_OK)
+			goto out;
+		br.signer = k.signer;
+	} else {
+		if ((e = sg_cli_load_private_key(key_path, arena, &key, &d)) != SG_OK ||
+			(e = session_open(&ts, a.timeout, a.root_path, arena, &d)) != SG_OK ||
+			(e = sg_drbg_init(&k.rng, &d)) != SG_OK)
+			goto out;
+		sg_signer_opts so;
+		memset(&so, 0, sizeof so);
+		so.rekor_url = svc.rekor_url;
+		so.rekor_v2 = svc.rekor_v2;
+		so.tsa_url = svc.tsa_url;
+		so.rng = &k.rng;
+		so.plain = SG_HTTP_PLAIN_LOOPBACK;
+		so.http = ts.http;
+		so.trustroot = ts.tr;
+		so.now = sg_os_now();
+		if ((e = sg_signer_begin_key(ts.signer, &so, &key, arena, &d)) != SG_OK)
+			goto out;
+		br.signer = ts.signer;
+	}
+	br.repository = ref.repository;
+	br.digest = digest;
+	br.repo_name = sg_buf_slice(&nb);
+	br.predicate_type = sg_slice_str(uri);
+	br.bundle_path = bundle_path;
+	br.now = sg_os_now();
+	br.hooks.note = sg_cli_note;
+	br.hooks.confirm = yes ? NULL : sg_cli_confirm_hook;
+	e = sg_sign_image_bundle(&br, arena, &res, &d);
+	if (e == SG_OK)
+		rc = SG_EXIT_OK;
+	else if (res.stage != SG_SIGN_STAGE_NONE)
+		k.stage = res.stage;
+out:
+	if (e != SG_OK && res.pushing)
+		sg_cli_report_push_failure(&d, NULL, k.cert_written, res.bundle_written);
+	else if (e != SG_OK)
+		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
+	sg_p256_key_wipe(&key);
+	session_close(&ts);
 	sg_cli_keyless_end(&k);
 	sg_cli_registry_close(cr);
 	return rc;
