@@ -391,8 +391,8 @@ static const struct command commands[] = {
 		"                                  root)\n"
 		"  --trusted-root FILE             trusted_root.json (default:\n"
 		"                                  $SIGSTORE_ROOT_FILE, else the embedded root)\n"
-		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor\n"
-		"                                  URLs valid now\n"
+		"  --signing-config FILE           signing_config.json: the Fulcio, Rekor (v1\n"
+		"                                  or v2) and timestamp authority valid now\n"
 		"  --in-toto                       refused: picosign signs message signatures\n"
 		"                                  only\n",
 		0,

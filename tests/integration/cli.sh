@@ -49,6 +49,8 @@ sources_of() {
 	generate-key-pair) echo "cli/keys.c sg_cmd_generate_key_pair" ;;
 	public-key) echo "cli/keys.c sg_cmd_public_key" ;;
 	triangulate) echo "cli/triangulate.c sg_cmd_triangulate" ;;
+	tree) echo "cli/tree.c sg_cmd_tree" ;;
+	attest) echo "cli/sign_image.c sg_cmd_attest" ;;
 	verify | verify-attestation) echo "cli/verify_image.c verify_main" ;;
 	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_image.c sg_cmd_sign_keyless" ;;
 	debug) echo "cli/debug.c sg_cmd_debug cli/debug_http.c sg_cmd_debug_http_get" ;;
