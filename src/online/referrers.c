@@ -64,7 +64,9 @@ list_api(sg_registry *r, const char *repo, const uint8_t subject[32], sg_arena *
 	}
 }
 
-/* GET the fallback tag as an index: *found = 0 on 404. */
+/* GET the fallback tag: *found = 0 on 404. Every manifest type is accepted, not the index
+ * alone as ggcr asks: a registry that honours Accept would answer 404 for a manifest at the
+ * tag and the anomaly would read as "no referrers"; taken whole, it is refused by name. */
 SG_MUST_USE static sg_err
 get_fallback(sg_registry *r, const char *repo, const char *tag, sg_arena *arena,
 	sg_registry_manifest *m, sg_oci_manifest *idx, int *found, sg_diag *d)
@@ -72,7 +74,7 @@ get_fallback(sg_registry *r, const char *repo, const char *tag, sg_arena *arena,
 	sg_diag scratch;
 	sg_diag_init(&scratch, d != NULL ? d->source : NULL);
 	*found = 0;
-	sg_err err = sg_registry_get_manifest(r, repo, tag, SG_OCI_ACCEPT_INDEX, SG_MAX_JSON, m,
+	sg_err err = sg_registry_get_manifest(r, repo, tag, SG_OCI_ACCEPT_ALL, SG_MAX_JSON, m,
 		&scratch);
 	if (err == SG_ERR_OCI_NOT_FOUND)
 		return SG_OK;
