@@ -206,9 +206,13 @@ fuzz-smoke: fuzz
 STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
 # (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); the
-# staging root is not embedded (docs/trustroot.md).
+# staging root is not embedded (docs/trustroot.md); link-time optimisation (-flto=auto,
+# about 8 KB); BearSSL's portable constant-time record engines only (SG_TLS_PORTABLE in
+# sys/net.c, about 5 KB: no AES-NI, PCLMUL or SSE2 twins); one read-execute segment
+# (-z noseparate-code, the page of padding between code and read-only data).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING \
+	-DSG_TLS_PORTABLE -flto=auto -flto-partition=one -Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }

@@ -79,6 +79,29 @@ session_open(tlog_session *t, const char *timeout, const char *root_path, sg_are
 	return sg_arena_get(arena, sizeof *t->signer, (void **)&t->signer, d);
 }
 
+/* A signer for `key` with the services' session when anything goes to a log or a TSA. */
+SG_MUST_USE static sg_err
+key_signer(tlog_session *ts, sg_drbg *rng, const sg_p256_key *key, const sg_cli_services *svc,
+	const char *timeout, const char *root_path, sg_arena *arena, sg_diag *d)
+{
+	if (svc->rekor_url != NULL || svc->tsa_url != NULL)
+		SG_TRY(session_open(ts, timeout, root_path, arena, d));
+	else
+		SG_TRY(sg_arena_get(arena, sizeof *ts->signer, (void **)&ts->signer, d));
+	SG_TRY(sg_drbg_init(rng, d));
+	sg_signer_opts so;
+	memset(&so, 0, sizeof so);
+	so.rekor_url = svc->rekor_url;
+	so.rekor_v2 = svc->rekor_v2;
+	so.tsa_url = svc->tsa_url;
+	so.rng = rng;
+	so.plain = SG_HTTP_PLAIN_LOOPBACK;
+	so.http = ts->http;
+	so.trustroot = ts->tr;
+	so.now = sg_os_now();
+	return sg_signer_begin_key(ts->signer, &so, key, arena, d);
+}
+
 static void
 session_close(tlog_session *t)
 {
@@ -130,6 +153,8 @@ struct sign_job {
 	const char *rekor_url;     /* for the public-good search link */
 	const char *out_sig, *bundle_path;
 	int yes;
+	sg_slice statement;        /* attest: its statement (else sign's is made) */
+	const char *predicate_type; /* attest: its predicate type */
 	/* what happened */
 	sg_sign_stage stage;
 	int pushing;
@@ -190,12 +215,16 @@ sign_forms(struct sign_job *j, sg_arena *arena, sg_diag *d)
 	br.repository = j->ref->repository;
 	br.digest = digest;
 	br.repo_name = rb;
-	br.predicate_type = sg_slice_str(SG_INTOTO_COSIGN_SIGN);
+	br.predicate_type = sg_slice_str(j->predicate_type != NULL ? j->predicate_type
+								   : SG_INTOTO_COSIGN_SIGN);
 	br.signer = j->signer;
 	br.bundle_path = j->bundle_path;
 	br.now = sg_os_now();
 	br.hooks = hooks;
-	SG_TRY(sg_sign_image_statement(digest, j->annots, j->n_annots, arena, &br.statement, d));
+	br.statement = j->statement;
+	if (j->statement.len == 0)
+		SG_TRY(sg_sign_image_statement(digest, j->annots, j->n_annots, arena, &br.statement,
+			d));
 	if (j->signer->o.rekor_url == NULL)
 		fprintf(stderr, "WARNING: --tlog-upload=false: the signature is not uploaded to a "
 				"transparency log, so verifying it needs --insecure-ignore-tlog.\n");
@@ -213,9 +242,8 @@ static int
 legacy_needs_v1(unsigned forms, int rekor_v2)
 {
 	if ((forms & FORM_LEGACY) && rekor_v2) {
-		(void)sg_cli_usage_error("the legacy .sig format needs a Rekor v1 log (its bundle "
-					 "annotation is a signed entry timestamp), and the "
-					 "signing config selects Rekor v2");
+		(void)sg_cli_usage_error("the legacy .sig format needs a Rekor v1 log (for its "
+					 "SET), and the signing config selects Rekor v2");
 		return 1;
 	}
 	return 0;
@@ -339,25 +367,8 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	if (!upload && forms == FORM_LEGACY) {
 		j.key = &key;
 	} else {
-		int online = upload || svc.tsa_url != NULL;
-		if (online && (err = session_open(&ts, timeout, root_path, arena, &d)) != SG_OK)
-			goto out;
-		if (!online && (err = sg_arena_get(arena, sizeof *ts.signer, (void **)&ts.signer,
-					&d)) != SG_OK)
-			goto out;
-		if ((err = sg_drbg_init(&rng, &d)) != SG_OK)
-			goto out;
-		sg_signer_opts so;
-		memset(&so, 0, sizeof so);
-		so.rekor_url = svc.rekor_url;
-		so.rekor_v2 = svc.rekor_v2;
-		so.tsa_url = svc.tsa_url;
-		so.rng = &rng;
-		so.plain = SG_HTTP_PLAIN_LOOPBACK;
-		so.http = ts.http;
-		so.trustroot = ts.tr;
-		so.now = sg_os_now();
-		if ((err = sg_signer_begin_key(ts.signer, &so, &key, arena, &d)) != SG_OK)
+		if ((err = key_signer(&ts, &rng, &key, &svc, timeout, root_path, arena, &d)) !=
+			SG_OK)
 			goto out;
 		j.signer = ts.signer;
 		if (!upload)
@@ -536,8 +547,10 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 {
 	sg_cli_keyless_args a;
 	memset(&a, 0, sizeof a);
-	const char *key_path = NULL, *predicate = NULL, *type = "custom", *bundle_path = NULL;
-	int yes = 0, tlog_upload = -1;
+	const char *key_path = NULL, *predicate = NULL, *type = "custom";
+	int tlog_upload = -1;
+	struct sign_job j;
+	memset(&j, 0, sizeof j);
 	sg_cli_services_args sa;
 	memset(&sa, 0, sizeof sa);
 	sg_cli_registry_flags rf;
@@ -546,9 +559,9 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 		{"--predicate", NULL, &predicate, NULL, NULL, 0, NULL},
 		{"--type", NULL, &type, NULL, NULL, 0, NULL},
 		{"--key", NULL, &key_path, NULL, NULL, 0, NULL},
-		{"--yes", "-y", NULL, &yes, NULL, 0, NULL},
+		{"--yes", "-y", NULL, &j.yes, NULL, 0, NULL},
 		{"--tlog-upload", NULL, NULL, &tlog_upload, NULL, 0, NULL},
-		{"--bundle", NULL, &bundle_path, NULL, NULL, 0, NULL},
+		{"--bundle", NULL, &j.bundle_path, NULL, NULL, 0, NULL},
 		{"--identity-token", NULL, &a.token_flag, NULL, NULL, 0, NULL},
 		{"--oidc-disable-ambient-providers", NULL, NULL, &a.disable_ambient, NULL, 0, NULL},
 		{"--fulcio-url", NULL, &sa.fulcio_url, NULL, NULL, 0, NULL},
@@ -571,15 +584,14 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 	if (tlog_upload == 0 && key_path == NULL)
 		return sg_cli_usage_error("attest: keyless signing needs the transparency log "
 					  "(--tlog-upload=false is for --key)");
-	if ((yes = yes_from_env(yes)) < 0)
+	if ((j.yes = yes_from_env(j.yes)) < 0)
 		return SG_EXIT_FAIL;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	const char *uri;
 	sg_cli_services svc;
 	sg_ociref ref;
 	sa.no_tlog = tlog_upload == 0;
-	if (sg_intoto_predicate_type(type, &uri, &d) != SG_OK ||
+	if (sg_intoto_predicate_type(type, &j.predicate_type, &d) != SG_OK ||
 		sg_cli_services_select(&sa, sg_os_now(), arena, &svc, &d) != SG_OK ||
 		sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK)
 		return fail(&d);
@@ -595,65 +607,32 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 	sg_p256_key key;
 	memset(&key, 0, sizeof key);
 	int rc = SG_EXIT_FAIL;
-	sg_sign_bundle_req br;
-	memset(&br, 0, sizeof br);
-	sg_sign_bundle_result res;
-	memset(&res, 0, sizeof res);
-	uint8_t digest[32], *name;
-	sg_buf nb;
+	j.image = pos[0];
+	j.ref = &ref;
+	j.forms = FORM_V3;
 	sg_err e = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
 	if (e != SG_OK)
 		goto out;
-	br.reg = sg_cli_registry_get(cr);
-	if (!ref.has_digest)
-		sg_cli_warn_tag(pos[0]);
-	if ((e = sg_registry_resolve(br.reg, &ref, digest, &d)) != SG_OK ||
-		(e = sg_arena_get(arena, SG_OCI_NAME_MAX + 1, (void **)&name, &d)) != SG_OK)
+	j.reg = sg_cli_registry_get(cr);
+	if ((e = sign_prepare(&j, arena, &d)) != SG_OK ||
+		(e = attest_statement(type, j.predicate_type, predicate, j.repo_name, j.digest,
+			 arena, &j.statement, &d)) != SG_OK)
 		goto out;
-	sg_buf_init(&nb, name, SG_OCI_NAME_MAX);
-	if ((e = sg_ociref_repo_name(&ref, &nb)) != SG_OK ||
-		(e = attest_statement(type, uri, predicate, sg_buf_slice(&nb), digest, arena,
-			 &br.statement, &d)) != SG_OK)
+	if (key_path == NULL)
+		e = sg_cli_keyless_begin(&k, &a, arena, &d);
+	else if ((e = sg_cli_load_private_key(key_path, arena, &key, &d)) == SG_OK)
+		e = key_signer(&ts, &k.rng, &key, &svc, a.timeout, a.root_path, arena, &d);
+	if (e != SG_OK)
 		goto out;
-	if (key_path == NULL) {
-		if ((e = sg_cli_keyless_begin(&k, &a, arena, &d)) != SG_OK)
-			goto out;
-		br.signer = k.signer;
-	} else {
-		if ((e = sg_cli_load_private_key(key_path, arena, &key, &d)) != SG_OK ||
-			(e = session_open(&ts, a.timeout, a.root_path, arena, &d)) != SG_OK ||
-			(e = sg_drbg_init(&k.rng, &d)) != SG_OK)
-			goto out;
-		sg_signer_opts so;
-		memset(&so, 0, sizeof so);
-		so.rekor_url = svc.rekor_url;
-		so.rekor_v2 = svc.rekor_v2;
-		so.tsa_url = svc.tsa_url;
-		so.rng = &k.rng;
-		so.plain = SG_HTTP_PLAIN_LOOPBACK;
-		so.http = ts.http;
-		so.trustroot = ts.tr;
-		so.now = sg_os_now();
-		if ((e = sg_signer_begin_key(ts.signer, &so, &key, arena, &d)) != SG_OK)
-			goto out;
-		br.signer = ts.signer;
-	}
-	br.repository = ref.repository;
-	br.digest = digest;
-	br.repo_name = sg_buf_slice(&nb);
-	br.predicate_type = sg_slice_str(uri);
-	br.bundle_path = bundle_path;
-	br.now = sg_os_now();
-	br.hooks.note = sg_cli_note;
-	br.hooks.confirm = yes ? NULL : sg_cli_confirm_hook;
-	e = sg_sign_image_bundle(&br, arena, &res, &d);
+	j.signer = key_path == NULL ? k.signer : ts.signer;
+	e = sign_forms(&j, arena, &d);
 	if (e == SG_OK)
 		rc = SG_EXIT_OK;
-	else if (res.stage != SG_SIGN_STAGE_NONE)
-		k.stage = res.stage;
+	else if (j.stage != SG_SIGN_STAGE_NONE)
+		k.stage = j.stage;
 out:
-	if (e != SG_OK && res.pushing)
-		sg_cli_report_push_failure(&d, NULL, k.cert_written, res.bundle_written);
+	if (e != SG_OK && j.pushing)
+		sg_cli_report_push_failure(&d, NULL, k.cert_written, j.bundle_written);
 	else if (e != SG_OK)
 		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
 	sg_p256_key_wipe(&key);

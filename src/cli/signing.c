@@ -54,29 +54,25 @@ SG_MUST_USE static sg_err
 pick(const sg_signing_config *sc, sg_sc_kind kind, int64_t now, const char *source,
 	sg_arena *arena, const char **url, int *v2, sg_diag *d)
 {
-	static const uint32_t v1[] = {1}, v12[] = {1, 2};
+	static const uint32_t versions[] = {1, 2};
 	static const char *const names[] = {"Fulcio", "OIDC", "Rekor", "timestamp authority"};
 	const sg_sc_service *svc = NULL;
 	int other = 0;
 	size_t n = 0;
-	sg_diag ld;
-	sg_diag_init(&ld, NULL);
-	sg_err e;
-	if (kind == SG_SC_CA)
-		e = sg_signing_config_select_one(sc, kind, now, v1, 1, &svc, &other, &ld);
-	else
-		e = sg_signing_config_select(sc, kind, now, kind == SG_SC_TLOG ? v12 : v1,
-			kind == SG_SC_TLOG ? 2 : 1, &svc, 1, &n, &other, &ld);
+	/* sigstore-go's client versions: Fulcio [1], Rekor [1, 2], TSA [1] */
+	sg_err e = kind == SG_SC_CA
+		? sg_signing_config_select_one(sc, kind, now, versions, 1, &svc, &other, NULL)
+		: sg_signing_config_select(sc, kind, now, versions, kind == SG_SC_TLOG ? 2 : 1,
+			  &svc, 1, &n, &other, NULL);
 	if (e == SG_ERR_NOT_FOUND && kind == SG_SC_TSA && !other) {
 		*url = NULL; /* a config without a TSA: none */
 		return SG_OK;
 	}
-	if (e != SG_OK) {
-		char msg[SG_DIAG_DETAIL_MAX];
-		sg_diag_format(&ld, msg, sizeof msg);
-		return sg_diag_failmsg(d, SG_ERR_UNSUPPORTED, "%s: no usable %s service: %s", source,
-			names[kind], msg);
-	}
+	if (e != SG_OK)
+		return sg_diag_failmsg(d, SG_ERR_UNSUPPORTED, "%s: %s service: %s", source,
+			names[kind], e == SG_ERR_NOT_FOUND
+				? "none of a supported API version is valid now"
+				: "the selector cannot be met");
 	if (v2 != NULL)
 		*v2 = svc->major == 2;
 	return cstr(svc->url, arena, url, d);

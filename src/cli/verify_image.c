@@ -80,6 +80,7 @@ struct opts {
 	int attestation;            /* verify-attestation */
 	const char *type;           /* its --type as given */
 	const char *predicate_type; /* the predicate type looked for */
+	sg_image_opts io;           /* what verify/image.h is told, set once all flags are read */
 };
 
 /* cosign prints the error twice: cobra's "Error: " line and main's log line. */
@@ -156,6 +157,7 @@ struct image_ctx {
 	sg_buf *out;      /* stdout */
 	sg_buf *err_out;  /* per-signature stderr lines (-o text) */
 	sg_buf outb;      /* the bundle path's stdout */
+	sg_buf types;     /* verify-attestation: the other predicate types verified */
 	size_t passed;
 	int any_bundle;   /* a passing signature was verified through its bundle */
 };
@@ -168,21 +170,9 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	sg_arena *arena = c->arena;
 	sg_sig_layer layer;
 	SG_TRY(sg_cosign_sig_layer(c->reg, c->ref->repository, desc, arena, &layer, d));
-	sg_image_opts io;
-	memset(&io, 0, sizeof io);
-	io.verify.trustroot = o->tr;
-	io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
-	io.verify.key = o->key_path != NULL ? &o->key : NULL;
-	io.verify.insecure_ignore_tlog = o->ignore_tlog;
-	io.verify.insecure_ignore_sct = o->ignore_sct;
-	io.verify.now = sg_os_now();
-	io.annots = o->annots;
-	io.n_annots = o->n_annots;
-	io.check_claims = o->check_claims;
-	io.offline = o->offline;
 	sg_verified *v;
 	SG_TRY(sg_arena_get(arena, sizeof *v, (void **)&v, d));
-	SG_TRY(sg_verify_sig_layer(&layer, c->digest, &io, arena, v, d));
+	SG_TRY(sg_verify_sig_layer(&layer, c->digest, &o->io, arena, v, d));
 
 	/* Passed: the output element (§7.3). */
 	sg_payload_extra x;
@@ -306,20 +296,19 @@ SG_MUST_USE static sg_err
 check_referrer(struct image_ctx *c, const sg_entity *e, sg_slice name, sg_diag *d)
 {
 	struct opts *o = c->o;
-	sg_image_opts io;
-	memset(&io, 0, sizeof io);
-	io.verify.trustroot = o->tr;
-	io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
-	io.verify.key = o->key_path != NULL ? &o->key : NULL;
-	io.verify.insecure_ignore_tlog = o->ignore_tlog;
-	io.verify.insecure_ignore_sct = o->ignore_sct;
-	io.verify.now = sg_os_now();
-	io.annots = o->annots;
-	io.n_annots = o->n_annots;
-	io.check_claims = o->check_claims;
 	sg_referrer_result *r;
 	SG_TRY(sg_arena_get(c->arena, sizeof *r, (void **)&r, d));
-	SG_TRY(sg_verify_referrer_bundle(e, c->digest, &io, o->predicate_type, c->arena, r, d));
+	SG_TRY(sg_verify_referrer_bundle(e, c->digest, &o->io,
+		o->attestation ? NULL : o->predicate_type, c->arena, r, d));
+	sg_slice pt = r->st.predicate_type;
+	if (o->attestation && !sg_slice_eq_str(pt, o->predicate_type)) {
+		/* verified, but of another type: cosign names these in its error */
+		if (c->types.len > 0)
+			sg_buf_putc(&c->types, ',');
+		sg_buf_put(&c->types, pt.p, pt.len);
+		return sg_diag_failf(d, SG_ERR_VERIFY_PREDICATE, "statement", "predicate type %.*s",
+			(int)(pt.len > 200 ? 200 : pt.len), (const char *)pt.p);
+	}
 	if (o->attestation) {
 		/* cosign prints the DSSE envelope of each attestation, one per line */
 		SG_TRY(sg_dsse_write(e->dsse.payload_type, e->dsse.payload, e->dsse.sigs[0].sig,
@@ -357,18 +346,18 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 		fprintf(stderr, "explain: referrers: %zu listed by %s%s\n", refs.n,
 			refs.source == SG_REFERRERS_API ? "the registry's referrers API"
 			: refs.source == SG_REFERRERS_TAG ? "the fallback tag "
-							  : "nothing: no referrers API, no fallback tag ",
+							  : "nothing (no API), no fallback tag ",
 			refs.source == SG_REFERRERS_API ? "" : tag);
 	}
 	uint8_t *outmem, *joined_mem;
 	if (sg_arena_get(arena, OUT_CAP, (void **)&outmem, &d) != SG_OK ||
 		sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK)
 		return fail_diag(SG_EXIT_FAIL, &d);
-	sg_buf joined, types;
+	sg_buf joined;
 	sg_buf *out = &c->outb;
 	sg_buf_init(out, outmem, OUT_CAP);
 	sg_buf_init(&joined, joined_mem, JOINED_CAP / 2);
-	sg_buf_init(&types, joined_mem + JOINED_CAP / 2, JOINED_CAP / 2 - 1);
+	sg_buf_init(&c->types, joined_mem + JOINED_CAP / 2, JOINED_CAP / 2 - 1);
 	c->out = out;
 	if (!o->text && !o->attestation)
 		sg_buf_puts(out, "\n[");
@@ -398,6 +387,7 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 			sg_arena_release(arena, mark);
 			continue;
 		}
+
 		candidates++;
 		sg_err err = check_referrer(c, e, sg_slice_str(name), &ld);
 		if (err != SG_OK) {
@@ -406,25 +396,17 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 			/* verify-attestation: a verified statement of another type is no failure */
 			if (err == SG_ERR_VERIFY_PREDICATE && o->attestation) {
 				typed++;
-				const char *q = strchr(msg, '"'), *q2 = q ? strchr(q + 1, '"') : NULL;
-				if (types.len > 0)
-					sg_buf_putc(&types, ',');
-				if (q2 != NULL)
-					sg_buf_put(&types, q + 1, (size_t)(q2 - q - 1));
 			} else {
 				if (joined.len > 0)
 					sg_buf_putc(&joined, '\n');
 				sg_buf_puts(&joined, msg);
 			}
 		}
-		if (o->explain) {
-			if (err == SG_OK)
-				fprintf(stderr, "explain: referrer %zu of %zu (%s): passed every check\n",
-					i + 1, refs.n, dg);
-			else
-				fprintf(stderr, "explain: referrer %zu of %zu (%s): failed at %s: %s\n",
-					i + 1, refs.n, dg, stage_of(ld.code), msg);
-		}
+		if (o->explain)
+			fprintf(stderr, "explain: referrer %zu of %zu (%s): %s%s%s%s\n", i + 1, refs.n,
+				dg, err == SG_OK ? "passed every check" : "failed at ",
+				err == SG_OK ? "" : stage_of(ld.code), err == SG_OK ? "" : ": ",
+				err == SG_OK ? "" : msg);
 		sg_arena_release(arena, mark);
 	}
 	if (candidates == 0)
@@ -433,7 +415,8 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 		static char full[JOINED_CAP + 256];
 		if (o->attestation && typed > 0 && joined.len == 0)
 			snprintf(full, sizeof full, "none of the attestations matched the predicate "
-				"type: %s, found: %.*s", o->type, (int)types.len, (const char *)types.p);
+				"type: %s, found: %.*s", o->type, (int)c->types.len,
+				(const char *)c->types.p);
 		else
 			snprintf(full, sizeof full, "no matching attestations: %.*s", (int)joined.len,
 				(const char *)joined.p);
@@ -720,6 +703,16 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 		rc = fail_diag(SG_EXIT_FAIL, &d);
 		goto out;
 	}
+	o->io.verify.trustroot = o->tr;
+	o->io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
+	o->io.verify.key = o->key_path != NULL ? &o->key : NULL;
+	o->io.verify.insecure_ignore_tlog = o->ignore_tlog;
+	o->io.verify.insecure_ignore_sct = o->ignore_sct;
+	o->io.verify.now = sg_os_now();
+	o->io.annots = o->annots;
+	o->io.n_annots = o->n_annots;
+	o->io.check_claims = o->check_claims;
+	o->io.offline = o->offline;
 	for (size_t i = 0; i < n_pos; i++) {
 		rc = verify_image(o, pos[i], arena);
 		if (rc != SG_EXIT_OK)

@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "oci/manifest.h"
 #include "parse/codec.h"
 #include "parse/json.h"
@@ -578,15 +579,10 @@ sg_registry_head_descriptor(sg_registry *r, const char *repo, const uint8_t dige
 	if (!found)
 		return sg_diag_failf(d, SG_ERR_OCI_NOT_FOUND, what, "%s: manifest unknown", ds);
 	sg_slice v, len;
-	uint64_t size = 0;
-	int ok = sg_http_header_get(&resp.head, "Docker-Content-Digest", &v) &&
-		sg_http_header_get(&resp.head, "Content-Length", &len) && len.len > 0 &&
-		len.len <= 18;
-	for (size_t i = 0; ok && i < len.len; i++) {
-		ok = len.p[i] >= '0' && len.p[i] <= '9';
-		size = size * 10 + (uint64_t)(len.p[i] - '0');
-	}
-	if (!ok)
+	int64_t size = 0;
+	if (!sg_http_header_get(&resp.head, "Docker-Content-Digest", &v) ||
+		!sg_http_header_get(&resp.head, "Content-Length", &len) || len.len == 0 ||
+		len.len > 18 || !sg_digits(len.p, len.len, &size))
 		return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, what,
 			"the registry sent no Docker-Content-Digest or Content-Length for %s", ds);
 	uint8_t got[32];
@@ -599,7 +595,7 @@ sg_registry_head_descriptor(sg_registry *r, const char *repo, const uint8_t dige
 		return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, what,
 			"the registry sent no Content-Type for %s", ds);
 	memcpy(out->digest, digest, 32);
-	out->size = (int64_t)size;
+	out->size = size;
 	return SG_OK;
 }
 

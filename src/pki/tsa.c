@@ -846,12 +846,12 @@ sg_tsa_check_response(const uint8_t *resp, size_t len, const uint8_t *nonce, siz
 	SG_TRY(sg_tsa_verify(resp, len, signed_data, signed_len, tr, out, d));
 	const char *why = NULL;
 	if (!out->is_response)
-		why = "the answer is a bare token, not a TimeStampResp";
+		why = "a bare token, not a TimeStampResp";
 	/* RFC 3161 §2.4.2: "the nonce ... MUST be present if the nonce field was present in the
 	 * TimeStampReq" and equal to it; a replayed or mixed-up answer fails here. */
 	else if (!sg_slice_eq(magnitude(out->nonce), magnitude(sg_slice_make(nonce, nonce_len))) ||
 		(nonce_len > 0 && out->nonce.len == 0))
-		why = "the timestamp's nonce is not the one sent";
+		why = "its nonce is not the one sent";
 	if (why == NULL)
 		return SG_OK;
 	memset(out, 0, sizeof *out);

@@ -133,8 +133,8 @@ void sg_tsa_request_write(sg_hash_alg alg, const uint8_t *digest, const uint8_t 
  * (status granted), verified as sg_tsa_verify does over `signed_data` (imprint, signature,
  * trusted TSA chain, validity), whose TSTInfo nonce equals the request's nonce[0..nonce_len)
  * as an unsigned integer (absent when nonce_len is 0). Errors: those of sg_tsa_verify, and
- * SG_ERR_VERIFY_TIMESTAMP "the timestamp's nonce is not the one sent" / "the answer is a bare
- * token, not a TimeStampResp". `out` is zeroed on failure. */
+ * SG_ERR_VERIFY_TIMESTAMP "timestamp authority answer: ...: its nonce is not the one sent" /
+ * "a bare token, not a TimeStampResp". `out` is zeroed on failure. */
 SG_MUST_USE sg_err sg_tsa_check_response(const uint8_t *resp, size_t len, const uint8_t *nonce,
 	size_t nonce_len, const uint8_t *signed_data, size_t signed_len, const sg_trustroot *tr,
 	sg_tsa_result *out, sg_diag *d);

@@ -252,21 +252,23 @@ static const struct {
 	{"openvex", "https://openvex.dev/ns"},
 };
 
-/* url.ParseRequestURI's acceptance, near enough: "scheme:rest" or "/path", printable. */
+/* url.ParseRequestURI's acceptance, near enough: printable, and "/path" or "scheme:rest" with
+ * a scheme of a letter and then letters, digits, '+', '-' or '.'. */
 static int
 is_request_uri(const char *t)
 {
-	size_t n = strlen(t), i = 0;
-	for (size_t k = 0; k < n; k++)
-		if ((uint8_t)t[k] <= 0x20 || (uint8_t)t[k] >= 0x7f)
+	size_t i = 0, scheme = 0;
+	for (; t[i] != '\0'; i++) {
+		uint8_t c = (uint8_t)t[i];
+		if (c <= 0x20 || c >= 0x7f)
 			return 0;
-	if (n > 0 && t[0] == '/')
-		return 1;
-	while (i < n && ((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
-			       (i > 0 && ((t[i] >= '0' && t[i] <= '9') || t[i] == '+' ||
-					       t[i] == '-' || t[i] == '.'))))
-		i++;
-	return i > 0 && i + 1 < n && t[i] == ':';
+		if (c == ':' && scheme == 0)
+			scheme = i;
+		if (scheme == 0 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+			(i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))
+			scheme = SIZE_MAX; /* not a scheme: only a path is left */
+	}
+	return t[0] == '/' || (scheme > 0 && scheme != SIZE_MAX && scheme + 1 < i);
 }
 
 /* see intoto.h */
