@@ -237,7 +237,8 @@ deps-check:
 	@bash scripts/deps-check.sh
 
 # The main job, end to end on one machine (scripts/demo.sh): local registry and Sigstore,
-# keyless signing with a Buildkite-shaped token, verification, cosign's errors.
+# keyless signing with a Buildkite-shaped token in cosign v3's form and in the legacy one,
+# `tree`, verification, cosign's errors.
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh
