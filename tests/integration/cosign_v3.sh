@@ -246,6 +246,12 @@ check "no fallback tag where the API exists" sh -c "! curl -s -f --max-time 10 -
 	-H 'Accept: application/vnd.oci.image.index.v1+json' '$REG/v2/api/manifests/${D/:/-}' >/dev/null"
 VER carol "$FRONT_HOSTPORT/api@$D" >out.txt 2>err.txt
 check "verify passes via the API (a Rekor v2 entry and a timestamp)" sh -c "[ $? = 0 ] && [ \$(jq length out.txt) = 1 ]"
+SC=$SIGNING_CONFIG SIGN dave "$FRONT_HOSTPORT/api@$D" >/dev/null 2>err.txt || bad "a second signer via the API"
+front_control '{"page_size":1}' >/dev/null
+VER dave --explain "$FRONT_HOSTPORT/api@$D" >out.txt 2>err.txt
+check "pages of one referrer: the Link pages are followed, both listed" sh -c "[ $? = 0 ] &&
+	grep -q \"explain: referrers: 2 listed by the registry's referrers API\" err.txt"
+front_control '{"reset":true}' >/dev/null
 for st in 429 500; do
 	front_control "{\"referrers_status\":$st}" >/dev/null
 	VER carol "$FRONT_HOSTPORT/api@$D" >/dev/null 2>err.txt
@@ -345,5 +351,5 @@ check "tree names the .sig tag and the fallback tag with their layers" sh -c "[ 
 	grep -qF '└── 🔗 https://sigstore.dev/cosign/sign/v1 artifacts via OCI referrer: $HP/both@sha256:' out.txt &&
 	[ \$(grep -c '🍒' out.txt) = 2 ]"
 "${P[@]}" tree "${RF[@]}" "$FRONT_HOSTPORT/api@$D" >out.txt 2>/dev/null
-check "tree names the referrers API" grep -qF "└── 📇 Referrers listed by the registry's referrers API: 1" out.txt
+check "tree names the referrers API" grep -qF "└── 📇 Referrers listed by the registry's referrers API: 2" out.txt
 finish
