@@ -21,6 +21,8 @@ fresh_arena(void)
 
 #define HEX "5099b89d7666cc2186cad769ddc262ddc7c335b33f5fe79f9ffe50a01282b23e"
 
+/* The start of a Statement v1 document. */
+#define ST_V1 "{\"_type\":\"https://in-toto.io/Statement/v1\","
 /* The real cosign v3 statement (cosign-v3.md §1.2: protojson's ", " included). */
 static const char real[] =
 	"{\"_type\":\"https://in-toto.io/Statement/v1\", \"subject\":[{\"digest\":{\"sha256\":"
@@ -75,7 +77,7 @@ static void
 test_annotations(void)
 {
 	static const char doc[] =
-		"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":"
+		ST_V1 "\"subject\":[{\"digest\":{\"sha256\":"
 		"\"" HEX "\"},\"annotations\":{\"build\":\"42\",\"n\":42,\"esc\":\"a\\u0062\"}}],"
 		"\"predicateType\":\"x\",\"predicate\":{}}";
 	sg_arena a = fresh_arena();
@@ -93,13 +95,13 @@ test_annotations(void)
 		SG_ERR_POLICY_ANNOTATION);
 	/* annotations must be an object */
 	static const char arr[] =
-		"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":"
+		ST_V1 "\"subject\":[{\"digest\":{\"sha256\":"
 		"\"" HEX "\"},\"annotations\":[]}],\"predicateType\":\"x\"}";
 	CHECK_ERR(sg_intoto_parse((const uint8_t *)arr, sizeof arr - 1, &a, &st, NULL),
 		SG_ERR_JSON_TYPE);
 	/* a digest value that is not a string */
 	static const char num_digest[] =
-		"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"md5\":1}}],"
+		ST_V1 "\"subject\":[{\"digest\":{\"md5\":1}}],"
 		"\"predicateType\":\"x\"}";
 	CHECK_ERR(sg_intoto_parse((const uint8_t *)num_digest, sizeof num_digest - 1, &a, &st,
 		NULL), SG_ERR_JSON_TYPE);
@@ -110,11 +112,12 @@ static size_t
 big_statement(char *buf, size_t cap, size_t subjects, size_t digests)
 {
 	size_t n = (size_t)snprintf(buf, cap,
-		"{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicateType\":\"x\",\"subject\":[");
+		ST_V1 "\"predicateType\":\"x\",\"subject\":[");
 	for (size_t i = 0; i < subjects && n < cap; i++) {
 		n += (size_t)snprintf(buf + n, cap - n, "%s{\"digest\":{", i ? "," : "");
 		for (size_t k = 0; k < digests && n < cap; k++)
-			n += (size_t)snprintf(buf + n, cap - n, "%s\"a%zu\":\"00\"", k ? "," : "", k);
+			n += (size_t)snprintf(buf + n, cap - n, "%s\"a%zu\":\"00\"", k ? "," : "",
+				k);
 		n += (size_t)snprintf(buf + n, cap - n, "}}");
 	}
 	n += (size_t)snprintf(buf + n, cap - n, "]}");
@@ -157,7 +160,7 @@ test_write(void)
 	sg_buf_init(&b, mem, sizeof mem);
 	CHECK_OK(sg_intoto_write(&s, &b, NULL));
 	static const char want[] =
-		"{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":"
+		ST_V1 "\"subject\":[{\"digest\":{\"sha256\":"
 		"\"" HEX "\"},\"annotations\":{}}],\"predicateType\":"
 		"\"https://sigstore.dev/cosign/sign/v1\",\"predicate\":{}}";
 	CHECK(b.len == sizeof want - 1 && memcmp(b.p, want, b.len) == 0);

@@ -508,15 +508,16 @@ test_referrer_manifest(void)
 	static const char want[] =
 		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
 		"\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"size\":2,"
-		"\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
+		"\"digest\":\"sha256:"
+		"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
 		"\"artifactType\":\"" BUNDLE_MT "\"},"
 		"\"layers\":[{\"mediaType\":\"" BUNDLE_MT "\",\"size\":4242,\"digest\":\"sha256:"
 		"1111111111111111111111111111111111111111111111111111111111111111\"}],"
 		"\"annotations\":{\"dev.sigstore.bundle.content\":\"dsse-envelope\","
 		"\"dev.sigstore.bundle.predicateType\":\"https://sigstore.dev/cosign/sign/v1\","
 		"\"org.opencontainers.image.created\":\"2026-07-14T09:12:33Z\"},"
-		"\"subject\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"size\":527,"
-		"\"digest\":\"sha256:" HEX_A "\"},"
+		"\"subject\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+		"\"size\":527,\"digest\":\"sha256:" HEX_A "\"},"
 		"\"artifactType\":\"" BUNDLE_MT "\"}";
 	CHECK(b.len == sizeof want - 1 && memcmp(b.p, want, b.len) == 0);
 	/* It parses back with its subject, artifactType and the layer. */
@@ -542,8 +543,9 @@ test_fallback_index(void)
 	uint8_t d[32];
 	fill_digest(d, 0xab);
 	sg_oci_fallback_tag(d, tag);
-	CHECK(strcmp(tag, "sha256-abababababababababababababababababababababababababababababababab") ==
-		0);
+	static const char want_tag[] =
+		"sha256-abababababababababababababababababababababababababababababababab";
+	CHECK(strcmp(tag, want_tag) == 0);
 
 	uint8_t buf[4096];
 	sg_buf b;

@@ -18,6 +18,9 @@
 #include "sigstore/intoto.h"
 #include "verify/image.h"
 
+/* The empty blob's digest, as any valid digest. */
+#define EMPTY_DG "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
 static uint8_t arena_mem[16u << 20];
 static sg_arena arena;
 static sg_p256_key key, other;
@@ -121,11 +124,10 @@ test_layer_rules(void)
 {
 	static const char ok[] =
 		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-		"\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"size\":2,\"digest\":"
-		"\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\"},"
-		"\"layers\":[{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"size\":"
-		"SIZE,\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaf"
-		"f8a\"}LAYER2]}";
+		"\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"size\":2,"
+		"\"digest\":\"" EMPTY_DG "\"},"
+		"\"layers\":[{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\","
+		"\"size\":SIZE,\"digest\":\"" EMPTY_DG "\"}LAYER2]}";
 	char doc[2048];
 	const struct {
 		const char *size, *layer2;
@@ -134,13 +136,13 @@ test_layer_rules(void)
 		{"100", "", SG_OK},
 		{"4194304", "", SG_OK},
 		{"104857600", "", SG_ERR_LIMIT}, /* a 100 MB bundle is not fetched */
-		{"100", ",{\"mediaType\":\"a/b\",\"size\":1,\"digest\":\"sha256:44136fa355b3678a1146ad1"
-			"6f7e8649e94fb4fc21fe77e8310c060f61caaff8a\"}", SG_ERR_OCI_MANIFEST},
+		{"100", ",{\"mediaType\":\"a/b\",\"size\":1,\"digest\":\"" EMPTY_DG "\"}",
+			SG_ERR_OCI_MANIFEST},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *s = strstr(ok, "SIZE"), *l = strstr(ok, "LAYER2");
-		int n = snprintf(doc, sizeof doc, "%.*s%s%.*s%s%s", (int)(s - ok), ok, cases[i].size,
-			(int)(l - s - 4), s + 4, cases[i].layer2, l + 6);
+		int n = snprintf(doc, sizeof doc, "%.*s%s%.*s%s%s", (int)(s - ok), ok,
+			cases[i].size, (int)(l - s - 4), s + 4, cases[i].layer2, l + 6);
 		sg_oci_manifest m;
 		const sg_oci_desc *layer;
 		CHECK_OK(sg_oci_manifest_parse((const uint8_t *)doc, (size_t)n, &arena, &m, NULL));
@@ -150,10 +152,9 @@ test_layer_rules(void)
 	/* another layer media type, an index */
 	static const char simple[] =
 		"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"a/b\",\"size\":2,\"digest\":"
-		"\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\"},"
+		"\"" EMPTY_DG "\"},"
 		"\"layers\":[{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\","
-		"\"size\":1,\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c06"
-		"0f61caaff8a\"}]}";
+		"\"size\":1,\"digest\":\"" EMPTY_DG "\"}]}";
 	static const char index[] = "{\"schemaVersion\":2,\"manifests\":[]}";
 	sg_oci_manifest m;
 	const sg_oci_desc *layer;

@@ -108,7 +108,7 @@ static const struct command commands[] = {
 		"picosign version",
 		"Print picosign's version (as `picosign --version` does).\n",
 		FLAGS(
-			""),
+		""),
 		0,
 		"  picosign version\n",
 		NULL},
@@ -120,8 +120,8 @@ static const struct command commands[] = {
 		"is $COSIGN_PASSWORD when it is set (even empty), else it is typed twice at the\n"
 		"terminal. Existing files are replaced only with -f.\n",
 		FLAGS(
-			"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
-			"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"),
+		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
+		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"),
 		0,
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
@@ -132,9 +132,9 @@ static const struct command commands[] = {
 		"Print the PEM public key of a private key file: cosign's encrypted format (the\n"
 		"password from $COSIGN_PASSWORD or the terminal), PKCS#8 or SEC1, EC P-256.\n",
 		FLAGS(
-			"  --key KEY                       the private key file (required)\n"
-			"  --outfile FILE                  write the public key to FILE instead of\n"
-			"\vstandard output\n"),
+		"  --key KEY                       the private key file (required)\n"
+		"  --outfile FILE                  write the public key to FILE instead of\n"
+		"\vstandard output\n"),
 		0,
 		"  picosign public-key --key cosign.key\n"
 		"  COSIGN_PASSWORD=... picosign public-key --key cosign.key --outfile cosign.pub\n",
@@ -146,8 +146,8 @@ static const struct command commands[] = {
 		"REGISTRY/REPOSITORY:sha256-<hex>.sig. A tag is first resolved to its digest\n"
 		"through the registry (exit 11 when the tag does not exist).\n",
 		FLAGS(
-			"  --type TYPE                     signature, attestation, sbom or digest (the\n"
-			"\vimage by digest) (default signature)\n"),
+		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
+		"\vimage by digest) (default signature)\n"),
 		1,
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
@@ -160,7 +160,7 @@ static const struct command commands[] = {
 		"then the OCI 1.1 referrers (from the registry's referrers API or the fallback\n"
 		"tag sha256-<hex>, which it names) with their layers. Nothing is verified.\n",
 		FLAGS(
-			""),
+		""),
 		1,
 		"  picosign tree reg.example/app:1.0\n",
 		NULL},
@@ -177,23 +177,23 @@ static const struct command commands[] = {
 		"stdout. Exit 10: no signatures; 11: image tag not found; 12: signatures\n"
 		"exist but none matched; 1: anything else, a failed registry lookup included.\n",
 		FLAGS(
-			identity_flags,
-			key_pub_flag,
-			"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
-			"\v(repeatable)\n",
-			trusted_root_flag,
-			"  --offline                       never search Rekor (picosign never does; a\n"
-			"\vsignature without a log bundle fails)\n"
-			"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
-			"\vsignatures made with sign --tlog-upload=false)\n"
-			"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
-			"  --check-claims=BOOL             check the payload's digest and annotations\n"
-			"\v(default true)\n"
-			"  -o, --output FORMAT             json or text (default json)\n"
-			"  --explain                       print, for every signature, the check that\n"
-			"\vfailed and why, to stderr\n"
-			"  --new-bundle-format=BOOL        false: only the legacy .sig tag (default:\n"
-			"\vbundles first, then .sig)\n"),
+		identity_flags,
+		key_pub_flag,
+		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
+		"\v(repeatable)\n",
+		trusted_root_flag,
+		"  --offline                       never search Rekor (picosign never does; a\n"
+		"\vsignature without a log bundle fails)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
+		"\vsignatures made with sign --tlog-upload=false)\n"
+		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
+		"  --check-claims=BOOL             check the payload's digest and annotations\n"
+		"\v(default true)\n"
+		"  -o, --output FORMAT             json or text (default json)\n"
+		"  --explain                       print, for every signature, the check that\n"
+		"\vfailed and why, to stderr\n"
+		"  --new-bundle-format=BOOL        false: only the legacy .sig tag (default:\n"
+		"\vbundles first, then .sig)\n"),
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
@@ -209,24 +209,24 @@ static const struct command commands[] = {
 		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
 		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
 		FLAGS(
-			identity_flags,
-			key_pub_flag,
-			"  --type TYPE                     the predicate type: a cosign name\n"
-			"\v(slsaprovenance1, spdxjson, cyclonedx, vuln,\n"
-			"\vopenvex, custom, ...) or a URI (default\n"
-			"\vcustom)\n"
-			"  -a, --annotations KEY=VALUE     require this annotation on the statement's\n"
-			"\vsubject (repeatable)\n",
-			trusted_root_flag,
-			"  --offline                       never search Rekor (picosign never does)\n"
-			"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
-			"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
-			"  --check-claims=BOOL             check the subject's digest and annotations\n"
-			"\v(default true)\n"
-			"  -o, --output FORMAT             accepted for cosign's sake; the envelopes are\n"
-			"\valways printed as JSON lines\n"
-			"  --explain                       print, for every referrer, why it was skipped,\n"
-			"\vfailed or passed, to stderr\n"),
+		identity_flags,
+		key_pub_flag,
+		"  --type TYPE                     the predicate type: a cosign name\n"
+		"\v(slsaprovenance1, spdxjson, cyclonedx, vuln,\n"
+		"\vopenvex, custom, ...) or a URI (default\n"
+		"\vcustom)\n"
+		"  -a, --annotations KEY=VALUE     require this annotation on the statement's\n"
+		"\vsubject (repeatable)\n",
+		trusted_root_flag,
+		"  --offline                       never search Rekor (picosign never does)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
+		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
+		"  --check-claims=BOOL             check the subject's digest and annotations\n"
+		"\v(default true)\n"
+		"  -o, --output FORMAT             accepted for cosign's sake; the envelopes are\n"
+		"\valways printed as JSON lines\n"
+		"  --explain                       print, for every referrer, why it was skipped,\n"
+		"\vfailed or passed, to stderr\n"),
 		1,
 		"  picosign verify-attestation --type slsaprovenance1 \\\n"
 		"      --certificate-identity me@example.com \\\n"
@@ -249,29 +249,29 @@ static const struct command commands[] = {
 		"resolved to its digest, with cosign's warning. The --output-* files and\n"
 		"--bundle are written before the push, so a refused push loses nothing.\n",
 		FLAGS(
-			"  --key KEY                       sign with this private key (cosign's format,\n"
-			"\vPKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
-			"\vor the terminal)\n"
-			"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
-			"\v(repeatable)\n",
-			yes_flag,
-			"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
-			"\vthen needs --insecure-ignore-tlog); keyless\n"
-			"\valways uploads\n"
-			"  --new-bundle-format=BOOL        false: the legacy .sig form (default true)\n"
-			"  --signature-format FORMAT       v3, legacy or both (default v3; legacy with\n"
-			"\v--new-bundle-format=false)\n"
-			"  --output-signature FILE         legacy form: write the signature (base64, no\n"
-			"\vnewline)\n"
-			"  --bundle FILE                   write the Sigstore bundle (v0.3): the v3 one,\n"
-			"\vor the payload's in the legacy form (needs the\n"
-			"\vRekor entry)\n"
-			"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-			"Keyless (--rekor-url, --signing-config, --timestamp-server-url, --trusted-root\n"
-			"and --timeout also with --key):\n",
-			keyless_flags,
-			trusted_root_flag,
-			keyless_tail_flags),
+		"  --key KEY                       sign with this private key (cosign's format,\n"
+		"\vPKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
+		"\vor the terminal)\n"
+		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
+		"\v(repeatable)\n",
+		yes_flag,
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
+		"\vthen needs --insecure-ignore-tlog); keyless\n"
+		"\valways uploads\n"
+		"  --new-bundle-format=BOOL        false: the legacy .sig form (default true)\n"
+		"  --signature-format FORMAT       v3, legacy or both (default v3; legacy with\n"
+		"\v--new-bundle-format=false)\n"
+		"  --output-signature FILE         legacy form: write the signature (base64, no\n"
+		"\vnewline)\n"
+		"  --bundle FILE                   write the Sigstore bundle (v0.3): the v3 one,\n"
+		"\vor the payload's in the legacy form (needs the\n"
+		"\vRekor entry)\n"
+		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
+		"Keyless (--rekor-url, --signing-config, --timestamp-server-url, --trusted-root\n"
+		"and --timeout also with --key):\n",
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags),
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
@@ -287,18 +287,18 @@ static const struct command commands[] = {
 		"timestamp and a Rekor entry, and attach the Sigstore bundle as an OCI 1.1\n"
 		"referrer, as cosign v3 does. Check it with verify-attestation --type TYPE.\n",
 		FLAGS(
-			"  --predicate FILE                the predicate (required)\n"
-			"  --type TYPE                     slsaprovenance, slsaprovenance02,\n"
-			"\vslsaprovenance1, link, spdx, spdxjson,\n"
-			"\vcyclonedx, vuln, openvex, custom, or a URI\n"
-			"\v(default custom)\n"
-			"  --key KEY                       sign with this private key instead of keyless\n",
-			yes_flag,
-			"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
-			"  --bundle FILE                   also write the Sigstore bundle to FILE\n",
-			keyless_flags,
-			trusted_root_flag,
-			keyless_tail_flags),
+		"  --predicate FILE                the predicate (required)\n"
+		"  --type TYPE                     slsaprovenance, slsaprovenance02,\n"
+		"\vslsaprovenance1, link, spdx, spdxjson,\n"
+		"\vcyclonedx, vuln, openvex, custom, or a URI\n"
+		"\v(default custom)\n"
+		"  --key KEY                       sign with this private key instead of keyless\n",
+		yes_flag,
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
+		"  --bundle FILE                   also write the Sigstore bundle to FILE\n",
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags),
 		1,
 		"  picosign attest --predicate prov.json --type slsaprovenance1 \\\n"
 		"      reg.example/app@sha256:<hex>\n",
@@ -313,18 +313,18 @@ static const struct command commands[] = {
 		"(TLS 1.2, proxies, redirects, timeouts) and prints the status, the headers and\n"
 		"the body size.\n",
 		FLAGS(
-			"  --canonical                     json: print the RFC 8785 canonical form\n"
-			"http-get flags:\n"
-			"  --ca-file FILE                  trust only the CA certificates in FILE (PEM)\n"
-			"  --timeout SECS                  deadline for the whole request (also\n"
-			"\v$PICOSIGN_TIMEOUT)\n"
-			"  --allow-http                    allow plain http:// to any host (default:\n"
-			"\vloopback only)\n"
-			"  --max-body BYTES                body size limit (default and maximum 8 MiB)\n"
-			"  --no-redirects                  print a 3xx answer instead of following it\n"
-			"  -H 'NAME: VALUE'                add a request header (repeatable, at most\n"
-			"\v16)\n"
-			"  -o FILE                         write the body to FILE\n"),
+		"  --canonical                     json: print the RFC 8785 canonical form\n"
+		"http-get flags:\n"
+		"  --ca-file FILE                  trust only the CA certificates in FILE (PEM)\n"
+		"  --timeout SECS                  deadline for the whole request (also\n"
+		"\v$PICOSIGN_TIMEOUT)\n"
+		"  --allow-http                    allow plain http:// to any host (default:\n"
+		"\vloopback only)\n"
+		"  --max-body BYTES                body size limit (default and maximum 8 MiB)\n"
+		"  --no-redirects                  print a 3xx answer instead of following it\n"
+		"  -H 'NAME: VALUE'                add a request header (repeatable, at most\n"
+		"\v16)\n"
+		"  -o FILE                         write the body to FILE\n"),
 		0,
 		"  picosign debug der cert.der\n"
 		"  picosign debug json --canonical bundle.json\n"
@@ -338,7 +338,7 @@ static const struct command commands[] = {
 		"decoded by name, the SANs, key usages, validity (RFC 3339), the SHA-256\n"
 		"fingerprint and the embedded SCTs. Bytes from the certificate are escaped.\n",
 		FLAGS(
-			""),
+		""),
 		0,
 		"  picosign cert fulcio-cert.pem\n"
 		"  picosign cert - < chain.pem\n",
@@ -352,12 +352,12 @@ static const struct command commands[] = {
 		"or with --key. Prints \"Verified OK\" to stderr and exits 0, else \"Error: <the\n"
 		"check that failed and why>\" and exits 1.\n",
 		FLAGS(
-			"  --bundle FILE                   the Sigstore bundle (required)\n",
-			identity_flags,
-			key_pub_flag,
-			trusted_root_flag,
-			"  --insecure-ignore-tlog          skip the transparency log checks\n"
-			"  --insecure-ignore-sct           skip the certificate's SCT check\n"),
+		"  --bundle FILE                   the Sigstore bundle (required)\n",
+		identity_flags,
+		key_pub_flag,
+		trusted_root_flag,
+		"  --insecure-ignore-tlog          skip the transparency log checks\n"
+		"  --insecure-ignore-sct           skip the certificate's SCT check\n"),
 		0,
 		"  picosign verify-blob --bundle app.sigstore.json \\\n"
 		"      --certificate-identity me@example.com \\\n"
@@ -371,15 +371,15 @@ static const struct command commands[] = {
 		"--staging. Prints \"Verified OK\" to stderr and exits 0, else the error and\n"
 		"exits 1.\n",
 		FLAGS(
-			"  --bundle FILE                   the Sigstore bundle (required)\n",
-			identity_flags,
-			key_pub_flag,
-			"  --trusted-root FILE             trusted_root.json (default:\n"
-			"\v$SIGSTORE_ROOT_FILE, else the embedded root:\n"
-			"\vstaging with --staging)\n"
-			"  --insecure-ignore-tlog          skip the transparency log checks\n"
-			"  --insecure-ignore-sct           skip the certificate's SCT check\n"
-			"  --staging                       use the embedded Sigstore staging root\n"),
+		"  --bundle FILE                   the Sigstore bundle (required)\n",
+		identity_flags,
+		key_pub_flag,
+		"  --trusted-root FILE             trusted_root.json (default:\n"
+		"\v$SIGSTORE_ROOT_FILE, else the embedded root:\n"
+		"\vstaging with --staging)\n"
+		"  --insecure-ignore-tlog          skip the transparency log checks\n"
+		"  --insecure-ignore-sct           skip the certificate's SCT check\n"
+		"  --staging                       use the embedded Sigstore staging root\n"),
 		0,
 		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
@@ -394,13 +394,13 @@ static const struct command commands[] = {
 		"signature goes to stdout unless --output-signature; --bundle writes a Sigstore\n"
 		"bundle v0.3.\n",
 		FLAGS(
-			"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
-			"  --output-certificate FILE       write the signing certificate (PEM)\n"
-			"  --output-signature FILE         write the signature (base64), not to stdout\n",
-			yes_flag,
-			keyless_flags,
-			trusted_root_flag,
-			keyless_tail_flags),
+		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
+		"  --output-certificate FILE       write the signing certificate (PEM)\n"
+		"  --output-signature FILE         write the signature (base64), not to stdout\n",
+		yes_flag,
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags),
 		0,
 		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
 		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n",
@@ -411,17 +411,17 @@ static const struct command commands[] = {
 		"The sigstore-conformance client protocol's sign command: sign FILE keylessly\n"
 		"with the given token and write a Sigstore bundle, without prompts.\n",
 		FLAGS(
-			"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
-			"\v(required)\n"
-			"  --bundle FILE                   where to write the bundle (required)\n"
-			"  --staging                       use Sigstore staging (Fulcio, Rekor, trusted\n"
-			"\vroot)\n"
-			"  --trusted-root FILE             trusted_root.json (default:\n"
-			"\v$SIGSTORE_ROOT_FILE, else the embedded root)\n"
-			"  --signing-config FILE           signing_config.json: the Fulcio, Rekor (v1\n"
-			"\vor v2) and timestamp authority valid now\n"
-			"  --in-toto                       refused: picosign signs message signatures\n"
-			"\vonly\n"),
+		"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
+		"\v(required)\n"
+		"  --bundle FILE                   where to write the bundle (required)\n"
+		"  --staging                       use Sigstore staging (Fulcio, Rekor, trusted\n"
+		"\vroot)\n"
+		"  --trusted-root FILE             trusted_root.json (default:\n"
+		"\v$SIGSTORE_ROOT_FILE, else the embedded root)\n"
+		"  --signing-config FILE           signing_config.json: the Fulcio, Rekor (v1\n"
+		"\vor v2) and timestamp authority valid now\n"
+		"  --in-toto                       refused: picosign signs message signatures\n"
+		"\vonly\n"),
 		0,
 		"  picosign sign-bundle --staging --identity-token tok.jwt --bundle b.json a.txt\n",
 		NULL},

@@ -226,8 +226,9 @@ sign_forms(struct sign_job *j, sg_arena *arena, sg_diag *d)
 		SG_TRY(sg_sign_image_statement(digest, j->annots, j->n_annots, arena, &br.statement,
 			d));
 	if (j->signer->o.rekor_url == NULL)
-		fprintf(stderr, "WARNING: --tlog-upload=false: the signature is not uploaded to a "
-				"transparency log, so verifying it needs --insecure-ignore-tlog.\n");
+		fprintf(stderr,
+			"WARNING: --tlog-upload=false: the signature is not uploaded to a "
+			"transparency log, so verifying it needs --insecure-ignore-tlog.\n");
 	sg_sign_bundle_result res;
 	sg_err e = sg_sign_image_bundle(&br, arena, &res, d);
 	j->stage = res.stage;

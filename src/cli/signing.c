@@ -86,7 +86,7 @@ sg_cli_services_select(const sg_cli_services_args *a, int64_t now, sg_arena *are
 	memset(out, 0, sizeof *out);
 	int flags = a->fulcio_url != NULL || a->rekor_url != NULL || a->tsa_url != NULL;
 	if (a->signing_config == NULL && (flags || a->no_tlog)) {
-		/* URL flags alone: what picosign did before signing configs (no TSA unless asked) */
+		/* URL flags alone: as before signing configs (no TSA unless one is given) */
 		out->fulcio_url = a->fulcio_url != NULL ? a->fulcio_url : SG_FULCIO_DEFAULT_URL;
 		out->rekor_url = a->rekor_url != NULL ? a->rekor_url : SG_REKOR_DEFAULT_URL;
 		out->tsa_url = a->tsa_url;

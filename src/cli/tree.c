@@ -52,7 +52,8 @@ legacy_tag(sg_registry *reg, const sg_ociref *ref, const char *suffix, const cha
 	if (man.ndescs == 0)
 		return SG_OK;
 	*any = 1;
-	printf("└── %s for an image tag: %s/%s:%s\n", label, ref->registry, ref->repository, tag);
+	printf("└── %s for an image tag: %s/%s:%s\n", label, ref->registry, ref->repository,
+		tag);
 	print_layers(&man);
 	return SG_OK;
 }
@@ -68,10 +69,11 @@ referrers(sg_registry *reg, const sg_ociref *ref, sg_arena *arena, int *any, sg_
 	char tag[SG_OCI_FALLBACK_TAG_LEN + 1];
 	sg_oci_fallback_tag(ref->digest, tag);
 	if (refs.source == SG_REFERRERS_API)
-		printf("└── 📇 Referrers listed by the registry's referrers API: %zu\n", refs.n);
+		printf("└── 📇 Referrers listed by the registry's referrers API: %zu\n",
+			refs.n);
 	else
-		printf("└── 🏷️ Referrers listed in the fallback tag %s/%s:%s: %zu\n", ref->registry,
-			ref->repository, tag, refs.n);
+		printf("└── 🏷️ Referrers listed in the fallback tag %s/%s:%s: %zu\n",
+			ref->registry, ref->repository, tag, refs.n);
 	for (size_t i = 0; i < refs.n; i++) {
 		const sg_oci_desc *e = &refs.entries[i];
 		char dg[SG_OCI_DIGEST_STR_LEN + 1];
@@ -88,7 +90,8 @@ referrers(sg_registry *reg, const sg_ociref *ref, sg_arena *arena, int *any, sg_
 			type = e->artifact_type.len > 0 ? e->artifact_type : man.artifact_type;
 		printf("└── 🔗 ");
 		sg_cli_put_safe(type.p, type.len);
-		printf(" artifacts via OCI referrer: %s/%s@%s\n", ref->registry, ref->repository, dg);
+		printf(" artifacts via OCI referrer: %s/%s@%s\n", ref->registry, ref->repository,
+			dg);
 		print_layers(&man);
 	}
 	return SG_OK;

@@ -382,8 +382,8 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 		}
 		if (skip != NULL) {
 			if (o->explain)
-				fprintf(stderr, "explain: referrer %zu of %zu (%s): skipped: %s\n", i + 1,
-					refs.n, dg, skip);
+				fprintf(stderr, "explain: referrer %zu of %zu (%s): skipped: %s\n",
+					i + 1, refs.n, dg, skip);
 			sg_arena_release(arena, mark);
 			continue;
 		}
@@ -403,8 +403,8 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 			}
 		}
 		if (o->explain)
-			fprintf(stderr, "explain: referrer %zu of %zu (%s): %s%s%s%s\n", i + 1, refs.n,
-				dg, err == SG_OK ? "passed every check" : "failed at ",
+			fprintf(stderr, "explain: referrer %zu of %zu (%s): %s%s%s%s\n", i + 1,
+				refs.n, dg, err == SG_OK ? "passed every check" : "failed at ",
 				err == SG_OK ? "" : stage_of(ld.code), err == SG_OK ? "" : ": ",
 				err == SG_OK ? "" : msg);
 		sg_arena_release(arena, mark);
@@ -414,12 +414,13 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 	if (c->passed == 0) {
 		static char full[JOINED_CAP + 256];
 		if (o->attestation && typed > 0 && joined.len == 0)
-			snprintf(full, sizeof full, "none of the attestations matched the predicate "
-				"type: %s, found: %.*s", o->type, (int)c->types.len,
-				(const char *)c->types.p);
+			snprintf(full, sizeof full,
+				"none of the attestations matched the predicate "
+				"type: %s, found: %.*s",
+				o->type, (int)c->types.len, (const char *)c->types.p);
 		else
-			snprintf(full, sizeof full, "no matching attestations: %.*s", (int)joined.len,
-				(const char *)joined.p);
+			snprintf(full, sizeof full, "no matching attestations: %.*s",
+				(int)joined.len, (const char *)joined.p);
 		return fail_msg(SG_EXIT_NO_MATCH, full);
 	}
 	if (!o->text && !o->attestation)
@@ -644,7 +645,8 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	if (sg_cli_parse_flags(argc, argv, flags, nf, pos, 16, &n_pos) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos == 0)
-		return sg_cli_usage_error("%s: usage: picosign %s [flags] IMAGE...", argv[0], argv[0]);
+		return sg_cli_usage_error("%s: usage: picosign %s [flags] IMAGE...", argv[0],
+			argv[0]);
 	sg_diag td;
 	sg_diag_init(&td, NULL);
 	o->predicate_type = SG_INTOTO_COSIGN_SIGN;
@@ -653,8 +655,9 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 			return fail_diag(SG_EXIT_FAIL, &td);
 		/* a signature never satisfies verify-attestation (nor an attestation verify) */
 		if (strcmp(o->predicate_type, SG_INTOTO_COSIGN_SIGN) == 0)
-			return fail_msg(SG_EXIT_FAIL, "--type " SG_INTOTO_COSIGN_SIGN
-						      " names image signatures: check them with verify");
+			return fail_msg(SG_EXIT_FAIL,
+				"--type " SG_INTOTO_COSIGN_SIGN
+				" names image signatures: check them with verify");
 	}
 	/* cosign: "text" selects the text form, anything else is json. */
 	o->text = o->output != NULL && strcmp(o->output, "text") == 0;

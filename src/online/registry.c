@@ -665,8 +665,9 @@ sg_registry_get_referrers(sg_registry *r, const char *repo, const uint8_t digest
 	if (err == SG_OK)
 		(void)sg_http_header_get(&resp.head, "Content-Type", &ct);
 	/* ggcr fetchReferrers: these mean "no API here" (and so does a 200 of another type). */
-	if (err == SG_OK && (resp.status == 404 || resp.status == 400 || resp.status == 406 ||
-				    (resp.status == 200 && !sg_slice_eq_str(ct, SG_MT_OCI_INDEX)))) {
+	if (err == SG_OK &&
+		(resp.status == 404 || resp.status == 400 || resp.status == 406 ||
+			(resp.status == 200 && !sg_slice_eq_str(ct, SG_MT_OCI_INDEX)))) {
 		sg_arena_release(r->arena, mark);
 		return SG_OK;
 	}

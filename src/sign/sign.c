@@ -219,7 +219,9 @@ check_body(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 	SG_TRY(sg_tlog_body_parse(t->body.p, t->body.len, arena, &body, d));
 	int v2 = s->o.rekor_v2;
 	int want_dsse = r->dsse && !v2;
-	const char *want = v2 ? "hashedrekord 0.0.2" : want_dsse ? "dsse 0.0.1" : "hashedrekord 0.0.1";
+	const char *want = want_dsse ? "dsse 0.0.1" : "hashedrekord 0.0.1";
+	if (v2)
+		want = "hashedrekord 0.0.2";
 	if (body.kind != (want_dsse ? SG_TLOG_DSSE : SG_TLOG_HASHEDREKORD) ||
 		body.rekor_v2 != v2 ||
 		!sg_slice_eq_str(body.api_version, v2 ? "0.0.2" : "0.0.1"))
@@ -319,7 +321,7 @@ SG_MUST_USE static sg_err
 v1_proposal(const sg_signer *s, const sg_sign_result *r, sg_arena *arena, sg_slice *out,
 	sg_diag *d)
 {
-	/* publicKey.content / verifiers[0]: the certificate PEM, or the PUBLIC KEY PEM with --key. */
+	/* publicKey.content / verifiers[0]: the certificate PEM, or the PUBLIC KEY PEM (--key) */
 	sg_slice signer_pem = s->keyed ? s->key_pem : s->cert_pem;
 	size_t cap = 2 * sg_b64_encoded_len(signer_pem.len, SG_B64_PAD) + 512;
 	sg_buf env;
@@ -405,9 +407,10 @@ ready(const sg_signer *s, sg_diag *d)
 	/* Rekor v2 has no integrated time: a short-lived certificate (and a key) then needs a
 	 * timestamp (cosign pkg/cosign/bundle/sign.go; docs/decisions.md for --key). */
 	if (s->o.rekor_url != NULL && s->o.rekor_v2 && s->o.tsa_url == NULL)
-		return sg_diag_failmsg(d, SG_ERR_ARG, "a timestamp authority must be provided to "
-						      "request a short-lived certificate that will be "
-						      "logged to Rekor");
+		return sg_diag_failmsg(d, SG_ERR_ARG,
+			"a timestamp authority must be provided to "
+			"request a short-lived certificate that will be "
+			"logged to Rekor");
 	return SG_OK;
 }
 

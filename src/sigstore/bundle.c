@@ -492,7 +492,8 @@ w_material(vfj_writer *w, const sg_bundle_spec *s, sg_arena *arena, sg_diag *d)
 		for (size_t i = 0; i < s->n_timestamps; i++) {
 			vfj_w_obj_begin(w);
 			vfj_w_key(w, VFJ_LIT("signedTimestamp"));
-			SG_TRY(sg_json_w_b64(w, s->timestamps[i].p, s->timestamps[i].len, arena, d));
+			SG_TRY(sg_json_w_b64(w, s->timestamps[i].p, s->timestamps[i].len, arena,
+				d));
 			vfj_w_obj_end(w);
 		}
 		vfj_w_arr_end(w);

@@ -173,9 +173,9 @@ sg_intoto_check_annotations(const sg_intoto_statement *st, size_t subject, const
 			if (sg_json_str(j, k, "in-toto annotation", arena, &key, NULL) != SG_OK ||
 				!sg_slice_eq(key, want[i].key))
 				continue;
-			ok = sg_json_type(j, v) == VFJ_STRING &&
-				sg_json_str(j, v, "in-toto annotation", arena, &val, NULL) == SG_OK &&
-				sg_slice_eq(val, want[i].value);
+			if (sg_json_type(j, v) == VFJ_STRING &&
+				sg_json_str(j, v, "in-toto annotation", arena, &val, NULL) == SG_OK)
+				ok = sg_slice_eq(val, want[i].value);
 			break;
 		}
 		if (!ok)

@@ -28,7 +28,7 @@
 
 typedef struct sg_intoto_subject {
 	sg_slice name; /* may be empty */
-	size_t annotations; /* token of the "annotations" object in st->json, SG_JSON_NONE if none */
+	size_t annotations; /* token of its "annotations" object in st->json, or SG_JSON_NONE */
 	uint8_t sha256[SG_SHA256_LEN];
 	uint8_t sha384[SG_SHA384_LEN];
 	uint8_t sha512[SG_SHA512_LEN];

@@ -152,7 +152,8 @@ sg_referrer_bundle_parse(const uint8_t *blob, size_t len, sg_arena *arena, sg_en
 	int minor = out->media_minor;
 	memset(out, 0, sizeof *out);
 	return sg_diag_failf(d, SG_ERR_VERIFY_BUNDLE, "bundle",
-		"bundle version v0.%d is older than v0.3, which cosign requires of referrers", minor);
+		"bundle version v0.%d is older than v0.3, which cosign requires of referrers",
+		minor);
 }
 
 /* sigstore-go's wrapping of each step's error in Verify (pkg/verify/signed_entity.go). */
@@ -182,7 +183,8 @@ verify_referrer(const sg_entity *e, const uint8_t image_digest[32], const sg_ima
 	const char *predicate_type, sg_arena *arena, sg_referrer_result *out, sg_diag *d)
 {
 	if (e->content != SG_CONTENT_DSSE)
-		return sg_diag_failmsg(d, SG_ERR_VERIFY_DSSE, "bundle does not contain a DSSE envelope");
+		return sg_diag_failmsg(d, SG_ERR_VERIFY_DSSE,
+			"bundle does not contain a DSSE envelope");
 	sg_artifact art;
 	memset(&art, 0, sizeof art);
 	memcpy(art.sha256, image_digest, SG_SHA256_LEN);
@@ -203,7 +205,8 @@ verify_referrer(const sg_entity *e, const uint8_t image_digest[32], const sg_ima
 	if (o->check_claims) {
 		/* cosign's IntotoSubjectClaimVerifier */
 		if (sub < 0)
-			return sg_diag_failmsg(d, SG_ERR_VERIFY_DIGEST, "no matching subject digest found");
+			return sg_diag_failmsg(d, SG_ERR_VERIFY_DIGEST,
+				"no matching subject digest found");
 		SG_TRY(sg_intoto_check_annotations(&out->st, (size_t)sub, o->annots, o->n_annots,
 			arena, d));
 	}

@@ -363,7 +363,8 @@ check_policy(const sg_verify_opts *o, sg_verified *out, sg_arena *arena, sg_diag
 	for (size_t k = 0; k < 3 && san.p == NULL; k++)
 		for (size_t i = 0; i < out->leaf.n_sans && san.p == NULL; i++)
 			if (out->leaf.sans[i].type == order[k] &&
-				(order[k] != SG_SAN_OTHERNAME || out->leaf.sans[i].fulcio_username) &&
+				(order[k] != SG_SAN_OTHERNAME ||
+					out->leaf.sans[i].fulcio_username) &&
 				out->leaf.sans[i].value.len > 0)
 				san = out->leaf.sans[i].value;
 	if (san.p == NULL)
