@@ -21,38 +21,16 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "parse/codec.h"
 #include "parse/json.h"
-#include "pki/trustroot.h"
 #include "sigstore/intoto.h"
-#include "sigstore/policy.h"
 #include "verify/image.h"
 #include "verify_referrer_fixture.h"
 
-static uint8_t root_mem[1u << 20];
+#include "fuzz_image.h"
+
 static uint8_t mem[2][4u << 20];
 static uint8_t out_mem[1u << 16];
-static sg_trustroot tr;
-static sg_policy policy;
-static uint8_t image[32];
 static sg_referrer_result out[2];
-static int ready;
-
-static void
-setup(void)
-{
-	sg_arena a;
-	size_t n;
-	sg_arena_init(&a, root_mem, sizeof root_mem);
-	if (sg_trustroot_parse(fixture_trusted_root, sizeof fixture_trusted_root, &a, &tr, NULL) !=
-			SG_OK ||
-		sg_policy_init(&policy, fixture_identity, NULL, fixture_issuer, NULL, NULL) !=
-			SG_OK ||
-		sg_hex_decode((const uint8_t *)fixture_image_sha256_hex, 64, image, 32, &n, NULL) !=
-			SG_OK)
-		abort();
-	ready = 1;
-}
 
 /* The manifest part: its layer rule, with the zeroing and shape invariants. */
 static void
@@ -76,8 +54,7 @@ check_manifest(sg_slice man)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!ready)
-		setup();
+	fuzz_image_setup();
 	sg_cur c;
 	sg_cur_init(&c, data, size);
 	uint8_t flags;
@@ -90,20 +67,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *blob = c.p;
 	size_t blob_len = c.n;
 
-	static const sg_oci_annot claim = {{(const uint8_t *)"run", 3},
-		{(const uint8_t *)"fuzz", 4}};
 	sg_image_opts o;
-	memset(&o, 0, sizeof o);
-	o.verify.trustroot = &tr;
-	o.verify.policy = &policy;
-	o.verify.insecure_ignore_tlog = flags & 1;
-	o.verify.insecure_ignore_sct = (flags >> 1) & 1;
-	o.verify.now = FIXTURE_NOW;
-	o.check_claims = !((flags >> 2) & 1);
-	if ((flags >> 3) & 1) {
-		o.annots = &claim;
-		o.n_annots = 1;
-	}
+	fuzz_image_opts(flags, &o);
 	const char *want =
 		(flags >> 4) & 1 ? "https://slsa.dev/provenance/v1" : SG_INTOTO_COSIGN_SIGN;
 	sg_err e[2], code[2];
@@ -122,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			if (ent.media_minor < 3)
 				abort();
-			e[r] = sg_verify_referrer_bundle(&ent, image, &o, want, &a[r], &out[r], &d);
+			e[r] = sg_verify_referrer_bundle(&ent, fuzz_image, &o, want, &a[r], &out[r], &d);
 			if (e[r] != SG_OK) {
 				int step = out[r].v.failed_step;
 				out[r].v.failed_step = 0;
@@ -142,10 +107,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!o.verify.insecure_ignore_tlog && !r->v.has_tlog)
 		abort();
-	if (!sg_intoto_has_digest(&r->st, SG_HASH_SHA256, image, 32) ||
+	if (!sg_intoto_has_digest(&r->st, SG_HASH_SHA256, fuzz_image, 32) ||
 		r->subject >= r->st.n_subjects || !sg_slice_eq_str(r->st.predicate_type, want))
 		abort();
-	if (o.check_claims && memcmp(r->st.subjects[r->subject].sha256, image, 32) != 0)
+	if (o.check_claims && memcmp(r->st.subjects[r->subject].sha256, fuzz_image, 32) != 0)
 		abort();
 	sg_buf b;
 	sg_buf_init(&b, out_mem, sizeof out_mem);

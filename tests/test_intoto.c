@@ -194,6 +194,17 @@ test_write(void)
 	s.predicate = sg_slice_str("{}");
 	sg_buf_init(&b, mem, 40);
 	CHECK_ERR(sg_intoto_write(&s, &b, NULL), SG_ERR_LIMIT);
+
+	/* sg_intoto_make sizes for the worst escapes: names and values of control bytes. */
+	static const char ctl[] = "\x01<>&\x02\x03\x04\x05\x06\x07\x08";
+	an[0].value = sg_slice_str(ctl);
+	an[1].value = sg_slice_str(ctl);
+	s.name = sg_slice_str(ctl);
+	s.predicate_type = sg_slice_str(ctl);
+	sg_slice made;
+	CHECK_OK(sg_intoto_make(&s, &a, &made, NULL));
+	CHECK_OK(sg_intoto_parse(made.p, made.len, &a, &st, NULL));
+	CHECK(sg_slice_eq_str(st.subjects[0].name, ctl) && sg_slice_eq_str(st.predicate_type, ctl));
 }
 
 int

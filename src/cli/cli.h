@@ -169,9 +169,7 @@ SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena, sg
 typedef struct sg_cli_keyless_args {
 	const char *token_flag;   /* --identity-token */
 	int disable_ambient;      /* --oidc-disable-ambient-providers */
-	const char *fulcio_url, *rekor_url;
-	int rekor_v2;             /* rekor_url is a Rekor v2 log */
-	const char *tsa_url;      /* RFC 3161 timestamps, NULL for none */
+	sg_cli_services svc;      /* Fulcio, the log (v1 or v2), the TSA (NULL for none) */
 	const char *root_path;    /* --trusted-root */
 	int staging;
 	const char *timeout;      /* --timeout */

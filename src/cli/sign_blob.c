@@ -73,13 +73,7 @@ typedef struct sign_args {
 SG_MUST_USE static sg_err
 choose_services(sign_args *a, sg_arena *arena, sg_diag *d)
 {
-	sg_cli_services s;
-	SG_TRY(sg_cli_services_select(&a->svc, sg_os_now(), arena, &s, d));
-	a->k.fulcio_url = s.fulcio_url;
-	a->k.rekor_url = s.rekor_url;
-	a->k.rekor_v2 = s.rekor_v2;
-	a->k.tsa_url = s.tsa_url;
-	return SG_OK;
+	return sg_cli_services_select(&a->svc, sg_os_now(), arena, &a->k.svc, d);
 }
 
 static int
@@ -102,7 +96,7 @@ run_sign(const sign_args *a, sg_arena *arena)
 		(e = sg_arena_get(arena, sizeof *res, (void **)&res, &d)) != SG_OK ||
 		(e = sg_cli_keyless_begin(&k, &a->k, arena, &d)) != SG_OK)
 		goto out;
-	if ((e = sg_sign_logged(k.signer, &hooks, a->k.rekor_url, digest, arena, res, &d)) !=
+	if ((e = sg_sign_logged(k.signer, &hooks, a->k.svc.rekor_url, digest, arena, res, &d)) !=
 		SG_OK) {
 		k.stage = k.signer->stage;
 		goto out;
@@ -215,8 +209,8 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	a.payload = pos[0];
 	a.conformance = 1;
 	a.k.disable_ambient = 1;
-	a.k.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
-	a.k.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
+	a.k.svc.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
+	a.k.svc.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
 	if (config != NULL) {
 		/* the config's services: Fulcio, Rekor v1 or v2, a TSA (cli/signing.c) */
 		sg_diag d;

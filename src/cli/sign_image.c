@@ -142,7 +142,7 @@ struct sign_job {
 	sg_registry *reg;
 	const char *image;         /* as given */
 	const sg_ociref *ref;
-	uint8_t digest[32];        /* sign_prepare: the manifest digest, */
+	uint8_t digest[32];        /* sign_open: the manifest digest, */
 	sg_slice repo_name;        /* "<registry>/<repository>", */
 	sg_slice payload;          /* the legacy simple-signing payload */
 	const sg_oci_annot *annots;
@@ -161,11 +161,15 @@ struct sign_job {
 	const char *sig_written, *bundle_written;
 };
 
-/* The image's digest (a tag resolved, with cosign's warning; the manifest fetched, so it must
- * exist) and its legacy payload: before any key or certificate is used. */
+/* Open the image's registry (*cr, closed by the caller), then its digest (a tag resolved, with
+ * cosign's warning; the manifest fetched, so it must exist) and its legacy payload: before any
+ * key or certificate is used. */
 SG_MUST_USE static sg_err
-sign_prepare(struct sign_job *j, sg_arena *arena, sg_diag *d)
+sign_open(struct sign_job *j, const sg_cli_registry_flags *rf, sg_arena *arena,
+	struct sg_cli_reg **cr, sg_diag *d)
 {
+	SG_TRY(sg_cli_registry_open(rf, j->ref->registry, j->ref->repository, arena, cr, d));
+	j->reg = sg_cli_registry_get(*cr);
 	if (!j->ref->has_digest)
 		sg_cli_warn_tag(j->image);
 	return sg_sign_image_payload(j->reg, j->ref, j->annots, j->n_annots, arena, j->digest,
@@ -346,23 +350,12 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 	sg_drbg rng;
 	memset(&rng, 0, sizeof rng);
 	int rc = SG_EXIT_FAIL;
-	struct sign_job j;
-	memset(&j, 0, sizeof j);
-	sg_err err = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
-	if (err != SG_OK)
-		return fail(&d);
-	/* The key, and the services' session when anything goes to a log or a TSA. */
-	j.reg = sg_cli_registry_get(cr);
-	j.image = pos[0];
-	j.ref = &ref;
-	j.annots = annots;
-	j.n_annots = n_annots;
-	j.forms = forms;
-	j.rekor_url = svc.rekor_url;
-	j.out_sig = out_sig;
-	j.bundle_path = bundle_path;
-	j.yes = yes;
-	if ((err = sign_prepare(&j, arena, &d)) != SG_OK ||
+	struct sign_job j = {.image = pos[0], .ref = &ref, .annots = annots, .n_annots = n_annots,
+		.forms = forms, .rekor_url = svc.rekor_url, .out_sig = out_sig,
+		.bundle_path = bundle_path, .yes = yes};
+	sg_err err;
+	/* The image, the key, and the services' session when anything goes to a log or a TSA. */
+	if ((err = sign_open(&j, &rf, arena, &cr, &d)) != SG_OK ||
 		(err = sg_cli_load_private_key(key_path, arena, &key, &d)) != SG_OK)
 		goto out;
 	if (!upload && forms == FORM_LEGACY) {
@@ -460,10 +453,7 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	}
 	if (legacy_needs_v1(forms, svc.rekor_v2))
 		return SG_EXIT_FAIL;
-	a.fulcio_url = svc.fulcio_url;
-	a.rekor_url = svc.rekor_url;
-	a.rekor_v2 = svc.rekor_v2;
-	a.tsa_url = svc.tsa_url;
+	a.svc = svc;
 	sg_ociref ref;
 	if (sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK) {
 		sg_cli_print_error(&d);
@@ -473,24 +463,13 @@ sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
 	sg_cli_keyless k;
 	memset(&k, 0, sizeof k);
 	int rc = SG_EXIT_FAIL;
-	struct sign_job j;
-	memset(&j, 0, sizeof j);
-	sg_err e = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
-	if (e != SG_OK)
-		goto out;
-	j.reg = sg_cli_registry_get(cr);
-	j.image = pos[0];
-	j.ref = &ref;
-	j.annots = annots;
-	j.n_annots = n_annots;
-	j.forms = forms;
-	j.rekor_url = svc.rekor_url;
-	j.out_sig = out_sig;
-	j.bundle_path = bundle_path;
-	j.yes = yes;
+	struct sign_job j = {.image = pos[0], .ref = &ref, .annots = annots, .n_annots = n_annots,
+		.forms = forms, .rekor_url = svc.rekor_url, .out_sig = out_sig,
+		.bundle_path = bundle_path, .yes = yes};
+	sg_err e;
 	/* The image first, so a missing one costs no certificate; then the certificate (token,
 	 * ephemeral key, Fulcio, all verified), then the forms. */
-	if ((e = sign_prepare(&j, arena, &d)) != SG_OK ||
+	if ((e = sign_open(&j, &rf, arena, &cr, &d)) != SG_OK ||
 		(e = sg_cli_keyless_begin(&k, &a, arena, &d)) != SG_OK)
 		goto out;
 	j.signer = k.signer;
@@ -532,14 +511,7 @@ attest_statement(const char *type, const char *uri, const char *path, sg_slice r
 	memcpy(s.sha256, digest, 32);
 	s.predicate_type = sg_slice_str(uri);
 	s.predicate = predicate;
-	size_t cap = predicate.len + 6 * (repo_name.len + strlen(uri)) + 512;
-	uint8_t *mem;
-	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
-	sg_buf b;
-	sg_buf_init(&b, mem, cap);
-	SG_TRY(sg_intoto_write(&s, &b, d));
-	*out = sg_buf_slice(&b);
-	return SG_OK;
+	return sg_intoto_make(&s, arena, out, d);
 }
 
 /* see commands.h */
@@ -596,10 +568,7 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 		sg_cli_services_select(&sa, sg_os_now(), arena, &svc, &d) != SG_OK ||
 		sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK)
 		return fail(&d);
-	a.fulcio_url = svc.fulcio_url;
-	a.rekor_url = svc.rekor_url;
-	a.rekor_v2 = svc.rekor_v2;
-	a.tsa_url = svc.tsa_url;
+	a.svc = svc;
 	struct sg_cli_reg *cr = NULL;
 	sg_cli_keyless k;
 	memset(&k, 0, sizeof k);
@@ -611,11 +580,8 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 	j.image = pos[0];
 	j.ref = &ref;
 	j.forms = FORM_V3;
-	sg_err e = sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d);
-	if (e != SG_OK)
-		goto out;
-	j.reg = sg_cli_registry_get(cr);
-	if ((e = sign_prepare(&j, arena, &d)) != SG_OK ||
+	sg_err e;
+	if ((e = sign_open(&j, &rf, arena, &cr, &d)) != SG_OK ||
 		(e = attest_statement(type, j.predicate_type, predicate, j.repo_name, j.digest,
 			 arena, &j.statement, &d)) != SG_OK)
 		goto out;

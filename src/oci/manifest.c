@@ -286,9 +286,10 @@ w_annotations(vfj_writer *w, const sg_oci_annot *a, size_t n, sg_diag *d)
 	return SG_OK;
 }
 
-/* v1.Descriptor: mediaType, size, digest, then annotations (omitempty). */
+/* v1.Descriptor's first fields, the object left open for the caller's optional ones: mediaType,
+ * size, digest, then annotations (omitempty). */
 SG_MUST_USE static sg_err
-w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
+w_desc_open(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
 	const sg_oci_annot *a, size_t n, sg_diag *d)
 {
 	if (size < 0)
@@ -302,8 +303,30 @@ w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32
 	w_digest(w, digest);
 	if (n > 0)
 		SG_TRY(w_annotations(w, a, n, d));
+	return SG_OK;
+}
+
+/* v1.Descriptor: mediaType, size, digest, then annotations (omitempty). */
+SG_MUST_USE static sg_err
+w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
+	const sg_oci_annot *a, size_t n, sg_diag *d)
+{
+	SG_TRY(w_desc_open(w, media_type, size, digest, a, n, d));
 	vfj_w_obj_end(w);
 	return SG_OK;
+}
+
+/* A manifest's or index's first members, ggcr's field order: schemaVersion 2, mediaType, then
+ * the key of the next member. */
+static void
+w_head(vfj_writer *w, sg_slice media_type, const char *next)
+{
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("schemaVersion"));
+	vfj_w_i64(w, 2);
+	vfj_w_key(w, VFJ_LIT("mediaType"));
+	vfj_w_str(w, media_type.p, media_type.len);
+	vfj_w_key(w, next, strlen(next));
 }
 
 /* see manifest.h */
@@ -381,12 +404,7 @@ sg_oci_sig_manifest_write(const sg_oci_desc *layers, size_t n, sg_slice config,
 	vfj_writer w;
 	sg_json_w_start(&w, out, VFJ_W_GO);
 	/* v1.Manifest field order: schemaVersion, mediaType, config, layers. */
-	vfj_w_obj_begin(&w);
-	vfj_w_key(&w, VFJ_LIT("schemaVersion"));
-	vfj_w_i64(&w, 2);
-	vfj_w_key(&w, VFJ_LIT("mediaType"));
-	vfj_w_str(&w, mt.p, mt.len);
-	vfj_w_key(&w, VFJ_LIT("config"));
+	w_head(&w, mt, "config");
 	SG_TRY(w_desc(&w, cmt, (int64_t)config.len, cfg_digest, NULL, 0, d));
 	vfj_w_key(&w, VFJ_LIT("layers"));
 	vfj_w_arr_begin(&w);
@@ -511,20 +529,10 @@ sg_oci_referrer_write(const sg_oci_referrer *r, sg_buf *out, sg_diag *d)
 	sg_json_w_start(&w, out, VFJ_W_GO);
 	/* cosign's referrerManifest: ggcr's v1.Manifest fields (schemaVersion, mediaType,
 	 * config, layers, annotations, subject), then its own artifactType. */
-	vfj_w_obj_begin(&w);
-	vfj_w_key(&w, VFJ_LIT("schemaVersion"));
-	vfj_w_i64(&w, 2);
-	vfj_w_key(&w, VFJ_LIT("mediaType"));
-	vfj_w_str(&w, VFJ_LIT(SG_MT_OCI_MANIFEST));
-	vfj_w_key(&w, VFJ_LIT("config"));
+	w_head(&w, sg_slice_str(SG_MT_OCI_MANIFEST), "config");
 	/* v1.Descriptor: mediaType, size, digest, ..., artifactType (cosign sets it here too). */
-	vfj_w_obj_begin(&w);
-	vfj_w_key(&w, VFJ_LIT("mediaType"));
-	vfj_w_str(&w, VFJ_LIT(SG_MT_OCI_EMPTY));
-	vfj_w_key(&w, VFJ_LIT("size"));
-	vfj_w_i64(&w, (int64_t)(sizeof SG_OCI_EMPTY_BLOB - 1));
-	vfj_w_key(&w, VFJ_LIT("digest"));
-	w_digest(&w, empty);
+	SG_TRY(w_desc_open(&w, sg_slice_str(SG_MT_OCI_EMPTY),
+		(int64_t)(sizeof SG_OCI_EMPTY_BLOB - 1), empty, NULL, 0, d));
 	vfj_w_key(&w, VFJ_LIT("artifactType"));
 	vfj_w_str(&w, r->bundle_media_type.p, r->bundle_media_type.len);
 	vfj_w_obj_end(&w);
@@ -546,17 +554,7 @@ sg_oci_referrer_write(const sg_oci_referrer *r, sg_buf *out, sg_diag *d)
 SG_MUST_USE static sg_err
 w_index_entry(vfj_writer *w, const sg_oci_desc *e, sg_diag *d)
 {
-	if (e->size < 0)
-		return sg_diag_fail(d, SG_ERR_ARG, "manifest descriptor size");
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("mediaType"));
-	vfj_w_str(w, e->media_type.p, e->media_type.len);
-	vfj_w_key(w, VFJ_LIT("size"));
-	vfj_w_i64(w, e->size);
-	vfj_w_key(w, VFJ_LIT("digest"));
-	w_digest(w, e->digest);
-	if (e->nannots > 0)
-		SG_TRY(w_annotations(w, e->annots, e->nannots, d));
+	SG_TRY(w_desc_open(w, e->media_type, e->size, e->digest, e->annots, e->nannots, d));
 	if (e->os.len > 0 || e->architecture.len > 0) {
 		/* v1.Platform: architecture, os, ..., variant (omitempty) */
 		vfj_w_key(w, VFJ_LIT("platform"));
@@ -619,12 +617,7 @@ sg_oci_index_add(const sg_oci_manifest *existing, const sg_oci_desc *entry, sg_a
 		return sg_diag_fail(d, SG_ERR_LIMIT, what);
 	vfj_writer w;
 	sg_json_w_start(&w, out, VFJ_W_GO);
-	vfj_w_obj_begin(&w);
-	vfj_w_key(&w, VFJ_LIT("schemaVersion"));
-	vfj_w_i64(&w, 2);
-	vfj_w_key(&w, VFJ_LIT("mediaType"));
-	vfj_w_str(&w, VFJ_LIT(SG_MT_OCI_INDEX));
-	vfj_w_key(&w, VFJ_LIT("manifests"));
+	w_head(&w, sg_slice_str(SG_MT_OCI_INDEX), "manifests");
 	vfj_w_arr_begin(&w);
 	for (size_t i = 0; i <= n; i++)
 		SG_TRY(w_index_entry(&w, all[i], d));

@@ -288,14 +288,10 @@ sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
 {
 	memset(out, 0, sizeof *out);
 	*existed = 0;
-	size_t bn = strlen(base_url);
-	while (bn > 0 && base_url[bn - 1] == '/')
-		bn--;
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
 	sg_buf_init(&url, urlmem, sizeof urlmem);
-	sg_buf_put(&url, base_url, bn);
-	sg_buf_puts(&url, "/api/v1/log/entries");
+	sg_url_put_endpoint(&url, base_url, "/api/v1/log/entries");
 	if (sg_buf_status(&url) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor URL");
 	uint8_t *reply;
@@ -405,14 +401,10 @@ sg_rekor2_upload(sg_http_client *http, const char *base_url, sg_http_plain plain
 	sg_arena *arena, sg_tlog_entry *out, sg_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	size_t bn = strlen(base_url);
-	while (bn > 0 && base_url[bn - 1] == '/')
-		bn--;
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
 	sg_buf_init(&url, urlmem, sizeof urlmem);
-	sg_buf_put(&url, base_url, bn);
-	sg_buf_puts(&url, "/api/v2/log/entries");
+	sg_url_put_endpoint(&url, base_url, "/api/v2/log/entries");
 	size_t cap = 2 * (sig.len + verifier.len) + 512;
 	uint8_t *mem;
 	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));

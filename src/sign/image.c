@@ -234,16 +234,7 @@ sg_sign_image_statement(const uint8_t digest[32], const sg_oci_annot *annots, si
 	s.n_annots = n;
 	s.predicate_type = sg_slice_str(SG_INTOTO_COSIGN_SIGN);
 	s.predicate = sg_slice_str("{}");
-	size_t cap = 512;
-	for (size_t i = 0; i < n; i++)
-		cap += 6 * (annots[i].key.len + annots[i].value.len) + 8;
-	uint8_t *mem;
-	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
-	sg_buf b;
-	sg_buf_init(&b, mem, cap);
-	SG_TRY(sg_intoto_write(&s, &b, d));
-	*out = sg_buf_slice(&b);
-	return SG_OK;
+	return sg_intoto_make(&s, arena, out, d);
 }
 
 /* The referrer manifest for the signed bundle of `res`. */

@@ -235,6 +235,24 @@ sg_intoto_write(const sg_intoto_spec *s, sg_buf *out, sg_diag *d)
 	return sg_json_w_finish(&w, out, what, d);
 }
 
+/* see intoto.h */
+sg_err
+sg_intoto_make(const sg_intoto_spec *s, sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	/* \u00XX is the longest escape: 6 bytes for one; the rest is the fixed frame */
+	size_t cap = 512 + s->predicate.len + 6 * (s->name.len + s->predicate_type.len);
+	for (size_t i = 0; i < s->n_annots; i++)
+		cap += 6 * (s->annots[i].key.len + s->annots[i].value.len) + 8;
+	uint8_t *mem;
+	*out = sg_slice_make(NULL, 0);
+	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+	sg_buf b;
+	sg_buf_init(&b, mem, cap);
+	SG_TRY(sg_intoto_write(s, &b, d));
+	*out = sg_buf_slice(&b);
+	return SG_OK;
+}
+
 /* ---- cosign attest's predicates ---- */
 
 static const struct {

@@ -104,4 +104,9 @@ SG_MUST_USE sg_err sg_intoto_cosign_predicate(const char *type, sg_slice file, s
  * invalid UTF-8), SG_ERR_LIMIT (buffer). */
 SG_MUST_USE sg_err sg_intoto_write(const sg_intoto_spec *s, sg_buf *out, sg_diag *d);
 
+/* The same into the arena, sized from `s` (every string escaped at worst, the predicate as
+ * is): *out views it. Errors as sg_intoto_write, and SG_ERR_LIMIT when the arena is full. */
+SG_MUST_USE sg_err sg_intoto_make(const sg_intoto_spec *s, sg_arena *arena, sg_slice *out,
+	sg_diag *d);
+
 #endif
