@@ -17,6 +17,7 @@
 #include "crypto/drbg.h"
 #include "pki/trustroot.h"
 #include "sign/sign.h"
+#include "sigstore/signing_config.h"
 #include "sys/http.h"
 #include "sys/net.h"
 
@@ -216,6 +217,42 @@ SG_MUST_USE sg_err sg_cli_tuf_remote(const char *url, const char *timeout, sg_ar
 /* The path of the cache file for `mirror` in `dir` into out[0..cap) (0 when too long). */
 int sg_cli_tuf_file(const char *dir, const char *mirror, char *out, size_t cap);
 
+/* ---- signing services (cli/signing.c) ---- */
+
+/* The signing config a sign command uses: the file `path` when not NULL, else the one of the
+ * TUF cache a verify command would use (`picosign initialize`), else the embedded public-good
+ * one (*source says which). The one place that decides where the default comes from. Errors: those of sg_os_read_file and sg_signing_config_parse, and
+ * SG_ERR_NO_TRUST_ROOT when this build embeds none. */
+SG_MUST_USE sg_err sg_cli_signing_config_load(const char *path, sg_arena *arena,
+	struct sg_signing_config *out, const char **source, sg_diag *d);
+
+/* What a sign command was told about services. */
+typedef struct sg_cli_services_args {
+	const char *signing_config;  /* --signing-config */
+	const char *fulcio_url;      /* --fulcio-url */
+	const char *rekor_url;       /* --rekor-url (a Rekor v1 log) */
+	const char *tsa_url;         /* --timestamp-server-url */
+	int no_tlog;                 /* --tlog-upload=false */
+} sg_cli_services_args;
+
+/* The services a sign command uses. */
+typedef struct sg_cli_services {
+	const char *fulcio_url;
+	const char *rekor_url;       /* NULL: no transparency log */
+	int rekor_v2;
+	const char *tsa_url;         /* NULL: no timestamp */
+} sg_cli_services;
+
+/* Choose the services at `now` (docs/decisions.md, "Signing services"): with --signing-config
+ * the file's selection (sigstore/signing_config.h: CA v1, Rekor v1 or v2, TSA v1), each URL
+ * flag replacing its service; without it, URL flags alone (Fulcio and Rekor default to
+ * public-good, no TSA) as before signing configs existed; with neither, the embedded
+ * public-good config. --tlog-upload=false drops the log, and the embedded config with it.
+ * Errors: those of sg_cli_signing_config_load, SG_ERR_UNSUPPORTED naming a kind of service
+ * the config has none of at `now`. */
+SG_MUST_USE sg_err sg_cli_services_select(const sg_cli_services_args *a, int64_t now,
+	sg_arena *arena, sg_cli_services *out, sg_diag *d);
+
 /* ---- prompts (cli/prompt.c) ---- */
 
 /* The password for an encrypted key: $COSIGN_PASSWORD when set (even empty), else typed at
@@ -245,7 +282,7 @@ SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena, sg
 typedef struct sg_cli_keyless_args {
 	const char *token_flag;   /* --identity-token */
 	int disable_ambient;      /* --oidc-disable-ambient-providers */
-	const char *fulcio_url, *rekor_url;
+	sg_cli_services svc;      /* Fulcio, the log (v1 or v2), the TSA (NULL for none) */
 	const char *root_path;    /* --trusted-root */
 	int staging;
 	const char *timeout;      /* --timeout */

@@ -56,8 +56,11 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	SG_TRY(sg_arena_get(arena, sizeof *k->signer, (void **)&k->signer, d));
 	sg_signer_opts so;
 	memset(&so, 0, sizeof so);
-	so.fulcio_url = a->fulcio_url;
-	so.rekor_url = a->rekor_url;
+	so.fulcio_url = a->svc.fulcio_url;
+	so.rekor_url = a->svc.rekor_url;
+	so.rekor_v2 = a->svc.rekor_v2;
+	so.tsa_url = a->svc.tsa_url;
+	so.rng = &k->rng;
 	so.plain = k->plain;
 	so.http = k->http;
 	so.trustroot = k->tr;

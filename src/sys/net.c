@@ -952,8 +952,20 @@ client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc,
 	br_ssl_engine_set_hash(&sc->eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(&sc->eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(&sc->eng, &br_tls12_sha384_prf);
+#ifdef SG_TLS_PORTABLE
+	/* The static build's size budget: the portable constant-time engines only, without
+	 * BearSSL's AES-NI, PCLMUL and SSE2 variants that the default setters link as well. */
+	br_ssl_engine_set_gcm(&sc->eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(&sc->eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(&sc->eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_chapol(&sc->eng, &br_sslrec_in_chapol_vtable,
+		&br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(&sc->eng, &br_chacha20_ct_run);
+	br_ssl_engine_set_poly1305(&sc->eng, &br_poly1305_ctmul_run);
+#else
 	br_ssl_engine_set_default_aes_gcm(&sc->eng);
 	br_ssl_engine_set_default_chapol(&sc->eng);
+#endif
 	/* The same i31/m31 implementations crypto.c uses, so no second EC or RSA code is linked. */
 	br_ssl_engine_set_ec(&sc->eng, &br_ec_all_m31);
 	br_ssl_engine_set_rsavrfy(&sc->eng, &br_rsa_i31_pkcs1_vrfy);
