@@ -107,6 +107,7 @@ X(SG_ERR_OCI_CHALLENGE, 611, "invalid WWW-Authenticate challenge")
 X(SG_ERR_OCI_REGISTRY, 612, "registry error")
 X(SG_ERR_OCI_NOT_FOUND, 613, "image not found")
 X(SG_ERR_OCI_DOCKER_CONFIG, 614, "invalid docker config")
+X(SG_ERR_OCI_LAYOUT, 615, "invalid OCI image layout")
 
 /* 700s verification */
 X(SG_ERR_VERIFY_SIGNATURE, 701, "signature verification failed")

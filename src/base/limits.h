@@ -92,6 +92,14 @@
 /* A Sigstore bundle blob fetched from a referrer: it is parsed whole as JSON, so the JSON
  * bound applies; the layer's declared size is checked before the download starts. */
 #define SG_MAX_BUNDLE_BLOB SG_MAX_JSON
+/* An OCI image layout (`picosign save`, `verify --local-image`): blobs one save writes, or one
+ * verify looks through for cosign's unlisted referrers; an image of 100 layers with its
+ * signatures needs ~110, a 16-platform index ~1700. */
+#define SG_MAX_LAYOUT_BLOBS 4096u
+/* One blob `save` copies (a layer): it is held whole in the arena between the download and
+ * the write, so it must fit the arena's large region (SG_MAX_SCRYPT_MEM, 128 MiB) with the
+ * manifests and the connection beside it. */
+#define SG_MAX_LAYOUT_BLOB (96u * 1024u * 1024u)
 /* Attempts at updating the fallback tag sha256-<hex> when concurrent writers keep moving it
  * (each attempt re-reads the index; see online/referrers.h). */
 #define SG_MAX_FALLBACK_TRIES 4u

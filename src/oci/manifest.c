@@ -613,14 +613,22 @@ sg_oci_index_add(const sg_oci_manifest *existing, const sg_oci_desc *entry, sg_a
 		}
 		all[pos] = e;
 	}
-	if (out->overflow)
+	return sg_oci_index_write(all, n + 1, what, out, d);
+}
+
+/* see manifest.h */
+sg_err
+sg_oci_index_write(const sg_oci_desc *const *entries, size_t n, const char *what, sg_buf *out,
+	sg_diag *d)
+{
+	if (out->overflow || n > SG_MAX_OCI_LAYERS)
 		return sg_diag_fail(d, SG_ERR_LIMIT, what);
 	vfj_writer w;
 	sg_json_w_start(&w, out, VFJ_W_GO);
 	w_head(&w, sg_slice_str(SG_MT_OCI_INDEX), "manifests");
 	vfj_w_arr_begin(&w);
-	for (size_t i = 0; i <= n; i++)
-		SG_TRY(w_index_entry(&w, all[i], d));
+	for (size_t i = 0; i < n; i++)
+		SG_TRY(w_index_entry(&w, entries[i], d));
 	vfj_w_arr_end(&w);
 	vfj_w_obj_end(&w);
 	return sg_json_w_finish(&w, out, what, d);

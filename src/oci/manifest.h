@@ -190,6 +190,13 @@ SG_MUST_USE sg_err sg_oci_referrer_write(const sg_oci_referrer *r, sg_buf *out, 
 SG_MUST_USE sg_err sg_oci_index_add(const sg_oci_manifest *existing, const sg_oci_desc *entry,
 	sg_arena *arena, sg_buf *out, int *already, sg_diag *d);
 
+/* Write an OCI image index of the `n` entries in the given order, each as
+ * sg_oci_index_add writes one (the fallback index; an OCI layout's index.json). `what` names
+ * the document in `d`. Errors: SG_ERR_LIMIT (more than SG_MAX_OCI_LAYERS entries, buffer),
+ * SG_ERR_ARG (duplicate annotation keys, a negative size). */
+SG_MUST_USE sg_err sg_oci_index_write(const sg_oci_desc *const *entries, size_t n,
+	const char *what, sg_buf *out, sg_diag *d);
+
 /* Check what a referrers lookup returned for subject `subject` before its entries are used:
  * an image index (SG_ERR_OCI_MANIFEST otherwise), and, for the fallback tag
  * (`from_tag`), an OCI image index whose own digest `digest` differs from the subject's (some
