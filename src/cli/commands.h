@@ -26,6 +26,8 @@ int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
 /* cli/sign_image.c: `attest --predicate FILE --type TYPE IMAGE`. */
 int sg_cmd_attest(int argc, char **argv, sg_arena *arena);
+/* cli/save.c: `save IMAGE --dir DIR`, an OCI layout for verify --local-image. */
+int sg_cmd_save(int argc, char **argv, sg_arena *arena);
 /* cli/tree.c: `tree IMAGE`. */
 int sg_cmd_tree(int argc, char **argv, sg_arena *arena);
 /* cli/triangulate.c: `triangulate IMAGE`. */

@@ -103,6 +103,12 @@ static const char keyless_tail_flags[] =
 	"\v30 s per read or write)\n"
 	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
 
+/* verify and verify-attestation (issue #11, air gap). */
+static const char local_image_flags[] =
+	"  --local-image                   the arguments are OCI layouts written by save\n"
+	"  --offline                       open no network connection (refused below the\n"
+	"\vtransport); needs --local-image\n";
+
 static const char registry_flags[] =
 	"  --registry-username USER        registry user name (Basic authentication)\n"
 	"  --registry-password PASSWORD    registry password (visible in ps: prefer the\n"
@@ -219,9 +225,26 @@ static const struct command commands[] = {
 		1,
 		"  picosign tree reg.example/app:1.0\n",
 		NULL},
+	{"save", sg_cmd_save,
+		"copy an image and its signatures into an OCI layout for offline verification",
+		"picosign save [flags] IMAGE[:TAG|@DIGEST] --dir DIR",
+		"Copy IMAGE from its registry into the OCI image layout DIR, as cosign save\n"
+		"does: the image (every manifest, config and layer), its legacy .sig signatures\n"
+		"and every OCI 1.1 referrer (cosign v3 signature and attestation bundles). Then\n"
+		"verify --local-image DIR and verify-attestation --local-image DIR need no\n"
+		"network. index.json is written last: a failed save leaves no layout that looks\n"
+		"complete. Blobs over 96 MiB are refused.\n",
+		FLAGS(
+		"  --dir DIR                       the layout directory (created; an existing\n"
+		"\vlayout's index.json is replaced)\n"),
+		1,
+		"  picosign save reg.example/app:1.0 --dir app-1.0\n"
+		"  picosign verify --offline --local-image --key cosign.pub app-1.0\n",
+		NULL},
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry",
-		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...",
+		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...\n"
+		"       picosign verify [flags] --local-image DIR...",
 		"Verify the cosign signatures of each IMAGE in its registry with cosign v3's\n"
 		"checks, output and exit codes: Sigstore bundles attached as OCI 1.1\n"
 		"referrers (the referrers API, else the fallback tag sha256-<hex>), else the\n"
@@ -230,7 +253,8 @@ static const struct command commands[] = {
 		"(predicate https://sigstore.dev/cosign/sign/v1): attestations are for\n"
 		"verify-attestation. The header goes to stderr, the verified claims (JSON) to\n"
 		"stdout. Exit 10: no signatures; 11: image tag not found; 12: signatures\n"
-		"exist but none matched; 1: anything else, a failed registry lookup included.\n",
+		"exist but none matched; 1: anything else, a failed registry lookup included.\n"
+		"With --local-image, each DIR is an OCI layout written by save (or cosign save).\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,
@@ -238,8 +262,7 @@ static const struct command commands[] = {
 		"\v(repeatable)\n",
 		trusted_root_flag,
 		trust_policy_flags,
-		"  --offline                       never search Rekor (picosign never does; a\n"
-		"\vsignature without a log bundle fails)\n"
+		local_image_flags,
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
 		"\vsignatures made with sign --tlog-upload=false)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
@@ -257,13 +280,15 @@ static const struct command commands[] = {
 		NULL},
 	{"verify-attestation", sg_cmd_verify_attestation,
 		"verify the in-toto attestations of an image in its registry",
-		"picosign verify-attestation [flags] IMAGE[:TAG|@DIGEST]...",
+		"picosign verify-attestation [flags] IMAGE[:TAG|@DIGEST]...\n"
+		"       picosign verify-attestation [flags] --local-image DIR...",
 		"Verify the attestations of each IMAGE that cosign v3 attaches as OCI 1.1\n"
 		"referrers (Sigstore bundles over in-toto statements) with cosign's checks:\n"
 		"keyless, against an expected identity and issuer, or with --key. Only\n"
 		"statements of the --type asked for count; an image signature never does. The\n"
 		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
-		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
+		"no attestations; 12: attestations exist but none matched; 1: anything else.\n"
+		"With --local-image, each DIR is an OCI layout written by save.\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,
@@ -275,7 +300,7 @@ static const struct command commands[] = {
 		"\vsubject (repeatable)\n",
 		trusted_root_flag,
 		trust_policy_flags,
-		"  --offline                       never search Rekor (picosign never does)\n"
+		local_image_flags,
 		"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the subject's digest and annotations\n"

@@ -46,6 +46,7 @@
 #include "oci/ociref.h"
 #include "oci/payload.h"
 #include "online/cosign_sig.h"
+#include "online/layout.h"
 #include "online/referrers.h"
 #include "online/registry.h"
 #include "pki/trustroot.h"
@@ -72,6 +73,7 @@ struct opts {
 	size_t n_annots;
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
 	int offline, ignore_tlog, ignore_sct, check_claims, explain;
+	int local;                  /* --local-image: the arguments are OCI layouts (save) */
 	sg_cli_registry_flags reg;
 	sg_policy policy;
 	sg_pubkey key;
@@ -151,8 +153,12 @@ stage_of(sg_err e)
 
 struct image_ctx {
 	struct opts *o;
-	sg_registry *reg;
-	const sg_ociref *ref;
+	/* Where the image's manifests and blobs come from: its registry, or with --local-image
+	 * an OCI layout (`picosign save`). Only the src_* functions below know which; every
+	 * check after them is the same code for both. */
+	sg_registry *reg;          /* NULL with --local-image */
+	const char *repo;
+	const sg_layout_dir *lay;  /* NULL without --local-image */
 	uint8_t digest[32];
 	sg_arena *arena;
 	sg_buf *out;      /* stdout */
@@ -163,6 +169,52 @@ struct image_ctx {
 	int any_bundle;   /* a passing signature was verified through its bundle */
 };
 
+/* ---- the source: the registry or the layout ---- */
+
+/* The manifest `desc` names, its bytes checked against its digest. */
+SG_MUST_USE static sg_err
+src_manifest(struct image_ctx *c, const sg_oci_desc *desc, sg_slice *out, sg_diag *d)
+{
+	if (c->lay != NULL)
+		return sg_layout_get(c->lay, desc->digest, desc->size, SG_MAX_JSON, c->arena, out,
+			d);
+	char ds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_registry_manifest m;
+	sg_oci_digest_format(desc->digest, ds);
+	SG_TRY(sg_registry_get_manifest(c->reg, c->repo, ds, SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &m,
+		d));
+	*out = m.body;
+	return SG_OK;
+}
+
+/* The blob `desc` names, at most `max` bytes, its size and digest checked. */
+SG_MUST_USE static sg_err
+src_blob(struct image_ctx *c, const sg_oci_desc *desc, size_t max, sg_slice *out, sg_diag *d)
+{
+	if (desc->size < 0)
+		return sg_diag_fail(d, SG_ERR_OCI_MANIFEST, "layer size");
+	if (c->lay != NULL)
+		return sg_layout_get(c->lay, desc->digest, desc->size, max, c->arena, out, d);
+	return sg_registry_get_blob(c->reg, c->repo, desc->digest, (uint64_t)desc->size, max, out,
+		d);
+}
+
+SG_MUST_USE static sg_err
+src_referrers(struct image_ctx *c, sg_referrers *out, sg_diag *d)
+{
+	if (c->lay != NULL)
+		return sg_layout_referrers(c->lay, c->arena, out, d);
+	return sg_referrers_list(c->reg, c->repo, c->digest, c->arena, out, d);
+}
+
+SG_MUST_USE static sg_err
+src_sigs(struct image_ctx *c, sg_cosign_sigs *out, sg_diag *d)
+{
+	if (c->lay != NULL)
+		return sg_layout_sigs(c->lay, c->arena, out, d);
+	return sg_cosign_sigs_fetch(c->reg, c->repo, c->digest, c->arena, out, d);
+}
+
 /* Check one candidate layer. SG_OK when it passes; its output element is then appended. */
 SG_MUST_USE static sg_err
 check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
@@ -170,7 +222,9 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	struct opts *o = c->o;
 	sg_arena *arena = c->arena;
 	sg_sig_layer layer;
-	SG_TRY(sg_cosign_sig_layer(c->reg, c->ref->repository, desc, arena, &layer, d));
+	sg_slice payload;
+	SG_TRY(src_blob(c, desc, SG_COSIGN_MAX_PAYLOAD, &payload, d));
+	sg_cosign_sig_layer(desc, payload, &layer);
 	sg_verified *v;
 	SG_TRY(sg_arena_get(arena, sizeof *v, (void **)&v, d));
 	SG_TRY(sg_verify_sig_layer(&layer, c->digest, &o->io, arena, v, d));
@@ -247,13 +301,10 @@ referrer_candidate(struct image_ctx *c, const sg_oci_desc *desc, sg_entity *e, c
 {
 	struct opts *o = c->o;
 	*fatal = 0;
-	char ds[SG_OCI_DIGEST_STR_LEN + 1];
-	sg_oci_digest_format(desc->digest, ds);
-	sg_registry_manifest m;
+	sg_slice body;
 	sg_diag ld;
 	sg_diag_init(&ld, NULL);
-	sg_err err = sg_registry_get_manifest(c->reg, c->ref->repository, ds, SG_OCI_ACCEPT_ALL,
-		SG_MAX_JSON, &m, &ld);
+	sg_err err = src_manifest(c, desc, &body, &ld);
 	if (err == SG_ERR_OCI_NOT_FOUND)
 		return "the registry lists it but does not have it";
 	if (err != SG_OK) {
@@ -263,7 +314,7 @@ referrer_candidate(struct image_ctx *c, const sg_oci_desc *desc, sg_entity *e, c
 	}
 	sg_oci_manifest man;
 	const sg_oci_desc *layer;
-	if (sg_oci_manifest_parse(m.body.p, m.body.len, c->arena, &man, &ld) != SG_OK ||
+	if (sg_oci_manifest_parse(body.p, body.len, c->arena, &man, &ld) != SG_OK ||
 		sg_referrer_bundle_layer(&man, &layer, &ld) != SG_OK) {
 		sg_diag_format(&ld, why, cap);
 		return why;
@@ -278,8 +329,7 @@ referrer_candidate(struct image_ctx *c, const sg_oci_desc *desc, sg_entity *e, c
 		return why;
 	}
 	sg_slice blob;
-	err = sg_registry_get_blob(c->reg, c->ref->repository, layer->digest,
-		(uint64_t)layer->size, SG_MAX_BUNDLE_BLOB, &blob, &ld);
+	err = src_blob(c, layer, SG_MAX_BUNDLE_BLOB, &blob, &ld);
 	if (err != SG_OK) {
 		*d = ld;
 		*fatal = 1;
@@ -335,7 +385,7 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 	sg_diag_init(&d, NULL);
 	sg_referrers refs;
 	char msg[1024];
-	if (sg_referrers_list(c->reg, c->ref->repository, c->digest, arena, &refs, &d) != SG_OK) {
+	if (src_referrers(c, &refs, &d) != SG_OK) {
 		char full[1200];
 		sg_diag_format(&d, msg, sizeof msg);
 		snprintf(full, sizeof full, "getting referrers: %s", msg);
@@ -344,11 +394,12 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 	if (o->explain) {
 		char tag[SG_OCI_FALLBACK_TAG_LEN + 1];
 		sg_oci_fallback_tag(c->digest, tag);
-		fprintf(stderr, "explain: referrers: %zu listed by %s%s\n", refs.n,
-			refs.source == SG_REFERRERS_API ? "the registry's referrers API"
-			: refs.source == SG_REFERRERS_TAG ? "the fallback tag "
-							  : "nothing (no API), no fallback tag ",
-			refs.source == SG_REFERRERS_API ? "" : tag);
+		static const char *const by[] = {"nothing (no API), no fallback tag ",
+			"the registry's referrers API", "the fallback tag ",
+			"the layout's index.json", "the layout's blobs (as cosign save left them)"};
+		int tagged = refs.source == SG_REFERRERS_NONE || refs.source == SG_REFERRERS_TAG;
+		fprintf(stderr, "explain: referrers: %zu listed by %s%s\n", refs.n, by[refs.source],
+			tagged ? tag : "");
 	}
 	uint8_t *outmem, *joined_mem;
 	if (sg_arena_get(arena, OUT_CAP, (void **)&outmem, &d) != SG_OK ||
@@ -461,94 +512,49 @@ print_header(const struct opts *o, const char *name, int bundle_verified)
 				"certificate authority certificates\n");
 }
 
+/* The checks of one image whose digest is c->digest, from its source: bundles on referrers
+ * first (cosign v3), else the .sig tag. `name` goes into the output elements
+ * (docker-reference), `shown` into the header. An exit code. */
 static int
-verify_image(struct opts *o, const char *arg, sg_arena *arena)
+check_image(struct image_ctx *c, const char *name, const char *shown)
 {
+	struct opts *o = c->o;
+	sg_arena *arena = c->arena;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	sg_ociref ref;
-	char name[SG_OCI_NAME_MAX + 8];
-	sg_buf nb;
-	if (sg_ociref_parse((const uint8_t *)arg, strlen(arg), &ref, &d) != SG_OK) {
-		char msg[1024];
-		sg_diag_format(&d, msg, sizeof msg);
-		char full[1100];
-		snprintf(full, sizeof full, "parsing reference: %s", msg);
-		return fail_msg(SG_EXIT_FAIL, full);
-	}
-	sg_buf_init(&nb, name, sizeof name - 1);
-	if (sg_ociref_name(&ref, &nb) != SG_OK)
-		return fail_msg(SG_EXIT_FAIL, "image reference too long");
-	name[nb.len] = '\0';
-
-	struct sg_cli_reg *cr = NULL;
-	int rc = SG_EXIT_FAIL;
-	if (sg_cli_registry_open(&o->reg, ref.registry, ref.repository, arena, &cr, &d) != SG_OK)
-		return fail_diag(SG_EXIT_FAIL, &d);
-	sg_registry *reg = sg_cli_registry_get(cr);
-
-	struct image_ctx c;
-	memset(&c, 0, sizeof c);
-	c.o = o;
-	c.reg = reg;
-	c.ref = &ref;
-	c.arena = arena;
-
-	/* §7.2 image step 1: the digest (a tag is resolved by a manifest GET). */
-	if (sg_registry_resolve(reg, &ref, c.digest, &d) != SG_OK) {
-		if (d.code == SG_ERR_OCI_NOT_FOUND) {
-			char msg[1024], full[1100];
-			sg_diag_format(&d, msg, sizeof msg);
-			snprintf(full, sizeof full, "image tag not found: %s", msg);
-			rc = fail_msg(SG_EXIT_NO_TAG, full);
-		} else {
-			rc = fail_diag(SG_EXIT_FAIL, &d);
-		}
-		goto out;
-	}
+	int rc;
 	/* cosign v3: bundles on referrers first; the .sig tag only when there are none. */
 	if (o->new_bundle_format != 0) {
-		rc = verify_referrers(&c, name, o->attestation ? arg : name);
+		rc = verify_referrers(c, name, shown);
 		if (rc >= 0)
-			goto out;
-		rc = SG_EXIT_FAIL;
+			return rc;
 	}
-	if (o->attestation) {
-		/* picosign reads no legacy .att tags (docs/decisions.md) */
-		rc = fail_msg(SG_EXIT_NO_SIGNATURES, "no attestations found");
-		goto out;
-	}
+	if (o->attestation) /* picosign reads no legacy .att tags (docs/decisions.md) */
+		return fail_msg(SG_EXIT_NO_SIGNATURES, "no attestations found");
 	/* Step 2: the .sig manifest. */
 	sg_cosign_sigs sigs;
-	if (sg_cosign_sigs_fetch(reg, ref.repository, c.digest, arena, &sigs, &d) != SG_OK) {
-		rc = fail_diag(SG_EXIT_FAIL, &d);
-		goto out;
-	}
-	if (!sigs.found || sigs.parsed.ndescs == 0) {
-		rc = fail_msg(SG_EXIT_NO_SIGNATURES, "no signatures found");
-		goto out;
-	}
+	if (src_sigs(c, &sigs, &d) != SG_OK)
+		return fail_diag(SG_EXIT_FAIL, &d);
+	if (!sigs.found || sigs.parsed.ndescs == 0)
+		return fail_msg(SG_EXIT_NO_SIGNATURES, "no signatures found");
 	if (sigs.parsed.ndescs > SG_MAX_SIGNATURES) {
 		char msg[200];
 		snprintf(msg, sizeof msg, "too many signatures: %zu layers, picosign checks at most "
 					  "%u", sigs.parsed.ndescs, (unsigned)SG_MAX_SIGNATURES);
-		rc = fail_msg(SG_EXIT_FAIL, msg);
-		goto out;
+		return fail_msg(SG_EXIT_FAIL, msg);
 	}
 	/* Step 3: every layer is a candidate. */
 	uint8_t *outmem, *errmem, *joined_mem;
 	if (sg_arena_get(arena, OUT_CAP, (void **)&outmem, &d) != SG_OK ||
 		sg_arena_get(arena, OUT_CAP / 4, (void **)&errmem, &d) != SG_OK ||
-		sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK) {
-		rc = fail_diag(SG_EXIT_FAIL, &d);
-		goto out;
-	}
+		sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK)
+		return fail_diag(SG_EXIT_FAIL, &d);
 	sg_buf out, err_out, joined;
 	sg_buf_init(&out, outmem, OUT_CAP);
 	sg_buf_init(&err_out, errmem, OUT_CAP / 4);
 	sg_buf_init(&joined, joined_mem, JOINED_CAP - 1);
-	c.out = &out;
-	c.err_out = &err_out;
+	c->out = &out;
+	c->err_out = &err_out;
 	if (!o->text)
 		sg_buf_puts(&out, "\n[");
 	for (size_t i = 0; i < sigs.parsed.ndescs; i++) {
@@ -557,7 +563,7 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 		size_t out_len = out.len, err_len = err_out.len;
 		sg_diag ld;
 		sg_diag_init(&ld, NULL);
-		sg_err e = check_layer(&c, desc, &ld);
+		sg_err e = check_layer(c, desc, &ld);
 		char msg[1024];
 		if (e != SG_OK) {
 			out.len = out_len; /* drop a half-written element */
@@ -581,7 +587,7 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 		/* Hand back this candidate's scratch; its output is in `out`. */
 		sg_arena_release(arena, mark);
 	}
-	if (c.passed == 0) {
+	if (c->passed == 0) {
 		joined_mem[joined.len] = '\0';
 		sg_buf fb;
 		static char full[JOINED_CAP + 64];
@@ -589,21 +595,107 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 		sg_buf_puts(&fb, "no matching signatures: ");
 		sg_buf_put(&fb, joined.p, joined.len);
 		full[fb.len] = '\0';
-		rc = fail_msg(SG_EXIT_NO_MATCH, full);
-		goto out;
+		return fail_msg(SG_EXIT_NO_MATCH, full);
 	}
 	if (!o->text)
 		sg_buf_puts(&out, "]\n");
-	if (sg_buf_status(&out) != SG_OK || sg_buf_status(&err_out) != SG_OK) {
-		rc = fail_msg(SG_EXIT_FAIL, "verification output is too large");
-		goto out;
-	}
-	print_header(o, name, c.any_bundle);
+	if (sg_buf_status(&out) != SG_OK || sg_buf_status(&err_out) != SG_OK)
+		return fail_msg(SG_EXIT_FAIL, "verification output is too large");
+	print_header(o, shown, c->any_bundle);
 	fwrite(err_out.p, 1, err_out.len, stderr);
 	fwrite(out.p, 1, out.len, stdout);
 	fflush(stdout);
-	rc = SG_EXIT_OK;
-out:
+	return SG_EXIT_OK;
+}
+
+/* --local-image: the image of the OCI layout in `dir`, as cosign's verify --local-image takes
+ * it (the header names the directory). The image's manifest blob must be there and hash to
+ * the digest index.json names, so what was verified is what the layout holds; its config and
+ * layers are whoever loads them's to check against it (the OCI rule for every blob). The
+ * output's docker-reference is the name `save` recorded, when it is an image reference. */
+static int
+verify_local(struct image_ctx *c, const char *dir)
+{
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	sg_layout_dir *lay;
+	sg_slice body;
+	if (sg_arena_get(c->arena, sizeof *lay, (void **)&lay, &d) != SG_OK ||
+		sg_layout_open(dir, c->arena, lay, &d) != SG_OK ||
+		sg_layout_get(lay, lay->lay.image->digest, lay->lay.image->size, SG_MAX_JSON,
+			c->arena, &body, &d) != SG_OK)
+		return fail_diag(SG_EXIT_FAIL, &d);
+	c->lay = lay;
+	memcpy(c->digest, lay->lay.image->digest, 32);
+	char name[SG_OCI_NAME_MAX + 8];
+	sg_ociref ref;
+	sg_buf nb;
+	sg_buf_init(&nb, name, sizeof name - 1);
+	sg_slice rn = lay->lay.ref_name;
+	if (rn.len == 0 || sg_ociref_parse(rn.p, rn.len, &ref, NULL) != SG_OK ||
+		sg_ociref_name(&ref, &nb) != SG_OK)
+		return check_image(c, dir, dir);
+	name[nb.len] = '\0';
+	return check_image(c, name, dir);
+}
+
+static int
+verify_image(struct opts *o, const char *arg, sg_arena *arena)
+{
+	struct image_ctx c;
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.arena = arena;
+	if (o->local)
+		return verify_local(&c, arg);
+
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	sg_ociref ref;
+	char name[SG_OCI_NAME_MAX + 8];
+	sg_buf nb;
+	if (sg_ociref_parse((const uint8_t *)arg, strlen(arg), &ref, &d) != SG_OK) {
+		char msg[1024];
+		sg_diag_format(&d, msg, sizeof msg);
+		char full[1100];
+		snprintf(full, sizeof full, "parsing reference: %s", msg);
+		return fail_msg(SG_EXIT_FAIL, full);
+	}
+	sg_buf_init(&nb, name, sizeof name - 1);
+	if (sg_ociref_name(&ref, &nb) != SG_OK)
+		return fail_msg(SG_EXIT_FAIL, "image reference too long");
+	name[nb.len] = '\0';
+	if (o->offline) {
+		/* Refused before the registry client exists: not even a credential helper runs
+		 * (one may connect on its own). sg_cli_go_offline() stops any socket anyway. */
+		static char msg[3 * SG_OCI_NAME_MAX + SG_MAX_OCI_REF + 400];
+		(void)snprintf(msg, sizeof msg, "--offline: not fetching %s from its registry "
+			"(picosign opens no network connection with --offline); save it where %s "
+			"can be reached (picosign save %s --dir DIR) and verify the copy with "
+			"--local-image DIR", name, ref.registry, arg);
+		return fail_msg(SG_EXIT_FAIL, msg);
+	}
+
+	struct sg_cli_reg *cr = NULL;
+	int rc;
+	if (sg_cli_registry_open(&o->reg, ref.registry, ref.repository, arena, &cr, &d) != SG_OK)
+		return fail_diag(SG_EXIT_FAIL, &d);
+	c.reg = sg_cli_registry_get(cr);
+	c.repo = ref.repository;
+
+	/* §7.2 image step 1: the digest (a tag is resolved by a manifest GET). */
+	if (sg_registry_resolve(c.reg, &ref, c.digest, &d) != SG_OK) {
+		if (d.code == SG_ERR_OCI_NOT_FOUND) {
+			char msg[1024], full[1100];
+			sg_diag_format(&d, msg, sizeof msg);
+			snprintf(full, sizeof full, "image tag not found: %s", msg);
+			rc = fail_msg(SG_EXIT_NO_TAG, full);
+		} else {
+			rc = fail_diag(SG_EXIT_FAIL, &d);
+		}
+	} else {
+		rc = check_image(&c, name, o->attestation ? arg : name);
+	}
 	sg_cli_registry_close(cr);
 	return rc;
 }
@@ -628,11 +720,11 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
 			&o->n_annots},
 		SG_CLI_TRUST_FLAG_ROWS(o->topts),
-		/* cosign's meaning here: never search Rekor. verify reads the image from its
-		 * registry, so the network stays on; once `--local-image DIR` exists, --offline with
-		 * it should call sg_cli_go_offline() before anything runs, as verify_blob.c does
-		 * (docs/decisions.md, "Trust material and TUF"). */
+		/* Network off for the whole process (sg_cli_go_offline), below the transport: with
+		 * --local-image nothing needs it; without, the registry is refused by name
+		 * (docs/decisions.md, "Air gap"). */
 		{"--offline", NULL, NULL, &o->offline, NULL, 0, NULL},
+		{"--local-image", NULL, NULL, &o->local, NULL, 0, NULL},
 		{"--insecure-ignore-tlog", NULL, NULL, &o->ignore_tlog, NULL, 0, NULL},
 		{"--insecure-ignore-sct", NULL, NULL, &o->ignore_sct, NULL, 0, NULL},
 		{"--check-claims", NULL, NULL, &o->check_claims, NULL, 0, NULL},
@@ -652,6 +744,10 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	if (n_pos == 0)
 		return sg_cli_usage_error("%s: usage: picosign %s [flags] IMAGE...", argv[0],
 			argv[0]);
+	/* Before anything else runs: from here on no socket can be opened in this process (a
+	 * trust refresh asked for is then refused by sg_cli_trustroot_load). */
+	if (o->offline)
+		sg_cli_go_offline();
 	sg_diag td;
 	sg_diag_init(&td, NULL);
 	o->predicate_type = SG_INTOTO_COSIGN_SIGN;

@@ -46,18 +46,11 @@ sg_cosign_sigs_fetch(sg_registry *r, const char *repo, const uint8_t image_diges
 }
 
 /* see cosign_sig.h */
-sg_err
-sg_cosign_sig_layer(sg_registry *r, const char *repo, const sg_oci_desc *layer, sg_arena *arena,
-	sg_sig_layer *out, sg_diag *d)
+void
+sg_cosign_sig_layer(const sg_oci_desc *layer, sg_slice payload, sg_sig_layer *out)
 {
-	(void)arena;
-	memset(out, 0, sizeof *out);
-	if (layer->size < 0)
-		return sg_diag_fail(d, SG_ERR_OCI_MANIFEST, "signature layer size");
-	sg_slice payload;
-	SG_TRY(sg_registry_get_blob(r, repo, layer->digest, (uint64_t)layer->size,
-		SG_COSIGN_MAX_PAYLOAD, &payload, d));
 	int present;
+	memset(out, 0, sizeof *out);
 	memcpy(out->digest, layer->digest, sizeof out->digest);
 	out->payload = payload;
 	out->signature_b64 = sg_oci_desc_annotation(layer, SG_ANN_SIGNATURE, &out->has_signature);
@@ -65,7 +58,6 @@ sg_cosign_sig_layer(sg_registry *r, const char *repo, const sg_oci_desc *layer, 
 	out->chain_pem = sg_oci_desc_annotation(layer, SG_ANN_CHAIN, &present);
 	out->bundle_json = sg_oci_desc_annotation(layer, SG_ANN_BUNDLE, &present);
 	out->rfc3161_json = sg_oci_desc_annotation(layer, SG_ANN_RFC3161, &present);
-	return SG_OK;
 }
 
 /* 1 when `have` carries exactly the annotations `want` (same keys, same values). */

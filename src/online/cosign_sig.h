@@ -4,8 +4,8 @@
  * as layer annotations).
  *
  * Reading: sg_cosign_sigs_fetch gets the .sig manifest (404 = no signatures) and
- * sg_cosign_sig_layer downloads one layer's payload, checked against its digest and size, into
- * an sg_sig_layer ready for sg_siglayer_entity (siglayer.h).
+ * sg_cosign_sig_layer makes one layer and its payload (checked against its digest and size by
+ * whoever fetched it) an sg_sig_layer ready for sg_siglayer_entity (siglayer.h).
  *
  * Writing: sg_cosign_sig_attach is the one entry point every signer uses (key-based today,
  * keyless later): given a prepared layer (payload bytes and its annotations) it
@@ -51,12 +51,11 @@ typedef struct sg_cosign_sigs {
 SG_MUST_USE sg_err sg_cosign_sigs_fetch(sg_registry *r, const char *repo,
 	const uint8_t image_digest[32], sg_arena *arena, sg_cosign_sigs *out, sg_diag *d);
 
-/* Download layer `layer`'s payload (at most SG_COSIGN_MAX_PAYLOAD bytes, exact size and
- * digest checked) and fill `out` with it and the layer's annotations (views into the
- * manifest and the arena). A missing signature annotation is left empty: sg_siglayer_entity
- * reports it. */
-SG_MUST_USE sg_err sg_cosign_sig_layer(sg_registry *r, const char *repo,
-	const sg_oci_desc *layer, sg_arena *arena, sg_sig_layer *out, sg_diag *d);
+/* Fill `out` with layer `layer`'s payload, fetched by the caller from wherever the .sig lives
+ * (the registry, at most SG_COSIGN_MAX_PAYLOAD bytes, its size and digest checked; or an OCI
+ * layout), and the layer's annotations (views into the manifest). A missing signature
+ * annotation is left empty: sg_siglayer_entity reports it. */
+void sg_cosign_sig_layer(const sg_oci_desc *layer, sg_slice payload, sg_sig_layer *out);
 
 typedef struct sg_cosign_attach_result {
 	int duplicate;               /* nothing pushed: the signature was there already */

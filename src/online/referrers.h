@@ -34,6 +34,8 @@ typedef enum sg_referrers_source {
 	SG_REFERRERS_NONE = 0, /* no API and no fallback tag: nothing attached */
 	SG_REFERRERS_API,      /* the registry's referrers API */
 	SG_REFERRERS_TAG,      /* the fallback tag sha256-<hex> */
+	SG_REFERRERS_LAYOUT,   /* an OCI layout's index.json (online/layout.h) */
+	SG_REFERRERS_BLOBS,    /* an OCI layout's blobs, as cosign v3 saves them unlisted */
 } sg_referrers_source;
 
 typedef struct sg_referrers {

@@ -145,8 +145,9 @@ check "verify --key: the offline-log line" grep -qx \
 	"  - Existence of the claims in the transparency log was verified offline" v1.err
 check "verify --key: no insecure warning" bash -c '! grep -q WARNING v1.err'
 check "verify --key: the output carries the bundle" jqe '.[0].optional.Bundle.Payload.logIndex' v1.out
-"${VERIFY[@]}" --key k1.pub --offline "$R/key/app1:v1" >/dev/null 2>&1
-check "verify --key --offline by tag passes" test $? -eq 0
+timeout 60 "$BIN" save --allow-http-registry "$R/key/app1:v1" --dir saved1 >/dev/null 2>&1 &&
+	"${VERIFY[@]}" --key k1.pub --offline --local-image saved1 >/dev/null 2>&1
+check "saved by tag, verify --key --offline --local-image passes" test $? -eq 0
 "${VERIFY[@]}" --key k2.pub "$R/key/app1@$D1" >/dev/null 2>k2.err
 rc=$?
 check "verify with the other key: no match (12), the logged key differs" bash -c \
@@ -198,7 +199,8 @@ rc=$?
 check "unlogged: verify --key fails (12)" test "$rc" -eq 12
 check "unlogged: the message says there is no log bundle" grep -q \
 	'^Error: no matching signatures: signature has no transparency log bundle' v2.err
-"${VERIFY[@]}" --key k1.pub --offline "$R/key/app2@$D2" >/dev/null 2>v2o.err
+timeout 60 "$BIN" save --allow-http-registry "$R/key/app2@$D2" --dir saved2 >/dev/null 2>&1
+"${VERIFY[@]}" --key k1.pub --offline --local-image saved2 >/dev/null 2>v2o.err
 check "unlogged, --offline: cosign's message" grep -qx \
 	'Error: no matching signatures: offline verification failed' v2o.err
 "${VERIFY[@]}" --key k1.pub --insecure-ignore-tlog "$R/key/app2@$D2" >/dev/null 2>&1
