@@ -59,13 +59,13 @@ check_blob(const uint8_t *data, size_t size)
 {
 	uint8_t dg[32];
 	sg_oci_digest_of(data, size, dg);
-	if (sg_layout_blob_check(dg, (int64_t)size, sg_slice_make(data, size), NULL) != SG_OK ||
-		sg_layout_blob_check(dg, -1, sg_slice_make(data, size), NULL) != SG_OK ||
-		sg_layout_blob_check(dg, (int64_t)size + 1, sg_slice_make(data, size), NULL) ==
+	if (sg_layout_blob_check("d", dg, (int64_t)size, sg_slice_make(data, size), NULL) != SG_OK ||
+		sg_layout_blob_check("d", dg, -1, sg_slice_make(data, size), NULL) != SG_OK ||
+		sg_layout_blob_check("d", dg, (int64_t)size + 1, sg_slice_make(data, size), NULL) ==
 			SG_OK)
 		abort();
 	dg[size % 32] ^= 1;
-	if (sg_layout_blob_check(dg, -1, sg_slice_make(data, size), NULL) == SG_OK)
+	if (sg_layout_blob_check("d", dg, -1, sg_slice_make(data, size), NULL) == SG_OK)
 		abort();
 }
 

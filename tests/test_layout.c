@@ -155,13 +155,14 @@ test_blobs(void)
 		CHECK(!sg_layout_blob_name(bad[i], got));
 
 	sg_diag d;
-	CHECK_OK(sg_layout_blob_check(dg, 2, sg_slice_str("{}"), NULL));
-	CHECK_OK(sg_layout_blob_check(dg, -1, sg_slice_str("{}"), NULL));
+	CHECK_OK(sg_layout_blob_check("lay", dg, 2, sg_slice_str("{}"), NULL));
+	CHECK_OK(sg_layout_blob_check("lay", dg, -1, sg_slice_str("{}"), NULL));
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_layout_blob_check(dg, 2, sg_slice_str("[]"), &d), SG_ERR_OCI_DIGEST_MISMATCH);
-	CHECK(strstr(d.detail, path) == d.detail && strstr(d.detail, "does not hash") != NULL);
+	CHECK_ERR(sg_layout_blob_check("lay", dg, 2, sg_slice_str("[]"), &d), SG_ERR_OCI_DIGEST_MISMATCH);
+	CHECK(strncmp(d.detail, "lay/", 4) == 0 && strstr(d.detail, path) == d.detail + 4 &&
+		strstr(d.detail, "does not hash") != NULL);
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_layout_blob_check(dg, 3, sg_slice_str("{}"), &d), SG_ERR_OCI_DIGEST_MISMATCH);
+	CHECK_ERR(sg_layout_blob_check("lay", dg, 3, sg_slice_str("{}"), &d), SG_ERR_OCI_DIGEST_MISMATCH);
 	CHECK(strstr(d.detail, "2 bytes, the manifest says 3") != NULL);
 }
 
@@ -316,16 +317,23 @@ test_disk(void)
 		memcmp(refs.entries[0].digest, ref_dg, 32) == 0 && refs.entries[0].size == -1);
 	CHECK_OK(sg_layout_sigs(&l, &arena, &sigs, NULL));
 	CHECK(!sigs.found);
-	/* a tampered blob met on the way is refused by name, a large one skipped */
-	blob_file(other_dg, p, sizeof p);
-	CHECK(write_file(p, "{}", 2));
-	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_layout_referrers(&l, &arena, &refs, &d), SG_ERR_OCI_DIGEST_MISMATCH);
-	CHECK(refs.n == 0 && strstr(d.detail, "does not hash to its name") != NULL);
+	/* a blob whose bytes are not its name's is no referrer; nor is a large one; a link is
+	 * refused by name */
+	blob_file(ref_dg, p, sizeof p);
+	CHECK(write_file(p, ob.p, ob.len));
+	CHECK_OK(sg_layout_referrers(&l, &arena, &refs, NULL));
+	CHECK(refs.n == 0 && refs.source == SG_REFERRERS_BLOBS);
+	CHECK(write_file(p, rb.p, rb.len));
 	static uint8_t huge[SG_MAX_JSON + 1];
-	CHECK(write_file(p, huge, sizeof huge));
+	blob_file(other_dg, q, sizeof q);
+	CHECK(write_file(q, huge, sizeof huge));
 	CHECK_OK(sg_layout_referrers(&l, &arena, &refs, NULL));
 	CHECK(refs.n == 1);
+	CHECK(unlink(q) == 0 && symlink(p, q) == 0);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_layout_referrers(&l, &arena, &refs, &d), SG_ERR_IO);
+	CHECK(refs.n == 0 && strstr(d.detail, "a symbolic link") != NULL);
+	CHECK(unlink(q) == 0);
 
 	/* index.json past SG_MAX_JSON; no oci-layout */
 	path_of(p, sizeof p, "index.json");

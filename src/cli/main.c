@@ -226,7 +226,7 @@ static const struct command commands[] = {
 		"  picosign tree reg.example/app:1.0\n",
 		NULL},
 	{"save", sg_cmd_save,
-		"copy an image and its signatures into an OCI layout for offline verification",
+		"copy an image and its signatures into an OCI layout (verify --local-image)",
 		"picosign save [flags] IMAGE[:TAG|@DIGEST] --dir DIR",
 		"Copy IMAGE from its registry into the OCI image layout DIR, as cosign save\n"
 		"does: the image (every manifest, config and layer), its legacy .sig signatures\n"
@@ -242,7 +242,7 @@ static const struct command commands[] = {
 		"  picosign verify --offline --local-image --key cosign.pub app-1.0\n",
 		NULL},
 	{"verify", sg_cmd_verify,
-		"verify the cosign signatures of an image in its registry",
+		"verify the cosign signatures of an image in its registry or a saved layout",
 		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...\n"
 		"       picosign verify [flags] --local-image DIR...",
 		"Verify the cosign signatures of each IMAGE in its registry with cosign v3's\n"
@@ -279,7 +279,7 @@ static const struct command commands[] = {
 		"  picosign verify --key cosign.pub reg.example/app@sha256:<hex>\n",
 		NULL},
 	{"verify-attestation", sg_cmd_verify_attestation,
-		"verify the in-toto attestations of an image in its registry",
+		"verify the in-toto attestations of an image in its registry or a layout",
 		"picosign verify-attestation [flags] IMAGE[:TAG|@DIGEST]...\n"
 		"       picosign verify-attestation [flags] --local-image DIR...",
 		"Verify the attestations of each IMAGE that cosign v3 attaches as OCI 1.1\n"

@@ -116,7 +116,8 @@ sg_layout_blob_name(const char *name, uint8_t digest[32])
 
 /* see layout.h */
 sg_err
-sg_layout_blob_check(const uint8_t digest[32], int64_t size, sg_slice blob, sg_diag *d)
+sg_layout_blob_check(const char *dir, const uint8_t digest[32], int64_t size, sg_slice blob,
+	sg_diag *d)
 {
 	uint8_t got[32];
 	sg_oci_digest_of(blob.p, blob.len, got);
@@ -125,8 +126,8 @@ sg_layout_blob_check(const uint8_t digest[32], int64_t size, sg_slice blob, sg_d
 	char path[SG_LAYOUT_BLOB_PATH_LEN + 1];
 	sg_layout_blob_path(digest, path);
 	if (!sg_ct_equal(got, digest, 32))
-		return sg_diag_failmsg(d, SG_ERR_OCI_DIGEST_MISMATCH, "%s: its content does not "
-			"hash to its name (tampered with or corrupt)", path);
-	return sg_diag_failmsg(d, SG_ERR_OCI_DIGEST_MISMATCH, "%s: %zu bytes, the manifest "
-		"says %lld", path, blob.len, (long long)size);
+		return sg_diag_failmsg(d, SG_ERR_OCI_DIGEST_MISMATCH, "%s/%s: its content does "
+			"not hash to its name (tampered with or corrupt)", dir, path);
+	return sg_diag_failmsg(d, SG_ERR_OCI_DIGEST_MISMATCH, "%s/%s: %zu bytes, the manifest "
+		"says %lld", dir, path, blob.len, (long long)size);
 }

@@ -70,10 +70,10 @@ void sg_layout_blob_path(const uint8_t digest[32], char out[SG_LAYOUT_BLOB_PATH_
  * `digest` set), else 0 (temporary files, anything planted). */
 int sg_layout_blob_name(const char *name, uint8_t digest[32]);
 
-/* Check blob bytes read from the layout against their name `digest` and, when `size` is not
- * negative, the size a descriptor declares: SG_ERR_OCI_DIGEST_MISMATCH naming the blob
- * (tampered or corrupt) otherwise. */
-SG_MUST_USE sg_err sg_layout_blob_check(const uint8_t digest[32], int64_t size, sg_slice blob,
-	sg_diag *d);
+/* Check blob bytes read from the layout in `dir` against their name `digest` and, when `size`
+ * is not negative, the size a descriptor declares: SG_ERR_OCI_DIGEST_MISMATCH naming the blob
+ * ("<dir>/blobs/sha256/<hex>", tampered or corrupt) otherwise. */
+SG_MUST_USE sg_err sg_layout_blob_check(const char *dir, const uint8_t digest[32], int64_t size,
+	sg_slice blob, sg_diag *d);
 
 #endif

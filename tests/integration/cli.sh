@@ -53,6 +53,7 @@ sources_of() {
 	initialize) echo "cli/initialize.c sg_cmd_initialize" ;;
 	trust) echo "cli/trust_show.c sg_cmd_trust" ;;
 	tree) echo "cli/tree.c sg_cmd_tree" ;;
+	save) echo "cli/save.c sg_cmd_save" ;;
 	attest) echo "cli/sign_image.c sg_cmd_attest" ;;
 	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_image.c sg_cmd_sign_keyless" ;;
 	debug) echo "cli/debug.c sg_cmd_debug cli/debug_http.c sg_cmd_debug_http_get" ;;
