@@ -157,12 +157,8 @@ save(struct save *s, const sg_ociref *ref, const char *name, const uint8_t diges
 		if (get_manifest(s, refs.entries[i].digest, &rm, &d) != SG_OK ||
 			copy_tree(s, rm.body, 0, &m, &d) != SG_OK ||
 			add_entry(s, &m, rm.body, refs.entries[i].media_type, NULL, NULL,
-				&d) != SG_OK) {
-			char dg[SG_OCI_DIGEST_STR_LEN + 1], what[SG_OCI_DIGEST_STR_LEN + 32];
-			sg_oci_digest_format(refs.entries[i].digest, dg);
-			(void)snprintf(what, sizeof what, "saving referrer %s", dg);
-			return fail(what, &d);
-		}
+				&d) != SG_OK)
+			return fail("saving a referrer", &d); /* the request names its digest */
 	}
 	if (sg_layout_commit(&s->w, s->arena, &d) != SG_OK)
 		return fail("writing index.json", &d);
