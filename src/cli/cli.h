@@ -341,5 +341,11 @@ SG_MUST_USE sg_err sg_cli_registry_open(const sg_cli_registry_flags *f, const ch
 sg_registry *sg_cli_registry_get(sg_cli_reg *c);
 /* Close the connection and wipe credentials and tokens (NULL allowed). */
 void sg_cli_registry_close(sg_cli_reg *c);
+/* An image reference as given (`len` bytes of `s`) parsed into *ref, and its name (ggcr's
+ * Name(), what cosign prints) into name[0..SG_CLI_NAME_CAP), NUL-terminated. Errors: those
+ * of sg_ociref_parse; SG_ERR_LIMIT (a name too long). */
+#define SG_CLI_NAME_CAP (SG_OCI_NAME_MAX + 8u)
+SG_MUST_USE sg_err sg_cli_image_ref(const uint8_t *s, size_t len, sg_ociref *ref,
+	char name[SG_CLI_NAME_CAP], sg_diag *d);
 
 #endif

@@ -198,3 +198,17 @@ sg_cli_registry_close(struct sg_cli_reg *c)
 	if (c->helper_out != NULL)
 		sg_wipe(c->helper_out, SG_MAX_CRED_HELPER_OUTPUT);
 }
+
+/* see cli.h */
+sg_err
+sg_cli_image_ref(const uint8_t *s, size_t len, sg_ociref *ref, char name[SG_CLI_NAME_CAP],
+	sg_diag *d)
+{
+	sg_buf nb;
+	sg_buf_init(&nb, name, SG_CLI_NAME_CAP - 1);
+	SG_TRY(sg_ociref_parse(s, len, ref, d));
+	if (sg_ociref_name(ref, &nb) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "image name");
+	name[nb.len] = '\0';
+	return SG_OK;
+}

@@ -188,13 +188,9 @@ sg_cmd_save(int argc, char **argv, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_ociref ref;
-	char name[SG_OCI_NAME_MAX + 8];
-	sg_buf nb;
-	sg_buf_init(&nb, name, sizeof name - 1);
-	if (sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK ||
-		sg_ociref_name(&ref, &nb) != SG_OK)
+	char name[SG_CLI_NAME_CAP];
+	if (sg_cli_image_ref((const uint8_t *)pos[0], strlen(pos[0]), &ref, name, &d) != SG_OK)
 		return fail("parsing reference", &d);
-	name[nb.len] = '\0';
 	struct sg_cli_reg *cr = NULL;
 	if (sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d) != SG_OK)
 		return fail("opening the registry", &d);

@@ -116,15 +116,11 @@ sg_cmd_tree(int argc, char **argv, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_ociref ref;
-	char name[SG_OCI_NAME_MAX + 8];
-	sg_buf nb;
-	sg_buf_init(&nb, name, sizeof name - 1);
-	if (sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK ||
-		sg_ociref_name(&ref, &nb) != SG_OK) {
+	char name[SG_CLI_NAME_CAP];
+	if (sg_cli_image_ref((const uint8_t *)pos[0], strlen(pos[0]), &ref, name, &d) != SG_OK) {
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
 	}
-	name[nb.len] = '\0';
 	struct sg_cli_reg *cr = NULL;
 	int rc = SG_EXIT_FAIL, any = 0;
 	if (sg_cli_registry_open(&rf, ref.registry, ref.repository, arena, &cr, &d) != SG_OK) {

@@ -627,15 +627,11 @@ verify_local(struct image_ctx *c, const char *dir)
 		return fail_diag(SG_EXIT_FAIL, &d);
 	c->lay = lay;
 	memcpy(c->digest, lay->lay.image->digest, 32);
-	char name[SG_OCI_NAME_MAX + 8];
+	char name[SG_CLI_NAME_CAP];
 	sg_ociref ref;
-	sg_buf nb;
-	sg_buf_init(&nb, name, sizeof name - 1);
 	sg_slice rn = lay->lay.ref_name;
-	if (rn.len == 0 || sg_ociref_parse(rn.p, rn.len, &ref, NULL) != SG_OK ||
-		sg_ociref_name(&ref, &nb) != SG_OK)
+	if (rn.len == 0 || sg_cli_image_ref(rn.p, rn.len, &ref, name, NULL) != SG_OK)
 		return check_image(c, dir, dir);
-	name[nb.len] = '\0';
 	return check_image(c, name, dir);
 }
 
@@ -652,19 +648,14 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_ociref ref;
-	char name[SG_OCI_NAME_MAX + 8];
-	sg_buf nb;
-	if (sg_ociref_parse((const uint8_t *)arg, strlen(arg), &ref, &d) != SG_OK) {
+	char name[SG_CLI_NAME_CAP];
+	if (sg_cli_image_ref((const uint8_t *)arg, strlen(arg), &ref, name, &d) != SG_OK) {
 		char msg[1024];
 		sg_diag_format(&d, msg, sizeof msg);
 		char full[1100];
 		snprintf(full, sizeof full, "parsing reference: %s", msg);
 		return fail_msg(SG_EXIT_FAIL, full);
 	}
-	sg_buf_init(&nb, name, sizeof name - 1);
-	if (sg_ociref_name(&ref, &nb) != SG_OK)
-		return fail_msg(SG_EXIT_FAIL, "image reference too long");
-	name[nb.len] = '\0';
 	if (o->offline) {
 		/* Refused before the registry client exists: not even a credential helper runs
 		 * (one may connect on its own). sg_cli_go_offline() stops any socket anyway. */
