@@ -228,7 +228,8 @@ STATIC_DIR := build/static
 # engines only (SG_TLS_PORTABLE in sys/net.c, about 9 KB: no AES-NI, PCLMUL or SSE2 twins,
 # AES-GCM suites only); one read-execute segment (-z noseparate-code, the page of padding
 # between code and read-only data); SG_SMALL leaves the inspection commands `debug` and
-# `cert` out (use the dynamic build for audits). Of the trust material only the TUF root,
+# `cert` out (use the dynamic build for audits), and `save` (the connected side of the air
+# gap; verify --local-image stays). Of the trust material only the TUF root,
 # trusted_root.json and the signing config are embedded, no staging root (docs/trustroot.md,
 # decisions.md).
 OBJCOPY ?= objcopy

@@ -111,7 +111,7 @@ test_parse(void)
 		SG_ERR_OCI_LAYOUT);
 	CHECK_ERR(parse_str(INDEX(ENTRY(MT_M, DG("a"), KIND("sigs"))), &l, &d),
 		SG_ERR_OCI_LAYOUT);
-	CHECK(strstr(d.detail, "no entry annotated kind=dev.cosignproject.cosign/image") != NULL);
+	CHECK(strstr(d.detail, "no entry of kind dev.cosignproject.cosign/image") != NULL);
 	CHECK_ERR(parse_str(IMAGE_MANIFEST, &l, &d), SG_ERR_OCI_LAYOUT);
 	CHECK(strstr(d.detail, "not an image index") != NULL);
 
@@ -160,10 +160,10 @@ test_blobs(void)
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_layout_blob_check("lay", dg, 2, sg_slice_str("[]"), &d), SG_ERR_OCI_DIGEST_MISMATCH);
 	CHECK(strncmp(d.detail, "lay/", 4) == 0 && strstr(d.detail, path) == d.detail + 4 &&
-		strstr(d.detail, "does not hash") != NULL);
+		strstr(d.detail, "does not match its digest") != NULL);
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_layout_blob_check("lay", dg, 3, sg_slice_str("{}"), &d), SG_ERR_OCI_DIGEST_MISMATCH);
-	CHECK(strstr(d.detail, "2 bytes, the manifest says 3") != NULL);
+	CHECK(strstr(d.detail, "does not match its digest and size") != NULL);
 }
 
 /* ---- on disk ---- */
@@ -279,7 +279,7 @@ test_disk(void)
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_layout_get(&l, image_dg, (int64_t)image.len, 10, &arena, &b, &d),
 		SG_ERR_LIMIT);
-	CHECK(strstr(d.detail, "above the limit of 10") != NULL);
+	CHECK(strstr(d.detail, "larger than 10 bytes") != NULL);
 	CHECK_ERR(sg_layout_get(&l, image_dg, -1, 10, &arena, &b, NULL), SG_ERR_LIMIT);
 	CHECK_ERR(sg_layout_get(&l, image_dg, 5, SG_MAX_JSON, &arena, &b, NULL),
 		SG_ERR_OCI_DIGEST_MISMATCH);
@@ -293,7 +293,7 @@ test_disk(void)
 	CHECK(write_file(p, "tampered", 8));
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_layout_sigs(&l, &arena, &sigs, &d), SG_ERR_OCI_DIGEST_MISMATCH);
-	CHECK(!sigs.found && strstr(d.detail, "does not hash to its name") != NULL);
+	CHECK(!sigs.found && strstr(d.detail, "does not match its digest") != NULL);
 	CHECK(unlink(p) == 0);
 	sg_diag_init(&d, NULL);
 	CHECK_ERR(sg_layout_sigs(&l, &arena, &sigs, &d), SG_ERR_OCI_NOT_FOUND);
@@ -317,8 +317,8 @@ test_disk(void)
 		memcmp(refs.entries[0].digest, ref_dg, 32) == 0 && refs.entries[0].size == -1);
 	CHECK_OK(sg_layout_sigs(&l, &arena, &sigs, NULL));
 	CHECK(!sigs.found);
-	/* a blob whose bytes are not its name's is no referrer; nor is a large one; a link is
-	 * refused by name */
+	/* a blob whose bytes are not its name's is no referrer; nor is a large one, nor a link
+	 * (never followed), even to the right bytes */
 	blob_file(ref_dg, p, sizeof p);
 	CHECK(write_file(p, ob.p, ob.len));
 	CHECK_OK(sg_layout_referrers(&l, &arena, &refs, NULL));
@@ -329,11 +329,10 @@ test_disk(void)
 	CHECK(write_file(q, huge, sizeof huge));
 	CHECK_OK(sg_layout_referrers(&l, &arena, &refs, NULL));
 	CHECK(refs.n == 1);
-	CHECK(unlink(q) == 0 && symlink(p, q) == 0);
-	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_layout_referrers(&l, &arena, &refs, &d), SG_ERR_IO);
-	CHECK(refs.n == 0 && strstr(d.detail, "a symbolic link") != NULL);
-	CHECK(unlink(q) == 0);
+	CHECK(unlink(q) == 0 && rename(p, q) == 0 && symlink(q, p) == 0);
+	CHECK_OK(sg_layout_referrers(&l, &arena, &refs, NULL));
+	CHECK(refs.n == 0);
+	CHECK(unlink(p) == 0 && rename(q, p) == 0);
 
 	/* index.json past SG_MAX_JSON; no oci-layout */
 	path_of(p, sizeof p, "index.json");

@@ -105,9 +105,8 @@ static const char keyless_tail_flags[] =
 
 /* verify and verify-attestation (issue #11, air gap). */
 static const char local_image_flags[] =
-	"  --local-image                   the arguments are OCI layouts written by save\n"
-	"  --offline                       open no network connection (refused below the\n"
-	"\vtransport); needs --local-image\n";
+	"  --local-image                   each argument is an OCI layout (save, cosign save)\n"
+	"  --offline                       no network connection at all (--local-image)\n";
 
 static const char registry_flags[] =
 	"  --registry-username USER        registry user name (Basic authentication)\n"
@@ -225,6 +224,7 @@ static const struct command commands[] = {
 		1,
 		"  picosign tree reg.example/app:1.0\n",
 		NULL},
+#ifndef SG_SMALL /* nor does it save: the air-gapped side verifies (its size budget) */
 	{"save", sg_cmd_save,
 		"copy an image and its signatures into an OCI layout (verify --local-image)",
 		"picosign save [flags] IMAGE[:TAG|@DIGEST] --dir DIR",
@@ -241,6 +241,7 @@ static const struct command commands[] = {
 		"  picosign save reg.example/app:1.0 --dir app-1.0\n"
 		"  picosign verify --offline --local-image --key cosign.pub app-1.0\n",
 		NULL},
+#endif
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry or a saved layout",
 		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...\n"
@@ -253,8 +254,7 @@ static const struct command commands[] = {
 		"(predicate https://sigstore.dev/cosign/sign/v1): attestations are for\n"
 		"verify-attestation. The header goes to stderr, the verified claims (JSON) to\n"
 		"stdout. Exit 10: no signatures; 11: image tag not found; 12: signatures\n"
-		"exist but none matched; 1: anything else, a failed registry lookup included.\n"
-		"With --local-image, each DIR is an OCI layout written by save (or cosign save).\n",
+		"exist but none matched; 1: anything else, a failed registry lookup included.\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,
@@ -287,8 +287,7 @@ static const struct command commands[] = {
 		"keyless, against an expected identity and issuer, or with --key. Only\n"
 		"statements of the --type asked for count; an image signature never does. The\n"
 		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
-		"no attestations; 12: attestations exist but none matched; 1: anything else.\n"
-		"With --local-image, each DIR is an OCI layout written by save.\n",
+		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,

@@ -660,10 +660,9 @@ verify_image(struct opts *o, const char *arg, sg_arena *arena)
 		/* Refused before the registry client exists: not even a credential helper runs
 		 * (one may connect on its own). sg_cli_go_offline() stops any socket anyway. */
 		static char msg[3 * SG_OCI_NAME_MAX + SG_MAX_OCI_REF + 400];
-		(void)snprintf(msg, sizeof msg, "--offline: not fetching %s from its registry "
-			"(picosign opens no network connection with --offline); save it where %s "
-			"can be reached (picosign save %s --dir DIR) and verify the copy with "
-			"--local-image DIR", name, ref.registry, arg);
+		(void)snprintf(msg, sizeof msg, "--offline: not connecting to %s for %s; save it "
+			"first (picosign save %s --dir DIR), then verify --local-image DIR",
+			ref.registry, name, arg);
 		return fail_msg(SG_EXIT_FAIL, msg);
 	}
 

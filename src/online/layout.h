@@ -45,8 +45,8 @@ SG_MUST_USE sg_err sg_layout_get(const sg_layout_dir *l, const uint8_t digest[32
  * index.json entries that are OCI manifests without a `kind` (sg_layout_maybe_referrer) and
  * whose manifest's subject is the image (source SG_REFERRERS_LAYOUT); when index.json lists
  * none, the manifests among the blobs whose subject is the image, as cosign v3 finds the
- * bundles it saved (source SG_REFERRERS_BLOBS, in digest order; files over SG_MAX_JSON, or
- * whose bytes do not hash to their name, are no referrer manifest and are skipped). Errors: those of sg_layout_get for a listed manifest,
+ * bundles it saved (source SG_REFERRERS_BLOBS, in digest order; a file that is not a
+ * manifest of at most SG_MAX_JSON bytes hashing to its name is skipped). Errors: those of sg_layout_get for a listed manifest,
  * SG_ERR_LIMIT (over SG_MAX_REFERRERS referrers or SG_MAX_LAYOUT_BLOBS blobs), SG_ERR_IO. */
 SG_MUST_USE sg_err sg_layout_referrers(const sg_layout_dir *l, sg_arena *arena, sg_referrers *out,
 	sg_diag *d);

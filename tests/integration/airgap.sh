@@ -158,7 +158,7 @@ sed -i 's/"dsseEnvelope"/"dsseEnvelopE"/' "t1/blobs/sha256/$bundle"
 VER --certificate-identity alice --offline --local-image t1 >/dev/null 2>err.txt
 rc=$?
 check "a tampered bundle blob: exit 1 ($rc), the blob named" sh -c "[ $rc = 1 ] &&
-	grep -q '^Error: getting referrer sha256:$ref: t1/blobs/sha256/$bundle: its content does not hash to its name (tampered with or corrupt)' err.txt"
+	grep -q '^Error: getting referrer sha256:$ref: t1/blobs/sha256/$bundle: does not match its digest and size (tampered with or corrupt)' err.txt"
 cp -r lay-legacy t2
 sig=$(blob_of t2 '.manifests[1].digest')
 payload=$(jq -r '.layers[0].digest' "t2/blobs/sha256/$sig" | sed 's/^sha256://')
@@ -166,7 +166,7 @@ sed -i 's/critical/CRITICAL/' "t2/blobs/sha256/$payload"
 VER --certificate-identity alice --offline --local-image t2 >/dev/null 2>err.txt
 rc=$?
 check "a tampered .sig payload: the signature fails ($rc), the blob named" sh -c "[ $rc = 12 ] &&
-	grep -q 'no matching signatures: t2/blobs/sha256/$payload: its content does not hash to its name' err.txt"
+	grep -q 'no matching signatures: t2/blobs/sha256/$payload: does not match its digest and size' err.txt"
 cp -r lay-v3 t3
 rm "t3/blobs/sha256/${D#sha256:}"
 VER --certificate-identity alice --offline --local-image t3 >/dev/null 2>err.txt
@@ -218,7 +218,7 @@ else
 		"$HP/v3:v1" >/dev/null 2>err.txt
 	rc=$?
 	check "verify --offline of a registry image: exit 1 ($rc), the registry named, save advised" sh -c "[ $rc = 1 ] &&
-		grep -q '^Error: --offline: not fetching $HP/v3:v1 from its registry (picosign opens no network connection with --offline); save it where $HP can be reached (picosign save $HP/v3:v1 --dir DIR) and verify the copy with --local-image DIR' err.txt"
+		grep -qx 'Error: --offline: not connecting to $HP for $HP/v3:v1; save it first (picosign save $HP/v3:v1 --dir DIR), then verify --local-image DIR' err.txt"
 	check "... and no socket call" nosock s5
 	"${ST[@]}" -o s6 timeout 20 "$BIN" verify "${ID[@]}" --certificate-identity alice --allow-http-registry \
 		"$HP/v3:v1" >/dev/null 2>&1
