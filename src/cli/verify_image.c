@@ -32,6 +32,12 @@
  * 12). Output: cosign's header on stderr, the JSON array (or -o text) on stdout. Errors print
  * as cosign's do: "Error: <msg>" then "main.go:74: error during command execution: <msg>".
  *
+ * --local-image (cosign's flag; issue #11): each argument is an OCI layout written by
+ * `picosign save` (or cosign save) instead of an image reference; the same checks and output,
+ * reading through the src_* seam from online/layout.h instead of the registry. --offline
+ * switches the network off for the whole process before anything runs (sg_cli_go_offline);
+ * an image that would need its registry is then refused by name, with the advice to save it.
+ *
  * Beyond cosign: --explain prints, for every candidate, the check that failed and why (or
  * that it passed, or why it was not a candidate), to stderr before the result. */
 #include <stdio.h>
