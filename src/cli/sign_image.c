@@ -66,6 +66,7 @@ session_open(tlog_session *t, const char *timeout, const char *root_path, sg_are
 	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
 	sg_http_client_init(t->http, &t->dialer, &t->nopts, iobuf);
 	t->http->user_agent = "picosign/" SG_VERSION;
+	SG_TRY(sg_cli_retry(&t->nopts, &t->http->retry, d));
 	const char *root_source;
 	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
 	SG_TRY(sg_cli_trustroot_load(root_path, 0, arena, t->tr, &root_source, d));
