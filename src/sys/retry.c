@@ -45,6 +45,29 @@ sg_retry_error(sg_err e)
 		e == SG_ERR_NET_IO || e == SG_ERR_TLS_IO || e == SG_ERR_HTTP_TRUNCATED;
 }
 
+/* Equal jitter: keep half of `ms`, draw the other half. */
+static uint64_t
+jitter(sg_retry *p, uint64_t ms)
+{
+	if (p->rng == NULL || ms <= 1)
+		return ms;
+	uint8_t r[4];
+	sg_drbg_generate(p->rng, r, sizeof r);
+	uint32_t x = (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
+		(uint32_t)r[3] << 24;
+	uint64_t half = ms / 2u;
+	return ms - half + (uint64_t)x % (half + 1u);
+}
+
+static void
+sleep_ms(sg_retry *p, unsigned ms)
+{
+	if (p->sleep != NULL)
+		p->sleep(p->sleep_ctx, ms);
+	else
+		sg_os_sleep_ms(ms);
+}
+
 /* see retry.h */
 unsigned
 sg_retry_backoff_ms(sg_retry *p, unsigned retry)
@@ -54,15 +77,14 @@ sg_retry_backoff_ms(sg_retry *p, unsigned retry)
 		ms *= 2u;
 	if (ms > p->max_backoff_ms)
 		ms = p->max_backoff_ms;
-	if (p->rng != NULL && ms > 1) {
-		uint8_t r[4];
-		sg_drbg_generate(p->rng, r, sizeof r);
-		uint32_t x = (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
-			(uint32_t)r[3] << 24;
-		uint64_t half = ms / 2u;
-		ms = ms - half + (uint64_t)x % (half + 1u);
-	}
-	return (unsigned)ms;
+	return (unsigned)jitter(p, ms);
+}
+
+/* see retry.h */
+void
+sg_retry_sleep(sg_retry *p, unsigned ms)
+{
+	sleep_ms(p, (unsigned)jitter(p, ms));
 }
 
 /* Copy `s` into the line, printable ASCII only (a reason phrase is the server's text). */
@@ -116,9 +138,6 @@ sg_retry_pause(sg_retry *p, unsigned retry, unsigned of, uint64_t now, uint64_t 
 		of, why);
 	say(p, "Retrying ", what, tail);
 	p->retries++;
-	if (p->sleep != NULL)
-		p->sleep(p->sleep_ctx, (unsigned)wait);
-	else
-		sg_os_sleep_ms((unsigned)wait);
+	sleep_ms(p, (unsigned)wait);
 	return 1;
 }

@@ -61,6 +61,10 @@ int sg_retry_error(sg_err e);
  * max_backoff_ms, then jittered when `rng` is set. */
 unsigned sg_retry_backoff_ms(sg_retry *p, unsigned retry);
 
+/* Sleep about `ms` through the policy's hook: a uniform draw between half and all of it when
+ * the policy has a rng (a pause that concurrent writers must not take in step). */
+void sg_retry_sleep(sg_retry *p, unsigned ms);
+
 /* Wait before retry number `retry` of at most `of`, at clock time `now`: the backoff, or the
  * server's Retry-After `after_ms` when that is longer. Returns 1 after the wait (send again),
  * or 0 without waiting when `retry` > `of`, when `after_ms` exceeds max_after_ms, or when the
