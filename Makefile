@@ -251,6 +251,20 @@ $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_archives_of,fuzz_%)
 fuzz-smoke: fuzz
 	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/smoke.sh
 
+# A campaign (fuzz/long.sh, docs/fuzzing.md): every harness (or FUZZ_TARGETS="der x509") until
+# FUZZ_MAX_RUNS executions (10^7) or FUZZ_SECONDS seconds, FUZZ_JOBS at a time; the new corpus
+# is merged back minimized into fuzz/corpus/, and the table goes to docs/fuzzing.md.
+FUZZ_SECONDS ?=
+FUZZ_MAX_RUNS ?= 10000000
+FUZZ_JOBS ?= 1
+.PHONY: fuzz-long
+fuzz-long:
+	@if [ -z "$(FUZZ_SECONDS)" ]; then echo "usage: make fuzz-long FUZZ_SECONDS=N" \
+		"[FUZZ_TARGETS='der x509'] [FUZZ_JOBS=2] [FUZZ_MAX_RUNS=10000000]"; exit 2; fi
+	@$(MAKE) --no-print-directory -j2 $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_RUNS=$(FUZZ_MAX_RUNS) FUZZ_JOBS=$(FUZZ_JOBS) \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/long.sh
+
 # ---- static musl build ----
 STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
