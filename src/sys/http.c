@@ -713,7 +713,11 @@ sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t 
 				(int)(out->reason.len > 100 ? 100 : out->reason.len),
 				(const char *)out->reason.p);
 		} else if (again) {
-			sg_diag_format(&ad, why, sizeof why);
+			/* The failure without the caller's source name (it may be a URL with a
+			 * query): the line names the request itself. */
+			sg_diag shown = ad;
+			shown.source = NULL;
+			sg_diag_format(&shown, why, sizeof why);
 		}
 		char name[SG_MAX_URL / 4];
 		if (again)
