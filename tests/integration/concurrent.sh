@@ -18,21 +18,9 @@ done
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy PICOSIGN_TIMEOUT \
 	DOCKER_CONFIG COSIGN_DOCKER_MEDIA_TYPES PICOSIGN_MAX_RETRIES COSIGN_PASSWORD
 
-T=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-export HOME=$T/home
-mkdir -p "$HOME"
 # shellcheck source=../lib/oci.sh
 source "$ROOT/tests/lib/oci.sh"
+oci_scratch
 
 start_registry reg || { bad "registry starts"; finish; exit 1; }
 BASE=http://127.0.0.1:$PORT

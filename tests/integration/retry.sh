@@ -27,22 +27,9 @@ unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy SIGSTORE_I
 	PICOSIGN_MAX_RETRIES ACTIONS_ID_TOKEN_REQUEST_URL ACTIONS_ID_TOKEN_REQUEST_TOKEN \
 	BUILDKITE_AGENT_ACCESS_TOKEN BUILDKITE_JOB_ID
 
-T=$(mktemp -d)
-pids=()
-cleanup() {
-	command -v sigstore_stop >/dev/null 2>&1 && sigstore_stop
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-export HOME=$T/home
-mkdir -p "$HOME"
 # shellcheck source=../lib/oci.sh
 source "$ROOT/tests/lib/oci.sh"
+oci_scratch
 
 # start_proxy NAME UPSTREAM_PORT: the fault proxy in front of a peer; sets PPORT.
 start_proxy() {
