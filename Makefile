@@ -216,6 +216,13 @@ cross-builds:
 deps-cross:
 	@bash scripts/deps.sh --cross
 
+# Memory hygiene (scripts/valgrind.sh): the unit tests and a set of integration scripts with
+# every picosign command under valgrind memcheck; no error and no lost block. Not in check.
+.PHONY: valgrind
+valgrind: deps
+	@$(MAKE) --no-print-directory test-build
+	@SG_BUILD=$(abspath $(BUILD)) bash scripts/valgrind.sh
+
 deps:
 	@bash scripts/deps.sh
 
