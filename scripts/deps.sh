@@ -8,7 +8,7 @@
 # Debian's cross compilers, BearSSL for s390x and i386 (multiarch) and qemu-user. About 65 s
 # of apt on a fresh machine (measured 2026-12: update 10 s, install 55 s), a quarter of
 # `make check`: too slow for every CI run, so it is a separate step; `make check` runs the
-# cross tests whenever these are installed.
+# cross tests when these are installed and CHECK_CROSS=1 (the default under CI=true).
 set -u
 pkgs=(gcc make libbearssl-dev musl-tools clang libclang-rt-14-dev file
 	openssl nginx curl jq docker-registry apache2-utils faketime strace)

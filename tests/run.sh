@@ -5,7 +5,8 @@
 # "N passed, N failed". Inputs (from the Makefile): SG_BUILD, SG_BIN, TESTS, FUZZ_TARGETS.
 # For check-cross: SG_EXEC runs each binary (a qemu-user command), SG_UNIT_ONLY=1 stops after
 # the unit tests and corpus replays; CROSS_RUN ("ARCH=qemu command;...") adds one line per
-# architecture built by `make check` (build/cross-ARCH) to the total.
+# architecture built by `make check CHECK_CROSS=1` (build/cross-ARCH) to the total, and
+# CROSS_ONLY=1 (make check-cross) runs only those.
 set -u
 EXEC=${SG_EXEC:-}
 cd "$(dirname "$0")/.."
