@@ -5,6 +5,9 @@
 #   make sanitize     the same suite built with ASan + UBSan
 #   make fuzz         clang + libFuzzer builds of every harness; make fuzz-smoke runs each
 #   make static       a fully static musl build of picosign
+#   make check-cross  unit tests on s390x and i386 under qemu-user (make deps-cross first)
+#   make fuzz-long FUZZ_SECONDS=N   a fuzzing campaign; the table goes to docs/fuzzing.md
+#   make valgrind     unit tests and integration commands under valgrind memcheck
 #   make bench        benchmarks (not part of check)
 #   make install PREFIX=... / make uninstall / make clean / make deps
 #
