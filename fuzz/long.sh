@@ -45,6 +45,7 @@ campaign() {
 		v=$(sed -n 's/^dict *= *//p' "fuzz/$t.options"); [ -n "$v" ] && opts+=("-dict=fuzz/$v")
 	fi
 	before=$(sizes "fuzz/corpus/$t")
+	mkdir -p "fuzz/corpus/$t" # a new harness may have none yet
 	rm -rf "$work" "$merged" build/fuzz/findings/"$t"-*
 	mkdir -p "$work" "$merged"
 	local seeds=("fuzz/corpus/$t")
