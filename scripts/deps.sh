@@ -11,7 +11,8 @@
 # cross tests when these are installed and CHECK_CROSS=1 (the default under CI=true).
 set -u
 pkgs=(gcc make libbearssl-dev musl-tools clang libclang-rt-14-dev file
-	openssl nginx curl jq docker-registry apache2-utils faketime strace)
+	openssl nginx curl jq docker-registry apache2-utils faketime strace
+	bats man-db groff-base zsh fish python3-yaml)
 if [ "${1:-}" = --cross ]; then
 	pkgs=(gcc-s390x-linux-gnu libc6-dev-s390x-cross libbearssl-dev:s390x
 		gcc-i686-linux-gnu libc6-dev-i386-cross libbearssl-dev:i386 qemu-user-static)

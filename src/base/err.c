@@ -7,40 +7,49 @@
 
 struct entry {
 	sg_err code;
-	const char *name;
 	const char *msg;
 };
 
 static const struct entry table[] = {
-	{SG_OK, "SG_OK", "success"},
-#define X(name, num, msg) {name, #name, msg},
+	{SG_OK, "success"},
+#define X(name, num, msg) {name, msg},
 #include "base/err_list.h"
 #undef X
 };
 
-static const struct entry *
+/* The enum names, in table order: a table of their own, so a binary that never asks for a
+ * name (the static build) drops them with sg_err_name (--gc-sections). */
+static const char *const names[] = {
+	"SG_OK",
+#define X(name, num, msg) #name,
+#include "base/err_list.h"
+#undef X
+};
+
+/* The index of `e` in the tables, or -1. */
+static long
 find(sg_err e)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].code == e)
-			return &table[i];
-	return NULL;
+			return (long)i;
+	return -1;
 }
 
 /* see err.h */
 const char *
 sg_err_str(sg_err e)
 {
-	const struct entry *t = find(e);
-	return t ? t->msg : "unknown error";
+	long i = find(e);
+	return i >= 0 ? table[i].msg : "unknown error";
 }
 
 /* see err.h */
 const char *
 sg_err_name(sg_err e)
 {
-	const struct entry *t = find(e);
-	return t ? t->name : "SG_ERR_UNKNOWN";
+	long i = find(e);
+	return i >= 0 ? names[i] : "SG_ERR_UNKNOWN";
 }
 
 /* see err.h */

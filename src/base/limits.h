@@ -50,8 +50,15 @@
 /* One RFC 3161 TimeStampResp or token: sigstore's are ~0.5-1.3 KiB, FreeTSA's with its
  * embedded chain ~5.5 KiB; 64 KiB leaves room for a few large RSA certificates. */
 #define SG_MAX_TIMESTAMP_DER (64u * 1024u)
-/* Subjects of one in-toto statement (SLSA provenance for a release lists a few dozen). */
+/* Subjects of one in-toto statement (SLSA provenance for a release lists a few dozen), and
+ * digests per subject; both are sigstore-go's bounds (pkg/verify limitSubjects). */
 #define SG_MAX_INTOTO_SUBJECTS 1024u
+#define SG_MAX_INTOTO_DIGESTS 32u
+/* Annotations on one in-toto subject (cosign's -a pairs; SG_MAX_PAYLOAD_ANNOTATIONS on the
+ * signing side). */
+#define SG_MAX_INTOTO_ANNOTATIONS 128u
+/* An RFC 3161 request nonce: 8 random bytes (cosign's legacy client draws 63 bits). */
+#define SG_TSA_NONCE_LEN 8u
 
 /* Trust-root entries of each kind (CAs, tlogs, ctlogs, TSAs). */
 #define SG_MAX_TRUST_ENTRIES 32u
@@ -104,6 +111,17 @@
 
 /* Signatures considered per image (layers of one .sig manifest). */
 #define SG_MAX_SIGNATURES 64u
+/* OCI 1.1 referrers examined per image (signatures, attestations, SBOMs of one image, over
+ * all pages): each costs a manifest and a blob request, so the bound is also one on time. */
+#define SG_MAX_REFERRERS 256u
+/* Link rel="next" pages of a referrers answer followed (cosign reads only the first). */
+#define SG_MAX_REFERRER_PAGES 16u
+/* A Sigstore bundle blob fetched from a referrer: it is parsed whole as JSON, so the JSON
+ * bound applies; the layer's declared size is checked before the download starts. */
+#define SG_MAX_BUNDLE_BLOB SG_MAX_JSON
+/* Attempts at updating the fallback tag sha256-<hex> when concurrent writers keep moving it
+ * (each attempt re-reads the index; see online/referrers.h). */
+#define SG_MAX_FALLBACK_TRIES 4u
 /* scrypt in cosign's encrypted key files (keys.h). go-securesystemslib writes N=2^16, r=8, p=1
  * and accepts up to N=2^17 (its "OWASP" set); scrypt needs 128*r*N bytes, so 128 MiB covers
  * every key cosign reads. The other bounds stop a hostile key file from asking for more
@@ -126,6 +144,30 @@
 #define SG_MAX_ARENA (16u * 1024u * 1024u + SG_MAX_SCRYPT_MEM + 1024u * 1024u)
 /* A file read from disk by the CLI (artifact digests are streamed, not held). */
 #define SG_MAX_INPUT_FILE (8u * 1024u * 1024u)
+
+/* TUF metadata (sigstore/tuf.h), the download bound of each role when its parent lists no
+ * length (TUF 1.0.34 §5.3.3 W, §5.4.1 X, §5.5.1 Y, §5.6.1 Z). Public-good's roots are 5-7 KiB
+ * and its timestamp, snapshot and targets 0.4, 1.8 and 5 KiB; go-tuf and tuf-js allow 512000
+ * bytes per root and 16384 for the timestamp, which we keep for the timestamp. A root of
+ * 256 KiB would list hundreds of keys; 1 MiB of snapshot or targets is thousands of entries. */
+#define SG_MAX_TUF_ROOT (256u * 1024u)
+#define SG_MAX_TUF_TIMESTAMP (16u * 1024u)
+#define SG_MAX_TUF_SNAPSHOT (1024u * 1024u)
+#define SG_MAX_TUF_TARGETS (1024u * 1024u)
+/* Root rotations followed in one refresh (§5.3.3 Y): public-good made 14 in five years;
+ * go-tuf stops at 256. Also how many roots a cache keeps to re-verify its chain. */
+#define SG_MAX_TUF_ROOT_ROTATIONS 64u
+/* Keys in one root and signatures on one file: public-good root v10 lists 13 keys and
+ * carries 10 signatures. */
+#define SG_MAX_TUF_KEYS 64u
+#define SG_MAX_TUF_SIGS 64u
+/* Entries of a snapshot's or timestamp's meta and of a targets' targets: public-good lists 6
+ * and 11. Each costs a fixed-size record in the arena. */
+#define SG_MAX_TUF_ENTRIES 4096u
+/* A key id or target name (public-good's are 64 hex digits and short file names). */
+#define SG_MAX_TUF_NAME 1024u
+/* How long `picosign initialize` waits for another one writing the same cache. */
+#define SG_TUF_LOCK_WAIT_MS 120000u
 
 /* Network timeouts in milliseconds, overridable by flag or environment. */
 #define SG_DEFAULT_CONNECT_TIMEOUT_MS 10000u

@@ -6,8 +6,9 @@
 
 #include "base/bytes.h"
 
-/* cli/verify_image.c: `verify IMAGE`. */
+/* cli/verify_image.c: `verify IMAGE` and `verify-attestation IMAGE`. */
 int sg_cmd_verify(int argc, char **argv, sg_arena *arena);
+int sg_cmd_verify_attestation(int argc, char **argv, sg_arena *arena);
 /* cli/verify_blob.c: `verify-blob` and the conformance client's `verify-bundle`. */
 int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
@@ -23,8 +24,16 @@ int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
 int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 /* cli/cert.c: `cert`. */
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
+/* cli/sign_image.c: `attest --predicate FILE --type TYPE IMAGE`. */
+int sg_cmd_attest(int argc, char **argv, sg_arena *arena);
+/* cli/tree.c: `tree IMAGE`. */
+int sg_cmd_tree(int argc, char **argv, sg_arena *arena);
 /* cli/triangulate.c: `triangulate IMAGE`. */
 int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
+/* cli/initialize.c: `initialize`, refresh the TUF cache; cli/trust_show.c: `trust`, what
+ * verification trusts and which endpoints picosign contacts. */
+int sg_cmd_initialize(int argc, char **argv, sg_arena *arena);
+int sg_cmd_trust(int argc, char **argv, sg_arena *arena);
 /* cli/debug.c: `debug PARSER FILE`; cli/debug_http.c: `debug http-get [flags] URL`, one GET
  * through net + http. */
 int sg_cmd_debug(int argc, char **argv, sg_arena *arena);

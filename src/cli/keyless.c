@@ -34,9 +34,12 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	k->http->user_agent = "picosign/" SG_VERSION;
 	SG_TRY(sg_cli_retry(&k->nopts, &k->http->retry, d));
 
-	const char *root_source;
+	sg_cli_trust_opts topts;
+	memset(&topts, 0, sizeof topts);
+	topts.root_path = a->root_path;
+	topts.staging = a->staging;
 	SG_TRY(sg_arena_get(arena, sizeof *k->tr, (void **)&k->tr, d));
-	SG_TRY(sg_cli_trustroot_load(a->root_path, a->staging, arena, k->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(&topts, arena, k->tr, NULL, d));
 
 	/* The token: read just before Fulcio, since CI tokens live about five minutes. */
 	k->stage = SG_SIGN_STAGE_TOKEN;
@@ -54,8 +57,11 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	SG_TRY(sg_arena_get(arena, sizeof *k->signer, (void **)&k->signer, d));
 	sg_signer_opts so;
 	memset(&so, 0, sizeof so);
-	so.fulcio_url = a->fulcio_url;
-	so.rekor_url = a->rekor_url;
+	so.fulcio_url = a->svc.fulcio_url;
+	so.rekor_url = a->svc.rekor_url;
+	so.rekor_v2 = a->svc.rekor_v2;
+	so.tsa_url = a->svc.tsa_url;
+	so.rng = &k->rng;
 	so.plain = k->plain;
 	so.http = k->http;
 	so.trustroot = k->tr;

@@ -18,6 +18,7 @@
 #include "cli/debug.h"
 #include "online/fulcio.h"
 #include "online/rekor.h"
+#include "online/tuf.h"
 
 struct command {
 	const char *name;
@@ -25,7 +26,8 @@ struct command {
 	const char *help;     /* one line, for `picosign --help` */
 	const char *synopsis; /* after "Usage: "; a second form on its own line */
 	const char *about;    /* what the command does, a few lines */
-	const char *flags;    /* "  FLAG ARG   meaning (default)" lines, without -h/--help */
+	const char *const *flags; /* "  FLAG ARG   meaning (default)" lines, without -h/--help:
+				   * fragments, NULL-terminated (FLAGS) */
 	int registry;         /* also takes the registry flags (SG_CLI_REGISTRY_FLAG_ROWS) */
 	const char *examples; /* "  picosign ..." lines */
 	void (*more)(FILE *f); /* NULL, or prints a list after the examples */
@@ -41,42 +43,70 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 	if (sg_cli_parse_flags(argc, argv, NULL, 0, pos, 0, &n_pos) != 0)
 		return SG_EXIT_FAIL;
 	printf("picosign %s\n", SG_VERSION);
+	sg_cli_trust_line(arena);
 	return SG_EXIT_OK;
 }
 
 /* The usage texts. Flag lines: flag and argument, then the meaning from column 35 (a long
- * flag gets its own line). */
-#define TRUSTED_ROOT_FLAG \
-	"  --trusted-root FILE             trusted_root.json (default:\n" \
-	"                                  $SIGSTORE_ROOT_FILE, else the embedded\n" \
-	"                                  public-good root)\n"
-#define IDENTITY_FLAGS \
-	"  --certificate-identity ID       the signer's identity in the certificate\n" \
-	"                                  (email or URI SAN), exactly\n" \
-	"  --certificate-identity-regexp RE\n" \
-	"                                  the identity, as a regular expression\n" \
-	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n" \
-	"  --certificate-oidc-issuer-regexp RE\n" \
-	"                                  the issuer, as a regular expression\n"
-#define KEYLESS_FLAGS \
-	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n" \
-	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n" \
-	"                                  GitHub Actions,\n" \
-	"                                  /var/run/sigstore/cosign/oidc-token)\n" \
-	"  --oidc-disable-ambient-providers\n" \
-	"                                  use only --identity-token\n" \
-	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n" \
-	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n" \
-	TRUSTED_ROOT_FLAG \
-	"  --timeout SECS                  deadline per request (also\n" \
-	"                                  $PICOSIGN_TIMEOUT; default: 10 s to connect,\n" \
-	"                                  30 s per read or write)\n" \
-	"  --allow-http                    allow plain http:// to non-loopback hosts\n"
+ * flag gets its own line). A "\v" starts a continuation line: it prints as the 34 spaces up to
+ * that column (put_help), so the static binary does not carry them. A command's flags are a
+ * NULL-terminated list of fragments, so the fragments shared by several commands are stored
+ * once. */
+#define HELP_INDENT "                                  "
+#define FLAGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+static const char trusted_root_flag[] =
+	"  --trusted-root FILE             trusted_root.json (default: the SIGSTORE_*\n"
+	"\vvariables, else the TUF cache of\n"
+	"\v`picosign initialize`, else the embedded\n"
+	"\vpublic-good root: see `picosign trust`)\n";
+/* What verify commands add to --trusted-root (SG_CLI_TRUST_FLAG_ROWS). */
+static const char trust_policy_flags[] =
+	"  --max-trust-root-age DURATION   refuse trust material fetched longer ago, or\n"
+	"\vof unknown age (Go syntax: 72h, 30m;\n"
+	"\vwithout it: a warning past 30 days)\n"
+	"  --refresh-trust                 refresh the TUF cache from its mirror first\n"
+	"\v(also PICOSIGN_REFRESH_TRUST=1); a failure\n"
+	"\vis a warning\n";
+static const char key_pub_flag[] =
+	"  --key PUB                       verify with a public key (PEM) instead of a\n"
+	"\vcertificate identity\n";
+static const char yes_flag[] =
+	"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n";
+static const char identity_flags[] =
+	"  --certificate-identity ID       the signer's identity in the certificate\n"
+	"\v(email or URI SAN), exactly\n"
+	"  --certificate-identity-regexp RE\n"
+	"\vthe identity, as a regular expression\n"
+	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n"
+	"  --certificate-oidc-issuer-regexp RE\n"
+	"\vthe issuer, as a regular expression\n";
+/* The keyless signing flags; the services' come from cli/signing.c (docs/decisions.md). */
+static const char keyless_flags[] =
+	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
+	"\v(default: $SIGSTORE_ID_TOKEN, Buildkite,\n"
+	"\vGitHub Actions,\n"
+	"\v/var/run/sigstore/cosign/oidc-token)\n"
+	"  --oidc-disable-ambient-providers\n"
+	"\vuse only --identity-token\n"
+	"  --signing-config FILE           a SigningConfig v0.2 (Fulcio, Rekor v1 or v2,\n"
+	"\vtimestamp authority); default: the embedded\n"
+	"\vpublic-good one, unless a URL below is given\n"
+	"  --fulcio-url URL                Fulcio (default " SG_FULCIO_DEFAULT_URL ")\n"
+	"  --rekor-url URL                 a Rekor v1 log (default\n"
+	"\v" SG_REKOR_DEFAULT_URL ")\n"
+	"  --timestamp-server-url URL      an RFC 3161 timestamp authority (none by\n"
+	"\vdefault when a URL flag is given)\n";
+/* ... then trusted_root_flag, then: */
+static const char keyless_tail_flags[] =
+	"  --timeout SECS                  deadline per request (also\n"
+	"\v$PICOSIGN_TIMEOUT; default: 10 s to connect,\n"
+	"\v30 s per read or write)\n"
+	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
 
 static const char registry_flags[] =
 	"  --registry-username USER        registry user name (Basic authentication)\n"
 	"  --registry-password PASSWORD    registry password (visible in ps: prefer the\n"
-	"                                  docker config)\n"
+	"\vdocker config)\n"
 	"  --registry-token TOKEN          a bearer token, sent to the registry as is\n"
 	"  --allow-http-registry           talk plain http:// to the registry\n"
 	"  --allow-insecure-registry       TLS without certificate checks\n"
@@ -88,9 +118,54 @@ static const struct command commands[] = {
 		"print the version",
 		"picosign version",
 		"Print picosign's version (as `picosign --version` does).\n",
-		"",
+		FLAGS(
+		""),
 		0,
 		"  picosign version\n",
+		NULL},
+	{"initialize", sg_cmd_initialize,
+		"refresh the trust material through TUF into the local cache",
+		"picosign initialize [--mirror URL] [--root FILE|URL] [--root-checksum HEX] "
+		"[--staging]",
+		"Fetch the Sigstore trust material (trusted_root.json, signing_config.v0.2.json)\n"
+		"from a TUF repository, checking it as TUF 1.0.34 prescribes (root rotation,\n"
+		"thresholds, rollback, freeze, hashes), into the cache ($TUF_ROOT, else\n"
+		"$XDG_CACHE_HOME/picosign/tuf, else ~/.cache/picosign/tuf). Verify commands\n"
+		"then use it, re-verified from the embedded root on every read. Starts from\n"
+		"--root, else $TUF_ROOT_JSON, else the embedded public-good root. Safe to run in\n"
+		"parallel; a failure names the role and check and leaves the cache as it was.\n",
+		FLAGS(
+		"  --mirror URL                    the TUF repository (default\n"
+		"\v" SG_TUF_DEFAULT_MIRROR ")\n"
+		"  --root FILE|URL                 the initial root.json to trust (a URL needs\n"
+		"\v--root-checksum)\n"
+		"  --root-checksum HEX             its sha256 (or sha256:HEX, sha512:HEX)\n"
+		"  --staging                       Sigstore staging's mirror\n"
+		"\v(" SG_TUF_STAGING_MIRROR "; needs --root)\n"
+		"  --timeout SECS                  deadline per request (also\n"
+		"\v$PICOSIGN_TIMEOUT)\n"),
+		0,
+		"  picosign initialize\n"
+		"  TUF_ROOT=/var/cache/sigstore picosign initialize --mirror https://tuf.example \\\n"
+		"      --root root.json\n",
+		NULL},
+	{"trust", sg_cmd_trust,
+		"print the trust material in use and the endpoints picosign contacts",
+		"picosign trust [flags]",
+		"Print what verification would trust with the same flags and environment: the\n"
+		"source (--trusted-root, the SIGSTORE_* variables, the TUF cache, or the\n"
+		"embedded material), its SHA-256, TUF versions, fetch time and age, each CA,\n"
+		"log and timestamp authority with its validity window, and the endpoints that\n"
+		"signing and refreshing contact, as host:port for an egress allow-list.\n",
+		FLAGS(
+		trusted_root_flag,
+		trust_policy_flags,
+		"  --staging                       the staging instance's material\n"
+		"  --export DIR                    also write the TUF state in use (metadata\n"
+		"\vand targets) into DIR\n"),
+		0,
+		"  picosign trust\n"
+		"  picosign trust --export /tmp/trust\n",
 		NULL},
 	{"generate-key-pair", sg_cmd_generate_key_pair,
 		"write a new cosign.key and cosign.pub",
@@ -99,8 +174,9 @@ static const struct command commands[] = {
 		"(scrypt + secretbox, mode 0600), and PREFIX.pub (PEM, mode 0644). The password\n"
 		"is $COSIGN_PASSWORD when it is set (even empty), else it is typed twice at the\n"
 		"terminal. Existing files are replaced only with -f.\n",
+		FLAGS(
 		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
-		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n",
+		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"),
 		0,
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
@@ -110,9 +186,10 @@ static const struct command commands[] = {
 		"picosign public-key --key KEY [--outfile FILE]",
 		"Print the PEM public key of a private key file: cosign's encrypted format (the\n"
 		"password from $COSIGN_PASSWORD or the terminal), PKCS#8 or SEC1, EC P-256.\n",
+		FLAGS(
 		"  --key KEY                       the private key file (required)\n"
 		"  --outfile FILE                  write the public key to FILE instead of\n"
-		"                                  standard output\n",
+		"\vstandard output\n"),
 		0,
 		"  picosign public-key --key cosign.key\n"
 		"  COSIGN_PASSWORD=... picosign public-key --key cosign.key --outfile cosign.pub\n",
@@ -123,74 +200,167 @@ static const struct command commands[] = {
 		"Print where cosign keeps the signatures (or attestations, SBOM) of IMAGE:\n"
 		"REGISTRY/REPOSITORY:sha256-<hex>.sig. A tag is first resolved to its digest\n"
 		"through the registry (exit 11 when the tag does not exist).\n",
+		FLAGS(
 		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
-		"                                  image by digest) (default signature)\n",
+		"\vimage by digest) (default signature)\n"),
 		1,
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
 		NULL},
+	{"tree", sg_cmd_tree,
+		"list the signatures, attestations and SBOMs stored for an image",
+		"picosign tree [flags] IMAGE[:TAG|@DIGEST]",
+		"List what is stored about IMAGE in each place cosign writes to, as cosign\n"
+		"tree does: the legacy tags sha256-<hex>.sig, .att and .sbom and their layers,\n"
+		"then the OCI 1.1 referrers (from the registry's referrers API or the fallback\n"
+		"tag sha256-<hex>, which it names) with their layers. Nothing is verified.\n",
+		FLAGS(
+		""),
+		1,
+		"  picosign tree reg.example/app:1.0\n",
+		NULL},
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry",
 		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...",
-		"Verify the cosign signatures (the sha256-<hex>.sig tag) of each IMAGE in its\n"
-		"registry with cosign's checks, output and exit codes: keyless, against an\n"
-		"expected identity and issuer (one flag of each pair), or with --key. The\n"
-		"header goes to stderr, the verified payloads (JSON) to stdout. Exit 10: no\n"
-		"signatures; 11: image tag not found; 12: no signature matched.\n",
-		IDENTITY_FLAGS
-		"  --key PUB                       verify with a public key (PEM) instead of a\n"
-		"                                  certificate identity\n"
+		"Verify the cosign signatures of each IMAGE in its registry with cosign v3's\n"
+		"checks, output and exit codes: Sigstore bundles attached as OCI 1.1\n"
+		"referrers (the referrers API, else the fallback tag sha256-<hex>), else the\n"
+		"legacy sha256-<hex>.sig tag; keyless, against an expected identity and issuer\n"
+		"(one flag of each pair), or with --key. Only image signatures count\n"
+		"(predicate https://sigstore.dev/cosign/sign/v1): attestations are for\n"
+		"verify-attestation. The header goes to stderr, the verified claims (JSON) to\n"
+		"stdout. Exit 10: no signatures; 11: image tag not found; 12: signatures\n"
+		"exist but none matched; 1: anything else, a failed registry lookup included.\n",
+		FLAGS(
+		identity_flags,
+		key_pub_flag,
 		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
-		"                                  (repeatable)\n"
-		TRUSTED_ROOT_FLAG
+		"\v(repeatable)\n",
+		trusted_root_flag,
+		trust_policy_flags,
 		"  --offline                       never search Rekor (picosign never does; a\n"
-		"                                  signature without a log bundle fails)\n"
+		"\vsignature without a log bundle fails)\n"
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
-		"                                  signatures made with sign --tlog-upload=false)\n"
+		"\vsignatures made with sign --tlog-upload=false)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
-		"                                  (default true)\n"
+		"\v(default true)\n"
 		"  -o, --output FORMAT             json or text (default json)\n"
 		"  --explain                       print, for every signature, the check that\n"
-		"                                  failed and why, to stderr\n",
+		"\vfailed and why, to stderr\n"
+		"  --new-bundle-format=BOOL        false: only the legacy .sig tag (default:\n"
+		"\vbundles first, then .sig)\n"),
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
 		"  picosign verify --key cosign.pub reg.example/app@sha256:<hex>\n",
 		NULL},
+	{"verify-attestation", sg_cmd_verify_attestation,
+		"verify the in-toto attestations of an image in its registry",
+		"picosign verify-attestation [flags] IMAGE[:TAG|@DIGEST]...",
+		"Verify the attestations of each IMAGE that cosign v3 attaches as OCI 1.1\n"
+		"referrers (Sigstore bundles over in-toto statements) with cosign's checks:\n"
+		"keyless, against an expected identity and issuer, or with --key. Only\n"
+		"statements of the --type asked for count; an image signature never does. The\n"
+		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
+		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
+		FLAGS(
+		identity_flags,
+		key_pub_flag,
+		"  --type TYPE                     the predicate type: a cosign name\n"
+		"\v(slsaprovenance1, spdxjson, cyclonedx, vuln,\n"
+		"\vopenvex, custom, ...) or a URI (default\n"
+		"\vcustom)\n"
+		"  -a, --annotations KEY=VALUE     require this annotation on the statement's\n"
+		"\vsubject (repeatable)\n",
+		trusted_root_flag,
+		trust_policy_flags,
+		"  --offline                       never search Rekor (picosign never does)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
+		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
+		"  --check-claims=BOOL             check the subject's digest and annotations\n"
+		"\v(default true)\n"
+		"  -o, --output FORMAT             accepted for cosign's sake; the envelopes are\n"
+		"\valways printed as JSON lines\n"
+		"  --explain                       print, for every referrer, why it was skipped,\n"
+		"\vfailed or passed, to stderr\n"),
+		1,
+		"  picosign verify-attestation --type slsaprovenance1 \\\n"
+		"      --certificate-identity me@example.com \\\n"
+		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n",
+		NULL},
 	{"sign", sg_cmd_sign,
 		"sign an image keylessly (Fulcio + Rekor) or with --key, and push the "
 		"cosign signature",
 		"picosign sign [flags] IMAGE[:TAG|@DIGEST]",
-		"Sign IMAGE and push the signature as cosign does, as a layer of\n"
-		"REGISTRY/REPOSITORY:sha256-<hex>.sig. Keyless by default: an OIDC identity\n"
-		"token, a Fulcio certificate for an ephemeral key and a Rekor entry, each\n"
-		"verified against the trusted root. With --key, signs with a key file and, as\n"
-		"cosign, logs the signature in Rekor too, checked the same way (the layer gets\n"
-		"the Rekor bundle annotation). Asks for confirmation before the Rekor upload\n"
-		"unless --yes. A tag is resolved to its digest, with cosign's warning. The\n"
-		"--output-* files and --bundle are written before the push, so a refused push\n"
-		"loses nothing.\n",
+		"Sign IMAGE and push the signature as cosign v3 does: a Sigstore bundle (an\n"
+		"in-toto statement in a DSSE envelope, an RFC 3161 timestamp, a Rekor entry)\n"
+		"attached as an OCI 1.1 referrer, through the registry's referrers API or the\n"
+		"fallback tag REGISTRY/REPOSITORY:sha256-<hex>. --new-bundle-format=false\n"
+		"writes cosign's legacy form, a layer of REGISTRY/REPOSITORY:sha256-<hex>.sig;\n"
+		"--signature-format both writes the two. Keyless by default: an OIDC identity\n"
+		"token, a Fulcio certificate for an ephemeral key, each verified against the\n"
+		"trusted root, the services chosen by the signing config. With --key, signs\n"
+		"with a key file and, as cosign, logs the signature in Rekor too, checked the\n"
+		"same way. Asks for confirmation before the Rekor upload unless --yes. A tag is\n"
+		"resolved to its digest, with cosign's warning. The --output-* files and\n"
+		"--bundle are written before the push, so a refused push loses nothing.\n",
+		FLAGS(
 		"  --key KEY                       sign with this private key (cosign's format,\n"
-		"                                  PKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
-		"                                  or the terminal)\n"
+		"\vPKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
+		"\vor the terminal)\n"
 		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
-		"                                  (repeatable)\n"
-		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
+		"\v(repeatable)\n",
+		yes_flag,
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
-		"                                  then needs --insecure-ignore-tlog); keyless\n"
-		"                                  always uploads\n"
-		"  --output-signature FILE         write the signature (base64, no newline)\n"
-		"  --bundle FILE                   write a Sigstore bundle (v0.3) for the\n"
-		"                                  payload (needs the Rekor entry)\n"
+		"\vthen needs --insecure-ignore-tlog); keyless\n"
+		"\valways uploads\n"
+		"  --new-bundle-format=BOOL        false: the legacy .sig form (default true)\n"
+		"  --signature-format FORMAT       v3, legacy or both (default v3; legacy with\n"
+		"\v--new-bundle-format=false)\n"
+		"  --output-signature FILE         legacy form: write the signature (base64, no\n"
+		"\vnewline)\n"
+		"  --bundle FILE                   write the Sigstore bundle (v0.3): the v3 one,\n"
+		"\vor the payload's in the legacy form (needs the\n"
+		"\vRekor entry)\n"
 		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-		"Keyless (--rekor-url, --trusted-root and --timeout also with --key):\n"
-		KEYLESS_FLAGS,
+		"Keyless (--rekor-url, --signing-config, --timestamp-server-url, --trusted-root\n"
+		"and --timeout also with --key):\n",
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags),
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
-		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n",
+		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n"
+		"  picosign sign --signature-format both reg.example/app@sha256:<hex>\n",
 		NULL},
+	{"attest", sg_cmd_attest,
+		"sign an in-toto attestation for an image and attach it as a referrer",
+		"picosign attest --predicate FILE [--type TYPE] [flags] IMAGE[:TAG|@DIGEST]",
+		"Make the in-toto statement cosign attest makes of FILE for IMAGE (the\n"
+		"predicate of --type: custom wraps the file as {Data, Timestamp}, spdx as a\n"
+		"string, the others take it as a JSON object), sign it as DSSE with a\n"
+		"timestamp and a Rekor entry, and attach the Sigstore bundle as an OCI 1.1\n"
+		"referrer, as cosign v3 does. Check it with verify-attestation --type TYPE.\n",
+		FLAGS(
+		"  --predicate FILE                the predicate (required)\n"
+		"  --type TYPE                     slsaprovenance, slsaprovenance02,\n"
+		"\vslsaprovenance1, link, spdx, spdxjson,\n"
+		"\vcyclonedx, vuln, openvex, custom, or a URI\n"
+		"\v(default custom)\n"
+		"  --key KEY                       sign with this private key instead of keyless\n",
+		yes_flag,
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
+		"  --bundle FILE                   also write the Sigstore bundle to FILE\n",
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags),
+		1,
+		"  picosign attest --predicate prov.json --type slsaprovenance1 \\\n"
+		"      reg.example/app@sha256:<hex>\n",
+		NULL},
+#ifndef SG_SMALL /* the static build leaves the two inspection tools out (its size budget) */
 	{"debug", sg_cmd_debug,
 		"run one parser on a file (for audits and fuzz findings)",
 		"picosign debug PARSER FILE [--canonical]\n"
@@ -200,18 +370,19 @@ static const struct command commands[] = {
 		"and fuzz findings. `debug http-get` sends one GET through picosign's transport\n"
 		"(TLS 1.2, proxies, redirects, timeouts) and prints the status, the headers and\n"
 		"the body size.\n",
+		FLAGS(
 		"  --canonical                     json: print the RFC 8785 canonical form\n"
 		"http-get flags:\n"
 		"  --ca-file FILE                  trust only the CA certificates in FILE (PEM)\n"
 		"  --timeout SECS                  deadline for the whole request (also\n"
-		"                                  $PICOSIGN_TIMEOUT)\n"
+		"\v$PICOSIGN_TIMEOUT)\n"
 		"  --allow-http                    allow plain http:// to any host (default:\n"
-		"                                  loopback only)\n"
+		"\vloopback only)\n"
 		"  --max-body BYTES                body size limit (default and maximum 8 MiB)\n"
 		"  --no-redirects                  print a 3xx answer instead of following it\n"
 		"  -H 'NAME: VALUE'                add a request header (repeatable, at most\n"
-		"                                  16)\n"
-		"  -o FILE                         write the body to FILE\n",
+		"\v16)\n"
+		"  -o FILE                         write the body to FILE\n"),
 		0,
 		"  picosign debug der cert.der\n"
 		"  picosign debug json --canonical bundle.json\n"
@@ -224,11 +395,13 @@ static const struct command commands[] = {
 		"standard input) like `openssl x509 -text`, with every Sigstore extension\n"
 		"decoded by name, the SANs, key usages, validity (RFC 3339), the SHA-256\n"
 		"fingerprint and the embedded SCTs. Bytes from the certificate are escaped.\n",
-		"",
+		FLAGS(
+		""),
 		0,
 		"  picosign cert fulcio-cert.pem\n"
 		"  picosign cert - < chain.pem\n",
 		NULL},
+#endif
 	{"verify-blob", sg_cmd_verify_blob,
 		"verify a Sigstore bundle for a file, offline",
 		"picosign verify-blob --bundle FILE [flags] FILE|sha256:HEX",
@@ -237,13 +410,16 @@ static const struct command commands[] = {
 		"root: keyless against an expected identity and issuer (one flag of each pair),\n"
 		"or with --key. Prints \"Verified OK\" to stderr and exits 0, else \"Error: <the\n"
 		"check that failed and why>\" and exits 1.\n",
-		"  --bundle FILE                   the Sigstore bundle (required)\n"
-		IDENTITY_FLAGS
-		"  --key PUB                       verify with a public key (PEM) instead of a\n"
-		"                                  certificate identity\n"
-		TRUSTED_ROOT_FLAG
+		FLAGS(
+		"  --bundle FILE                   the Sigstore bundle (required)\n",
+		identity_flags,
+		key_pub_flag,
+		trusted_root_flag,
+		trust_policy_flags,
+		"  --offline                       open no network connection at all: refused\n"
+		"\vbelow the transport, for the whole run\n"
 		"  --insecure-ignore-tlog          skip the transparency log checks\n"
-		"  --insecure-ignore-sct           skip the certificate's SCT check\n",
+		"  --insecure-ignore-sct           skip the certificate's SCT check\n"),
 		0,
 		"  picosign verify-blob --bundle app.sigstore.json \\\n"
 		"      --certificate-identity me@example.com \\\n"
@@ -256,16 +432,17 @@ static const struct command commands[] = {
 		"The sigstore-conformance client protocol's verify command: verify-blob, plus\n"
 		"--staging. Prints \"Verified OK\" to stderr and exits 0, else the error and\n"
 		"exits 1.\n",
-		"  --bundle FILE                   the Sigstore bundle (required)\n"
-		IDENTITY_FLAGS
-		"  --key PUB                       verify with a public key (PEM) instead of a\n"
-		"                                  certificate identity\n"
-		"  --trusted-root FILE             trusted_root.json (default:\n"
-		"                                  $SIGSTORE_ROOT_FILE, else the embedded root:\n"
-		"                                  staging with --staging)\n"
+		FLAGS(
+		"  --bundle FILE                   the Sigstore bundle (required)\n",
+		identity_flags,
+		key_pub_flag,
+		"  --trusted-root FILE             trusted_root.json (default: as verify-blob;\n"
+		"\vwith --staging the embedded staging root)\n",
+		trust_policy_flags,
+		"  --offline                       open no network connection at all\n"
 		"  --insecure-ignore-tlog          skip the transparency log checks\n"
 		"  --insecure-ignore-sct           skip the certificate's SCT check\n"
-		"  --staging                       use the embedded Sigstore staging root\n",
+		"  --staging                       use the embedded Sigstore staging root\n"),
 		0,
 		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
@@ -279,11 +456,14 @@ static const struct command commands[] = {
 		"trusted root. Asks for confirmation before the upload unless --yes. The base64\n"
 		"signature goes to stdout unless --output-signature; --bundle writes a Sigstore\n"
 		"bundle v0.3.\n",
+		FLAGS(
 		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
 		"  --output-certificate FILE       write the signing certificate (PEM)\n"
-		"  --output-signature FILE         write the signature (base64), not to stdout\n"
-		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
-		KEYLESS_FLAGS,
+		"  --output-signature FILE         write the signature (base64), not to stdout\n",
+		yes_flag,
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags),
 		0,
 		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
 		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n",
@@ -293,17 +473,17 @@ static const struct command commands[] = {
 		"picosign sign-bundle --identity-token TOKEN --bundle FILE [flags] FILE",
 		"The sigstore-conformance client protocol's sign command: sign FILE keylessly\n"
 		"with the given token and write a Sigstore bundle, without prompts.\n",
+		FLAGS(
 		"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
-		"                                  (required)\n"
+		"\v(required)\n"
 		"  --bundle FILE                   where to write the bundle (required)\n"
 		"  --staging                       use Sigstore staging (Fulcio, Rekor, trusted\n"
-		"                                  root)\n"
-		"  --trusted-root FILE             trusted_root.json (default:\n"
-		"                                  $SIGSTORE_ROOT_FILE, else the embedded root)\n"
-		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor\n"
-		"                                  URLs valid now\n"
+		"\vroot)\n"
+		"  --trusted-root FILE             trusted_root.json (default: as verify-blob)\n"
+		"  --signing-config FILE           signing_config.json: the Fulcio, Rekor (v1\n"
+		"\vor v2) and timestamp authority valid now\n"
 		"  --in-toto                       refused: picosign signs message signatures\n"
-		"                                  only\n",
+		"\vonly\n"),
 		0,
 		"  picosign sign-bundle --staging --identity-token tok.jwt --bundle b.json a.txt\n",
 		NULL},
@@ -325,15 +505,29 @@ usage(FILE *f)
 	fputs("\nRun \"picosign COMMAND --help\" for a command's flags and examples.\n", f);
 }
 
+/* A help text with each "\v" written as the indentation to the meaning column. */
+static void
+put_help(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '\v')
+			fputs(HELP_INDENT, stdout);
+		else
+			putchar(*s);
+}
+
 /* `picosign COMMAND --help`. */
 static void
 command_usage(const struct command *c)
 {
-	printf("Usage: %s\n\n%s\nFlags:\n%s"
-	       "  -h, --help                      print this help\n",
-		c->synopsis, c->about, c->flags);
-	if (c->registry)
-		printf("\nRegistry flags:\n%s", registry_flags);
+	printf("Usage: %s\n\n%s\nFlags:\n", c->synopsis, c->about);
+	for (const char *const *f = c->flags; *f != NULL; f++)
+		put_help(*f);
+	fputs("  -h, --help                      print this help\n", stdout);
+	if (c->registry) {
+		fputs("\nRegistry flags:\n", stdout);
+		put_help(registry_flags);
+	}
 	printf("\nExamples:\n%s", c->examples);
 	if (c->more != NULL) {
 		putchar('\n');
@@ -383,8 +577,10 @@ main(int argc, char **argv)
 		usage(stdout);
 		return SG_EXIT_OK;
 	}
+	/* --version is the version command (with its arena: it prints the trust line too). */
+	static char version_cmd[] = "version";
 	if (strcmp(argv[1], "--version") == 0)
-		return cmd_version(argc - 1, argv + 1, NULL);
+		argv[1] = version_cmd;
 	const struct command *c;
 	if (strcmp(argv[1], "help") == 0) {
 		/* `picosign help COMMAND`, as cobra has it. */

@@ -59,52 +59,6 @@ hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 	return e;
 }
 
-/* A NUL-terminated copy of `s` in the arena. */
-SG_MUST_USE static sg_err
-arena_cstr(sg_slice s, sg_arena *arena, const char **out, sg_diag *d)
-{
-	char *p;
-	SG_TRY(sg_arena_get(arena, s.len + 1, (void **)&p, d));
-	memcpy(p, s.p, s.len);
-	p[s.len] = '\0';
-	*out = p;
-	return SG_OK;
-}
-
-/* --signing-config: a SigningConfig v0.2 (sigstore/signing_config.h); only the Fulcio and
- * Rekor v1 URLs are used (no TSA: the Rekor entry is the signing time). */
-SG_MUST_USE static sg_err
-read_signing_config(const char *path, int64_t now, sg_arena *arena, const char **fulcio,
-	const char **rekor, sg_diag *d)
-{
-	static const uint32_t v1[] = {1};
-	sg_slice in;
-	sg_signing_config *sc;
-	const sg_sc_service *ca, *log;
-	int other;
-	d->source = path;
-	SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
-	SG_TRY(sg_arena_get(arena, sizeof *sc, (void **)&sc, d));
-	SG_TRY(sg_signing_config_parse(in.p, in.len, arena, sc, d));
-	sg_diag ld;
-	sg_diag_init(&ld, NULL);
-	if (sg_signing_config_select_one(sc, SG_SC_CA, now, v1, 1, &ca, &other, &ld) != SG_OK)
-		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
-			"signing config: no Fulcio v1 service valid now");
-	size_t n;
-	if (sg_signing_config_select(sc, SG_SC_TLOG, now, v1, 1, &log, 1, &n, &other, &ld) !=
-		SG_OK)
-		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
-			other ? "signing config: only Rekor v2 services (not supported yet)"
-			      : "signing config: no Rekor v1 service valid now");
-	SG_TRY(arena_cstr(ca->url, arena, fulcio, d));
-	SG_TRY(arena_cstr(log->url, arena, rekor, d));
-	d->source = NULL;
-	return SG_OK;
-}
-
-
-
 /* What sign-blob and sign-bundle were told. */
 typedef struct sign_args {
 	const char *payload;
@@ -112,7 +66,15 @@ typedef struct sign_args {
 	int yes;
 	int conformance; /* sign-bundle: no prompt, no stdout signature */
 	sg_cli_keyless_args k;
+	sg_cli_services_args svc;
 } sign_args;
+
+/* The services (cli/signing.c) into the keyless arguments. */
+SG_MUST_USE static sg_err
+choose_services(sign_args *a, sg_arena *arena, sg_diag *d)
+{
+	return sg_cli_services_select(&a->svc, sg_os_now(), arena, &a->k.svc, d);
+}
 
 static int
 run_sign(const sign_args *a, sg_arena *arena)
@@ -134,7 +96,7 @@ run_sign(const sign_args *a, sg_arena *arena)
 		(e = sg_arena_get(arena, sizeof *res, (void **)&res, &d)) != SG_OK ||
 		(e = sg_cli_keyless_begin(&k, &a->k, arena, &d)) != SG_OK)
 		goto out;
-	if ((e = sg_sign_logged(k.signer, &hooks, a->k.rekor_url, digest, arena, res, &d)) !=
+	if ((e = sg_sign_logged(k.signer, &hooks, a->k.svc.rekor_url, digest, arena, res, &d)) !=
 		SG_OK) {
 		k.stage = k.signer->stage;
 		goto out;
@@ -169,67 +131,42 @@ out:
 	return rc;
 }
 
-static int
-sign_blob_usage(void)
-{
-	fprintf(stderr,
-		"Usage: picosign sign-blob [flags] FILE\n\n"
-		"Sign FILE keylessly: an identity token, a Fulcio certificate for an ephemeral\n"
-		"key, and a Rekor transparency-log entry, each verified against the trusted\n"
-		"root.\n\n"
-		"Flags:\n"
-		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
-		"  --output-certificate FILE       write the signing certificate (PEM)\n"
-		"  --output-signature FILE         write the signature (base64), not to stdout\n"
-		"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
-		"  --oidc-disable-ambient-providers  only use --identity-token\n"
-		"  --fulcio-url URL                default %s\n"
-		"  --rekor-url URL                 default %s\n"
-		"  --trusted-root FILE             default $SIGSTORE_ROOT_FILE, else embedded\n"
-		"  --timeout SECS                  per request (also $PICOSIGN_TIMEOUT)\n"
-		"  --allow-http                    allow plain http:// to non-loopback hosts\n"
-		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n",
-		SG_FULCIO_DEFAULT_URL, SG_REKOR_DEFAULT_URL);
-	return SG_EXIT_FAIL;
-}
-
 /* see cli.h */
 int
 sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 {
 	sign_args a;
 	memset(&a, 0, sizeof a);
-	int help = 0;
 	const sg_cli_flag flags[] = {
 		{"--bundle", NULL, &a.bundle, NULL, NULL, 0, NULL},
 		{"--output-certificate", NULL, &a.k.out_cert, NULL, NULL, 0, NULL},
 		{"--output-signature", NULL, &a.out_sig, NULL, NULL, 0, NULL},
 		{"--identity-token", NULL, &a.k.token_flag, NULL, NULL, 0, NULL},
 		{"--oidc-disable-ambient-providers", NULL, NULL, &a.k.disable_ambient, NULL, 0, NULL},
-		{"--fulcio-url", NULL, &a.k.fulcio_url, NULL, NULL, 0, NULL},
-		{"--rekor-url", NULL, &a.k.rekor_url, NULL, NULL, 0, NULL},
+		{"--fulcio-url", NULL, &a.svc.fulcio_url, NULL, NULL, 0, NULL},
+		{"--rekor-url", NULL, &a.svc.rekor_url, NULL, NULL, 0, NULL},
+		{"--signing-config", NULL, &a.svc.signing_config, NULL, NULL, 0, NULL},
+		{"--timestamp-server-url", NULL, &a.svc.tsa_url, NULL, NULL, 0, NULL},
 		{"--trusted-root", NULL, &a.k.root_path, NULL, NULL, 0, NULL},
 		{"--timeout", NULL, &a.k.timeout, NULL, NULL, 0, NULL},
 		{"--allow-http", NULL, NULL, &a.k.allow_http, NULL, 0, NULL},
 		{"--yes", "-y", NULL, &a.yes, NULL, 0, NULL},
-		{"--help", "-h", NULL, &help, NULL, 0, NULL},
 	};
 	const char *pos[1];
 	size_t n_pos;
 	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1, &n_pos) !=
 		0)
 		return SG_EXIT_FAIL;
-	if (help)
-		return sign_blob_usage();
-	if (n_pos != 1) {
-		sign_blob_usage();
-		return sg_cli_usage_error("sign-blob: give exactly one file to sign");
-	}
+	/* -h/--help never gets here: main.c prints the help from its command table. */
+	if (n_pos != 1)
+		return sg_cli_usage_error("sign-blob: usage: picosign sign-blob [flags] FILE");
 	a.payload = pos[0];
-	if (a.k.fulcio_url == NULL)
-		a.k.fulcio_url = SG_FULCIO_DEFAULT_URL;
-	if (a.k.rekor_url == NULL)
-		a.k.rekor_url = SG_REKOR_DEFAULT_URL;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	if (choose_services(&a, arena, &d) != SG_OK) {
+		sg_cli_print_error(&d);
+		return SG_EXIT_FAIL;
+	}
 	const char *y = getenv("COSIGN_YES");
 	int yv;
 	if (!a.yes && y != NULL && y[0] != '\0') {
@@ -272,13 +209,14 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	a.payload = pos[0];
 	a.conformance = 1;
 	a.k.disable_ambient = 1;
-	a.k.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
-	a.k.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
+	a.k.svc.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
+	a.k.svc.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
 	if (config != NULL) {
+		/* the config's services: Fulcio, Rekor v1 or v2, a TSA (cli/signing.c) */
 		sg_diag d;
 		sg_diag_init(&d, NULL);
-		if (read_signing_config(config, sg_os_now(), arena, &a.k.fulcio_url,
-			    &a.k.rekor_url, &d) != SG_OK) {
+		a.svc.signing_config = config;
+		if (choose_services(&a, arena, &d) != SG_OK) {
 			sg_cli_print_error(&d);
 			return SG_EXIT_FAIL;
 		}

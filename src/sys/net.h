@@ -4,8 +4,9 @@
  * the tests and the fuzzers can run over scripted transports instead.
  *
  * Trust anchors, first match wins: --ca-file (sg_net_opts.ca_file), SSL_CERT_FILE,
- * SSL_CERT_DIR (OpenSSL hashed names "xxxxxxxx.N"), /etc/ssl/certs/ca-certificates.crt, then a
- * bundle compiled in with `make EMBED_CA_BUNDLE=path`. Only net.c and crypto.c include BearSSL. */
+ * SSL_CERT_DIR (OpenSSL hashed names "xxxxxxxx.N"), /etc/ssl/certs/ca-certificates.crt, then
+ * the anchors compiled in (`make static`: Debian's roots; `make EMBED_CA_BUNDLE=path`). Only
+ * net.c and crypto.c include BearSSL. */
 #ifndef SG_NET_H
 #define SG_NET_H
 
@@ -49,6 +50,15 @@ typedef struct sg_net_opts {
 	 * check; the handshake still uses the leaf's key). Never set by default. */
 	int insecure_tls;
 } sg_net_opts;
+
+/* The offline switch (--offline): from this call on, every connection this process would
+ * open, through any dialer sg_net_dialer_init made, fails before the name lookup and before
+ * socket(2) with SG_ERR_NET_OFFLINE "not connecting to HOST: <why>". There is no way to turn
+ * it back on: a command that promised to stay offline cannot be talked out of it later.
+ * `why` is a constant, e.g. "--offline was given". */
+void sg_net_forbid(const char *why);
+/* 1 once sg_net_forbid was called. */
+int sg_net_forbidden(void);
 
 /* Defaults from limits.h, nothing from the environment. */
 void sg_net_opts_default(sg_net_opts *o);

@@ -34,10 +34,12 @@ flags_of() { # flags_of FILE FUNCTION
 	local body
 	body=$(func_body "$1" "$2")
 	printf '%s\n' "$body" | grep -oE '"--?[A-Za-z][-A-Za-z]*[="]' | sed -E 's/^"//; s/[="]$//'
-	if printf '%s\n' "$body" | grep -q 'SG_CLI_REGISTRY_FLAG_ROWS'; then
-		sed -n '/^#define SG_CLI_REGISTRY_FLAG_ROWS/,/[^\\]$/p' src/cli/cli.h |
-			grep -oE '"--[A-Za-z][-A-Za-z]*"' | tr -d '"'
-	fi
+	# rows shared through a macro (SG_CLI_REGISTRY_FLAG_ROWS in cli.h, SIGN_FORM_FLAG_ROWS)
+	local m
+	for m in $(printf '%s\n' "$body" | grep -oE '[A-Z_]+_FLAG_ROWS' | sort -u); do
+		sed -n "/^#define $m/,/[^\\]\$/p" src/cli/*.h src/cli/*.c |
+			grep -oE '"--?[A-Za-z][-A-Za-z]*"' | tr -d '"'
+	done
 }
 # Where each command's parser lives: "FILE FUNCTION" pairs (sign has two: --key and keyless;
 # debug has its parser and http-get's).
@@ -47,7 +49,11 @@ sources_of() {
 	generate-key-pair) echo "cli/keys.c sg_cmd_generate_key_pair" ;;
 	public-key) echo "cli/keys.c sg_cmd_public_key" ;;
 	triangulate) echo "cli/triangulate.c sg_cmd_triangulate" ;;
-	verify) echo "cli/verify_image.c sg_cmd_verify" ;;
+	verify | verify-attestation) echo "cli/verify_image.c verify_main" ;;
+	initialize) echo "cli/initialize.c sg_cmd_initialize" ;;
+	trust) echo "cli/trust_show.c sg_cmd_trust" ;;
+	tree) echo "cli/tree.c sg_cmd_tree" ;;
+	attest) echo "cli/sign_image.c sg_cmd_attest" ;;
 	sign) echo "cli/sign_image.c sg_cmd_sign cli/sign_image.c sg_cmd_sign_keyless" ;;
 	debug) echo "cli/debug.c sg_cmd_debug cli/debug_http.c sg_cmd_debug_http_get" ;;
 	cert) echo "cli/cert.c sg_cmd_cert" ;;
@@ -62,9 +68,15 @@ expected_flags() { # the flag names of a command, one per line, sorted
 	for ((i = 0; i + 1 < ${#src[@]}; i += 2)); do
 		flags_of "${src[i]}" "${src[i + 1]}"
 	done | sort -u | {
-		# verify_common drops its last row (--staging) for verify-blob.
-		if [ "$cmd" = verify-blob ]; then grep -vx -- '--staging'; else cat; fi
-	}
+		# verify_common drops its last row (--staging) for verify-blob; verify_main's last
+		# row is --new-bundle-format for verify and --type for verify-attestation.
+		case $cmd in
+		verify-blob) grep -vx -- '--staging' ;;
+		verify) grep -vx -- '--type' ;;
+		verify-attestation) grep -vx -- '--new-bundle-format' ;;
+		*) cat ;;
+		esac
+	} | sort -u
 }
 # "-a" is mentioned when it stands as a word: "  -a, --annotations", "--check-claims=BOOL".
 mentions() { grep -qE -- "(^|[ ,])$2([ =,]|\$)" "$1"; }
@@ -84,6 +96,10 @@ check "extraction: generate-key-pair has --output-key-prefix" has generate-key-p
 	--output-key-prefix
 check "extraction: debug has http-get's -H" has debug -H
 check "extraction: verify-bundle has --staging" has verify-bundle --staging
+check "extraction: verify-blob has the trust rows (--max-trust-root-age)" has verify-blob \
+	--max-trust-root-age
+check "extraction: verify has --refresh-trust" has verify --refresh-trust
+check "extraction: initialize has --root-checksum" has initialize --root-checksum
 check "extraction: verify-blob has no --staging" test -z "$(expected_flags verify-blob |
 	grep -x -- --staging)"
 run verify-blob --staging
