@@ -37,7 +37,7 @@ N=16
 t0=$(date +%s%N)
 for i in $(seq "$N"); do
 	timeout 120 "$BIN" sign --allow-http-registry --key k.key --tlog-upload=false -y -a "n=$i" \
-		"$IMG" >"o$i" 2>"e$i" &
+		--new-bundle-format=false "$IMG" >"o$i" 2>"e$i" &
 	jobs_[i]=$!
 done
 exited0=0

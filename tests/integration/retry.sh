@@ -76,6 +76,7 @@ sign() { # N [ENV...]: sign image N by key, no tlog, through the proxy; err in e
 	local n=$1
 	shift
 	env "$@" timeout 60 "$BIN" sign --allow-http-registry --key k.key --tlog-upload=false -y \
+		--new-bundle-format=false \
 		"$R/retry/app$n@$(dig "$n")" >out.txt 2>err.txt
 	rc=$?
 }
@@ -197,7 +198,8 @@ rekor_count() { grep -c "rekor: logged" "$SIGSTORE_LOG"; }
 faults "$PPORT" '[{"method":"POST","path":"^/api/v1/log/entries$","fault":"lost_answer","times":1}]'
 n0=$(rekor_count)
 timeout 60 "$BIN" sign --allow-http-registry --key k.key --rekor-url "$SP" \
-	--trusted-root "$TRUSTED_ROOT" -y "$R/retry/app4@$(dig 4)" >out.txt 2>err.txt
+	--new-bundle-format=false --trusted-root "$TRUSTED_ROOT" -y "$R/retry/app4@$(dig 4)" \
+	>out.txt 2>err.txt
 rc=$?
 check "Rekor answer lost: sign exits 0 ($(tail -n 1 err.txt))" test "$rc" -eq 0
 check "Rekor answer lost: the upload was sent again" grep -qE \
