@@ -83,6 +83,18 @@ note(const sg_sign_image_hooks *hooks, const char *fmt, ...)
 		hooks->note(hooks->ctx, line);
 }
 
+/* cosign's lines for a log entry: scripts (and the Buildkite plugin) read the index. */
+static void
+note_logged(const sg_sign_image_hooks *hooks, const char *rekor_url, const sg_sign_result *r)
+{
+	if (r->existed)
+		note(hooks, "Signature already exists. Fetching and verifying inclusion proof.");
+	note(hooks, "tlog entry created with index: %lld", (long long)r->entry.tle.log_index);
+	if (rekor_url != NULL && strcmp(rekor_url, SG_REKOR_DEFAULT_URL) == 0)
+		note(hooks, "https://search.sigstore.dev/?logIndex=%lld",
+			(long long)r->entry.tle.log_index);
+}
+
 /* see image.h */
 sg_err
 sg_sign_logged(sg_signer *s, const sg_sign_image_hooks *hooks, const char *rekor_url,
@@ -91,12 +103,7 @@ sg_sign_logged(sg_signer *s, const sg_sign_image_hooks *hooks, const char *rekor
 	if (hooks->confirm != NULL)
 		SG_TRY(hooks->confirm(hooks->ctx, d));
 	SG_TRY(sg_signer_sign_digest(s, digest, arena, out, d));
-	if (out->existed)
-		note(hooks, "Signature already exists. Fetching and verifying inclusion proof.");
-	note(hooks, "tlog entry created with index: %lld", (long long)out->entry.tle.log_index);
-	if (rekor_url != NULL && strcmp(rekor_url, SG_REKOR_DEFAULT_URL) == 0)
-		note(hooks, "https://search.sigstore.dev/?logIndex=%lld",
-			(long long)out->entry.tle.log_index);
+	note_logged(hooks, rekor_url, out);
 	return SG_OK;
 }
 
@@ -281,6 +288,8 @@ sg_sign_image_bundle(const sg_sign_bundle_req *req, sg_arena *arena, sg_sign_bun
 		res->signed_entry = NULL;
 		return e;
 	}
+	if (res->signed_entry->logged)
+		note_logged(&req->hooks, req->signer->o.rekor_url, res->signed_entry);
 	res->stage = SG_SIGN_STAGE_BUNDLE;
 	SG_TRY(sg_sign_bundle_json(req->signer, res->signed_entry, arena, &res->bundle, d));
 	if (req->bundle_path != NULL) {
