@@ -33,6 +33,7 @@ EMBED_NO_DOWNLOAD=1 bash scripts/embed-trust-root.sh "$WORK/gen/embedded_root.c"
 # Compile every module but main.c once (only what is out of date), then one archive; each
 # harness takes from it only what it references.
 newest_header=$(find src vendor-free-json -name '*.h' -printf '%T@\n' | sort -n | tail -n 1)
+newest_fuzz_header=$(find src vendor-free-json fuzz -name '*.h' -printf '%T@\n' | sort -n | tail -n 1)
 srcs=$(ls src/*/*.c vendor-free-json/vfj.c "$WORK/gen/embedded_root.c" | grep -v '^src/cli/main\.c$')
 printf '%s\n' $srcs | xargs -P "$JOBS" -I{} sh -c '
 	o="$1/obj/$(echo "$2" | tr / _ | sed "s/\.c$/.o/")"
@@ -47,8 +48,7 @@ for src in fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)
 	t=${t#fuzz_}
 	o="$WORK/harness_$t.o"
-	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$(stat -c %Y "$o")" -lt "${newest_header%.*}" ] ||
-		[ fuzz/fuzz_common.h -nt "$o" ]; then
+	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$(stat -c %Y "$o")" -lt "${newest_fuzz_header%.*}" ]; then
 		$CC $FLAGS -c -o "$o" "$src"
 	fi
 	$CC $CFLAGS -o "$OUT/fuzz_$t" "$o" "$WORK/libpicosign-fuzz.a" $LIB_FUZZING_ENGINE $BEARSSL_LIB

@@ -14,6 +14,7 @@
 #include "base/limits.h"
 #include "sys/http.h"
 #include "fuzz_common.h"
+#include "fuzz_retry.h"
 
 static sg_http_header hdrs[SG_MAX_HTTP_HEADERS];
 
@@ -103,19 +104,6 @@ f_now(sg_net_dialer *dl)
 }
 
 static void
-no_sleep(void *ctx, unsigned ms)
-{
-	(void)ctx;
-	(void)ms;
-}
-
-static int64_t
-fixed_now(void)
-{
-	return 1700000000;
-}
-
-static void
 client_run(const uint8_t *data, size_t size)
 {
 	static sg_net_dialer dl = {f_tcp, f_tls, f_now, NULL};
@@ -126,9 +114,7 @@ client_run(const uint8_t *data, size_t size)
 	opts.deadline_ms = 1000;
 	sg_http_client_init(&c, &dl, &opts, iobuf);
 	static sg_retry policy;
-	sg_retry_init(&policy);
-	policy.sleep = no_sleep;
-	policy.wall_now = fixed_now;
+	fuzz_retry_policy(&policy);
 	/* The retry policy on when the last byte has bit 1 set (the '\n' of most responses). */
 	if (size > 0 && (data[size - 1] & 2))
 		c.retry = &policy;
@@ -162,7 +148,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t wait = 1;
-	if (sg_http_retry_after(sg_slice_make(data, size), fixed_now(), &wait, NULL) != SG_OK) {
+	if (sg_http_retry_after(sg_slice_make(data, size), fuzz_retry_now(), &wait, NULL) != SG_OK) {
 		if (wait != 0)
 			abort();
 	} else if (wait > (uint64_t)SG_HTTP_RETRY_AFTER_MAX_S * 1000u) {

@@ -27,6 +27,7 @@
 #include "online/credhelper.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
+#include "fuzz_retry.h"
 
 #include "../tests/scripted_net.h"
 
@@ -203,19 +204,6 @@ pure(const uint8_t *p, size_t n, sg_arena *a)
 		abort();
 }
 
-static void
-no_sleep(void *ctx, unsigned ms)
-{
-	(void)ctx;
-	(void)ms;
-}
-
-static int64_t
-fixed_now(void)
-{
-	return 1700000000;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -253,9 +241,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_http_client http;
 	sg_http_client_init(&http, &scripted_dialer, &o, iobuf);
 	static sg_retry policy;
-	sg_retry_init(&policy);
-	policy.sleep = no_sleep;
-	policy.wall_now = fixed_now;
+	fuzz_retry_policy(&policy);
 	if (flags & 8)
 		http.retry = &policy;
 	sg_registry_creds cr;
