@@ -310,13 +310,15 @@ STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
 # (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link);
 # link-time optimisation (-flto=auto, about 8 KB); BearSSL's portable constant-time record
-# engines only (SG_TLS_PORTABLE in sys/net.c, about 5 KB: no AES-NI, PCLMUL or SSE2 twins);
-# one read-execute segment (-z noseparate-code, the page of padding between code and
-# read-only data). Of the trust material only the TUF root, trusted_root.json and the
-# signing config are embedded, no staging root (docs/trustroot.md, decisions.md).
+# engines only (SG_TLS_PORTABLE in sys/net.c, about 9 KB: no AES-NI, PCLMUL or SSE2 twins,
+# AES-GCM suites only); one read-execute segment (-z noseparate-code, the page of padding
+# between code and read-only data); SG_SMALL leaves the inspection commands `debug` and
+# `cert` out (use the dynamic build for audits). Of the trust material only the TUF root,
+# trusted_root.json and the signing config are embedded, no staging root (docs/trustroot.md,
+# decisions.md).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL \
-	-DSG_TLS_PORTABLE -flto=auto -flto-partition=one -Wl,-z,noseparate-code
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL -DSG_TLS_PORTABLE \
+	-flto=auto -flto-partition=one -Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
