@@ -706,8 +706,8 @@ sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t 
 		if (again && e == SG_OK) {
 			sg_slice ra;
 			if (sg_http_header_get(&out->head, "Retry-After", &ra) &&
-				sg_http_retry_after(ra, p->wall_now != NULL ? p->wall_now() : sg_os_now(), &after,
-				NULL) != SG_OK)
+				sg_http_retry_after(ra, p->wall_now != NULL ? p->wall_now() :
+				sg_os_now(), &after, NULL) != SG_OK)
 				after = 0; /* unreadable: our own backoff */
 			snprintf(why, sizeof why, "%d %.*s", status,
 				(int)(out->reason.len > 100 ? 100 : out->reason.len),
