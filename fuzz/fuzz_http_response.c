@@ -148,7 +148,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t wait = 1;
-	if (sg_http_retry_after(sg_slice_make(data, size), fuzz_retry_now(), &wait, NULL) != SG_OK) {
+	sg_err re = sg_http_retry_after(sg_slice_make(data, size), fuzz_retry_now(), &wait, NULL);
+	if (re != SG_OK) {
 		if (wait != 0)
 			abort();
 	} else if (wait > (uint64_t)SG_HTTP_RETRY_AFTER_MAX_S * 1000u) {

@@ -227,8 +227,9 @@ sg_http_retry_after(sg_slice v, int64_t now, uint64_t *ms, sg_diag *d)
 			if (!sg_is_digit(v.p[i]))
 				return sg_diag_fail(d, SG_ERR_HTTP_HEADER, "Retry-After");
 			s = s * 10u + (uint64_t)(v.p[i] - '0');
+			/* Any larger wait means "not soon". */
 			if (s > SG_HTTP_RETRY_AFTER_MAX_S)
-				s = SG_HTTP_RETRY_AFTER_MAX_S; /* any larger wait means "not soon" */
+				s = SG_HTTP_RETRY_AFTER_MAX_S;
 		}
 		*ms = s * 1000u;
 		return SG_OK;
@@ -248,7 +249,8 @@ sg_http_retry_after(sg_slice v, int64_t now, uint64_t *ms, sg_diag *d)
 	if (!day_ok || month == 0 || !sg_digits(p + 5, 2, &dd) || !sg_digits(p + 12, 4, &yy) ||
 		!sg_digits(p + 17, 2, &hh) || !sg_digits(p + 20, 2, &mi) ||
 		!sg_digits(p + 23, 2, &ss) ||
-		sg_time_from_fields((int)yy, month, (int)dd, (int)hh, (int)mi, (int)ss, &t) != SG_OK)
+		sg_time_from_fields((int)yy, month, (int)dd, (int)hh, (int)mi, (int)ss, &t) !=
+		SG_OK)
 		return sg_diag_fail(d, SG_ERR_HTTP_HEADER, "Retry-After");
 	if (t > now) {
 		uint64_t s = (uint64_t)(t - now);

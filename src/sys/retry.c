@@ -127,15 +127,15 @@ sg_retry_pause(sg_retry *p, unsigned retry, unsigned of, uint64_t now, uint64_t 
 	uint64_t wait = sg_retry_backoff_ms(p, retry);
 	if (after_ms > wait)
 		wait = after_ms;
+	/* Seconds with one decimal; a wait is at most max_after_ms here, so it fits. */
+	unsigned ws = (unsigned)(wait / 1000u), wd = (unsigned)(wait % 1000u / 100u);
 	if (p->deadline_ms != 0 && now + wait >= p->deadline_ms) {
-		snprintf(tail, sizeof tail, ": %s; waiting %llu.%llu s would pass the deadline", why,
-			(unsigned long long)(wait / 1000u), (unsigned long long)(wait % 1000u / 100u));
+		snprintf(tail, sizeof tail, ": %s; waiting %u.%u s would pass the deadline", why,
+			ws, wd);
 		say(p, "Not retrying ", what, tail);
 		return 0;
 	}
-	snprintf(tail, sizeof tail, " in %llu.%llu s (retry %u of %u): %s",
-		(unsigned long long)(wait / 1000u), (unsigned long long)(wait % 1000u / 100u), retry,
-		of, why);
+	snprintf(tail, sizeof tail, " in %u.%u s (retry %u of %u): %s", ws, wd, retry, of, why);
 	say(p, "Retrying ", what, tail);
 	p->retries++;
 	sleep_ms(p, (unsigned)wait);
