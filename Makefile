@@ -5,6 +5,9 @@
 #   make sanitize     the same suite built with ASan + UBSan
 #   make fuzz         clang + libFuzzer builds of every harness; make fuzz-smoke runs each
 #   make static       a fully static musl build of picosign (Debian's CA roots embedded)
+#   make check-cross  unit tests on s390x and i386 under qemu-user (make deps-cross first)
+#   make fuzz-long FUZZ_SECONDS=N   a fuzzing campaign; the table goes to docs/fuzzing.md
+#   make valgrind     unit tests and integration commands under valgrind memcheck
 #   make bench        benchmarks (not part of check)
 #   make install PREFIX=... / make uninstall / make clean / make deps
 #   make image-rootfs / make dist   the scratch image's root filesystem; a signed release
@@ -24,9 +27,21 @@ SHARED ?= ../shared
 export SG_VECTORS ?= $(abspath $(SHARED))/vectors
 
 BEARSSL_A ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
+# Cross targets for check-cross: a big-endian 64-bit one and a 32-bit one (issue #14).
+CROSS_ARCHES ?= s390x i386
+CROSS_TRIPLE_s390x := s390x-linux-gnu
+CROSS_TRIPLE_i386 := i686-linux-gnu
+CROSS_TRIPLE_armhf := arm-linux-gnueabihf
+CROSS_MULTI_s390x := s390x-linux-gnu
+CROSS_MULTI_i386 := i386-linux-gnu
+CROSS_MULTI_armhf := arm-linux-gnueabihf
+CROSS_QEMU_s390x := qemu-s390x-static
+CROSS_QEMU_i386 := qemu-i386-static -L /usr/i686-linux-gnu
+CROSS_QEMU_armhf := qemu-arm-static -L /usr/arm-linux-gnueabihf
 BEARSSL_INC ?= /usr/include/bearssl
 
-STD := -std=c11 -D_POSIX_C_SOURCE=200809L
+# 64-bit time_t and off_t on 32-bit glibc targets too (no-ops elsewhere; sys/os.c asserts it).
+STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 WARN := -Wall -Wextra -Werror -pedantic -Wshadow -Wconversion -Wsign-conversion -Wcast-qual \
 	-Wwrite-strings -Wformat=2 -Wvla -Wstrict-prototypes -Wmissing-prototypes \
 	-Wimplicit-fallthrough
@@ -42,8 +57,21 @@ LDOPT := -fsanitize=address,undefined -pie
 else ifeq ($(V),debug)
 OPT := -O0 -g3 -DSG_DEBUG -fPIE
 LDOPT := -pie
+else ifneq ($(filter cross-%,$(V)),)
+# check-cross (below): the unit tests and corpus replays for another architecture, built with
+# Debian's cross compiler against that architecture's BearSSL (multiarch) and run under
+# qemu-user. Static: a dynamic s390x binary aborts under qemu-user 7.2 (testing.md §10).
+CROSS_ARCH := $(V:cross-%=%)
+CROSS_TRIPLE := $(CROSS_TRIPLE_$(CROSS_ARCH))
+ifeq ($(CROSS_TRIPLE),)
+$(error unknown cross architecture $(CROSS_ARCH): $(CROSS_ARCHES))
+endif
+CC := $(CROSS_TRIPLE)-gcc
+AR := $(CROSS_TRIPLE)-ar
+OPT := -O1 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDOPT := -static
 else
-$(error unknown variant V=$(V): release, sanitize or debug)
+$(error unknown variant V=$(V): release, sanitize, debug or cross-ARCH)
 endif
 
 CFLAGS ?=
@@ -165,11 +193,12 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/standalone_main.c $$(call archives_of,f
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDOPT) $(LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
 test-build: $(BUILD)/picosign $(OFFLINE_A) $(TEST_BINS) $(FUZZ_REPLAY_BINS)
+cross-build: $(OFFLINE_A) $(TEST_BINS) $(FUZZ_REPLAY_BINS)
 
 test-run: test-build
 	@SG_BIN=$(abspath $(BUILD)/picosign) SG_BUILD=$(abspath $(BUILD)) \
 		FUZZ_TARGETS="$(FUZZ_TARGETS)" TESTS="$(TESTS)" FUZZ_SMOKE=$(FUZZ_SMOKE) \
-		FUZZ_RUNS=$(FUZZ_RUNS) bash tests/run.sh
+		FUZZ_RUNS=$(FUZZ_RUNS) CROSS_RUN="$(TEST_CROSS_RUN)" bash tests/run.sh
 
 # make check also runs the libFuzzer smoke when clang is present (FUZZ_SMOKE=0 turns it off);
 # tests/run.sh counts it so the last line stays the grand total.
@@ -180,10 +209,52 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p build; if [ "$(FUZZ_SMOKE)" = 1 ]; then $(MAKE) --no-print-directory -j2 fuzz >build/fuzz-build.log 2>&1 \
 		|| { tail -n 30 build/fuzz-build.log; echo "fuzz build failed (log build/fuzz-build.log)"; }; fi
-	@$(MAKE) --no-print-directory test-run V=$(V) FUZZ_SMOKE=$(FUZZ_SMOKE)
+	@if [ "$(CHECK_CROSS)" = 1 ] && [ -n "$(CROSS_READY)" ]; then \
+		$(MAKE) --no-print-directory cross-builds; fi
+	@$(MAKE) --no-print-directory test-run V=$(V) FUZZ_SMOKE=$(FUZZ_SMOKE) \
+		TEST_CROSS_RUN="$(if $(filter 1,$(CHECK_CROSS)),$(CROSS_RUN))"
 
 sanitize: deps
 	@$(MAKE) --no-print-directory test-run V=sanitize FUZZ_SMOKE=0
+
+# ---- other architectures under qemu-user (issue #14; testing.md §10) ----
+# The cross targets whose compiler, BearSSL archive and qemu are installed here
+# (`make deps-cross` installs them: ~65 s of apt, too slow for every CI run's `make deps`).
+CROSS_READY := $(foreach a,$(CROSS_ARCHES),$(if $(and $(shell command -v \
+	$(CROSS_TRIPLE_$(a))-gcc 2>/dev/null),$(wildcard /usr/lib/$(CROSS_MULTI_$(a))/libbearssl.a),$(shell \
+	command -v $(firstword $(CROSS_QEMU_$(a))) 2>/dev/null)),$(a)))
+# "ARCH=qemu command;..." for tests/run.sh.
+CROSS_RUN := $(subst ; ,;,$(foreach a,$(CROSS_READY),$(a)=$(CROSS_QEMU_$(a));))
+# `make check` also runs them (in the background, beside the integration tests) with
+# CHECK_CROSS=1, the default under CI (CI=true, as GitHub Actions, Buildkite and GitLab set it)
+# when the tools are installed. Not by default on a workstation: on two shared cores they add
+# about 3 minutes to the 4 of `make check` (docs/decisions.md).
+CHECK_CROSS ?= $(if $(filter true 1,$(CI)),1,0)
+.PHONY: check-cross cross-build deps-cross
+# Builds the unit tests and gcc corpus replays for each ready architecture (build/cross-ARCH,
+# log in build/cross-ARCH.log) and runs them under qemu-user; prints each architecture's
+# result and the total.
+check-cross:
+	@if [ -z "$(CROSS_READY)" ]; then echo "check-cross: no cross toolchain for $(CROSS_ARCHES)" \
+		"(make deps-cross)"; echo "0 passed, 0 failed"; exit 0; fi
+	@$(MAKE) --no-print-directory cross-builds
+	@SG_BUILD=$(abspath $(BUILD)) SG_BIN=$(abspath $(BUILD)/picosign) TESTS="$(TESTS)" \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" CROSS_ONLY=1 CROSS_RUN="$(CROSS_RUN)" bash tests/run.sh
+.PHONY: cross-builds
+cross-builds:
+	@mkdir -p build; for a in $(CROSS_READY); do \
+		$(MAKE) --no-print-directory -j2 V=cross-$$a cross-build >build/cross-$$a.log 2>&1 || \
+		{ tail -n 20 build/cross-$$a.log; echo "cross build for $$a failed (build/cross-$$a.log)"; }; \
+	done
+deps-cross:
+	@bash scripts/deps.sh --cross
+
+# Memory hygiene (scripts/valgrind.sh): the unit tests and a set of integration scripts with
+# every picosign command under valgrind memcheck; no error and no lost block. Not in check.
+.PHONY: valgrind
+valgrind: deps
+	@$(MAKE) --no-print-directory test-build
+	@SG_BUILD=$(abspath $(BUILD)) bash scripts/valgrind.sh
 
 deps:
 	@bash scripts/deps.sh
@@ -219,6 +290,20 @@ $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_archives_of,fuzz_%)
 
 fuzz-smoke: fuzz
 	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/smoke.sh
+
+# A campaign (fuzz/long.sh, docs/fuzzing.md): every harness (or FUZZ_TARGETS="der x509") until
+# FUZZ_MAX_RUNS executions (10^7) or FUZZ_SECONDS seconds, FUZZ_JOBS at a time; the new corpus
+# is merged back minimized into fuzz/corpus/, and the table goes to docs/fuzzing.md.
+FUZZ_SECONDS ?=
+FUZZ_MAX_RUNS ?= 10000000
+FUZZ_JOBS ?= 1
+.PHONY: fuzz-long
+fuzz-long:
+	@if [ -z "$(FUZZ_SECONDS)" ]; then echo "usage: make fuzz-long FUZZ_SECONDS=N" \
+		"[FUZZ_TARGETS='der x509'] [FUZZ_JOBS=2] [FUZZ_MAX_RUNS=10000000]"; exit 2; fi
+	@$(MAKE) --no-print-directory -j2 $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_RUNS=$(FUZZ_MAX_RUNS) FUZZ_JOBS=$(FUZZ_JOBS) \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" bash fuzz/long.sh
 
 # ---- static musl build ----
 STATIC_DIR := build/static

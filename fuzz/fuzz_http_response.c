@@ -1,10 +1,12 @@
 /* Target functions: sg_http_parse_head, sg_http_framing_of, sg_http_keep_alive,
- * sg_http_chunked_decode, sg_http_do (over a scripted transport) */
+ * sg_http_chunked_decode, sg_http_retry_after, sg_http_do (over a scripted transport, with and
+ * without a retry policy) */
 /* Invariants: header views lie inside the input and names are non-empty; the head parses the
  * same with exactly `consumed` bytes and needs more with one byte less; a head that needs more
  * still needs more for any shorter prefix; a chunked body decodes the same whole and split;
  * the client over a scripted transport never exceeds the body cap and returns zeroed output
- * on failure. */
+ * on failure, and under a retry policy retries at most max_retries times; a Retry-After wait
+ * is 0 on failure and never above the saturation bound. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "base/limits.h"
 #include "sys/http.h"
 #include "fuzz_common.h"
+#include "fuzz_retry.h"
 
 static sg_http_header hdrs[SG_MAX_HTTP_HEADERS];
 
@@ -110,6 +113,11 @@ client_run(const uint8_t *data, size_t size)
 	static uint8_t body[4096];
 	opts.deadline_ms = 1000;
 	sg_http_client_init(&c, &dl, &opts, iobuf);
+	static sg_retry policy;
+	fuzz_retry_policy(&policy);
+	/* The retry policy on when the last byte has bit 1 set (the '\n' of most responses). */
+	if (size > 0 && (data[size - 1] & 2))
+		c.retry = &policy;
 	in_p = data;
 	in_n = size;
 	in_step = size > 0 ? (size_t)(data[0] % 7) + 1 : 1;
@@ -123,9 +131,11 @@ client_run(const uint8_t *data, size_t size)
 	sg_diag d;
 	sg_diag_init(&d, "fuzz");
 	sg_err e = sg_http_do(&c, &req, body, cap, &r, &d);
+	if (policy.retries > policy.max_retries)
+		abort();
 	if (e == SG_OK) {
 		if (r.body_len > cap || r.body_total != r.body_len || r.status < 200 ||
-			r.status > 599)
+			r.status > 599 || r.retries != policy.retries)
 			abort();
 	} else {
 		if (r.status != 0 || r.body_len != 0 || d.code != e)
@@ -137,6 +147,14 @@ client_run(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	uint64_t wait = 1;
+	sg_err re = sg_http_retry_after(sg_slice_make(data, size), fuzz_retry_now(), &wait, NULL);
+	if (re != SG_OK) {
+		if (wait != 0)
+			abort();
+	} else if (wait > (uint64_t)SG_HTTP_RETRY_AFTER_MAX_S * 1000u) {
+		abort();
+	}
 	sg_http_head h;
 	size_t used = 0;
 	sg_err e = sg_http_parse_head(data, size, hdrs, SG_MAX_HTTP_HEADERS, &h, &used, NULL);

@@ -3,7 +3,7 @@
  * (style.md §7, curl-fuzzer's TLV conversation):
  *
  *   byte 0        flags: bit 0-1 credentials (none, user+password, identity token, registry
- *                 token), bit 2 allow http
+ *                 token), bit 2 allow http, bit 3 a retry policy (sys/retry.h; waits skipped)
  *   then records  [type u8][len u16 big-endian][len bytes]
  *                 type 0: the next server answer (raw HTTP/1.1 response bytes)
  *                 type 1: bytes for the pure parsers (error text, token reply, helper output)
@@ -15,7 +15,8 @@
  * Authorization header only ever goes to the registry's host, and Basic credentials only to
  * the registry or the token realm's host; the Authorization buffer is wiped after every
  * request; error texts are printable and NUL-terminated; a parsed token is visible ASCII;
- * a second run of the pure parsers gives the same result. */
+ * a second run of the pure parsers gives the same result; retries stay within the policy's
+ * count. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "online/credhelper.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
+#include "fuzz_retry.h"
 
 #include "../tests/scripted_net.h"
 
@@ -238,6 +240,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_net_opts_default(&o);
 	sg_http_client http;
 	sg_http_client_init(&http, &scripted_dialer, &o, iobuf);
+	static sg_retry policy;
+	fuzz_retry_policy(&policy);
+	if (flags & 8)
+		http.retry = &policy;
 	sg_registry_creds cr;
 	memset(&cr, 0, sizeof cr);
 	switch (flags & 3) {
@@ -300,6 +306,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < SCRIPTED_CONNS; i++)
 		if (scripted_conns[i].in_use)
 			check_head(&scripted_conns[i]);
+	/* Every retry follows a request that was sent, at most max_retries times each. */
+	if (policy.retries > policy.max_retries * (http.requests + http.connects + 1u) ||
+		(!(flags & 8) && policy.retries != 0))
+		abort();
 	sg_registry_close(&r);
 	sg_http_client_close(&http);
 	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)

@@ -3,7 +3,12 @@
 # every fuzz corpus through its gcc-built harness, runs the integration scripts in
 # tests/integration/ (real peers on loopback), and prints the grand total as its last line,
 # "N passed, N failed". Inputs (from the Makefile): SG_BUILD, SG_BIN, TESTS, FUZZ_TARGETS.
+# For check-cross: SG_EXEC runs each binary (a qemu-user command), SG_UNIT_ONLY=1 stops after
+# the unit tests and corpus replays; CROSS_RUN ("ARCH=qemu command;...") adds one line per
+# architecture built by `make check CHECK_CROSS=1` (build/cross-ARCH) to the total, and
+# CROSS_ONLY=1 (make check-cross) runs only those.
 set -u
+EXEC=${SG_EXEC:-}
 cd "$(dirname "$0")/.."
 total_pass=0
 total_fail=0
@@ -25,11 +30,49 @@ tally() {
 	printf '%-28s %s\n' "$name" "${line:-failed}"
 }
 
+# The unit tests and corpus replays built for other architectures (build/cross-ARCH), each run
+# under its qemu-user command by this script with SG_UNIT_ONLY=1, all at once in the background
+# at the lowest priority (qemu is CPU-bound, the integration tests mostly wait on their peers):
+# cross_start starts them, cross_collect waits and adds one line per architecture.
+cross_archs=()
+cross_start() {
+	local cross c a
+	IFS=';' read -r -a cross <<<"$CROSS_RUN"
+	mkdir -p build
+	for c in "${cross[@]}"; do
+		a=${c%%=*}
+		cross_archs+=("$a")
+		SG_BUILD="build/cross-$a" SG_EXEC="${c#*=}" SG_UNIT_ONLY=1 CROSS_RUN= CROSS_ONLY=0 \
+			timeout -k 10 1200 nice -n 19 bash tests/run.sh >"build/cross-$a.out" 2>&1 &
+		cross_pids+=($!)
+	done
+}
+cross_pids=()
+cross_collect() {
+	local i a rc out
+	echo "== unit tests and corpus replays on other architectures (qemu-user)"
+	for i in "${!cross_archs[@]}"; do
+		a=${cross_archs[i]}
+		wait "${cross_pids[i]}"; rc=$?
+		out=$(cat "build/cross-$a.out")
+		printf '%s\n' "$out" | grep -E 'FAIL|no result line|[1-9][0-9]* failed$' | sed 's/^/  /'
+		tally "cross-$a" "$out" "$rc"
+	done
+}
+if [ "${CROSS_ONLY:-0}" = 1 ]; then
+	cross_start
+	cross_collect
+	echo "$total_pass passed, $total_fail failed"
+	[ "$total_fail" -eq 0 ]
+	exit
+fi
+if [ -n "${CROSS_RUN:-}" ]; then cross_start; fi
+
 echo "== unit tests ($SG_BUILD)"
 for t in $TESTS; do
 	args=()
 	[ "$t" = vfj_suite ] && args=("${SG_VECTORS:-../shared/vectors}/JSONTestSuite/test_parsing")
-	out=$("$SG_BUILD/tests/$t" "${args[@]}" 2>&1); rc=$?
+	out=$($EXEC "$SG_BUILD/tests/$t" "${args[@]}" 2>&1); rc=$?
 	printf '%s\n' "$out" | grep -E '^(FAIL|skipped:|JSONTestSuite|Wycheproof|conformance)' | sed 's/^/  /'
 	tally "$t" "$out" "$rc"
 done
@@ -44,10 +87,16 @@ for t in $FUZZ_TARGETS; do
 	if [ ${#files[@]} -eq 0 ]; then
 		tally "fuzz_$t" "0 passed, 1 failed" 1; echo "  fuzz_$t: empty corpus"; continue
 	fi
-	out=$("$SG_BUILD/fuzz/fuzz_$t" "${files[@]}" 2>&1); rc=$?
+	out=$($EXEC "$SG_BUILD/fuzz/fuzz_$t" "${files[@]}" 2>&1); rc=$?
 	if [ $rc -eq 0 ]; then tally "fuzz_$t" "${#files[@]} passed, 0 failed" 0
 	else printf '%s\n' "$out" | tail -n 20; tally "fuzz_$t" "0 passed, 1 failed" "$rc"; fi
 done
+
+if [ "${SG_UNIT_ONLY:-0}" = 1 ]; then
+	echo "$total_pass passed, $total_fail failed"
+	[ "$total_fail" -eq 0 ]
+	exit
+fi
 
 if [ "${FUZZ_SMOKE:-0}" = 1 ]; then
 	echo "== fuzz smoke (libFuzzer, ${FUZZ_RUNS:-20000} runs each)"
@@ -80,6 +129,8 @@ for s in tests/integration/*.sh; do
 	printf '%s\n' "$out" | grep -E '^(FAIL|skipped:|SKIP|not ok)|correct$' | sed 's/^/  /'
 	tally "$name" "$out" "$rc"
 done
+
+if [ ${#cross_archs[@]} -gt 0 ]; then cross_collect; fi
 
 echo
 if [ ${#failed_names[@]} -gt 0 ]; then echo "failing: ${failed_names[*]}"; fi

@@ -7,6 +7,7 @@
 #include "base/limits.h"
 #include "guard.h"
 #include "runner.h"
+#include "crypto/drbg.h"
 #include "sys/http.h"
 
 /* ---- client over a scripted dialer ---- */
@@ -603,6 +604,247 @@ test_client_stale(void)
 	CHECK_OK(sg_http_status_err(&r, "test request", NULL));
 }
 
+
+/* ---- retries (sys/retry.h) ---- */
+
+static char notes[8][800];
+static unsigned nnotes;
+static uint64_t slept;
+
+static void
+note_hook(void *ctx, const char *line)
+{
+	(void)ctx;
+	if (nnotes < 8)
+		snprintf(notes[nnotes], sizeof notes[0], "%s", line);
+	nnotes++;
+}
+
+/* Waits advance the fake clock: no test sleeps. */
+static void
+sleep_hook(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	fk.now += ms;
+	slept += ms;
+}
+
+static sg_retry policy;
+
+static void
+reset_retry(void)
+{
+	reset();
+	sg_retry_init(&policy);
+	policy.sleep = sleep_hook;
+	policy.note = note_hook;
+	client.retry = &policy;
+	nnotes = 0;
+	slept = 0;
+}
+
+static sg_err
+post(const char *url, sg_http_replay replay, sg_http_response *r, sg_diag *d)
+{
+	sg_http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = sg_slice_str(url);
+	req.body = sg_slice_str("{}");
+	req.plain = SG_HTTP_PLAIN_LOOPBACK;
+	req.replay = replay;
+	return sg_http_do(&client, &req, body, sizeof body, r, d);
+}
+
+#define ANS503 "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+#define ANS500 "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+
+static void
+test_retry_policy(void)
+{
+	sg_retry p;
+	sg_retry_init(&p);
+	/* Which answers and errors may pass. */
+	CHECK(sg_retry_status(429) && sg_retry_status(503) && sg_retry_status(500) &&
+		sg_retry_status(408) && sg_retry_status(599));
+	CHECK(!sg_retry_status(501) && !sg_retry_status(505) && !sg_retry_status(404) &&
+		!sg_retry_status(401) && !sg_retry_status(200) && !sg_retry_status(409));
+	CHECK(sg_retry_error(SG_ERR_NET_CONNECT) && sg_retry_error(SG_ERR_NET_IO) &&
+		sg_retry_error(SG_ERR_HTTP_TRUNCATED) && sg_retry_error(SG_ERR_NET_TIMEOUT) &&
+		sg_retry_error(SG_ERR_NET_CLOSED) && sg_retry_error(SG_ERR_TLS_IO));
+	CHECK(!sg_retry_error(SG_ERR_NET_RESOLVE) && !sg_retry_error(SG_ERR_TLS_UNKNOWN_CA));
+	CHECK(!sg_retry_error(SG_ERR_HTTP_BODY_TOO_LARGE) && !sg_retry_error(SG_ERR_HTTP_HEADER));
+	CHECK(!sg_retry_error(SG_ERR_HTTP_PLAINTEXT) && !sg_retry_error(SG_OK));
+	/* Exponential, capped. */
+	CHECK(sg_retry_backoff_ms(&p, 1) == 500 && sg_retry_backoff_ms(&p, 2) == 1000 &&
+		sg_retry_backoff_ms(&p, 3) == 2000 && sg_retry_backoff_ms(&p, 6) == 10000 &&
+		sg_retry_backoff_ms(&p, 60) == 10000);
+	/* Jitter keeps at least half and never exceeds the step, and varies. */
+	sg_drbg rng;
+	sg_drbg_init_seed(&rng, "jitter", 6);
+	p.rng = &rng;
+	int in_range = 1, distinct = 0;
+	unsigned first = sg_retry_backoff_ms(&p, 3);
+	for (int i = 0; i < 200; i++) {
+		unsigned w = sg_retry_backoff_ms(&p, 3);
+		in_range &= w >= 1000 && w <= 2000;
+		distinct |= w != first;
+	}
+	CHECK(in_range && distinct);
+	sg_drbg_wipe(&rng);
+	/* Bounds of a pause: the count, Retry-After above the cap, the deadline. */
+	reset_retry();
+	CHECK(!sg_retry_pause(&policy, 4, 3, 0, 0, "GET x", "y") && nnotes == 0);
+	CHECK(!sg_retry_pause(&policy, 1, 3, 0, 61000, "GET http://h/p", "429 Too Many") &&
+		nnotes == 1 && strstr(notes[0], "Not retrying GET http://h/p: 429 Too Many; the "
+		"server asks to wait 61 s, more than 60 s") != NULL && slept == 0);
+	policy.deadline_ms = 1000;
+	CHECK(!sg_retry_pause(&policy, 1, 3, 600, 0, "GET http://h/p", "503 x") && slept == 0 &&
+		strstr(notes[1], "would pass the deadline") != NULL);
+	CHECK(sg_retry_pause(&policy, 1, 3, 0, 0, "GET http://h/p", "503 x") && slept == 500 &&
+		policy.retries == 1);
+	/* A server's text cannot put control bytes on the terminal. */
+	CHECK(strcmp(notes[2], "Retrying GET http://h/p in 0.5 s (retry 1 of 3): 503 x") == 0);
+	CHECK(sg_retry_pause(&policy, 1, 3, 0, 0, "GET \x1b[2J", "a\nb") &&
+		strstr(notes[3], "GET ?[2J") != NULL && strstr(notes[3], "a?b") != NULL);
+}
+
+static void
+test_retry_client(void)
+{
+	sg_http_response r;
+	sg_diag d;
+
+	/* 503 then success: one retry on the kept-alive connection, one line without the query. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {ANS503 NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/v2/x/manifests/t?token=s3cret", &r));
+	CHECK(r.status == 200 && body_is(&r, "ok") && r.retries == 1 && client.requests == 2);
+	CHECK(slept == 500 && nnotes == 1 && strcmp(notes[0], "Retrying GET https://h/v2/x/"
+		"manifests/t in 0.5 s (retry 1 of 3): 503 Service Unavailable") == 0);
+	CHECK(strstr(notes[0], "s3cret") == NULL);
+
+	/* 429 with Retry-After: the server's wait when longer than the backoff. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 429 Too Many Requests\r\n"
+		"Retry-After: 2\r\nContent-Length: 0\r\n\r\n" NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 200 && r.retries == 1 && slept == 2000 &&
+		strstr(notes[0], "in 2.0 s (retry 1 of 3): 429 Too Many Requests") != NULL);
+	/* ...and refused when it asks for more than the cap: the 429 is the answer. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 429 Slow Down\r\nRetry-After: 3600\r\n"
+		"Content-Length: 0\r\n\r\n" NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 429 && r.retries == 0 && slept == 0 && client.requests == 1 &&
+		strstr(notes[0], "Not retrying GET https://h/: 429 Slow Down; the server asks to "
+		"wait 3600 s") != NULL);
+
+	/* 500 forever: the count bounds it; the last answer is returned to the caller. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {ANS500 NEXT ANS500 NEXT ANS500 NEXT ANS500 NEXT
+		OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 500 && r.retries == 3 && client.requests == 4 && slept == 3500 &&
+		nnotes == 3 && strstr(notes[2], "(retry 3 of 3)") != NULL && policy.retries == 3);
+	/* ...and the command's deadline bounds it sooner. */
+	reset_retry();
+	policy.deadline_ms = 2000;
+	fk.hosts[0] = (struct host){"h", 443, {ANS500 NEXT ANS500 NEXT ANS500 NEXT OK200(2) "ok"},
+		0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 500 && r.retries == 2 && slept == 1500 && nnotes == 3 &&
+		strstr(notes[2], "would pass the deadline") != NULL);
+	/* Zero retries: one attempt. */
+	reset_retry();
+	policy.max_retries = 0;
+	fk.hosts[0] = (struct host){"h", 443, {ANS503 NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 503 && client.requests == 1 && nnotes == 0);
+	/* 404 and 501 are answers, not failures that pass. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 501 Not Implemented\r\nContent-Length: "
+		"0\r\n\r\n" NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 501 && client.requests == 1 && nnotes == 0);
+
+	/* Reset mid-body: a fresh connection, and the error of the last attempt otherwise. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+		OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/blob", &r));
+	CHECK(r.status == 200 && body_is(&r, "ok") && fk.nconns == 2 && r.retries == 1 &&
+		strstr(notes[0], "HTTP response truncated") != NULL);
+	reset_retry();
+#define CUT "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"
+	fk.hosts[0] = (struct host){"h", 443, {CUT, CUT, CUT, CUT "cd"}, 0};
+	sg_diag_init(&d, "t");
+	CHECK_ERR(get_("GET", "https://h/", NULL, 0, sizeof body, SG_HTTP_PLAIN_LOOPBACK, &r, &d),
+		SG_ERR_HTTP_TRUNCATED);
+	CHECK(d.code == SG_ERR_HTTP_TRUNCATED && strstr(d.detail, "after 4 body bytes") != NULL);
+	CHECK(fk.nconns == 4 && r.status == 0 && nnotes == 3);
+
+	/* Connection refused forever: retried, even for a POST (nothing was sent). */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {NULL}, 0};
+	sg_diag_init(&d, "t");
+	CHECK_ERR(post("https://h/api", SG_HTTP_REPLAY_DEFAULT, &r, &d), SG_ERR_NET_CONNECT);
+	CHECK(d.code == SG_ERR_NET_CONNECT && nnotes == 3 && slept == 3500 &&
+		strstr(notes[0], "Retrying POST https://h/api in 0.5 s (retry 1 of 3): ") != NULL);
+	/* DNS failures are not retried. */
+	reset_retry();
+	CHECK_ERR(get_("GET", "https://nowhere/", NULL, 0, sizeof body, SG_HTTP_PLAIN_LOOPBACK,
+		&r, NULL), SG_ERR_NET_RESOLVE);
+	CHECK(nnotes == 0);
+
+	/* A POST that reached the server is not replayed blindly... */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
+		OK200(2) "ok"}, 0};
+	CHECK_ERR(post("https://h/api", SG_HTTP_REPLAY_DEFAULT, &r, NULL), SG_ERR_HTTP_TRUNCATED);
+	CHECK(client.requests == 1 && nnotes == 0);
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {ANS500 NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(post("https://h/api", SG_HTTP_REPLAY_DEFAULT, &r, NULL));
+	CHECK(r.status == 500 && client.requests == 1);
+	/* ...unless the server says it did nothing (503, 429)... */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {ANS503 NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(post("https://h/api", SG_HTTP_REPLAY_DEFAULT, &r, NULL));
+	CHECK(r.status == 200 && client.requests == 2);
+	/* ...or the caller vouches for it (Rekor resolves a repeat by its 409). */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
+		OK200(2) "ok"}, 0};
+	CHECK_OK(post("https://h/api", SG_HTTP_REPLAY_SAFE, &r, NULL));
+	CHECK(r.status == 200 && body_is(&r, "ok") && client.requests == 2 &&
+		req_has(1, "POST /api HTTP/1.1"));
+	/* Never: one attempt. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {ANS503 NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(post("https://h/api", SG_HTTP_REPLAY_NEVER, &r, NULL));
+	CHECK(r.status == 503 && client.requests == 1);
+
+	/* A sink that took bytes cannot take them back: no retry. */
+	reset_retry();
+	fk.hosts[0] = (struct host){"h", 443, {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+		OK200(2) "ok"}, 0};
+	sg_http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = "GET";
+	req.url = sg_slice_str("https://h/");
+	req.sink = sink;
+	sunk = 0;
+	CHECK_ERR(sg_http_do(&client, &req, NULL, 100, &r, NULL), SG_ERR_HTTP_TRUNCATED);
+	CHECK(sunk == 3 && client.requests == 1 && nnotes == 0);
+	/* Without a policy nothing changes. */
+	reset();
+	fk.hosts[0] = (struct host){"h", 443, {ANS503 NEXT OK200(2) "ok"}, 0};
+	CHECK_OK(get("https://h/", &r));
+	CHECK(r.status == 503 && client.requests == 1);
+	sg_http_client_close(&client);
+}
+
 int
 main(void)
 {
@@ -613,6 +855,8 @@ main(void)
 	test_client_secret_body();
 	test_client_proxy();
 	test_client_stale();
+	test_retry_policy();
+	test_retry_client();
 	guard_release();
 	return test_finish();
 }

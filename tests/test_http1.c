@@ -302,6 +302,42 @@ test_chunked(void)
 	CHECK(used == 0 && dec == 0);
 }
 
+
+static void
+test_retry_after(void)
+{
+	uint64_t ms;
+	/* 1994-11-06T08:49:37Z, RFC 9110's example instant. */
+	const int64_t t0 = 784111777;
+	CHECK_OK(sg_http_retry_after(sg_slice_str("0"), t0, &ms, NULL));
+	CHECK(ms == 0);
+	CHECK_OK(sg_http_retry_after(sg_slice_str("120"), t0, &ms, NULL));
+	CHECK(ms == 120000);
+	CHECK_OK(sg_http_retry_after(sg_slice_str("99999999999999999999999"), t0, &ms, NULL));
+	CHECK(ms == (uint64_t)SG_HTTP_RETRY_AFTER_MAX_S * 1000u);
+	CHECK_OK(sg_http_retry_after(sg_slice_str("Sun, 06 Nov 1994 08:49:37 GMT"), t0 - 5, &ms,
+		NULL));
+	CHECK(ms == 5000);
+	CHECK_OK(sg_http_retry_after(sg_slice_str("Sun, 06 Nov 1994 08:49:37 GMT"), t0 + 5, &ms,
+		NULL));
+	CHECK(ms == 0);
+	CHECK_OK(sg_http_retry_after(sg_slice_str("Mon, 01 Jan 2024 00:00:00 GMT"), t0, &ms,
+		NULL));
+	CHECK(ms == (uint64_t)SG_HTTP_RETRY_AFTER_MAX_S * 1000u);
+	static const char *bad[] = {"", "-1", "1.5", " 1", "1 ", "0x10", "soon",
+		"Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT",
+		"Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+		"Xyz, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+		"Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:37 GMTX"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ms = 7;
+		CHECK_ERR(sg_http_retry_after(sg_slice_str(bad[i]), t0, &ms, NULL),
+			SG_ERR_HTTP_HEADER);
+		CHECK(ms == 0);
+	}
+}
+
 int
 main(void)
 {
@@ -309,6 +345,7 @@ main(void)
 	test_head_invalid();
 	test_framing();
 	test_chunked();
+	test_retry_after();
 	guard_release();
 	return test_finish();
 }

@@ -76,6 +76,33 @@
 #define SG_MAX_HTTP_CHUNK_DIGITS 16u
 /* A whole chunk-size line with extensions; nobody sends more than a few bytes of them. */
 #define SG_MAX_HTTP_CHUNK_LINE 256u
+/* Retries (sys/retry.h). A request that failed for a reason that may pass (a connection
+ * failure, 429, most 5xx) is sent again at most SG_RETRY_MAX_RETRIES times, as ggcr's default
+ * transport does (3 tries) plus one: four attempts cover a registry restart or a rolling
+ * deploy, and a service that fails four times in ~4 s is down rather than busy. The environment
+ * may lower or raise the count up to SG_RETRY_MAX_RETRIES_LIMIT (PICOSIGN_MAX_RETRIES). */
+#define SG_RETRY_MAX_RETRIES 3u
+#define SG_RETRY_MAX_RETRIES_LIMIT 10u
+/* The first backoff; each later one doubles, with "equal jitter" (a uniform draw between half
+ * and all of it) so that signers that failed together do not come back together. */
+#define SG_RETRY_BASE_MS 500u
+/* No single backoff waits longer than this: past ~10 s a user is better served by the error. */
+#define SG_RETRY_MAX_BACKOFF_MS 10000u
+/* The longest Retry-After honoured; a server asking for more (a rate-limit window of minutes)
+ * gets the error at once rather than a silent hang. */
+#define SG_RETRY_MAX_AFTER_MS 60000u
+/* Retry-After values saturate here when parsed (one day): anything larger is "not soon". */
+#define SG_HTTP_RETRY_AFTER_MAX_S 86400u
+/* Appending a signature to a .sig tag (online/cosign_sig.h) when concurrent signers keep
+ * replacing it: registries have no compare-and-swap, so each lost race costs a re-read and a
+ * new PUT, with a jittered backoff between them (sys/retry.h). Sixteen signers on one image
+ * settle within 3-4 rounds (docs/decisions.md); eight leave room for a busier registry. */
+#define SG_COSIGN_ATTACH_TRIES 8u
+/* After our PUT we look at the tag once more, after about twice the time our own HEAD-to-PUT
+ * took (a signer that checked the tag just before our PUT landed needs that long to land its
+ * own), at least SG_COSIGN_SETTLE_MIN_MS (loopback) and at most SG_COSIGN_SETTLE_MAX_MS. */
+#define SG_COSIGN_SETTLE_MIN_MS 100u
+#define SG_COSIGN_SETTLE_MAX_MS 2000u
 /* A Fulcio, Rekor or OIDC token-service answer held in memory: a certificate chain is ~3 KiB,
  * a Rekor entry with its proof and checkpoint ~6 KiB. */
 #define SG_MAX_SERVICE_REPLY (1024u * 1024u)

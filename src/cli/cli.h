@@ -65,6 +65,11 @@ int sg_cli_parse_bool(const char *s, int *out);
 size_t sg_cli_parse_annotations(const char **raw, size_t n, sg_oci_annot *out);
 /* COSIGN_DOCKER_MEDIA_TYPES as a boolean (unset or unparsable: 0). */
 int sg_cli_docker_media_types(void);
+/* The command's retry policy (sys/retry.h) for an HTTP client using `o`: the defaults of
+ * limits.h, PICOSIGN_MAX_RETRIES (0 to SG_RETRY_MAX_RETRIES_LIMIT) when set, jitter from a
+ * DRBG, retry lines on stderr, and the command's deadline (o->deadline_ms from the first
+ * call). SG_ERR_USAGE for a bad PICOSIGN_MAX_RETRIES. */
+SG_MUST_USE sg_err sg_cli_retry(const sg_net_opts *o, sg_retry **out, sg_diag *d);
 
 /* ---- output (cli/output.c) ---- */
 

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
+#include "base/text.h"
+#include "sys/os.h"
+
 static const sg_cli_flag *
 find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
 {
@@ -112,4 +116,42 @@ sg_cli_docker_media_types(void)
 	if (v == NULL || !sg_cli_parse_bool(v, &on))
 		return 0;
 	return on;
+}
+
+/* see cli.h. One policy for the whole command (a static: the command's retry count and
+ * deadline are one), with its own DRBG for the jitter (nothing secret is drawn from it). */
+sg_err
+sg_cli_retry(const sg_net_opts *o, sg_retry **out, sg_diag *d)
+{
+	static sg_retry policy;
+	static sg_drbg rng;
+	static int ready;
+	*out = NULL;
+	if (!ready) {
+		sg_retry_init(&policy);
+		const char *v = getenv("PICOSIGN_MAX_RETRIES");
+		if (v != NULL && v[0] != '\0') {
+			size_t n = strlen(v);
+			int64_t k = -1;
+			if (n > 2 || !sg_digits((const uint8_t *)v, n, &k) ||
+				k > (int64_t)SG_RETRY_MAX_RETRIES_LIMIT)
+				return sg_diag_failf(d, SG_ERR_USAGE, "PICOSIGN_MAX_RETRIES",
+					"\"%.20s\" is not a number of retries from 0 to %u", v,
+					(unsigned)SG_RETRY_MAX_RETRIES_LIMIT);
+			policy.max_retries = (unsigned)k;
+		}
+		/* Without entropy the backoff is still exponential, only not jittered. */
+		if (sg_drbg_init(&rng, NULL) == SG_OK)
+			policy.rng = &rng;
+		policy.note = sg_cli_note;
+		ready = 1;
+	}
+	/* The command's deadline: its timeout (PICOSIGN_TIMEOUT, --timeout, default 120 s)
+	 * counted from the first network setup; a later session with a longer timeout extends it.
+	 * The real dialer's clock is sg_os_mono_ms. */
+	uint64_t dl = sg_os_mono_ms() + o->deadline_ms;
+	if (dl > policy.deadline_ms)
+		policy.deadline_ms = dl;
+	*out = &policy;
+	return SG_OK;
 }

@@ -32,6 +32,7 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
 	sg_http_client_init(k->http, &k->dialer, &k->nopts, iobuf);
 	k->http->user_agent = "picosign/" SG_VERSION;
+	SG_TRY(sg_cli_retry(&k->nopts, &k->http->retry, d));
 
 	sg_cli_trust_opts topts;
 	memset(&topts, 0, sizeof topts);

@@ -160,6 +160,7 @@ sg_cli_registry_open(const sg_cli_registry_flags *f, const char *registry,
 	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&c->iobuf, d));
 	sg_http_client_init(&c->http, &c->dialer, &c->net, c->iobuf);
 	c->http.user_agent = "picosign/" SG_VERSION;
+	SG_TRY(sg_cli_retry(&c->net, &c->http.retry, d));
 
 	sg_registry_creds creds;
 	memset(&creds, 0, sizeof creds);

@@ -73,6 +73,7 @@ session_open(tlog_session *t, const char *timeout, const char *root_path, sg_are
 	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
 	sg_http_client_init(t->http, &t->dialer, &t->nopts, iobuf);
 	t->http->user_agent = "picosign/" SG_VERSION;
+	SG_TRY(sg_cli_retry(&t->nopts, &t->http->retry, d));
 	sg_cli_trust_opts topts;
 	memset(&topts, 0, sizeof topts);
 	topts.root_path = root_path;

@@ -8,6 +8,7 @@
  *   the lost layer and the append is redone. */
 #include "online/cosign_sig.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -167,6 +168,8 @@ attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t ima
 	/* Did someone push to the tag since we read it? Then redo on top of theirs. */
 	int exists;
 	uint8_t now[32];
+	sg_net_dialer *clk = r->http->dialer;
+	uint64_t t_head = clk->now_ms(clk);
 	SG_TRY(sg_registry_head_manifest(r, repo, tag, SG_OCI_ACCEPT_SIG, &exists, now, d));
 	if (exists != cur.found || (exists && memcmp(now, cur.manifest_digest, 32) != 0)) {
 		*moved = 1;
@@ -174,14 +177,27 @@ attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t ima
 	}
 	uint8_t pushed[32];
 	SG_TRY(sg_registry_put_manifest(r, repo, tag, mt, man.p, man.len, pushed, d));
+	uint64_t gap = clk->now_ms(clk) - t_head;
 
-	/* Read back: our layer must be there (a concurrent PUT may have replaced ours). */
+	/* Read back: our layer must be there (a concurrent PUT may have replaced ours). Twice:
+	 * at once, and after a signer that HEADed the tag just before our PUT landed has had the
+	 * time to land its own PUT, which would silently replace ours. */
 	sg_cosign_sigs after;
-	SG_TRY(sg_cosign_sigs_fetch(r, repo, image_digest, arena, &after, d));
-	if (!after.found || (memcmp(after.manifest_digest, pushed, 32) != 0 &&
-				    !holds_layer(&after.parsed, layer))) {
-		*moved = 1;
-		return SG_OK;
+	for (int look = 0; look < 2; look++) {
+		if (look == 1 && r->http->retry != NULL) {
+			uint64_t settle = 2u * gap + 50u;
+			if (settle < SG_COSIGN_SETTLE_MIN_MS)
+				settle = SG_COSIGN_SETTLE_MIN_MS;
+			if (settle > SG_COSIGN_SETTLE_MAX_MS)
+				settle = SG_COSIGN_SETTLE_MAX_MS;
+			sg_retry_sleep(r->http->retry, (unsigned)settle);
+		}
+		SG_TRY(sg_cosign_sigs_fetch(r, repo, image_digest, arena, &after, d));
+		if (!after.found || (memcmp(after.manifest_digest, pushed, 32) != 0 &&
+					    !holds_layer(&after.parsed, layer))) {
+			*moved = 1;
+			return SG_OK;
+		}
 	}
 	memcpy(out->manifest_digest, pushed, 32);
 	out->layers = after.parsed.ndescs;
@@ -206,6 +222,8 @@ sg_cosign_sig_attach(sg_registry *r, const char *repo, const uint8_t image_diges
 	sg_oci_sig_tag(image_digest, tag);
 	sg_oci_desc layer;
 	sg_oci_sig_layer(payload, payload_len, annots, nannots, &layer);
+	char what[SG_OCI_REGISTRY_MAX + SG_OCI_REPO_MAX + SG_OCI_SIG_TAG_LEN + 64];
+	snprintf(what, sizeof what, "the signature append to %s/%s:%s", r->host, repo, tag);
 	for (unsigned attempt = 1; attempt <= SG_COSIGN_ATTACH_TRIES; attempt++) {
 		size_t mark = sg_arena_mark(arena);
 		int moved;
@@ -214,13 +232,20 @@ sg_cosign_sig_attach(sg_registry *r, const char *repo, const uint8_t image_diges
 			signer, docker_types, arena, out, &moved, d);
 		if (err != SG_OK || !moved)
 			return err;
-		/* Start over from what is at the tag now; drop this attempt's scratch. */
+		/* Start over from what is at the tag now; drop this attempt's scratch. Signers
+		 * that collided must not come back in step: a jittered backoff first. */
 		sg_arena_release(arena, mark);
+		sg_retry *p = r->http->retry;
+		if (attempt < SG_COSIGN_ATTACH_TRIES && p != NULL &&
+			!sg_retry_pause(p, attempt, SG_COSIGN_ATTACH_TRIES - 1,
+				r->http->dialer->now_ms(r->http->dialer), 0, what,
+				"another signer replaced the tag"))
+			break;
 	}
 	unsigned tries = out->attempts;
 	memset(out, 0, sizeof *out);
 	out->attempts = tries;
 	return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, "signature upload",
-		"the signature tag %s kept changing under concurrent signers (%u attempts); "
-		"try again", tag, tries);
+		"the signature tag %s kept changing under concurrent signers (%u attempts): the "
+		"signature may be missing; check with verify, or sign again", tag, tries);
 }

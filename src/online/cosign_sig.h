@@ -16,9 +16,13 @@
  *   3. appends the layer after the existing ones (which are kept byte for byte in their
  *      annotations), uploads the new config and the payload blob (HEAD first), HEADs the tag
  *      once more and starts over if it moved since step 1, then PUTs the manifest;
- *   4. reads the tag back: if the manifest there no longer holds the new layer, another
- *      signer's PUT won a race, and the whole append is redone on top of theirs (at most
- *      SG_COSIGN_ATTACH_TRIES times), so neither signature is silently dropped. */
+ *   4. reads the tag back, at once and again after a short settle time (about twice our own
+ *      HEAD-to-PUT time, SG_COSIGN_SETTLE_MIN_MS..SG_COSIGN_SETTLE_MAX_MS, jittered): if the
+ *      manifest there no longer holds the new layer, another signer's PUT won a race, and the
+ *      whole append is redone on top of theirs after a jittered backoff (the registry
+ *      client's retry policy, sys/retry.h), at most SG_COSIGN_ATTACH_TRIES times (limits.h),
+ *      so neither signature is silently dropped. Without a retry policy (unit tests) there is
+ *      no waiting, only the re-reads. */
 #ifndef SG_COSIGN_SIG_H
 #define SG_COSIGN_SIG_H
 
@@ -32,8 +36,6 @@
 #include "online/registry.h"
 #include "verify/siglayer.h"
 
-/* Attempts at appending when concurrent signers keep moving the tag. */
-#define SG_COSIGN_ATTACH_TRIES 4u
 /* A payload blob we download: simple-signing payloads are ~300 bytes; cosign refuses more than
  * 128 MiB, we hold them in memory and keep to a JSON document's bound. */
 #define SG_COSIGN_MAX_PAYLOAD SG_MAX_JSON
@@ -69,7 +71,8 @@ typedef struct sg_cosign_attach_result {
  * `annots` are the layer's annotations (SG_ANN_SIGNATURE required); `signer` (may be NULL)
  * enables cosign's duplicate check; `docker_types` writes Docker media types for a new .sig
  * (COSIGN_DOCKER_MEDIA_TYPES). Scratch from `arena`. Errors: registry and manifest errors,
- * SG_ERR_OCI_REGISTRY "the signature tag kept changing" after SG_COSIGN_ATTACH_TRIES. */
+ * SG_ERR_OCI_REGISTRY "the signature tag kept changing ... the signature may be missing" after
+ * SG_COSIGN_ATTACH_TRIES, or when the command's deadline leaves no time for another round. */
 SG_MUST_USE sg_err sg_cosign_sig_attach(sg_registry *r, const char *repo,
 	const uint8_t image_digest[32], const uint8_t *payload, size_t payload_len,
 	const sg_oci_annot *annots, size_t nannots, const sg_pubkey *signer, int docker_types,

@@ -319,6 +319,9 @@ sg_fulcio_get_cert(sg_http_client *http, const char *base_url, sg_http_plain pla
 		r.plain = plain;
 		/* The body carries the OIDC identity token: never resend it to another origin. */
 		r.secret_body = 1;
+		/* A second request only yields a second certificate for the same key: harmless
+		 * (the first one, if issued, is never used). */
+		r.replay = SG_HTTP_REPLAY_SAFE;
 		sg_http_response resp;
 		e = sg_http_do(http, &r, reply, SG_MAX_SERVICE_REPLY, &resp, d);
 		if (e == SG_OK)

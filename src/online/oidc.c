@@ -131,6 +131,9 @@ http_token(const sg_oidc_env *env, const char *method, sg_slice url, sg_slice au
 	/* The credential goes to the configured endpoint and nowhere else, and the token comes
 	 * only from there: a redirect is a failure, not a hop. */
 	req.no_redirects = 1;
+	/* A token request changes nothing on the server but mints a token: asking again is
+	 * harmless. */
+	req.replay = SG_HTTP_REPLAY_SAFE;
 	sg_http_response r;
 	sg_err e = sg_http_do(env->http, &req, reply, SG_MAX_SERVICE_REPLY, &r, d);
 	if (e == SG_OK && r.status != 200)

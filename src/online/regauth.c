@@ -266,6 +266,7 @@ fetch_token(sg_regauth *r, const char *scope, const char *extra, sg_regauth_toke
 			req.method = "POST";
 			req.body = sg_buf_slice(&fb);
 			req.secret_body = 1; /* the refresh token: never resent to another origin */
+			req.replay = SG_HTTP_REPLAY_SAFE; /* a token grant changes nothing */
 			hdr[nh].name = sg_slice_str("Content-Type");
 			hdr[nh++].value = sg_slice_str("application/x-www-form-urlencoded");
 		} else {

@@ -89,6 +89,7 @@ struct req {
 	sg_slice body;
 	uint8_t *resp;          /* body buffer */
 	size_t resp_cap;
+	sg_http_replay replay;  /* retries (sys/http.h) */
 };
 
 /* A request with nothing set but its method and the scope it needs. */
@@ -149,6 +150,7 @@ reg_do(sg_registry *r, const struct req *q, sg_http_response *resp, sg_diag *d)
 		req.num_headers = nh;
 		req.body = q->body;
 		req.plain = r->plain;
+		req.replay = q->replay;
 		r->auth.requests++;
 		sg_err err = sg_http_do(r->http, &req, q->resp, q->resp_cap, resp, d);
 		sg_wipe(r->auth.authz, authz_len);
@@ -478,6 +480,9 @@ sg_registry_put_blob(sg_registry *r, const char *repo, const uint8_t *p, size_t 
 	req_init(&q, "POST", repo, SG_REGISTRY_PUSH);
 	q.resp = r->auth.small;
 	q.resp_cap = r->auth.small_cap;
+	/* A second POST opens a second upload session; the first one, if it was opened, is
+	 * abandoned and purged by the registry. Nothing becomes visible either way. */
+	q.replay = SG_HTTP_REPLAY_SAFE;
 	SG_TRY(api_url(r, repo, "blobs", "uploads/", url, sizeof url, &q.url, d));
 	sg_http_response resp;
 	SG_TRY(reg_do(r, &q, &resp, d));
@@ -513,7 +518,17 @@ sg_registry_put_blob(sg_registry *r, const char *repo, const uint8_t *p, size_t 
 	q.url = sg_buf_slice(&lb);
 	q.content_type = "application/octet-stream";
 	q.body = sg_slice_make(p, len);
-	SG_TRY(reg_upload(r, &q, 204, digest, "blob upload", d));
+	sg_diag ud;
+	sg_diag_init(&ud, d != NULL ? d->source : NULL);
+	sg_err err = reg_upload(r, &q, 204, digest, "blob upload", &ud);
+	/* A PUT sent again after its answer was lost finds the session closed (404
+	 * BLOB_UPLOAD_UNKNOWN) when the first one completed it: the blob is then there. */
+	if (err != SG_OK && (blob_head(r, repo, digest, SG_REGISTRY_PUSH, &exists, NULL) != SG_OK ||
+		!exists)) {
+		if (d != NULL && d->code == SG_OK)
+			*d = ud;
+		return err;
+	}
 	if (uploaded != NULL)
 		*uploaded = 1;
 	return SG_OK;

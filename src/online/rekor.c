@@ -278,6 +278,10 @@ post(sg_http_client *http, sg_slice url, const char *method, sg_slice body, sg_h
 	r.body = body;
 	r.plain = plain;
 	r.no_redirects = 1;
+	/* Sending an upload again is not blind: an upload that reached the log before the
+	 * connection failed (or before a 5xx) is answered 409 with the entry's location, and
+	 * sg_rekor_upload fetches that entry instead of creating a second one. */
+	r.replay = SG_HTTP_REPLAY_SAFE;
 	return sg_http_do(http, &r, reply, SG_MAX_SERVICE_REPLY, resp, d);
 }
 

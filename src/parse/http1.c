@@ -19,6 +19,7 @@
 
 #include "base/limits.h"
 #include "base/text.h"
+#include "base/timeutil.h"
 
 /* ---- character classes ---- */
 
@@ -209,6 +210,53 @@ sg_http_header_get(const sg_http_head *h, const char *name, sg_slice *value)
 		}
 	}
 	return 0;
+}
+
+/* see http1.h. IMF-fixdate is RFC 9110 §5.6.7: day-name "," SP 2DIGIT SP month SP 4DIGIT SP
+ * 2DIGIT ":" 2DIGIT ":" 2DIGIT SP "GMT", exactly 29 bytes. The day name is checked for its
+ * spelling only (a wrong weekday does not change the instant). */
+sg_err
+sg_http_retry_after(sg_slice v, int64_t now, uint64_t *ms, sg_diag *d)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	*ms = 0;
+	if (v.len > 0 && sg_is_digit(v.p[0])) {
+		uint64_t s = 0;
+		for (size_t i = 0; i < v.len; i++) {
+			if (!sg_is_digit(v.p[i]))
+				return sg_diag_fail(d, SG_ERR_HTTP_HEADER, "Retry-After");
+			s = s * 10u + (uint64_t)(v.p[i] - '0');
+			/* Any larger wait means "not soon". */
+			if (s > SG_HTTP_RETRY_AFTER_MAX_S)
+				s = SG_HTTP_RETRY_AFTER_MAX_S;
+		}
+		*ms = s * 1000u;
+		return SG_OK;
+	}
+	const uint8_t *p = v.p;
+	if (v.len != 29 || p[3] != ',' || p[4] != ' ' || p[7] != ' ' || p[11] != ' ' ||
+		p[16] != ' ' || p[19] != ':' || p[22] != ':' || p[25] != ' ' ||
+		memcmp(p + 26, "GMT", 3) != 0)
+		return sg_diag_fail(d, SG_ERR_HTTP_HEADER, "Retry-After");
+	int day_ok = 0, month = 0;
+	for (int i = 0; i < 7; i++)
+		day_ok |= memcmp(p, days + 3 * i, 3) == 0;
+	for (int i = 0; i < 12 && month == 0; i++)
+		if (memcmp(p + 8, months + 3 * i, 3) == 0)
+			month = i + 1;
+	int64_t dd, yy, hh, mi, ss, t;
+	if (!day_ok || month == 0 || !sg_digits(p + 5, 2, &dd) || !sg_digits(p + 12, 4, &yy) ||
+		!sg_digits(p + 17, 2, &hh) || !sg_digits(p + 20, 2, &mi) ||
+		!sg_digits(p + 23, 2, &ss) ||
+		sg_time_from_fields((int)yy, month, (int)dd, (int)hh, (int)mi, (int)ss, &t) !=
+		SG_OK)
+		return sg_diag_fail(d, SG_ERR_HTTP_HEADER, "Retry-After");
+	if (t > now) {
+		uint64_t s = (uint64_t)(t - now);
+		*ms = (s > SG_HTTP_RETRY_AFTER_MAX_S ? SG_HTTP_RETRY_AFTER_MAX_S : s) * 1000u;
+	}
+	return SG_OK;
 }
 
 /* see http1.h */

@@ -62,6 +62,13 @@ typedef enum sg_http_framing {
 SG_MUST_USE sg_err sg_http_framing_of(const sg_http_head *h, int head_request,
 	sg_http_framing *f, uint64_t *length, sg_diag *d);
 
+/* The wait a Retry-After value asks for (RFC 9110 §10.2.3), in milliseconds: delta-seconds
+ * (1*DIGIT, saturating at SG_HTTP_RETRY_AFTER_MAX_S) or an IMF-fixdate ("Sun, 06 Nov 1994
+ * 08:49:37 GMT"; the two obsolete date forms are not accepted) taken relative to `now` (Unix
+ * seconds; a date in the past asks for no wait). SG_ERR_HTTP_HEADER for anything else, with
+ * *ms = 0: the caller then keeps its own backoff. */
+SG_MUST_USE sg_err sg_http_retry_after(sg_slice value, int64_t now, uint64_t *ms, sg_diag *d);
+
 /* 1 when the connection may be reused after this response: HTTP/1.1 without a "close" token
  * in Connection. */
 int sg_http_keep_alive(const sg_http_head *h);

@@ -6,10 +6,12 @@
  *   proxies per the de-facto curl/Go conventions (HTTPS_PROXY with CONNECT, RFC 9110 §9.3.6). */
 #include "sys/http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "base/text.h"
+#include "sys/os.h"
 
 /* see http.h */
 void
@@ -174,6 +176,7 @@ emit(struct xfer *x, const uint8_t *p, size_t n, sg_diag *d)
 		return sg_diag_failf(d, SG_ERR_HTTP_BODY_TOO_LARGE, "HTTP response",
 			"body larger than the limit of %zu bytes", x->body_cap);
 	if (x->req->sink != NULL) {
+		x->c->sunk += n;
 		SG_TRY(x->req->sink(x->req->sink_ctx, p, n, d));
 	} else if (n > 0) {
 		memcpy(x->body + r->body_len, p, n);
@@ -568,23 +571,11 @@ check_plain(const sg_url *u, sg_http_plain plain, sg_diag *d)
 		plain == SG_HTTP_PLAIN_LOOPBACK ? " (only loopback hosts may use plain http)" : "");
 }
 
-/* see http.h */
-sg_err
-sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t body_cap,
-	sg_http_response *out, sg_diag *d)
+/* One attempt: the request and its redirects, until `deadline`. */
+SG_MUST_USE static sg_err
+do_once(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t body_cap,
+	uint64_t deadline, sg_http_response *out, sg_diag *d)
 {
-	memset(out, 0, sizeof *out);
-	if (req->method == NULL || req->method[0] == '\0' || strlen(req->method) > 16 ||
-		(body == NULL && body_cap > 0 && req->sink == NULL))
-		return sg_diag_fail(d, SG_ERR_ARG, "HTTP request");
-	for (const char *m = req->method; *m != '\0'; m++)
-		if (!sg_http_is_tchar((uint8_t)*m))
-			return sg_diag_fail(d, SG_ERR_ARG, "HTTP method");
-	for (size_t i = 0; i < req->num_headers; i++)
-		SG_TRY(check_req_header(&req->headers[i], d));
-	if (req->url.len > SG_MAX_URL)
-		return sg_diag_fail(d, SG_ERR_LIMIT, "URL");
-	uint64_t deadline = c->dialer->now_ms(c->dialer) + c->opts->deadline_ms;
 	int cur = 0, with_auth = 1;
 	size_t url_len = req->url.len;
 	memcpy(c->url[0], req->url.p, url_len);
@@ -646,4 +637,102 @@ sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t 
 	}
 	memset(out, 0, sizeof *out);
 	return e;
+}
+
+/* "METHOD scheme://host[:port]/path" of the request, the query and fragment left out (they may
+ * hold upload state or signed parameters); for retry lines. */
+static void
+request_name(const sg_http_request *req, char *out, size_t cap)
+{
+	size_t n = 0, m = strlen(req->method);
+	for (size_t i = 0; i < m && n + 2 < cap; i++)
+		out[n++] = req->method[i];
+	out[n++] = ' ';
+	for (size_t i = 0; i < req->url.len && n + 1 < cap; i++) {
+		uint8_t ch = req->url.p[i];
+		if (ch == '?' || ch == '#')
+			break;
+		out[n++] = (char)ch;
+	}
+	out[n] = '\0';
+}
+
+/* Whether a failed attempt may be made again: by the method and what reached the server.
+ * `sent` is 1 when request bytes were written (the server may have acted on them). */
+static int
+replayable(const sg_http_request *req, int sent, int status)
+{
+	if (req->replay == SG_HTTP_REPLAY_SAFE)
+		return 1;
+	if (strcmp(req->method, "POST") != 0 && strcmp(req->method, "PATCH") != 0)
+		return 1;
+	/* A POST the server did not see, or one it says it did not act on. */
+	return !sent || status == 429 || status == 503;
+}
+
+/* see http.h */
+sg_err
+sg_http_do(sg_http_client *c, const sg_http_request *req, uint8_t *body, size_t body_cap,
+	sg_http_response *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	if (req->method == NULL || req->method[0] == '\0' || strlen(req->method) > 16 ||
+		(body == NULL && body_cap > 0 && req->sink == NULL))
+		return sg_diag_fail(d, SG_ERR_ARG, "HTTP request");
+	for (const char *m = req->method; *m != '\0'; m++)
+		if (!sg_http_is_tchar((uint8_t)*m))
+			return sg_diag_fail(d, SG_ERR_ARG, "HTTP method");
+	for (size_t i = 0; i < req->num_headers; i++)
+		SG_TRY(check_req_header(&req->headers[i], d));
+	if (req->url.len > SG_MAX_URL)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "URL");
+	sg_retry *p = c->retry;
+	uint64_t deadline = c->dialer->now_ms(c->dialer) + c->opts->deadline_ms;
+	if (p == NULL || req->replay == SG_HTTP_REPLAY_NEVER)
+		return do_once(c, req, body, body_cap, deadline, out, d);
+	for (unsigned retry = 1;; retry++) {
+		/* Each attempt records into its own diag: the error reported is the last one. */
+		sg_diag ad;
+		sg_diag_init(&ad, d != NULL ? d->source : NULL);
+		unsigned sent0 = c->requests;
+		uint64_t sunk0 = c->sunk;
+		sg_err e = do_once(c, req, body, body_cap, deadline, out, &ad);
+		int status = e == SG_OK ? out->status : 0;
+		uint64_t after = 0;
+		char why[SG_DIAG_DETAIL_MAX + 64];
+		int again = e == SG_OK ? sg_retry_status(status) : sg_retry_error(e);
+		again = again && c->sunk == sunk0 &&
+			replayable(req, c->requests != sent0 || e == SG_OK, status);
+		if (again && e == SG_OK) {
+			sg_slice ra;
+			if (sg_http_header_get(&out->head, "Retry-After", &ra) &&
+				sg_http_retry_after(ra, p->wall_now != NULL ? p->wall_now() :
+				sg_os_now(), &after, NULL) != SG_OK)
+				after = 0; /* unreadable: our own backoff */
+			snprintf(why, sizeof why, "%d %.*s", status,
+				(int)(out->reason.len > 100 ? 100 : out->reason.len),
+				(const char *)out->reason.p);
+		} else if (again) {
+			/* The failure without the caller's source name (it may be a URL with a
+			 * query): the line names the request itself. */
+			sg_diag shown = ad;
+			shown.source = NULL;
+			sg_diag_format(&shown, why, sizeof why);
+		}
+		char name[SG_MAX_URL / 4];
+		if (again)
+			request_name(req, name, sizeof name);
+		if (!again || !sg_retry_pause(p, retry, p->max_retries,
+				      c->dialer->now_ms(c->dialer), after, name, why)) {
+			if (e != SG_OK && d != NULL && d->code == SG_OK)
+				*d = ad;
+			if (e == SG_OK)
+				out->retries = retry - 1;
+			return e;
+		}
+		/* The next attempt has its own deadline, cut to the command's. */
+		deadline = c->dialer->now_ms(c->dialer) + c->opts->deadline_ms;
+		if (p->deadline_ms != 0 && deadline > p->deadline_ms)
+			deadline = p->deadline_ms;
+	}
 }

@@ -15,6 +15,7 @@
 #include "parse/http1.h"
 #include "parse/url.h"
 #include "sys/net.h"
+#include "sys/retry.h"
 
 /* When plain http:// is allowed. */
 typedef enum sg_http_plain {
@@ -36,12 +37,31 @@ typedef struct sg_http_client {
 	char conn_key[SG_URL_MAX_HOST + 32];
 	unsigned requests;         /* requests sent so far, for tests */
 	unsigned connects;         /* connections opened so far, for tests */
+	uint64_t sunk;             /* body bytes handed to sinks so far */
+	/* The retry policy (retry.h), NULL for one attempt per request: the CLI sets the
+	 * command's policy on the clients of the online commands; `debug http-get` shows one
+	 * exchange and sets none. Several clients may share one policy. */
+	sg_retry *retry;
 	/* URL text of the current and next request (redirects). */
 	uint8_t url[2][SG_MAX_URL];
 	char hostz[SG_URL_MAX_HOST + 1];
 	char proxyz[SG_URL_MAX_HOST + 1];
 	sg_http_header hdrs[SG_MAX_HTTP_HEADERS];
 } sg_http_client;
+
+/* Whether a request may be sent again under the client's retry policy. */
+typedef enum sg_http_replay {
+	/* GET, HEAD, PUT, DELETE (idempotent, RFC 9110 §9.2.2) are retried; POST and PATCH only
+	 * when nothing was sent (the connection failed first) or the answer says nothing was
+	 * done (429, 503). */
+	SG_HTTP_REPLAY_DEFAULT = 0,
+	/* The caller vouches that sending this POST again is harmless (a token request, a Fulcio
+	 * certificate request, an upload session) or resolved by the caller (Rekor answers a
+	 * repeated upload with 409 and the existing entry): retried like a GET. */
+	SG_HTTP_REPLAY_SAFE,
+	/* One attempt, whatever the policy. */
+	SG_HTTP_REPLAY_NEVER,
+} sg_http_replay;
 
 typedef struct sg_http_request {
 	const char *method;           /* "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE" */
@@ -58,6 +78,7 @@ typedef struct sg_http_request {
 	 * still applies. A non-OK return aborts the request with that error. */
 	sg_err (*sink)(void *ctx, const uint8_t *p, size_t n, sg_diag *d);
 	void *sink_ctx;
+	sg_http_replay replay;        /* retries under the client's policy; see above */
 } sg_http_request;
 
 typedef struct sg_http_response {
@@ -70,6 +91,7 @@ typedef struct sg_http_response {
 	sg_slice final_url;         /* after redirects; points into the client */
 	unsigned redirects;
 	int reused;                 /* the request went over a kept-alive connection */
+	unsigned retries;           /* times the request was sent again (retry policy) */
 } sg_http_response;
 
 /* Set up a client. `iobuf` must hold SG_HTTP_IOBUF_SIZE bytes. Nothing is connected yet. */
@@ -80,8 +102,12 @@ void sg_http_client_close(sg_http_client *c);
 
 /* Send one request and read the answer into body[0..body_cap) (or the sink). Follows
  * redirects (301, 302, 303, 307, 308; at most SG_MAX_HTTP_REDIRECTS) unless `no_redirects`.
- * The whole call, redirects included, has the deadline opts->deadline_ms. Any status is
- * SG_OK: the caller judges it (see sg_http_status_err). Errors: SG_ERR_URL*,
+ * One attempt, redirects included, has the deadline opts->deadline_ms. With a retry policy
+ * on the client (c->retry), an attempt that failed in a way that may pass (retry.h) is made
+ * again after a backoff, as `req->replay` allows, within the policy's count and deadline; a
+ * request whose sink has taken bytes is not retried (the sink cannot take them back). The
+ * answer and error are the last attempt's. Any status is SG_OK: the caller judges it (see
+ * sg_http_status_err). Errors: SG_ERR_URL*,
  * SG_ERR_HTTP_PLAINTEXT, SG_ERR_HTTP_REDIRECT(_DOWNGRADE), SG_ERR_HTTP_* framing errors,
  * SG_ERR_HTTP_BODY_TOO_LARGE, SG_ERR_HTTP_TRUNCATED, SG_ERR_HTTP_PROXY, and the SG_ERR_NET_* /
  * SG_ERR_TLS_* errors of the dialer. On failure `out` is zeroed. The request's header values

@@ -36,6 +36,13 @@
 
 extern char **environ;
 
+/* 32-bit targets: the build asks for 64-bit time and file offsets (-D_TIME_BITS=64
+ * -D_FILE_OFFSET_BITS=64 in the Makefile's STD). Without them glibc's i386 time() wraps in
+ * 2038, and readdir() fails with EOVERFLOW on file systems with 64-bit inode numbers (overlayfs,
+ * XFS), which check-cross found as directories that listed empty. */
+_Static_assert(sizeof(time_t) >= 8, "time_t must be 64 bits (build with -D_TIME_BITS=64)");
+_Static_assert(sizeof(off_t) >= 8, "off_t must be 64 bits (build with -D_FILE_OFFSET_BITS=64)");
+
 /* ---- clocks ---- */
 
 /* see os.h */
@@ -408,7 +415,12 @@ sg_os_list_dir(const char *dir, const char *what, sg_os_dir_fn fn, void *ctx, sg
 		return sg_diag_failf(d, SG_ERR_IO, what, "%s: %s", dir, strerror(errno));
 	sg_err e = SG_OK;
 	struct dirent *de;
-	while (e == SG_OK && (de = readdir(dp)) != NULL) {
+	for (;;) {
+		/* readdir() says "end" and "error" both with NULL; only errno tells them apart,
+		 * and a listing cut short must not pass for a complete one. */
+		errno = 0;
+		if (e != SG_OK || (de = readdir(dp)) == NULL)
+			break;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		char path[4096];
@@ -417,6 +429,8 @@ sg_os_list_dir(const char *dir, const char *what, sg_os_dir_fn fn, void *ctx, sg
 			continue;
 		e = fn(ctx, path, de->d_name, d);
 	}
+	if (e == SG_OK && errno != 0)
+		e = sg_diag_failf(d, SG_ERR_IO, what, "%s: %s", dir, strerror(errno));
 	closedir(dp);
 	return e;
 }

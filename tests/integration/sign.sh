@@ -192,10 +192,13 @@ fault() { sigstore_control "$1" >/dev/null; }
 unfault() { sigstore_control '{"reset":true}' >/dev/null; }
 nothing_written() { test ! -e "$1.json"; }
 
+# (One retry, not the default three: the message is what is tested here; retry.sh has the rest.)
 fault '{"fulcio_status":500}'
-sign artifact.txt --identity-token "$TOKEN" --bundle f1.json --output-certificate f1.pem -y
+PICOSIGN_MAX_RETRIES=1 sign artifact.txt --identity-token "$TOKEN" --bundle f1.json \
+	--output-certificate f1.pem -y
 unfault
 check "Fulcio 500: exit 1" test "$rc" -eq 1
+check "Fulcio 500: retried once" test "$(grep -c '^Retrying POST .*/api/v2/signingCert' err.txt)" = 1
 check "Fulcio 500: message" grep -q "Error: getting a certificate from Fulcio: Fulcio returned 500 Internal Server Error: error communicating with CA backend" err.txt
 check "Fulcio 500: no certificate, no bundle" test ! -e f1.pem -a ! -e f1.json
 check "Fulcio 500: token not printed" no_token_leak
@@ -224,7 +227,8 @@ check "bad chain: no bundle" nothing_written f3
 
 n_before=$(rekor_count)
 fault '{"rekor_status":500}'
-sign artifact.txt --identity-token "$TOKEN" --bundle f4.json --output-certificate f4.pem -y
+PICOSIGN_MAX_RETRIES=1 sign artifact.txt --identity-token "$TOKEN" --bundle f4.json \
+	--output-certificate f4.pem -y
 unfault
 check "Rekor 500: exit 1" test "$rc" -eq 1
 check "Rekor 500: message" grep -q "Error: uploading to the Rekor transparency log: Rekor returned 500 Internal Server Error: unexpected result from transparency log" err.txt

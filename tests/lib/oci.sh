@@ -12,6 +12,23 @@ stop_servers() {
 	return 0
 }
 
+# ---- a test's scratch space ----
+# oci_scratch: T (a new temporary directory), pids (the servers to stop), HOME=$T/home, and an
+# exit trap that stops those servers (and the Sigstore peer, when tests/sigstore/lib.sh is
+# loaded) and removes T (kept, and named, with SG_KEEP_TMP=1). Call it in the test's own shell.
+oci_scratch() {
+	T=$(mktemp -d)
+	pids=()
+	trap oci_scratch_cleanup EXIT
+	export HOME=$T/home
+	mkdir -p "$HOME"
+}
+oci_scratch_cleanup() {
+	command -v sigstore_stop >/dev/null 2>&1 && sigstore_stop
+	stop_servers
+	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
+}
+
 # ---- registries ----
 # start_registry NAME [yaml lines for auth/tls...]: sets PORT
 start_registry() {

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# A fuzzing campaign (make fuzz-long FUZZ_SECONDS=N; docs/fuzzing.md): every libFuzzer harness
+# (fuzz/fuzz_*.c, or FUZZ_TARGETS) runs until FUZZ_MAX_RUNS executions (10^7) or FUZZ_SECONDS
+# seconds, whichever comes first, FUZZ_JOBS harnesses at a time, at nice 19. Then:
+#   - the inputs it found are merged with the checked-in corpus into a fresh directory
+#     (libFuzzer -merge=1: the smallest set of inputs with the same coverage), every merged
+#     input is replayed, and only then does that set replace fuzz/corpus/<t>/; inputs above the
+#     harness's max_len are left out, and a crashing input never enters the corpus;
+#   - a finding (crash, leak, timeout, OOM) is kept in build/fuzz/findings/ and listed: it
+#     becomes a fuzz/regress/<t>/ input together with its fix, by hand;
+#   - the table (harness, executions, edges covered from libFuzzer's final "cov:", corpus
+#     files and bytes before/after, seconds, result) replaces the one in docs/fuzzing.md
+#     between its markers, with the date and the settings.
+# Logs: build/fuzz/long/<t>.log. Prints one line per harness and "N passed, N failed" last
+# (a failure is a finding or a harness that did not run).
+set -u
+cd "$(dirname "$0")/.."
+secs=${FUZZ_SECONDS:?FUZZ_SECONDS must give the time budget per harness in seconds}
+max_runs=${FUZZ_MAX_RUNS:-10000000}
+jobs=${FUZZ_JOBS:-1}
+targets=${FUZZ_TARGETS:-$(ls fuzz/fuzz_*.c | sed 's|fuzz/fuzz_||; s|\.c$||')}
+doc=${FUZZ_DOC:-docs/fuzzing.md}
+L=build/fuzz/long
+mkdir -p "$L" build/fuzz/findings
+
+# files BYTES of a directory ("0 0" when absent).
+sizes() {
+	if [ -d "$1" ]; then
+		echo "$(find "$1" -type f | wc -l) $(find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')"
+	else
+		echo "0 0"
+	fi
+}
+
+# One harness: run, merge, replay, report a row in $L/<t>.row.
+campaign() {
+	local t=$1 bin=build/fuzz/fuzz_$1 log=$L/$1.log work=$L/$1.new merged=$L/$1.merged
+	local max_len=65536 opts=() v before after rc start el execs cov result
+	if [ ! -x "$bin" ]; then
+		echo "| $t | - | - | - | - | - | not built |" >"$L/$t.row"
+		return
+	fi
+	if [ -f "fuzz/$t.options" ]; then
+		v=$(sed -n 's/^max_len *= *//p' "fuzz/$t.options"); [ -n "$v" ] && max_len=$v
+		v=$(sed -n 's/^dict *= *//p' "fuzz/$t.options"); [ -n "$v" ] && opts+=("-dict=fuzz/$v")
+	fi
+	before=$(sizes "fuzz/corpus/$t")
+	mkdir -p "fuzz/corpus/$t" # a new harness may have none yet
+	rm -rf "$work" "$merged" build/fuzz/findings/"$t"-*
+	mkdir -p "$work" "$merged"
+	local seeds=("fuzz/corpus/$t")
+	[ -d "fuzz/regress/$t" ] && seeds+=("fuzz/regress/$t")
+	start=$(date +%s)
+	nice -n 19 "$bin" -runs="$max_runs" -max_total_time="$secs" -max_len="$max_len" \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${opts[@]}" \
+		-artifact_prefix="build/fuzz/findings/$t-" "$work" "${seeds[@]}" >"$log" 2>&1
+	rc=$?
+	el=$(($(date +%s) - start))
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
+	result=ok
+	if [ $rc -ne 0 ]; then
+		result="FINDING: $(grep -o 'Test unit written to [^ ]*' "$log" | tail -n 1 | sed 's/Test unit written to //')"
+		[ "$result" = "FINDING: " ] && result="FAILED (exit $rc, $log)"
+	fi
+	# Merge into a fresh directory, replay what it kept, then replace the checked-in corpus.
+	nice -n 19 "$bin" -merge=1 -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="build/fuzz/findings/$t-merge-" "$merged" "fuzz/corpus/$t" "$work" \
+		>>"$log" 2>&1
+	find "$merged" -type f -size +"$max_len"c -delete
+	if [ -n "$(ls -A "$merged")" ] &&
+		nice -n 19 "$bin" -timeout=10 -rss_limit_mb=2048 "$merged"/* >/dev/null 2>&1; then
+		rm -rf "fuzz/corpus/$t"
+		mkdir -p "fuzz/corpus/$t"
+		# Content-addressed names (libFuzzer's), so reruns do not churn.
+		cp "$merged"/* "fuzz/corpus/$t/"
+	else
+		[ "$result" = ok ] && result="merge failed ($log); corpus unchanged"
+	fi
+	after=$(sizes "fuzz/corpus/$t")
+	rm -rf "$work" "$merged"
+	printf '| %s | %s | %s | %s files, %s B | %s files, %s B | %s | %s |\n' "$t" \
+		"${execs:-?}" "${cov:-?}" ${before} ${after} "$el" "$result" >"$L/$t.row"
+}
+
+running=0
+for t in $targets; do
+	campaign "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+
+pass=0 fail=0
+rows=""
+for t in $targets; do
+	row=$(cat "$L/$t.row" 2>/dev/null || echo "| $t | - | - | - | - | - | no result |")
+	rows+="$row"$'\n'
+	if printf '%s' "$row" | grep -q '| ok |$'; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+	fi
+	echo "fuzz-long $row"
+done
+
+# The table in docs/fuzzing.md, between the markers (the rest of the file is left as it is).
+table="<!-- fuzz-long table: written by fuzz/long.sh -->
+Campaign of $(date -u +%Y-%m-%d), \`make fuzz-long FUZZ_SECONDS=$secs\` (stop at $max_runs executions
+or $secs s per harness, whichever first; $(nproc) cores, $jobs at a time, nice 19; clang
+$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9.]*\).*/\1/p' | head -n 1)).
+
+| harness | executions | edges (cov) | corpus before | corpus after | seconds | result |
+| --- | ---: | ---: | ---: | ---: | ---: | --- |
+${rows}<!-- end of fuzz-long table -->"
+if [ -f "$doc" ] && grep -q '^<!-- fuzz-long table' "$doc"; then
+	printf '%s\n' "$table" >"$L/table.md"
+	awk -v tf="$L/table.md" '
+		/^<!-- fuzz-long table/ { while ((getline l < tf) > 0) print l; skip = 1; next }
+		/^<!-- end of fuzz-long table -->/ { skip = 0; next }
+		!skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+else
+	printf '\n%s\n' "$table" >>"$doc"
+fi
+echo "table written to $doc"
+for t in $targets; do
+	ls build/fuzz/findings/"$t"-* 2>/dev/null | sed 's/^/finding: /'
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
