@@ -5,6 +5,56 @@
 #include "base/timeutil.h"
 
 static int64_t
+dur(const char *s)
+{
+	int64_t t = -2;
+	if (sg_duration_parse((const uint8_t *)s, strlen(s), &t) != SG_OK)
+		return -1;
+	return t;
+}
+
+/* Go's time.ParseDuration grammar (cosign's duration flags), in whole seconds. */
+static void
+test_durations(void)
+{
+	CHECK(dur("72h") == 259200);
+	CHECK(dur("30m") == 1800);
+	CHECK(dur("1h30m") == 5400);
+	CHECK(dur("1.5h") == 5400);
+	CHECK(dur("90s") == 90);
+	CHECK(dur("300ms") == 0);
+	CHECK(dur("1500ms") == 1);
+	CHECK(dur("2h45m30.5s") == 9930);
+	CHECK(dur("+5s") == 5);
+	CHECK(dur("0") == 0);
+	CHECK(dur("0s") == 0);
+	CHECK(dur(".5m") == 30);
+	CHECK(dur("1.m") == 60);
+	CHECK(dur("1000000us") == 1);
+	CHECK(dur("1000000\xc2\xb5s") == 1);
+	CHECK(dur("1h0.000000000001s") == 3600);
+	CHECK(dur("876000h") == 3153600000);
+	CHECK(dur("") == -1);
+	CHECK(dur("5") == -1);
+	CHECK(dur("-5s") == -1);
+	CHECK(dur("5d") == -1);
+	CHECK(dur("h") == -1);
+	CHECK(dur(".s") == -1);
+	CHECK(dur("5 s") == -1);
+	CHECK(dur("1e3s") == -1);
+	CHECK(dur("100000000h") == -1);
+	CHECK(dur("99999999999999999999h") == -1);
+	char b[32];
+	CHECK_OK(sg_duration_format(259200, b, sizeof b));
+	CHECK(strcmp(b, "72h0m0s") == 0);
+	CHECK_OK(sg_duration_format(90, b, sizeof b));
+	CHECK(strcmp(b, "1m30s") == 0);
+	CHECK_OK(sg_duration_format(0, b, sizeof b));
+	CHECK(strcmp(b, "0s") == 0);
+	CHECK_ERR(sg_duration_format(5, b, 8), SG_ERR_LIMIT);
+}
+
+static int64_t
 parse(const char *s)
 {
 	int64_t t = -1;
@@ -73,5 +123,6 @@ main(void)
 			ok = 0;
 	}
 	CHECK(ok);
+	test_durations();
 	return test_finish();
 }

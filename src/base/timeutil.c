@@ -4,6 +4,7 @@
 #include "base/timeutil.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/text.h"
 
@@ -148,4 +149,92 @@ sg_time_format_rfc3339(int64_t t, char *out, size_t cap)
 	if (n < 0 || (size_t)n >= cap)
 		return SG_ERR_LIMIT;
 	return SG_OK;
+}
+
+/* ---- Go durations (time.ParseDuration) ---- */
+
+/* see timeutil.h */
+sg_err
+sg_duration_parse(const uint8_t *s, size_t len, int64_t *out)
+{
+	/* Units in nanoseconds, longest spelling first where one is a prefix of another. */
+	static const struct {
+		const char *name;
+		uint64_t ns;
+	} units[] = {{"ns", 1}, {"us", 1000}, {"\xc2\xb5s", 1000}, {"\xce\xbcs", 1000},
+		{"ms", 1000000}, {"s", 1000000000}, {"m", 60000000000}, {"h", 3600000000000}};
+	/* 100 years in nanoseconds: far beyond any sensible age, far below 2^63. */
+	const uint64_t max = 100ull * 366 * 86400 * 1000000000ull;
+	size_t i = 0;
+	uint64_t total = 0;
+	*out = 0;
+	if (i < len && s[i] == '+')
+		i++;
+	if (i == len)
+		return SG_ERR_ARG;
+	if (len - i == 1 && s[i] == '0') {
+		*out = 0;
+		return SG_OK;
+	}
+	while (i < len) {
+		/* digits [ "." digits ], at least one digit overall */
+		uint64_t whole = 0, frac = 0, scale = 1;
+		size_t digits = 0;
+		while (i < len && sg_is_digit(s[i])) {
+			if (whole > max)
+				return SG_ERR_ARG;
+			whole = whole * 10 + (uint64_t)(s[i++] - '0');
+			digits++;
+		}
+		if (i < len && s[i] == '.') {
+			i++;
+			while (i < len && sg_is_digit(s[i])) {
+				/* nine digits resolve a nanosecond; further ones cannot matter to a
+				 * result in whole seconds */
+				if (scale < 1000000000ull) {
+					frac = frac * 10 + (uint64_t)(s[i] - '0');
+					scale *= 10;
+				}
+				i++;
+				digits++;
+			}
+		}
+		if (digits == 0)
+			return SG_ERR_ARG;
+		size_t u = 0, ulen = 0;
+		for (; u < sizeof units / sizeof units[0]; u++) {
+			ulen = strlen(units[u].name);
+			if (len - i >= ulen && memcmp(s + i, units[u].name, ulen) == 0 &&
+				/* "m" must not take the "m" of "ms" */
+				!(ulen == 1 && units[u].name[0] == 'm' && len - i > 1 && s[i + 1] == 's'))
+				break;
+		}
+		if (u == sizeof units / sizeof units[0])
+			return SG_ERR_ARG;
+		i += ulen;
+		uint64_t ns = units[u].ns;
+		if (whole > max / ns)
+			return SG_ERR_ARG;
+		/* frac/scale of a unit in integers: scale and every unit below a second are powers
+		 * of ten, and the larger units multiples of 10^9, so one division is exact */
+		uint64_t part = whole * ns + (ns >= scale ? frac * (ns / scale) : frac / (scale / ns));
+		if (part > max || total > max - part)
+			return SG_ERR_ARG;
+		total += part;
+	}
+	*out = (int64_t)(total / 1000000000ull);
+	return SG_OK;
+}
+
+/* see timeutil.h */
+sg_err
+sg_duration_format(int64_t secs, char *out, size_t cap)
+{
+	if (cap < 24 || secs < 0)
+		return SG_ERR_LIMIT;
+	long long h = secs / 3600, m = secs / 60 % 60, sec = secs % 60;
+	int n = h > 0 ? snprintf(out, cap, "%lldh%lldm%llds", h, m, sec)
+		: m > 0 ? snprintf(out, cap, "%lldm%llds", m, sec)
+			: snprintf(out, cap, "%llds", sec);
+	return n > 0 && (size_t)n < cap ? SG_OK : SG_ERR_LIMIT;
 }

@@ -26,6 +26,16 @@ void sg_time_to_fields(int64_t t, int *year, int *month, int *day, int *hour, in
  * (1-9 digits, dropped), then 'Z' or +HH:MM/-HH:MM. SG_ERR_JSON_VALUE when malformed. */
 SG_MUST_USE sg_err sg_time_parse_rfc3339(const uint8_t *s, size_t len, int64_t *out, sg_diag *d);
 
+/* Parse a Go time.ParseDuration string as the flags of cosign take it ("72h", "30m",
+ * "1h30m", "1.5h", "90s", "300ms", "0"): a sequence of decimal numbers, each with an optional
+ * fraction and a unit among ns, us, µs, ms, s, m, h, with an optional leading '+' (a '-' is
+ * refused: a negative age makes no sense). *out is the duration in whole seconds, rounded
+ * down; at most 100 years. SG_ERR_ARG when malformed or out of range (nothing recorded). */
+SG_MUST_USE sg_err sg_duration_parse(const uint8_t *s, size_t len, int64_t *out);
+/* Write a duration of `secs` >= 0 seconds as Go prints it, whole seconds only ("72h0m0s",
+ * "1m30s", "0s"), NUL-terminated; SG_ERR_LIMIT when cap < 24. */
+SG_MUST_USE sg_err sg_duration_format(int64_t secs, char *out, size_t cap);
+
 /* "2024-05-01T10:10:00Z" (20 bytes + NUL). Returns SG_ERR_LIMIT if cap < 21. */
 SG_MUST_USE sg_err sg_time_format_rfc3339(int64_t t, char *out, size_t cap);
 
