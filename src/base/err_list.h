@@ -95,6 +95,7 @@ X(SG_ERR_TLS_VERSION, 514, "TLS protocol version not supported by server")
 X(SG_ERR_TLS_ALERT, 515, "TLS alert from server")
 X(SG_ERR_TLS_CA_FILE, 516, "cannot load TLS trust anchors")
 X(SG_ERR_TLS_IO, 517, "TLS I/O error")
+X(SG_ERR_NET_OFFLINE, 518, "network use is switched off")
 
 /* 600s OCI and registry auth */
 X(SG_ERR_OCI_REF, 601, "invalid image reference")

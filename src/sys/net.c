@@ -168,6 +168,33 @@ sg_net_opts_from_env(sg_net_opts *o, sg_diag *d)
 	return SG_OK;
 }
 
+/* ---- the offline switch ---- */
+
+/* Why network use is off (sg_net_forbid), NULL while it is on. One process-wide flag, checked
+ * before every name lookup and every socket(2): the only two places picosign could open a
+ * socket (deps-check keeps every other file off the socket calls). */
+static const char *forbidden;
+
+/* see net.h */
+void
+sg_net_forbid(const char *why)
+{
+	forbidden = why != NULL ? why : "network use is switched off";
+}
+
+/* see net.h */
+int
+sg_net_forbidden(void)
+{
+	return forbidden != NULL;
+}
+
+SG_MUST_USE static sg_err
+refuse_offline(const char *host, sg_diag *d)
+{
+	return sg_diag_failmsg(d, SG_ERR_NET_OFFLINE, "not connecting to %s: %s", host, forbidden);
+}
+
 /* ---- clock ---- */
 
 static uint64_t
@@ -304,6 +331,8 @@ conn_get(struct net *n, struct conn **out, sg_diag *d)
 SG_MUST_USE static sg_err
 try_connect(struct conn *c, const struct addrinfo *ai, uint64_t deadline, sg_diag *d)
 {
+	if (forbidden != NULL)
+		return refuse_offline(c->name, d);
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		ai->ai_protocol);
 	if (fd < 0)
@@ -344,6 +373,9 @@ dl_tcp(sg_net_dialer *dl, const char *host, uint16_t port, uint64_t deadline, sg
 {
 	struct net *n = dl->ctx;
 	struct conn *c = NULL;
+	/* Before the name lookup too: resolving a name opens a socket to the resolver. */
+	if (forbidden != NULL)
+		return refuse_offline(host, d);
 	SG_TRY(conn_get(n, &c, d));
 	int sn = strchr(host, ':') != NULL
 		? snprintf(c->name, sizeof c->name, "[%s]:%u", host, (unsigned)port)

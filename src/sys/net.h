@@ -50,6 +50,15 @@ typedef struct sg_net_opts {
 	int insecure_tls;
 } sg_net_opts;
 
+/* The offline switch (--offline): from this call on, every connection this process would
+ * open, through any dialer sg_net_dialer_init made, fails before the name lookup and before
+ * socket(2) with SG_ERR_NET_OFFLINE "not connecting to HOST: <why>". There is no way to turn
+ * it back on: a command that promised to stay offline cannot be talked out of it later.
+ * `why` is a constant, e.g. "--offline was given". */
+void sg_net_forbid(const char *why);
+/* 1 once sg_net_forbid was called. */
+int sg_net_forbidden(void);
+
 /* Defaults from limits.h, nothing from the environment. */
 void sg_net_opts_default(sg_net_opts *o);
 /* sg_net_opts_default, then the environment: PICOSIGN_TIMEOUT (seconds, see
