@@ -48,7 +48,7 @@ endif
 CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS := $(STD) $(WARN) $(INC) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
-LDLIBS := -lbearssl
+LDLIBS := -lbearssl -pthread
 
 # ---- sources and archives (src/README.md; layout.md §3.6) ----
 # Folders by rank. Ranks 0-5 are the offline set: everything a verifier needs, built without
