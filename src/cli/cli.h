@@ -11,6 +11,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
@@ -38,8 +39,8 @@ typedef int (*sg_cli_cmd_fn)(int argc, char **argv, sg_arena *arena);
 
 /* A command-line flag: a string flag stores its value (NULL when absent); a boolean flag
  * (value == NULL) sets *on. Both spellings "--name value" and "--name=value" are accepted, and
- * "--name=true|false" for booleans. `multi`, when not NULL, collects repeated values (-a k=v)
- * up to `multi_cap`, counting them in *multi_n. */
+ * "--name=BOOL" for booleans (Go's ParseBool spellings). `multi`, when not NULL, collects
+ * repeated values (-a k=v) up to `multi_cap`, counting them in *multi_n. */
 typedef struct sg_cli_flag {
 	const char *name;       /* "--bundle", or a short alias such as "-a" in `alias` */
 	const char *alias;      /* NULL or another spelling */
@@ -50,11 +51,63 @@ typedef struct sg_cli_flag {
 	size_t *multi_n;
 } sg_cli_flag;
 
+/* The most rows one command's table may have (the per-row "given" marks live on the stack). */
+#define SG_CLI_MAX_FLAGS 128u
+
 /* Parse argv[1..argc) against flags[0..n): positional arguments go to pos[0..pos_cap) with
- * their count in *n_pos. "--" ends the flags. Prints "Error: ..." and returns SG_EXIT_FAIL for
- * an unknown flag, a missing value or too many positional arguments; 0 on success. */
+ * their count in *n_pos. "--" ends the flags. A flag that is not a row but that cosign has for
+ * command argv[0] is refused by name with picosign's reason (cli/refused.c), never taken for
+ * a typo. Then every row the command line did not set is taken from the environment as
+ * cosign's viper binding does (cli/env.c: COSIGN_<FLAG>, the command line wins), and the
+ * variables of refused flags are refused too. Prints "Error: ..." and returns SG_EXIT_FAIL for
+ * an unknown or refused flag (or variable), a missing value, an invalid boolean or too many
+ * positional arguments; 0 on success. In --list-flags mode (sg_cli_list_flags) it prints the
+ * rows and the refused flags instead and returns SG_EXIT_FAIL, so the command stops there. */
 int sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n,
 	const char **pos, size_t pos_cap, size_t *n_pos);
+/* Set by main.c for `picosign COMMAND --list-flags` (hidden; scripts/gen-cli-doc.sh reads it):
+ * sg_cli_parse_flags prints one line per flag, "NAME<TAB>ALIAS<TAB>KIND<TAB>ENV<TAB>STATUS"
+ * (ALIAS "-" when none; KIND bool, value or multi; ENV the COSIGN_ variable; STATUS "ok",
+ * "refused: WHY" or "refused unless VALUE: WHY"). */
+extern int sg_cli_list_flags;
+
+/* ---- cosign flags picosign refuses (cli/refused.c) ---- */
+
+/* A cosign flag picosign does not support, for the commands that cosign gives it to. A
+ * boolean one is refused only when true; a valued one is accepted when its value is
+ * `harmless` (cosign's default, which changes nothing). */
+typedef struct sg_cli_refusal {
+	const char *commands; /* space-separated picosign/cosign command names */
+	const char *name;     /* "--sk" */
+	const char *alias;    /* NULL or "-d" */
+	int is_bool;
+	const char *harmless; /* NULL: any value is refused */
+	const char *why;
+} sg_cli_refusal;
+/* The refusal of flag `name` (n bytes; the long name or the alias) for `command`, or NULL. */
+const sg_cli_refusal *sg_cli_refusal_find(const char *command, const char *name, size_t n);
+/* The i-th refusal that applies to `command` (i from 0), or NULL past the last. */
+const sg_cli_refusal *sg_cli_refusal_at(const char *command, size_t i);
+/* Refuse flag `r` given as `given_as` ("--sk", or "COSIGN_SK (--sk)") with value `v` (NULL
+ * for a boolean without one): prints "Error: <given_as> is not supported by picosign: <why>"
+ * and returns SG_EXIT_FAIL, or returns 0 when the value is harmless. */
+int sg_cli_refuse(const sg_cli_refusal *r, const char *v, const char *given_as);
+
+/* ---- the environment (cli/env.c) ---- */
+
+/* cosign's COSIGN_<FLAG> binding (options/root.go BindViper): for each row whose flag the
+ * command line did not give (given[i] == 0), a non-empty COSIGN_<NAME> (upper case, '-' as
+ * '_') is used as if it had been passed: a string as is, a boolean through Go's ParseBool, a
+ * repeated flag split at commas (pflag's string slices). The variables of the flags refused
+ * for `command` are refused the same way, unless harmless. Unlike cosign, which drops a value
+ * it cannot parse, an invalid boolean is an error naming the variable. Prints "Error: ..."
+ * and returns SG_EXIT_FAIL on failure, 0 on success. */
+int sg_cli_flags_from_env(const char *command, const sg_cli_flag *flags, size_t n,
+	const unsigned char *given);
+/* The variable of flag `name` ("--certificate-identity" -> "COSIGN_CERTIFICATE_IDENTITY") into
+ * out[0..cap); 0 when it does not fit. */
+int sg_cli_env_name(const char *name, char *out, size_t cap);
+
 /* Go's strconv.ParseBool (COSIGN_YES, --tlog-upload=...): 1 and *out set when `s` is one of
  * its spellings, else 0. */
 int sg_cli_parse_bool(const char *s, int *out);
@@ -114,11 +167,39 @@ SG_MUST_USE sg_err sg_cli_confirm_hook(void *ctx, sg_diag *d);
 
 /* ---- keys (cli/keys.c) ---- */
 
-/* Load the private key file at `path` (cosign encrypted, PKCS#8 or SEC1 EC P-256; see keys.h),
- * asking for the password only when the key is encrypted. `out` is wiped on failure; the
- * caller wipes it after use (sg_p256_key_wipe). */
-SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena, sg_p256_key *out,
+/* Load the private key `ref` names (sg_cli_read_ref: a file or env://VAR; cosign encrypted,
+ * PKCS#8 or SEC1 EC P-256, see keys.h), asking for the password only when the key is
+ * encrypted. Every copy of the key material is wiped before return; `out` is wiped on
+ * failure, and the caller wipes it after use (sg_p256_key_wipe). Errors name `ref`. */
+SG_MUST_USE sg_err sg_cli_load_private_key(const char *ref, sg_arena *arena, sg_p256_key *out,
 	sg_diag *d);
+/* Load the public key (PEM "PUBLIC KEY") `ref` names, for verify --key: a file, env://VAR or
+ * "-". Errors name `ref` and, for a PEM of another kind, say what it is ("this is a PEM
+ * certificate; --key expects a public key"). */
+SG_MUST_USE sg_err sg_cli_load_public_key(const char *ref, sg_arena *arena, sg_pubkey *out,
+	sg_diag *d);
+
+/* ---- files, variables and what they hold (cli/keysrc.c) ---- */
+
+/* Read what a key or certificate flag names, as cosign's blob.LoadFileOrURL and key
+ * references do: "env://VAR" is the content of variable VAR (cosign's "loading URL: env var
+ * $VAR not found" when it is unset; empty is an error too), "-" is standard input, a path is a
+ * file. The schemes of KMS and hardware keys (awskms://, gcpkms://, azurekms://,
+ * hashivault://, k8s://, gitlab://, pkcs11:) and http(s):// downloads are SG_ERR_UNSUPPORTED
+ * with a message naming the scheme; another "x://" is cosign's "loading URL: unrecognized
+ * scheme: x://". At most `max` bytes, copied into the arena (the caller wipes a secret).
+ * `flag` names the flag in messages ("--key"). */
+SG_MUST_USE sg_err sg_cli_read_ref(const char *ref, const char *flag, size_t max, sg_arena *arena,
+	sg_slice *out, sg_diag *d);
+/* What `in` looks like, for messages about a file given to the wrong flag: "a PEM certificate",
+ * "a PEM public key", "a PEM private key", "an encrypted cosign private key", "a Sigstore
+ * bundle", "a cosign v2 bundle", "a base64 signature", "JSON", "binary data" or "text". */
+const char *sg_cli_describe(sg_slice in);
+/* Replace the failure in `d` by "FLAG NAME: this is WHAT; FLAG expects EXPECTED" (keeping
+ * `code`) and return `code`: for a file given to the wrong flag, where the parser's own
+ * message ("invalid JSON number") would not say so. */
+SG_MUST_USE sg_err sg_cli_wrong_input(sg_diag *d, sg_err code, const char *flag,
+	const char *name, const char *what, const char *expected);
 
 /* ---- keyless sessions (cli/keyless.c) ---- */
 
@@ -168,22 +249,74 @@ typedef struct sg_cli_registry_flags {
 	const char *username;  /* --registry-username */
 	const char *password;  /* --registry-password (secret) */
 	const char *token;     /* --registry-token (secret) */
+	const char *cacert;    /* --registry-cacert: the registry's CA certificates (PEM) */
 	int allow_http;        /* --allow-http-registry: plain http:// */
 	int allow_insecure;    /* --allow-insecure-registry: TLS without certificate checks */
+	const char *timeout;   /* not a row: the command's --timeout, set before opening */
 } sg_cli_registry_flags;
 #define SG_CLI_REGISTRY_FLAG_ROWS(f) \
 	{"--registry-username", NULL, &(f).username, NULL, NULL, 0, NULL}, \
 	{"--registry-password", NULL, &(f).password, NULL, NULL, 0, NULL}, \
 	{"--registry-token", NULL, &(f).token, NULL, NULL, 0, NULL}, \
+	{"--registry-cacert", NULL, &(f).cacert, NULL, NULL, 0, NULL}, \
 	{"--allow-http-registry", NULL, NULL, &(f).allow_http, NULL, 0, NULL}, \
 	{"--allow-insecure-registry", NULL, NULL, &(f).allow_insecure, NULL, 0, NULL}
-/* Network stack plus credentials (flags, else the docker config and its credential helpers,
- * else anonymous) for `registry`, looked up for `repository`. Memory from the arena. */
+
+/* A network stack for registries (dialer, HTTP client, the schemes found per host), kept
+ * across the images one worker handles so its connection is reused (cli/registry.c). Memory
+ * from the arena, which must outlive it. */
+typedef struct sg_cli_net sg_cli_net;
+SG_MUST_USE sg_err sg_cli_net_open(const sg_cli_registry_flags *f, sg_arena *arena,
+	sg_cli_net **out, sg_diag *d);
+/* Close the kept-alive connection (NULL allowed). */
+void sg_cli_net_close(sg_cli_net *n);
+/* Connections the stack has opened so far. */
+unsigned sg_cli_net_connects(const sg_cli_net *n);
+
+/* Credentials (flags, else the auth file and its credential helpers, else anonymous) and a
+ * registry client for `registry`, looked up for `repository`, over `net`. Plain http as
+ * go-containerregistry: https first, then http for a loopback registry or with
+ * --allow-http-registry (see registry.c). Memory from the arena. */
 typedef struct sg_cli_reg sg_cli_reg;
+SG_MUST_USE sg_err sg_cli_registry_open_on(sg_cli_net *net, const sg_cli_registry_flags *f,
+	const char *registry, const char *repository, sg_arena *arena, sg_cli_reg **out,
+	sg_diag *d);
+/* The same over a network stack of its own, closed with the registry. */
 SG_MUST_USE sg_err sg_cli_registry_open(const sg_cli_registry_flags *f, const char *registry,
 	const char *repository, sg_arena *arena, sg_cli_reg **out, sg_diag *d);
 sg_registry *sg_cli_registry_get(sg_cli_reg *c);
-/* Close the connection and wipe credentials and tokens (NULL allowed). */
+/* Close the connection (when the registry owns its stack) and wipe credentials and tokens
+ * (NULL allowed). */
 void sg_cli_registry_close(sg_cli_reg *c);
+/* When `d` holds a TLS failure of a registry that may not use plain http, add "(if HOST
+ * serves plain http, add --allow-http-registry)": what a plain-http registry looks like to
+ * an https client. */
+void sg_cli_registry_hint(const sg_cli_reg *c, sg_diag *d);
+/* Where the signatures of `image` live: `image` itself, or with registry and repository from
+ * $COSIGN_REPOSITORY (cosign's ociremote.GetEnvTargetRepository), tag and digest kept.
+ * SG_ERR_USAGE when the variable is not a repository. */
+SG_MUST_USE sg_err sg_cli_sig_repo(const sg_ociref *image, sg_ociref *out, sg_diag *d);
+
+/* ---- several images per run (cli/images.c) ---- */
+
+/* One image's work, on a worker: write what goes to standard output to `out` and what goes
+ * to standard error to `err` (they are printed in the order of the images once all are
+ * done), using `net` (the worker's connection, reused across its images) and `arena`
+ * (scratch, handed back after the image). Returns the image's exit code. */
+typedef int (*sg_cli_image_fn)(void *ctx, sg_cli_net *net, const char *image, sg_arena *arena,
+	sg_buf *out, sg_buf *err);
+
+/* Run fn for each of images[0..n) on min(workers, n) workers (threads, sys/os.h), each with
+ * SG_WORKER_ARENA of `arena` and its own network stack for the registry flags `rf`, so at
+ * most `workers` images are in flight and each worker keeps its connection. Then print every
+ * image's stderr and stdout in argument order. Returns 0 when every image gave 0, else the
+ * exit code of the first that did not (in argument order). *connects (may be NULL) receives
+ * the connections opened in all. */
+int sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
+	const sg_cli_registry_flags *rf, sg_cli_image_fn fn, void *ctx, sg_arena *arena,
+	unsigned *connects);
+/* What one image may print (verified payloads: at most SG_MAX_SIGNATURES of them). */
+#define SG_CLI_IMAGE_OUT (4u * 1024u * 1024u)
+#define SG_CLI_IMAGE_ERR (1024u * 1024u)
 
 #endif

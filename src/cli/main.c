@@ -354,6 +354,25 @@ wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Remove a "--list-flags" (before any "--") from argv and set sg_cli_list_flags; 1 when it
+ * was there. */
+static int
+take_list_flags(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--list-flags") == 0) {
+			for (int k = i; k + 1 < argc; k++)
+				argv[k] = argv[k + 1];
+			argv[argc - 1] = NULL;
+			sg_cli_list_flags = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static const struct command *
 find_command(const char *name)
 {
@@ -401,16 +420,26 @@ main(int argc, char **argv)
 		command_usage(c);
 		return SG_EXIT_OK;
 	}
+	/* `COMMAND [SUBCOMMAND] --list-flags` (hidden): the command's flag table, printed by
+	 * sg_cli_parse_flags when the command reaches it, for scripts/gen-cli-doc.sh. */
+	int list = take_list_flags(argc, argv);
+	if (list)
+		argc--;
 	/* The one allocation: malloc of the arena maps pages lazily, so only what a command
-	 * uses becomes resident. */
-	void *mem = malloc(SG_MAX_ARENA);
+	 * uses becomes resident. verify's workers each get a part of their own (limits.h). */
+	size_t arena_size = SG_MAX_ARENA;
+	if (strcmp(c->name, "verify") == 0)
+		arena_size += (size_t)SG_MAX_WORKERS * SG_WORKER_ARENA;
+	void *mem = malloc(arena_size);
 	if (mem == NULL) {
 		fprintf(stderr, "Error: out of memory\n");
 		return SG_EXIT_FAIL;
 	}
 	sg_arena arena;
-	sg_arena_init(&arena, mem, SG_MAX_ARENA);
+	sg_arena_init(&arena, mem, arena_size);
 	int rc = c->fn(argc - 1, argv + 1, &arena);
+	if (list)
+		rc = SG_EXIT_OK;
 	sg_arena_wipe(&arena);
 	free(mem);
 	return rc;

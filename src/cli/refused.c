@@ -1,0 +1,172 @@
+/* refused: the cosign flags picosign does not support, by command, and why (rank 9; see
+ * cli.h). A pipeline that passes one of them gets "Error: --sk is not supported by picosign:
+ * hardware security keys (PIV); ..." and exit 1, never "unknown flag" and never a silent
+ * no-op; the same holds for its COSIGN_<FLAG> variable (cli/env.c). A boolean is refused only
+ * when true, and a valued flag given cosign's default (`harmless`), which changes nothing, is
+ * accepted.
+ *
+ * The rows come from cosign's own flag tables (doc/cosign_<command>.md of v2.6.4 and v3.1.2);
+ * docs/cli.md lists them with every flag picosign accepts, from `--list-flags`. A command's
+ * own flag rows win over this table, so a command that starts supporting a flag (attest,
+ * verify-attestation, the v3 formats) only adds its row. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Command groups, as cosign shares its option structs. */
+#define SIGNERS "sign sign-blob attest attest-blob "
+#define VERIFIERS "verify verify-blob verify-attestation verify-blob-attestation "
+#define IMAGES "sign verify attest verify-attestation download-signature download-attestation " \
+	"triangulate "
+#define EVERY SIGNERS VERIFIERS IMAGES "public-key generate-key-pair"
+
+#define WHY_HARDWARE "hardware security keys (PIV); sign with a key file or keylessly"
+#define WHY_K8S "the Kubernetes keychain; use the docker config or the --registry-* credentials"
+#define WHY_MTLS "client certificates (mTLS) to the registry"
+#define WHY_TSA "RFC 3161 timestamp authorities; picosign's time evidence is the Rekor entry"
+#define WHY_INTERACTIVE \
+	"interactive OAuth flows; give a token (--identity-token, SIGSTORE_ID_TOKEN or the CI " \
+	"provider)"
+#define WHY_V3 "not in this build yet (cosign v3 bundles and OCI referrers are on their way)"
+#define WHY_OWN_CERT \
+	"signing with a certificate of your own CA; sign with --key or keylessly (Fulcio)"
+#define WHY_CA_FILES \
+	"separate CA bundles; give the chain in order with verify-blob --certificate-chain, or a " \
+	"--trusted-root"
+
+static const sg_cli_refusal refusals[] = {
+	/* every command: cosign's root --verbose */
+	{EVERY, "--verbose", "-d", 1, NULL,
+		"a debug log of the registry traffic (verify --explain says which check failed)"},
+	/* keys */
+	{SIGNERS VERIFIERS "public-key", "--sk", NULL, 1, NULL, WHY_HARDWARE},
+	{SIGNERS VERIFIERS "public-key", "--slot", NULL, 0, NULL, WHY_HARDWARE},
+	/* signing */
+	{SIGNERS, "--insecure-skip-verify", NULL, 1, NULL,
+		"skipping the SCT check of the new certificate; picosign verifies it always"},
+	{SIGNERS, "--issue-certificate", NULL, 1, NULL,
+		"a Fulcio certificate for a key file; sign with --key or keylessly"},
+	{SIGNERS, "--timestamp-server-url", NULL, 0, NULL, WHY_TSA},
+	{SIGNERS, "--timestamp-client-cacert", NULL, 0, NULL, WHY_TSA},
+	{SIGNERS, "--timestamp-client-cert", NULL, 0, NULL, WHY_TSA},
+	{SIGNERS, "--timestamp-client-key", NULL, 0, NULL, WHY_TSA},
+	{SIGNERS, "--timestamp-server-name", NULL, 0, NULL, WHY_TSA},
+	{SIGNERS, "--use-signing-config", NULL, 1, NULL, WHY_V3},
+	{SIGNERS, "--oidc-client-id", NULL, 0, "sigstore", WHY_INTERACTIVE},
+	{SIGNERS, "--oidc-client-secret-file", NULL, 0, NULL, WHY_INTERACTIVE},
+	{SIGNERS, "--oidc-redirect-url", NULL, 0, NULL, WHY_INTERACTIVE},
+	{SIGNERS, "--fulcio-auth-flow", NULL, 0, NULL, WHY_INTERACTIVE},
+	{SIGNERS, "--certificate", NULL, 0, NULL, WHY_OWN_CERT},
+	{SIGNERS, "--certificate-chain", NULL, 0, NULL, WHY_OWN_CERT},
+	{"sign attest", "--new-bundle-format", NULL, 1, NULL, WHY_V3},
+	{"sign attest", "--signing-config", NULL, 0, NULL, WHY_V3},
+	{"sign attest", "--record-creation-timestamp", NULL, 1, NULL,
+		"a creation time in the signature image's config (picosign writes cosign's default, "
+		"the zero time)"},
+	{"sign", "--attachment", NULL, 0, "", "attachment signatures (SBOMs); picosign signs "
+					      "images"},
+	{"sign", "--payload", NULL, 0, NULL,
+		"signing a payload file instead of the simple-signing payload it builds"},
+	{"sign", "--sign-container-identity", NULL, 0, NULL,
+		"a docker-reference other than the image's own repository"},
+	{"sign attest", "--registry-referrers-mode", NULL, 0, "legacy", WHY_V3},
+	{"sign-blob attest-blob", "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
+	{"sign-blob", "--signing-algorithm", NULL, 0, "ecdsa-sha2-256-nistp256",
+		"keys other than ECDSA P-256 with SHA-256"},
+	/* registries */
+	{IMAGES, "--k8s-keychain", NULL, 1, NULL, WHY_K8S},
+	{IMAGES, "--registry-client-cert", NULL, 0, NULL, WHY_MTLS},
+	{IMAGES, "--registry-client-key", NULL, 0, NULL, WHY_MTLS},
+	{IMAGES, "--registry-server-name", NULL, 0, NULL, WHY_MTLS},
+	{IMAGES, "--attachment-tag-prefix", NULL, 0, "",
+		"custom signature tag prefixes; picosign reads and writes sha256-<hex>.sig"},
+	/* verifying */
+	{VERIFIERS, "--ca-roots", NULL, 0, NULL, WHY_CA_FILES},
+	{VERIFIERS, "--ca-intermediates", NULL, 0, NULL, WHY_CA_FILES},
+	{VERIFIERS, "--sct", NULL, 0, NULL,
+		"detached SCTs; picosign checks the SCT embedded in the certificate"},
+	{VERIFIERS, "--signature-digest-algorithm", NULL, 0, "sha256",
+		"message digests other than SHA-256"},
+	{VERIFIERS, "--timestamp-certificate-chain", NULL, 0, NULL, WHY_TSA},
+	{VERIFIERS, "--use-signed-timestamps", NULL, 1, NULL, WHY_TSA},
+	{VERIFIERS, "--experimental-oci11", NULL, 1, NULL, WHY_V3},
+	{"verify verify-attestation", "--local-image", NULL, 1, NULL,
+		"images saved by `cosign save`; picosign reads registries"},
+	{"verify verify-attestation", "--new-bundle-format", NULL, 1, NULL, WHY_V3},
+	{"verify verify-attestation", "--certificate", NULL, 0, NULL,
+		"a certificate given apart from the image's signature (verify-blob takes one)"},
+	{"verify verify-attestation", "--certificate-chain", NULL, 0, NULL,
+		"a chain given apart from the image's signature (verify-blob takes one)"},
+	{"verify", "--signature", NULL, 0, NULL,
+		"a signature given apart from the image (verify-blob takes one)"},
+	{"verify", "--payload", NULL, 0, NULL,
+		"a payload given apart from the image (verify-blob takes one)"},
+	{"verify", "--attachment", NULL, 0, "", "attachment signatures (SBOMs)"},
+	{"verify verify-attestation", "--rekor-url", NULL, 0, "https://rekor.sigstore.dev",
+		"searching a log for image signatures; picosign verifies the Rekor bundle stored "
+		"with each signature"},
+	{"verify-blob verify-blob-attestation", "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
+};
+
+/* Whether `command` is one of the space-separated words of `list`. */
+static int
+applies(const char *list, const char *command)
+{
+	size_t n = strlen(command);
+	for (const char *p = list; *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (len == n && n > 0 && strncmp(p, command, n) == 0)
+			return 1;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* see cli.h */
+const sg_cli_refusal *
+sg_cli_refusal_find(const char *command, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+		const sg_cli_refusal *r = &refusals[i];
+		if (!applies(r->commands, command))
+			continue;
+		if ((strlen(r->name) == n && strncmp(r->name, name, n) == 0) ||
+			(r->alias != NULL && strlen(r->alias) == n && strncmp(r->alias, name, n) == 0))
+			return r;
+	}
+	return NULL;
+}
+
+/* see cli.h */
+const sg_cli_refusal *
+sg_cli_refusal_at(const char *command, size_t i)
+{
+	for (size_t k = 0; k < sizeof refusals / sizeof refusals[0]; k++) {
+		if (!applies(refusals[k].commands, command))
+			continue;
+		if (i == 0)
+			return &refusals[k];
+		i--;
+	}
+	return NULL;
+}
+
+/* see cli.h */
+int
+sg_cli_refuse(const sg_cli_refusal *r, const char *v, const char *given_as)
+{
+	if (r->is_bool) {
+		int on = 1;
+		if (v != NULL && !sg_cli_parse_bool(v, &on))
+			return sg_cli_usage_error("%s: invalid boolean \"%s\"", given_as, v);
+		if (!on)
+			return 0;
+	} else if (r->harmless != NULL && v != NULL && strcmp(v, r->harmless) == 0) {
+		return 0;
+	}
+	return sg_cli_usage_error("%s is not supported by picosign: %s", given_as, r->why);
+}
