@@ -18,6 +18,7 @@
 #include "crypto/drbg.h"
 #include "pki/trustroot.h"
 #include "sign/sign.h"
+#include "sigstore/bundle.h"
 #include "sys/http.h"
 #include "sys/net.h"
 
@@ -296,6 +297,39 @@ void sg_cli_registry_hint(const sg_cli_reg *c, sg_diag *d);
  * $COSIGN_REPOSITORY (cosign's ociremote.GetEnvTargetRepository), tag and digest kept.
  * SG_ERR_USAGE when the variable is not a repository. */
 SG_MUST_USE sg_err sg_cli_sig_repo(const sg_ociref *image, sg_ociref *out, sg_diag *d);
+
+/* ---- what verify-blob verifies (cli/blobsig.c) ---- */
+
+/* verify-blob's inputs besides the artifact and the policy. */
+typedef struct sg_cli_blob_args {
+	const char *bundle;      /* --bundle: a Sigstore bundle or a cosign v2 bundle file */
+	const char *signature;   /* --signature: a file holding the base64 signature, or it */
+	const char *certificate; /* --certificate: PEM (or base64 of PEM): file, env:// or - */
+	const char *rekor_url;   /* --rekor-url: where to look up a detached signature */
+	const char *key_ref;     /* --key: the public key's PEM is the Rekor search's verifier */
+	int offline;             /* --offline: never look anything up */
+	int ignore_tlog;         /* --insecure-ignore-tlog / --private-infrastructure */
+	const char *timeout;     /* --timeout, for the Rekor search */
+	const uint8_t *sha256;   /* the artifact's digest */
+} sg_cli_blob_args;
+
+/* The entities verify-blob tries, as cosign v2 finds them: a Sigstore bundle as is; a cosign
+ * v2 bundle (sigstore/cosign_bundle.h) as a legacy `.sig` layer would be, with --signature and
+ * --certificate overriding its members; or a detached --signature (with --certificate, or
+ * --key) whose log entries are looked up in Rekor at --rekor-url (cosign's online search;
+ * each entry found is one candidate; none without --insecure-ignore-tlog is
+ * SG_ERR_VERIFY_TLOG_MISSING "signature not found in transparency log", and with --offline
+ * it is cosign's "offline verification failed" before any lookup). *legacy says the
+ * candidates follow cosign's legacy rules (issuer from extension 1.1). Files of the wrong kind
+ * are named with what they are (sg_cli_describe). Entities and bytes come from the arena. */
+SG_MUST_USE sg_err sg_cli_blob_entities(const sg_cli_blob_args *a, sg_arena *arena,
+	sg_entity **out, size_t *n, int *legacy, sg_diag *d);
+/* --certificate-chain: replace the trusted root's certificate authorities by the chain in
+ * the PEM file (or env://) `ref`, which starts at the signing certificate's issuer and ends
+ * at the root, as cosign reads it: that root is then trusted, for all time. SG_ERR_USAGE for
+ * a file without certificates. */
+SG_MUST_USE sg_err sg_cli_chain_as_ca(const char *ref, sg_trustroot *tr, sg_arena *arena,
+	sg_diag *d);
 
 /* ---- several images per run (cli/images.c) ---- */
 

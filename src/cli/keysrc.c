@@ -130,7 +130,8 @@ sg_cli_describe(sg_slice in)
 		b64 &= alpha;
 		text &= (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t';
 	}
-	if (b64)
+	/* An ECDSA signature in base64 is 92-96 characters; shorter is just a word. */
+	if (b64 && t.len >= 64)
 		return "a base64 signature";
 	return text ? "text" : "binary data";
 }

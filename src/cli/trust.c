@@ -36,7 +36,13 @@ sg_cli_trustroot_load(const char *flag_path, int staging, sg_arena *arena,
 	if (path != NULL) {
 		sg_slice in;
 		SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
+		/* A parse error names the file. */
+		const char *src = d != NULL ? d->source : NULL;
+		if (d != NULL)
+			d->source = path;
 		SG_TRY(sg_trustroot_parse(in.p, in.len, arena, out, d));
+		if (d != NULL)
+			d->source = src;
 		*source = path;
 		return SG_OK;
 	}
