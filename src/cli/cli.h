@@ -214,10 +214,14 @@ typedef struct sg_cli_keyless_args {
 	const char *timeout;      /* --timeout */
 	int allow_http;           /* --allow-http */
 	const char *out_cert;     /* --output-certificate */
+	const char *provider;     /* --oidc-provider: one ambient token source (cosign's names) */
+	const char *oidc_issuer;  /* --oidc-issuer: cosign's interactive flows; compared with
+				   * the token's issuer, a difference is reported */
 } sg_cli_keyless_args;
 
 /* One keyless session: the network, the trusted root, the token and a certified key. */
 typedef struct sg_cli_keyless {
+	sg_arena net_arena;      /* the dialer's: connections outlive the caller's scratch */
 	sg_net_opts nopts;
 	sg_net_dialer dialer;
 	sg_http_client *http;
@@ -239,6 +243,23 @@ SG_MUST_USE sg_err sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_
 	sg_arena *arena, sg_diag *d);
 /* Wipe the key and token, close the connection. */
 void sg_cli_keyless_end(sg_cli_keyless *k);
+
+/* A key-based session that logs in Rekor (sign --key, sign-blob --key): the network, the
+ * trusted root and a signer holding a copy of `key` (sg_signer_begin_key), whose Rekor
+ * entries are checked against the trusted root. Call sg_cli_keyed_end on every path. */
+typedef struct sg_cli_keyed {
+	sg_arena net_arena;
+	sg_net_opts nopts;
+	sg_net_dialer dialer;
+	sg_http_client *http;
+	sg_trustroot *tr;
+	sg_signer *signer;
+} sg_cli_keyed;
+SG_MUST_USE sg_err sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key,
+	const char *rekor_url, const char *timeout, const char *root_path, sg_arena *arena,
+	sg_diag *d);
+/* Wipe the signer's key, close the connection. */
+void sg_cli_keyed_end(sg_cli_keyed *t);
 /* "Error: <stage>: <d>", and what was kept when the certificate had been written already. */
 void sg_cli_report_keyless_failure(const sg_diag *d, sg_sign_stage stage,
 	const char *cert_written);
@@ -262,6 +283,12 @@ typedef struct sg_cli_registry_flags {
 	{"--registry-cacert", NULL, &(f).cacert, NULL, NULL, 0, NULL}, \
 	{"--allow-http-registry", NULL, NULL, &(f).allow_http, NULL, 0, NULL}, \
 	{"--allow-insecure-registry", NULL, NULL, &(f).allow_insecure, NULL, 0, NULL}
+
+/* A dialer with a sub-arena of its own (in `net_arena`, carved from `arena`): a dialer takes
+ * connection memory lazily, so a connection first opened while the caller's scratch is in use
+ * must not live in that scratch, which the caller hands back. */
+SG_MUST_USE sg_err sg_cli_dialer_init(sg_net_dialer *dl, const sg_net_opts *o,
+	sg_arena *net_arena, sg_arena *arena, sg_diag *d);
 
 /* A network stack for registries (dialer, HTTP client, the schemes found per host), kept
  * across the images one worker handles so its connection is reused (cli/registry.c). Memory
@@ -349,6 +376,12 @@ typedef int (*sg_cli_image_fn)(void *ctx, sg_cli_net *net, const char *image, sg
 int sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 	const sg_cli_registry_flags *rf, sg_cli_image_fn fn, void *ctx, sg_arena *arena,
 	unsigned *connects);
+/* The manifests an index (or Docker manifest list) lists, for -r: GET repo@digest and, when it
+ * is an index, its descriptors into *children (views into the arena), *n of them; *n = 0 for
+ * a single manifest. Errors: those of sg_registry_get_manifest and sg_oci_manifest_parse. */
+SG_MUST_USE sg_err sg_cli_index_children(sg_registry *reg, const char *repo,
+	const uint8_t digest[32], sg_arena *arena, const sg_oci_desc **children, size_t *n,
+	sg_diag *d);
 /* What one image may print (verified payloads: at most SG_MAX_SIGNATURES of them). */
 #define SG_CLI_IMAGE_OUT (4u * 1024u * 1024u)
 #define SG_CLI_IMAGE_ERR (1024u * 1024u)

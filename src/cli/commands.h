@@ -11,10 +11,8 @@ int sg_cmd_verify(int argc, char **argv, sg_arena *arena);
 /* cli/verify_blob.c: `verify-blob` and the conformance client's `verify-bundle`. */
 int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
-/* cli/sign_image.c: `sign IMAGE`, with --key or keyless (sg_cmd_sign hands over to
- * sg_cmd_sign_keyless when no --key is given). */
+/* cli/sign_image.c: `sign IMAGE`, with --key or keyless (one flag table for both). */
 int sg_cmd_sign(int argc, char **argv, sg_arena *arena);
-int sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena);
 /* cli/sign_blob.c: keyless `sign-blob` and the conformance client's `sign-bundle`. */
 int sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena);

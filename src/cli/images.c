@@ -159,3 +159,23 @@ sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 	sg_arena_release(arena, mark);
 	return rc;
 }
+
+/* see cli.h */
+sg_err
+sg_cli_index_children(sg_registry *reg, const char *repo, const uint8_t digest[32],
+	sg_arena *arena, const sg_oci_desc **children, size_t *n, sg_diag *d)
+{
+	*children = NULL;
+	*n = 0;
+	char dg[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_format(digest, dg);
+	sg_registry_manifest m;
+	sg_oci_manifest parsed;
+	SG_TRY(sg_registry_get_manifest(reg, repo, dg, SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &m, d));
+	SG_TRY(sg_oci_manifest_parse(m.body.p, m.body.len, arena, &parsed, d));
+	if (parsed.kind == SG_OCI_INDEX) {
+		*children = parsed.descs;
+		*n = parsed.ndescs;
+	}
+	return SG_OK;
+}

@@ -207,16 +207,24 @@ sg_cli_net_open(const sg_cli_registry_flags *f, sg_arena *arena, sg_cli_net **ou
 	/* The dialer allocates connections and trust anchors lazily, for as long as it lives;
 	 * it gets its own arena so the registry client may hand back scratch memory of the
 	 * command's arena without pulling a live connection out from under it. */
-	uint8_t *netmem = sg_arena_alloc_uninit(arena, NET_ARENA);
-	if (netmem == NULL)
-		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
-	sg_arena_init(&n->net_arena, netmem, NET_ARENA);
-	SG_TRY(sg_net_dialer_init(&n->dialer, &n->net, &n->net_arena, d));
+	SG_TRY(sg_cli_dialer_init(&n->dialer, &n->net, &n->net_arena, arena, d));
 	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&n->iobuf, d));
 	sg_http_client_init(&n->http, &n->dialer, &n->net, n->iobuf);
 	n->http.user_agent = "picosign/" SG_VERSION;
 	*out = n;
 	return SG_OK;
+}
+
+/* see cli.h */
+sg_err
+sg_cli_dialer_init(sg_net_dialer *dl, const sg_net_opts *o, sg_arena *net_arena,
+	sg_arena *arena, sg_diag *d)
+{
+	uint8_t *netmem = sg_arena_alloc_uninit(arena, NET_ARENA);
+	if (netmem == NULL)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
+	sg_arena_init(net_arena, netmem, NET_ARENA);
+	return sg_net_dialer_init(dl, o, net_arena, d);
 }
 
 /* see cli.h */

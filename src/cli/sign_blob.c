@@ -1,9 +1,12 @@
-/* sign_blob: `picosign sign-blob` (cosign sign-blob, keyless) and `picosign sign-bundle`
- * (the sigstore-conformance client protocol, ../shared/vectors/conformance/CASES.md).
+/* sign_blob: `picosign sign-blob` (cosign sign-blob, keyless or with --key) and
+ * `picosign sign-bundle` (the sigstore-conformance client protocol,
+ * ../shared/vectors/conformance/CASES.md).
  *
- *   sign-blob FILE [--bundle OUT] [--output-certificate F] [--output-signature F]
- *       [--identity-token T|PATH] [--oidc-disable-ambient-providers] [--fulcio-url U]
- *       [--rekor-url U] [--trusted-root F] [--timeout SECS] [--allow-http] [--yes|-y]
+ *   sign-blob FILE [--key KEY [--tlog-upload=false]] [--bundle OUT] [--output-certificate F]
+ *       [--output-signature F | --output F] [--b64=false] [--identity-token T|PATH]
+ *       [--oidc-provider P] [--oidc-disable-ambient-providers] [--fulcio-url U]
+ *       [--rekor-url U] [--signing-config F] [--trusted-root F] [--timeout D] [--allow-http]
+ *       [--yes|-y]
  *   sign-bundle [--staging] [--in-toto] --identity-token T --bundle F [--trusted-root F]
  *       [--signing-config F] FILE
  *
@@ -14,11 +17,14 @@
  * empty stdin declines ("user declined the prompt"). Differences: --output-certificate holds
  * the PEM (cosign writes base64 of the PEM by default), and it is written as soon as the
  * certificate has been verified, so it survives a later Rekor failure (the error says so).
- * The bundle is a Sigstore bundle v0.3 (cosign --new-bundle-format writes v0.1); it needs an
- * inclusion proof, and without one the command fails as sigstore-go does.
+ * The bundle is a Sigstore bundle v0.3 (cosign v3's default; cosign v2 wrote its own format
+ * without --new-bundle-format, which verify-blob reads too); it needs an inclusion proof, and
+ * without one the command fails as sigstore-go does.
  *
- * The keyless session (token, certificate) is cli/keyless.c's, shared with keyless
- * `sign IMAGE` (cli/sign_image.c). Plain http:// is allowed only to loopback addresses (test
+ * With --key the key is loaded first (a file or env://VAR, cli/keysrc.c), the signature is
+ * logged in Rekor and checked against the trusted root as `sign --key` does, unless
+ * --tlog-upload=false (then no bundle can be written). The keyless session is cli/keyless.c's,
+ * shared with keyless `sign IMAGE`. Plain http:// is allowed only to loopback addresses (test
  * services) unless --allow-http. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +34,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "crypto/p256.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
@@ -109,7 +116,10 @@ read_signing_config(const char *path, int64_t now, sg_arena *arena, const char *
 typedef struct sign_args {
 	const char *payload;
 	const char *bundle, *out_sig;
+	const char *key_path;   /* --key: sign with this key instead of keylessly */
 	int yes;
+	int tlog_upload;        /* --tlog-upload (with --key; -1 when not given) */
+	int b64;                /* --b64 (default): the signature as base64, else raw DER */
 	int conformance; /* sign-bundle: no prompt, no stdout signature */
 	sg_cli_keyless_args k;
 } sign_args;
@@ -128,22 +138,51 @@ run_sign(const sign_args *a, sg_arena *arena)
 		a->conformance || a->yes ? NULL : sg_cli_confirm_hook};
 
 	uint8_t digest[SG_SHA256_LEN];
+	sg_p256_key key;
+	sg_cli_keyed ks;
+	memset(&key, 0, sizeof key);
+	memset(&ks, 0, sizeof ks);
+	sg_signer *signer = NULL;
+	/* cosign loads the key before anything else: a wrong --key fails first. */
+	if (a->key_path != NULL &&
+		(e = sg_cli_load_private_key(a->key_path, arena, &key, &d)) != SG_OK)
+		goto out;
 	if (!a->conformance && strcmp(a->payload, "-") != 0)
 		fprintf(stderr, "Using payload from: %s\n", a->payload);
 	if ((e = hash_file(a->payload, digest, &d)) != SG_OK ||
-		(e = sg_arena_get(arena, sizeof *res, (void **)&res, &d)) != SG_OK ||
-		(e = sg_cli_keyless_begin(&k, &a->k, arena, &d)) != SG_OK)
+		(e = sg_arena_get(arena, sizeof *res, (void **)&res, &d)) != SG_OK)
 		goto out;
-	if ((e = sg_sign_logged(k.signer, &hooks, a->k.rekor_url, digest, arena, res, &d)) !=
-		SG_OK) {
-		k.stage = k.signer->stage;
-		goto out;
+	if (a->key_path != NULL && a->tlog_upload == 0) {
+		/* Signed, not logged (cosign: --tlog-upload=false). */
+		memset(res, 0, sizeof *res);
+		if ((e = sg_p256_sign_digest(&key, digest, res->sig, sizeof res->sig, &res->sig_len,
+			     &d)) != SG_OK)
+			goto out;
+		fprintf(stderr, "WARNING: --tlog-upload=false: the signature is not uploaded to the "
+				"transparency log; verify it with --insecure-ignore-tlog\n");
+	} else {
+		if (a->key_path != NULL) {
+			e = sg_cli_keyed_begin(&ks, &key, a->k.rekor_url, a->k.timeout,
+				a->k.root_path, arena, &d);
+			signer = ks.signer;
+		} else {
+			e = sg_cli_keyless_begin(&k, &a->k, arena, &d);
+			signer = k.signer;
+		}
+		sg_p256_key_wipe(&key);
+		if (e != SG_OK)
+			goto out;
+		if ((e = sg_sign_logged(signer, &hooks, a->k.rekor_url, digest, arena, res, &d)) !=
+			SG_OK) {
+			k.stage = signer->stage;
+			goto out;
+		}
 	}
 
 	if (a->bundle != NULL) {
 		sg_slice json;
 		k.stage = SG_SIGN_STAGE_BUNDLE;
-		if ((e = sg_sign_bundle_json(k.signer, res, arena, &json, &d)) != SG_OK ||
+		if ((e = sg_sign_bundle_json(signer, res, arena, &json, &d)) != SG_OK ||
 			(e = sg_os_write_file(a->bundle, json, &d)) != SG_OK)
 			goto out;
 		k.stage = SG_SIGN_STAGE_NONE;
@@ -152,45 +191,31 @@ run_sign(const sign_args *a, sg_arena *arena)
 	uint8_t b64mem[SG_P256_SIG_MAX * 2];
 	sg_buf b64;
 	sg_buf_init(&b64, b64mem, sizeof b64mem);
-	if ((e = sg_b64_encode(res->sig, res->sig_len, SG_B64_STD | SG_B64_PAD, &b64)) != SG_OK)
+	if (a->b64)
+		e = sg_b64_encode(res->sig, res->sig_len, SG_B64_STD | SG_B64_PAD, &b64);
+	else
+		sg_buf_put(&b64, res->sig, res->sig_len);
+	if (e != SG_OK)
 		goto out;
 	if (a->out_sig != NULL) {
 		if ((e = sg_os_write_file(a->out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
 			goto out;
 		fprintf(stderr, "Wrote signature to file %s\n", a->out_sig);
-	} else if (!a->conformance) {
+	} else if (!a->conformance && a->b64) {
 		printf("%.*s\n", (int)b64.len, (const char *)b64.p);
+	} else if (!a->conformance) {
+		sg_slice raw = sg_buf_slice(&b64);
+		if ((e = sg_os_write_file("-", raw, &d)) != SG_OK)
+			goto out;
 	}
 	rc = SG_EXIT_OK;
 out:
 	if (e != SG_OK)
 		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
+	sg_p256_key_wipe(&key);
+	sg_cli_keyed_end(&ks);
 	sg_cli_keyless_end(&k);
 	return rc;
-}
-
-static int
-sign_blob_usage(void)
-{
-	fprintf(stderr,
-		"Usage: picosign sign-blob [flags] FILE\n\n"
-		"Sign FILE keylessly: an identity token, a Fulcio certificate for an ephemeral\n"
-		"key, and a Rekor transparency-log entry, each verified against the trusted\n"
-		"root.\n\n"
-		"Flags:\n"
-		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
-		"  --output-certificate FILE       write the signing certificate (PEM)\n"
-		"  --output-signature FILE         write the signature (base64), not to stdout\n"
-		"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
-		"  --oidc-disable-ambient-providers  only use --identity-token\n"
-		"  --fulcio-url URL                default %s\n"
-		"  --rekor-url URL                 default %s\n"
-		"  --trusted-root FILE             default $SIGSTORE_ROOT_FILE, else embedded\n"
-		"  --timeout SECS                  per request (also $PICOSIGN_TIMEOUT)\n"
-		"  --allow-http                    allow plain http:// to non-loopback hosts\n"
-		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n",
-		SG_FULCIO_DEFAULT_URL, SG_REKOR_DEFAULT_URL);
-	return SG_EXIT_FAIL;
 }
 
 /* see cli.h */
@@ -198,45 +223,70 @@ int
 sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 {
 	sign_args a;
+	sg_cli_oidc oidc;
+	sg_cli_common common;
 	memset(&a, 0, sizeof a);
-	int help = 0;
+	memset(&oidc, 0, sizeof oidc);
+	memset(&common, 0, sizeof common);
+	a.tlog_upload = -1;
+	a.b64 = 1;
+	const char *output = NULL, *config = NULL;
+	int new_format = 0;
 	const sg_cli_flag flags[] = {
+		{"--key", NULL, &a.key_path, NULL, NULL, 0, NULL},
 		{"--bundle", NULL, &a.bundle, NULL, NULL, 0, NULL},
+		{"--new-bundle-format", NULL, NULL, &new_format, NULL, 0, NULL},
 		{"--output-certificate", NULL, &a.k.out_cert, NULL, NULL, 0, NULL},
 		{"--output-signature", NULL, &a.out_sig, NULL, NULL, 0, NULL},
-		{"--identity-token", NULL, &a.k.token_flag, NULL, NULL, 0, NULL},
-		{"--oidc-disable-ambient-providers", NULL, NULL, &a.k.disable_ambient, NULL, 0, NULL},
+		{"--output", NULL, &output, NULL, NULL, 0, NULL},
+		{"--b64", NULL, NULL, &a.b64, NULL, 0, NULL},
+		{"--tlog-upload", NULL, NULL, &a.tlog_upload, NULL, 0, NULL},
+		SG_CLI_OIDC_FLAG_ROWS(oidc),
 		{"--fulcio-url", NULL, &a.k.fulcio_url, NULL, NULL, 0, NULL},
 		{"--rekor-url", NULL, &a.k.rekor_url, NULL, NULL, 0, NULL},
+		{"--signing-config", NULL, &config, NULL, NULL, 0, NULL},
 		{"--trusted-root", NULL, &a.k.root_path, NULL, NULL, 0, NULL},
-		{"--timeout", NULL, &a.k.timeout, NULL, NULL, 0, NULL},
 		{"--allow-http", NULL, NULL, &a.k.allow_http, NULL, 0, NULL},
 		{"--yes", "-y", NULL, &a.yes, NULL, 0, NULL},
-		{"--help", "-h", NULL, &help, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(common),
 	};
 	const char *pos[1];
 	size_t n_pos;
 	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1, &n_pos) !=
-		0)
+			0 ||
+		sg_cli_common_apply(&common) != 0)
 		return SG_EXIT_FAIL;
-	if (help)
-		return sign_blob_usage();
-	if (n_pos != 1) {
-		sign_blob_usage();
-		return sg_cli_usage_error("sign-blob: give exactly one file to sign");
-	}
+	if (n_pos != 1)
+		return sg_cli_usage_error("sign-blob: give exactly one file to sign (- for standard "
+					  "input)");
+	/* cosign registers --output as another name of --output-signature. */
+	if (a.out_sig == NULL)
+		a.out_sig = output;
+	if (a.tlog_upload == 0 && a.key_path == NULL)
+		return sg_cli_usage_error("sign-blob: keyless signing needs the transparency log "
+					  "(--tlog-upload=false is for --key)");
+	if (a.tlog_upload == 0 && a.bundle != NULL)
+		return sg_cli_usage_error("sign-blob: --bundle needs the transparency-log entry, "
+					  "which --tlog-upload=false does not make");
 	a.payload = pos[0];
+	a.k.token_flag = oidc.token;
+	a.k.disable_ambient = oidc.disable_ambient;
+	a.k.provider = oidc.provider;
+	a.k.oidc_issuer = oidc.issuer;
+	a.k.timeout = common.timeout;
+	if (config != NULL) {
+		sg_diag d;
+		sg_diag_init(&d, NULL);
+		if (read_signing_config(config, sg_os_now(), arena, &a.k.fulcio_url,
+			    &a.k.rekor_url, &d) != SG_OK) {
+			sg_cli_print_error(&d);
+			return SG_EXIT_FAIL;
+		}
+	}
 	if (a.k.fulcio_url == NULL)
 		a.k.fulcio_url = SG_FULCIO_DEFAULT_URL;
 	if (a.k.rekor_url == NULL)
 		a.k.rekor_url = SG_REKOR_DEFAULT_URL;
-	const char *y = getenv("COSIGN_YES");
-	int yv;
-	if (!a.yes && y != NULL && y[0] != '\0') {
-		if (!sg_cli_parse_bool(y, &yv))
-			return sg_cli_usage_error("COSIGN_YES: invalid boolean \"%s\"", y);
-		a.yes = yv;
-	}
 	return run_sign(&a, arena);
 }
 
@@ -271,6 +321,7 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 					  "message signatures only)");
 	a.payload = pos[0];
 	a.conformance = 1;
+	a.b64 = 1;
 	a.k.disable_ambient = 1;
 	a.k.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
 	a.k.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;

@@ -385,27 +385,25 @@ verify_children(struct image_ctx *c, const sg_ociref *ref, const uint8_t digest[
 	struct opts *o = c->o;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	char dg[SG_OCI_DIGEST_STR_LEN + 1];
-	sg_oci_digest_format(digest, dg);
-	sg_registry_manifest m;
-	sg_oci_manifest parsed;
-	if (sg_registry_get_manifest(c->reg, ref->repository, dg, SG_OCI_ACCEPT_ALL, SG_MAX_JSON,
-		    &m, &d) != SG_OK ||
-		sg_oci_manifest_parse(m.body.p, m.body.len, c->arena, &parsed, &d) != SG_OK)
+	const sg_oci_desc *kids;
+	size_t nk;
+	if (sg_cli_index_children(c->reg, ref->repository, digest, c->arena, &kids, &nk, &d) !=
+		SG_OK) {
+		char dg[SG_OCI_DIGEST_STR_LEN + 1];
+		sg_oci_digest_format(digest, dg);
 		return fail_diag_to(err, o, dg, SG_EXIT_FAIL, &d);
-	if (parsed.kind != SG_OCI_INDEX)
-		return SG_EXIT_OK; /* a single-platform image has no children */
+	}
 	int rc = SG_EXIT_OK;
-	for (size_t i = 0; i < parsed.ndescs; i++) {
+	for (size_t i = 0; i < nk; i++) {
 		char name[SG_OCI_NAME_MAX + 8];
 		sg_ociref child = *ref;
-		sg_ociref_set_digest(&child, parsed.descs[i].digest);
+		sg_ociref_set_digest(&child, kids[i].digest);
 		sg_buf nb;
 		sg_buf_init(&nb, name, sizeof name - 1);
 		if (sg_ociref_name(&child, &nb) != SG_OK)
 			continue;
 		name[nb.len] = '\0';
-		int crc = verify_digest(c, parsed.descs[i].digest, name, err);
+		int crc = verify_digest(c, kids[i].digest, name, err);
 		if (rc == SG_EXIT_OK)
 			rc = crc;
 	}

@@ -57,6 +57,7 @@ typedef struct sg_sign_image_req {
 	const char *out_sig;            /* --output-signature, NULL for none */
 	const char *bundle_path;        /* --bundle (needs the signer), NULL for none */
 	int docker_types;               /* COSIGN_DOCKER_MEDIA_TYPES */
+	int no_upload;                  /* --upload=false: sign, write the copies, push nothing */
 	sg_sign_image_hooks hooks;
 } sg_sign_image_req;
 
