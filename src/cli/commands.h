@@ -21,6 +21,8 @@ int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
 int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 /* cli/cert.c: `cert`. */
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
+/* cli/download.c: `download signature IMAGE`, `download attestation IMAGE`. */
+int sg_cmd_download(int argc, char **argv, sg_arena *arena);
 /* cli/triangulate.c: `triangulate IMAGE`. */
 int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
 /* cli/debug.c: `debug PARSER FILE`; cli/debug_http.c: `debug http-get [flags] URL`, one GET

@@ -57,31 +57,84 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 	"                                  the identity, as a regular expression\n" \
 	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n" \
 	"  --certificate-oidc-issuer-regexp RE\n" \
-	"                                  the issuer, as a regular expression\n"
-#define KEYLESS_FLAGS \
+	"                                  the issuer, as a regular expression\n" \
+	"  --buildkite-org ORG             a Buildkite job of ORG: identity\n" \
+	"                                  https://buildkite.com/ORG/<any pipeline>,\n" \
+	"                                  issuer https://agent.buildkite.com\n" \
+	"  --buildkite-pipeline PIPELINE   with --buildkite-org: that pipeline only\n" \
+	"Certificate extensions, exactly (any CI issuer; protocol.md 4.2):\n" \
+	"  --certificate-source-repository-digest SHA\n" \
+	"                                  the commit (1.13)\n" \
+	"  --certificate-build-trigger T   what started the build (1.20)\n" \
+	"  --certificate-runner-environment E\n" \
+	"                                  github-hosted, self-hosted... (1.11)\n" \
+	"  --certificate-run-invocation-uri URI\n" \
+	"                                  the build or job's URL (1.21)\n" \
+	"  --certificate-github-workflow-trigger T, --certificate-github-workflow-sha SHA,\n" \
+	"  --certificate-github-workflow-name N, --certificate-github-workflow-repository R,\n" \
+	"  --certificate-github-workflow-ref REF\n" \
+	"                                  cosign's GitHub extensions (1.2-1.6)\n"
+#define ROOT_FLAGS \
+	"  -t, --timeout DURATION          per request: a Go duration (3m, 90s) or seconds\n" \
+	"                                  (also $PICOSIGN_TIMEOUT; default: 10 s to connect,\n" \
+	"                                  30 s per read or write, 120 s per request)\n" \
+	"  --output-file FILE              write standard output to FILE\n"
+#define OIDC_FLAGS \
 	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n" \
 	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n" \
 	"                                  GitHub Actions,\n" \
 	"                                  /var/run/sigstore/cosign/oidc-token)\n" \
+	"  --oidc-provider NAME            only this token source: envvar, buildkite-agent,\n" \
+	"                                  github-actions or filesystem\n" \
+	"  --oidc-issuer URL               cosign's interactive sign-in (picosign has none;\n" \
+	"                                  a different token issuer is reported)\n" \
 	"  --oidc-disable-ambient-providers\n" \
-	"                                  use only --identity-token\n" \
+	"                                  use only --identity-token\n"
+#define KEYLESS_FLAGS \
+	OIDC_FLAGS \
 	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n" \
 	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n" \
 	TRUSTED_ROOT_FLAG \
-	"  --timeout SECS                  deadline per request (also\n" \
-	"                                  $PICOSIGN_TIMEOUT; default: 10 s to connect,\n" \
-	"                                  30 s per read or write)\n" \
 	"  --allow-http                    allow plain http:// to non-loopback hosts\n"
+#define ENV_NOTE \
+	"Every flag can also come from COSIGN_<FLAG> (COSIGN_CERTIFICATE_IDENTITY=...); the\n" \
+	"command line wins. Cosign flags picosign does not support are refused by name.\n"
+
+#define VERIFY_BLOB_FLAGS \
+	"  --bundle FILE                   a Sigstore bundle or a cosign v2 bundle file\n" \
+	"  --signature SIG                 a detached signature: a file holding it in\n" \
+	"                                  base64, or the base64 itself\n" \
+	"  --certificate CERT              the signing certificate (PEM or its base64; a\n" \
+	"                                  file or env://VAR)\n" \
+	"  --certificate-chain FILE        trust this chain (issuer first, root last)\n" \
+	"                                  instead of the trusted root's CAs\n" \
+	IDENTITY_FLAGS \
+	"  --key PUB                       verify with a public key (PEM file, or\n" \
+	"                                  env://VAR) instead of a certificate identity\n" \
+	TRUSTED_ROOT_FLAG \
+	"  --rekor-url URL                 where a detached signature's entry is looked\n" \
+	"                                  up (default " SG_REKOR_DEFAULT_URL ")\n" \
+	"  --offline                       no network at all (a lookup fails with\n" \
+	"                                  \"offline verification failed\")\n" \
+	"  --insecure-ignore-tlog          skip the transparency log checks\n" \
+	"  --private-infrastructure        --insecure-ignore-tlog, for private deployments\n" \
+	"  --insecure-ignore-sct           skip the certificate's SCT check\n" \
+	"  --new-bundle-format=BOOL        accepted: the bundle's format is read from it\n" \
+	"  --max-workers N                 accepted (one artifact needs one worker)\n"
 
 static const char registry_flags[] =
 	"  --registry-username USER        registry user name (Basic authentication)\n"
 	"  --registry-password PASSWORD    registry password (visible in ps: prefer the\n"
 	"                                  docker config)\n"
 	"  --registry-token TOKEN          a bearer token, sent to the registry as is\n"
-	"  --allow-http-registry           talk plain http:// to the registry\n"
+	"  --registry-cacert FILE          the registry's CA certificates (PEM)\n"
+	"  --allow-http-registry           also try plain http:// (https first); loopback\n"
+	"                                  registries need no flag\n"
 	"  --allow-insecure-registry       TLS without certificate checks\n"
 	"Without credential flags: the docker config ($DOCKER_CONFIG/config.json, else\n"
-	"~/.docker/config.json, credential helpers included), else anonymous.\n";
+	"~/.docker/config.json, credential helpers included), else $REGISTRY_AUTH_FILE,\n"
+	"else podman's containers/auth.json, else anonymous. Signatures are read from and\n"
+	"written to $COSIGN_REPOSITORY when it is set.\n";
 
 static const struct command commands[] = {
 	{"version", cmd_version,
@@ -100,7 +153,8 @@ static const struct command commands[] = {
 		"is $COSIGN_PASSWORD when it is set (even empty), else it is typed twice at the\n"
 		"terminal. Existing files are replaced only with -f.\n",
 		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
-		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n",
+		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"
+		ROOT_FLAGS,
 		0,
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
@@ -108,14 +162,16 @@ static const struct command commands[] = {
 	{"public-key", sg_cmd_public_key,
 		"print the public key of a private key file",
 		"picosign public-key --key KEY [--outfile FILE]",
-		"Print the PEM public key of a private key file: cosign's encrypted format (the\n"
+		"Print the PEM public key of a private key: cosign's encrypted format (the\n"
 		"password from $COSIGN_PASSWORD or the terminal), PKCS#8 or SEC1, EC P-256.\n",
-		"  --key KEY                       the private key file (required)\n"
+		"  --key KEY                       the private key: a file, or env://VAR for the\n"
+		"                                  PEM in a variable (required)\n"
 		"  --outfile FILE                  write the public key to FILE instead of\n"
-		"                                  standard output\n",
+		"                                  standard output\n"
+		ROOT_FLAGS,
 		0,
 		"  picosign public-key --key cosign.key\n"
-		"  COSIGN_PASSWORD=... picosign public-key --key cosign.key --outfile cosign.pub\n",
+		"  COSIGN_PASSWORD=... picosign public-key --key env://COSIGN_PRIVATE_KEY\n",
 		NULL},
 	{"triangulate", sg_cmd_triangulate,
 		"print where the signatures of IMAGE live",
@@ -124,10 +180,27 @@ static const struct command commands[] = {
 		"REGISTRY/REPOSITORY:sha256-<hex>.sig. A tag is first resolved to its digest\n"
 		"through the registry (exit 11 when the tag does not exist).\n",
 		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
-		"                                  image by digest) (default signature)\n",
+		"                                  image by digest) (default signature)\n"
+		ROOT_FLAGS,
 		1,
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
+		NULL},
+	{"download", sg_cmd_download,
+		"print the signatures or attestations stored with an image",
+		"picosign download signature [flags] IMAGE\n"
+		"       picosign download attestation [flags] IMAGE",
+		"Print what cosign stored next to IMAGE, as cosign download does, one JSON object\n"
+		"a line: each signature of the sha256-<hex>.sig tag (Base64Signature, Payload,\n"
+		"Cert, Chain, Bundle, RFC3161Timestamp; Cert and Chain as {\"Raw\": DER}), or\n"
+		"each attestation of the .att tag (payloadType, payload, signatures).\n",
+		"  --predicate-type TYPE           attestation: only this predicate type (a URI,\n"
+		"                                  or cosign's names: slsaprovenance, spdx...)\n"
+		"  --platform OS/ARCH[/VARIANT]    attestation: that manifest of an index\n"
+		ROOT_FLAGS,
+		1,
+		"  picosign download signature reg.example/app@sha256:<hex>\n"
+		"  picosign download attestation --predicate-type slsaprovenance1 reg.example/app:1\n",
 		NULL},
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry",
@@ -135,11 +208,13 @@ static const struct command commands[] = {
 		"Verify the cosign signatures (the sha256-<hex>.sig tag) of each IMAGE in its\n"
 		"registry with cosign's checks, output and exit codes: keyless, against an\n"
 		"expected identity and issuer (one flag of each pair), or with --key. The\n"
-		"header goes to stderr, the verified payloads (JSON) to stdout. Exit 10: no\n"
-		"signatures; 11: image tag not found; 12: no signature matched.\n",
+		"header goes to stderr, the verified payloads (JSON, one element per verified\n"
+		"signature) to stdout, per image. Several images are verified by --max-workers\n"
+		"at once; the exit code is the first failing image's. Exit 10: no signatures;\n"
+		"11: image tag not found; 12: no signature matched.\n",
 		IDENTITY_FLAGS
-		"  --key PUB                       verify with a public key (PEM) instead of a\n"
-		"                                  certificate identity\n"
+		"  --key PUB                       verify with a public key (PEM file, or\n"
+		"                                  env://VAR) instead of a certificate identity\n"
 		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
 		"                                  (repeatable)\n"
 		TRUSTED_ROOT_FLAG
@@ -147,12 +222,18 @@ static const struct command commands[] = {
 		"                                  signature without a log bundle fails)\n"
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
 		"                                  signatures made with sign --tlog-upload=false)\n"
+		"  --private-infrastructure        --insecure-ignore-tlog, for private deployments\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
 		"                                  (default true)\n"
 		"  -o, --output FORMAT             json or text (default json)\n"
+		"  --max-workers N                 images verified at once (default 10, at most 8\n"
+		"                                  run)\n"
+		"  -r, --recursive                 also verify every manifest of an index, each\n"
+		"                                  reported as an image\n"
 		"  --explain                       print, for every signature, the check that\n"
-		"                                  failed and why, to stderr\n",
+		"                                  failed and why, to stderr\n"
+		ROOT_FLAGS ENV_NOTE,
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
@@ -171,21 +252,25 @@ static const struct command commands[] = {
 		"unless --yes. A tag is resolved to its digest, with cosign's warning. The\n"
 		"--output-* files and --bundle are written before the push, so a refused push\n"
 		"loses nothing.\n",
-		"  --key KEY                       sign with this private key (cosign's format,\n"
-		"                                  PKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
-		"                                  or the terminal)\n"
+		"  --key KEY                       sign with this private key: a file or env://VAR\n"
+		"                                  (cosign's format, PKCS#8 or SEC1; password:\n"
+		"                                  $COSIGN_PASSWORD or the terminal)\n"
 		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
 		"                                  (repeatable)\n"
+		"  -r, --recursive                 an index: also sign every manifest it lists\n"
 		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
 		"                                  then needs --insecure-ignore-tlog); keyless\n"
 		"                                  always uploads\n"
+		"  --upload=BOOL                   false: sign and write the files, push nothing\n"
 		"  --output-signature FILE         write the signature (base64, no newline)\n"
+		"  --output-payload FILE           write the signed payload\n"
 		"  --bundle FILE                   write a Sigstore bundle (v0.3) for the\n"
 		"                                  payload (needs the Rekor entry)\n"
 		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-		"Keyless (--rekor-url, --trusted-root and --timeout also with --key):\n"
-		KEYLESS_FLAGS,
+		ROOT_FLAGS
+		"Keyless (--rekor-url and --trusted-root also with --key):\n"
+		KEYLESS_FLAGS ENV_NOTE,
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
@@ -231,24 +316,26 @@ static const struct command commands[] = {
 		NULL},
 	{"verify-blob", sg_cmd_verify_blob,
 		"verify a Sigstore bundle for a file, offline",
-		"picosign verify-blob --bundle FILE [flags] FILE|sha256:HEX",
-		"Verify a Sigstore bundle (v0.1-v0.3, Rekor v1 and v2, RFC 3161 timestamps) for\n"
-		"a file, or for a digest given as sha256:<hex>, offline against the trusted\n"
-		"root: keyless against an expected identity and issuer (one flag of each pair),\n"
-		"or with --key. Prints \"Verified OK\" to stderr and exits 0, else \"Error: <the\n"
-		"check that failed and why>\" and exits 1.\n",
-		"  --bundle FILE                   the Sigstore bundle (required)\n"
-		IDENTITY_FLAGS
-		"  --key PUB                       verify with a public key (PEM) instead of a\n"
-		"                                  certificate identity\n"
-		TRUSTED_ROOT_FLAG
-		"  --insecure-ignore-tlog          skip the transparency log checks\n"
-		"  --insecure-ignore-sct           skip the certificate's SCT check\n",
+		"picosign verify-blob --bundle FILE [flags] FILE|-|sha256:HEX\n"
+		"       picosign verify-blob --signature SIG (--certificate CERT | --key PUB) [flags]\n"
+		"       FILE|-|sha256:HEX",
+		"Verify a signature for a file (- for standard input), or for a digest given as\n"
+		"sha256:<hex>, against the trusted root: keyless against an expected identity and\n"
+		"issuer (one flag of each pair), or with --key. The signature is a Sigstore\n"
+		"bundle (v0.1-v0.3, Rekor v1 and v2, RFC 3161 timestamps), a cosign v2\n"
+		"sign-blob --bundle file, or detached: --signature with --certificate (or --key),\n"
+		"whose transparency-log entry is looked up in Rekor as cosign v2 does. Prints\n"
+		"\"Verified OK\" to stderr and exits 0, else \"Error: <the check that failed and\n"
+		"why>\" and exits 1.\n",
+		VERIFY_BLOB_FLAGS
+		ROOT_FLAGS ENV_NOTE,
 		0,
 		"  picosign verify-blob --bundle app.sigstore.json \\\n"
 		"      --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://github.com/login/oauth app.tar.gz\n"
-		"  picosign verify-blob --bundle app.sigstore.json --key cosign.pub sha256:<hex>\n",
+		"  picosign verify-blob --bundle app.sigstore.json --key cosign.pub sha256:<hex>\n"
+		"  picosign verify-blob --signature app.sig --certificate app.pem \\\n"
+		"      --buildkite-org acme --buildkite-pipeline app app.tar.gz\n",
 		NULL},
 	{"verify-bundle", sg_cmd_verify_bundle,
 		"verify a bundle (the sigstore-conformance client protocol)",
@@ -256,16 +343,10 @@ static const struct command commands[] = {
 		"The sigstore-conformance client protocol's verify command: verify-blob, plus\n"
 		"--staging. Prints \"Verified OK\" to stderr and exits 0, else the error and\n"
 		"exits 1.\n",
-		"  --bundle FILE                   the Sigstore bundle (required)\n"
-		IDENTITY_FLAGS
-		"  --key PUB                       verify with a public key (PEM) instead of a\n"
-		"                                  certificate identity\n"
-		"  --trusted-root FILE             trusted_root.json (default:\n"
-		"                                  $SIGSTORE_ROOT_FILE, else the embedded root:\n"
-		"                                  staging with --staging)\n"
-		"  --insecure-ignore-tlog          skip the transparency log checks\n"
-		"  --insecure-ignore-sct           skip the certificate's SCT check\n"
-		"  --staging                       use the embedded Sigstore staging root\n",
+		"  --staging                       use the embedded Sigstore staging root (when\n"
+		"                                  there is no --trusted-root)\n"
+		VERIFY_BLOB_FLAGS
+		ROOT_FLAGS,
 		0,
 		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
@@ -274,19 +355,27 @@ static const struct command commands[] = {
 	{"sign-blob", sg_cmd_sign_blob,
 		"sign a file keylessly (Fulcio + Rekor), write a bundle",
 		"picosign sign-blob [flags] FILE",
-		"Sign FILE (\"-\": standard input) keylessly: an OIDC identity token, a Fulcio\n"
-		"certificate for an ephemeral key and a Rekor entry, each verified against the\n"
-		"trusted root. Asks for confirmation before the upload unless --yes. The base64\n"
-		"signature goes to stdout unless --output-signature; --bundle writes a Sigstore\n"
-		"bundle v0.3.\n",
+		"Sign FILE (\"-\": standard input) keylessly (an OIDC identity token, a Fulcio\n"
+		"certificate for an ephemeral key) or with --key, and log it in Rekor, each\n"
+		"answer verified against the trusted root. Asks for confirmation before the\n"
+		"upload unless --yes. The base64 signature goes to stdout unless\n"
+		"--output-signature; --bundle writes a Sigstore bundle v0.3.\n",
+		"  --key KEY                       sign with this private key: a file or env://VAR\n"
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
 		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
+		"  --new-bundle-format=BOOL        accepted: --bundle always writes v0.3\n"
 		"  --output-certificate FILE       write the signing certificate (PEM)\n"
 		"  --output-signature FILE         write the signature (base64), not to stdout\n"
+		"  --output FILE                   the same as --output-signature (cosign)\n"
+		"  --b64=BOOL                      false: the raw DER signature (default true)\n"
+		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor URLs\n"
 		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
-		KEYLESS_FLAGS,
+		ROOT_FLAGS
+		KEYLESS_FLAGS ENV_NOTE,
 		0,
 		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
-		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n",
+		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n"
+		"  picosign sign-blob --key env://COSIGN_PRIVATE_KEY --output-signature a.sig a\n",
 		NULL},
 	{"sign-bundle", sg_cmd_sign_bundle,
 		"sign a file (the sigstore-conformance protocol)",

@@ -51,6 +51,12 @@ typedef struct sg_cosign_sigs {
 SG_MUST_USE sg_err sg_cosign_sigs_fetch(sg_registry *r, const char *repo,
 	const uint8_t image_digest[32], sg_arena *arena, sg_cosign_sigs *out, sg_diag *d);
 
+/* The same for cosign's other tags next to the image: `suffix` ".att" (attestations, one DSSE
+ * envelope per layer) or ".sig"; SG_ERR_ARG for another form. */
+SG_MUST_USE sg_err sg_cosign_tag_fetch(sg_registry *r, const char *repo,
+	const uint8_t image_digest[32], const char *suffix, sg_arena *arena, sg_cosign_sigs *out,
+	sg_diag *d);
+
 /* Download layer `layer`'s payload (at most SG_COSIGN_MAX_PAYLOAD bytes, exact size and
  * digest checked) and fill `out` with it and the layer's annotations (views into the
  * manifest and the arena). A missing signature annotation is left empty: sg_siglayer_entity
