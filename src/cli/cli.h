@@ -300,6 +300,11 @@ SG_MUST_USE sg_err sg_cli_net_open(const sg_cli_registry_flags *f, sg_arena *are
 void sg_cli_net_close(sg_cli_net *n);
 /* Connections the stack has opened so far. */
 unsigned sg_cli_net_connects(const sg_cli_net *n);
+/* Find out now whether `registry` speaks https or (loopback, --allow-http-registry) plain
+ * http, and remember it (see registry.c); nothing for a registry that may only use https. */
+void sg_cli_net_learn(sg_cli_net *n, const char *registry, int allow_http);
+/* Give `to` what `from` has learned, so workers do not each probe the same registry. */
+void sg_cli_net_share(sg_cli_net *to, const sg_cli_net *from);
 
 /* Credentials (flags, else the auth file and its credential helpers, else anonymous) and a
  * registry client for `registry`, looked up for `repository`, over `net`. Plain http as
@@ -319,7 +324,7 @@ void sg_cli_registry_close(sg_cli_reg *c);
 /* When `d` holds a TLS failure of a registry that may not use plain http, add "(if HOST
  * serves plain http, add --allow-http-registry)": what a plain-http registry looks like to
  * an https client. */
-void sg_cli_registry_hint(const sg_cli_reg *c, sg_diag *d);
+void sg_cli_registry_hint(const sg_registry *reg, sg_diag *d);
 /* Where the signatures of `image` live: `image` itself, or with registry and repository from
  * $COSIGN_REPOSITORY (cosign's ociremote.GetEnvTargetRepository), tag and digest kept.
  * SG_ERR_USAGE when the variable is not a repository. */

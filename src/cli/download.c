@@ -297,7 +297,7 @@ download(int argc, char **argv, sg_arena *arena, int att)
 			pick_platform(reg, ref.repository, platform, digest, arena, &d) != SG_OK) ||
 		sg_cosign_tag_fetch(sreg, sref.repository, digest, att ? ".att" : ".sig", arena,
 			&sigs, &d) != SG_OK) {
-		sg_cli_registry_hint(cr, &d);
+		sg_cli_registry_hint(reg, &d);
 		goto out;
 	}
 	if (!att && (!sigs.found || sigs.parsed.ndescs == 0)) {

@@ -132,6 +132,20 @@ sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
 	}
+	/* The schemes of the registries (https or plain http), probed once here rather than
+	 * once per worker: a probe costs a connection. */
+	for (size_t i = 0; i < n; i++) {
+		sg_ociref ref, sref;
+		if (sg_ociref_parse((const uint8_t *)images[i], strlen(images[i]), &ref, NULL) !=
+			SG_OK)
+			continue;
+		sg_cli_net_learn(r.workers[0].net, ref.registry, rf->allow_http);
+		if (sg_cli_sig_repo(&ref, &sref, NULL) == SG_OK)
+			sg_cli_net_learn(r.workers[0].net, sref.registry, rf->allow_http);
+	}
+	for (unsigned w = 1; w < workers; w++)
+		if (r.workers[w].ok)
+			sg_cli_net_share(r.workers[w].net, r.workers[0].net);
 	for (size_t i = 0; i < n; i++)
 		r.jobs[i].image = images[i];
 	sg_os_jobs_init(&r.queue, n);

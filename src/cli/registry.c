@@ -297,6 +297,21 @@ plain_for(sg_cli_net *n, const char *host, int allow_http)
 }
 
 /* see cli.h */
+void
+sg_cli_net_learn(sg_cli_net *n, const char *registry, int allow_http)
+{
+	(void)plain_for(n, registry, allow_http);
+}
+
+/* see cli.h */
+void
+sg_cli_net_share(sg_cli_net *to, const sg_cli_net *from)
+{
+	memcpy(to->schemes, from->schemes, sizeof to->schemes);
+	to->n_schemes = from->n_schemes;
+}
+
+/* see cli.h */
 sg_err
 sg_cli_registry_open_on(sg_cli_net *net, const sg_cli_registry_flags *f, const char *registry,
 	const char *repository, sg_arena *arena, struct sg_cli_reg **out, sg_diag *d)
@@ -369,9 +384,9 @@ sg_cli_registry_close(struct sg_cli_reg *c)
 
 /* see cli.h */
 void
-sg_cli_registry_hint(const struct sg_cli_reg *c, sg_diag *d)
+sg_cli_registry_hint(const sg_registry *reg, sg_diag *d)
 {
-	if (c == NULL || d == NULL || c->reg.plain != SG_HTTP_PLAIN_DENY)
+	if (reg == NULL || d == NULL || reg->plain != SG_HTTP_PLAIN_DENY)
 		return;
 	/* What an https client sees when the server answers in plain HTTP: BearSSL reads
 	 * "HTTP/1.1 400" as a record of no known type or version. */
@@ -381,8 +396,8 @@ sg_cli_registry_hint(const struct sg_cli_reg *c, sg_diag *d)
 	sg_diag_format(d, msg, sizeof msg);
 	sg_err code = d->code;
 	sg_diag_init(d, NULL);
-	sg_err e = sg_diag_failmsg(d, code, "%s (if %s serves plain http, add "
-		"--allow-http-registry)", msg, c->reg.host);
+	sg_err e = sg_diag_failmsg(d, code, "%s; if %s serves plain http, add "
+		"--allow-http-registry", msg, reg->host);
 	(void)e;
 }
 

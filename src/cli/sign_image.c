@@ -146,7 +146,7 @@ sign_image(struct sign_opts *o, const char *img, sg_arena *arena)
 		sg_cli_warn_tag(img);
 	sg_slice rb;
 	if ((e = collect(o, reg, &ref, annots, o->n_annots, arena, t, &rb, &d)) != SG_OK) {
-		sg_cli_registry_hint(cr, &d);
+		sg_cli_registry_hint(sg_cli_registry_get(cr), &d);
 		goto out;
 	}
 	if (o->out_payload != NULL &&

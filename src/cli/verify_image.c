@@ -295,8 +295,10 @@ verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name, s
 	int rc = SG_EXIT_FAIL;
 	/* Step 2: the .sig manifest. */
 	sg_cosign_sigs sigs;
-	if (sg_cosign_sigs_fetch(c->sig_reg, c->sig_repo, digest, arena, &sigs, &d) != SG_OK)
+	if (sg_cosign_sigs_fetch(c->sig_reg, c->sig_repo, digest, arena, &sigs, &d) != SG_OK) {
+		sg_cli_registry_hint(c->sig_reg, &d);
 		return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+	}
 	if (!sigs.found || sigs.parsed.ndescs == 0)
 		return fail_to(err, o, name, SG_EXIT_NO_SIGNATURES, "no signatures found");
 	if (sigs.parsed.ndescs > SG_MAX_SIGNATURES) {
@@ -463,7 +465,7 @@ verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_bu
 	/* §7.2 image step 1: the digest (a tag is resolved by a manifest GET). */
 	uint8_t digest[32];
 	if (sg_registry_resolve(c.reg, &ref, digest, &d) != SG_OK) {
-		sg_cli_registry_hint(cr, &d);
+		sg_cli_registry_hint(c.reg, &d);
 		if (d.code == SG_ERR_OCI_NOT_FOUND) {
 			char msg[1024], full[1100];
 			sg_diag_format(&d, msg, sizeof msg);
