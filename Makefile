@@ -92,9 +92,9 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # alone: that is the proof that it needs nothing beyond ranks 0-5 and BearSSL. Those named here
 # test the online, signing or CLI side and link the full archives (the linker takes only the
 # objects they reference).
-FULL_TESTS := test_cli_util test_crypto test_fulcio test_http test_keys test_manifest test_nacl \
+FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http test_keys test_manifest test_nacl \
 	test_oidc test_registry test_rekor test_trustroot
-FULL_FUZZ := fulcio_response http_response keyfile registry rekor_response spki
+FULL_FUZZ := duration fulcio_response http_response keyfile keysrc registry rekor_response spki
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
