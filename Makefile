@@ -202,18 +202,25 @@ STATIC_DIR := build/static
 # (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); the
 # staging root is not embedded (docs/trustroot.md).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING \
+	-DSG_NO_THREADS
+# The audit tool `debug` stays out of the static binary (support/musl/no_debug.c answers for
+# it), and verify IMAGE... runs its images one after the other on one connection there
+# (SG_NO_THREADS, sys/os.c): the dynamic build keeps both, and the scratch-image binary keeps
+# within its budget (docs/decisions.md).
+STATIC_SRCS := $(filter-out src/cli/debug.c src/cli/debug_http.c src/cli/debug_sigstore.c \
+	src/cli/debug_oci.c,$(SRCS)) support/musl/no_debug.c
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
 	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
 
-$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
+$(STATIC_DIR)/picosign: $(STATIC_SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
 		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
-		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
+		-Wl,--gc-sections -s -o $@ $(STATIC_SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
 		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 

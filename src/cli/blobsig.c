@@ -101,21 +101,10 @@ SG_MUST_USE static sg_err
 search_rekor(const sg_cli_blob_args *a, const sg_entity *base, sg_slice verifier_pem,
 	sg_arena *arena, sg_entity **out, size_t *n, sg_diag *d)
 {
-	sg_net_opts nopts;
-	sg_net_dialer dialer;
-	sg_http_client *http;
-	uint8_t *iobuf, *pmem;
-	SG_TRY(sg_net_opts_from_env(&nopts, d));
-	if (a->timeout != NULL) {
-		unsigned ms;
-		SG_TRY(sg_net_parse_timeout(a->timeout, &ms, d));
-		sg_net_opts_set_timeout(&nopts, ms);
-	}
-	SG_TRY(sg_net_dialer_init(&dialer, &nopts, arena, d));
-	SG_TRY(sg_arena_get(arena, sizeof *http, (void **)&http, d));
-	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
-	sg_http_client_init(http, &dialer, &nopts, iobuf);
-	http->user_agent = "picosign/" SG_VERSION;
+	sg_cli_http net;
+	uint8_t *pmem;
+	SG_TRY(sg_cli_http_open(&net, a->timeout, arena, d));
+	sg_http_client *http = net.http;
 	size_t pcap = verifier_pem.len * 2 + base->signature.len * 2 + 1024;
 	SG_TRY(sg_arena_get(arena, pcap, (void **)&pmem, d));
 	sg_buf proposed;

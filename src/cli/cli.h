@@ -78,7 +78,7 @@ extern int sg_cli_list_flags;
  * boolean one is refused only when true; a valued one is accepted when its value is
  * `harmless` (cosign's default, which changes nothing). */
 typedef struct sg_cli_refusal {
-	const char *commands; /* space-separated picosign/cosign command names */
+	unsigned commands;    /* the commands it applies to (bits, cli/refused.c) */
 	const char *name;     /* "--sk" */
 	const char *alias;    /* NULL or "-d" */
 	int is_bool;
@@ -204,6 +204,18 @@ SG_MUST_USE sg_err sg_cli_wrong_input(sg_diag *d, sg_err code, const char *flag,
 
 /* ---- keyless sessions (cli/keyless.c) ---- */
 
+/* One HTTP client and what it needs: network options from the environment (and --timeout
+ * when not NULL), a dialer with an arena of its own (sg_cli_dialer_init) and the client, with
+ * picosign's User-Agent. Close it with sg_http_client_close(h->http). */
+typedef struct sg_cli_http {
+	sg_arena net_arena;
+	sg_net_opts nopts;
+	sg_net_dialer dialer;
+	sg_http_client *http;
+} sg_cli_http;
+SG_MUST_USE sg_err sg_cli_http_open(sg_cli_http *h, const char *timeout, sg_arena *arena,
+	sg_diag *d);
+
 /* What a keyless command was told. */
 typedef struct sg_cli_keyless_args {
 	const char *token_flag;   /* --identity-token */
@@ -221,10 +233,8 @@ typedef struct sg_cli_keyless_args {
 
 /* One keyless session: the network, the trusted root, the token and a certified key. */
 typedef struct sg_cli_keyless {
-	sg_arena net_arena;      /* the dialer's: connections outlive the caller's scratch */
-	sg_net_opts nopts;
-	sg_net_dialer dialer;
-	sg_http_client *http;
+	sg_cli_http net;
+	sg_http_client *http;     /* net.http */
 	uint8_t *token;
 	sg_trustroot *tr;
 	sg_drbg rng;
@@ -248,10 +258,8 @@ void sg_cli_keyless_end(sg_cli_keyless *k);
  * trusted root and a signer holding a copy of `key` (sg_signer_begin_key), whose Rekor
  * entries are checked against the trusted root. Call sg_cli_keyed_end on every path. */
 typedef struct sg_cli_keyed {
-	sg_arena net_arena;
-	sg_net_opts nopts;
-	sg_net_dialer dialer;
-	sg_http_client *http;
+	sg_cli_http net;
+	sg_http_client *http;     /* net.http */
 	sg_trustroot *tr;
 	sg_signer *signer;
 } sg_cli_keyed;

@@ -60,21 +60,11 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 {
 	memset(k, 0, sizeof *k);
 	k->plain = a->allow_http ? SG_HTTP_PLAIN_ANY : SG_HTTP_PLAIN_LOOPBACK;
-	uint8_t *iobuf;
-	SG_TRY(sg_net_opts_from_env(&k->nopts, d));
-	if (a->timeout != NULL) {
-		unsigned ms;
-		SG_TRY(sg_net_parse_timeout(a->timeout, &ms, d));
-		sg_net_opts_set_timeout(&k->nopts, ms);
-	}
 	if (a->allow_http)
 		fprintf(stderr, "WARNING: --allow-http: the identity token may be sent in clear "
 				"text\n");
-	SG_TRY(sg_cli_dialer_init(&k->dialer, &k->nopts, &k->net_arena, arena, d));
-	SG_TRY(sg_arena_get(arena, sizeof *k->http, (void **)&k->http, d));
-	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
-	sg_http_client_init(k->http, &k->dialer, &k->nopts, iobuf);
-	k->http->user_agent = "picosign/" SG_VERSION;
+	SG_TRY(sg_cli_http_open(&k->net, a->timeout, arena, d));
+	k->http = k->net.http;
 
 	const char *root_source;
 	SG_TRY(sg_arena_get(arena, sizeof *k->tr, (void **)&k->tr, d));
@@ -160,18 +150,8 @@ sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key, const char *rekor_ur
 	const char *timeout, const char *root_path, sg_arena *arena, sg_diag *d)
 {
 	memset(t, 0, sizeof *t);
-	uint8_t *iobuf;
-	SG_TRY(sg_net_opts_from_env(&t->nopts, d));
-	if (timeout != NULL) {
-		unsigned ms;
-		SG_TRY(sg_net_parse_timeout(timeout, &ms, d));
-		sg_net_opts_set_timeout(&t->nopts, ms);
-	}
-	SG_TRY(sg_cli_dialer_init(&t->dialer, &t->nopts, &t->net_arena, arena, d));
-	SG_TRY(sg_arena_get(arena, sizeof *t->http, (void **)&t->http, d));
-	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
-	sg_http_client_init(t->http, &t->dialer, &t->nopts, iobuf);
-	t->http->user_agent = "picosign/" SG_VERSION;
+	SG_TRY(sg_cli_http_open(&t->net, timeout, arena, d));
+	t->http = t->net.http;
 	const char *root_source;
 	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
 	SG_TRY(sg_cli_trustroot_load(root_path, 0, arena, t->tr, &root_source, d));
@@ -197,4 +177,24 @@ sg_cli_keyed_end(sg_cli_keyed *t)
 		sg_signer_end(t->signer);
 	if (t->http != NULL)
 		sg_http_client_close(t->http);
+}
+
+/* see cli.h */
+sg_err
+sg_cli_http_open(sg_cli_http *h, const char *timeout, sg_arena *arena, sg_diag *d)
+{
+	uint8_t *iobuf;
+	memset(h, 0, sizeof *h);
+	SG_TRY(sg_net_opts_from_env(&h->nopts, d));
+	if (timeout != NULL) {
+		unsigned ms;
+		SG_TRY(sg_net_parse_timeout(timeout, &ms, d));
+		sg_net_opts_set_timeout(&h->nopts, ms);
+	}
+	SG_TRY(sg_cli_dialer_init(&h->dialer, &h->nopts, &h->net_arena, arena, d));
+	SG_TRY(sg_arena_get(arena, sizeof *h->http, (void **)&h->http, d));
+	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
+	sg_http_client_init(h->http, &h->dialer, &h->nopts, iobuf);
+	h->http->user_agent = "picosign/" SG_VERSION;
+	return SG_OK;
 }

@@ -45,82 +45,83 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 }
 
 /* The usage texts. Flag lines: flag and argument, then the meaning from column 35 (a long
- * flag gets its own line). */
-#define TRUSTED_ROOT_FLAG \
-	"  --trusted-root FILE             trusted_root.json (default:\n" \
-	"                                  $SIGSTORE_ROOT_FILE, else the embedded\n" \
-	"                                  public-good root)\n"
-#define IDENTITY_FLAGS \
-	"  --certificate-identity ID       the signer's identity in the certificate\n" \
-	"                                  (email or URI SAN), exactly\n" \
-	"  --certificate-identity-regexp RE\n" \
-	"                                  the identity, as a regular expression\n" \
-	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n" \
-	"  --certificate-oidc-issuer-regexp RE\n" \
-	"                                  the issuer, as a regular expression\n" \
-	"  --buildkite-org ORG             a Buildkite job of ORG: identity\n" \
-	"                                  https://buildkite.com/ORG/<any pipeline>,\n" \
-	"                                  issuer https://agent.buildkite.com\n" \
-	"  --buildkite-pipeline PIPELINE   with --buildkite-org: that pipeline only\n" \
-	"Certificate extensions, exactly (any CI issuer; protocol.md 4.2):\n" \
-	"  --certificate-source-repository-digest SHA\n" \
-	"                                  the commit (1.13)\n" \
-	"  --certificate-build-trigger T   what started the build (1.20)\n" \
-	"  --certificate-runner-environment E\n" \
-	"                                  github-hosted, self-hosted... (1.11)\n" \
-	"  --certificate-run-invocation-uri URI\n" \
-	"                                  the build or job's URL (1.21)\n" \
-	"  --certificate-github-workflow-trigger T, --certificate-github-workflow-sha SHA,\n" \
-	"  --certificate-github-workflow-name N, --certificate-github-workflow-repository R,\n" \
-	"  --certificate-github-workflow-ref REF\n" \
-	"                                  cosign's GitHub extensions (1.2-1.6)\n"
-#define ROOT_FLAGS \
-	"  -t, --timeout DURATION          per request: a Go duration (3m, 90s) or seconds\n" \
-	"                                  (also $PICOSIGN_TIMEOUT; default: 10 s to connect,\n" \
-	"                                  30 s per read or write, 120 s per request)\n" \
-	"  --output-file FILE              write standard output to FILE\n"
-#define OIDC_FLAGS \
-	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n" \
-	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n" \
-	"                                  GitHub Actions,\n" \
-	"                                  /var/run/sigstore/cosign/oidc-token)\n" \
-	"  --oidc-provider NAME            only this token source: envvar, buildkite-agent,\n" \
-	"                                  github-actions or filesystem\n" \
-	"  --oidc-issuer URL               cosign's interactive sign-in (picosign has none;\n" \
-	"                                  a different token issuer is reported)\n" \
-	"  --oidc-disable-ambient-providers\n" \
-	"                                  use only --identity-token\n"
-#define KEYLESS_FLAGS \
-	OIDC_FLAGS \
-	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n" \
-	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n" \
-	TRUSTED_ROOT_FLAG \
-	"  --allow-http                    allow plain http:// to non-loopback hosts\n"
-#define ENV_NOTE \
-	"Every flag can also come from COSIGN_<FLAG> (COSIGN_CERTIFICATE_IDENTITY=...); the\n" \
-	"command line wins. Cosign flags picosign does not support are refused by name.\n"
+ * flag gets its own line). A line "@name" in a command's flags stands for the shared block
+ * of that name (blocks[] below), so a group of flags several commands take is stored once. */
+static const char blk_trusted_root[] =
+	"  --trusted-root FILE             trusted_root.json (default:\n"
+	"                                  $SIGSTORE_ROOT_FILE, else the embedded\n"
+	"                                  public-good root)\n";
+static const char blk_identity[] =
+	"  --certificate-identity ID       the signer's identity in the certificate\n"
+	"                                  (email or URI SAN), exactly\n"
+	"  --certificate-identity-regexp RE\n"
+	"                                  the identity, as a regular expression\n"
+	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n"
+	"  --certificate-oidc-issuer-regexp RE\n"
+	"                                  the issuer, as a regular expression\n"
+	"  --buildkite-org ORG             a Buildkite job of ORG: identity\n"
+	"                                  https://buildkite.com/ORG/<any pipeline>,\n"
+	"                                  issuer https://agent.buildkite.com\n"
+	"  --buildkite-pipeline PIPELINE   with --buildkite-org: that pipeline only\n"
+	"Certificate extensions, exactly (any CI issuer; protocol.md 4.2):\n"
+	"  --certificate-source-repository-digest SHA\n"
+	"                                  the commit (1.13)\n"
+	"  --certificate-build-trigger T   what started the build (1.20)\n"
+	"  --certificate-runner-environment E\n"
+	"                                  github-hosted, self-hosted... (1.11)\n"
+	"  --certificate-run-invocation-uri URI\n"
+	"                                  the build or job's URL (1.21)\n"
+	"  --certificate-github-workflow-trigger T, --certificate-github-workflow-sha SHA,\n"
+	"  --certificate-github-workflow-name N, --certificate-github-workflow-repository R,\n"
+	"  --certificate-github-workflow-ref REF\n"
+	"                                  cosign's GitHub extensions (1.2-1.6)\n";
+static const char blk_root[] =
+	"  -t, --timeout DURATION          per request: a Go duration (3m, 90s) or seconds\n"
+	"                                  (also $PICOSIGN_TIMEOUT; default: 10 s to connect,\n"
+	"                                  30 s per read or write, 120 s per request)\n"
+	"  --output-file FILE              write standard output to FILE\n";
+static const char blk_oidc[] =
+	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
+	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n"
+	"                                  GitHub Actions,\n"
+	"                                  /var/run/sigstore/cosign/oidc-token)\n"
+	"  --oidc-provider NAME            only this token source: envvar, buildkite-agent,\n"
+	"                                  github-actions or filesystem\n"
+	"  --oidc-issuer URL               cosign's interactive sign-in (picosign has none;\n"
+	"                                  a different token issuer is reported)\n"
+	"  --oidc-disable-ambient-providers\n"
+	"                                  use only --identity-token\n";
+static const char blk_keyless[] =
+	"@oidc\n"
+	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n"
+	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n"
+	"@trusted-root\n"
+	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
+static const char blk_env[] =
+	"Every flag can also come from COSIGN_<FLAG> (COSIGN_CERTIFICATE_IDENTITY=...); the\n"
+	"command line wins. Cosign flags picosign does not support are refused by name.\n";
 
-#define VERIFY_BLOB_FLAGS \
-	"  --bundle FILE                   a Sigstore bundle or a cosign v2 bundle file\n" \
-	"  --signature SIG                 a detached signature: a file holding it in\n" \
-	"                                  base64, or the base64 itself\n" \
-	"  --certificate CERT              the signing certificate (PEM or its base64; a\n" \
-	"                                  file or env://VAR)\n" \
-	"  --certificate-chain FILE        trust this chain (issuer first, root last)\n" \
-	"                                  instead of the trusted root's CAs\n" \
-	IDENTITY_FLAGS \
-	"  --key PUB                       verify with a public key (PEM file, or\n" \
-	"                                  env://VAR) instead of a certificate identity\n" \
-	TRUSTED_ROOT_FLAG \
-	"  --rekor-url URL                 where a detached signature's entry is looked\n" \
-	"                                  up (default " SG_REKOR_DEFAULT_URL ")\n" \
-	"  --offline                       no network at all (a lookup fails with\n" \
-	"                                  \"offline verification failed\")\n" \
-	"  --insecure-ignore-tlog          skip the transparency log checks\n" \
-	"  --private-infrastructure        --insecure-ignore-tlog, for private deployments\n" \
-	"  --insecure-ignore-sct           skip the certificate's SCT check\n" \
-	"  --new-bundle-format=BOOL        accepted: the bundle's format is read from it\n" \
-	"  --max-workers N                 accepted (one artifact needs one worker)\n"
+static const char blk_verify_blob[] =
+	"  --bundle FILE                   a Sigstore bundle or a cosign v2 bundle file\n"
+	"  --signature SIG                 a detached signature: a file holding it in\n"
+	"                                  base64, or the base64 itself\n"
+	"  --certificate CERT              the signing certificate (PEM or its base64; a\n"
+	"                                  file or env://VAR)\n"
+	"  --certificate-chain FILE        trust this chain (issuer first, root last)\n"
+	"                                  instead of the trusted root's CAs\n"
+	"@identity\n"
+	"  --key PUB                       verify with a public key (PEM file, or\n"
+	"                                  env://VAR) instead of a certificate identity\n"
+	"@trusted-root\n"
+	"  --rekor-url URL                 where a detached signature's entry is looked\n"
+	"                                  up (default " SG_REKOR_DEFAULT_URL ")\n"
+	"  --offline                       no network at all (a lookup fails with\n"
+	"                                  \"offline verification failed\")\n"
+	"  --insecure-ignore-tlog          skip the transparency log checks\n"
+	"  --private-infrastructure        --insecure-ignore-tlog, for private deployments\n"
+	"  --insecure-ignore-sct           skip the certificate's SCT check\n"
+	"  --new-bundle-format=BOOL        accepted: the bundle's format is read from it\n"
+	"  --max-workers N                 accepted (one artifact needs one worker)\n";
 
 static const char registry_flags[] =
 	"  --registry-username USER        registry user name (Basic authentication)\n"
@@ -154,7 +155,7 @@ static const struct command commands[] = {
 		"terminal. Existing files are replaced only with -f.\n",
 		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
 		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"
-		ROOT_FLAGS,
+		"@root\n",
 		0,
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
@@ -168,7 +169,7 @@ static const struct command commands[] = {
 		"                                  PEM in a variable (required)\n"
 		"  --outfile FILE                  write the public key to FILE instead of\n"
 		"                                  standard output\n"
-		ROOT_FLAGS,
+		"@root\n",
 		0,
 		"  picosign public-key --key cosign.key\n"
 		"  COSIGN_PASSWORD=... picosign public-key --key env://COSIGN_PRIVATE_KEY\n",
@@ -181,7 +182,7 @@ static const struct command commands[] = {
 		"through the registry (exit 11 when the tag does not exist).\n",
 		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
 		"                                  image by digest) (default signature)\n"
-		ROOT_FLAGS,
+		"@root\n",
 		1,
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
@@ -197,7 +198,7 @@ static const struct command commands[] = {
 		"  --predicate-type TYPE           attestation: only this predicate type (a URI,\n"
 		"                                  or cosign's names: slsaprovenance, spdx...)\n"
 		"  --platform OS/ARCH[/VARIANT]    attestation: that manifest of an index\n"
-		ROOT_FLAGS,
+		"@root\n",
 		1,
 		"  picosign download signature reg.example/app@sha256:<hex>\n"
 		"  picosign download attestation --predicate-type slsaprovenance1 reg.example/app:1\n",
@@ -212,12 +213,12 @@ static const struct command commands[] = {
 		"signature) to stdout, per image. Several images are verified by --max-workers\n"
 		"at once; the exit code is the first failing image's. Exit 10: no signatures;\n"
 		"11: image tag not found; 12: no signature matched.\n",
-		IDENTITY_FLAGS
+		"@identity\n"
 		"  --key PUB                       verify with a public key (PEM file, or\n"
 		"                                  env://VAR) instead of a certificate identity\n"
 		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
 		"                                  (repeatable)\n"
-		TRUSTED_ROOT_FLAG
+		"@trusted-root\n"
 		"  --offline                       never search Rekor (picosign never does; a\n"
 		"                                  signature without a log bundle fails)\n"
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
@@ -233,7 +234,7 @@ static const struct command commands[] = {
 		"                                  reported as an image\n"
 		"  --explain                       print, for every signature, the check that\n"
 		"                                  failed and why, to stderr\n"
-		ROOT_FLAGS ENV_NOTE,
+		"@root\n" "@env\n",
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
@@ -268,9 +269,9 @@ static const struct command commands[] = {
 		"  --bundle FILE                   write a Sigstore bundle (v0.3) for the\n"
 		"                                  payload (needs the Rekor entry)\n"
 		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-		ROOT_FLAGS
+		"@root\n"
 		"Keyless (--rekor-url and --trusted-root also with --key):\n"
-		KEYLESS_FLAGS ENV_NOTE,
+		"@keyless\n" "@env\n",
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
@@ -327,8 +328,8 @@ static const struct command commands[] = {
 		"whose transparency-log entry is looked up in Rekor as cosign v2 does. Prints\n"
 		"\"Verified OK\" to stderr and exits 0, else \"Error: <the check that failed and\n"
 		"why>\" and exits 1.\n",
-		VERIFY_BLOB_FLAGS
-		ROOT_FLAGS ENV_NOTE,
+		"@verify-blob\n"
+		"@root\n" "@env\n",
 		0,
 		"  picosign verify-blob --bundle app.sigstore.json \\\n"
 		"      --certificate-identity me@example.com \\\n"
@@ -345,8 +346,8 @@ static const struct command commands[] = {
 		"exits 1.\n",
 		"  --staging                       use the embedded Sigstore staging root (when\n"
 		"                                  there is no --trusted-root)\n"
-		VERIFY_BLOB_FLAGS
-		ROOT_FLAGS,
+		"@verify-blob\n"
+		"@root\n",
 		0,
 		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
@@ -370,8 +371,8 @@ static const struct command commands[] = {
 		"  --b64=BOOL                      false: the raw DER signature (default true)\n"
 		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor URLs\n"
 		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
-		ROOT_FLAGS
-		KEYLESS_FLAGS ENV_NOTE,
+		"@root\n"
+		"@keyless\n" "@env\n",
 		0,
 		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
 		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n"
@@ -414,13 +415,44 @@ usage(FILE *f)
 	fputs("\nRun \"picosign COMMAND --help\" for a command's flags and examples.\n", f);
 }
 
+/* The shared flag blocks a "@name" line names. */
+static const struct {
+	const char *name;
+	const char *text;
+} blocks[] = {
+	{"trusted-root", blk_trusted_root}, {"identity", blk_identity}, {"root", blk_root},
+	{"oidc", blk_oidc}, {"keyless", blk_keyless}, {"env", blk_env},
+	{"verify-blob", blk_verify_blob},
+};
+
+/* Print flag text `s`, expanding "@name" lines (blocks nest at most twice). */
+static void
+print_flags(const char *s, int depth)
+{
+	while (*s != '\0') {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - s) : strlen(s);
+		size_t k = 0;
+		if (s[0] == '@' && depth < 3)
+			for (; k < sizeof blocks / sizeof blocks[0]; k++)
+				if (strlen(blocks[k].name) == n - 1 &&
+					strncmp(blocks[k].name, s + 1, n - 1) == 0)
+					break;
+		if (s[0] == '@' && depth < 3 && k < sizeof blocks / sizeof blocks[0])
+			print_flags(blocks[k].text, depth + 1);
+		else
+			printf("%.*s\n", (int)n, s);
+		s += n + (nl != NULL ? 1 : 0);
+	}
+}
+
 /* `picosign COMMAND --help`. */
 static void
 command_usage(const struct command *c)
 {
-	printf("Usage: %s\n\n%s\nFlags:\n%s"
-	       "  -h, --help                      print this help\n",
-		c->synopsis, c->about, c->flags);
+	printf("Usage: %s\n\n%s\nFlags:\n", c->synopsis, c->about);
+	print_flags(c->flags, 0);
+	printf("  -h, --help                      print this help\n");
 	if (c->registry)
 		printf("\nRegistry flags:\n%s", registry_flags);
 	printf("\nExamples:\n%s", c->examples);

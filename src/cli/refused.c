@@ -14,12 +14,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The commands, one bit each (the names: command_bits below). */
+enum {
+	C_SIGN = 1u << 0,
+	C_SIGN_BLOB = 1u << 1,
+	C_ATTEST = 1u << 2,
+	C_ATTEST_BLOB = 1u << 3,
+	C_VERIFY = 1u << 4,
+	C_VERIFY_BLOB = 1u << 5,
+	C_VERIFY_ATT = 1u << 6,
+	C_VERIFY_BLOB_ATT = 1u << 7,
+	C_DL_SIG = 1u << 8,
+	C_DL_ATT = 1u << 9,
+	C_TRIANGULATE = 1u << 10,
+	C_PUBLIC_KEY = 1u << 11,
+	C_GENERATE = 1u << 12,
+};
+static const char *const command_bits[] = {"sign", "sign-blob", "attest", "attest-blob",
+	"verify", "verify-blob", "verify-attestation", "verify-blob-attestation",
+	"download-signature", "download-attestation", "triangulate", "public-key",
+	"generate-key-pair"};
+
 /* Command groups, as cosign shares its option structs. */
-#define SIGNERS "sign sign-blob attest attest-blob "
-#define VERIFIERS "verify verify-blob verify-attestation verify-blob-attestation "
-#define IMAGES "sign verify attest verify-attestation download-signature download-attestation " \
-	"triangulate "
-#define EVERY SIGNERS VERIFIERS IMAGES "public-key generate-key-pair"
+#define SIGNERS (C_SIGN | C_SIGN_BLOB | C_ATTEST | C_ATTEST_BLOB)
+#define VERIFIERS (C_VERIFY | C_VERIFY_BLOB | C_VERIFY_ATT | C_VERIFY_BLOB_ATT)
+#define IMAGES (C_SIGN | C_VERIFY | C_ATTEST | C_VERIFY_ATT | C_DL_SIG | C_DL_ATT | C_TRIANGULATE)
+#define EVERY (SIGNERS | VERIFIERS | IMAGES | C_PUBLIC_KEY | C_GENERATE)
 
 #define WHY_HARDWARE "hardware security keys (PIV); sign with a key file or keylessly"
 #define WHY_K8S "the Kubernetes keychain; use the docker config or the --registry-* credentials"
@@ -40,8 +60,8 @@ static const sg_cli_refusal refusals[] = {
 	{EVERY, "--verbose", "-d", 1, NULL,
 		"a debug log of the registry traffic (verify --explain says which check failed)"},
 	/* keys */
-	{SIGNERS VERIFIERS "public-key", "--sk", NULL, 1, NULL, WHY_HARDWARE},
-	{SIGNERS VERIFIERS "public-key", "--slot", NULL, 0, NULL, WHY_HARDWARE},
+	{SIGNERS | VERIFIERS | C_PUBLIC_KEY, "--sk", NULL, 1, NULL, WHY_HARDWARE},
+	{SIGNERS | VERIFIERS | C_PUBLIC_KEY, "--slot", NULL, 0, NULL, WHY_HARDWARE},
 	/* signing */
 	{SIGNERS, "--insecure-skip-verify", NULL, 1, NULL,
 		"skipping the SCT check of the new certificate; picosign verifies it always"},
@@ -59,20 +79,20 @@ static const sg_cli_refusal refusals[] = {
 	{SIGNERS, "--fulcio-auth-flow", NULL, 0, NULL, WHY_INTERACTIVE},
 	{SIGNERS, "--certificate", NULL, 0, NULL, WHY_OWN_CERT},
 	{SIGNERS, "--certificate-chain", NULL, 0, NULL, WHY_OWN_CERT},
-	{"sign attest", "--new-bundle-format", NULL, 1, NULL, WHY_V3},
-	{"sign attest", "--signing-config", NULL, 0, NULL, WHY_V3},
-	{"sign attest", "--record-creation-timestamp", NULL, 1, NULL,
+	{C_SIGN | C_ATTEST, "--new-bundle-format", NULL, 1, NULL, WHY_V3},
+	{C_SIGN | C_ATTEST, "--signing-config", NULL, 0, NULL, WHY_V3},
+	{C_SIGN | C_ATTEST, "--record-creation-timestamp", NULL, 1, NULL,
 		"a creation time in the signature image's config (picosign writes cosign's default, "
 		"the zero time)"},
-	{"sign", "--attachment", NULL, 0, "", "attachment signatures (SBOMs); picosign signs "
+	{C_SIGN, "--attachment", NULL, 0, "", "attachment signatures (SBOMs); picosign signs "
 					      "images"},
-	{"sign", "--payload", NULL, 0, NULL,
+	{C_SIGN, "--payload", NULL, 0, NULL,
 		"signing a payload file instead of the simple-signing payload it builds"},
-	{"sign", "--sign-container-identity", NULL, 0, NULL,
+	{C_SIGN, "--sign-container-identity", NULL, 0, NULL,
 		"a docker-reference other than the image's own repository"},
-	{"sign attest", "--registry-referrers-mode", NULL, 0, "legacy", WHY_V3},
-	{"sign-blob attest-blob", "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
-	{"sign-blob", "--signing-algorithm", NULL, 0, "ecdsa-sha2-256-nistp256",
+	{C_SIGN | C_ATTEST, "--registry-referrers-mode", NULL, 0, "legacy", WHY_V3},
+	{C_SIGN_BLOB | C_ATTEST_BLOB, "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
+	{C_SIGN_BLOB, "--signing-algorithm", NULL, 0, "ecdsa-sha2-256-nistp256",
 		"keys other than ECDSA P-256 with SHA-256"},
 	/* registries */
 	{IMAGES, "--k8s-keychain", NULL, 1, NULL, WHY_K8S},
@@ -91,38 +111,31 @@ static const sg_cli_refusal refusals[] = {
 	{VERIFIERS, "--timestamp-certificate-chain", NULL, 0, NULL, WHY_TSA},
 	{VERIFIERS, "--use-signed-timestamps", NULL, 1, NULL, WHY_TSA},
 	{VERIFIERS, "--experimental-oci11", NULL, 1, NULL, WHY_V3},
-	{"verify verify-attestation", "--local-image", NULL, 1, NULL,
+	{C_VERIFY | C_VERIFY_ATT, "--local-image", NULL, 1, NULL,
 		"images saved by `cosign save`; picosign reads registries"},
-	{"verify verify-attestation", "--new-bundle-format", NULL, 1, NULL, WHY_V3},
-	{"verify verify-attestation", "--certificate", NULL, 0, NULL,
+	{C_VERIFY | C_VERIFY_ATT, "--new-bundle-format", NULL, 1, NULL, WHY_V3},
+	{C_VERIFY | C_VERIFY_ATT, "--certificate", NULL, 0, NULL,
 		"a certificate given apart from the image's signature (verify-blob takes one)"},
-	{"verify verify-attestation", "--certificate-chain", NULL, 0, NULL,
+	{C_VERIFY | C_VERIFY_ATT, "--certificate-chain", NULL, 0, NULL,
 		"a chain given apart from the image's signature (verify-blob takes one)"},
-	{"verify", "--signature", NULL, 0, NULL,
+	{C_VERIFY, "--signature", NULL, 0, NULL,
 		"a signature given apart from the image (verify-blob takes one)"},
-	{"verify", "--payload", NULL, 0, NULL,
+	{C_VERIFY, "--payload", NULL, 0, NULL,
 		"a payload given apart from the image (verify-blob takes one)"},
-	{"verify", "--attachment", NULL, 0, "", "attachment signatures (SBOMs)"},
-	{"verify verify-attestation", "--rekor-url", NULL, 0, "https://rekor.sigstore.dev",
+	{C_VERIFY, "--attachment", NULL, 0, "", "attachment signatures (SBOMs)"},
+	{C_VERIFY | C_VERIFY_ATT, "--rekor-url", NULL, 0, "https://rekor.sigstore.dev",
 		"searching a log for image signatures; picosign verifies the Rekor bundle stored "
 		"with each signature"},
-	{"verify-blob verify-blob-attestation", "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
+	{C_VERIFY_BLOB | C_VERIFY_BLOB_ATT, "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
 };
 
-/* Whether `command` is one of the space-separated words of `list`. */
+/* Whether refusals for the commands `mask` apply to `command`. */
 static int
-applies(const char *list, const char *command)
+applies(unsigned mask, const char *command)
 {
-	size_t n = strlen(command);
-	for (const char *p = list; *p != '\0';) {
-		const char *end = strchr(p, ' ');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		if (len == n && n > 0 && strncmp(p, command, n) == 0)
+	for (size_t i = 0; i < sizeof command_bits / sizeof command_bits[0]; i++)
+		if ((mask & (1u << i)) != 0 && strcmp(command_bits[i], command) == 0)
 			return 1;
-		if (end == NULL)
-			break;
-		p = end + 1;
-	}
 	return 0;
 }
 

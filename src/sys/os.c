@@ -16,7 +16,8 @@
  *     signal a child we have not reaped, so a reused pid is never hit.
  *   - Threads (sg_os_parallel, verify's workers) are POSIX threads with a fixed stack; work
  *     is handed out by one atomic counter, so a thread that could not be started only means
- *     fewer workers, never a job left undone.
+ *     fewer workers, never a job left undone. The static build (SG_NO_THREADS, to stay within
+ *     its size budget) runs every job on the calling thread.
  *   - The terminal prompt turns echo off with termios and restores it from a signal handler
  *     (tcsetattr and raise are async-signal-safe), so Ctrl-C at a password prompt cannot leave
  *     a shell that does not echo. */
@@ -367,6 +368,7 @@ sg_os_jobs_take(sg_os_jobs *q, size_t *job)
 	return 1;
 }
 
+#ifndef SG_NO_THREADS
 struct thread_arg {
 	void (*fn)(void *ctx, unsigned worker);
 	void *ctx;
@@ -380,11 +382,18 @@ thread_main(void *p)
 	a->fn(a->ctx, a->worker);
 	return NULL;
 }
+#endif
 
 /* see os.h */
 unsigned
 sg_os_parallel(unsigned n, void (*fn)(void *ctx, unsigned worker), void *ctx)
 {
+#ifdef SG_NO_THREADS
+	/* The size-bound static build: one worker, the calling thread, does every job. */
+	(void)n;
+	fn(ctx, 0);
+	return 1;
+#else
 	pthread_t t[THREAD_MAX];
 	struct thread_arg args[THREAD_MAX];
 	int started[THREAD_MAX];
@@ -409,6 +418,7 @@ sg_os_parallel(unsigned n, void (*fn)(void *ctx, unsigned worker), void *ctx)
 		if (started[w])
 			pthread_join(t[w], NULL);
 	return ran;
+#endif
 }
 
 /* ---- processes ---- */
