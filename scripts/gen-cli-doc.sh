@@ -12,16 +12,8 @@ FLAGS=tests/cosign-flags.tsv
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.l"' EXIT
 
-# The picosign command (and subcommand) for a cosign command of the table.
-pico_of() {
-	case $1 in
-	download-signature) echo "download signature" ;;
-	download-attestation) echo "download attestation" ;;
-	*) echo "$1" ;;
-	esac
-}
-# 1 when the binary has the command.
-has_cmd() { "$BIN" --help | grep -qE "^  ${1%% *} "; }
+# shellcheck source=cosign-commands.sh
+source scripts/cosign-commands.sh
 
 {
 	cat <<'INTRO'
@@ -87,8 +79,7 @@ is not supported by picosign: <why>` and exit 1, never "unknown flag" and never 
 the table are picosign's own.
 
 TABLE
-	for cmd in sign verify sign-blob verify-blob attest verify-attestation \
-		download-signature download-attestation public-key; do
+	for cmd in $COSIGN_COMMANDS; do
 		pc=$(pico_of "$cmd")
 		printf '### %s\n\n' "$pc"
 		if ! has_cmd "$pc"; then

@@ -231,25 +231,11 @@ sg_cli_chain_as_ca(const char *ref, sg_trustroot *tr, sg_arena *arena, sg_diag *
 	SG_TRY(sg_cli_read_ref(ref, "--certificate-chain", SG_MAX_PEM_FILE, arena, &pem, d));
 	sg_trust_ca ca;
 	memset(&ca, 0, sizeof ca);
-	sg_cur c;
-	sg_cur_init(&c, pem.p, pem.len);
-	for (;;) {
-		sg_pem_block b;
-		sg_err e = sg_pem_next(&c, &b, d);
-		if (e == SG_ERR_PEM_NONE)
-			break;
-		SG_TRY(e);
-		if (!sg_slice_eq_str(b.label, "CERTIFICATE"))
-			continue;
-		if (ca.n_certs >= SG_MAX_CHAIN)
-			return sg_diag_failmsg(d, SG_ERR_LIMIT, "--certificate-chain %s: more than %u "
-				"certificates", ref, (unsigned)SG_MAX_CHAIN);
-		uint8_t *der;
-		size_t len;
-		SG_TRY(sg_arena_get(arena, SG_MAX_CERT, (void **)&der, d));
-		SG_TRY(sg_pem_decode(&b, der, SG_MAX_CERT, &len, d));
-		ca.certs[ca.n_certs++] = sg_slice_make(der, len);
-	}
+	if (d != NULL)
+		d->source = ref;
+	SG_TRY(sg_cli_pem_certs(pem, arena, ca.certs, SG_MAX_CHAIN, &ca.n_certs, d));
+	if (d != NULL)
+		d->source = NULL;
 	if (ca.n_certs == 0)
 		return sg_cli_wrong_input(d, SG_ERR_USAGE, "--certificate-chain", ref,
 			sg_cli_describe(pem), "PEM certificates, the signer's issuer first and the "

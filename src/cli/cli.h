@@ -196,6 +196,11 @@ SG_MUST_USE sg_err sg_cli_read_ref(const char *ref, const char *flag, size_t max
  * "a PEM public key", "a PEM private key", "an encrypted cosign private key", "a Sigstore
  * bundle", "a cosign v2 bundle", "a base64 signature", "JSON", "binary data" or "text". */
 const char *sg_cli_describe(sg_slice in);
+/* The DER of each CERTIFICATE block of `pem`, in order, into out[0..cap) (decoded into the
+ * arena): *n of them. Other blocks are skipped. SG_ERR_LIMIT past `cap` certificates; the
+ * sg_pem_next errors for a broken block. */
+SG_MUST_USE sg_err sg_cli_pem_certs(sg_slice pem, sg_arena *arena, sg_slice *out, size_t cap,
+	size_t *n, sg_diag *d);
 /* Replace the failure in `d` by "FLAG NAME: this is WHAT; FLAG expects EXPECTED" (keeping
  * `code`) and return `code`: for a file given to the wrong flag, where the parser's own
  * message ("invalid JSON number") would not say so. */

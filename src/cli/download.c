@@ -66,30 +66,25 @@ write_certs(vfj_writer *w, sg_slice pem, int array, sg_arena *arena, sg_diag *d)
 		vfj_w_null(w);
 		return SG_OK;
 	}
+	sg_slice certs[SG_MAX_PEM_OBJECTS];
+	size_t n;
+	SG_TRY(sg_cli_pem_certs(pem, arena, certs, SG_MAX_PEM_OBJECTS, &n, d));
+	if (!array && n == 0) {
+		vfj_w_null(w);
+		return SG_OK;
+	}
 	if (array)
 		vfj_w_arr_begin(w);
-	sg_cur c;
-	sg_cur_init(&c, pem.p, pem.len);
-	for (;;) {
-		sg_pem_block b;
-		sg_err e = sg_pem_next(&c, &b, d);
-		if (e == SG_ERR_PEM_NONE)
-			break;
-		SG_TRY(e);
-		uint8_t *der, *b64;
-		size_t len;
-		SG_TRY(sg_arena_get(arena, SG_MAX_CERT, (void **)&der, d));
+	for (size_t i = 0; i < (array ? n : 1); i++) {
+		uint8_t *b64;
 		SG_TRY(sg_arena_get(arena, SG_MAX_CERT * 2, (void **)&b64, d));
-		SG_TRY(sg_pem_decode(&b, der, SG_MAX_CERT, &len, d));
 		sg_buf bb;
 		sg_buf_init(&bb, b64, SG_MAX_CERT * 2);
-		SG_TRY(sg_b64_encode(der, len, SG_B64_STD | SG_B64_PAD, &bb));
+		SG_TRY(sg_b64_encode(certs[i].p, certs[i].len, SG_B64_STD | SG_B64_PAD, &bb));
 		vfj_w_obj_begin(w);
 		vfj_w_key(w, VFJ_LIT("Raw"));
 		vfj_w_str(w, bb.p, bb.len);
 		vfj_w_obj_end(w);
-		if (!array)
-			break;
 	}
 	if (array)
 		vfj_w_arr_end(w);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
+#include "parse/pem.h"
 #include "sys/os.h"
 
 /* Key schemes cosign hands to a KMS, a key store or a token, and what they are. */
@@ -146,4 +148,29 @@ sg_cli_wrong_input(sg_diag *d, sg_err code, const char *flag, const char *name, 
 	sg_diag_init(d, NULL);
 	return sg_diag_failmsg(d, code, "%s %.300s: this is %s; %s expects %s", flag, name, what,
 		flag, expected);
+}
+
+/* see cli.h */
+sg_err
+sg_cli_pem_certs(sg_slice pem, sg_arena *arena, sg_slice *out, size_t cap, size_t *n, sg_diag *d)
+{
+	*n = 0;
+	sg_cur c;
+	sg_cur_init(&c, pem.p, pem.len);
+	for (;;) {
+		sg_pem_block b;
+		sg_err e = sg_pem_next(&c, &b, d);
+		if (e == SG_ERR_PEM_NONE)
+			return SG_OK;
+		SG_TRY(e);
+		if (!sg_slice_eq_str(b.label, "CERTIFICATE"))
+			continue;
+		if (*n >= cap)
+			return sg_diag_failf(d, SG_ERR_LIMIT, "certificates", "more than %zu", cap);
+		uint8_t *der;
+		size_t len;
+		SG_TRY(sg_arena_get(arena, SG_MAX_CERT, (void **)&der, d));
+		SG_TRY(sg_pem_decode(&b, der, SG_MAX_CERT, &len, d));
+		out[(*n)++] = sg_slice_make(der, len);
+	}
 }

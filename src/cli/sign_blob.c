@@ -124,6 +124,20 @@ typedef struct sign_args {
 	sg_cli_keyless_args k;
 } sign_args;
 
+/* --signing-config: the Fulcio and Rekor URLs valid now; prints the error and returns
+ * SG_EXIT_FAIL when the file does not give them. */
+static int
+use_signing_config(const char *path, sign_args *a, sg_arena *arena)
+{
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	if (read_signing_config(path, sg_os_now(), arena, &a->k.fulcio_url, &a->k.rekor_url, &d) ==
+		SG_OK)
+		return 0;
+	sg_cli_print_error(&d);
+	return SG_EXIT_FAIL;
+}
+
 static int
 run_sign(const sign_args *a, sg_arena *arena)
 {
@@ -274,15 +288,8 @@ sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 	a.k.provider = oidc.provider;
 	a.k.oidc_issuer = oidc.issuer;
 	a.k.timeout = common.timeout;
-	if (config != NULL) {
-		sg_diag d;
-		sg_diag_init(&d, NULL);
-		if (read_signing_config(config, sg_os_now(), arena, &a.k.fulcio_url,
-			    &a.k.rekor_url, &d) != SG_OK) {
-			sg_cli_print_error(&d);
-			return SG_EXIT_FAIL;
-		}
-	}
+	if (config != NULL && use_signing_config(config, &a, arena) != 0)
+		return SG_EXIT_FAIL;
 	if (a.k.fulcio_url == NULL)
 		a.k.fulcio_url = SG_FULCIO_DEFAULT_URL;
 	if (a.k.rekor_url == NULL)
@@ -325,14 +332,7 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	a.k.disable_ambient = 1;
 	a.k.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
 	a.k.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
-	if (config != NULL) {
-		sg_diag d;
-		sg_diag_init(&d, NULL);
-		if (read_signing_config(config, sg_os_now(), arena, &a.k.fulcio_url,
-			    &a.k.rekor_url, &d) != SG_OK) {
-			sg_cli_print_error(&d);
-			return SG_EXIT_FAIL;
-		}
-	}
+	if (config != NULL && use_signing_config(config, &a, arena) != 0)
+		return SG_EXIT_FAIL;
 	return run_sign(&a, arena);
 }

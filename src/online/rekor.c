@@ -280,6 +280,20 @@ post(sg_http_client *http, sg_slice url, const char *method, sg_slice body, sg_h
 	return sg_http_do(http, &r, reply, SG_MAX_SERVICE_REPLY, resp, d);
 }
 
+/* <base_url without trailing slashes>/api/v1/log/entries<tail> into `url` (over mem[0..cap));
+ * a URL too long leaves the buffer's overflow set for the caller's sg_buf_status. */
+static void
+entries_url(const char *base_url, const char *tail, uint8_t *mem, size_t cap, sg_buf *url)
+{
+	size_t bn = strlen(base_url);
+	while (bn > 0 && base_url[bn - 1] == '/')
+		bn--;
+	sg_buf_init(url, mem, cap);
+	sg_buf_put(url, base_url, bn);
+	sg_buf_puts(url, "/api/v1/log/entries");
+	sg_buf_puts(url, tail);
+}
+
 /* see rekor.h */
 sg_err
 sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
@@ -287,14 +301,9 @@ sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
 {
 	memset(out, 0, sizeof *out);
 	*existed = 0;
-	size_t bn = strlen(base_url);
-	while (bn > 0 && base_url[bn - 1] == '/')
-		bn--;
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
-	sg_buf_init(&url, urlmem, sizeof urlmem);
-	sg_buf_put(&url, base_url, bn);
-	sg_buf_puts(&url, "/api/v1/log/entries");
+	entries_url(base_url, "", urlmem, sizeof urlmem, &url);
 	if (sg_buf_status(&url) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor URL");
 	uint8_t *reply;
@@ -374,14 +383,9 @@ sg_rekor_search(sg_http_client *http, const char *base_url, sg_http_plain plain,
 	sg_slice proposed, sg_arena *arena, sg_rekor_entry *out, size_t cap, size_t *n, sg_diag *d)
 {
 	*n = 0;
-	size_t bn = strlen(base_url);
-	while (bn > 0 && base_url[bn - 1] == '/')
-		bn--;
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
-	sg_buf_init(&url, urlmem, sizeof urlmem);
-	sg_buf_put(&url, base_url, bn);
-	sg_buf_puts(&url, "/api/v1/log/entries/retrieve");
+	entries_url(base_url, "/retrieve", urlmem, sizeof urlmem, &url);
 	uint8_t *query, *reply;
 	SG_TRY(sg_arena_get(arena, proposed.len + 32, (void **)&query, d));
 	SG_TRY(sg_arena_get(arena, SG_MAX_SERVICE_REPLY, (void **)&reply, d));

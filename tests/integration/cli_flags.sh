@@ -21,14 +21,8 @@ bash scripts/gen-cli-doc.sh "$BIN" "$T/cli.md"
 check "docs/cli.md is generated from this binary (scripts/gen-cli-doc.sh)" cmp -s "$T/cli.md" docs/cli.md
 check "docs/cli.md lists no flag as MISSING" bash -c "! grep -q MISSING docs/cli.md"
 
-pico_of() {
-	case $1 in
-	download-signature) echo "download signature" ;;
-	download-attestation) echo "download attestation" ;;
-	*) echo "$1" ;;
-	esac
-}
-has_cmd() { "$BIN" --help | grep -qE "^  ${1%% *} "; }
+# shellcheck source=../../scripts/cosign-commands.sh
+source scripts/cosign-commands.sh
 # An argument that makes each command stop right after its flags, before any network or file
 # write: a reference that does not parse, a file that does not exist.
 operand_of() {
@@ -41,8 +35,7 @@ operand_of() {
 
 cd "$T" || exit 1
 listed=0 tried=0
-for cmd in sign verify sign-blob verify-blob attest verify-attestation download-signature \
-	download-attestation public-key; do
+for cmd in $COSIGN_COMMANDS; do
 	pc=$(pico_of "$cmd")
 	has_cmd "$pc" || continue
 	# shellcheck disable=SC2086
