@@ -30,7 +30,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (!sg_slice_eq(b.signature_b64, b2.signature_b64) || !sg_slice_eq(b.cert_pem, b2.cert_pem) ||
+	if (!sg_slice_eq(b.signature_b64, b2.signature_b64) ||
+		!sg_slice_eq(b.cert_pem, b2.cert_pem) ||
 		!sg_slice_eq(b.rekor_bundle, b2.rekor_bundle))
 		abort();
 	if (b.signature_b64.len == 0 || !fuzz_inside(b.rekor_bundle, data, size))
@@ -53,8 +54,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	sg_err x1 = sg_siglayer_entity(&l, &a, en1, NULL);
 	sg_err x2 = sg_siglayer_entity(&l, &a, en2, NULL);
-	if (x1 != x2 || (x1 == SG_OK && (!sg_slice_eq(en1->signature, en2->signature) ||
-					   en1->n_tlog != en2->n_tlog)))
+	if (x1 != x2 ||
+		(x1 == SG_OK &&
+			(!sg_slice_eq(en1->signature, en2->signature) ||
+				en1->n_tlog != en2->n_tlog)))
 		abort();
 	return 0;
 }

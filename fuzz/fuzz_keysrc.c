@@ -22,8 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const known[] = {"empty", "a PEM certificate", "a PEM public key",
 		"an encrypted cosign private key", "a PEM private key", "a cosign v2 bundle",
-		"a Sigstore bundle", "a Rekor bundle (cosign's bundle annotation)", "a trusted root",
-		"JSON", "a base64 signature", "text", "binary data"};
+		"a Sigstore bundle", "a Rekor bundle (cosign's bundle annotation)",
+		"a trusted root", "JSON", "a base64 signature", "text", "binary data"};
 	if (size > SG_MAX_PEM_FILE)
 		return 0;
 	memcpy(value, data, size);
@@ -53,7 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_keys_format fmt;
 	sg_slice body;
 	if (sg_keys_read_pem(got.p, got.len, &a, &fmt, &body, NULL) == SG_OK) {
-		if (body.len == 0 || body.p < arena_mem || body.p + body.len > arena_mem + sizeof arena_mem)
+		if (body.len == 0 || body.p < arena_mem ||
+			body.p + body.len > arena_mem + sizeof arena_mem)
 			abort();
 		sg_wipe((void *)(uintptr_t)body.p, body.len);
 	}

@@ -168,25 +168,30 @@ test_keysrc(void)
 	sg_arena_init(&a, arena_mem, sizeof arena_mem);
 	sg_slice s;
 	sg_diag d;
-	setenv("PICOSIGN_TEST_KEY", "-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n", 1);
+	setenv("PICOSIGN_TEST_KEY", "-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n",
+		1);
 	CHECK_OK(sg_cli_read_ref("env://PICOSIGN_TEST_KEY", "--key", 4096, &a, &s, NULL));
 	CHECK(s.len == strlen(getenv("PICOSIGN_TEST_KEY")));
 	CHECK(strcmp(sg_cli_describe(s), "a PEM public key") == 0);
-	CHECK_ERR(sg_cli_read_ref("env://PICOSIGN_TEST_KEY", "--key", 10, &a, &s, NULL), SG_ERR_LIMIT);
+	CHECK_ERR(sg_cli_read_ref("env://PICOSIGN_TEST_KEY", "--key", 10, &a, &s, NULL),
+		SG_ERR_LIMIT);
 	unsetenv("PICOSIGN_NOT_SET");
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_cli_read_ref("env://PICOSIGN_NOT_SET", "--key", 4096, &a, &s, &d), SG_ERR_NOT_FOUND);
+	CHECK_ERR(sg_cli_read_ref("env://PICOSIGN_NOT_SET", "--key", 4096, &a, &s, &d),
+		SG_ERR_NOT_FOUND);
 	char msg[300];
 	sg_diag_format(&d, msg, sizeof msg);
 	CHECK(strstr(msg, "loading URL: env var $PICOSIGN_NOT_SET not found") != NULL);
 	setenv("PICOSIGN_EMPTY", "", 1);
-	CHECK_ERR(sg_cli_read_ref("env://PICOSIGN_EMPTY", "--key", 4096, &a, &s, NULL), SG_ERR_USAGE);
+	CHECK_ERR(sg_cli_read_ref("env://PICOSIGN_EMPTY", "--key", 4096, &a, &s, NULL),
+		SG_ERR_USAGE);
 	static const char *const refused[] = {"awskms:///alias/x", "gcpkms://p/k", "azurekms://v/k",
 		"hashivault://k", "k8s://ns/s", "gitlab://p", "pkcs11:token=t",
 		"https://example.com/k.pub", "http://example.com/k.pub"};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		sg_diag_init(&d, NULL);
-		CHECK_ERR(sg_cli_read_ref(refused[i], "--key", 4096, &a, &s, &d), SG_ERR_UNSUPPORTED);
+		CHECK_ERR(sg_cli_read_ref(refused[i], "--key", 4096, &a, &s, &d),
+			SG_ERR_UNSUPPORTED);
 		sg_diag_format(&d, msg, sizeof msg);
 		CHECK(strstr(msg, "are not supported by picosign") != NULL);
 	}
@@ -198,18 +203,21 @@ test_keysrc(void)
 	static const struct {
 		const char *in, *want;
 	} kinds[] = {
-		{"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n", "a PEM certificate"},
+		{"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n",
+			"a PEM certificate"},
 		{"-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----\n",
 			"a PEM private key"},
-		{"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAA==\n-----END ENCRYPTED SIGSTORE "
-		 "PRIVATE KEY-----\n", "an encrypted cosign private key"},
+		{"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAA==\n"
+		 "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n",
+			"an encrypted cosign private key"},
 		{" {\"base64Signature\":\"x\"}", "a cosign v2 bundle"},
 		{"{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}",
 			"a Sigstore bundle"},
 		{"{\"tlogs\":[]}", "a trusted root"},
 		{"{\"a\":1}", "JSON"},
-		{"MEUCIQDHfHHU/9I1XGbYrLK3H1Be4ZN/Zm6sm1tWjNscfO8eUQIgANxxb/JueJhDq08oJLYeMZF/E762a4Sq3dI"
-		 "opP0fpHA=", "a base64 signature"},
+		{"MEUCIQDHfHHU/9I1XGbYrLK3H1Be4ZN/Zm6sm1tWjNscfO8eUQIgANxxb/"
+		 "JueJhDq08oJLYeMZF/E762a4Sq3dIopP0fpHA=",
+			"a base64 signature"},
 		{"hi\n", "text"},
 		{"", "empty"},
 	};
@@ -217,11 +225,13 @@ test_keysrc(void)
 		CHECK(strcmp(sg_cli_describe(sg_slice_str(kinds[i].in)), kinds[i].want) == 0);
 	CHECK(strcmp(sg_cli_describe(sg_slice_make("\x00\x01", 2)), "binary data") == 0);
 	sg_diag_init(&d, NULL);
-	CHECK_ERR(sg_cli_wrong_input(&d, SG_ERR_JSON_SYNTAX, "--bundle", "c.pem", "a PEM certificate",
-		"a Sigstore bundle"), SG_ERR_JSON_SYNTAX);
+	CHECK_ERR(sg_cli_wrong_input(&d, SG_ERR_JSON_SYNTAX, "--bundle", "c.pem",
+			  "a PEM certificate", "a Sigstore bundle"),
+		SG_ERR_JSON_SYNTAX);
 	sg_diag_format(&d, msg, sizeof msg);
-	CHECK(strcmp(msg, "--bundle c.pem: this is a PEM certificate; --bundle expects a Sigstore "
-			  "bundle") == 0);
+	CHECK(strcmp(msg,
+		      "--bundle c.pem: this is a PEM certificate; --bundle expects a Sigstore "
+		      "bundle") == 0);
 }
 
 static void

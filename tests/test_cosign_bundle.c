@@ -12,8 +12,7 @@
 static uint8_t arena_mem[1u << 20];
 
 /* "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n" in base64. */
-#define CERT_B64 \
-	"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkFBPT0KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+#define CERT_B64 "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkFBPT0KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
 static const char good[] =
 	"{\"base64Signature\":\"MEUCIQ==\",\"cert\":\"" CERT_B64 "\",\"rekorBundle\":"
 	"{\"SignedEntryTimestamp\":\"AA==\",\"Payload\":{\"body\":\"e30=\",\"integratedTime\":1,"
@@ -33,18 +32,22 @@ test_members(void)
 	sg_cosign_bundle b;
 	CHECK_OK(parse(good, strlen(good), &b, NULL));
 	CHECK(sg_slice_eq_str(b.signature_b64, "MEUCIQ=="));
-	CHECK(sg_slice_eq_str(b.cert_pem, "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"));
+	CHECK(sg_slice_eq_str(b.cert_pem,
+		"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"));
 	const char *rb = strstr(good, "{\"SignedEntryTimestamp\"");
-	CHECK(b.rekor_bundle.p == (const uint8_t *)rb && b.rekor_bundle.len == strlen(rb) -
-		strlen(",\"unknown\":[1,{\"x\":null}]}"));
+	CHECK(b.rekor_bundle.p == (const uint8_t *)rb &&
+		b.rekor_bundle.len == strlen(rb) - strlen(",\"unknown\":[1,{\"x\":null}]}"));
 	/* A hand-made file with the PEM itself. */
-	static const char pem[] = "{\"base64Signature\":\"MEUCIQ==\",\"cert\":\"-----BEGIN CERTIFICATE-----"
+	static const char pem[] =
+		"{\"base64Signature\":\"MEUCIQ==\",\"cert\":\"-----BEGIN CERTIFICATE-----"
 		"\\nAA==\\n-----END CERTIFICATE-----\\n\"}";
 	CHECK_OK(parse(pem, strlen(pem), &b, NULL));
-	CHECK(sg_slice_eq_str(b.cert_pem, "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"));
+	CHECK(sg_slice_eq_str(b.cert_pem,
+		"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"));
 	CHECK(b.rekor_bundle.len == 0);
 	/* Key-based: no cert; null counts as absent. */
-	static const char keyed[] = "{\"base64Signature\":\"MEUCIQ==\",\"cert\":null,\"rekorBundle\":null}";
+	static const char keyed[] =
+		"{\"base64Signature\":\"MEUCIQ==\",\"cert\":null,\"rekorBundle\":null}";
 	CHECK_OK(parse(keyed, strlen(keyed), &b, NULL));
 	CHECK(b.cert_pem.len == 0 && b.rekor_bundle.len == 0);
 }
@@ -62,7 +65,8 @@ test_errors(void)
 		{"{\"base64Signature\":\"x\",\"cert\":\"@@\"}", SG_ERR_B64_CHAR},
 		{"{\"base64Signature\":\"x\",\"cert\":7}", SG_ERR_JSON_TYPE},
 		{"{\"base64Signature\":\"x\",\"rekorBundle\":[]}", SG_ERR_JSON_TYPE},
-		{"{\"base64Signature\":\"x\",\"base64Signature\":\"y\"}", SG_ERR_JSON_DUPLICATE_KEY},
+		{"{\"base64Signature\":\"x\",\"base64Signature\":\"y\"}",
+			SG_ERR_JSON_DUPLICATE_KEY},
 		{"[\"base64Signature\"]", SG_ERR_JSON_TYPE},
 		/* what a PEM file is to a JSON parser; verify-blob says what it is instead */
 		{"-----BEGIN CERTIFICATE-----", SG_ERR_JSON_NUMBER},

@@ -29,8 +29,9 @@
 static sg_slice
 trim(sg_slice s)
 {
-	while (s.len > 0 && (s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r' ||
-				    s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
+	while (s.len > 0 &&
+		(s.p[s.len - 1] == '\n' || s.p[s.len - 1] == '\r' || s.p[s.len - 1] == ' ' ||
+			s.p[s.len - 1] == '\t'))
 		s.len--;
 	while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\n' || s.p[0] == '\r'))
 		s = sg_slice_make(s.p + 1, s.len - 1);
@@ -116,8 +117,8 @@ search_rekor(const sg_cli_blob_args *a, const sg_entity *base, sg_slice verifier
 	if (e == SG_OK)
 		e = sg_arena_get(arena, SG_REKOR_SEARCH_MAX * sizeof *found, (void **)&found, d);
 	if (e == SG_OK)
-		e = sg_rekor_search(http, a->rekor_url, SG_HTTP_PLAIN_LOOPBACK, sg_buf_slice(&proposed),
-			arena, found, SG_REKOR_SEARCH_MAX, &nf, d);
+		e = sg_rekor_search(http, a->rekor_url, SG_HTTP_PLAIN_LOOPBACK,
+			sg_buf_slice(&proposed), arena, found, SG_REKOR_SEARCH_MAX, &nf, d);
 	sg_http_client_close(http);
 	SG_TRY(e);
 	if (nf == 0)
@@ -177,8 +178,10 @@ sg_cli_blob_entities(const sg_cli_blob_args *a, sg_arena *arena, sg_entity **out
 		if (strcmp(sg_cli_describe(json), "a cosign v2 bundle") != 0) {
 			if (a->signature != NULL || a->certificate != NULL)
 				return sg_diag_failmsg(d, SG_ERR_USAGE,
-					"--signature and --certificate go with a cosign v2 bundle or "
-					"none; %s is a Sigstore bundle, which carries both", a->bundle);
+					"--signature and --certificate go with a cosign v2 "
+					"bundle or none; %s is a Sigstore bundle, which carries "
+					"both",
+					a->bundle);
 			SG_TRY(read_sigstore_bundle(a->bundle, json, arena, e, d));
 			*out = e;
 			*n = 1;
@@ -195,7 +198,8 @@ sg_cli_blob_entities(const sg_cli_blob_args *a, sg_arena *arena, sg_entity **out
 		layer.bundle_json = cb.rekor_bundle;
 	} else if (a->signature == NULL) {
 		return sg_diag_failmsg(d, SG_ERR_USAGE,
-			"give --bundle FILE, or the detached --signature (with --certificate, or --key)");
+			"give --bundle FILE, or the detached --signature (with --certificate, "
+			"or --key)");
 	}
 	if (a->signature != NULL)
 		SG_TRY(read_signature(a->signature, arena, &layer.signature_b64, d));
@@ -216,7 +220,8 @@ sg_cli_blob_entities(const sg_cli_blob_args *a, sg_arena *arena, sg_entity **out
 	}
 	/* cosign v2 without a log entry: offline it fails, online it searches Rekor. */
 	if (a->offline)
-		return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_MISSING, "offline verification failed");
+		return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_MISSING,
+			"offline verification failed");
 	sg_slice verifier = layer.certificate_pem;
 	if (verifier.len == 0)
 		SG_TRY(read_key_pem(a->key_ref, arena, &verifier, d));
@@ -238,7 +243,8 @@ sg_cli_chain_as_ca(const char *ref, sg_trustroot *tr, sg_arena *arena, sg_diag *
 		d->source = NULL;
 	if (ca.n_certs == 0)
 		return sg_cli_wrong_input(d, SG_ERR_USAGE, "--certificate-chain", ref,
-			sg_cli_describe(pem), "PEM certificates, the signer's issuer first and the "
+			sg_cli_describe(pem),
+			"PEM certificates, the signer's issuer first and the "
 			"root last");
 	ca.valid.start = INT64_MIN;
 	ca.valid.end = INT64_MAX;

@@ -142,12 +142,12 @@ attestation_line(sg_slice env, const char *predicate, sg_arena *arena, sg_buf *o
 	*keep = 1;
 	SG_TRY(sg_json_parse(env.p, env.len, arena, "attestation", &j, d));
 	size_t root = sg_json_root(&j);
-	SG_TRY(sg_json_get_str(&j, root, "payloadType", SG_JSON_OPTIONAL,
-		"attestation payloadType", arena, &type, NULL, d));
+	SG_TRY(sg_json_get_str(&j, root, "payloadType", SG_JSON_OPTIONAL, "attestation payloadType",
+		arena, &type, NULL, d));
 	SG_TRY(sg_json_get_str(&j, root, "payload", SG_JSON_OPTIONAL, "attestation payload", arena,
 		&payload, NULL, d));
-	SG_TRY(sg_json_get_arr(&j, root, "signatures", SG_JSON_OPTIONAL,
-		"attestation signatures", &sigs, &n, d));
+	SG_TRY(sg_json_get_arr(&j, root, "signatures", SG_JSON_OPTIONAL, "attestation signatures",
+		&sigs, &n, d));
 	if (predicate != NULL) {
 		uint8_t *st;
 		size_t st_len;
@@ -174,7 +174,8 @@ attestation_line(sg_slice env, const char *predicate, sg_arena *arena, sg_buf *o
 		vfj_w_null(&w);
 	} else {
 		vfj_w_arr_begin(&w);
-		for (size_t t = sg_json_first(&j, sigs); t != SG_JSON_NONE; t = sg_json_next(&j, t)) {
+		for (size_t t = sg_json_first(&j, sigs); t != SG_JSON_NONE;
+			t = sg_json_next(&j, t)) {
 			sg_slice keyid, sig;
 			SG_TRY(sg_json_get_str(&j, t, "keyid", SG_JSON_OPTIONAL,
 				"attestation signatures[].keyid", arena, &keyid, NULL, d));
@@ -306,8 +307,8 @@ download(int argc, char **argv, sg_arena *arena, int att)
 		sg_buf line;
 		int keep = 1;
 		sg_buf_init(&line, linemem, LINE_CAP);
-		if (sg_cosign_sig_layer(sreg, sref.repository, &sigs.parsed.descs[i], arena, &l, &d) !=
-				SG_OK ||
+		if (sg_cosign_sig_layer(sreg, sref.repository, &sigs.parsed.descs[i], arena, &l,
+			    &d) != SG_OK ||
 			(att ? attestation_line(l.payload, predicate, arena, &line, &keep, &d)
 			     : signature_line(&l, arena, &line, &d)) != SG_OK)
 			goto out;
@@ -319,7 +320,8 @@ download(int argc, char **argv, sg_arena *arena, int att)
 		sg_arena_release(arena, mark);
 	}
 	if (att && predicate != NULL && kept == 0) {
-		rc = sg_cli_usage_error("no attestations with predicate type '%s' found", predicate);
+		rc = sg_cli_usage_error("no attestations with predicate type '%s' found",
+			predicate);
 		goto done;
 	}
 	rc = SG_EXIT_OK;
@@ -338,8 +340,9 @@ int
 sg_cmd_download(int argc, char **argv, sg_arena *arena)
 {
 	if (argc < 2 || (strcmp(argv[1], "signature") != 0 && strcmp(argv[1], "attestation") != 0))
-		return sg_cli_usage_error("download: give what to download: signature or attestation "
-					  "(sbom is not supported)");
+		return sg_cli_usage_error(
+			"download: give what to download: signature or attestation "
+			"(sbom is not supported)");
 	int att = strcmp(argv[1], "attestation") == 0;
 	/* The subcommand's name for the flag tables (cli/refused.c): download-signature... */
 	argv[1] = att ? (char *)(uintptr_t) "download-attestation"

@@ -38,7 +38,9 @@ sg_cli_env_name(const char *name, char *out, size_t cap)
 	memcpy(out, prefix, sizeof prefix - 1);
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		out[sizeof prefix - 1 + i] = c == '-' ? '_' : (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+		out[sizeof prefix - 1 + i] = c == '-' ? '_'
+			: (c >= 'a' && c <= 'z')      ? (char)(c - 32)
+						      : c;
 	}
 	out[sizeof prefix - 1 + n] = '\0';
 	return 1;
@@ -50,7 +52,8 @@ split_multi(const sg_cli_flag *f, const char *var, const char *v, char *pool, si
 {
 	if (strchr(v, '"') != NULL)
 		return sg_cli_usage_error("%s: quoted values are not supported; pass %s on the "
-					  "command line instead", var, f->name);
+					  "command line instead",
+			var, f->name);
 	size_t len = strlen(v);
 	if (*used + len + 1 > ENV_POOL)
 		return sg_cli_usage_error("%s: too long (at most %u bytes)", var, ENV_POOL - 1);
@@ -111,8 +114,8 @@ sg_cli_flags_from_env(const char *command, const sg_cli_flag *flags, size_t n,
 			continue;
 		if (f->on != NULL) {
 			if (!sg_cli_parse_bool(v, f->on))
-				return sg_cli_usage_error("%s: invalid boolean \"%s\" (for %s)", var, v,
-					f->name);
+				return sg_cli_usage_error("%s: invalid boolean \"%s\" (for %s)",
+					var, v, f->name);
 		} else if (f->multi != NULL) {
 			if (split_multi(f, var, v, pool, &used) != 0)
 				return SG_EXIT_FAIL;

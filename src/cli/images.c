@@ -108,7 +108,8 @@ sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	if (sg_arena_get(arena, n * sizeof *r.jobs, (void **)&r.jobs, &d) != SG_OK ||
-		sg_arena_get(arena, workers * sizeof *r.workers, (void **)&r.workers, &d) != SG_OK) {
+		sg_arena_get(arena, workers * sizeof *r.workers, (void **)&r.workers, &d) !=
+			SG_OK) {
 		sg_cli_print_error(&d);
 		return SG_EXIT_FAIL;
 	}
@@ -121,8 +122,8 @@ sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 			break;
 		}
 		sg_arena_init(&r.workers[w].arena, mem, SG_WORKER_ARENA);
-		r.workers[w].ok = sg_cli_net_open(rf, &r.workers[w].arena, &r.workers[w].net, &d) ==
-			SG_OK;
+		r.workers[w].ok =
+			sg_cli_net_open(rf, &r.workers[w].arena, &r.workers[w].net, &d) == SG_OK;
 	}
 	if (workers == 0 || !r.workers[0].ok) {
 		if (d.code == SG_OK) {
@@ -176,8 +177,8 @@ sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 
 /* see cli.h */
 sg_err
-sg_cli_index_children(sg_registry *reg, const char *repo, const uint8_t digest[32],
-	sg_arena *arena, const sg_oci_desc **children, size_t *n, sg_diag *d)
+sg_cli_index_children(sg_registry *reg, const char *repo, const uint8_t digest[32], sg_arena *arena,
+	const sg_oci_desc **children, size_t *n, sg_diag *d)
 {
 	*children = NULL;
 	*n = 0;

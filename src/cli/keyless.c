@@ -12,8 +12,8 @@
 #include "parse/jwt.h"
 #include "sys/os.h"
 
-/* --oidc-provider: cosign's provider names (the Register calls under pkg/providers). Those without a
- * source here are refused by name; an unknown one gets cosign's message. */
+/* --oidc-provider: cosign's provider names (the Register calls under pkg/providers). Those
+ * without a source here are refused by name; an unknown one gets cosign's message. */
 SG_MUST_USE static sg_err
 check_provider(const char *p, sg_diag *d)
 {

@@ -49,15 +49,19 @@ sg_cli_read_ref(const char *ref, const char *flag, size_t max, sg_arena *arena, 
 		const char *name = ref + 6;
 		const char *v = name[0] != '\0' ? getenv(name) : NULL;
 		if (v == NULL)
-			return sg_diag_failmsg(d, SG_ERR_NOT_FOUND, "%s: loading URL: env var $%.200s "
-				"not found", flag, name);
+			return sg_diag_failmsg(d, SG_ERR_NOT_FOUND,
+				"%s: loading URL: env var $%.200s "
+				"not found",
+				flag, name);
 		size_t n = strlen(v);
 		if (n == 0)
-			return sg_diag_failmsg(d, SG_ERR_USAGE, "%s: env var $%.200s is empty", flag,
-				name);
+			return sg_diag_failmsg(d, SG_ERR_USAGE, "%s: env var $%.200s is empty",
+				flag, name);
 		if (n > max)
-			return sg_diag_failmsg(d, SG_ERR_LIMIT, "%s: env var $%.200s is larger than "
-				"%zu bytes", flag, name, max);
+			return sg_diag_failmsg(d, SG_ERR_LIMIT,
+				"%s: env var $%.200s is larger than "
+				"%zu bytes",
+				flag, name, max);
 		uint8_t *p;
 		SG_TRY(sg_arena_get(arena, n, (void **)&p, d));
 		memcpy(p, v, n);
@@ -67,7 +71,8 @@ sg_cli_read_ref(const char *ref, const char *flag, size_t max, sg_arena *arena, 
 	const char *sep = strstr(ref, "://");
 	if (sep != NULL && sep > ref && (size_t)(sep - ref) < 32 && strchr(ref, '/') > sep)
 		return sg_diag_failmsg(d, SG_ERR_UNSUPPORTED,
-			"%s: loading URL: unrecognized scheme: %.*s://", flag, (int)(sep - ref), ref);
+			"%s: loading URL: unrecognized scheme: %.*s://", flag, (int)(sep - ref),
+			ref);
 	return sg_os_read_file(ref, max, arena, out, d);
 }
 
@@ -98,8 +103,8 @@ const char *
 sg_cli_describe(sg_slice in)
 {
 	size_t i = 0;
-	while (i < in.len && (in.p[i] == ' ' || in.p[i] == '\t' || in.p[i] == '\r' ||
-			in.p[i] == '\n'))
+	while (i < in.len &&
+		(in.p[i] == ' ' || in.p[i] == '\t' || in.p[i] == '\r' || in.p[i] == '\n'))
 		i++;
 	sg_slice t = sg_slice_make(in.p + i, in.len - i);
 	if (t.len == 0)
@@ -127,8 +132,9 @@ sg_cli_describe(sg_slice in)
 	int b64 = 1, text = 1;
 	for (size_t k = 0; k < t.len; k++) {
 		uint8_t c = t.p[k];
-		int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			c == '+' || c == '/' || c == '=' || c == '\n' || c == '\r';
+		int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' || c == '\n' ||
+			c == '\r';
 		b64 &= alpha;
 		text &= (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t';
 	}

@@ -118,7 +118,7 @@ static const char blk_verify_blob[] =
 	"  --offline                       no network at all (a lookup fails with\n"
 	"                                  \"offline verification failed\")\n"
 	"  --insecure-ignore-tlog          skip the transparency log checks\n"
-	"  --private-infrastructure        --insecure-ignore-tlog, for private deployments\n"
+	"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 	"  --insecure-ignore-sct           skip the certificate's SCT check\n"
 	"  --new-bundle-format=BOOL        accepted: the bundle's format is read from it\n"
 	"  --max-workers N                 accepted (one artifact needs one worker)\n";
@@ -201,7 +201,7 @@ static const struct command commands[] = {
 		"@root\n",
 		1,
 		"  picosign download signature reg.example/app@sha256:<hex>\n"
-		"  picosign download attestation --predicate-type slsaprovenance1 reg.example/app:1\n",
+		"  picosign download attestation --predicate-type spdx reg.example/app:1\n",
 		NULL},
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry",
@@ -223,7 +223,7 @@ static const struct command commands[] = {
 		"                                  signature without a log bundle fails)\n"
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
 		"                                  signatures made with sign --tlog-upload=false)\n"
-		"  --private-infrastructure        --insecure-ignore-tlog, for private deployments\n"
+		"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
 		"                                  (default true)\n"
@@ -253,7 +253,7 @@ static const struct command commands[] = {
 		"unless --yes. A tag is resolved to its digest, with cosign's warning. The\n"
 		"--output-* files and --bundle are written before the push, so a refused push\n"
 		"loses nothing.\n",
-		"  --key KEY                       sign with this private key: a file or env://VAR\n"
+		"  --key KEY                       sign with this key (a file or env://VAR)\n"
 		"                                  (cosign's format, PKCS#8 or SEC1; password:\n"
 		"                                  $COSIGN_PASSWORD or the terminal)\n"
 		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
@@ -318,8 +318,8 @@ static const struct command commands[] = {
 	{"verify-blob", sg_cmd_verify_blob,
 		"verify a Sigstore bundle for a file, offline",
 		"picosign verify-blob --bundle FILE [flags] FILE|-|sha256:HEX\n"
-		"       picosign verify-blob --signature SIG (--certificate CERT | --key PUB) [flags]\n"
-		"       FILE|-|sha256:HEX",
+		"       picosign verify-blob --signature SIG (--certificate CERT | --key PUB)\n"
+		"       [flags] FILE|-|sha256:HEX",
 		"Verify a signature for a file (- for standard input), or for a digest given as\n"
 		"sha256:<hex>, against the trusted root: keyless against an expected identity and\n"
 		"issuer (one flag of each pair), or with --key. The signature is a Sigstore\n"
@@ -361,7 +361,7 @@ static const struct command commands[] = {
 		"answer verified against the trusted root. Asks for confirmation before the\n"
 		"upload unless --yes. The base64 signature goes to stdout unless\n"
 		"--output-signature; --bundle writes a Sigstore bundle v0.3.\n",
-		"  --key KEY                       sign with this private key: a file or env://VAR\n"
+		"  --key KEY                       sign with this key (a file or env://VAR)\n"
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
 		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
 		"  --new-bundle-format=BOOL        accepted: --bundle always writes v0.3\n"

@@ -59,7 +59,8 @@ slug_ok(const char *s)
 	if (s[0] == '\0' || strlen(s) > 200)
 		return 0;
 	for (const char *p = s; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+			    *p == '_'))
 			return 0;
 	return 1;
 }
@@ -71,16 +72,18 @@ sg_cli_identity_policy(sg_cli_identity *o, sg_policy *p, sg_diag *d)
 	const char *identity = o->identity, *identity_re = o->identity_re;
 	const char *issuer = o->issuer, *issuer_re = o->issuer_re;
 	if (set(o->bk_pipeline) && !set(o->bk_org))
-		return sg_diag_failmsg(d, SG_ERR_USAGE, "--buildkite-pipeline needs --buildkite-org");
+		return sg_diag_failmsg(d, SG_ERR_USAGE,
+			"--buildkite-pipeline needs --buildkite-org");
 	if (set(o->bk_org)) {
 		if (set(identity) || set(identity_re) || set(issuer) || set(issuer_re))
 			return sg_diag_failmsg(d, SG_ERR_USAGE,
-				"--buildkite-org sets the identity and the issuer; do not combine it with "
-				"--certificate-identity* or --certificate-oidc-issuer*");
+				"--buildkite-org sets the identity and the issuer; do not "
+				"combine it with --certificate-identity* or "
+				"--certificate-oidc-issuer*");
 		if (!slug_ok(o->bk_org) || (set(o->bk_pipeline) && !slug_ok(o->bk_pipeline)))
 			return sg_diag_failmsg(d, SG_ERR_USAGE,
-				"--buildkite-org and --buildkite-pipeline take slugs (a-z, 0-9, '-', "
-				"'_'), as in https://buildkite.com/ORG/PIPELINE");
+				"--buildkite-org and --buildkite-pipeline take slugs (a-z, "
+				"0-9, '-', '_'), as in https://buildkite.com/ORG/PIPELINE");
 		int n;
 		if (set(o->bk_pipeline)) {
 			/* The SAN Fulcio writes for a job of that pipeline, exactly. */
@@ -102,8 +105,14 @@ sg_cli_identity_policy(sg_cli_identity *o, sg_policy *p, sg_diag *d)
 		unsigned n;
 		const char *v;
 	} ext[] = {
-		{2, o->gh_trigger}, {3, o->gh_sha}, {4, o->gh_name}, {5, o->gh_repository},
-		{6, o->gh_ref}, {13, o->source_digest}, {20, o->build_trigger}, {11, o->runner_env},
+		{2, o->gh_trigger},
+		{3, o->gh_sha},
+		{4, o->gh_name},
+		{5, o->gh_repository},
+		{6, o->gh_ref},
+		{13, o->source_digest},
+		{20, o->build_trigger},
+		{11, o->runner_env},
 		{21, o->run_invocation},
 	};
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
@@ -122,7 +131,8 @@ sg_cli_parse_workers(const char *s, unsigned *out)
 		for (; s[i] >= '0' && s[i] <= '9' && v <= 1000000; i++)
 			v = v * 10 + (unsigned long)(s[i] - '0');
 		if (i == 0 || s[i] != '\0' || v == 0 || v > 1000000)
-			return sg_cli_usage_error("--max-workers: \"%s\" is not a positive number", s);
+			return sg_cli_usage_error("--max-workers: \"%s\" is not a positive number",
+				s);
 		*out = (unsigned)v;
 	}
 	if (*out > SG_MAX_WORKERS)

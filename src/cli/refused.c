@@ -30,10 +30,9 @@ enum {
 	C_PUBLIC_KEY = 1u << 11,
 	C_GENERATE = 1u << 12,
 };
-static const char *const command_bits[] = {"sign", "sign-blob", "attest", "attest-blob",
-	"verify", "verify-blob", "verify-attestation", "verify-blob-attestation",
-	"download-signature", "download-attestation", "triangulate", "public-key",
-	"generate-key-pair"};
+static const char *const command_bits[] = {"sign", "sign-blob", "attest", "attest-blob", "verify",
+	"verify-blob", "verify-attestation", "verify-blob-attestation", "download-signature",
+	"download-attestation", "triangulate", "public-key", "generate-key-pair"};
 
 /* Command groups, as cosign shares its option structs. */
 #define SIGNERS (C_SIGN | C_SIGN_BLOB | C_ATTEST | C_ATTEST_BLOB)
@@ -82,10 +81,11 @@ static const sg_cli_refusal refusals[] = {
 	{C_SIGN | C_ATTEST, "--new-bundle-format", NULL, 1, NULL, WHY_V3},
 	{C_SIGN | C_ATTEST, "--signing-config", NULL, 0, NULL, WHY_V3},
 	{C_SIGN | C_ATTEST, "--record-creation-timestamp", NULL, 1, NULL,
-		"a creation time in the signature image's config (picosign writes cosign's default, "
-		"the zero time)"},
-	{C_SIGN, "--attachment", NULL, 0, "", "attachment signatures (SBOMs); picosign signs "
-					      "images"},
+		"a creation time in the signature image's config (picosign writes cosign's "
+		"default, the zero time)"},
+	{C_SIGN, "--attachment", NULL, 0, "",
+		"attachment signatures (SBOMs); picosign signs "
+		"images"},
 	{C_SIGN, "--payload", NULL, 0, NULL,
 		"signing a payload file instead of the simple-signing payload it builds"},
 	{C_SIGN, "--sign-container-identity", NULL, 0, NULL,
@@ -148,7 +148,8 @@ sg_cli_refusal_find(const char *command, const char *name, size_t n)
 		if (!applies(r->commands, command))
 			continue;
 		if ((strlen(r->name) == n && strncmp(r->name, name, n) == 0) ||
-			(r->alias != NULL && strlen(r->alias) == n && strncmp(r->alias, name, n) == 0))
+			(r->alias != NULL && strlen(r->alias) == n &&
+				strncmp(r->alias, name, n) == 0))
 			return r;
 	}
 	return NULL;

@@ -133,8 +133,9 @@ auth_file(char *path, size_t cap)
 		sg_os_is_file(path))
 		return 1;
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	int ok = xdg != NULL && xdg[0] != '\0' ? join(path, cap, xdg, "containers/auth.json")
-						: join(path, cap, home, ".config/containers/auth.json");
+	int ok = xdg != NULL && xdg[0] != '\0'
+		? join(path, cap, xdg, "containers/auth.json")
+		: join(path, cap, home, ".config/containers/auth.json");
 	return ok && sg_os_is_file(path);
 }
 
@@ -416,8 +417,8 @@ sg_cli_sig_repo(const sg_ociref *image, sg_ociref *out, sg_diag *d)
 			"COSIGN_REPOSITORY=%.300s: give a repository, without a tag or digest", v);
 	sg_ociref r;
 	if (sg_ociref_parse((const uint8_t *)v, strlen(v), &r, NULL) != SG_OK)
-		return sg_diag_failmsg(d, SG_ERR_USAGE, "COSIGN_REPOSITORY=%.300s: not a repository",
-			v);
+		return sg_diag_failmsg(d, SG_ERR_USAGE,
+			"COSIGN_REPOSITORY=%.300s: not a repository", v);
 	memcpy(out->registry, r.registry, sizeof out->registry);
 	out->registry_len = r.registry_len;
 	memcpy(out->repository, r.repository, sizeof out->repository);

@@ -172,8 +172,8 @@ run_sign(const sign_args *a, sg_arena *arena)
 		if ((e = sg_p256_sign_digest(&key, digest, res->sig, sizeof res->sig, &res->sig_len,
 			     &d)) != SG_OK)
 			goto out;
-		fprintf(stderr, "WARNING: --tlog-upload=false: the signature is not uploaded to the "
-				"transparency log; verify it with --insecure-ignore-tlog\n");
+		fprintf(stderr, "WARNING: --tlog-upload=false: the signature is not uploaded to "
+				"the transparency log; verify it with --insecure-ignore-tlog\n");
 	} else {
 		if (a->key_path != NULL) {
 			e = sg_cli_keyed_begin(&ks, &key, a->k.rekor_url, a->k.timeout,
@@ -271,8 +271,8 @@ sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 		sg_cli_common_apply(&common) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos != 1)
-		return sg_cli_usage_error("sign-blob: give exactly one file to sign (- for standard "
-					  "input)");
+		return sg_cli_usage_error("sign-blob: give exactly one file to sign (- for "
+					  "standard input)");
 	/* cosign registers --output as another name of --output-signature. */
 	if (a.out_sig == NULL)
 		a.out_sig = output;

@@ -247,8 +247,8 @@ sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 		sg_cli_common_apply(&o->common) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos != 1)
-		return sg_cli_usage_error("sign: usage: picosign sign [--key KEY] [-a key=value]... "
-					  "IMAGE@sha256:<hex>");
+		return sg_cli_usage_error("sign: usage: picosign sign [--key KEY] "
+					  "[-a key=value]... IMAGE@sha256:<hex>");
 	o->k.token_flag = o->oidc.token;
 	o->k.disable_ambient = o->oidc.disable_ambient;
 	o->k.provider = o->oidc.provider;

@@ -75,7 +75,8 @@ static int
 fail_to(sg_buf *err, const struct opts *o, const char *name, int code, const char *msg)
 {
 	for (int k = 0; k < 2; k++) {
-		sg_buf_puts(err, k == 0 ? "Error: " : "main.go:74: error during command execution: ");
+		sg_buf_puts(err, k == 0 ? "Error: "
+					: "main.go:74: error during command execution: ");
 		if (o->many) {
 			sg_buf_puts(err, name);
 			sg_buf_puts(err, ": ");
@@ -268,8 +269,8 @@ print_header(sg_buf *err, const struct opts *o, const char *name, int bundle_ver
 				 "offline\n");
 	} else if (!o->ignore_tlog && !o->private_infra) {
 		sg_buf_puts(err, "  - The claims were present in the transparency log\n");
-		sg_buf_puts(err, "  - The signatures were integrated into the transparency log when "
-				 "the certificate was valid\n");
+		sg_buf_puts(err, "  - The signatures were integrated into the transparency log "
+				 "when the certificate was valid\n");
 	}
 	if (o->key_path != NULL)
 		sg_buf_puts(err, "  - The signatures were verified against the specified public "
@@ -340,11 +341,13 @@ verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name, s
 			char dg[SG_OCI_DIGEST_STR_LEN + 1], line[1400];
 			sg_oci_digest_format(desc->digest, dg);
 			if (e == SG_OK)
-				snprintf(line, sizeof line, "explain: signature %zu of %zu (layer %s): "
-					"passed every check\n", i + 1, sigs.parsed.ndescs, dg);
+				snprintf(line, sizeof line, "explain: signature %zu of %zu "
+					"(layer %s): passed every check\n", i + 1,
+					sigs.parsed.ndescs, dg);
 			else
-				snprintf(line, sizeof line, "explain: signature %zu of %zu (layer %s): "
-					"failed at %s: %s\n", i + 1, sigs.parsed.ndescs, dg,
+				snprintf(line, sizeof line, "explain: signature %zu of %zu "
+					"(layer %s): failed at %s: %s\n", i + 1,
+					sigs.parsed.ndescs, dg,
 					stage_of(ld.code), msg);
 			sg_buf_puts(err, line);
 		}
@@ -540,8 +543,8 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 			return fail_diag(SG_EXIT_FAIL, &d);
 	} else {
 		if (sg_cli_identity_given(&o->id))
-			return fail_msg(SG_EXIT_FAIL, "--key cannot be combined with the certificate "
-						      "identity flags");
+			return fail_msg(SG_EXIT_FAIL, "--key cannot be combined with the "
+						      "certificate identity flags");
 		if (sg_cli_load_public_key(o->key_path, arena, &o->key, &d) != SG_OK) {
 			char msg[1024], full[1100];
 			sg_diag_format(&d, msg, sizeof msg);

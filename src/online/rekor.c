@@ -404,7 +404,8 @@ sg_rekor_search(sg_http_client *http, const char *base_url, sg_http_plain plain,
 	sg_json j;
 	if (sg_json_parse(reply, resp.body_len, arena, "Rekor search answer", &j, d) != SG_OK ||
 		sg_json_expect(&j, sg_json_root(&j), VFJ_ARRAY, "Rekor search answer", d) != SG_OK)
-		return sg_diag_fail(d, SG_ERR_REKOR, "Rekor search answer: not an array of entries");
+		return sg_diag_fail(d, SG_ERR_REKOR,
+			"Rekor search answer: not an array of entries");
 	for (size_t t = sg_json_first(&j, sg_json_root(&j)); t != SG_JSON_NONE;
 		t = sg_json_next(&j, t)) {
 		if (*n >= cap || *n >= SG_REKOR_SEARCH_MAX)

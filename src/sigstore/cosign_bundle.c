@@ -25,7 +25,8 @@ sg_cosign_bundle_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_cosi
 	if ((e = sg_json_expect(&j, root, VFJ_OBJECT, "cosign bundle", d)) != SG_OK)
 		goto fail;
 	if ((e = sg_json_get_str(&j, root, "base64Signature", SG_JSON_REQUIRED,
-		     "cosign bundle base64Signature", arena, &out->signature_b64, NULL, d)) != SG_OK)
+		     "cosign bundle base64Signature", arena, &out->signature_b64, NULL, d)) !=
+		SG_OK)
 		goto fail;
 	if (out->signature_b64.len == 0) {
 		e = sg_diag_fail(d, SG_ERR_VERIFY_BUNDLE, "cosign bundle base64Signature: empty");
@@ -46,8 +47,8 @@ sg_cosign_bundle_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_cosi
 		size_t cap = cert.len / 4 * 3 + 3;
 		if ((e = sg_arena_get(arena, cap, (void **)&pem, d)) != SG_OK)
 			goto fail;
-		if ((e = sg_b64_decode(cert.p, cert.len, SG_B64_STD | SG_B64_PAD, pem, cap, &pem_len,
-			     d)) != SG_OK) {
+		if ((e = sg_b64_decode(cert.p, cert.len, SG_B64_STD | SG_B64_PAD, pem, cap,
+			     &pem_len, d)) != SG_OK) {
 			e = sg_diag_fail(d, e, "cosign bundle cert");
 			goto fail;
 		}

@@ -11,7 +11,8 @@ static int
 absent(void)
 {
 	fputs("Error: picosign debug is not in the static build (it is kept within 500 KB); use "
-	      "the dynamic build\n", stderr);
+	      "the dynamic build\n",
+		stderr);
 	return SG_EXIT_FAIL;
 }
 
