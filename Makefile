@@ -4,9 +4,10 @@
 #   make check        install missing deps, build, run every test; last line "N passed, N failed"
 #   make sanitize     the same suite built with ASan + UBSan
 #   make fuzz         clang + libFuzzer builds of every harness; make fuzz-smoke runs each
-#   make static       a fully static musl build of picosign
+#   make static       a fully static musl build of picosign (Debian's CA roots embedded)
 #   make bench        benchmarks (not part of check)
 #   make install PREFIX=... / make uninstall / make clean / make deps
+#   make image-rootfs / make dist   the scratch image's root filesystem; a signed release
 #
 # Modules are discovered: every src/<folder>/*.c is part of picosign (src/README.md has the
 # folders by rank). Tests and fuzz harnesses link archives, not lists of modules: the offline
@@ -72,12 +73,30 @@ OFFLINE_A := $(BUILD)/libpicosign-offline.a
 LIB_A := $(BUILD)/libpicosign.a
 CLI_A := $(BUILD)/libpicosign-cli.a
 
-# ---- embedded trusted roots (docs/trustroot.md) ----
-# scripts/embed-trust-root.sh writes build/gen/embedded_root.c: the public-good trusted_root.json
-# that matches the pinned SHA-256 and the staging root, as byte arrays of length 0 when
-# unavailable. It runs on every build and rewrites the file only when its content changes. The
-# object goes into libpicosign-cli.a (cli/trust.c is its one reader) and the static build.
-EMBED_C := build/gen/embedded_root.c
+# ---- embedded trust material (docs/trustroot.md) ----
+# trust/ holds the public-good TUF metadata (root, timestamp, snapshot, targets) with the two
+# targets picosign reads (trusted_root.json, signing_config.v0.2.json), and the staging
+# trusted root. Each file is pinned here by SHA-256: scripts/embed-trust.sh writes
+# build/gen/embedded_trust.c from trust/ alone (no network, no ../shared) and fails the build
+# when a file differs from its pin. TRUST_FETCHED is when the embedded timestamp was fetched
+# (the age policy starts there). `make update-trust` refreshes trust/ and the lines between
+# the markers through picosign's own TUF client (scripts/update-trust.sh; needs the network).
+# The object goes into libpicosign-cli.a (cli/ is the only reader); the static build embeds
+# only the TUF root and trusted_root.json (its size budget, see below).
+# BEGIN TRUST PINS (scripts/update-trust.sh rewrites these lines)
+TRUST_FETCHED := 2026-08-21T19:25:56Z
+TRUST_PINS := \
+	tuf_root=trust/public-good/root.json=73747011d0857ada15479a16c4cae0f3ed03aac698b523b97e1de314ac9d9ca8 \
+	tuf_timestamp=trust/public-good/timestamp.json=df130b04ba3aaeb43d59c59a79ae2614626e99dcb5c3a3945558ae76e431fb02 \
+	tuf_snapshot=trust/public-good/snapshot.json=8f784ab614ec62bfdd5f568eb2a2e3011668449ba235ed4eb7befa99f8469933 \
+	tuf_targets=trust/public-good/targets.json=6a697f7f8908c8ab26c11786ecb490b54acec97fa8c802e399f065f8a0cc1acd \
+	trusted_root=trust/public-good/trusted_root.json=6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66 \
+	signing_config=trust/public-good/signing_config.v0.2.json=9711a6d5375706957a4859af31c5866a4474f81f0544f9f4b76c9c4f4c8a539c
+STAGING_PIN := staging_root=trust/staging/trusted_root.json=81f5af777952d2c3955062ad56924c05ca916b5d49f3a0bce945faa475a8b1cc
+# END TRUST PINS
+TRUST_FILES := $(foreach p,$(TRUST_PINS) $(STAGING_PIN),$(word 2,$(subst =, ,$(p))))
+EMBED_C := build/gen/embedded_trust.c
+EMBED_STATIC_C := build/gen/embedded_trust_static.c
 EMBED_OBJ := $(call OBJ,$(EMBED_C))
 CLI_OBJS += $(EMBED_OBJ)
 MAIN_OBJ := $(call OBJ,src/cli/main.c)
@@ -94,11 +113,11 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # objects they reference).
 FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http test_keys test_manifest test_nacl \
 	test_oidc test_registry test_rekor test_trustroot
-FULL_FUZZ := duration fulcio_response http_response keyfile keysrc registry rekor_response spki
+FULL_FUZZ := fulcio_response http_response keyfile keysrc registry rekor_response spki timeout
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
-	test-run bench conformance demo format deps-check
+	test-run bench conformance demo format deps-check update-trust
 .SECONDEXPANSION:
 
 all: picosign
@@ -106,11 +125,16 @@ all: picosign
 picosign: $(BUILD)/picosign
 	cp $< $@
 
-# Embedded trusted roots (variables above).
-$(EMBED_C): embed-trust-root
-	@bash scripts/embed-trust-root.sh $@
-.PHONY: embed-trust-root
-embed-trust-root:
+# Embedded trust material (variables above).
+$(EMBED_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
+	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(TRUST_PINS) $(STAGING_PIN)
+$(EMBED_STATIC_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
+	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(filter tuf_root=% trusted_root=%,$(TRUST_PINS)) \
+		tuf_timestamp=-= tuf_snapshot=-= tuf_targets=-= signing_config=-= staging_root=-=
+
+# Refresh trust/ and the pins above through picosign's TUF client (network; docs/trustroot.md).
+update-trust: all
+	@bash scripts/update-trust.sh
 
 $(OFFLINE_A): $(OFFLINE_OBJS)
 $(LIB_A): $(LIB_OBJS)
@@ -199,28 +223,25 @@ fuzz-smoke: fuzz
 # ---- static musl build ----
 STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
-# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); the
-# staging root is not embedded (docs/trustroot.md).
+# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); one
+# code segment instead of page-aligned separate ones (-z noseparate-code); SG_SMALL leaves
+# the inspection commands `debug` and `cert` out, SG_NO_THREADS runs verify's images on one
+# worker (sys/os.c); of the trust material only the TUF root
+# and trusted_root.json are embedded, no staging root (docs/trustroot.md, decisions.md).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_NO_EMBEDDED_STAGING \
-	-DSG_NO_THREADS
-# The audit tool `debug` stays out of the static binary (support/musl/no_debug.c answers for
-# it), and verify IMAGE... runs its images one after the other on one connection there
-# (SG_NO_THREADS, sys/os.c): the dynamic build keeps both, and the scratch-image binary keeps
-# within its budget (docs/decisions.md).
-STATIC_SRCS := $(filter-out src/cli/debug.c src/cli/debug_http.c src/cli/debug_sigstore.c \
-	src/cli/debug_oci.c,$(SRCS)) support/musl/no_debug.c
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL \
+	-DSG_NO_THREADS -Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
 	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
 
-$(STATIC_DIR)/picosign: $(STATIC_SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
+$(STATIC_DIR)/picosign: $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
 		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
-		-Wl,--gc-sections -s -o $@ $(STATIC_SRCS) $(EMBED_C) $(VFJ_SRC) support/musl/fortify_shim.c \
+		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c \
 		$(BEARSSL_A)
 	$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 
@@ -254,29 +275,132 @@ clean:
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/*.c tests/*.h fuzz/*.c fuzz/*.h
 
-# ---- embedded CA bundle for TLS (docs/transport.md; transport, issue #4) ----
-# `make EMBED_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt` compiles that PEM bundle into net.o
-# (and the static build) as the last-resort TLS trust anchors, for scratch images that have no
-# CA store. The value is recorded in $(BUILD)/gen/embed_ca.setting, so changing it (or dropping
-# it) rebuilds net.o.
-EMBED_CA_BUNDLE ?=
+# ---- embedded TLS trust anchors (docs/transport.md; issues #4 and #13) ----
+# The last-resort TLS anchors, used only when the system has no CA store
+# (/etc/ssl/certs/ca-certificates.crt) and SSL_CERT_FILE / SSL_CERT_DIR are unset, as in a
+# scratch image. support/ca_anchors.c turns a PEM bundle into a header of br_x509_trust_anchor
+# rows (DN and public key only: ~65 KB for Debian's 142 roots against 220 KB of PEM), and the
+# binary names the bundle by its SHA-256 ("the embedded CA bundle (142 anchors, sha256:...)").
+#   make static                             Debian's ca-certificates roots, $(CA_CERTS_DIR)/*.crt
+#                                           in name order (not /etc/ssl/certs, which holds the
+#                                           build host's own additions too)
+#   make static EMBED_CA_BUNDLE=            no anchors
+#   make [static] EMBED_CA_BUNDLE=FILE.pem  that bundle (the dynamic build embeds none unless asked)
+# Each build records its setting in gen/embed_ca.setting, so changing it rebuilds what uses it.
+CA_CERTS_DIR ?= /usr/share/ca-certificates/mozilla
+ifeq ($(origin EMBED_CA_BUNDLE),undefined)
+EMBED_CA_BUNDLE :=
+STATIC_CA_BUNDLE := $(if $(wildcard $(CA_CERTS_DIR)/*.crt),$(STATIC_DIR)/gen/debian-ca-certificates.pem)
+else
+STATIC_CA_BUNDLE := $(EMBED_CA_BUNDLE)
+endif
+CA_ANCHORS := build/tools/ca_anchors
 EMBED_CA_H := $(abspath $(BUILD)/gen/embedded_ca.h)
 EMBED_CA_SETTING := $(BUILD)/gen/embed_ca.setting
-_embed_ca_sync := $(shell mkdir -p $(BUILD)/gen && { [ -f $(EMBED_CA_SETTING) ] && \
-	[ "$$(cat $(EMBED_CA_SETTING))" = '$(EMBED_CA_BUNDLE)' ] || \
-	printf '%s' '$(EMBED_CA_BUNDLE)' > $(EMBED_CA_SETTING); })
+STATIC_CA_H := $(abspath $(STATIC_DIR)/gen/embedded_ca.h)
+STATIC_CA_SETTING := $(STATIC_DIR)/gen/embed_ca.setting
+ca_sync = $(shell mkdir -p $(dir $(1)) && { [ -f $(1) ] && [ "$$(cat $(1))" = '$(2)' ] || \
+	printf '%s' '$(2)' > $(1); })
+_embed_ca_sync := $(call ca_sync,$(EMBED_CA_SETTING),$(EMBED_CA_BUNDLE))
+_static_ca_sync := $(call ca_sync,$(STATIC_CA_SETTING),$(STATIC_CA_BUNDLE))
 $(call OBJ,src/sys/net.c): $(EMBED_CA_SETTING)
-ifneq ($(EMBED_CA_BUNDLE),)
-$(EMBED_CA_H): $(EMBED_CA_BUNDLE) $(EMBED_CA_SETTING)
+$(STATIC_DIR)/picosign: $(STATIC_CA_SETTING)
+
+$(CA_ANCHORS): support/ca_anchors.c
 	@mkdir -p $(dir $@)
-	@{ echo '/* generated by make from $(EMBED_CA_BUNDLE) */'; \
-		echo 'static const unsigned char embedded_ca[] = {'; \
-		od -An -v -tx1 $< | awk '{ s = "\t"; for (i = 1; i <= NF; i++) s = s "0x" $$i ","; print s }'; \
-		echo '};'; } > $@.tmp && mv $@.tmp $@
+	$(CC) $(STD) -O2 -Wall -Wextra -Werror -I$(BEARSSL_INC) -o $@ $< $(LDLIBS)
+
+$(STATIC_DIR)/gen/debian-ca-certificates.pem: $(wildcard $(CA_CERTS_DIR)/*.crt)
+	@mkdir -p $(dir $@)
+	@for f in $(sort $^); do cat "$$f"; done > $@.tmp && mv $@.tmp $@
+
+ifneq ($(EMBED_CA_BUNDLE),)
+$(EMBED_CA_H): $(EMBED_CA_BUNDLE) $(EMBED_CA_SETTING) $(CA_ANCHORS)
+	@mkdir -p $(dir $@)
+	$(CA_ANCHORS) $< > $@.tmp && mv $@.tmp $@
 $(call OBJ,src/sys/net.c): $(EMBED_CA_H)
 $(call OBJ,src/sys/net.c): ALL_CFLAGS += -DSG_EMBED_CA_H='"$(EMBED_CA_H)"'
-$(STATIC_DIR)/picosign: $(EMBED_CA_H)
-$(STATIC_DIR)/picosign: STD += -DSG_EMBED_CA_H='"$(EMBED_CA_H)"'
 endif
+ifneq ($(STATIC_CA_BUNDLE),)
+$(STATIC_CA_H): $(STATIC_CA_BUNDLE) $(STATIC_CA_SETTING) $(CA_ANCHORS)
+	@mkdir -p $(dir $@)
+	$(CA_ANCHORS) $< > $@.tmp && mv $@.tmp $@
+	@echo "embedded CA bundle: $$(sed -n 's/^#define SG_EMBEDDED_CA_INFO "\(.*\)"$$/\1/p' $@) ($<)"
+$(STATIC_DIR)/picosign: $(STATIC_CA_H)
+$(STATIC_DIR)/picosign: STD += -DSG_EMBED_CA_H='"$(STATIC_CA_H)"'
+endif
+
+# ---- shipping: reproducible static builds, install, scratch image, releases (issue #13) ----
+# Reproducible: two static builds of one commit in two directories give the same bytes
+# (tests/integration/ship.sh). Nothing reads the clock (SOURCE_DATE_EPOCH, from the commit, is
+# what tar and any __DATE__ would use) and no path survives: sources are named relatively, the
+# binary is stripped, and -ffile-prefix-map covers what is left.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+$(STATIC_DIR)/picosign: STATIC_OPT += -ffile-prefix-map=$(CURDIR)/=
+
+# The man page and the shell completions are generated from the binary's own --help texts
+# (scripts/gen-help.sh), so they cannot say something else than `picosign CMD --help`.
+SHARE_DIR := $(BUILD)/share
+MAN_PAGE := $(SHARE_DIR)/picosign.1
+COMPLETIONS := $(SHARE_DIR)/picosign.bash $(SHARE_DIR)/_picosign $(SHARE_DIR)/picosign.fish
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
+.PHONY: man completions install-extras uninstall-extras image-rootfs dist
+man: $(MAN_PAGE)
+completions: $(COMPLETIONS)
+$(MAN_PAGE): $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh man $< > $@.tmp && mv $@.tmp $@
+$(SHARE_DIR)/picosign.bash: $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh bash $< > $@.tmp && mv $@.tmp $@
+$(SHARE_DIR)/_picosign: $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh zsh $< > $@.tmp && mv $@.tmp $@
+$(SHARE_DIR)/picosign.fish: $(BUILD)/picosign scripts/gen-help.sh
+	@mkdir -p $(dir $@)
+	bash scripts/gen-help.sh fish $< > $@.tmp && mv $@.tmp $@
+
+# `make install` (above) installs the binary; these add the page and the completions, and
+# `make uninstall` removes exactly the files installed (directories stay).
+INSTALLED_EXTRAS := $(DESTDIR)$(MANDIR)/man1/picosign.1 \
+	$(DESTDIR)$(BASH_COMPLETION_DIR)/picosign $(DESTDIR)$(ZSH_COMPLETION_DIR)/_picosign \
+	$(DESTDIR)$(FISH_COMPLETION_DIR)/picosign.fish
+install: install-extras
+uninstall: uninstall-extras
+install-extras: $(MAN_PAGE) $(COMPLETIONS)
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(MANDIR)/man1/picosign.1
+	install -D -m 0644 $(SHARE_DIR)/picosign.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/picosign
+	install -D -m 0644 $(SHARE_DIR)/_picosign $(DESTDIR)$(ZSH_COMPLETION_DIR)/_picosign
+	install -D -m 0644 $(SHARE_DIR)/picosign.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/picosign.fish
+uninstall-extras:
+	rm -f $(INSTALLED_EXTRAS)
+
+# The scratch image's root filesystem as a tarball: what the Dockerfile builds (FROM scratch,
+# the static binary as /picosign, nothing else), for machines without docker. Deterministic
+# (names sorted, owner 0, mtime SOURCE_DATE_EPOCH). STATIC_DIR and EMBED_CA_BUNDLE select the
+# build, as for `make static`.
+IMAGE_ROOTFS ?= $(STATIC_DIR)/image-rootfs.tar
+image-rootfs: $(STATIC_DIR)/picosign Dockerfile
+	@rm -rf $(STATIC_DIR)/rootfs && mkdir -p $(STATIC_DIR)/rootfs
+	install -m 0755 $(STATIC_DIR)/picosign $(STATIC_DIR)/rootfs/picosign
+	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+		-C $(STATIC_DIR)/rootfs -cf $(IMAGE_ROOTFS) picosign
+	@echo "image-rootfs: $(IMAGE_ROOTFS)"
+
+# A release: the static binary, BUILDINFO (what a rebuild needs to match), SHA256SUMS, and a
+# Sigstore bundle for each of those made by `picosign sign-blob` (keyless: the OIDC token comes
+# from the environment, as in a CI job; DIST_SIGN_FLAGS adds flags such as --fulcio-url).
+# DIST_SIGN=0 leaves the bundles out. README.md shows how to check a download.
+DIST_DIR ?= build/dist
+DIST_SIGN ?= 1
+DIST_SIGN_FLAGS ?=
+dist: static
+	@rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)
+	@DIST_DIR=$(DIST_DIR) DIST_SIGN=$(DIST_SIGN) STATIC_CA_BUNDLE='$(STATIC_CA_BUNDLE)' \
+		MUSLCC=$(MUSLCC) BEARSSL_A=$(BEARSSL_A) bash scripts/dist.sh picosign-static $(DIST_SIGN_FLAGS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

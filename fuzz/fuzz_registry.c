@@ -94,6 +94,10 @@ collect_realms(const uint8_t *p, size_t n)
 		}
 		while (j < n && k < sizeof realms[0] - 1 && p[j] != '/' && p[j] != ':' && p[j] != '"' &&
 			p[j] != '?' && p[j] != ',' && p[j] != ' ') {
+			/* A quoted-pair (RFC 9110 §5.6.4) stands for the character after the
+			 * backslash, as the client's parser reads it. */
+			if (p[j] == '\\' && j + 1 < n)
+				j++;
 			uint8_t ch = p[j++];
 			/* Stored lowercased: is_realm compares case-insensitively. */
 			realms[n_realms][k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);

@@ -5,7 +5,8 @@
 # peers are absent skip with a message.
 set -u
 pkgs=(gcc make libbearssl-dev musl-tools clang libclang-rt-14-dev file
-	openssl nginx curl jq docker-registry apache2-utils faketime strace)
+	openssl nginx curl jq docker-registry apache2-utils faketime strace
+	bats man-db groff-base zsh fish python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -302,64 +302,190 @@ test_bad_roots(void)
 	free(p);
 }
 
+/* Read two PEM files of production-pem/ into one malloc'd buffer (the second may be NULL). */
+static unsigned char *
+pem_pair(const char *a, const char *b, size_t *n)
+{
+	char ra[256], rb[256];
+	size_t na = 0, nb = 0;
+	snprintf(ra, sizeof ra, "trust/production-pem/%s", a);
+	unsigned char *pa = test_read_vec(ra, &na), *pb = NULL;
+	if (b != NULL) {
+		snprintf(rb, sizeof rb, "trust/production-pem/%s", b);
+		pb = test_read_vec(rb, &nb);
+	}
+	if (pa == NULL || (b != NULL && pb == NULL)) {
+		free(pa);
+		free(pb);
+		return NULL;
+	}
+	unsigned char *o = malloc(na + nb + 1);
+	memcpy(o, pa, na);
+	if (nb)
+		memcpy(o + na, pb, nb);
+	*n = na + nb;
+	free(pa);
+	free(pb);
+	return o;
+}
+
+/* cosign's PEM variables against the real public-good material: the PEM export of the
+ * production trusted root must give the same logs (key ids = SHA-256 of the SPKI, which the
+ * trusted root states independently) and the same CA and TSA chains. */
+static void
+test_pem_parts(void)
+{
+	size_t n, rn;
+	unsigned char *root = test_read_vec(TEST_PROD_ROOT, &rn);
+	unsigned char *p = pem_pair("fulcio-ca1-1-sigstore.crt.pem",
+		"fulcio-ca1-0-sigstore-intermediate.crt.pem", &n);
+	if (p == NULL || root == NULL) {
+		free(p);
+		free(root);
+		TEST_SKIP("production-pem vectors not found");
+		return;
+	}
+	static sg_trustroot ref;
+	sg_arena_reset(&arena);
+	CHECK_OK(sg_trustroot_parse(root, rn, &arena, &ref, NULL));
+	sg_trustroot t;
+	memset(&t, 0, sizeof t);
+	/* root first, intermediate after: linked leaf-most first whatever the file order */
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_FULCIO, p, n, &arena, NULL));
+	CHECK(t.n_cas == 1 && t.cas[0].n_certs == 2);
+	CHECK(sg_slice_eq(t.cas[0].certs[0], ref.cas[1].certs[0]) &&
+		sg_slice_eq(t.cas[0].certs[1], ref.cas[1].certs[1]));
+	CHECK(t.cas[0].valid.start == INT64_MIN && t.cas[0].valid.end == INT64_MAX);
+	free(p);
+	/* an intermediate alone is linked to no root: refused */
+	p = pem_pair("fulcio-ca1-0-sigstore-intermediate.crt.pem", NULL, &n);
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_FULCIO, p, n, &arena, &d),
+		SG_ERR_VERIFY_TRUST_ROOT);
+	CHECK(t.n_cas == 1);
+	free(p);
+	/* Rekor and CT keys: the key ids the trusted root lists */
+	p = pem_pair("rekor-rekor.sigstore.dev.pub.pem", NULL, &n);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_REKOR, p, n, &arena, NULL));
+	CHECK(t.n_tlogs == 1 && t.tlogs[0].key_id_len == 32 &&
+		memcmp(t.tlogs[0].key_id, ref.tlogs[0].key_id, 32) == 0);
+	CHECK(t.tlogs[0].key.type == SG_KEY_EC && t.tlogs[0].sig_hash == SG_HASH_SHA256);
+	free(p);
+	p = pem_pair("ctfe-ctfe.sigstore.dev_2022.pub.pem", NULL, &n);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_CTLOG, p, n, &arena, NULL));
+	CHECK(t.n_ctlogs == 1 && memcmp(t.ctlogs[0].key_id, ref.ctlogs[1].key_id, 32) == 0);
+	free(p);
+	p = pem_pair("ctfe-ctfe.sigstore.dev_2022.pub.pem", "ctfe-ctfe.sigstore.dev_test.pub.pem",
+		&n);
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_CTLOG, p, n, &arena, NULL),
+		SG_ERR_VERIFY_TRUST_ROOT);
+	CHECK(t.n_ctlogs == 1);
+	free(p);
+	/* the TSA chain: signing certificate, then the self-signed root */
+	p = pem_pair("tsa-1-sigstore-tsa-selfsigned.crt.pem", "tsa-0-sigstore-tsa.crt.pem", &n);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_TSA, p, n, &arena, NULL));
+	CHECK(t.n_tsas == 1 && t.tsas[0].n_certs == 2 &&
+		sg_slice_eq(t.tsas[0].certs[0], ref.tsas[0].certs[0]) &&
+		sg_slice_eq(t.tsas[0].certs[1], ref.tsas[0].certs[1]));
+	free(p);
+	/* a key file given as certificates, and garbage */
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_REKOR, (const uint8_t *)"junk", 4, &arena,
+			  NULL),
+		SG_ERR_PEM_NONE);
+	free(root);
+}
+
+/* The loader's order (cli/trust.c): flag, environment, then the embedded material (no
+ * TUF_ROOT cache here: tests/integration/tuf.sh covers the cache). */
 static void
 test_load_default(void)
 {
 	sg_diag d;
-	const char *src = NULL;
+	sg_cli_trust info;
+	sg_cli_trust_opts o;
 	char path[1024];
 	snprintf(path, sizeof path, "%s/trust/staging-trusted_root.sigstore-python.json",
 		test_vectors_dir());
 	unsetenv("SIGSTORE_ROOT_FILE");
+	setenv("TUF_ROOT", "/nonexistent/picosign-test-cache", 1);
+	memset(&o, 0, sizeof o);
+	o.quiet = 1;
 	/* The flag wins over everything. */
 	sg_arena_reset(&arena);
 	sg_diag_init(&d, NULL);
-	sg_err e = sg_cli_trustroot_load(path, 0, &arena, &tr, &src, &d);
+	o.root_path = path;
+	sg_err e = sg_cli_trustroot_load(&o, &arena, &tr, &info, &d);
 	if (e == SG_ERR_IO) {
 		TEST_SKIP("staging trusted root not found");
 	} else {
 		CHECK_OK(e);
-		CHECK(src == path && tr.n_tlogs == 4);
-		/* Then the environment. */
+		CHECK(info.kind == SG_TRUST_FLAG && strcmp(info.source, path) == 0 &&
+			tr.n_tlogs == 4 && !info.has_age);
+		/* Then the environment: a trusted_root.json in SIGSTORE_ROOT_FILE, by content. */
 		setenv("SIGSTORE_ROOT_FILE", path, 1);
+		o.root_path = NULL;
 		sg_arena_reset(&arena);
-		CHECK_OK(sg_cli_trustroot_load(NULL, 0, &arena, &tr, &src, NULL));
-		CHECK(src != NULL && strcmp(src, path) == 0 && tr.n_tlogs == 4);
+		CHECK_OK(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL));
+		CHECK(info.kind == SG_TRUST_ENV_JSON && strstr(info.source, path) != NULL &&
+			tr.n_tlogs == 4);
+		/* ... which no PEM variable may join. */
+		setenv("SIGSTORE_REKOR_PUBLIC_KEY", path, 1);
+		sg_arena_reset(&arena);
+		sg_diag_init(&d, NULL);
+		CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, &d), SG_ERR_USAGE);
+		unsetenv("SIGSTORE_REKOR_PUBLIC_KEY");
 		unsetenv("SIGSTORE_ROOT_FILE");
+		/* An age limit on material of unknown age is refused. */
+		o.root_path = path;
+		o.max_age = "720h";
+		sg_arena_reset(&arena);
+		CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL), SG_ERR_TRUST_AGE);
+		o.max_age = NULL;
+		o.root_path = NULL;
 	}
-	/* A missing file named by the flag is an I/O error, not a silent fallback. */
-	sg_arena_reset(&arena);
-	CHECK_ERR(sg_cli_trustroot_load("/nonexistent/root.json", 0, &arena, &tr, &src, NULL),
-		SG_ERR_IO);
-	/* The embedded roots (present only when the build found the pinned file). */
+	/* A missing file named by the flag is an I/O error naming the flag, never a fallback. */
+	o.root_path = "/nonexistent/root.json";
 	sg_arena_reset(&arena);
 	sg_diag_init(&d, NULL);
-	e = sg_cli_trustroot_load(NULL, 0, &arena, &tr, &src, &d);
-	if (sg_embedded_trusted_root_len == 0) {
-		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
-		char msg[600];
-		sg_diag_format(&d, msg, sizeof msg);
-		CHECK(strstr(msg,
-			      "no trusted root: pass --trusted-root or set SIGSTORE_ROOT_FILE "
-			      "(this build has no embedded public-good root)") != NULL);
-		TEST_SKIP("no embedded public-good root in this build");
-	} else {
-		CHECK_OK(e);
-		CHECK(strcmp(src, "embedded public-good root") == 0);
-		CHECK(tr.n_tlogs == 2 && tr.n_cas == 2);
-		uint8_t h[32], pin[32];
-		test_hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
-		sg_sha256(sg_embedded_trusted_root, sg_embedded_trusted_root_len, h);
-		CHECK(memcmp(h, pin, 32) == 0);
-	}
+	CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, &d), SG_ERR_IO);
+	char msg[600];
+	sg_diag_format(&d, msg, sizeof msg);
+	CHECK(strstr(msg, "--trusted-root /nonexistent/root.json: cannot read") == msg);
+	o.root_path = NULL;
+	/* The embedded material: always there, from trust/ (the pins hold in every build). */
 	sg_arena_reset(&arena);
-	e = sg_cli_trustroot_load(NULL, 1, &arena, &tr, &src, NULL);
+	CHECK_OK(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL));
+	CHECK(info.kind == SG_TRUST_EMBEDDED && info.tuf && info.v_root >= 15 &&
+		info.v_targets >= 14 && info.has_age);
+	CHECK(tr.n_tlogs >= 2 && tr.n_cas >= 2);
+	uint8_t h[32], pin[32];
+	test_hex_to("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66", pin);
+	sg_sha256(sg_embedded_trusted_root, sg_embedded_trusted_root_len, h);
+	CHECK(sg_embedded_trusted_root_len == 0 || memcmp(h, pin, 32) == 0 || info.v_targets > 14);
+	/* Age limits: far enough, and too close. */
+	o.max_age = "876000h";
+	sg_arena_reset(&arena);
+	CHECK_OK(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL));
+	o.max_age = "1s";
+	sg_arena_reset(&arena);
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, &d), SG_ERR_TRUST_AGE);
+	o.max_age = "3 days";
+	sg_arena_reset(&arena);
+	CHECK_ERR(sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL), SG_ERR_USAGE);
+	o.max_age = NULL;
+	/* The staging root (not in the static build, which this test never is). */
+	o.staging = 1;
+	sg_arena_reset(&arena);
+	e = sg_cli_trustroot_load(&o, &arena, &tr, &info, NULL);
 	if (sg_embedded_staging_root_len == 0) {
 		CHECK_ERR(e, SG_ERR_NO_TRUST_ROOT);
 	} else {
 		CHECK_OK(e);
-		CHECK(strcmp(src, "embedded staging root") == 0 && tr.n_tlogs == 4);
+		CHECK(strcmp(info.source, "embedded staging trusted root") == 0 && tr.n_tlogs == 4);
 	}
+	unsetenv("TUF_ROOT");
 }
 
 int
@@ -370,6 +496,7 @@ main(void)
 	test_conformance_roots();
 	test_production_details();
 	test_bad_roots();
+	test_pem_parts();
 	test_load_default();
 	return test_finish();
 }

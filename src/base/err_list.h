@@ -131,6 +131,15 @@ X(SG_ERR_VERIFY_NO_SIGNATURES, 719, "no signatures found")
 X(SG_ERR_VERIFY_NO_MATCH, 720, "no matching signatures")
 X(SG_ERR_VERIFY_CT_KEY, 721, "no trusted CT log key for SCT")
 X(SG_ERR_VERIFY_TIMESTAMP, 722, "timestamp verification failed")
+/* 730s TUF (sigstore/tuf.h): one code per kind of check; the message names the role */
+X(SG_ERR_TUF_FORMAT, 730, "invalid TUF metadata")
+X(SG_ERR_TUF_SIGNATURE, 731, "TUF signature threshold not met")
+X(SG_ERR_TUF_VERSION, 732, "TUF version check failed")
+X(SG_ERR_TUF_EXPIRED, 733, "TUF metadata has expired")
+X(SG_ERR_TUF_HASH, 734, "TUF length or hash mismatch")
+X(SG_ERR_TUF_MISSING, 735, "TUF target not listed")
+X(SG_ERR_TUF_FETCH, 736, "TUF download failed")
+X(SG_ERR_TRUST_AGE, 740, "trust material is too old")
 
 /* 800s identity policy */
 X(SG_ERR_POLICY_IDENTITY, 801, "certificate identity does not match")

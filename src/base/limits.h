@@ -109,6 +109,30 @@
 /* A file read from disk by the CLI (artifact digests are streamed, not held). */
 #define SG_MAX_INPUT_FILE (8u * 1024u * 1024u)
 
+/* TUF metadata (sigstore/tuf.h), the download bound of each role when its parent lists no
+ * length (TUF 1.0.34 §5.3.3 W, §5.4.1 X, §5.5.1 Y, §5.6.1 Z). Public-good's roots are 5-7 KiB
+ * and its timestamp, snapshot and targets 0.4, 1.8 and 5 KiB; go-tuf and tuf-js allow 512000
+ * bytes per root and 16384 for the timestamp, which we keep for the timestamp. A root of
+ * 256 KiB would list hundreds of keys; 1 MiB of snapshot or targets is thousands of entries. */
+#define SG_MAX_TUF_ROOT (256u * 1024u)
+#define SG_MAX_TUF_TIMESTAMP (16u * 1024u)
+#define SG_MAX_TUF_SNAPSHOT (1024u * 1024u)
+#define SG_MAX_TUF_TARGETS (1024u * 1024u)
+/* Root rotations followed in one refresh (§5.3.3 Y): public-good made 14 in five years;
+ * go-tuf stops at 256. Also how many roots a cache keeps to re-verify its chain. */
+#define SG_MAX_TUF_ROOT_ROTATIONS 64u
+/* Keys in one root and signatures on one file: public-good root v10 lists 13 keys and
+ * carries 10 signatures. */
+#define SG_MAX_TUF_KEYS 64u
+#define SG_MAX_TUF_SIGS 64u
+/* Entries of a snapshot's or timestamp's meta and of a targets' targets: public-good lists 6
+ * and 11. Each costs a fixed-size record in the arena. */
+#define SG_MAX_TUF_ENTRIES 4096u
+/* A key id or target name (public-good's are 64 hex digits and short file names). */
+#define SG_MAX_TUF_NAME 1024u
+/* How long `picosign initialize` waits for another one writing the same cache. */
+#define SG_TUF_LOCK_WAIT_MS 120000u
+
 /* Network timeouts in milliseconds, overridable by flag or environment. */
 #define SG_DEFAULT_CONNECT_TIMEOUT_MS 10000u
 #define SG_DEFAULT_IO_TIMEOUT_MS 30000u

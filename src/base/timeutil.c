@@ -204,9 +204,10 @@ sg_duration_parse(const uint8_t *s, size_t len, int64_t *out)
 		size_t u = 0, ulen = 0;
 		for (; u < sizeof units / sizeof units[0]; u++) {
 			ulen = strlen(units[u].name);
-			if (len - i >= ulen && memcmp(s + i, units[u].name, ulen) == 0 &&
-				/* "m" must not take the "m" of "ms" */
-				!(ulen == 1 && units[u].name[0] == 'm' && len - i > 1 && s[i + 1] == 's'))
+			/* "m" must not take the "m" of "ms" */
+			int ms = ulen == 1 && units[u].name[0] == 'm' && len - i > 1 &&
+				 s[i + 1] == 's';
+			if (len - i >= ulen && memcmp(s + i, units[u].name, ulen) == 0 && !ms)
 				break;
 		}
 		if (u == sizeof units / sizeof units[0])
@@ -217,7 +218,8 @@ sg_duration_parse(const uint8_t *s, size_t len, int64_t *out)
 			return SG_ERR_ARG;
 		/* frac/scale of a unit in integers: scale and every unit below a second are powers
 		 * of ten, and the larger units multiples of 10^9, so one division is exact */
-		uint64_t part = whole * ns + (ns >= scale ? frac * (ns / scale) : frac / (scale / ns));
+		uint64_t part = whole * ns;
+		part += ns >= scale ? frac * (ns / scale) : frac / (scale / ns);
 		if (part > max || total > max - part)
 			return SG_ERR_ARG;
 		total += part;

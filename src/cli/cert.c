@@ -318,26 +318,19 @@ cert_main(sg_slice in, sg_arena *arena, sg_diag *d)
 	sg_cur c;
 	sg_cur_init(&c, in.p, in.len);
 	size_t count = 0;
-	for (;;) {
-		sg_pem_block b;
-		sg_err e = sg_pem_next(&c, &b, d);
-		if (e == SG_ERR_PEM_NONE)
-			break;
-		SG_TRY(e);
-		if (!sg_slice_eq_str(b.label, "CERTIFICATE"))
-			continue;
+	sg_slice der;
+	sg_err e;
+	while ((e = sg_pem_next_der(&c, "CERTIFICATE", arena, &der, d)) == SG_OK) {
 		if (count >= SG_MAX_PEM_OBJECTS)
 			return sg_diag_failf(d, SG_ERR_LIMIT, "cert", "more than %u certificates",
 				(unsigned)SG_MAX_PEM_OBJECTS);
-		uint8_t *der;
-		size_t der_len;
-		SG_TRY(sg_arena_get(arena, SG_MAX_CERT, (void **)&der, d));
-		SG_TRY(sg_pem_decode(&b, der, SG_MAX_CERT, &der_len, d));
 		if (count > 0)
 			putchar('\n');
-		SG_TRY(dump_der(der, der_len, d));
+		SG_TRY(dump_der(der.p, der.len, d));
 		count++;
 	}
+	if (e != SG_ERR_PEM_NONE)
+		return e;
 	if (count == 0)
 		return sg_diag_failf(d, SG_ERR_PEM_NONE, "cert", "no CERTIFICATE block");
 	return SG_OK;

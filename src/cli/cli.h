@@ -139,17 +139,136 @@ void sg_cli_warn_tag(const char *img);
 /* A sign/image.h note hook: the line and a newline on stderr. */
 void sg_cli_note(void *ctx, const char *line);
 
-/* ---- trust (cli/trust.c) ---- */
+/* ---- trust (cli/trust.c, cli/tuf.c; docs/trustroot.md) ---- */
 
-/* The trusted root for a verify command, by precedence: `flag_path` (--trusted-root) when not
- * NULL, else the file named by $SIGSTORE_ROOT_FILE when set and non-empty, else the root
- * embedded at build time (the staging one when `staging`). `*source` says which ("embedded
- * public-good root", "embedded staging root" or the path). Errors: those of sg_os_read_file
- * and sg_trustroot_parse, and SG_ERR_NO_TRUST_ROOT ("no trusted root: pass --trusted-root or
- * set SIGSTORE_ROOT_FILE (this build has no embedded public-good root)") when nothing is
- * available. `out` is zeroed on failure. */
-SG_MUST_USE sg_err sg_cli_trustroot_load(const char *flag_path, int staging, sg_arena *arena,
-	sg_trustroot *out, const char **source, sg_diag *d);
+/* The embedded trust material (build/gen/embedded_trust.c, written by scripts/embed-trust.sh
+ * from trust/ and the pins of the Makefile): the public-good TUF root, timestamp, snapshot
+ * and targets, the two targets picosign reads, and the staging trusted root (length 0 in the
+ * static build). sg_embedded_trust_fetched: when the embedded timestamp was fetched. Only
+ * cli/ refers to these, so parsers, tests and fuzzers of lower ranks link without them. */
+extern const uint8_t sg_embedded_tuf_root[], sg_embedded_tuf_timestamp[],
+	sg_embedded_tuf_snapshot[], sg_embedded_tuf_targets[], sg_embedded_trusted_root[],
+	sg_embedded_signing_config[], sg_embedded_staging_root[];
+extern const size_t sg_embedded_tuf_root_len, sg_embedded_tuf_timestamp_len,
+	sg_embedded_tuf_snapshot_len, sg_embedded_tuf_targets_len, sg_embedded_trusted_root_len,
+	sg_embedded_signing_config_len, sg_embedded_staging_root_len;
+extern const int64_t sg_embedded_trust_fetched;
+
+/* Trust material older than this gets a warning (30 days: Sigstore publishes a new key in
+ * trusted_root.json before it signs with it, so material younger than a month verifies
+ * what is signed today; past that a rotation may have been missed). */
+#define SG_CLI_TRUST_WARN_AGE (30 * 86400)
+
+/* Where a command's trusted root came from, in the order they are tried. */
+typedef enum sg_cli_trust_kind {
+	SG_TRUST_NONE = 0,
+	SG_TRUST_FLAG,     /* --trusted-root FILE */
+	SG_TRUST_ENV_JSON, /* a trusted_root.json named by SIGSTORE_ROOT_FILE */
+	SG_TRUST_ENV_PEM,  /* cosign's SIGSTORE_* PEM variables */
+	SG_TRUST_CACHE,    /* the TUF cache `picosign initialize` wrote, re-verified */
+	SG_TRUST_EMBEDDED, /* built in */
+} sg_cli_trust_kind;
+
+/* What a command asks of its trust material. Verify commands take SG_CLI_TRUST_FLAG_ROWS. */
+typedef struct sg_cli_trust_opts {
+	const char *root_path; /* --trusted-root FILE */
+	const char *max_age;   /* --max-trust-root-age DURATION (Go syntax), NULL: no limit */
+	int refresh;           /* --refresh-trust (or PICOSIGN_REFRESH_TRUST): refresh first */
+	int staging;           /* --staging: the staging instance */
+	int quiet;             /* no warnings (the trust command reports them itself) */
+} sg_cli_trust_opts;
+#define SG_CLI_TRUST_FLAG_ROWS(o) \
+	{"--trusted-root", NULL, &(o).root_path, NULL, NULL, 0, NULL}, \
+	{"--max-trust-root-age", NULL, &(o).max_age, NULL, NULL, 0, NULL}, \
+	{"--refresh-trust", NULL, NULL, &(o).refresh, NULL, 0, NULL}
+
+/* What is in use, for `picosign trust`, `version` and the messages. */
+typedef struct sg_cli_trust {
+	sg_cli_trust_kind kind;
+	char source[4200];       /* e.g. "TUF cache /root/.cache/picosign/tuf/x.json" */
+	sg_slice trusted_root;   /* the trusted_root.json bytes; length 0 for the PEM form */
+	sg_slice signing_config; /* signing_config.v0.2.json when the TUF state has one */
+	const char *mirror;      /* TUF: where it came from / a refresh would go */
+	int tuf;                 /* the TUF fields below are set */
+	int64_t v_root, v_timestamp, v_snapshot, v_targets;
+	int64_t root_expires, timestamp_expires;
+	int has_age;
+	int64_t fetched, age;    /* Unix seconds; seconds (TUF material only) */
+	char note[600];          /* why a cache was not used, or a refresh failed ("" if none) */
+	const struct sg_cli_tuf *state; /* the TUF state (cache, embedded), else NULL */
+} sg_cli_trust;
+
+/* The trusted root for a command, from the first source that applies: `o->root_path`
+ * (--trusted-root); cosign's environment (SIGSTORE_ROOT_FILE holding a trusted_root.json,
+ * recognised by its content, else SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY,
+ * SIGSTORE_CT_LOG_PUBLIC_KEY_FILE and SIGSTORE_TSA_CERTIFICATE_FILE as PEM, together one
+ * root); the TUF cache of `picosign initialize`, re-verified from the embedded TUF root (or
+ * $TUF_ROOT_JSON) on every read and used only when at least as new as the embedded state;
+ * else the embedded material (the staging root with o->staging). With o->refresh the cache
+ * is refreshed first (a failure is a warning). Then the age policy: material older than
+ * SG_CLI_TRUST_WARN_AGE is warned about on stderr, and with o->max_age material older than
+ * that, or of unknown age, is SG_ERR_TRUST_AGE. `info` (may be NULL) says what is in use.
+ * Errors name the flag or variable and the file. `out` is zeroed on failure. */
+SG_MUST_USE sg_err sg_cli_trustroot_load(const sg_cli_trust_opts *o, sg_arena *arena,
+	sg_trustroot *out, sg_cli_trust *info, sg_diag *d);
+
+/* One line for `picosign version`: the trust material a verify command would use now (its
+ * source, trusted_root.json SHA-256, TUF versions and age), or why none is available. */
+void sg_cli_trust_line(sg_arena *arena);
+
+/* --offline: switch the process's network off below the transport (sg_net_forbid), so no
+ * socket can be opened from here on, whatever a later step would try. */
+void sg_cli_go_offline(void);
+
+/* The TUF cache (cli/tuf.c). */
+typedef struct sg_cli_tuf sg_cli_tuf;
+/* The cache directory: $TUF_ROOT, else $XDG_CACHE_HOME/picosign/tuf, else
+ * $HOME/.cache/picosign/tuf; 0 when none can be named (no HOME). */
+int sg_cli_tuf_dir(char *out, size_t cap);
+/* The mirror reading and refreshing use: --staging's, else $TUF_MIRROR, else the one the
+ * last `initialize` recorded in the cache (remote.json), else public-good's. */
+const char *sg_cli_tuf_mirror(const char *dir, int staging, sg_arena *arena);
+/* What refreshing needs. */
+typedef struct sg_cli_refresh {
+	const char *dir;     /* the cache directory (created when missing) */
+	const char *mirror;  /* the TUF repository */
+	sg_slice anchor;     /* the root to start from (never read from the cache) */
+	int anchor_embedded; /* anchor is the embedded root: the embedded state is a floor */
+	const char *timeout; /* --timeout SECS, or NULL */
+	int set_remote;      /* record the mirror as the cache's default (initialize) */
+} sg_cli_refresh;
+/* Refresh the cache for r->mirror through TUF (sigstore/tuf.h, online/tuf.h): under the
+ * cache's lock, start from the anchor and the cached state (re-verified; one that does not
+ * verify is reported in `t` and ignored), update from the mirror, fetch trusted_root.json
+ * (and signing_config.v0.2.json when listed) unless cached, then replace the cache file in
+ * one rename. A failure leaves the cache as it was. `t` (allocated from the arena) describes
+ * the new state. */
+SG_MUST_USE sg_err sg_cli_tuf_refresh(const sg_cli_refresh *r, sg_arena *arena,
+	sg_cli_tuf **t, sg_diag *d);
+/* The state `t` holds, as sg_cli_trust fields (kind, source, versions, bytes, fetched). */
+void sg_cli_tuf_describe(const sg_cli_tuf *t, sg_cli_trust *info);
+/* The cache for `mirror` in `dir`, re-verified from `anchor`; *absent when there is none. */
+SG_MUST_USE sg_err sg_cli_tuf_read(const char *dir, const char *mirror, sg_slice anchor,
+	sg_arena *arena, sg_cli_tuf **t, int *absent, sg_diag *d);
+/* The embedded public-good state, verified like a cache (it always is, unless a build broke
+ * the pins' consistency). */
+SG_MUST_USE sg_err sg_cli_tuf_embedded(sg_arena *arena, sg_cli_tuf **t, sg_diag *d);
+/* 1 when state `a` is at least as new as `b` (root, timestamp, snapshot, targets). */
+int sg_cli_tuf_newer_or_same(const sg_cli_tuf *a, const sg_cli_tuf *b);
+/* The roots `t` walked through during its refresh: first and last version. */
+void sg_cli_tuf_walked(const sg_cli_tuf *t, int64_t *from, int64_t *to);
+/* Write t's metadata and targets as plain files into directory `dir` (created): root.json,
+ * timestamp.json, snapshot.json, targets.json and each target under its name. */
+SG_MUST_USE sg_err sg_cli_tuf_export(const sg_cli_tuf *t, const char *dir, sg_arena *arena,
+	sg_diag *d);
+/* A TUF remote for `url` (r->mirror): a client with the environment's network settings
+ * (PICOSIGN_TIMEOUT, proxies, CA files) and `timeout` (--timeout, may be NULL), memory from
+ * the arena; plain http allowed (TUF metadata is signed). Close with sg_http_client_close. */
+struct sg_tuf_remote;
+SG_MUST_USE sg_err sg_cli_tuf_remote(const char *url, const char *timeout, sg_arena *arena,
+	struct sg_tuf_remote *r, sg_diag *d);
+/* The path of the cache file for `mirror` in `dir` into out[0..cap) (0 when too long). */
+int sg_cli_tuf_file(const char *dir, const char *mirror, char *out, size_t cap);
 
 /* ---- prompts (cli/prompt.c) ---- */
 

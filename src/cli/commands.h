@@ -25,6 +25,10 @@ int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
 int sg_cmd_download(int argc, char **argv, sg_arena *arena);
 /* cli/triangulate.c: `triangulate IMAGE`. */
 int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
+/* cli/initialize.c: `initialize`, refresh the TUF cache; cli/trust_show.c: `trust`, what
+ * verification trusts and which endpoints picosign contacts. */
+int sg_cmd_initialize(int argc, char **argv, sg_arena *arena);
+int sg_cmd_trust(int argc, char **argv, sg_arena *arena);
 /* cli/debug.c: `debug PARSER FILE`; cli/debug_http.c: `debug http-get [flags] URL`, one GET
  * through net + http. */
 int sg_cmd_debug(int argc, char **argv, sg_arena *arena);

@@ -66,9 +66,12 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	SG_TRY(sg_cli_http_open(&k->net, a->timeout, arena, d));
 	k->http = k->net.http;
 
-	const char *root_source;
+	sg_cli_trust_opts topts;
+	memset(&topts, 0, sizeof topts);
+	topts.root_path = a->root_path;
+	topts.staging = a->staging;
 	SG_TRY(sg_arena_get(arena, sizeof *k->tr, (void **)&k->tr, d));
-	SG_TRY(sg_cli_trustroot_load(a->root_path, a->staging, arena, k->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(&topts, arena, k->tr, NULL, d));
 
 	/* The token: read just before Fulcio, since CI tokens live about five minutes. */
 	k->stage = SG_SIGN_STAGE_TOKEN;
@@ -152,9 +155,11 @@ sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key, const char *rekor_ur
 	memset(t, 0, sizeof *t);
 	SG_TRY(sg_cli_http_open(&t->net, timeout, arena, d));
 	t->http = t->net.http;
-	const char *root_source;
+	sg_cli_trust_opts topts;
+	memset(&topts, 0, sizeof topts);
+	topts.root_path = root_path;
 	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
-	SG_TRY(sg_cli_trustroot_load(root_path, 0, arena, t->tr, &root_source, d));
+	SG_TRY(sg_cli_trustroot_load(&topts, arena, t->tr, NULL, d));
 	sg_signer *s;
 	SG_TRY(sg_arena_get(arena, sizeof *s, (void **)&s, d));
 	sg_signer_opts so;

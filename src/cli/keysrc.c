@@ -164,19 +164,13 @@ sg_cli_pem_certs(sg_slice pem, sg_arena *arena, sg_slice *out, size_t cap, size_
 	sg_cur c;
 	sg_cur_init(&c, pem.p, pem.len);
 	for (;;) {
-		sg_pem_block b;
-		sg_err e = sg_pem_next(&c, &b, d);
+		sg_slice der;
+		sg_err e = sg_pem_next_der(&c, "CERTIFICATE", arena, &der, d);
 		if (e == SG_ERR_PEM_NONE)
 			return SG_OK;
 		SG_TRY(e);
-		if (!sg_slice_eq_str(b.label, "CERTIFICATE"))
-			continue;
 		if (*n >= cap)
 			return sg_diag_failf(d, SG_ERR_LIMIT, "certificates", "more than %zu", cap);
-		uint8_t *der;
-		size_t len;
-		SG_TRY(sg_arena_get(arena, SG_MAX_CERT, (void **)&der, d));
-		SG_TRY(sg_pem_decode(&b, der, SG_MAX_CERT, &len, d));
-		out[(*n)++] = sg_slice_make(der, len);
+		out[(*n)++] = der;
 	}
 }

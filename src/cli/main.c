@@ -18,6 +18,7 @@
 #include "cli/debug.h"
 #include "online/fulcio.h"
 #include "online/rekor.h"
+#include "online/tuf.h"
 
 struct command {
 	const char *name;
@@ -41,6 +42,7 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 	if (sg_cli_parse_flags(argc, argv, NULL, 0, pos, 0, &n_pos) != 0)
 		return SG_EXIT_FAIL;
 	printf("picosign %s\n", SG_VERSION);
+	sg_cli_trust_line(arena);
 	return SG_EXIT_OK;
 }
 
@@ -48,9 +50,18 @@ cmd_version(int argc, char **argv, sg_arena *arena)
  * flag gets its own line). A line "@name" in a command's flags stands for the shared block
  * of that name (blocks[] below), so a group of flags several commands take is stored once. */
 static const char blk_trusted_root[] =
-	"  --trusted-root FILE             trusted_root.json (default:\n"
-	"                                  $SIGSTORE_ROOT_FILE, else the embedded\n"
-	"                                  public-good root)\n";
+	"  --trusted-root FILE             trusted_root.json (default: the SIGSTORE_*\n"
+	"                                  variables, else the TUF cache of\n"
+	"                                  `picosign initialize`, else the embedded\n"
+	"                                  public-good root: see `picosign trust`)\n";
+/* What verify commands add to --trusted-root (SG_CLI_TRUST_FLAG_ROWS). */
+static const char blk_trust_policy[] =
+	"  --max-trust-root-age DURATION   refuse trust material fetched longer ago, or\n"
+	"                                  of unknown age (Go syntax: 72h, 30m;\n"
+	"                                  without it: a warning past 30 days)\n"
+	"  --refresh-trust                 refresh the TUF cache from its mirror first\n"
+	"                                  (also PICOSIGN_REFRESH_TRUST=1); a failure\n"
+	"                                  is a warning\n";
 static const char blk_identity[] =
 	"  --certificate-identity ID       the signer's identity in the certificate\n"
 	"                                  (email or URI SAN), exactly\n"
@@ -113,10 +124,13 @@ static const char blk_verify_blob[] =
 	"  --key PUB                       verify with a public key (PEM file, or\n"
 	"                                  env://VAR) instead of a certificate identity\n"
 	"@trusted-root\n"
+	"@trust-policy\n"
 	"  --rekor-url URL                 where a detached signature's entry is looked\n"
 	"                                  up (default " SG_REKOR_DEFAULT_URL ")\n"
-	"  --offline                       no network at all (a lookup fails with\n"
-	"                                  \"offline verification failed\")\n"
+	"  --offline                       open no network connection at all, refused\n"
+	"                                  below the transport for the whole run (a\n"
+	"                                  lookup fails with \"offline verification\n"
+	"                                  failed\")\n"
 	"  --insecure-ignore-tlog          skip the transparency log checks\n"
 	"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 	"  --insecure-ignore-sct           skip the certificate's SCT check\n"
@@ -145,6 +159,48 @@ static const struct command commands[] = {
 		"",
 		0,
 		"  picosign version\n",
+		NULL},
+	{"initialize", sg_cmd_initialize,
+		"refresh the trust material through TUF into the local cache",
+		"picosign initialize [--mirror URL] [--root FILE|URL] [--root-checksum HEX] "
+		"[--staging]",
+		"Fetch the Sigstore trust material (trusted_root.json, signing_config.v0.2.json)\n"
+		"from a TUF repository, checking it as TUF 1.0.34 prescribes (root rotation,\n"
+		"thresholds, rollback, freeze, hashes), into the cache ($TUF_ROOT, else\n"
+		"$XDG_CACHE_HOME/picosign/tuf, else ~/.cache/picosign/tuf). Verify commands\n"
+		"then use it, re-verified from the embedded root on every read. Starts from\n"
+		"--root, else $TUF_ROOT_JSON, else the embedded public-good root. Safe to run in\n"
+		"parallel; a failure names the role and check and leaves the cache as it was.\n",
+		"  --mirror URL                    the TUF repository (default\n"
+		"                                  " SG_TUF_DEFAULT_MIRROR ")\n"
+		"  --root FILE|URL                 the initial root.json to trust (a URL needs\n"
+		"                                  --root-checksum)\n"
+		"  --root-checksum HEX             its sha256 (or sha256:HEX, sha512:HEX)\n"
+		"  --staging                       Sigstore staging's mirror\n"
+		"                                  (" SG_TUF_STAGING_MIRROR "; needs --root)\n"
+		"  --timeout SECS                  deadline per request (also\n"
+		"                                  $PICOSIGN_TIMEOUT)\n",
+		0,
+		"  picosign initialize\n"
+		"  TUF_ROOT=/var/cache/sigstore picosign initialize --mirror https://tuf.example \\\n"
+		"      --root root.json\n",
+		NULL},
+	{"trust", sg_cmd_trust,
+		"print the trust material in use and the endpoints picosign contacts",
+		"picosign trust [flags]",
+		"Print what verification would trust with the same flags and environment: the\n"
+		"source (--trusted-root, the SIGSTORE_* variables, the TUF cache, or the\n"
+		"embedded material), its SHA-256, TUF versions, fetch time and age, each CA,\n"
+		"log and timestamp authority with its validity window, and the endpoints that\n"
+		"signing and refreshing contact, as host:port for an egress allow-list.\n",
+		"@trusted-root\n"
+		"@trust-policy\n"
+		"  --staging                       the staging instance's material\n"
+		"  --export DIR                    also write the TUF state in use (metadata\n"
+		"                                  and targets) into DIR\n",
+		0,
+		"  picosign trust\n"
+		"  picosign trust --export /tmp/trust\n",
 		NULL},
 	{"generate-key-pair", sg_cmd_generate_key_pair,
 		"write a new cosign.key and cosign.pub",
@@ -219,6 +275,7 @@ static const struct command commands[] = {
 		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
 		"                                  (repeatable)\n"
 		"@trusted-root\n"
+		"@trust-policy\n"
 		"  --offline                       never search Rekor (picosign never does; a\n"
 		"                                  signature without a log bundle fails)\n"
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
@@ -277,6 +334,7 @@ static const struct command commands[] = {
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
 		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n",
 		NULL},
+#ifndef SG_SMALL /* the static build leaves the two inspection tools out (its size budget) */
 	{"debug", sg_cmd_debug,
 		"run one parser on a file (for audits and fuzz findings)",
 		"picosign debug PARSER FILE [--canonical]\n"
@@ -315,6 +373,7 @@ static const struct command commands[] = {
 		"  picosign cert fulcio-cert.pem\n"
 		"  picosign cert - < chain.pem\n",
 		NULL},
+#endif
 	{"verify-blob", sg_cmd_verify_blob,
 		"verify a Sigstore bundle for a file, offline",
 		"picosign verify-blob --bundle FILE [flags] FILE|-|sha256:HEX\n"
@@ -388,8 +447,7 @@ static const struct command commands[] = {
 		"  --bundle FILE                   where to write the bundle (required)\n"
 		"  --staging                       use Sigstore staging (Fulcio, Rekor, trusted\n"
 		"                                  root)\n"
-		"  --trusted-root FILE             trusted_root.json (default:\n"
-		"                                  $SIGSTORE_ROOT_FILE, else the embedded root)\n"
+		"  --trusted-root FILE             trusted_root.json (default: as verify-blob)\n"
 		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor\n"
 		"                                  URLs valid now\n"
 		"  --in-toto                       refused: picosign signs message signatures\n"
@@ -420,7 +478,8 @@ static const struct {
 	const char *name;
 	const char *text;
 } blocks[] = {
-	{"trusted-root", blk_trusted_root}, {"identity", blk_identity}, {"root", blk_root},
+	{"trusted-root", blk_trusted_root}, {"trust-policy", blk_trust_policy},
+	{"identity", blk_identity}, {"root", blk_root},
 	{"oidc", blk_oidc}, {"keyless", blk_keyless}, {"env", blk_env},
 	{"verify-blob", blk_verify_blob},
 };
@@ -523,8 +582,10 @@ main(int argc, char **argv)
 		usage(stdout);
 		return SG_EXIT_OK;
 	}
+	/* --version is the version command (with its arena: it prints the trust line too). */
+	static char version_cmd[] = "version";
 	if (strcmp(argv[1], "--version") == 0)
-		return cmd_version(argc - 1, argv + 1, NULL);
+		argv[1] = version_cmd;
 	const struct command *c;
 	if (strcmp(argv[1], "help") == 0) {
 		/* `picosign help COMMAND`, as cobra has it. */

@@ -87,8 +87,8 @@ read_signing_config(const char *path, int64_t now, sg_arena *arena, const char *
 	static const uint32_t v1[] = {1};
 	sg_slice in;
 	sg_signing_config *sc;
-	const sg_sc_service *ca, *log;
-	int other;
+	const sg_sc_service *ca = NULL, *log = NULL;
+	int other = 0;
 	d->source = path;
 	SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
 	SG_TRY(sg_arena_get(arena, sizeof *sc, (void **)&sc, d));
@@ -98,9 +98,10 @@ read_signing_config(const char *path, int64_t now, sg_arena *arena, const char *
 	if (sg_signing_config_select_one(sc, SG_SC_CA, now, v1, 1, &ca, &other, &ld) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
 			"signing config: no Fulcio v1 service valid now");
-	size_t n;
+	size_t n = 0;
 	if (sg_signing_config_select(sc, SG_SC_TLOG, now, v1, 1, &log, 1, &n, &other, &ld) !=
-		SG_OK)
+			SG_OK ||
+		n == 0)
 		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
 			other ? "signing config: only Rekor v2 services (not supported yet)"
 			      : "signing config: no Rekor v1 service valid now");
@@ -109,8 +110,6 @@ read_signing_config(const char *path, int64_t now, sg_arena *arena, const char *
 	d->source = NULL;
 	return SG_OK;
 }
-
-
 
 /* What sign-blob and sign-bundle were told. */
 typedef struct sign_args {

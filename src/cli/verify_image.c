@@ -56,6 +56,7 @@
 struct opts {
 	sg_cli_identity id;
 	const char *key_path, *output, *max_workers;
+	sg_cli_trust_opts topts; /* --trusted-root, --max-trust-root-age, --refresh-trust */
 	const char *annots_raw[SG_MAX_PAYLOAD_ANNOTATIONS];
 	size_t n_annots;
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
@@ -499,13 +500,16 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	if (sg_arena_get(arena, sizeof *o, (void **)&o, NULL) != SG_OK)
 		return fail_msg(SG_EXIT_FAIL, "out of memory");
 	o->check_claims = 1;
-	const char *root_path = NULL;
 	const sg_cli_flag flags[] = {
 		SG_CLI_IDENTITY_FLAG_ROWS(o->id),
 		{"--key", NULL, &o->key_path, NULL, NULL, 0, NULL},
 		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
 			&o->n_annots},
-		{"--trusted-root", NULL, &root_path, NULL, NULL, 0, NULL},
+		SG_CLI_TRUST_FLAG_ROWS(o->topts),
+		/* cosign's meaning here: never search Rekor. verify reads the image from its
+		 * registry, so the network stays on; once `--local-image DIR` exists, --offline with
+		 * it should call sg_cli_go_offline() before anything runs, as verify_blob.c does
+		 * (docs/decisions.md, "Trust material and TUF"). */
 		{"--offline", NULL, NULL, &o->offline, NULL, 0, NULL},
 		{"--insecure-ignore-tlog", NULL, NULL, &o->ignore_tlog, NULL, 0, NULL},
 		{"--private-infrastructure", NULL, NULL, &o->private_infra, NULL, 0, NULL},
@@ -559,9 +563,11 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	if (o->ignore_sct)
 		fprintf(stderr, "WARNING: --insecure-ignore-sct: the certificate's embedded SCT is "
 				"NOT checked, so nothing proves the certificate was publicly logged.\n");
-	const char *root_source;
+	/* With --key and --insecure-ignore-tlog no CA, log or TSA is consulted: nothing to warn
+	 * about the trust material's age (a limit asked for still applies). */
+	o->topts.quiet = o->key_path != NULL && (o->ignore_tlog || o->private_infra);
 	if (sg_arena_get(arena, sizeof *o->tr, (void **)&o->tr, &d) != SG_OK ||
-		sg_cli_trustroot_load(root_path, 0, arena, o->tr, &root_source, &d) != SG_OK)
+		sg_cli_trustroot_load(&o->topts, arena, o->tr, NULL, &d) != SG_OK)
 		return fail_diag(SG_EXIT_FAIL, &d);
 	unsigned connects = 0;
 	int rc = sg_cli_run_images(pos, n_pos, workers, &o->reg, verify_image, o, arena,

@@ -596,3 +596,145 @@ sg_json_w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d)
 	out->len += n;
 	return SG_OK;
 }
+
+/* ---- OLPC canonical JSON (TUF) ---- */
+
+/* One object member while its object is written: the unescaped key and the value token. */
+struct olpc_member {
+	sg_slice key;
+	size_t value;
+};
+
+/* Sort members by key bytes, a proper prefix first (bottom-up merge sort through `tmp`, so
+ * the time is n log n whatever the input: a hostile object may have tens of thousands of
+ * members). Keys are unique (vfj refuses duplicates), so stability does not matter. */
+static void
+olpc_sort(struct olpc_member *m, struct olpc_member *tmp, size_t n)
+{
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = mid + w < n ? mid + w : n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				tmp[k++] = sg_slice_less(m[b].key, m[a].key) ? m[b++] : m[a++];
+			while (a < mid)
+				tmp[k++] = m[a++];
+			while (b < hi)
+				tmp[k++] = m[b++];
+		}
+		memcpy(m, tmp, n * sizeof *m);
+	}
+}
+
+/* A string in OLPC form: '"', the bytes with '"' and '\' escaped, '"'. */
+static void
+olpc_string(sg_buf *b, sg_slice s)
+{
+	sg_buf_putc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] != '"' && s.p[i] != '\\')
+			continue;
+		sg_buf_put(b, s.p + run, i - run);
+		sg_buf_putc(b, '\\');
+		run = i;
+	}
+	sg_buf_put(b, s.p + run, s.len - run);
+	sg_buf_putc(b, '"');
+}
+
+SG_MUST_USE static sg_err
+olpc_value(const sg_json *j, size_t t, sg_arena *arena, sg_buf *b, sg_diag *d)
+{
+	static const char what[] = "TUF canonical JSON";
+	sg_slice s;
+	switch (sg_json_type(j, t)) {
+	case VFJ_STRING:
+		SG_TRY(sg_json_str(j, t, what, arena, &s, d));
+		olpc_string(b, s);
+		return SG_OK;
+	case VFJ_NUMBER: {
+		int64_t v;
+		if (vfj_i64(&j->doc, t, &v) != VFJ_OK)
+			return sg_diag_failf_at(d, SG_ERR_UNSUPPORTED, what, sg_json_offset(j, t),
+				"only integers within int64 are allowed");
+		if (v < 0)
+			sg_buf_putc(b, '-');
+		sg_buf_put_dec(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+		return SG_OK;
+	}
+	case VFJ_TRUE:
+		sg_buf_puts(b, "true");
+		return SG_OK;
+	case VFJ_FALSE:
+		sg_buf_puts(b, "false");
+		return SG_OK;
+	case VFJ_NULL:
+		sg_buf_puts(b, "null");
+		return SG_OK;
+	case VFJ_ARRAY:
+		sg_buf_putc(b, '[');
+		for (size_t e = sg_json_first(j, t); e != SG_JSON_NONE; e = sg_json_next(j, e)) {
+			SG_TRY(olpc_value(j, e, arena, b, d));
+			if (sg_json_next(j, e) != SG_JSON_NONE)
+				sg_buf_putc(b, ',');
+		}
+		sg_buf_putc(b, ']');
+		return SG_OK;
+	case VFJ_OBJECT:
+		break;
+	default:
+		return fail_at(j, t, d, SG_ERR_ARG, what);
+	}
+	size_t n = sg_json_count(j, t), bytes;
+	struct olpc_member *m, *tmp;
+	if (!sg_mul_ok(n != 0 ? n : 1, sizeof *m, &bytes))
+		return sg_diag_fail(d, SG_ERR_LIMIT, what);
+	SG_TRY(sg_arena_get(arena, bytes, (void **)&m, d));
+	SG_TRY(sg_arena_get(arena, bytes, (void **)&tmp, d));
+	size_t i = 0;
+	for (size_t k = sg_json_first(j, t); k != SG_JSON_NONE && i < n; k = sg_json_next(j, k)) {
+		SG_TRY(sg_json_str(j, k, what, arena, &m[i].key, d));
+		m[i++].value = sg_json_first(j, k);
+	}
+	olpc_sort(m, tmp, i);
+	sg_buf_putc(b, '{');
+	for (size_t k = 0; k < i; k++) {
+		if (k != 0)
+			sg_buf_putc(b, ',');
+		olpc_string(b, m[k].key);
+		sg_buf_putc(b, ':');
+		SG_TRY(olpc_value(j, m[k].value, arena, b, d));
+	}
+	sg_buf_putc(b, '}');
+	return SG_OK;
+}
+
+/* see json.h */
+sg_err
+sg_json_canonical_olpc(const sg_json *j, size_t t, sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	*out = sg_slice_make(NULL, 0);
+	const uint8_t *raw;
+	size_t len;
+	if (vfj_raw(&j->doc, t, &raw, &len) != VFJ_OK)
+		return sg_diag_fail(d, SG_ERR_ARG, "TUF canonical JSON");
+	/* Nothing grows: an unescaped character is never longer than its escape, '"' and '\'
+	 * keep their two-byte escapes, and integers are written as they must be read (JSON
+	 * forbids leading zeros; "-0" shrinks). So the value's text bounds the output. */
+	uint8_t *mem;
+	SG_TRY(sg_arena_get(arena, len + 1, (void **)&mem, d));
+	size_t mark = sg_arena_mark(arena);
+	sg_buf b;
+	sg_buf_init(&b, mem, len + 1);
+	sg_err e = olpc_value(j, t, arena, &b, d);
+	sg_arena_release(arena, mark);
+	if (e == SG_OK && sg_buf_status(&b) != SG_OK)
+		e = sg_diag_fail(d, SG_ERR_LIMIT, "TUF canonical JSON");
+	if (e != SG_OK)
+		return e;
+	sg_arena_trim(arena, mem, b.len);
+	*out = sg_buf_slice(&b);
+	return SG_OK;
+}

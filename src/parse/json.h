@@ -62,6 +62,22 @@ SG_MUST_USE sg_err sg_json_parse_into(const uint8_t *json, size_t len, vfj_token
 SG_MUST_USE sg_err sg_json_canonicalize(
 	const uint8_t *json, size_t len, sg_arena *arena, sg_slice *out, sg_diag *d);
 
+/* Write the canonical JSON of value `t` of `j` as TUF signs it into the arena (`out` views
+ * it): the OLPC "Canonical JSON" dialect of securesystemslib's encode_canonical and
+ * go-securesystemslib's cjson, which differs from RFC 8785 in every point that matters:
+ *   - object members sorted by the bytes of their unescaped UTF-8 keys (code point order, as
+ *     Python's sorted() and Go's sort.Strings give; RFC 8785 sorts by UTF-16 code units);
+ *   - strings escape only '"' and '\' (each with a backslash); every other character, control
+ *     characters included, is written raw;
+ *   - numbers must be integers (no fraction, no exponent) within int64, written in shortest
+ *     decimal form ("-0" becomes "0"); anything else is SG_ERR_UNSUPPORTED, as
+ *     securesystemslib refuses floats;
+ *   - true, false, null as themselves; no whitespace anywhere.
+ * The output is never longer than the value's text. Errors: SG_ERR_UNSUPPORTED (a
+ * non-integer number), SG_ERR_LIMIT (arena), SG_ERR_ARG (a bad token). */
+SG_MUST_USE sg_err sg_json_canonical_olpc(const sg_json *j, size_t t, sg_arena *arena,
+	sg_slice *out, sg_diag *d);
+
 /* ---- navigation ---- */
 /* The top-level value (token 0). */
 size_t sg_json_root(const sg_json *j);

@@ -262,3 +262,24 @@ sg_pem_write(sg_buf *out, const char *label, const uint8_t *der, size_t len)
 	sg_buf_puts(out, PEM_DASHES "\n");
 	return sg_buf_status(out);
 }
+
+/* see pem.h */
+sg_err
+sg_pem_next_der(sg_cur *c, const char *label, sg_arena *arena, sg_slice *der, sg_diag *d)
+{
+	*der = sg_slice_make(NULL, 0);
+	for (;;) {
+		sg_pem_block b;
+		sg_err e = sg_pem_next(c, &b, d);
+		if (e != SG_OK)
+			return e;
+		if (!sg_slice_eq_str(b.label, label))
+			continue;
+		size_t got, max = sg_b64_decoded_max(b.body.len);
+		uint8_t *buf;
+		SG_TRY(sg_arena_get(arena, max != 0 ? max : 1, (void **)&buf, d));
+		SG_TRY(sg_pem_decode(&b, buf, max, &got, d));
+		*der = sg_slice_make(buf, got);
+		return SG_OK;
+	}
+}

@@ -39,6 +39,13 @@ SG_MUST_USE sg_err sg_pem_next(sg_cur *c, sg_pem_block *out, sg_diag *d);
 SG_MUST_USE sg_err sg_pem_decode(const sg_pem_block *b, uint8_t *out, size_t cap,
 	size_t *out_len, sg_diag *d);
 
+/* The next block labelled `label` (a constant) at or after the cursor, decoded into the arena:
+ * *der views the bytes. Blocks with other labels are skipped. Returns SG_ERR_PEM_NONE (not
+ * recorded) when no such block remains; else the errors of sg_pem_next and sg_pem_decode,
+ * and SG_ERR_LIMIT when the arena is full. On failure *der is empty. */
+SG_MUST_USE sg_err sg_pem_next_der(sg_cur *c, const char *label, sg_arena *arena, sg_slice *der,
+	sg_diag *d);
+
 /* Decode the first block labelled `label` (a constant) in `in` (at most SG_MAX_PEM_FILE bytes).
  * SG_ERR_PEM_NONE when there is none; any malformed block before it is an error; SG_ERR_LIMIT
  * after SG_MAX_PEM_OBJECTS blocks without a match. */

@@ -14,8 +14,12 @@
 
 #include <string.h>
 
+#include "crypto/hash.h"
+#include "parse/codec.h"
 #include "parse/der.h"
 #include "parse/json.h"
+#include "parse/pem.h"
+#include "pki/x509.h"
 
 /* see trustroot.h */
 int
@@ -434,4 +438,137 @@ sg_trustroot_log_verify(const sg_trust_log *log, const uint8_t *msg, size_t len,
 	if (sg_pubkey_verify_message(&log->key, alg, msg, len, sig, sig_len, what, &inner) != SG_OK)
 		return sg_diag_fail(d, code, what);
 	return SG_OK;
+}
+
+/* ---- the cosign environment form (PEM files) ---- */
+
+/* Every CERTIFICATE of `pem` decoded into the arena and parsed; *n counts them. */
+SG_MUST_USE static sg_err
+pem_certs(const uint8_t *pem, size_t len, sg_arena *arena, sg_slice *der, sg_x509_cert *certs,
+	size_t cap, size_t *n, sg_diag *d)
+{
+	sg_cur c;
+	sg_slice one;
+	sg_err e;
+	sg_cur_init(&c, pem, len);
+	for (*n = 0; (e = sg_pem_next_der(&c, "CERTIFICATE", arena, &one, d)) == SG_OK;) {
+		if (*n == cap)
+			return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "PEM certificates",
+				"more than %zu", cap);
+		der[*n] = one;
+		SG_TRY(sg_x509_parse(one.p, one.len, &certs[(*n)++], d));
+	}
+	if (e != SG_ERR_PEM_NONE)
+		return e;
+	if (*n == 0)
+		return sg_diag_fail(d, SG_ERR_PEM_NONE, "PEM certificates");
+	return SG_OK;
+}
+
+SG_MUST_USE static sg_err
+add_cas(sg_trust_ca *list, size_t *n_list, const uint8_t *pem, size_t len, sg_arena *arena,
+	sg_diag *d)
+{
+	sg_slice der[SG_MAX_CHAIN * 4];
+	sg_x509_cert *certs;
+	size_t n, linked = 0, cap = sizeof der / sizeof der[0];
+	SG_TRY(sg_arena_get(arena, cap * sizeof *certs, (void **)&certs, d));
+	SG_TRY(pem_certs(pem, len, arena, der, certs, cap, &n, d));
+	uint8_t used[SG_MAX_CHAIN * 4] = {0};
+	size_t first = *n_list;
+	for (size_t r = 0; r < n; r++) {
+		if (!sg_slice_eq(certs[r].subject, certs[r].issuer))
+			continue;
+		if (*n_list == SG_MAX_TRUST_ENTRIES)
+			return sg_diag_fail(d, SG_ERR_VERIFY_TRUST_ROOT, "too many authorities");
+		/* From the anchor down: each next certificate is one the current one issued. */
+		size_t chain[SG_MAX_CHAIN], k = 0, cur = r;
+		chain[k++] = r;
+		used[r] = 1;
+		for (int more = 1; more && k < SG_MAX_CHAIN;) {
+			more = 0;
+			for (size_t c = 0; c < n && !more; c++) {
+				if (used[c] || !sg_slice_eq(certs[c].issuer, certs[cur].subject))
+					continue;
+				chain[k++] = cur = c;
+				used[c] = 1;
+				more = 1;
+			}
+		}
+		sg_trust_ca *ca = &list[(*n_list)++];
+		memset(ca, 0, sizeof *ca);
+		for (size_t i = 0; i < k; i++)
+			ca->certs[i] = der[chain[k - 1 - i]];
+		ca->n_certs = k;
+		ca->valid.start = INT64_MIN;
+		ca->valid.end = INT64_MAX;
+		linked += k;
+	}
+	if (*n_list == first)
+		return sg_diag_fail(d, SG_ERR_VERIFY_TRUST_ROOT, "no self-signed root certificate");
+	if (linked != n) {
+		*n_list = first;
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "PEM certificates",
+			"%zu of %zu certificates are not linked to a self-signed root in the file",
+			n - linked, n);
+	}
+	return SG_OK;
+}
+
+SG_MUST_USE static sg_err
+add_log(sg_trust_log *list, size_t *n_list, const uint8_t *pem, size_t len, sg_arena *arena,
+	sg_diag *d)
+{
+	sg_cur c;
+	sg_slice key, extra;
+	sg_err e;
+	sg_cur_init(&c, pem, len);
+	if ((e = sg_pem_next_der(&c, "PUBLIC KEY", arena, &key, d)) != SG_OK)
+		return e == SG_ERR_PEM_NONE ? sg_diag_fail(d, e, "PUBLIC KEY") : e;
+	size_t keys = 1;
+	while ((e = sg_pem_next_der(&c, "PUBLIC KEY", arena, &extra, d)) == SG_OK)
+		keys++;
+	if (e != SG_ERR_PEM_NONE)
+		return e;
+	if (keys != 1)
+		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, "PEM public keys",
+			"the file holds %zu public keys; cosign reads one", keys);
+	if (*n_list == SG_MAX_TRUST_ENTRIES)
+		return sg_diag_fail(d, SG_ERR_VERIFY_TRUST_ROOT, "too many logs");
+	sg_trust_log *l = &list[*n_list];
+	memset(l, 0, sizeof *l);
+	SG_TRY(sg_pubkey_parse(key.p, key.len, &l->key, d));
+	l->spki = key;
+	sg_sha256(key.p, key.len, l->key_id);
+	l->key_id_len = SG_SHA256_LEN;
+	l->hash = SG_HASH_SHA256;
+	l->sig_hash = l->key.type == SG_KEY_ED25519 ? SG_HASH_SHA512
+		      : l->key.curve == SG_CURVE_P384 ? SG_HASH_SHA384
+						      : SG_HASH_SHA256;
+	l->valid.start = INT64_MIN;
+	l->valid.end = INT64_MAX;
+	(*n_list)++;
+	return SG_OK;
+}
+
+/* see trustroot.h */
+sg_err
+sg_trustroot_add_pem(sg_trustroot *tr, sg_trustroot_part part, const uint8_t *pem, size_t len,
+	sg_arena *arena, sg_diag *d)
+{
+	if (len > SG_MAX_PEM_FILE)
+		return sg_diag_failf(d, SG_ERR_LIMIT, "PEM file", "larger than %u bytes",
+			SG_MAX_PEM_FILE);
+	switch (part) {
+	case SG_TRUST_PART_FULCIO:
+		return add_cas(tr->cas, &tr->n_cas, pem, len, arena, d);
+	case SG_TRUST_PART_REKOR:
+		return add_log(tr->tlogs, &tr->n_tlogs, pem, len, arena, d);
+	case SG_TRUST_PART_CTLOG:
+		return add_log(tr->ctlogs, &tr->n_ctlogs, pem, len, arena, d);
+	case SG_TRUST_PART_TSA:
+		return add_cas(tr->tsas, &tr->n_tsas, pem, len, arena, d);
+	default:
+		return sg_diag_fail(d, SG_ERR_ARG, "trusted root part");
+	}
 }

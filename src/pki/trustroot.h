@@ -88,13 +88,32 @@ const sg_trust_log *sg_trustroot_find_log(
 size_t sg_trustroot_find_log_by_hint(
 	const sg_trust_log *logs, size_t n, size_t start, const uint8_t hint[4]);
 
-/* Build-time embedded trusted roots (build/gen/embedded_root.c, written by
- * scripts/embed-trust-root.sh; see docs/trustroot.md). Length 0 when the build had none. Only
- * cli/trust.c refers to these, so parsers and fuzzers link without the generated file. */
-extern const uint8_t sg_embedded_trusted_root[];
-extern const size_t sg_embedded_trusted_root_len;
-extern const uint8_t sg_embedded_staging_root[];
-extern const size_t sg_embedded_staging_root_len;
+/* The parts of a trusted root cosign's environment can give as PEM files (cosign
+ * pkg/cosign/env: SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY,
+ * SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, SIGSTORE_TSA_CERTIFICATE_FILE). */
+typedef enum sg_trustroot_part {
+	SG_TRUST_PART_FULCIO = 0, /* CERTIFICATEs: self-signed roots and their intermediates */
+	SG_TRUST_PART_REKOR = 1,  /* one PUBLIC KEY: a Rekor v1 log */
+	SG_TRUST_PART_CTLOG = 2,  /* one PUBLIC KEY: a CT log */
+	SG_TRUST_PART_TSA = 3,    /* CERTIFICATEs: the TSA's signing certificate, any
+				   * intermediates and the root */
+} sg_trustroot_part;
+
+/* Add PEM material `pem` (at most SG_MAX_PEM_FILE bytes) to `tr` as `part`, as cosign reads
+ * these files:
+ *   - certificates: every CERTIFICATE block; a self-issued one (subject = issuer) is a trust
+ *     anchor, and the others are linked below it by issuer = subject into one authority per
+ *     anchor, leaf-most first (cosign puts self-signed certificates in its root pool and the
+ *     rest in its intermediate pool). A certificate linked to no anchor, or no anchor, is an
+ *     error. Validity windows are open: the certificates' own validity still applies.
+ *   - keys: exactly one PUBLIC KEY block (cosign reads one); its log id is SHA-256 of the
+ *     DER SPKI (RFC 6962 §3.2, as cosign's GetTransparencyLogID), its window open, its Merkle
+ *     hash SHA-256 (every Rekor v1 tree).
+ * Decoded bytes go to the arena. Errors: SG_ERR_PEM_*, SG_ERR_DER_*, SG_ERR_X509_*,
+ * SG_ERR_VERIFY_TRUST_ROOT ("no self-signed root certificate", "holds N public keys", a
+ * list full at SG_MAX_TRUST_ENTRIES), SG_ERR_LIMIT. On failure `tr` is unchanged. */
+SG_MUST_USE sg_err sg_trustroot_add_pem(sg_trustroot *tr, sg_trustroot_part part,
+	const uint8_t *pem, size_t len, sg_arena *arena, sg_diag *d);
 
 /* Verify `sig` over `msg` with a log's key (ECDSA or RSA, hashed with the log's signature
  * hash, SHA-256 by default): a SET or a Rekor v1 checkpoint. Any verification failure is

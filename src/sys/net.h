@@ -4,8 +4,9 @@
  * the tests and the fuzzers can run over scripted transports instead.
  *
  * Trust anchors, first match wins: --ca-file (sg_net_opts.ca_file), SSL_CERT_FILE,
- * SSL_CERT_DIR (OpenSSL hashed names "xxxxxxxx.N"), /etc/ssl/certs/ca-certificates.crt, then a
- * bundle compiled in with `make EMBED_CA_BUNDLE=path`. Only net.c and crypto.c include BearSSL. */
+ * SSL_CERT_DIR (OpenSSL hashed names "xxxxxxxx.N"), /etc/ssl/certs/ca-certificates.crt, then
+ * the anchors compiled in (`make static`: Debian's roots; `make EMBED_CA_BUNDLE=path`). Only
+ * net.c and crypto.c include BearSSL. */
 #ifndef SG_NET_H
 #define SG_NET_H
 

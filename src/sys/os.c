@@ -88,6 +88,40 @@ write_all(int fd, const char *path, sg_slice data, sg_diag *d)
 	return SG_OK;
 }
 
+/* Read all of `fd` (at most `max` bytes) into the arena's free tail, then keep only what was
+ * used: *out views it. One extra byte tells a file of exactly `max` bytes from a larger one. */
+SG_MUST_USE static sg_err
+read_fd(int fd, const char *path, size_t max, sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	size_t avail = sg_arena_avail(arena);
+	size_t want = max < avail ? max + 1 : avail, n = 0;
+	uint8_t *buf = sg_arena_alloc_uninit(arena, want);
+	if (buf == NULL)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
+	sg_err err = SG_OK;
+	while (n < want) {
+		ssize_t r = read(fd, buf + n, want - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path,
+				strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (err == SG_OK && n > max)
+		err = sg_diag_failmsg(d, SG_ERR_LIMIT, "cannot read %s: larger than %zu bytes",
+			path, max);
+	/* Give back the unused tail of the allocation (all of it on failure). */
+	sg_arena_trim(arena, buf, err == SG_OK ? n : 0);
+	if (err == SG_OK)
+		*out = sg_slice_make(buf, n);
+	return err;
+}
+
 /* see os.h */
 sg_err
 sg_os_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, sg_diag *d)
@@ -96,39 +130,7 @@ sg_os_read_file(const char *path, size_t max, sg_arena *arena, sg_slice *out, sg
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-	/* Read into the arena's free tail, then keep only what was used. One extra byte tells a
-	 * file of exactly `max` bytes from a larger one. */
-	size_t avail = sg_arena_avail(arena);
-	size_t want = max < avail ? max + 1 : avail;
-	uint8_t *buf = sg_arena_alloc_uninit(arena, want);
-	sg_err err = SG_OK;
-	size_t n = 0;
-	if (buf == NULL) {
-		err = sg_diag_fail(d, SG_ERR_LIMIT, "arena");
-		goto out;
-	}
-	while (n < want) {
-		ssize_t r = read(fd, buf + n, want - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path,
-				strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > max) {
-		err = sg_diag_failmsg(d, SG_ERR_LIMIT, "cannot read %s: larger than %zu bytes",
-			path, max);
-		goto out;
-	}
-	/* Give back the unused tail of the allocation. */
-	sg_arena_trim(arena, buf, n);
-	*out = sg_slice_make(buf, n);
-out:
+	sg_err err = read_fd(fd, path, max, arena, out, d);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return err;
@@ -198,24 +200,7 @@ sg_os_write_file(const char *path, sg_slice data, sg_diag *d)
 		close(fd);
 		return e;
 	}
-	char tmp[4096 + 16];
-	int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: path too long", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	sg_err e = write_all(fd, path, data, d);
-	/* mkstemp makes the file 0600; these outputs are public (signatures, certificates). */
-	if (e == SG_OK && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
-		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	if (close(fd) != 0 && e == SG_OK)
-		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	if (e == SG_OK && rename(tmp, path) != 0)
-		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	if (e != SG_OK)
-		unlink(tmp);
-	return e;
+	return sg_os_replace_file(path, data, d);
 }
 
 /* see os.h */
@@ -277,6 +262,123 @@ sg_os_hash_file(const char *path, const char *what, sg_hash_ctx *const *h, size_
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return e;
+}
+
+/* see os.h */
+sg_err
+sg_os_mkdir_p(const char *path, sg_diag *d)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof buf)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot create %s: bad path", path);
+	memcpy(buf, path, n + 1);
+	/* Each prefix ending before a '/', then the whole path. */
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		struct stat st;
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return sg_diag_failmsg(d, SG_ERR_IO, "cannot create %s: %s", buf,
+				strerror(errno));
+		if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+			return sg_diag_failmsg(d, SG_ERR_IO, "cannot create %s: %s", buf,
+				"exists and is not a directory");
+		if (i < n)
+			buf[i] = '/';
+	}
+	return SG_OK;
+}
+
+/* see os.h */
+sg_err
+sg_os_read_regular(const char *path, size_t max, sg_arena *arena, sg_slice *out, int *absent,
+	sg_diag *d)
+{
+	*out = sg_slice_make(NULL, 0);
+	*absent = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT) {
+		*absent = 1;
+		return SG_OK;
+	}
+	if (fd < 0)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: %s", path,
+			errno == ELOOP ? "a symbolic link; not following it" : strerror(errno));
+	struct stat st;
+	sg_err err;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		err = sg_diag_failmsg(d, SG_ERR_IO, "cannot read %s: not a regular file", path);
+	else
+		err = read_fd(fd, path, max, arena, out, d);
+	close(fd);
+	return err;
+}
+
+/* see os.h */
+sg_err
+sg_os_replace_file(const char *path, sg_slice data, sg_diag *d)
+{
+	char tmp[4096 + 16];
+	int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: path too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	sg_err e = write_all(fd, path, data, d);
+	/* mkstemp makes the file 0600; these outputs are public (signatures, certificates, the
+	 * TUF cache). */
+	if (e == SG_OK && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
+		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (close(fd) != 0 && e == SG_OK)
+		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (e == SG_OK && rename(tmp, path) != 0)
+		e = sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	if (e != SG_OK)
+		unlink(tmp);
+	return e;
+}
+
+/* see os.h */
+sg_err
+sg_os_lock(const char *path, unsigned wait_ms, int *fd, sg_diag *d)
+{
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (*fd < 0)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot lock %s: %s", path,
+			errno == ELOOP ? "a symbolic link; not following it" : strerror(errno));
+	uint64_t deadline = sg_os_mono_ms() + wait_ms;
+	for (;;) {
+		struct flock fl;
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(*fd, F_SETLK, &fl) == 0)
+			return SG_OK;
+		if (errno != EACCES && errno != EAGAIN && errno != EINTR)
+			break;
+		if (sg_os_mono_ms() >= deadline) {
+			close(*fd);
+			*fd = -1;
+			return sg_diag_failmsg(d, SG_ERR_TIMEOUT, "%s: still locked after %u s",
+				path, wait_ms / 1000u);
+		}
+		sg_os_sleep_ms(50);
+	}
+	int e = errno;
+	close(*fd);
+	*fd = -1;
+	return sg_diag_failmsg(d, SG_ERR_IO, "cannot lock %s: %s", path, strerror(e));
+}
+
+/* see os.h */
+void
+sg_os_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 /* see os.h */

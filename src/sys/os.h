@@ -62,6 +62,29 @@ int sg_os_exists(const char *path);
 int sg_os_is_symlink(const char *path);
 /* 1 when `path` names an existing regular file (links followed). */
 int sg_os_is_file(const char *path);
+/* ---- a cache directory (the TUF cache: anyone who can write there is untrusted) ---- */
+/* Create directory `path` and its missing parents (mode 0755 before the umask: the cache
+ * holds public, re-verified data). An existing directory is fine; a component that exists
+ * and is not a directory is SG_ERR_IO "cannot create PATH: reason". */
+SG_MUST_USE sg_err sg_os_mkdir_p(const char *path, sg_diag *d);
+/* Read the regular file `path` (at most `max` bytes) into the arena as sg_os_read_file does,
+ * but never through a symbolic link (O_NOFOLLOW) and never from anything but a regular file
+ * (a FIFO planted there would block a reader forever): both are SG_ERR_IO. A missing file is
+ * *absent = 1 and SG_OK. */
+SG_MUST_USE sg_err sg_os_read_regular(const char *path, size_t max, sg_arena *arena,
+	sg_slice *out, int *absent, sg_diag *d);
+/* Replace `path` atomically with `data`: a new temporary file in the same directory (O_EXCL,
+ * so nothing planted is followed) is written, synced, made 0644 and renamed over `path`. A
+ * reader sees the old file or the new one, never a mix, and a failure leaves the old one.
+ * Unlike sg_os_write_file it never writes into an existing device or FIFO. */
+SG_MUST_USE sg_err sg_os_replace_file(const char *path, sg_slice data, sg_diag *d);
+/* Take an exclusive lock on the file `path` (created 0644 if missing, never through a link),
+ * waiting at most `wait_ms` for another process holding it: *fd is then the lock, released by
+ * sg_os_unlock (or by the process ending). SG_ERR_TIMEOUT "PATH: still locked after N s";
+ * SG_ERR_IO. POSIX record locks, so it also works between processes on NFS. */
+SG_MUST_USE sg_err sg_os_lock(const char *path, unsigned wait_ms, int *fd, sg_diag *d);
+void sg_os_unlock(int fd);
+
 /* Call fn(ctx, path, name, d) for each entry of directory `dir` but "." and "..", where `path`
  * is "dir/name" (entries whose path would exceed 4095 bytes are skipped). Stops at the first
  * non-OK return and returns it. */

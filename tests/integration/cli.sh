@@ -68,6 +68,10 @@ check "extraction: generate-key-pair has --output-key-prefix" has generate-key-p
 check "extraction: debug has http-get's -H" has debug -H
 check "extraction: verify-bundle has --staging" has verify-bundle --staging
 check "extraction: download attestation has --predicate-type" has download --predicate-type
+check "extraction: verify-blob has the trust rows (--max-trust-root-age)" has verify-blob \
+	--max-trust-root-age
+check "extraction: verify has --refresh-trust" has verify --refresh-trust
+check "extraction: initialize has --root-checksum" has initialize --root-checksum
 check "extraction: verify-blob has no --staging" test -z "$(expected_flags verify-blob |
 	grep -x -- --staging)"
 check "extraction: --list-flags of every parser command exits 0" bash -c \

@@ -3,6 +3,15 @@
 # The caller defines T (its temporary directory) and the array pids (PIDs to stop at exit);
 # every server started here is bound to 127.0.0.1 with a time limit.
 
+# stop_servers: TERM every PID in pids, then wait for each (testing.md §9; the `timeout -k`
+# wrappers pass TERM on and kill what is left later).
+stop_servers() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	return 0
+}
+
 # ---- registries ----
 # start_registry NAME [yaml lines for auth/tls...]: sets PORT
 start_registry() {
@@ -77,6 +86,26 @@ push_image() {
 		put_manifest "$1" "$2" "$3" "$4/manifest.json" application/vnd.oci.image.manifest.v1+json
 }
 
+
+# ---- a test CA and a localhost server certificate (testing.md §2) ----
+# make_tls_pki DIR: DIR/ca.pem (+ ca.key), DIR/server.pem, DIR/server.key and DIR/server-chain.pem
+# (leaf then CA, for the registry's tls.certificate); EC P-256, made fresh, nothing committed.
+make_tls_pki() {
+	local d=$1
+	mkdir -p "$d"
+	printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+		"extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+		"subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$d/leaf.ext"
+	{
+		openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha256 -days 3650 \
+			-subj "/CN=Test EC Root CA" -keyout "$d/ca.key" -out "$d/ca.pem" \
+			-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+			openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -subj "/CN=localhost" \
+				-keyout "$d/server.key" -out "$d/server.csr" &&
+			openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+				-days 3650 -sha256 -extfile "$d/leaf.ext" -out "$d/server.pem"
+	} >/dev/null 2>&1 || return 1
+	cat "$d/server.pem" "$d/ca.pem" >"$d/server-chain.pem"
 
 # A two-platform index (linux/amd64 and linux/arm64/v8) over two images made by make_image,
 # pushed under TAG: push_index BASE REPO TAG DIR_AMD64 DIR_ARM64. Writes DIR_AMD64/../index.json
