@@ -106,6 +106,7 @@ make_tls_pki() {
 				-days 3650 -sha256 -extfile "$d/leaf.ext" -out "$d/server.pem"
 	} >/dev/null 2>&1 || return 1
 	cat "$d/server.pem" "$d/ca.pem" >"$d/server-chain.pem"
+}
 
 # A two-platform index (linux/amd64 and linux/arm64/v8) over two images made by make_image,
 # pushed under TAG: push_index BASE REPO TAG DIR_AMD64 DIR_ARM64. Writes DIR_AMD64/../index.json
