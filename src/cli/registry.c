@@ -52,7 +52,8 @@ struct sg_cli_net {
 	uint8_t *iobuf;
 	struct {
 		char host[SG_OCI_REGISTRY_MAX + 1];
-		int plain; /* 1: http, 0: https */
+		int plain;   /* 1: http, 0: https */
+		sg_diag why; /* the probe's failure, kept for every later open; SG_OK if none */
 	} schemes[NET_SCHEMES];
 	size_t n_schemes;
 };
@@ -265,18 +266,27 @@ speaks_no_tls(sg_err e)
 		e == SG_ERR_NET_CLOSED;
 }
 
-/* ggcr's scheme rule (see the top): 1 for plain http. A loopback registry, or any with
- * --allow-http-registry, gets GET https://HOST/v2/ first; an HTTP answer of any status means
- * TLS works (and leaves the connection kept alive for the requests that follow), a handshake
- * that fails the way a plain-http server makes it fail means http. */
-static int
-plain_for(sg_cli_net *n, const char *host, int allow_http)
+/* ggcr's scheme rule (see the top): *plain = 1 for plain http. A loopback registry, or any
+ * with --allow-http-registry, gets GET https://HOST/v2/ first; an HTTP answer of any status
+ * means TLS works (and leaves the connection kept alive for the requests that follow), a
+ * handshake that fails the way a plain-http server makes it fail means http. Any other
+ * failure is the registry's error, as ggcr's ping makes it: a TLS server whose certificate
+ * is refused says so here, once, rather than again on a second connection it may not take. */
+SG_MUST_USE static sg_err
+plain_for(sg_cli_net *n, const char *host, int allow_http, int *plain, sg_diag *d)
 {
+	*plain = 0;
 	if (!allow_http && !host_is_loopback(host))
-		return 0;
+		return SG_OK;
 	for (size_t i = 0; i < n->n_schemes; i++)
-		if (strcmp(n->schemes[i].host, host) == 0)
-			return n->schemes[i].plain;
+		if (strcmp(n->schemes[i].host, host) == 0) {
+			*plain = n->schemes[i].plain;
+			if (n->schemes[i].why.code == SG_OK)
+				return SG_OK;
+			if (d != NULL)
+				*d = n->schemes[i].why;
+			return n->schemes[i].why.code;
+		}
 	char url[SG_OCI_REGISTRY_MAX + 16];
 	int len = snprintf(url, sizeof url, "https://%s/v2/", host);
 	sg_http_request req;
@@ -286,22 +296,30 @@ plain_for(sg_cli_net *n, const char *host, int allow_http)
 	req.no_redirects = 1;
 	uint8_t body[512];
 	sg_http_response resp;
-	sg_diag d;
-	sg_diag_init(&d, NULL);
-	int plain = sg_http_do(&n->http, &req, body, sizeof body, &resp, &d) != SG_OK &&
-		speaks_no_tls(d.code);
+	sg_diag why;
+	sg_diag_init(&why, NULL);
+	if (sg_http_do(&n->http, &req, body, sizeof body, &resp, &why) != SG_OK &&
+		speaks_no_tls(why.code)) {
+		*plain = 1;
+		sg_diag_init(&why, NULL);
+	}
 	if (n->n_schemes < NET_SCHEMES) {
 		snprintf(n->schemes[n->n_schemes].host, sizeof n->schemes[0].host, "%s", host);
-		n->schemes[n->n_schemes++].plain = plain;
+		n->schemes[n->n_schemes].plain = *plain;
+		n->schemes[n->n_schemes++].why = why;
 	}
-	return plain;
+	if (why.code != SG_OK && d != NULL)
+		*d = why;
+	return why.code;
 }
 
 /* see cli.h */
 void
 sg_cli_net_learn(sg_cli_net *n, const char *registry, int allow_http)
 {
-	(void)plain_for(n, registry, allow_http);
+	int plain;
+	sg_err e = plain_for(n, registry, allow_http, &plain, NULL);
+	(void)e; /* remembered: the open that follows reports it */
 }
 
 /* see cli.h */
@@ -340,7 +358,8 @@ sg_cli_registry_open_on(sg_cli_net *net, const sg_cli_registry_flags *f, const c
 	} else {
 		SG_TRY(from_docker_config(c, registry, repository, arena, &creds, d));
 	}
-	int plain = plain_for(net, registry, f->allow_http);
+	int plain;
+	SG_TRY(plain_for(net, registry, f->allow_http, &plain, d));
 	SG_TRY(sg_registry_init(&c->reg, &net->http, registry, plain, &creds, arena, d));
 	*out = c;
 	return SG_OK;
