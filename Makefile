@@ -111,8 +111,8 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # alone: that is the proof that it needs nothing beyond ranks 0-5 and BearSSL. Those named here
 # test the online, signing or CLI side and link the full archives (the linker takes only the
 # objects they reference).
-FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http test_keys test_manifest test_nacl \
-	test_oidc test_registry test_rekor test_trustroot
+FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http test_keys test_manifest \
+	test_nacl test_oidc test_referrer test_registry test_rekor test_trustroot
 FULL_FUZZ := fulcio_response http_response keyfile keysrc registry rekor_response spki timeout
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
@@ -129,8 +129,8 @@ picosign: $(BUILD)/picosign
 $(EMBED_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
 	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(TRUST_PINS) $(STAGING_PIN)
 $(EMBED_STATIC_C): scripts/embed-trust.sh $(TRUST_FILES) Makefile
-	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(filter tuf_root=% trusted_root=%,$(TRUST_PINS)) \
-		tuf_timestamp=-= tuf_snapshot=-= tuf_targets=-= signing_config=-= staging_root=-=
+	@bash scripts/embed-trust.sh $@ $(TRUST_FETCHED) $(filter tuf_root=% trusted_root=% signing_config=%,$(TRUST_PINS)) \
+		tuf_timestamp=-= tuf_snapshot=-= tuf_targets=-= staging_root=-=
 
 # Refresh trust/ and the pins above through picosign's TUF client (network; docs/trustroot.md).
 update-trust: all
@@ -223,14 +223,17 @@ fuzz-smoke: fuzz
 # ---- static musl build ----
 STATIC_DIR := build/static
 # Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
-# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link); one
-# code segment instead of page-aligned separate ones (-z noseparate-code); SG_SMALL leaves
-# the inspection commands `debug` and `cert` out, SG_NO_THREADS runs verify's images on one
-# worker (sys/os.c); of the trust material only the TUF root
-# and trusted_root.json are embedded, no staging root (docs/trustroot.md, decisions.md).
+# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link);
+# link-time optimisation (-flto=auto, about 8 KB); BearSSL's portable constant-time record
+# engines only (SG_TLS_PORTABLE in sys/net.c, about 9 KB: no AES-NI, PCLMUL or SSE2 twins,
+# AES-GCM suites only); one read-execute segment (-z noseparate-code, the page of padding
+# between code and read-only data); SG_SMALL leaves the inspection commands `debug` and
+# `cert` out (use the dynamic build for audits); SG_NO_THREADS runs verify's images on one
+# worker (sys/os.c). Of the trust material only the TUF root, trusted_root.json and the
+# signing config are embedded, no staging root (docs/trustroot.md, decisions.md).
 OBJCOPY ?= objcopy
-STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL \
-	-DSG_NO_THREADS -Wl,-z,noseparate-code
+STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL -DSG_TLS_PORTABLE \
+	-DSG_NO_THREADS -flto=auto -flto-partition=one -Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
@@ -253,7 +256,8 @@ deps-check:
 	@bash scripts/deps-check.sh
 
 # The main job, end to end on one machine (scripts/demo.sh): local registry and Sigstore,
-# keyless signing with a Buildkite-shaped token, verification, cosign's errors.
+# keyless signing with a Buildkite-shaped token in cosign v3's form and in the legacy one,
+# `tree`, verification, cosign's errors.
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh

@@ -5,8 +5,8 @@
  * the identity policy, the artifact digest and the time are fixed (verify_fixture.h, made by
  * make-verify-fixtures.sh from picosign's own signature against the local Sigstore peer), so
  * the seeds verify and the fuzzer starts from a passing bundle.
- * Invariants: on failure `out` is all zero (only expired_only may be set, and only with
- * expiry_last); two runs from fresh arenas agree on the result, the first failure's code and
+ * Invariants: on failure `out` is all zero (but the failed step, 0-8, and expired_only, set only
+ * with expiry_last); two runs from fresh arenas agree on the result, the first failure's code and
  * every field of a success; a success has a trusted signing time and, keyless, a leaf and at
  * least one SAN. */
 #include <stdint.h>
@@ -80,11 +80,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (z.expired_only && !(o.expiry_last && e[r] == SG_ERR_VERIFY_EXPIRED))
 				abort();
 			z.expired_only = 0;
+			if (z.failed_step < 0 || z.failed_step > 8)
+				abort();
+			z.failed_step = 0;
 			if (!fuzz_all_zero(&z, sizeof z))
 				abort();
 		}
 	}
-	if (e[0] != e[1] || code[0] != code[1] || out[0].expired_only != out[1].expired_only)
+	if (e[0] != e[1] || code[0] != code[1] || out[0].expired_only != out[1].expired_only ||
+		out[0].failed_step != out[1].failed_step)
 		abort();
 	if (e[0] != SG_OK)
 		return 0;

@@ -13,35 +13,13 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "parse/codec.h"
-#include "pki/trustroot.h"
-#include "sigstore/policy.h"
 #include "verify/image.h"
 #include "verify_fixture.h"
 
-static uint8_t root_mem[1u << 20];
-static uint8_t mem[2][4u << 20];
-static sg_trustroot tr;
-static sg_policy policy;
-static uint8_t image[32];
-static sg_verified out[2];
-static int ready;
+#include "fuzz_image.h"
 
-static void
-setup(void)
-{
-	sg_arena a;
-	size_t n;
-	sg_arena_init(&a, root_mem, sizeof root_mem);
-	if (sg_trustroot_parse(fixture_trusted_root, sizeof fixture_trusted_root, &a, &tr,
-		    NULL) != SG_OK ||
-		sg_policy_init(&policy, fixture_identity, NULL, fixture_issuer, NULL, NULL) !=
-			SG_OK ||
-		sg_hex_decode((const uint8_t *)fixture_image_sha256_hex, 64, image, 32, &n, NULL) !=
-			SG_OK)
-		abort();
-	ready = 1;
-}
+static uint8_t mem[2][4u << 20];
+static sg_verified out[2];
 
 /* The next u16-length-prefixed field; 0 when the input ends first. */
 static int
@@ -58,8 +36,7 @@ field(sg_cur *c, sg_slice *f)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!ready)
-		setup();
+	fuzz_image_setup();
 	sg_cur c;
 	sg_cur_init(&c, data, size);
 	uint8_t flags;
@@ -70,26 +47,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		!field(&c, &l.bundle_json))
 		return 0;
 	l.has_signature = 1;
-	static const sg_oci_annot claim = {{(const uint8_t *)"run", 3}, {(const uint8_t *)"fuzz", 4}};
 	sg_image_opts o;
-	memset(&o, 0, sizeof o);
-	o.verify.trustroot = &tr;
-	o.verify.policy = &policy;
-	o.verify.insecure_ignore_tlog = flags & 1;
-	o.verify.insecure_ignore_sct = (flags >> 1) & 1;
-	o.verify.now = FIXTURE_NOW;
-	o.check_claims = !((flags >> 2) & 1);
-	if ((flags >> 3) & 1) {
-		o.annots = &claim;
-		o.n_annots = 1;
-	}
+	fuzz_image_opts(flags, &o);
 	sg_err e[2], code[2];
 	for (int r = 0; r < 2; r++) {
 		sg_arena a;
 		sg_arena_init(&a, mem[r], sizeof mem[r]);
 		sg_diag d;
 		sg_diag_init(&d, NULL);
-		e[r] = sg_verify_sig_layer(&l, image, &o, &a, &out[r], &d);
+		e[r] = sg_verify_sig_layer(&l, fuzz_image, &o, &a, &out[r], &d);
 		code[r] = d.code;
 		if (e[r] != SG_OK && !fuzz_all_zero(&out[r], sizeof out[r]))
 			abort();

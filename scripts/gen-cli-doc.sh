@@ -62,7 +62,7 @@ first image that failed, in argument order.
 INTRO
 	"$BIN" --help
 	printf '```\n\n'
-	for c in $("$BIN" --help | sed -n 's/^  \([a-z-]*\)  .*/\1/p'); do
+	for c in $("$BIN" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p'); do
 		printf '## %s\n\n```text\n' "$c"
 		"$BIN" "$c" --help
 		printf '```\n\n'

@@ -475,6 +475,153 @@ test_duplicates(void)
 	sg_p256_key_wipe(&other);
 }
 
+/* ---- OCI 1.1 referrers (cosign-v3.md §1.7, §1.8) ---- */
+
+#define BUNDLE_MT "application/vnd.dev.sigstore.bundle.v0.3+json"
+#define HEX_A "5099b89d7666cc2186cad769ddc262ddc7c335b33f5fe79f9ffe50a01282b23e"
+
+static void
+fill_digest(uint8_t d[32], uint8_t v)
+{
+	memset(d, v, 32);
+}
+
+static void
+test_referrer_manifest(void)
+{
+	uint8_t buf[4096];
+	sg_buf b;
+	sg_oci_referrer r;
+	memset(&r, 0, sizeof r);
+	r.bundle_media_type = sg_slice_str(BUNDLE_MT);
+	fill_digest(r.layer_digest, 0x11);
+	r.layer_size = 4242;
+	r.predicate_type = sg_slice_str("https://sigstore.dev/cosign/sign/v1");
+	r.created = sg_slice_str("2026-07-14T09:12:33Z");
+	r.subject.media_type = sg_slice_str(SG_MT_OCI_MANIFEST);
+	r.subject.size = 527;
+	CHECK_OK(sg_oci_digest_parse((const uint8_t *)"sha256:" HEX_A, 71, "x", r.subject.digest,
+		NULL));
+	sg_buf_init(&b, buf, sizeof buf);
+	CHECK_OK(sg_oci_referrer_write(&r, &b, NULL));
+	/* Composed by hand from cosign v3.1.2's struct order (cosign-v3.md §1.7). */
+	static const char want[] =
+		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+		"\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"size\":2,"
+		"\"digest\":\"sha256:"
+		"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\","
+		"\"artifactType\":\"" BUNDLE_MT "\"},"
+		"\"layers\":[{\"mediaType\":\"" BUNDLE_MT "\",\"size\":4242,\"digest\":\"sha256:"
+		"1111111111111111111111111111111111111111111111111111111111111111\"}],"
+		"\"annotations\":{\"dev.sigstore.bundle.content\":\"dsse-envelope\","
+		"\"dev.sigstore.bundle.predicateType\":\"https://sigstore.dev/cosign/sign/v1\","
+		"\"org.opencontainers.image.created\":\"2026-07-14T09:12:33Z\"},"
+		"\"subject\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+		"\"size\":527,\"digest\":\"sha256:" HEX_A "\"},"
+		"\"artifactType\":\"" BUNDLE_MT "\"}";
+	CHECK(b.len == sizeof want - 1 && memcmp(b.p, want, b.len) == 0);
+	/* It parses back with its subject, artifactType and the layer. */
+	sg_arena a = fresh_arena();
+	sg_oci_manifest m;
+	CHECK_OK(sg_oci_manifest_parse(b.p, b.len, &a, &m, NULL));
+	CHECK(m.kind == SG_OCI_MANIFEST && m.has_subject && m.subject.size == 527);
+	CHECK(sg_slice_eq_str(m.artifact_type, BUNDLE_MT));
+	CHECK(sg_slice_eq_str(m.config.artifact_type, BUNDLE_MT));
+	CHECK(m.ndescs == 1 && m.descs[0].size == 4242 && m.nannots == 3);
+	/* Too small a buffer. */
+	sg_buf_init(&b, buf, 100);
+	CHECK_ERR(sg_oci_referrer_write(&r, &b, NULL), SG_ERR_LIMIT);
+	r.layer_size = -1;
+	sg_buf_init(&b, buf, sizeof buf);
+	CHECK_ERR(sg_oci_referrer_write(&r, &b, NULL), SG_ERR_ARG);
+}
+
+static void
+test_fallback_index(void)
+{
+	char tag[SG_OCI_FALLBACK_TAG_LEN + 1];
+	uint8_t d[32];
+	fill_digest(d, 0xab);
+	sg_oci_fallback_tag(d, tag);
+	static const char want_tag[] =
+		"sha256-abababababababababababababababababababababababababababababababab";
+	CHECK(strcmp(tag, want_tag) == 0);
+
+	uint8_t buf[4096];
+	sg_buf b;
+	sg_arena a = fresh_arena();
+	sg_oci_annot ann[2] = {{sg_slice_str("z"), sg_slice_str("1")},
+		{sg_slice_str("a"), sg_slice_str("<&>")}};
+	sg_oci_desc e;
+	memset(&e, 0, sizeof e);
+	e.media_type = sg_slice_str(SG_MT_OCI_MANIFEST);
+	e.size = 10;
+	fill_digest(e.digest, 0x22);
+	e.annots = ann;
+	e.nannots = 2;
+	e.artifact_type = sg_slice_str(BUNDLE_MT);
+	int already = -1;
+	sg_buf_init(&b, buf, sizeof buf);
+	CHECK_OK(sg_oci_index_add(NULL, &e, &a, &b, &already, NULL));
+	CHECK(already == 0);
+	static const char want1[] =
+		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+		"\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+		"\"size\":10,\"digest\":\"sha256:"
+		"2222222222222222222222222222222222222222222222222222222222222222\","
+		"\"annotations\":{\"a\":\"\\u003c\\u0026\\u003e\",\"z\":\"1\"},"
+		"\"artifactType\":\"" BUNDLE_MT "\"}]}";
+	CHECK(b.len == sizeof want1 - 1 && memcmp(b.p, want1, b.len) == 0);
+
+	/* A second entry sorts before the first; the first keeps its fields; a repeat is seen. */
+	sg_oci_manifest idx;
+	CHECK_OK(sg_oci_manifest_parse(b.p, b.len, &a, &idx, NULL));
+	CHECK(sg_slice_eq_str(idx.descs[0].artifact_type, BUNDLE_MT));
+	uint8_t buf2[4096];
+	sg_buf b2;
+	sg_oci_desc e2 = e;
+	fill_digest(e2.digest, 0x01);
+	e2.nannots = 0;
+	e2.artifact_type = sg_slice_make(NULL, 0);
+	sg_buf_init(&b2, buf2, sizeof buf2);
+	CHECK_OK(sg_oci_index_add(&idx, &e2, &a, &b2, &already, NULL));
+	sg_oci_manifest idx2;
+	CHECK_OK(sg_oci_manifest_parse(b2.p, b2.len, &a, &idx2, NULL));
+	CHECK(idx2.ndescs == 2 && idx2.descs[0].digest[0] == 0x01 &&
+		idx2.descs[1].digest[0] == 0x22 && idx2.descs[1].nannots == 2);
+	sg_buf_init(&b2, buf2, sizeof buf2);
+	CHECK_OK(sg_oci_index_add(&idx2, &e, &a, &b2, &already, NULL));
+	CHECK(already == 1 && b2.len == 0);
+
+	/* Not an OCI index at the tag: refused as ggcr refuses it. */
+	sg_oci_manifest man;
+	static const char docker_list[] =
+		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest."
+		"list.v2+json\",\"manifests\":[]}";
+	CHECK_OK(sg_oci_manifest_parse((const uint8_t *)docker_list, sizeof docker_list - 1, &a,
+		&man, NULL));
+	sg_diag dg;
+	sg_diag_init(&dg, NULL);
+	CHECK_ERR(sg_oci_index_add(&man, &e, &a, &b2, &already, &dg), SG_ERR_OCI_MANIFEST);
+	CHECK(strstr(dg.detail, "not an OCI image index") != NULL);
+
+	/* Lookup checks: an index, not the subject itself, of the OCI type. */
+	uint8_t self[32], other[32];
+	fill_digest(self, 0x33);
+	fill_digest(other, 0x44);
+	CHECK_OK(sg_oci_referrers_check(&idx2, other, self, 1, NULL));
+	CHECK_OK(sg_oci_referrers_check(&idx2, self, self, 0, NULL));
+	CHECK_ERR(sg_oci_referrers_check(&idx2, self, self, 1, NULL), SG_ERR_OCI_MANIFEST);
+	CHECK_ERR(sg_oci_referrers_check(&man, other, self, 1, NULL), SG_ERR_OCI_MANIFEST);
+	sg_oci_manifest img;
+	static const char img_json[] =
+		"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"a/b\",\"size\":1,\"digest\":"
+		"\"sha256:" HEX_A "\"},\"layers\":[]}";
+	CHECK_OK(sg_oci_manifest_parse((const uint8_t *)img_json, sizeof img_json - 1, &a, &img,
+		NULL));
+	CHECK_ERR(sg_oci_referrers_check(&img, other, self, 0, NULL), SG_ERR_OCI_MANIFEST);
+}
+
 int
 main(void)
 {
@@ -483,6 +630,8 @@ main(void)
 	test_docker_types_and_escaping();
 	test_index_and_strictness();
 	test_duplicates();
+	test_referrer_manifest();
+	test_fallback_index();
 	guard_release();
 	return test_finish();
 }

@@ -602,6 +602,65 @@ test_openssl(void)
 	CHECK(accepted == 0);
 }
 
+/* ---- the client side: the request (openssl ts -query's bytes) and the answer's checks ---- */
+
+static void
+test_client(void)
+{
+	/* openssl ts -query -digest <sha256("abc")> -sha256 -cert -no_nonce */
+	static const uint8_t want[] = {0x30, 0x39, 0x02, 0x01, 0x01, 0x30, 0x31, 0x30, 0x0d, 0x06,
+		0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
+		0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
+		0xf2, 0x00, 0x15, 0xad, 0x01, 0x01, 0xff};
+	uint8_t mem[256], h[32];
+	sg_buf b;
+	sg_sha256("abc", 3, h);
+	sg_buf_init(&b, mem, sizeof mem);
+	sg_tsa_request_write(SG_HASH_SHA256, h, NULL, 0, 1, &b);
+	CHECK(!b.overflow && b.len == sizeof want && memcmp(mem, want, sizeof want) == 0);
+	/* With a nonce whose top bit is set: a positive INTEGER of 9 octets, before certReq. */
+	static const uint8_t nonce[8] = {0x80, 1, 2, 3, 4, 5, 6, 7};
+	sg_buf_init(&b, mem, sizeof mem);
+	sg_tsa_request_write(SG_HASH_SHA256, h, nonce, sizeof nonce, 1, &b);
+	CHECK(!b.overflow && b.len == sizeof want + 11 && mem[1] == 0x39 + 11);
+	CHECK(memcmp(mem + 56, "\x02\x09\x00\x80\x01\x02\x03\x04\x05\x06\x07", 11) == 0);
+	sg_buf_init(&b, mem, 20);
+	sg_tsa_request_write(SG_HASH_SHA256, h, nonce, sizeof nonce, 1, &b);
+	CHECK(b.overflow);
+
+	/* The answer: the openssl response carries a nonce; it must be the one sent. */
+	static const uint8_t data[] = "picosign test signature";
+	const size_t dlen = sizeof data - 1;
+	sg_tsa_token t;
+	sg_tsa_result r;
+	tsa_fixture_root(&ossl_tr, 0);
+	CHECK_OK(sg_tsa_parse(ossl_resp_certs, sizeof ossl_resp_certs, &t, NULL));
+	uint8_t sent[16];
+	size_t sl = t.nonce.len;
+	memcpy(sent, t.nonce.p, sl);
+	CHECK_OK(sg_tsa_check_response(ossl_resp_certs, sizeof ossl_resp_certs, sent, sl, data,
+		dlen, &ossl_tr, &r, NULL));
+	CHECK(r.is_response && r.nonce.len == sl);
+	sent[sl - 1] ^= 1;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_tsa_check_response(ossl_resp_certs, sizeof ossl_resp_certs, sent, sl, data,
+		dlen, &ossl_tr, &r, &d), SG_ERR_VERIFY_TIMESTAMP);
+	CHECK(strstr(d.detail, "nonce") != NULL && r.gen_time == 0);
+	/* No nonce sent, one answered; a nonce sent, none answered. */
+	CHECK_ERR(sg_tsa_check_response(ossl_resp_certs, sizeof ossl_resp_certs, NULL, 0, data,
+		dlen, &ossl_tr, &r, NULL), SG_ERR_VERIFY_TIMESTAMP);
+	CHECK_OK(sg_tsa_check_response(ossl_resp_v1, sizeof ossl_resp_v1, NULL, 0, data, dlen,
+		&ossl_tr, &r, NULL));
+	CHECK_ERR(sg_tsa_check_response(ossl_resp_v1, sizeof ossl_resp_v1, nonce, 8, data, dlen,
+		&ossl_tr, &r, NULL), SG_ERR_VERIFY_TIMESTAMP);
+	/* The imprint is the signature's: other data fails as sg_tsa_verify does. */
+	memcpy(sent, t.nonce.p, sl);
+	CHECK_ERR(sg_tsa_check_response(ossl_resp_certs, sizeof ossl_resp_certs, sent, sl, data,
+		dlen - 1, &ossl_tr, &r, NULL), SG_ERR_VERIFY_TIMESTAMP);
+}
+
 /* ---- genTime ---- */
 
 static void
@@ -683,6 +742,7 @@ main(void)
 	test_chain_edits();
 	test_forms();
 	test_openssl();
+	test_client();
 	test_flips("rekor2-happy-path");
 	test_flips("intoto-with-custom-trust-root");
 	test_flips("rekor2-timestamp-with-expired-cert-chain");

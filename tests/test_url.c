@@ -271,6 +271,25 @@ test_resolve(void)
 	CHECK_ERR(sg_url_parse(mem, b.len, &u, NULL), SG_ERR_URL_SCHEME);
 }
 
+/* A service's endpoint: the configured URL's trailing slashes dropped, overflow sticky. */
+static void
+test_endpoint(void)
+{
+	uint8_t mem[64];
+	sg_buf b;
+	static const char *const bases[] = {"https://rekor.test", "https://rekor.test/",
+		"https://rekor.test///"};
+	for (size_t i = 0; i < 3; i++) {
+		sg_buf_init(&b, mem, sizeof mem);
+		sg_url_put_endpoint(&b, bases[i], "/api/v1/log/entries");
+		CHECK(sg_buf_status(&b) == SG_OK && b.len == 37 &&
+			memcmp(mem, "https://rekor.test/api/v1/log/entries", 37) == 0);
+	}
+	sg_buf_init(&b, mem, 20);
+	sg_url_put_endpoint(&b, bases[0], "/api/v1/log/entries");
+	CHECK(sg_buf_status(&b) != SG_OK);
+}
+
 int
 main(void)
 {
@@ -280,6 +299,7 @@ main(void)
 	test_write();
 	test_predicates();
 	test_resolve();
+	test_endpoint();
 	guard_release();
 	return test_finish();
 }

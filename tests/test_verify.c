@@ -375,7 +375,8 @@ static const neg_case cases[] = {
 	{"DSSE signature differs from the log", "dsse-mismatch-sig_fail", NULL, NULL, NULL, NULL,
 		PROD, 0, 0, 0, SG_ERR_VERIFY_TLOG_BODY, ""},
 	{"DSSE subject is not the artifact", "happy-path-intoto-in-dsse-v3", NULL, NULL, NULL, NULL,
-		PROD, 1, 0, 0, SG_ERR_VERIFY_DIGEST, "not a subject of the in-toto statement"},
+		PROD, 1, 0, 0, SG_ERR_VERIFY_DIGEST,
+		"provided artifact digest does not match any digest in statement"},
 	{"public-key bundle without --key", "managed-key-no-key_fail", NULL, NULL, NULL, NULL, PROD,
 		0, 0, 0, SG_ERR_VERIFY_BUNDLE, "no --key was given"},
 };

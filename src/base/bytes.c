@@ -63,6 +63,25 @@ sg_slice_less(sg_slice a, sg_slice b)
 }
 
 /* see bytes.h */
+int
+sg_kv_order(const sg_kv *a, size_t n, size_t *idx)
+{
+	/* insertion sort of indices: n is small and bounded by the callers */
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		while (k > 0 && sg_slice_less(a[i].key, a[idx[k - 1]].key)) {
+			idx[k] = idx[k - 1];
+			k--;
+		}
+		idx[k] = i;
+	}
+	for (size_t i = 1; i < n; i++)
+		if (sg_slice_eq(a[idx[i - 1]].key, a[idx[i]].key))
+			return 0;
+	return 1;
+}
+
+/* see bytes.h */
 uint8_t
 sg_ascii_lower(uint8_t c)
 {

@@ -19,6 +19,12 @@ typedef struct sg_slice {
 	size_t len;
 } sg_slice;
 
+/* A key and its value (annotations, -a key=value pairs): views, no ownership. */
+typedef struct sg_kv {
+	sg_slice key;
+	sg_slice value;
+} sg_kv;
+
 typedef struct sg_cur {
 	const uint8_t *p; /* next unread byte */
 	size_t n;         /* bytes remaining */
@@ -52,6 +58,12 @@ int sg_slice_ieq(sg_slice a, sg_slice b);
 int sg_slice_ieq_str(sg_slice a, const char *s);
 /* 1 when `a` sorts before `b` bytewise, a proper prefix first (Go's order of map keys). */
 int sg_slice_less(sg_slice a, sg_slice b);
+
+/* ---- key/value lists ---- */
+/* The order of a[0..n) with keys bytewise, as Go sorts map keys (how the writers emit
+ * annotation maps): idx[0..n) receives the indices in that order (the caller bounds n).
+ * 0 when two keys are equal. */
+int sg_kv_order(const sg_kv *a, size_t n, size_t *idx);
 
 /* ---- ASCII (locale-free, unlike <ctype.h>) ---- */
 /* `c` with A-Z mapped to a-z; every other byte unchanged. */

@@ -7,40 +7,49 @@
 
 struct entry {
 	sg_err code;
-	const char *name;
 	const char *msg;
 };
 
 static const struct entry table[] = {
-	{SG_OK, "SG_OK", "success"},
-#define X(name, num, msg) {name, #name, msg},
+	{SG_OK, "success"},
+#define X(name, num, msg) {name, msg},
 #include "base/err_list.h"
 #undef X
 };
 
-static const struct entry *
+/* The enum names, in table order: a table of their own, so a binary that never asks for a
+ * name (the static build) drops them with sg_err_name (--gc-sections). */
+static const char *const names[] = {
+	"SG_OK",
+#define X(name, num, msg) #name,
+#include "base/err_list.h"
+#undef X
+};
+
+/* The index of `e` in the tables, or -1. */
+static long
 find(sg_err e)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].code == e)
-			return &table[i];
-	return NULL;
+			return (long)i;
+	return -1;
 }
 
 /* see err.h */
 const char *
 sg_err_str(sg_err e)
 {
-	const struct entry *t = find(e);
-	return t ? t->msg : "unknown error";
+	long i = find(e);
+	return i >= 0 ? table[i].msg : "unknown error";
 }
 
 /* see err.h */
 const char *
 sg_err_name(sg_err e)
 {
-	const struct entry *t = find(e);
-	return t ? t->name : "SG_ERR_UNKNOWN";
+	long i = find(e);
+	return i >= 0 ? names[i] : "SG_ERR_UNKNOWN";
 }
 
 /* see err.h */
@@ -54,21 +63,30 @@ sg_diag_init(sg_diag *d, const char *source)
 }
 
 /* see err.h */
-sg_err
-sg_diag_fail_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
-	const char *file, int line)
+sg_diag *
+sg_diag_here(sg_diag *d, const char *file, int line)
+{
+	if (d != NULL && d->code == SG_OK) {
+		d->file = file;
+		d->line = line;
+	}
+	return d;
+}
+
+/* The first failure: record it (1), or leave `d` as it is (0). The call site, if any, was
+ * noted by sg_diag_here. */
+static int
+record(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset)
 {
 	if (d == NULL || d->code != SG_OK || code == SG_OK)
-		return code;
+		return 0;
 	d->code = code;
 	d->what = what;
 	d->has_offset = has_offset;
 	d->offset = offset;
 	d->detail[0] = '\0';
 	d->verbatim = 0;
-	d->file = file;
-	d->line = line;
-	return code;
+	return 1;
 }
 
 /* The printf text of the failure just recorded in `d`. */
@@ -82,33 +100,63 @@ set_detail(sg_diag *d, const char *fmt, va_list ap)
 		d->detail[0] = '\0';
 }
 
+/* The functions are defined under their own names: the parentheses keep the debug macros of
+ * err.h from expanding here. */
+
 /* see err.h */
 sg_err
-sg_diag_failf_(sg_diag *d, sg_err code, const char *what, int has_offset, size_t offset,
-	const char *file, int line, const char *fmt, ...)
+(sg_diag_fail)(sg_diag *d, sg_err code, const char *what)
 {
-	if (d == NULL || d->code != SG_OK || code == SG_OK)
-		return code;
-	code = sg_diag_fail_(d, code, what, has_offset, offset, file, line);
-	va_list ap;
-	va_start(ap, fmt);
-	set_detail(d, fmt, ap);
-	va_end(ap);
+	record(d, code, what, 0, 0);
 	return code;
 }
 
 /* see err.h */
 sg_err
-sg_diag_failmsg_(sg_diag *d, sg_err code, const char *file, int line, const char *fmt, ...)
+(sg_diag_fail_at)(sg_diag *d, sg_err code, const char *what, size_t offset)
 {
-	if (d == NULL || d->code != SG_OK || code == SG_OK)
-		return code;
-	code = sg_diag_fail_(d, code, NULL, 0, 0, file, line);
-	d->verbatim = 1;
-	va_list ap;
-	va_start(ap, fmt);
-	set_detail(d, fmt, ap);
-	va_end(ap);
+	record(d, code, what, 1, offset);
+	return code;
+}
+
+/* see err.h */
+sg_err
+(sg_diag_failf)(sg_diag *d, sg_err code, const char *what, const char *fmt, ...)
+{
+	if (record(d, code, what, 0, 0)) {
+		va_list ap;
+		va_start(ap, fmt);
+		set_detail(d, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* see err.h */
+sg_err
+(sg_diag_failf_at)(sg_diag *d, sg_err code, const char *what, size_t offset,
+	const char *fmt, ...)
+{
+	if (record(d, code, what, 1, offset)) {
+		va_list ap;
+		va_start(ap, fmt);
+		set_detail(d, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* see err.h */
+sg_err
+(sg_diag_failmsg)(sg_diag *d, sg_err code, const char *fmt, ...)
+{
+	if (record(d, code, NULL, 0, 0)) {
+		d->verbatim = 1;
+		va_list ap;
+		va_start(ap, fmt);
+		set_detail(d, fmt, ap);
+		va_end(ap);
+	}
 	return code;
 }
 

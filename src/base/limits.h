@@ -50,8 +50,15 @@
 /* One RFC 3161 TimeStampResp or token: sigstore's are ~0.5-1.3 KiB, FreeTSA's with its
  * embedded chain ~5.5 KiB; 64 KiB leaves room for a few large RSA certificates. */
 #define SG_MAX_TIMESTAMP_DER (64u * 1024u)
-/* Subjects of one in-toto statement (SLSA provenance for a release lists a few dozen). */
+/* Subjects of one in-toto statement (SLSA provenance for a release lists a few dozen), and
+ * digests per subject; both are sigstore-go's bounds (pkg/verify limitSubjects). */
 #define SG_MAX_INTOTO_SUBJECTS 1024u
+#define SG_MAX_INTOTO_DIGESTS 32u
+/* Annotations on one in-toto subject (cosign's -a pairs; SG_MAX_PAYLOAD_ANNOTATIONS on the
+ * signing side). */
+#define SG_MAX_INTOTO_ANNOTATIONS 128u
+/* An RFC 3161 request nonce: 8 random bytes (cosign's legacy client draws 63 bits). */
+#define SG_TSA_NONCE_LEN 8u
 
 /* Trust-root entries of each kind (CAs, tlogs, ctlogs, TSAs). */
 #define SG_MAX_TRUST_ENTRIES 32u
@@ -77,6 +84,17 @@
 
 /* Signatures considered per image (layers of one .sig manifest). */
 #define SG_MAX_SIGNATURES 64u
+/* OCI 1.1 referrers examined per image (signatures, attestations, SBOMs of one image, over
+ * all pages): each costs a manifest and a blob request, so the bound is also one on time. */
+#define SG_MAX_REFERRERS 256u
+/* Link rel="next" pages of a referrers answer followed (cosign reads only the first). */
+#define SG_MAX_REFERRER_PAGES 16u
+/* A Sigstore bundle blob fetched from a referrer: it is parsed whole as JSON, so the JSON
+ * bound applies; the layer's declared size is checked before the download starts. */
+#define SG_MAX_BUNDLE_BLOB SG_MAX_JSON
+/* Attempts at updating the fallback tag sha256-<hex> when concurrent writers keep moving it
+ * (each attempt re-reads the index; see online/referrers.h). */
+#define SG_MAX_FALLBACK_TRIES 4u
 /* scrypt in cosign's encrypted key files (keys.h). go-securesystemslib writes N=2^16, r=8, p=1
  * and accepts up to N=2^17 (its "OWASP" set); scrypt needs 128*r*N bytes, so 128 MiB covers
  * every key cosign reads. The other bounds stop a hostile key file from asking for more

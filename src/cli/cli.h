@@ -19,6 +19,7 @@
 #include "pki/trustroot.h"
 #include "sign/sign.h"
 #include "sigstore/bundle.h"
+#include "sigstore/signing_config.h"
 #include "sys/http.h"
 #include "sys/net.h"
 
@@ -75,14 +76,15 @@ extern int sg_cli_list_flags;
 /* ---- cosign flags picosign refuses (cli/refused.c) ---- */
 
 /* A cosign flag picosign does not support, for the commands that cosign gives it to. A
- * boolean one is refused only when true; a valued one is accepted when its value is
+ * boolean one is refused only when true (or, with `harmless` "true", only when false: the
+ * other value is what picosign does anyway); a valued one is accepted when its value is
  * `harmless` (cosign's default, which changes nothing). */
 typedef struct sg_cli_refusal {
 	unsigned commands;    /* the commands it applies to (bits, cli/refused.c) */
 	const char *name;     /* "--sk" */
 	const char *alias;    /* NULL or "-d" */
 	int is_bool;
-	const char *harmless; /* NULL: any value is refused */
+	const char *harmless; /* NULL: any value is refused; "true" on a boolean: false is */
 	const char *why;
 } sg_cli_refusal;
 /* The refusal of flag `name` (n bytes; the long name or the alias) for `command`, or NULL. */
@@ -270,6 +272,42 @@ SG_MUST_USE sg_err sg_cli_tuf_remote(const char *url, const char *timeout, sg_ar
 /* The path of the cache file for `mirror` in `dir` into out[0..cap) (0 when too long). */
 int sg_cli_tuf_file(const char *dir, const char *mirror, char *out, size_t cap);
 
+/* ---- signing services (cli/signing.c) ---- */
+
+/* The signing config a sign command uses: the file `path` when not NULL, else the one of the
+ * TUF cache a verify command would use (`picosign initialize`), else the embedded public-good
+ * one (*source says which). The one place that decides where the default comes from. Errors: those of sg_os_read_file and sg_signing_config_parse, and
+ * SG_ERR_NO_TRUST_ROOT when this build embeds none. */
+SG_MUST_USE sg_err sg_cli_signing_config_load(const char *path, sg_arena *arena,
+	struct sg_signing_config *out, const char **source, sg_diag *d);
+
+/* What a sign command was told about services. */
+typedef struct sg_cli_services_args {
+	const char *signing_config;  /* --signing-config */
+	const char *fulcio_url;      /* --fulcio-url */
+	const char *rekor_url;       /* --rekor-url (a Rekor v1 log) */
+	const char *tsa_url;         /* --timestamp-server-url */
+	int no_tlog;                 /* --tlog-upload=false */
+} sg_cli_services_args;
+
+/* The services a sign command uses. */
+typedef struct sg_cli_services {
+	const char *fulcio_url;
+	const char *rekor_url;       /* NULL: no transparency log */
+	int rekor_v2;
+	const char *tsa_url;         /* NULL: no timestamp */
+} sg_cli_services;
+
+/* Choose the services at `now` (docs/decisions.md, "Signing services"): with --signing-config
+ * the file's selection (sigstore/signing_config.h: CA v1, Rekor v1 or v2, TSA v1), each URL
+ * flag replacing its service; without it, URL flags alone (Fulcio and Rekor default to
+ * public-good, no TSA) as before signing configs existed; with neither, the embedded
+ * public-good config. --tlog-upload=false drops the log, and the embedded config with it.
+ * Errors: those of sg_cli_signing_config_load, SG_ERR_UNSUPPORTED naming a kind of service
+ * the config has none of at `now`. */
+SG_MUST_USE sg_err sg_cli_services_select(const sg_cli_services_args *a, int64_t now,
+	sg_arena *arena, sg_cli_services *out, sg_diag *d);
+
 /* ---- prompts (cli/prompt.c) ---- */
 
 /* The password for an encrypted key: $COSIGN_PASSWORD when set (even empty), else typed at
@@ -344,7 +382,7 @@ SG_MUST_USE sg_err sg_cli_http_open(sg_cli_http *h, const char *timeout, sg_aren
 typedef struct sg_cli_keyless_args {
 	const char *token_flag;   /* --identity-token */
 	int disable_ambient;      /* --oidc-disable-ambient-providers */
-	const char *fulcio_url, *rekor_url;
+	sg_cli_services svc;      /* Fulcio, the log (v1 or v2), the TSA (NULL for none) */
 	const char *root_path;    /* --trusted-root */
 	int staging;
 	const char *timeout;      /* --timeout */
@@ -378,19 +416,21 @@ SG_MUST_USE sg_err sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_
 /* Wipe the key and token, close the connection. */
 void sg_cli_keyless_end(sg_cli_keyless *k);
 
-/* A key-based session that logs in Rekor (sign --key, sign-blob --key): the network, the
- * trusted root and a signer holding a copy of `key` (sg_signer_begin_key), whose Rekor
- * entries are checked against the trusted root. Call sg_cli_keyed_end on every path. */
+/* A key-based session (sign --key, sign-blob --key, attest --key): a signer holding a copy of
+ * `key` (sg_signer_begin_key) for the services chosen (cli/signing.c); when they include a log
+ * or a TSA, also the network and the trusted root their answers are checked against. Call
+ * sg_cli_keyed_end on every path. */
 typedef struct sg_cli_keyed {
 	sg_cli_http net;
-	sg_http_client *http;     /* net.http */
+	sg_http_client *http;     /* net.http; NULL without a log or TSA */
 	sg_trustroot *tr;
+	sg_drbg rng;              /* the TSA's nonces */
 	sg_signer *signer;
 } sg_cli_keyed;
 SG_MUST_USE sg_err sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key,
-	const char *rekor_url, const char *timeout, const char *root_path, sg_arena *arena,
+	const sg_cli_services *svc, const char *timeout, const char *root_path, sg_arena *arena,
 	sg_diag *d);
-/* Wipe the signer's key, close the connection. */
+/* Wipe the signer's key and the generator, close the connection. */
 void sg_cli_keyed_end(sg_cli_keyed *t);
 /* "Error: <stage>: <d>", and what was kept when the certificate had been written already. */
 void sg_cli_report_keyless_failure(const sg_diag *d, sg_sign_stage stage,

@@ -6,8 +6,9 @@
 
 #include "base/bytes.h"
 
-/* cli/verify_image.c: `verify IMAGE`. */
+/* cli/verify_image.c: `verify IMAGE` and `verify-attestation IMAGE`. */
 int sg_cmd_verify(int argc, char **argv, sg_arena *arena);
+int sg_cmd_verify_attestation(int argc, char **argv, sg_arena *arena);
 /* cli/verify_blob.c: `verify-blob` and the conformance client's `verify-bundle`. */
 int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
@@ -23,6 +24,10 @@ int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
 /* cli/download.c: `download signature IMAGE`, `download attestation IMAGE`. */
 int sg_cmd_download(int argc, char **argv, sg_arena *arena);
+/* cli/sign_image.c: `attest --predicate FILE --type TYPE IMAGE`. */
+int sg_cmd_attest(int argc, char **argv, sg_arena *arena);
+/* cli/tree.c: `tree IMAGE`. */
+int sg_cmd_tree(int argc, char **argv, sg_arena *arena);
 /* cli/triangulate.c: `triangulate IMAGE`. */
 int sg_cmd_triangulate(int argc, char **argv, sg_arena *arena);
 /* cli/initialize.c: `initialize`, refresh the TUF cache; cli/trust_show.c: `trust`, what

@@ -92,8 +92,11 @@ sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_args *a, sg_arena *
 	SG_TRY(sg_arena_get(arena, sizeof *k->signer, (void **)&k->signer, d));
 	sg_signer_opts so;
 	memset(&so, 0, sizeof so);
-	so.fulcio_url = a->fulcio_url;
-	so.rekor_url = a->rekor_url;
+	so.fulcio_url = a->svc.fulcio_url;
+	so.rekor_url = a->svc.rekor_url;
+	so.rekor_v2 = a->svc.rekor_v2;
+	so.tsa_url = a->svc.tsa_url;
+	so.rng = &k->rng;
 	so.plain = k->plain;
 	so.http = k->http;
 	so.trustroot = k->tr;
@@ -149,22 +152,29 @@ sg_cli_report_keyless_failure(const sg_diag *d, sg_sign_stage stage, const char 
 
 /* see cli.h */
 sg_err
-sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key, const char *rekor_url,
+sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key, const sg_cli_services *svc,
 	const char *timeout, const char *root_path, sg_arena *arena, sg_diag *d)
 {
 	memset(t, 0, sizeof *t);
-	SG_TRY(sg_cli_http_open(&t->net, timeout, arena, d));
-	t->http = t->net.http;
-	sg_cli_trust_opts topts;
-	memset(&topts, 0, sizeof topts);
-	topts.root_path = root_path;
-	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
-	SG_TRY(sg_cli_trustroot_load(&topts, arena, t->tr, NULL, d));
 	sg_signer *s;
 	SG_TRY(sg_arena_get(arena, sizeof *s, (void **)&s, d));
+	/* The network and the trusted root only when something goes to a log or a TSA. */
+	if (svc->rekor_url != NULL || svc->tsa_url != NULL) {
+		SG_TRY(sg_cli_http_open(&t->net, timeout, arena, d));
+		t->http = t->net.http;
+		sg_cli_trust_opts topts;
+		memset(&topts, 0, sizeof topts);
+		topts.root_path = root_path;
+		SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
+		SG_TRY(sg_cli_trustroot_load(&topts, arena, t->tr, NULL, d));
+	}
+	SG_TRY(sg_drbg_init(&t->rng, d));
 	sg_signer_opts so;
 	memset(&so, 0, sizeof so);
-	so.rekor_url = rekor_url;
+	so.rekor_url = svc->rekor_url;
+	so.rekor_v2 = svc->rekor_v2;
+	so.tsa_url = svc->tsa_url;
+	so.rng = &t->rng;
 	so.plain = SG_HTTP_PLAIN_LOOPBACK;
 	so.http = t->http;
 	so.trustroot = t->tr;
@@ -180,6 +190,7 @@ sg_cli_keyed_end(sg_cli_keyed *t)
 {
 	if (t->signer != NULL)
 		sg_signer_end(t->signer);
+	sg_drbg_wipe(&t->rng);
 	if (t->http != NULL)
 		sg_http_client_close(t->http);
 }

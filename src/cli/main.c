@@ -26,7 +26,8 @@ struct command {
 	const char *help;     /* one line, for `picosign --help` */
 	const char *synopsis; /* after "Usage: "; a second form on its own line */
 	const char *about;    /* what the command does, a few lines */
-	const char *flags;    /* "  FLAG ARG   meaning (default)" lines, without -h/--help */
+	const char *const *flags; /* "  FLAG ARG   meaning (default)" lines, without -h/--help:
+				   * fragments, NULL-terminated (FLAGS) */
 	int registry;         /* also takes the registry flags (SG_CLI_REGISTRY_FLAG_ROWS) */
 	const char *examples; /* "  picosign ..." lines */
 	void (*more)(FILE *f); /* NULL, or prints a list after the examples */
@@ -47,90 +48,102 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 }
 
 /* The usage texts. Flag lines: flag and argument, then the meaning from column 35 (a long
- * flag gets its own line). A line "@name" in a command's flags stands for the shared block
- * of that name (blocks[] below), so a group of flags several commands take is stored once. */
-static const char blk_trusted_root[] =
+ * flag gets its own line). A "\v" starts a continuation line: it prints as the 34 spaces up to
+ * that column (put_help), so the static binary does not carry them. A command's flags are a
+ * NULL-terminated list of fragments, so the fragments shared by several commands are stored
+ * once. */
+#define HELP_INDENT "                                  "
+#define FLAGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+static const char trusted_root_flag[] =
 	"  --trusted-root FILE             trusted_root.json (default: the SIGSTORE_*\n"
-	"                                  variables, else the TUF cache of\n"
-	"                                  `picosign initialize`, else the embedded\n"
-	"                                  public-good root: see `picosign trust`)\n";
+	"\vvariables, else the TUF cache of\n"
+	"\v`picosign initialize`, else the embedded\n"
+	"\vpublic-good root: see `picosign trust`)\n";
 /* What verify commands add to --trusted-root (SG_CLI_TRUST_FLAG_ROWS). */
-static const char blk_trust_policy[] =
+static const char trust_policy_flags[] =
 	"  --max-trust-root-age DURATION   refuse trust material fetched longer ago, or\n"
-	"                                  of unknown age (Go syntax: 72h, 30m;\n"
-	"                                  without it: a warning past 30 days)\n"
+	"\vof unknown age (Go syntax: 72h, 30m;\n"
+	"\vwithout it: a warning past 30 days)\n"
 	"  --refresh-trust                 refresh the TUF cache from its mirror first\n"
-	"                                  (also PICOSIGN_REFRESH_TRUST=1); a failure\n"
-	"                                  is a warning\n";
-static const char blk_identity[] =
+	"\v(also PICOSIGN_REFRESH_TRUST=1); a failure\n"
+	"\vis a warning\n";
+static const char key_pub_flag[] =
+	"  --key PUB                       verify with a public key (PEM file, or\n"
+	"\venv://VAR) instead of a certificate identity\n";
+static const char yes_flag[] =
+	"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n";
+static const char identity_flags[] =
 	"  --certificate-identity ID       the signer's identity in the certificate\n"
-	"                                  (email or URI SAN), exactly\n"
+	"\v(email or URI SAN), exactly\n"
 	"  --certificate-identity-regexp RE\n"
-	"                                  the identity, as a regular expression\n"
+	"\vthe identity, as a regular expression\n"
 	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n"
 	"  --certificate-oidc-issuer-regexp RE\n"
-	"                                  the issuer, as a regular expression\n"
+	"\vthe issuer, as a regular expression\n"
 	"  --buildkite-org ORG             a Buildkite job of ORG: identity\n"
-	"                                  https://buildkite.com/ORG/<any pipeline>,\n"
-	"                                  issuer https://agent.buildkite.com\n"
+	"\vhttps://buildkite.com/ORG/<any pipeline>,\n"
+	"\vissuer https://agent.buildkite.com\n"
 	"  --buildkite-pipeline PIPELINE   with --buildkite-org: that pipeline only\n"
 	"Certificate extensions, exactly (any CI issuer; protocol.md 4.2):\n"
 	"  --certificate-source-repository-digest SHA\n"
-	"                                  the commit (1.13)\n"
+	"\vthe commit (1.13)\n"
 	"  --certificate-build-trigger T   what started the build (1.20)\n"
 	"  --certificate-runner-environment E\n"
-	"                                  github-hosted, self-hosted... (1.11)\n"
+	"\vgithub-hosted, self-hosted... (1.11)\n"
 	"  --certificate-run-invocation-uri URI\n"
-	"                                  the build or job's URL (1.21)\n"
+	"\vthe build or job's URL (1.21)\n"
 	"  --certificate-github-workflow-trigger T, --certificate-github-workflow-sha SHA,\n"
 	"  --certificate-github-workflow-name N, --certificate-github-workflow-repository R,\n"
 	"  --certificate-github-workflow-ref REF\n"
-	"                                  cosign's GitHub extensions (1.2-1.6)\n";
-static const char blk_root[] =
+	"\vcosign's GitHub extensions (1.2-1.6)\n";
+/* cosign's root flags (SG_CLI_COMMON_FLAG_ROWS), which every command of cosign's takes. */
+static const char root_flags[] =
 	"  -t, --timeout DURATION          per request: a Go duration (3m, 90s) or seconds\n"
-	"                                  (also $PICOSIGN_TIMEOUT; default: 10 s to connect,\n"
-	"                                  30 s per read or write, 120 s per request)\n"
+	"\v(also $PICOSIGN_TIMEOUT; default: 10 s to connect,\n"
+	"\v30 s per read or write, 120 s per request)\n"
 	"  --output-file FILE              write standard output to FILE\n";
-static const char blk_oidc[] =
-	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
-	"                                  (default: $SIGSTORE_ID_TOKEN, Buildkite,\n"
-	"                                  GitHub Actions,\n"
-	"                                  /var/run/sigstore/cosign/oidc-token)\n"
-	"  --oidc-provider NAME            only this token source: envvar, buildkite-agent,\n"
-	"                                  github-actions or filesystem\n"
-	"  --oidc-issuer URL               cosign's interactive sign-in (picosign has none;\n"
-	"                                  a different token issuer is reported)\n"
-	"  --oidc-disable-ambient-providers\n"
-	"                                  use only --identity-token\n";
-static const char blk_keyless[] =
-	"@oidc\n"
-	"  --fulcio-url URL                default " SG_FULCIO_DEFAULT_URL "\n"
-	"  --rekor-url URL                 default " SG_REKOR_DEFAULT_URL "\n"
-	"@trusted-root\n"
-	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
-static const char blk_env[] =
+static const char env_note[] =
 	"Every flag can also come from COSIGN_<FLAG> (COSIGN_CERTIFICATE_IDENTITY=...); the\n"
 	"command line wins. Cosign flags picosign does not support are refused by name.\n";
-
-static const char blk_verify_blob[] =
+/* The keyless signing flags; the services' come from cli/signing.c (docs/decisions.md). */
+static const char keyless_flags[] =
+	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
+	"\v(default: $SIGSTORE_ID_TOKEN, Buildkite,\n"
+	"\vGitHub Actions,\n"
+	"\v/var/run/sigstore/cosign/oidc-token)\n"
+	"  --oidc-provider NAME            only this token source: envvar, buildkite-agent,\n"
+	"\vgithub-actions or filesystem\n"
+	"  --oidc-issuer URL               cosign's interactive sign-in (picosign has none;\n"
+	"\va different token issuer is reported)\n"
+	"  --oidc-disable-ambient-providers\n"
+	"\vuse only --identity-token\n"
+	"  --signing-config FILE           a SigningConfig v0.2 (Fulcio, Rekor v1 or v2,\n"
+	"\vtimestamp authority); default: the embedded\n"
+	"\vpublic-good one, unless a URL below is given\n"
+	"  --fulcio-url URL                Fulcio (default " SG_FULCIO_DEFAULT_URL ")\n"
+	"  --rekor-url URL                 a Rekor v1 log (default\n"
+	"\v" SG_REKOR_DEFAULT_URL ")\n"
+	"  --timestamp-server-url URL      an RFC 3161 timestamp authority (none by\n"
+	"\vdefault when a URL flag is given)\n";
+/* ... then trusted_root_flag, then: */
+static const char keyless_tail_flags[] =
+	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
+/* verify-blob's and verify-bundle's (cli/verify_blob.c verify_common). */
+static const char verify_blob_flags[] =
 	"  --bundle FILE                   a Sigstore bundle or a cosign v2 bundle file\n"
 	"  --signature SIG                 a detached signature: a file holding it in\n"
-	"                                  base64, or the base64 itself\n"
+	"\vbase64, or the base64 itself\n"
 	"  --certificate CERT              the signing certificate (PEM or its base64; a\n"
-	"                                  file or env://VAR)\n"
+	"\vfile or env://VAR)\n"
 	"  --certificate-chain FILE        trust this chain (issuer first, root last)\n"
-	"                                  instead of the trusted root's CAs\n"
-	"@identity\n"
-	"  --key PUB                       verify with a public key (PEM file, or\n"
-	"                                  env://VAR) instead of a certificate identity\n"
-	"@trusted-root\n"
-	"@trust-policy\n"
+	"\vinstead of the trusted root's CAs\n";
+static const char verify_blob_tail_flags[] =
 	"  --rekor-url URL                 where a detached signature's entry is looked\n"
-	"                                  up (default " SG_REKOR_DEFAULT_URL ")\n"
+	"\vup (default " SG_REKOR_DEFAULT_URL ")\n"
 	"  --offline                       open no network connection at all, refused\n"
-	"                                  below the transport for the whole run (a\n"
-	"                                  lookup fails with \"offline verification\n"
-	"                                  failed\")\n"
+	"\vbelow the transport for the whole run (a\n"
+	"\vlookup fails with \"offline verification\n"
+	"\vfailed\")\n"
 	"  --insecure-ignore-tlog          skip the transparency log checks\n"
 	"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 	"  --insecure-ignore-sct           skip the certificate's SCT check\n"
@@ -140,11 +153,11 @@ static const char blk_verify_blob[] =
 static const char registry_flags[] =
 	"  --registry-username USER        registry user name (Basic authentication)\n"
 	"  --registry-password PASSWORD    registry password (visible in ps: prefer the\n"
-	"                                  docker config)\n"
+	"\vdocker config)\n"
 	"  --registry-token TOKEN          a bearer token, sent to the registry as is\n"
 	"  --registry-cacert FILE          the registry's CA certificates (PEM)\n"
 	"  --allow-http-registry           also try plain http:// (https first); loopback\n"
-	"                                  registries need no flag\n"
+	"\vregistries need no flag\n"
 	"  --allow-insecure-registry       TLS without certificate checks\n"
 	"Without credential flags: the docker config ($DOCKER_CONFIG/config.json, else\n"
 	"~/.docker/config.json, credential helpers included), else $REGISTRY_AUTH_FILE,\n"
@@ -156,7 +169,8 @@ static const struct command commands[] = {
 		"print the version",
 		"picosign version",
 		"Print picosign's version (as `picosign --version` does).\n",
-		"",
+		FLAGS(
+		""),
 		0,
 		"  picosign version\n",
 		NULL},
@@ -171,15 +185,16 @@ static const struct command commands[] = {
 		"then use it, re-verified from the embedded root on every read. Starts from\n"
 		"--root, else $TUF_ROOT_JSON, else the embedded public-good root. Safe to run in\n"
 		"parallel; a failure names the role and check and leaves the cache as it was.\n",
+		FLAGS(
 		"  --mirror URL                    the TUF repository (default\n"
-		"                                  " SG_TUF_DEFAULT_MIRROR ")\n"
+		"\v" SG_TUF_DEFAULT_MIRROR ")\n"
 		"  --root FILE|URL                 the initial root.json to trust (a URL needs\n"
-		"                                  --root-checksum)\n"
+		"\v--root-checksum)\n"
 		"  --root-checksum HEX             its sha256 (or sha256:HEX, sha512:HEX)\n"
 		"  --staging                       Sigstore staging's mirror\n"
-		"                                  (" SG_TUF_STAGING_MIRROR "; needs --root)\n"
+		"\v(" SG_TUF_STAGING_MIRROR "; needs --root)\n"
 		"  --timeout SECS                  deadline per request (also\n"
-		"                                  $PICOSIGN_TIMEOUT)\n",
+		"\v$PICOSIGN_TIMEOUT)\n"),
 		0,
 		"  picosign initialize\n"
 		"  TUF_ROOT=/var/cache/sigstore picosign initialize --mirror https://tuf.example \\\n"
@@ -193,11 +208,12 @@ static const struct command commands[] = {
 		"embedded material), its SHA-256, TUF versions, fetch time and age, each CA,\n"
 		"log and timestamp authority with its validity window, and the endpoints that\n"
 		"signing and refreshing contact, as host:port for an egress allow-list.\n",
-		"@trusted-root\n"
-		"@trust-policy\n"
+		FLAGS(
+		trusted_root_flag,
+		trust_policy_flags,
 		"  --staging                       the staging instance's material\n"
 		"  --export DIR                    also write the TUF state in use (metadata\n"
-		"                                  and targets) into DIR\n",
+		"\vand targets) into DIR\n"),
 		0,
 		"  picosign trust\n"
 		"  picosign trust --export /tmp/trust\n",
@@ -209,9 +225,10 @@ static const struct command commands[] = {
 		"(scrypt + secretbox, mode 0600), and PREFIX.pub (PEM, mode 0644). The password\n"
 		"is $COSIGN_PASSWORD when it is set (even empty), else it is typed twice at the\n"
 		"terminal. Existing files are replaced only with -f.\n",
+		FLAGS(
 		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
-		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"
-		"@root\n",
+		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n",
+		root_flags),
 		0,
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
@@ -221,11 +238,12 @@ static const struct command commands[] = {
 		"picosign public-key --key KEY [--outfile FILE]",
 		"Print the PEM public key of a private key: cosign's encrypted format (the\n"
 		"password from $COSIGN_PASSWORD or the terminal), PKCS#8 or SEC1, EC P-256.\n",
+		FLAGS(
 		"  --key KEY                       the private key: a file, or env://VAR for the\n"
-		"                                  PEM in a variable (required)\n"
+		"\vPEM in a variable (required)\n"
 		"  --outfile FILE                  write the public key to FILE instead of\n"
-		"                                  standard output\n"
-		"@root\n",
+		"\vstandard output\n",
+		root_flags),
 		0,
 		"  picosign public-key --key cosign.key\n"
 		"  COSIGN_PASSWORD=... picosign public-key --key env://COSIGN_PRIVATE_KEY\n",
@@ -236,9 +254,10 @@ static const struct command commands[] = {
 		"Print where cosign keeps the signatures (or attestations, SBOM) of IMAGE:\n"
 		"REGISTRY/REPOSITORY:sha256-<hex>.sig. A tag is first resolved to its digest\n"
 		"through the registry (exit 11 when the tag does not exist).\n",
+		FLAGS(
 		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
-		"                                  image by digest) (default signature)\n"
-		"@root\n",
+		"\vimage by digest) (default signature)\n",
+		root_flags),
 		1,
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
@@ -251,88 +270,192 @@ static const struct command commands[] = {
 		"a line: each signature of the sha256-<hex>.sig tag (Base64Signature, Payload,\n"
 		"Cert, Chain, Bundle, RFC3161Timestamp; Cert and Chain as {\"Raw\": DER}), or\n"
 		"each attestation of the .att tag (payloadType, payload, signatures).\n",
+		FLAGS(
 		"  --predicate-type TYPE           attestation: only this predicate type (a URI,\n"
-		"                                  or cosign's names: slsaprovenance, spdx...)\n"
-		"  --platform OS/ARCH[/VARIANT]    attestation: that manifest of an index\n"
-		"@root\n",
+		"\vor cosign's names: slsaprovenance, spdx...)\n"
+		"  --platform OS/ARCH[/VARIANT]    attestation: that manifest of an index\n",
+		root_flags),
 		1,
 		"  picosign download signature reg.example/app@sha256:<hex>\n"
 		"  picosign download attestation --predicate-type spdx reg.example/app:1\n",
 		NULL},
+	{"tree", sg_cmd_tree,
+		"list the signatures, attestations and SBOMs stored for an image",
+		"picosign tree [flags] IMAGE[:TAG|@DIGEST]",
+		"List what is stored about IMAGE in each place cosign writes to, as cosign\n"
+		"tree does: the legacy tags sha256-<hex>.sig, .att and .sbom and their layers,\n"
+		"then the OCI 1.1 referrers (from the registry's referrers API or the fallback\n"
+		"tag sha256-<hex>, which it names) with their layers. Nothing is verified.\n",
+		FLAGS(
+		""),
+		1,
+		"  picosign tree reg.example/app:1.0\n",
+		NULL},
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry",
 		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...",
-		"Verify the cosign signatures (the sha256-<hex>.sig tag) of each IMAGE in its\n"
-		"registry with cosign's checks, output and exit codes: keyless, against an\n"
-		"expected identity and issuer (one flag of each pair), or with --key. The\n"
-		"header goes to stderr, the verified payloads (JSON, one element per verified\n"
-		"signature) to stdout, per image. Several images are verified by --max-workers\n"
-		"at once; the exit code is the first failing image's. Exit 10: no signatures;\n"
-		"11: image tag not found; 12: no signature matched.\n",
-		"@identity\n"
-		"  --key PUB                       verify with a public key (PEM file, or\n"
-		"                                  env://VAR) instead of a certificate identity\n"
+		"Verify the cosign signatures of each IMAGE in its registry with cosign v3's\n"
+		"checks, output and exit codes: Sigstore bundles attached as OCI 1.1\n"
+		"referrers (the referrers API, else the fallback tag sha256-<hex>), else the\n"
+		"legacy sha256-<hex>.sig tag; keyless, against an expected identity and issuer\n"
+		"(one flag of each pair), or with --key. Only image signatures count\n"
+		"(predicate https://sigstore.dev/cosign/sign/v1): attestations are for\n"
+		"verify-attestation. The header goes to stderr, the verified claims (JSON, one\n"
+		"element per verified signature) to stdout, per image. Several images are\n"
+		"verified by --max-workers at once; the exit code is the first failing image's.\n"
+		"Exit 10: no signatures; 11: image tag not found; 12: signatures exist but none\n"
+		"matched; 1: anything else, a failed registry lookup included.\n",
+		FLAGS(
+		identity_flags,
+		key_pub_flag,
 		"  -a, --annotations KEY=VALUE     require this annotation in the payload\n"
-		"                                  (repeatable)\n"
-		"@trusted-root\n"
-		"@trust-policy\n"
+		"\v(repeatable)\n",
+		trusted_root_flag,
+		trust_policy_flags,
 		"  --offline                       never search Rekor (picosign never does; a\n"
-		"                                  signature without a log bundle fails)\n"
+		"\vsignature without a log bundle fails)\n"
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
-		"                                  signatures made with sign --tlog-upload=false)\n"
+		"\vsignatures made with sign --tlog-upload=false)\n"
 		"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
-		"                                  (default true)\n"
+		"\v(default true)\n"
 		"  -o, --output FORMAT             json or text (default json)\n"
 		"  --max-workers N                 images verified at once (default 10, at most 8\n"
-		"                                  run)\n"
+		"\vrun)\n"
 		"  -r, --recursive                 also verify every manifest of an index, each\n"
-		"                                  reported as an image\n"
+		"\vreported as an image\n"
 		"  --explain                       print, for every signature, the check that\n"
-		"                                  failed and why, to stderr\n"
-		"@root\n" "@env\n",
+		"\vfailed and why, to stderr\n"
+		"  --new-bundle-format=BOOL        false: only the legacy .sig tag (default:\n"
+		"\vbundles first, then .sig)\n",
+		root_flags,
+		env_note),
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
 		"  picosign verify --key cosign.pub reg.example/app@sha256:<hex>\n",
 		NULL},
+	{"verify-attestation", sg_cmd_verify_attestation,
+		"verify the in-toto attestations of an image in its registry",
+		"picosign verify-attestation [flags] IMAGE[:TAG|@DIGEST]...",
+		"Verify the attestations of each IMAGE that cosign v3 attaches as OCI 1.1\n"
+		"referrers (Sigstore bundles over in-toto statements) with cosign's checks:\n"
+		"keyless, against an expected identity and issuer, or with --key. Only\n"
+		"statements of the --type asked for count; an image signature never does. The\n"
+		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
+		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
+		FLAGS(
+		identity_flags,
+		key_pub_flag,
+		"  --type TYPE                     the predicate type: a cosign name\n"
+		"\v(slsaprovenance1, spdxjson, cyclonedx, vuln,\n"
+		"\vopenvex, custom, ...) or a URI (default\n"
+		"\vcustom)\n"
+		"  -a, --annotations KEY=VALUE     require this annotation on the statement's\n"
+		"\vsubject (repeatable)\n",
+		trusted_root_flag,
+		trust_policy_flags,
+		"  --offline                       never search Rekor (picosign never does)\n"
+		"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
+		"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
+		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
+		"  --check-claims=BOOL             check the subject's digest and annotations\n"
+		"\v(default true)\n"
+		"  -o, --output FORMAT             accepted for cosign's sake; the envelopes are\n"
+		"\valways printed as JSON lines\n"
+		"  --max-workers N                 images verified at once (default 10, at most 8\n"
+		"\vrun)\n"
+		"  -r, --recursive                 also verify every manifest of an index, each\n"
+		"\vreported as an image\n"
+		"  --explain                       print, for every referrer, why it was skipped,\n"
+		"\vfailed or passed, to stderr\n",
+		root_flags,
+		env_note),
+		1,
+		"  picosign verify-attestation --type slsaprovenance1 \\\n"
+		"      --certificate-identity me@example.com \\\n"
+		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n",
+		NULL},
 	{"sign", sg_cmd_sign,
 		"sign an image keylessly (Fulcio + Rekor) or with --key, and push the "
 		"cosign signature",
 		"picosign sign [flags] IMAGE[:TAG|@DIGEST]",
-		"Sign IMAGE and push the signature as cosign does, as a layer of\n"
-		"REGISTRY/REPOSITORY:sha256-<hex>.sig. Keyless by default: an OIDC identity\n"
-		"token, a Fulcio certificate for an ephemeral key and a Rekor entry, each\n"
-		"verified against the trusted root. With --key, signs with a key file and, as\n"
-		"cosign, logs the signature in Rekor too, checked the same way (the layer gets\n"
-		"the Rekor bundle annotation). Asks for confirmation before the Rekor upload\n"
-		"unless --yes. A tag is resolved to its digest, with cosign's warning. The\n"
-		"--output-* files and --bundle are written before the push, so a refused push\n"
-		"loses nothing.\n",
+		"Sign IMAGE and push the signature as cosign v3 does: a Sigstore bundle (an\n"
+		"in-toto statement in a DSSE envelope, an RFC 3161 timestamp, a Rekor entry)\n"
+		"attached as an OCI 1.1 referrer, through the registry's referrers API or the\n"
+		"fallback tag REGISTRY/REPOSITORY:sha256-<hex>. --new-bundle-format=false\n"
+		"writes cosign's legacy form, a layer of REGISTRY/REPOSITORY:sha256-<hex>.sig;\n"
+		"--signature-format both writes the two. Keyless by default: an OIDC identity\n"
+		"token, a Fulcio certificate for an ephemeral key, each verified against the\n"
+		"trusted root, the services chosen by the signing config. With --key, signs\n"
+		"with a key file and, as cosign, logs the signature in Rekor too, checked the\n"
+		"same way. Asks for confirmation before the Rekor upload unless --yes. A tag is\n"
+		"resolved to its digest, with cosign's warning. The --output-* files and\n"
+		"--bundle are written before the push, so a refused push loses nothing. -r signs\n"
+		"an index and every manifest it lists.\n",
+		FLAGS(
 		"  --key KEY                       sign with this key (a file or env://VAR)\n"
-		"                                  (cosign's format, PKCS#8 or SEC1; password:\n"
-		"                                  $COSIGN_PASSWORD or the terminal)\n"
+		"\v(cosign's format, PKCS#8 or SEC1; password:\n"
+		"\v$COSIGN_PASSWORD or the terminal)\n"
 		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
-		"                                  (repeatable)\n"
-		"  -r, --recursive                 an index: also sign every manifest it lists\n"
-		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
+		"\v(repeatable)\n"
+		"  -r, --recursive                 an index: also sign every manifest it lists\n",
+		yes_flag,
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
-		"                                  then needs --insecure-ignore-tlog); keyless\n"
-		"                                  always uploads\n"
+		"\vthen needs --insecure-ignore-tlog); keyless\n"
+		"\valways uploads\n"
 		"  --upload=BOOL                   false: sign and write the files, push nothing\n"
-		"  --output-signature FILE         write the signature (base64, no newline)\n"
-		"  --output-payload FILE           write the signed payload\n"
-		"  --bundle FILE                   write a Sigstore bundle (v0.3) for the\n"
-		"                                  payload (needs the Rekor entry)\n"
-		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-		"@root\n"
-		"Keyless (--rekor-url and --trusted-root also with --key):\n"
-		"@keyless\n" "@env\n",
+		"  --new-bundle-format=BOOL        false: the legacy .sig form (default true)\n"
+		"  --signature-format FORMAT       v3, legacy or both (default v3; legacy with\n"
+		"\v--new-bundle-format=false)\n"
+		"  --output-signature FILE         legacy form: write the signature (base64, no\n"
+		"\vnewline)\n"
+		"  --output-payload FILE           write the signed legacy payload\n"
+		"  --bundle FILE                   write the Sigstore bundle (v0.3): the v3 one,\n"
+		"\vor the payload's in the legacy form (needs the\n"
+		"\vRekor entry)\n"
+		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n",
+		root_flags,
+		"Keyless (--rekor-url, --signing-config, --timestamp-server-url and\n"
+		"--trusted-root also with --key):\n",
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags,
+		env_note),
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
-		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n",
+		"  picosign sign --key cosign.key reg.example/app@sha256:<hex>\n"
+		"  picosign sign --signature-format both reg.example/app@sha256:<hex>\n",
+		NULL},
+	{"attest", sg_cmd_attest,
+		"sign an in-toto attestation for an image and attach it as a referrer",
+		"picosign attest --predicate FILE [--type TYPE] [flags] IMAGE[:TAG|@DIGEST]",
+		"Make the in-toto statement cosign attest makes of FILE for IMAGE (the\n"
+		"predicate of --type: custom wraps the file as {Data, Timestamp}, spdx as a\n"
+		"string, the others take it as a JSON object), sign it as DSSE with a\n"
+		"timestamp and a Rekor entry, and attach the Sigstore bundle as an OCI 1.1\n"
+		"referrer, as cosign v3 does. Check it with verify-attestation --type TYPE.\n",
+		FLAGS(
+		"  --predicate FILE                the predicate (required)\n"
+		"  --type TYPE                     slsaprovenance, slsaprovenance02,\n"
+		"\vslsaprovenance1, link, spdx, spdxjson,\n"
+		"\vcyclonedx, vuln, openvex, custom, or a URI\n"
+		"\v(default custom)\n"
+		"  --key KEY                       sign with this key (a file or env://VAR)\n"
+		"\vinstead of keyless\n",
+		yes_flag,
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
+		"  --bundle FILE                   also write the Sigstore bundle to FILE\n",
+		root_flags,
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags,
+		env_note),
+		1,
+		"  picosign attest --predicate prov.json --type slsaprovenance1 \\\n"
+		"      reg.example/app@sha256:<hex>\n",
 		NULL},
 #ifndef SG_SMALL /* the static build leaves the two inspection tools out (its size budget) */
 	{"debug", sg_cmd_debug,
@@ -344,18 +467,19 @@ static const struct command commands[] = {
 		"and fuzz findings. `debug http-get` sends one GET through picosign's transport\n"
 		"(TLS 1.2, proxies, redirects, timeouts) and prints the status, the headers and\n"
 		"the body size.\n",
+		FLAGS(
 		"  --canonical                     json: print the RFC 8785 canonical form\n"
 		"http-get flags:\n"
 		"  --ca-file FILE                  trust only the CA certificates in FILE (PEM)\n"
 		"  --timeout SECS                  deadline for the whole request (also\n"
-		"                                  $PICOSIGN_TIMEOUT)\n"
+		"\v$PICOSIGN_TIMEOUT)\n"
 		"  --allow-http                    allow plain http:// to any host (default:\n"
-		"                                  loopback only)\n"
+		"\vloopback only)\n"
 		"  --max-body BYTES                body size limit (default and maximum 8 MiB)\n"
 		"  --no-redirects                  print a 3xx answer instead of following it\n"
 		"  -H 'NAME: VALUE'                add a request header (repeatable, at most\n"
-		"                                  16)\n"
-		"  -o FILE                         write the body to FILE\n",
+		"\v16)\n"
+		"  -o FILE                         write the body to FILE\n"),
 		0,
 		"  picosign debug der cert.der\n"
 		"  picosign debug json --canonical bundle.json\n"
@@ -368,7 +492,8 @@ static const struct command commands[] = {
 		"standard input) like `openssl x509 -text`, with every Sigstore extension\n"
 		"decoded by name, the SANs, key usages, validity (RFC 3339), the SHA-256\n"
 		"fingerprint and the embedded SCTs. Bytes from the certificate are escaped.\n",
-		"",
+		FLAGS(
+		""),
 		0,
 		"  picosign cert fulcio-cert.pem\n"
 		"  picosign cert - < chain.pem\n",
@@ -387,8 +512,15 @@ static const struct command commands[] = {
 		"whose transparency-log entry is looked up in Rekor as cosign v2 does. Prints\n"
 		"\"Verified OK\" to stderr and exits 0, else \"Error: <the check that failed and\n"
 		"why>\" and exits 1.\n",
-		"@verify-blob\n"
-		"@root\n" "@env\n",
+		FLAGS(
+		verify_blob_flags,
+		identity_flags,
+		key_pub_flag,
+		trusted_root_flag,
+		trust_policy_flags,
+		verify_blob_tail_flags,
+		root_flags,
+		env_note),
 		0,
 		"  picosign verify-blob --bundle app.sigstore.json \\\n"
 		"      --certificate-identity me@example.com \\\n"
@@ -403,23 +535,30 @@ static const struct command commands[] = {
 		"The sigstore-conformance client protocol's verify command: verify-blob, plus\n"
 		"--staging. Prints \"Verified OK\" to stderr and exits 0, else the error and\n"
 		"exits 1.\n",
+		FLAGS(
 		"  --staging                       use the embedded Sigstore staging root (when\n"
-		"                                  there is no --trusted-root)\n"
-		"@verify-blob\n"
-		"@root\n",
+		"\vthere is no --trusted-root)\n",
+		verify_blob_flags,
+		identity_flags,
+		key_pub_flag,
+		trusted_root_flag,
+		trust_policy_flags,
+		verify_blob_tail_flags,
+		root_flags),
 		0,
 		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
 		"  picosign verify-bundle --staging --bundle b.json --key key.pub sha256:<hex>\n",
 		NULL},
 	{"sign-blob", sg_cmd_sign_blob,
-		"sign a file keylessly (Fulcio + Rekor), write a bundle",
+		"sign a file keylessly (Fulcio + Rekor) or with --key, write a bundle",
 		"picosign sign-blob [flags] FILE",
 		"Sign FILE (\"-\": standard input) keylessly (an OIDC identity token, a Fulcio\n"
 		"certificate for an ephemeral key) or with --key, and log it in Rekor, each\n"
 		"answer verified against the trusted root. Asks for confirmation before the\n"
 		"upload unless --yes. The base64 signature goes to stdout unless\n"
 		"--output-signature; --bundle writes a Sigstore bundle v0.3.\n",
+		FLAGS(
 		"  --key KEY                       sign with this key (a file or env://VAR)\n"
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
 		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
@@ -427,11 +566,13 @@ static const struct command commands[] = {
 		"  --output-certificate FILE       write the signing certificate (PEM)\n"
 		"  --output-signature FILE         write the signature (base64), not to stdout\n"
 		"  --output FILE                   the same as --output-signature (cosign)\n"
-		"  --b64=BOOL                      false: the raw DER signature (default true)\n"
-		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor URLs\n"
-		"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n"
-		"@root\n"
-		"@keyless\n" "@env\n",
+		"  --b64=BOOL                      false: the raw DER signature (default true)\n",
+		yes_flag,
+		root_flags,
+		keyless_flags,
+		trusted_root_flag,
+		keyless_tail_flags,
+		env_note),
 		0,
 		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
 		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n"
@@ -442,16 +583,17 @@ static const struct command commands[] = {
 		"picosign sign-bundle --identity-token TOKEN --bundle FILE [flags] FILE",
 		"The sigstore-conformance client protocol's sign command: sign FILE keylessly\n"
 		"with the given token and write a Sigstore bundle, without prompts.\n",
+		FLAGS(
 		"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
-		"                                  (required)\n"
+		"\v(required)\n"
 		"  --bundle FILE                   where to write the bundle (required)\n"
 		"  --staging                       use Sigstore staging (Fulcio, Rekor, trusted\n"
-		"                                  root)\n"
+		"\vroot)\n"
 		"  --trusted-root FILE             trusted_root.json (default: as verify-blob)\n"
-		"  --signing-config FILE           signing_config.json: the Fulcio and Rekor\n"
-		"                                  URLs valid now\n"
+		"  --signing-config FILE           signing_config.json: the Fulcio, Rekor (v1\n"
+		"\vor v2) and timestamp authority valid now\n"
 		"  --in-toto                       refused: picosign signs message signatures\n"
-		"                                  only\n",
+		"\vonly\n"),
 		0,
 		"  picosign sign-bundle --staging --identity-token tok.jwt --bundle b.json a.txt\n",
 		NULL},
@@ -473,36 +615,15 @@ usage(FILE *f)
 	fputs("\nRun \"picosign COMMAND --help\" for a command's flags and examples.\n", f);
 }
 
-/* The shared flag blocks a "@name" line names. */
-static const struct {
-	const char *name;
-	const char *text;
-} blocks[] = {
-	{"trusted-root", blk_trusted_root}, {"trust-policy", blk_trust_policy},
-	{"identity", blk_identity}, {"root", blk_root},
-	{"oidc", blk_oidc}, {"keyless", blk_keyless}, {"env", blk_env},
-	{"verify-blob", blk_verify_blob},
-};
-
-/* Print flag text `s`, expanding "@name" lines (blocks nest at most twice). */
+/* A help text with each "\v" written as the indentation to the meaning column. */
 static void
-print_flags(const char *s, int depth)
+put_help(const char *s)
 {
-	while (*s != '\0') {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl != NULL ? (size_t)(nl - s) : strlen(s);
-		size_t k = 0;
-		if (s[0] == '@' && depth < 3)
-			for (; k < sizeof blocks / sizeof blocks[0]; k++)
-				if (strlen(blocks[k].name) == n - 1 &&
-					strncmp(blocks[k].name, s + 1, n - 1) == 0)
-					break;
-		if (s[0] == '@' && depth < 3 && k < sizeof blocks / sizeof blocks[0])
-			print_flags(blocks[k].text, depth + 1);
+	for (; *s != '\0'; s++)
+		if (*s == '\v')
+			fputs(HELP_INDENT, stdout);
 		else
-			printf("%.*s\n", (int)n, s);
-		s += n + (nl != NULL ? 1 : 0);
-	}
+			putchar(*s);
 }
 
 /* `picosign COMMAND --help`. */
@@ -510,10 +631,13 @@ static void
 command_usage(const struct command *c)
 {
 	printf("Usage: %s\n\n%s\nFlags:\n", c->synopsis, c->about);
-	print_flags(c->flags, 0);
-	printf("  -h, --help                      print this help\n");
-	if (c->registry)
-		printf("\nRegistry flags:\n%s", registry_flags);
+	for (const char *const *f = c->flags; *f != NULL; f++)
+		put_help(*f);
+	fputs("  -h, --help                      print this help\n", stdout);
+	if (c->registry) {
+		fputs("\nRegistry flags:\n", stdout);
+		put_help(registry_flags);
+	}
 	printf("\nExamples:\n%s", c->examples);
 	if (c->more != NULL) {
 		putchar('\n');
@@ -610,7 +734,7 @@ main(int argc, char **argv)
 	/* The one allocation: malloc of the arena maps pages lazily, so only what a command
 	 * uses becomes resident. verify's workers each get a part of their own (limits.h). */
 	size_t arena_size = SG_MAX_ARENA;
-	if (strcmp(c->name, "verify") == 0)
+	if (c->fn == sg_cmd_verify || c->fn == sg_cmd_verify_attestation)
 		arena_size += (size_t)SG_MAX_WORKERS * SG_WORKER_ARENA;
 	void *mem = malloc(arena_size);
 	if (mem == NULL) {

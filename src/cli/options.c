@@ -139,3 +139,13 @@ sg_cli_parse_workers(const char *s, unsigned *out)
 		*out = SG_MAX_WORKERS;
 	return 0;
 }
+
+/* see options.h */
+void
+sg_cli_oidc_apply(const sg_cli_oidc *o, sg_cli_keyless_args *k)
+{
+	k->token_flag = o->token;
+	k->disable_ambient = o->disable_ambient;
+	k->provider = o->provider;
+	k->oidc_issuer = o->issuer;
+}

@@ -84,6 +84,8 @@ typedef struct sg_cli_oidc {
 	SG_CLI_STR("--oidc-provider", (o).provider), \
 	SG_CLI_STR("--oidc-issuer", (o).issuer), \
 	SG_CLI_BOOL("--oidc-disable-ambient-providers", (o).disable_ambient)
+/* Hand the OIDC flags to a keyless session's arguments (cli.h sg_cli_keyless_args). */
+void sg_cli_oidc_apply(const sg_cli_oidc *o, sg_cli_keyless_args *k);
 
 /* ---- --max-workers ---- */
 /* cosign's default. */

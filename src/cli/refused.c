@@ -43,11 +43,12 @@ static const char *const command_bits[] = {"sign", "sign-blob", "attest", "attes
 #define WHY_HARDWARE "hardware security keys (PIV); sign with a key file or keylessly"
 #define WHY_K8S "the Kubernetes keychain; use the docker config or the --registry-* credentials"
 #define WHY_MTLS "client certificates (mTLS) to the registry"
-#define WHY_TSA "RFC 3161 timestamp authorities; picosign's time evidence is the Rekor entry"
+#define WHY_TSA_MTLS "client certificates (mTLS) to the timestamp authority"
+#define WHY_TSA_FILE \
+	"an RFC 3161 timestamp in a file of its own; the timestamp travels in the bundle"
 #define WHY_INTERACTIVE \
 	"interactive OAuth flows; give a token (--identity-token, SIGSTORE_ID_TOKEN or the CI " \
 	"provider)"
-#define WHY_V3 "not in this build yet (cosign v3 bundles and OCI referrers are on their way)"
 #define WHY_OWN_CERT \
 	"signing with a certificate of your own CA; sign with --key or keylessly (Fulcio)"
 #define WHY_CA_FILES \
@@ -66,20 +67,30 @@ static const sg_cli_refusal refusals[] = {
 		"skipping the SCT check of the new certificate; picosign verifies it always"},
 	{SIGNERS, "--issue-certificate", NULL, 1, NULL,
 		"a Fulcio certificate for a key file; sign with --key or keylessly"},
-	{SIGNERS, "--timestamp-server-url", NULL, 0, NULL, WHY_TSA},
-	{SIGNERS, "--timestamp-client-cacert", NULL, 0, NULL, WHY_TSA},
-	{SIGNERS, "--timestamp-client-cert", NULL, 0, NULL, WHY_TSA},
-	{SIGNERS, "--timestamp-client-key", NULL, 0, NULL, WHY_TSA},
-	{SIGNERS, "--timestamp-server-name", NULL, 0, NULL, WHY_TSA},
-	{SIGNERS, "--use-signing-config", NULL, 1, NULL, WHY_V3},
+	{C_ATTEST_BLOB, "--timestamp-server-url", NULL, 0, NULL, WHY_TSA_MTLS},
+	{SIGNERS, "--timestamp-client-cacert", NULL, 0, NULL, WHY_TSA_MTLS},
+	{SIGNERS, "--timestamp-client-cert", NULL, 0, NULL, WHY_TSA_MTLS},
+	{SIGNERS, "--timestamp-client-key", NULL, 0, NULL, WHY_TSA_MTLS},
+	{SIGNERS, "--timestamp-server-name", NULL, 0, NULL, WHY_TSA_MTLS},
+	{SIGNERS, "--use-signing-config", NULL, 1, "true",
+		"false: picosign uses the signing config unless service URLs are given; give "
+		"--fulcio-url and --rekor-url instead"},
 	{SIGNERS, "--oidc-client-id", NULL, 0, "sigstore", WHY_INTERACTIVE},
 	{SIGNERS, "--oidc-client-secret-file", NULL, 0, NULL, WHY_INTERACTIVE},
 	{SIGNERS, "--oidc-redirect-url", NULL, 0, NULL, WHY_INTERACTIVE},
 	{SIGNERS, "--fulcio-auth-flow", NULL, 0, NULL, WHY_INTERACTIVE},
 	{SIGNERS, "--certificate", NULL, 0, NULL, WHY_OWN_CERT},
 	{SIGNERS, "--certificate-chain", NULL, 0, NULL, WHY_OWN_CERT},
-	{C_SIGN | C_ATTEST, "--new-bundle-format", NULL, 1, NULL, WHY_V3},
-	{C_SIGN | C_ATTEST, "--signing-config", NULL, 0, NULL, WHY_V3},
+	{C_ATTEST, "--new-bundle-format", NULL, 1, "true",
+		"false: attest writes Sigstore bundles on OCI referrers only (no legacy .att tag)"},
+	{C_ATTEST, "--no-upload", NULL, 1, NULL,
+		"an attestation written but not attached; --bundle keeps a copy of what is attached"},
+	{C_ATTEST, "--replace", NULL, 1, NULL,
+		"replacing the attestations of the same predicate type; picosign adds a referrer"},
+	{C_ATTEST, "--rekor-entry-type", NULL, 0, "dsse",
+		"intoto log entries; picosign logs dsse entries (cosign's default)"},
+	{C_ATTEST, "--statement", NULL, 0, NULL,
+		"signing a ready-made in-toto statement; give --predicate and --type"},
 	{C_SIGN | C_ATTEST, "--record-creation-timestamp", NULL, 1, NULL,
 		"a creation time in the signature image's config (picosign writes cosign's "
 		"default, the zero time)"},
@@ -90,8 +101,10 @@ static const sg_cli_refusal refusals[] = {
 		"signing a payload file instead of the simple-signing payload it builds"},
 	{C_SIGN, "--sign-container-identity", NULL, 0, NULL,
 		"a docker-reference other than the image's own repository"},
-	{C_SIGN | C_ATTEST, "--registry-referrers-mode", NULL, 0, "legacy", WHY_V3},
-	{C_SIGN_BLOB | C_ATTEST_BLOB, "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
+	{C_SIGN | C_ATTEST, "--registry-referrers-mode", NULL, 0, NULL,
+		"cosign v2's experimental storage switch; sign takes --signature-format (v3, "
+		"legacy or both)"},
+	{C_SIGN_BLOB | C_ATTEST_BLOB, "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA_FILE},
 	{C_SIGN_BLOB, "--signing-algorithm", NULL, 0, "ecdsa-sha2-256-nistp256",
 		"keys other than ECDSA P-256 with SHA-256"},
 	/* registries */
@@ -108,12 +121,20 @@ static const sg_cli_refusal refusals[] = {
 		"detached SCTs; picosign checks the SCT embedded in the certificate"},
 	{VERIFIERS, "--signature-digest-algorithm", NULL, 0, "sha256",
 		"message digests other than SHA-256"},
-	{VERIFIERS, "--timestamp-certificate-chain", NULL, 0, NULL, WHY_TSA},
-	{VERIFIERS, "--use-signed-timestamps", NULL, 1, NULL, WHY_TSA},
-	{VERIFIERS, "--experimental-oci11", NULL, 1, NULL, WHY_V3},
+	{VERIFIERS, "--timestamp-certificate-chain", NULL, 0, NULL,
+		"a timestamp authority's chain given apart; the trusted root's authorities are used"},
+	{VERIFIERS, "--use-signed-timestamps", NULL, 1, NULL,
+		"requiring a signed timestamp; picosign verifies those a bundle carries (and "
+		"requires one where there is no log time)"},
+	{VERIFIERS, "--experimental-oci11", NULL, 1, "true",
+		"false: picosign always looks for Sigstore bundles on OCI referrers first"},
 	{C_VERIFY | C_VERIFY_ATT, "--local-image", NULL, 1, NULL,
 		"images saved by `cosign save`; picosign reads registries"},
-	{C_VERIFY | C_VERIFY_ATT, "--new-bundle-format", NULL, 1, NULL, WHY_V3},
+	{C_VERIFY_ATT, "--new-bundle-format", NULL, 1, "true",
+		"false: verify-attestation reads Sigstore bundles on OCI referrers only (no legacy "
+		".att tag)"},
+	{C_VERIFY_ATT, "--policy", NULL, 0, NULL,
+		"CUE and Rego policies; the verified envelopes are printed for a policy tool"},
 	{C_VERIFY | C_VERIFY_ATT, "--certificate", NULL, 0, NULL,
 		"a certificate given apart from the image's signature (verify-blob takes one)"},
 	{C_VERIFY | C_VERIFY_ATT, "--certificate-chain", NULL, 0, NULL,
@@ -126,7 +147,7 @@ static const sg_cli_refusal refusals[] = {
 	{C_VERIFY | C_VERIFY_ATT, "--rekor-url", NULL, 0, "https://rekor.sigstore.dev",
 		"searching a log for image signatures; picosign verifies the Rekor bundle stored "
 		"with each signature"},
-	{C_VERIFY_BLOB | C_VERIFY_BLOB_ATT, "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA},
+	{C_VERIFY_BLOB | C_VERIFY_BLOB_ATT, "--rfc3161-timestamp", NULL, 0, NULL, WHY_TSA_FILE},
 };
 
 /* Whether refusals for the commands `mask` apply to `command`. */
@@ -177,7 +198,7 @@ sg_cli_refuse(const sg_cli_refusal *r, const char *v, const char *given_as)
 		int on = 1;
 		if (v != NULL && !sg_cli_parse_bool(v, &on))
 			return sg_cli_usage_error("%s: invalid boolean \"%s\"", given_as, v);
-		if (!on)
+		if (on == (r->harmless != NULL))
 			return 0;
 	} else if (r->harmless != NULL && v != NULL && strcmp(v, r->harmless) == 0) {
 		return 0;

@@ -5,8 +5,8 @@
  *   sign-blob FILE [--key KEY [--tlog-upload=false]] [--bundle OUT] [--output-certificate F]
  *       [--output-signature F | --output F] [--b64=false] [--identity-token T|PATH]
  *       [--oidc-provider P] [--oidc-disable-ambient-providers] [--fulcio-url U]
- *       [--rekor-url U] [--signing-config F] [--trusted-root F] [--timeout D] [--allow-http]
- *       [--yes|-y]
+ *       [--rekor-url U] [--signing-config F] [--timestamp-server-url U] [--trusted-root F]
+ *       [--timeout D] [--allow-http] [--yes|-y]
  *   sign-bundle [--staging] [--in-toto] --identity-token T --bundle F [--trusted-root F]
  *       [--signing-config F] FILE
  *
@@ -66,51 +66,6 @@ hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 	return e;
 }
 
-/* A NUL-terminated copy of `s` in the arena. */
-SG_MUST_USE static sg_err
-arena_cstr(sg_slice s, sg_arena *arena, const char **out, sg_diag *d)
-{
-	char *p;
-	SG_TRY(sg_arena_get(arena, s.len + 1, (void **)&p, d));
-	memcpy(p, s.p, s.len);
-	p[s.len] = '\0';
-	*out = p;
-	return SG_OK;
-}
-
-/* --signing-config: a SigningConfig v0.2 (sigstore/signing_config.h); only the Fulcio and
- * Rekor v1 URLs are used (no TSA: the Rekor entry is the signing time). */
-SG_MUST_USE static sg_err
-read_signing_config(const char *path, int64_t now, sg_arena *arena, const char **fulcio,
-	const char **rekor, sg_diag *d)
-{
-	static const uint32_t v1[] = {1};
-	sg_slice in;
-	sg_signing_config *sc;
-	const sg_sc_service *ca = NULL, *log = NULL;
-	int other = 0;
-	d->source = path;
-	SG_TRY(sg_os_read_file(path, SG_MAX_JSON, arena, &in, d));
-	SG_TRY(sg_arena_get(arena, sizeof *sc, (void **)&sc, d));
-	SG_TRY(sg_signing_config_parse(in.p, in.len, arena, sc, d));
-	sg_diag ld;
-	sg_diag_init(&ld, NULL);
-	if (sg_signing_config_select_one(sc, SG_SC_CA, now, v1, 1, &ca, &other, &ld) != SG_OK)
-		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
-			"signing config: no Fulcio v1 service valid now");
-	size_t n = 0;
-	if (sg_signing_config_select(sc, SG_SC_TLOG, now, v1, 1, &log, 1, &n, &other, &ld) !=
-			SG_OK ||
-		n == 0)
-		return sg_diag_fail(d, SG_ERR_UNSUPPORTED,
-			other ? "signing config: only Rekor v2 services (not supported yet)"
-			      : "signing config: no Rekor v1 service valid now");
-	SG_TRY(arena_cstr(ca->url, arena, fulcio, d));
-	SG_TRY(arena_cstr(log->url, arena, rekor, d));
-	d->source = NULL;
-	return SG_OK;
-}
-
 /* What sign-blob and sign-bundle were told. */
 typedef struct sign_args {
 	const char *payload;
@@ -121,17 +76,17 @@ typedef struct sign_args {
 	int b64;                /* --b64 (default): the signature as base64, else raw DER */
 	int conformance; /* sign-bundle: no prompt, no stdout signature */
 	sg_cli_keyless_args k;
+	sg_cli_services_args svc;
 } sign_args;
 
-/* --signing-config: the Fulcio and Rekor URLs valid now; prints the error and returns
- * SG_EXIT_FAIL when the file does not give them. */
+/* The services (cli/signing.c) into the keyless arguments; prints the error and returns
+ * SG_EXIT_FAIL when they cannot be chosen. */
 static int
-use_signing_config(const char *path, sign_args *a, sg_arena *arena)
+choose_services(sign_args *a, sg_arena *arena)
 {
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	if (read_signing_config(path, sg_os_now(), arena, &a->k.fulcio_url, &a->k.rekor_url, &d) ==
-		SG_OK)
+	if (sg_cli_services_select(&a->svc, sg_os_now(), arena, &a->k.svc, &d) == SG_OK)
 		return 0;
 	sg_cli_print_error(&d);
 	return SG_EXIT_FAIL;
@@ -175,8 +130,8 @@ run_sign(const sign_args *a, sg_arena *arena)
 				"the transparency log; verify it with --insecure-ignore-tlog\n");
 	} else {
 		if (a->key_path != NULL) {
-			e = sg_cli_keyed_begin(&ks, &key, a->k.rekor_url, a->k.timeout,
-				a->k.root_path, arena, &d);
+			e = sg_cli_keyed_begin(&ks, &key, &a->k.svc, a->k.timeout, a->k.root_path,
+				arena, &d);
 			signer = ks.signer;
 		} else {
 			e = sg_cli_keyless_begin(&k, &a->k, arena, &d);
@@ -185,8 +140,8 @@ run_sign(const sign_args *a, sg_arena *arena)
 		sg_p256_key_wipe(&key);
 		if (e != SG_OK)
 			goto out;
-		if ((e = sg_sign_logged(signer, &hooks, a->k.rekor_url, digest, arena, res, &d)) !=
-			SG_OK) {
+		if ((e = sg_sign_logged(signer, &hooks, a->k.svc.rekor_url, digest, arena, res,
+			     &d)) != SG_OK) {
 			k.stage = signer->stage;
 			goto out;
 		}
@@ -243,7 +198,7 @@ sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 	memset(&common, 0, sizeof common);
 	a.tlog_upload = -1;
 	a.b64 = 1;
-	const char *output = NULL, *config = NULL;
+	const char *output = NULL;
 	int new_format = 0;
 	const sg_cli_flag flags[] = {
 		{"--key", NULL, &a.key_path, NULL, NULL, 0, NULL},
@@ -255,9 +210,10 @@ sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 		{"--b64", NULL, NULL, &a.b64, NULL, 0, NULL},
 		{"--tlog-upload", NULL, NULL, &a.tlog_upload, NULL, 0, NULL},
 		SG_CLI_OIDC_FLAG_ROWS(oidc),
-		{"--fulcio-url", NULL, &a.k.fulcio_url, NULL, NULL, 0, NULL},
-		{"--rekor-url", NULL, &a.k.rekor_url, NULL, NULL, 0, NULL},
-		{"--signing-config", NULL, &config, NULL, NULL, 0, NULL},
+		{"--fulcio-url", NULL, &a.svc.fulcio_url, NULL, NULL, 0, NULL},
+		{"--rekor-url", NULL, &a.svc.rekor_url, NULL, NULL, 0, NULL},
+		{"--signing-config", NULL, &a.svc.signing_config, NULL, NULL, 0, NULL},
+		{"--timestamp-server-url", NULL, &a.svc.tsa_url, NULL, NULL, 0, NULL},
 		{"--trusted-root", NULL, &a.k.root_path, NULL, NULL, 0, NULL},
 		{"--allow-http", NULL, NULL, &a.k.allow_http, NULL, 0, NULL},
 		{"--yes", "-y", NULL, &a.yes, NULL, 0, NULL},
@@ -282,17 +238,11 @@ sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 		return sg_cli_usage_error("sign-blob: --bundle needs the transparency-log entry, "
 					  "which --tlog-upload=false does not make");
 	a.payload = pos[0];
-	a.k.token_flag = oidc.token;
-	a.k.disable_ambient = oidc.disable_ambient;
-	a.k.provider = oidc.provider;
-	a.k.oidc_issuer = oidc.issuer;
+	sg_cli_oidc_apply(&oidc, &a.k);
 	a.k.timeout = common.timeout;
-	if (config != NULL && use_signing_config(config, &a, arena) != 0)
+	a.svc.no_tlog = a.tlog_upload == 0;
+	if (choose_services(&a, arena) != 0)
 		return SG_EXIT_FAIL;
-	if (a.k.fulcio_url == NULL)
-		a.k.fulcio_url = SG_FULCIO_DEFAULT_URL;
-	if (a.k.rekor_url == NULL)
-		a.k.rekor_url = SG_REKOR_DEFAULT_URL;
 	return run_sign(&a, arena);
 }
 
@@ -329,9 +279,11 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 	a.conformance = 1;
 	a.b64 = 1;
 	a.k.disable_ambient = 1;
-	a.k.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
-	a.k.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
-	if (config != NULL && use_signing_config(config, &a, arena) != 0)
+	a.k.svc.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
+	a.k.svc.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
+	/* the config's services: Fulcio, Rekor v1 or v2, a TSA (cli/signing.c) */
+	a.svc.signing_config = config;
+	if (config != NULL && choose_services(&a, arena) != 0)
 		return SG_EXIT_FAIL;
 	return run_sign(&a, arena);
 }

@@ -1,6 +1,21 @@
-/* verify_image: `picosign verify IMAGE[:tag|@digest]...`, cosign verify for legacy `.sig`
- * signatures (protocol.md §7): the same checks in the same order, the same output and the
- * same errors and exit codes.
+/* verify_image: `picosign verify IMAGE[:tag|@digest]...`, cosign v3's verify: Sigstore
+ * bundles on OCI 1.1 referrers first (cosign-v3.md §2), else the legacy `.sig` signatures
+ * (protocol.md §7), with the same checks in the same order, the same output and the same
+ * errors; and `picosign verify-attestation --type T IMAGE...` over the same referrers.
+ *
+ * The bundle path (verify_referrers): the referrers of the image's digest (the referrers API,
+ * else the fallback tag; online/referrers.h), and for each listed manifest the referrer rules
+ * of verify/image.h: a bundle layer, a bundle v0.3 or later, else it is skipped (--explain
+ * says why). A referrer whose manifest says it carries another predicate type
+ * (dev.sigstore.bundle.predicateType) is skipped too: `verify` looks at signatures
+ * (https://sigstore.dev/cosign/sign/v1), verify-attestation at the --type asked for. When no
+ * bundle is found the legacy path runs (verify only; --new-bundle-format=false runs only
+ * it). A lookup that fails (429, 5xx, refused authentication, a timeout) is never "no
+ * signatures found": it names the request and exits 1. Each candidate is verified by
+ * sg_verify_referrer_bundle; none passing gives "no matching attestations: <err>\n<err>..."
+ * and exit 12 (cosign v3 exits 1 there; docs/decisions.md); none found, exit 10.
+ *
+ * The legacy path:
  *
  *   verify (--certificate-identity I | --certificate-identity-regexp R)
  *          (--certificate-oidc-issuer U | --certificate-oidc-issuer-regexp R) | --key PUB
@@ -18,15 +33,18 @@
  * as cosign's do: "Error: <msg>" then "main.go:74: error during command execution: <msg>".
  *
  * Several images: each is verified (cosign's loop), by --max-workers workers at once over
- * reused connections (cli/images.c); each passing image prints its header and its JSON array,
- * one element per verified signature, as cosign; the exit code is that of the first image that
- * failed, in argument order, and with several images each error names its image. The
- * signatures are read from $COSIGN_REPOSITORY when it is set (cosign's target repository).
+ * reused connections (cli/images.c); each passing image prints its header and its output, as
+ * cosign; the exit code is that of the first image that failed, in argument order, and with
+ * several images each error names its image. Everything an image prints is collected in the
+ * worker's buffers and printed in argument order. The legacy signatures are read from
+ * $COSIGN_REPOSITORY when it is set (cosign's target repository); the referrers, which the
+ * registry keeps with their subject, from the image's repository.
  *
  * Beyond cosign: --explain prints, for every candidate, the check that failed and why (or
- * that it passed), to stderr before the result; -r/--recursive also verifies every manifest
- * of an index (each reported as an image of its own), where cosign verifies the index's own
- * signature only. */
+ * that it passed, or why it was not a candidate), to stderr before the result;
+ * -r/--recursive also verifies every manifest of an index (each reported as an image of its
+ * own), where cosign verifies the index's own signatures only. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +58,13 @@
 #include "oci/ociref.h"
 #include "oci/payload.h"
 #include "online/cosign_sig.h"
+#include "online/referrers.h"
 #include "online/registry.h"
 #include "pki/trustroot.h"
 #include "pki/x509.h"
 #include "sigstore/bundle.h"
+#include "sigstore/dsse.h"
+#include "sigstore/intoto.h"
 #include "sigstore/policy.h"
 #include "sys/os.h"
 #include "verify/image.h"
@@ -67,7 +88,12 @@ struct opts {
 	sg_pubkey key;
 	sg_trustroot *tr;
 	int text;
-	int many; /* several images (or -r): messages name the image */
+	int many;                   /* several images (or -r): messages name the image */
+	int new_bundle_format;      /* --new-bundle-format: -1 unset (both paths), 0 legacy only */
+	int attestation;            /* verify-attestation */
+	const char *type;           /* its --type as given */
+	const char *predicate_type; /* the predicate type looked for */
+	sg_image_opts io;           /* what verify/image.h is told, set once all flags are read */
 };
 
 /* cosign prints the error twice: cobra's "Error: " line and main's log line. With several
@@ -94,6 +120,20 @@ fail_diag_to(sg_buf *err, const struct opts *o, const char *name, int code, cons
 	char msg[1024];
 	sg_diag_format(d, msg, sizeof msg);
 	return fail_to(err, o, name, code, msg);
+}
+
+/* A line of --explain into the image's stderr (printed in argument order). */
+static void put_line(sg_buf *err, const char *fmt, ...) SG_PRINTF(2, 3);
+static void
+put_line(sg_buf *err, const char *fmt, ...)
+{
+	char line[1600];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sg_buf_put(err, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 /* Before any image: cosign's format. */
@@ -146,6 +186,12 @@ stage_of(sg_err e)
 		return "claims: annotations";
 	case SG_ERR_VERIFY_PAYLOAD:
 		return "claims: payload format";
+	case SG_ERR_VERIFY_PREDICATE:
+		return "predicate type";
+	case SG_ERR_VERIFY_TIMESTAMP:
+		return "RFC 3161 timestamps";
+	case SG_ERR_VERIFY_DSSE:
+		return "DSSE envelope";
 	case SG_ERR_OCI_DIGEST_MISMATCH:
 	case SG_ERR_OCI_NOT_FOUND:
 	case SG_ERR_OCI_REGISTRY:
@@ -158,13 +204,15 @@ stage_of(sg_err e)
 
 struct image_ctx {
 	struct opts *o;
-	sg_registry *reg;       /* the image's registry */
-	sg_registry *sig_reg;   /* where the signatures are ($COSIGN_REPOSITORY) */
+	sg_registry *reg;       /* the image's registry (and its referrers) */
+	const sg_ociref *ref;
+	sg_registry *sig_reg;   /* where the legacy signatures are ($COSIGN_REPOSITORY) */
 	const char *sig_repo;
 	uint8_t digest[32];
 	sg_arena *arena;
 	sg_buf *out;      /* stdout */
 	sg_buf *err_out;  /* per-signature stderr lines (-o text) */
+	sg_buf types;     /* verify-attestation: the other predicate types verified */
 	size_t passed;
 	int any_bundle;   /* a passing signature was verified through its bundle */
 };
@@ -177,21 +225,9 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	sg_arena *arena = c->arena;
 	sg_sig_layer layer;
 	SG_TRY(sg_cosign_sig_layer(c->sig_reg, c->sig_repo, desc, arena, &layer, d));
-	sg_image_opts io;
-	memset(&io, 0, sizeof io);
-	io.verify.trustroot = o->tr;
-	io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
-	io.verify.key = o->key_path != NULL ? &o->key : NULL;
-	io.verify.insecure_ignore_tlog = o->ignore_tlog || o->private_infra;
-	io.verify.insecure_ignore_sct = o->ignore_sct;
-	io.verify.now = sg_os_now();
-	io.annots = o->annots;
-	io.n_annots = o->n_annots;
-	io.check_claims = o->check_claims;
-	io.offline = o->offline;
 	sg_verified *v;
 	SG_TRY(sg_arena_get(arena, sizeof *v, (void **)&v, d));
-	SG_TRY(sg_verify_sig_layer(&layer, c->digest, &io, arena, v, d));
+	SG_TRY(sg_verify_sig_layer(&layer, c->digest, &o->io, arena, v, d));
 
 	/* Passed: the output element (§7.3). */
 	sg_payload_extra x;
@@ -253,6 +289,213 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	return SG_OK;
 }
 
+/* ---- the cosign v3 path: bundles on referrers ---- */
+
+static void print_header(sg_buf *err, const struct opts *o, const char *name,
+	int bundle_verified);
+
+/* Why referrer `desc` is not a candidate (NULL: it is one, `e` filled), or a fatal lookup
+ * failure (*fatal, `d` set): a listed manifest or blob the registry fails to serve. */
+static const char *
+referrer_candidate(struct image_ctx *c, const sg_oci_desc *desc, sg_entity *e, char *why,
+	size_t cap, int *fatal, sg_diag *d)
+{
+	struct opts *o = c->o;
+	*fatal = 0;
+	char ds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_format(desc->digest, ds);
+	sg_registry_manifest m;
+	sg_diag ld;
+	sg_diag_init(&ld, NULL);
+	sg_err err = sg_registry_get_manifest(c->reg, c->ref->repository, ds, SG_OCI_ACCEPT_ALL,
+		SG_MAX_JSON, &m, &ld);
+	if (err == SG_ERR_OCI_NOT_FOUND)
+		return "the registry lists it but does not have it";
+	if (err != SG_OK) {
+		*d = ld;
+		*fatal = 1;
+		return "";
+	}
+	sg_oci_manifest man;
+	const sg_oci_desc *layer;
+	if (sg_oci_manifest_parse(m.body.p, m.body.len, c->arena, &man, &ld) != SG_OK ||
+		sg_referrer_bundle_layer(&man, &layer, &ld) != SG_OK) {
+		sg_diag_format(&ld, why, cap);
+		return why;
+	}
+	int has;
+	sg_slice pt = sg_oci_desc_annotation(&(sg_oci_desc){.annots = man.annots,
+		.nannots = man.nannots}, SG_ANN_BUNDLE_PREDICATE_TYPE, &has);
+	if (has && !sg_slice_eq_str(pt, o->predicate_type)) {
+		snprintf(why, cap, "its manifest says predicate type %.*s, not %s%s",
+			(int)(pt.len > 200 ? 200 : pt.len), (const char *)pt.p, o->predicate_type,
+			o->attestation ? "" : " (an attestation: verify-attestation checks those)");
+		return why;
+	}
+	sg_slice blob;
+	err = sg_registry_get_blob(c->reg, c->ref->repository, layer->digest,
+		(uint64_t)layer->size, SG_MAX_BUNDLE_BLOB, &blob, &ld);
+	if (err != SG_OK) {
+		*d = ld;
+		*fatal = 1;
+		return "";
+	}
+	if (sg_referrer_bundle_parse(blob.p, blob.len, c->arena, e, &ld) != SG_OK) {
+		sg_diag_format(&ld, why, cap);
+		return why;
+	}
+	return NULL;
+}
+
+/* Verify one candidate; on success its output goes to c->out. */
+SG_MUST_USE static sg_err
+check_referrer(struct image_ctx *c, const sg_entity *e, sg_slice name, sg_diag *d)
+{
+	struct opts *o = c->o;
+	sg_referrer_result *r;
+	SG_TRY(sg_arena_get(c->arena, sizeof *r, (void **)&r, d));
+	SG_TRY(sg_verify_referrer_bundle(e, c->digest, &o->io,
+		o->attestation ? NULL : o->predicate_type, c->arena, r, d));
+	sg_slice pt = r->st.predicate_type;
+	if (o->attestation && !sg_slice_eq_str(pt, o->predicate_type)) {
+		/* verified, but of another type: cosign names these in its error */
+		if (c->types.len > 0)
+			sg_buf_putc(&c->types, ',');
+		sg_buf_put(&c->types, pt.p, pt.len);
+		return sg_diag_failf(d, SG_ERR_VERIFY_PREDICATE, "statement", "predicate type %.*s",
+			(int)(pt.len > 200 ? 200 : pt.len), (const char *)pt.p);
+	}
+	if (o->attestation) {
+		/* cosign prints the DSSE envelope of each attestation, one per line */
+		SG_TRY(sg_dsse_write(e->dsse.payload_type, e->dsse.payload, e->dsse.sigs[0].sig,
+			c->arena, c->out, d));
+	} else {
+		if (!o->text && c->passed > 0)
+			sg_buf_putc(c->out, ',');
+		SG_TRY(sg_referrer_write_element(r, name, c->arena, c->out, d));
+	}
+	if (o->text || o->attestation)
+		sg_buf_putc(c->out, '\n');
+	c->passed++;
+	return SG_OK;
+}
+
+/* The bundle path for one image: an exit code, or -1 when no bundle referrer was found.
+ * Output goes to c->out (kept only when the image passes), messages to `err`. */
+static int
+verify_referrers(struct image_ctx *c, const char *name, const char *shown, sg_buf *err)
+{
+	struct opts *o = c->o;
+	sg_arena *arena = c->arena;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	sg_referrers refs;
+	char msg[1024];
+	if (sg_referrers_list(c->reg, c->ref->repository, c->digest, arena, &refs, &d) != SG_OK) {
+		char full[1200];
+		sg_cli_registry_hint(c->reg, &d);
+		sg_diag_format(&d, msg, sizeof msg);
+		snprintf(full, sizeof full, "getting referrers: %s", msg);
+		return fail_to(err, o, name, SG_EXIT_FAIL, full);
+	}
+	if (o->explain) {
+		char tag[SG_OCI_FALLBACK_TAG_LEN + 1];
+		sg_oci_fallback_tag(c->digest, tag);
+		put_line(err, "explain: referrers: %zu listed by %s%s\n", refs.n,
+			refs.source == SG_REFERRERS_API ? "the registry's referrers API"
+			: refs.source == SG_REFERRERS_TAG ? "the fallback tag "
+							  : "nothing (no API), no fallback tag ",
+			refs.source == SG_REFERRERS_API ? "" : tag);
+	}
+	uint8_t *joined_mem, *full;
+	if (sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK ||
+		sg_arena_get(arena, JOINED_CAP + 256, (void **)&full, &d) != SG_OK)
+		return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+	sg_buf joined;
+	sg_buf *out = c->out;
+	size_t out_start = out->len;
+	sg_buf_init(&joined, joined_mem, JOINED_CAP / 2);
+	sg_buf_init(&c->types, joined_mem + JOINED_CAP / 2, JOINED_CAP / 2 - 1);
+	c->passed = 0;
+	if (!o->text && !o->attestation)
+		sg_buf_puts(out, "\n[");
+	size_t candidates = 0, typed = 0;
+	for (size_t i = 0; i < refs.n; i++) {
+		size_t mark = sg_arena_mark(arena), out_len = out->len;
+		char why[512], dg[SG_OCI_DIGEST_STR_LEN + 1];
+		sg_oci_digest_format(refs.entries[i].digest, dg);
+		int fatal;
+		sg_entity *e;
+		sg_diag ld;
+		sg_diag_init(&ld, NULL);
+		if (sg_arena_get(arena, sizeof *e, (void **)&e, &ld) != SG_OK) {
+			out->len = out_start;
+			return fail_diag_to(err, o, name, SG_EXIT_FAIL, &ld);
+		}
+		const char *skip = referrer_candidate(c, &refs.entries[i], e, why, sizeof why,
+			&fatal, &ld);
+		if (fatal) {
+			char fmsg[1200];
+			out->len = out_start;
+			sg_diag_format(&ld, msg, sizeof msg);
+			snprintf(fmsg, sizeof fmsg, "getting referrer %s: %s", dg, msg);
+			return fail_to(err, o, name, SG_EXIT_FAIL, fmsg);
+		}
+		if (skip != NULL) {
+			if (o->explain)
+				put_line(err, "explain: referrer %zu of %zu (%s): skipped: %s\n",
+					i + 1, refs.n, dg, skip);
+			sg_arena_release(arena, mark);
+			continue;
+		}
+
+		candidates++;
+		sg_err e2 = check_referrer(c, e, sg_slice_str(name), &ld);
+		if (e2 != SG_OK) {
+			out->len = out_len;
+			sg_diag_format(&ld, msg, sizeof msg);
+			/* verify-attestation: a verified statement of another type is no failure */
+			if (e2 == SG_ERR_VERIFY_PREDICATE && o->attestation) {
+				typed++;
+			} else {
+				if (joined.len > 0)
+					sg_buf_putc(&joined, '\n');
+				sg_buf_puts(&joined, msg);
+			}
+		}
+		if (o->explain)
+			put_line(err, "explain: referrer %zu of %zu (%s): %s%s%s%s\n", i + 1, refs.n,
+				dg, e2 == SG_OK ? "passed every check" : "failed at ",
+				e2 == SG_OK ? "" : stage_of(ld.code), e2 == SG_OK ? "" : ": ",
+				e2 == SG_OK ? "" : msg);
+		sg_arena_release(arena, mark);
+	}
+	if (candidates == 0) {
+		out->len = out_start;
+		return -1;
+	}
+	if (c->passed == 0) {
+		out->len = out_start;
+		if (o->attestation && typed > 0 && joined.len == 0)
+			snprintf((char *)full, JOINED_CAP + 256,
+				"none of the attestations matched the predicate "
+				"type: %s, found: %.*s",
+				o->type, (int)c->types.len, (const char *)c->types.p);
+		else
+			snprintf((char *)full, JOINED_CAP + 256, "no matching attestations: %.*s",
+				(int)joined.len, (const char *)joined.p);
+		return fail_to(err, o, name, SG_EXIT_NO_MATCH, (const char *)full);
+	}
+	if (!o->text && !o->attestation)
+		sg_buf_puts(out, "]\n");
+	if (sg_buf_status(out) != SG_OK) {
+		out->len = out_start;
+		return fail_to(err, o, name, SG_EXIT_FAIL, "verification output is too large");
+	}
+	print_header(err, o, shown, 1);
+	return SG_EXIT_OK;
+}
+
 /* The header cosign prints to stderr once an image passed (PrintVerificationHeader). */
 static void
 print_header(sg_buf *err, const struct opts *o, const char *name, int bundle_verified)
@@ -281,10 +524,12 @@ print_header(sg_buf *err, const struct opts *o, const char *name, int bundle_ver
 				 "certificate authority certificates\n");
 }
 
-/* Verify the signatures of the manifest `digest` (named `name`), cosign's §7.2 from step 2:
- * the .sig manifest, then every layer as a candidate; output into c->out / `err`. */
+/* Verify the signatures of the manifest `digest` (named `name`; `shown` in the header):
+ * cosign v3's bundles on referrers first, the legacy .sig tag (§7.2 from step 2) only when
+ * there are none; output into c->out / `err`. */
 static int
-verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name, sg_buf *err)
+verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name,
+	const char *shown, sg_buf *err)
 {
 	struct opts *o = c->o;
 	sg_arena *arena = c->arena;
@@ -295,6 +540,16 @@ verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name, s
 	c->passed = 0;
 	c->any_bundle = 0;
 	int rc = SG_EXIT_FAIL;
+	if (o->new_bundle_format != 0) {
+		rc = verify_referrers(c, name, shown, err);
+		sg_arena_release(arena, mark);
+		if (rc >= 0)
+			return rc;
+		rc = SG_EXIT_FAIL;
+	}
+	/* picosign reads no legacy .att tags (docs/decisions.md) */
+	if (o->attestation)
+		return fail_to(err, o, name, SG_EXIT_NO_SIGNATURES, "no attestations found");
 	/* Step 2: the .sig manifest. */
 	sg_cosign_sigs sigs;
 	if (sg_cosign_sigs_fetch(c->sig_reg, c->sig_repo, digest, arena, &sigs, &d) != SG_OK) {
@@ -409,7 +664,7 @@ verify_children(struct image_ctx *c, const sg_ociref *ref, const uint8_t digest[
 		if (sg_ociref_name(&child, &nb) != SG_OK)
 			continue;
 		name[nb.len] = '\0';
-		int crc = verify_digest(c, kids[i].digest, name, err);
+		int crc = verify_digest(c, kids[i].digest, name, name, err);
 		if (rc == SG_EXIT_OK)
 			rc = crc;
 	}
@@ -451,6 +706,7 @@ verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_bu
 		goto out;
 	}
 	c.o = o;
+	c.ref = &ref;
 	c.reg = sg_cli_registry_get(cr);
 	c.sig_reg = c.reg;
 	c.sig_repo = sref.repository;
@@ -480,7 +736,7 @@ verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_bu
 		}
 		goto out;
 	}
-	rc = verify_digest(&c, digest, name, err);
+	rc = verify_digest(&c, digest, name, o->attestation ? arg : name, err);
 	if (o->recursive) {
 		int crc = verify_children(&c, &ref, digest, err);
 		if (rc == SG_EXIT_OK)
@@ -492,15 +748,18 @@ out:
 	return rc;
 }
 
-/* see cli.h */
-int
-sg_cmd_verify(int argc, char **argv, sg_arena *arena)
+/* verify and verify-attestation: the flags, the policy or key, the trust root, the images. */
+static int
+verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 {
 	struct opts *o;
 	if (sg_arena_get(arena, sizeof *o, (void **)&o, NULL) != SG_OK)
 		return fail_msg(SG_EXIT_FAIL, "out of memory");
 	o->check_claims = 1;
-	const sg_cli_flag flags[] = {
+	o->new_bundle_format = -1;
+	o->attestation = attestation;
+	o->type = "custom";
+	sg_cli_flag flags[] = {
 		SG_CLI_IDENTITY_FLAG_ROWS(o->id),
 		{"--key", NULL, &o->key_path, NULL, NULL, 0, NULL},
 		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
@@ -521,27 +780,42 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 		{"--explain", NULL, NULL, &o->explain, NULL, 0, NULL},
 		SG_CLI_COMMON_FLAG_ROWS(o->common),
 		SG_CLI_REGISTRY_FLAG_ROWS(o->reg),
+		/* the last row is the command's own: verify's, or verify-attestation's below */
+		{"--new-bundle-format", NULL, NULL, &o->new_bundle_format, NULL, 0, NULL},
 	};
+	const size_t nf = sizeof flags / sizeof flags[0];
+	if (attestation)
+		flags[nf - 1] = (sg_cli_flag){"--type", NULL, &o->type, NULL, NULL, 0, NULL};
 	const char *pos[SG_MAX_VERIFY_IMAGES];
 	size_t n_pos;
-	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos,
-		    SG_MAX_VERIFY_IMAGES, &n_pos) != 0 ||
+	if (sg_cli_parse_flags(argc, argv, flags, nf, pos, SG_MAX_VERIFY_IMAGES, &n_pos) != 0 ||
 		sg_cli_common_apply(&o->common) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos == 0)
-		return sg_cli_usage_error("verify: usage: picosign verify [flags] IMAGE...");
+		return sg_cli_usage_error("%s: usage: picosign %s [flags] IMAGE...", argv[0],
+			argv[0]);
 	unsigned workers;
 	if (sg_cli_parse_workers(o->max_workers, &workers) != 0)
 		return SG_EXIT_FAIL;
 	o->reg.timeout = o->common.timeout;
 	o->many = n_pos > 1 || o->recursive;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	o->predicate_type = SG_INTOTO_COSIGN_SIGN;
+	if (attestation) {
+		if (sg_intoto_predicate_type(o->type, &o->predicate_type, &d) != SG_OK)
+			return fail_diag(SG_EXIT_FAIL, &d);
+		/* a signature never satisfies verify-attestation (nor an attestation verify) */
+		if (strcmp(o->predicate_type, SG_INTOTO_COSIGN_SIGN) == 0)
+			return fail_msg(SG_EXIT_FAIL,
+				"--type " SG_INTOTO_COSIGN_SIGN
+				" names image signatures: check them with verify");
+	}
 	/* cosign: "text" selects the text form, anything else is json. */
 	o->text = o->output != NULL && strcmp(o->output, "text") == 0;
 	if (sg_cli_parse_annotations(o->annots_raw, o->n_annots, o->annots) != o->n_annots)
 		return fail_msg(SG_EXIT_FAIL, "unable to parse annotation");
 
-	sg_diag d;
-	sg_diag_init(&d, NULL);
 	if (o->key_path == NULL) {
 		if (sg_cli_identity_policy(&o->id, &o->policy, &d) != SG_OK)
 			return fail_diag(SG_EXIT_FAIL, &d);
@@ -556,7 +830,8 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 			return fail_msg(SG_EXIT_FAIL, full);
 		}
 	}
-	if (o->ignore_tlog || o->private_infra)
+	int ignore_tlog = o->ignore_tlog || o->private_infra;
+	if (ignore_tlog)
 		fprintf(stderr, "WARNING: Skipping tlog verification is an insecure practice that "
 				"lacks transparency and auditability verification for the "
 				"signature.\n");
@@ -565,10 +840,20 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 				"NOT checked, so nothing proves the certificate was publicly logged.\n");
 	/* With --key and --insecure-ignore-tlog no CA, log or TSA is consulted: nothing to warn
 	 * about the trust material's age (a limit asked for still applies). */
-	o->topts.quiet = o->key_path != NULL && (o->ignore_tlog || o->private_infra);
+	o->topts.quiet = o->key_path != NULL && ignore_tlog;
 	if (sg_arena_get(arena, sizeof *o->tr, (void **)&o->tr, &d) != SG_OK ||
 		sg_cli_trustroot_load(&o->topts, arena, o->tr, NULL, &d) != SG_OK)
 		return fail_diag(SG_EXIT_FAIL, &d);
+	o->io.verify.trustroot = o->tr;
+	o->io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
+	o->io.verify.key = o->key_path != NULL ? &o->key : NULL;
+	o->io.verify.insecure_ignore_tlog = ignore_tlog;
+	o->io.verify.insecure_ignore_sct = o->ignore_sct;
+	o->io.verify.now = sg_os_now();
+	o->io.annots = o->annots;
+	o->io.n_annots = o->n_annots;
+	o->io.check_claims = o->check_claims;
+	o->io.offline = o->offline;
 	unsigned connects = 0;
 	int rc = sg_cli_run_images(pos, n_pos, workers, &o->reg, verify_image, o, arena,
 		&connects);
@@ -577,4 +862,18 @@ sg_cmd_verify(int argc, char **argv, sg_arena *arena)
 	if (dbg != NULL && strcmp(dbg, "1") == 0)
 		fprintf(stderr, "picosign: %u connection(s) to registries\n", connects);
 	return rc;
+}
+
+/* see cli.h */
+int
+sg_cmd_verify(int argc, char **argv, sg_arena *arena)
+{
+	return verify_main(argc, argv, arena, 0);
+}
+
+/* see cli.h */
+int
+sg_cmd_verify_attestation(int argc, char **argv, sg_arena *arena)
+{
+	return verify_main(argc, argv, arena, 1);
 }

@@ -1,6 +1,6 @@
 /* p256: P-256 signing keys over BearSSL. See p256.h for the contract.
  *
- * Implementation notes. The EC engine is br_ec_all_m31, the same one pubkey.c verifies with
+ * Implementation notes. The EC engine is sg_ec_nist (crypto/ec.h), the same one pubkey.c verifies with
  * (constant-time p256_m31 for P-256). Signatures are produced raw (r||s) by BearSSL and encoded
  * with our own minimal DER writer, so what we emit is exactly what our strict parser accepts.
  * Private scalars, and every BearSSL structure and buffer that held one, are wiped with
@@ -11,6 +11,7 @@
 
 #include <bearssl.h>
 
+#include "crypto/ec.h"
 #include "crypto/pubkey.h"
 #include "parse/der.h"
 
@@ -29,13 +30,13 @@ sg_p256_keygen(sg_drbg *r, sg_p256_key *key, sg_diag *d)
 	}
 	/* br_ec_keygen draws order-length strings from the DRBG, masks them to the order's bit
 	 * length and rejects 0 and values >= n, so the scalar is uniform in [1, n-1]. */
-	size_t kl = br_ec_keygen(sg_drbg_prng(r), &br_ec_all_m31, &sk, kbuf, BR_EC_secp256r1);
+	size_t kl = br_ec_keygen(sg_drbg_prng(r), &sg_ec_nist, &sk, kbuf, BR_EC_secp256r1);
 	if (kl != sizeof key->priv) {
 		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 key generation");
 		goto out;
 	}
 	memcpy(key->priv, kbuf, kl);
-	if (br_ec_compute_pub(&br_ec_all_m31, NULL, key->pub, &sk) != sizeof key->pub) {
+	if (br_ec_compute_pub(&sg_ec_nist, NULL, key->pub, &sk) != sizeof key->pub) {
 		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 key generation");
 		goto out;
 	}
@@ -77,7 +78,7 @@ sg_p256_key_from_private(const uint8_t *priv, size_t len, sg_p256_key *key, sg_d
 	sk.curve = BR_EC_secp256r1;
 	sk.x = key->priv;
 	sk.xlen = sizeof key->priv;
-	if (br_ec_compute_pub(&br_ec_all_m31, NULL, key->pub, &sk) != sizeof key->pub)
+	if (br_ec_compute_pub(&sg_ec_nist, NULL, key->pub, &sk) != sizeof key->pub)
 		err = sg_diag_fail(d, SG_ERR_INTERNAL, "P-256 private key");
 out:
 	sg_wipe(&sk, sizeof sk);
@@ -102,7 +103,7 @@ sg_p256_sign_digest(const sg_p256_key *key, const uint8_t hash[SG_SHA256_LEN], u
 	}
 	/* Raw r||s, then our own minimal DER: BearSSL's asn1 encoder is not our DER writer, and
 	 * what we emit must be exactly what our strict parser (and cosign's) accept. */
-	if (br_ecdsa_i31_sign_raw(&br_ec_all_m31, &br_sha256_vtable, hash, &sk, raw) != sizeof raw) {
+	if (br_ecdsa_i31_sign_raw(&sg_ec_nist, &br_sha256_vtable, hash, &sk, raw) != sizeof raw) {
 		err = sg_diag_fail(d, SG_ERR_KEY, "P-256 signing");
 		goto out;
 	}

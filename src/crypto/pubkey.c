@@ -14,8 +14,8 @@
  *     also accepts a DigestInfo without the NULL parameters, a second encoding of one
  *     signature that Go's verifier (sigstore-go) rejects. So we run only the public-key
  *     operation in BearSSL and compare the whole encoded message with the one we build.
- *   - EC arithmetic: br_ec_all_m31 (constant-time p256_m31 for P-256, prime_i31 for P-384),
- *     the same on every platform, so tests and the static build exercise one code path.
+ *   - EC arithmetic: sg_ec_nist (crypto/ec.h: constant-time p256_m31 for P-256, prime_i31
+ *     for P-384), the same on every platform, so tests and the static build exercise one code path.
  *   - Ed25519 (BearSSL has none): sg_pubkey_verify_message hands Ed25519 keys to ed25519.c, our own
  *     verifier with Go's acceptance rules; the digest entry point refuses them.
  *   - Randomness and private keys are not here: crypto/drbg.c and crypto/p256.c, the signing
@@ -27,6 +27,7 @@
 #include <bearssl.h>
 
 #include "base/limits.h"
+#include "crypto/ec.h"
 #include "crypto/ed25519.h"
 #include "parse/der.h"
 #include "parse/pem.h"
@@ -104,7 +105,7 @@ coord_len_of(sg_curve c)
 static const br_ec_impl *
 ec_impl(void)
 {
-	return &br_ec_all_m31;
+	return &sg_ec_nist;
 }
 
 /* ---- SubjectPublicKeyInfo ---- */

@@ -122,7 +122,8 @@ parse_desc(const sg_json *j, size_t t, sg_arena *arena, sg_oci_desc *out, sg_dia
 			&out->architecture, d));
 		SG_TRY(opt_str(j, pf, "variant", "platform variant", arena, &out->variant, d));
 	}
-	return SG_OK;
+	return opt_str(j, t, "artifactType", "manifest descriptor artifactType", arena,
+		&out->artifact_type, d);
 }
 
 SG_MUST_USE static sg_err
@@ -259,25 +260,6 @@ sg_oci_desc_annotation(const sg_oci_desc *desc, const char *key, int *present)
 
 /* ---- writing ---- */
 
-/* see manifest.h */
-int
-sg_oci_annot_order(const sg_oci_annot *a, size_t n, size_t *idx)
-{
-	/* insertion sort of indices: n is small and bounded */
-	for (size_t i = 0; i < n; i++) {
-		size_t k = i;
-		while (k > 0 && sg_slice_less(a[i].key, a[idx[k - 1]].key)) {
-			idx[k] = idx[k - 1];
-			k--;
-		}
-		idx[k] = i;
-	}
-	for (size_t i = 1; i < n; i++)
-		if (sg_slice_eq(a[idx[i - 1]].key, a[idx[i]].key))
-			return 0;
-	return 1;
-}
-
 static void
 w_digest(vfj_writer *w, const uint8_t digest[32])
 {
@@ -292,7 +274,7 @@ w_annotations(vfj_writer *w, const sg_oci_annot *a, size_t n, sg_diag *d)
 	size_t idx[SG_MAX_OCI_ANNOTATIONS];
 	if (n > SG_MAX_OCI_ANNOTATIONS)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "manifest annotations");
-	if (!sg_oci_annot_order(a, n, idx))
+	if (!sg_kv_order(a, n, idx))
 		return sg_diag_fail(d, SG_ERR_ARG, "duplicate manifest annotation");
 	vfj_w_key(w, VFJ_LIT("annotations"));
 	vfj_w_obj_begin(w);
@@ -304,9 +286,10 @@ w_annotations(vfj_writer *w, const sg_oci_annot *a, size_t n, sg_diag *d)
 	return SG_OK;
 }
 
-/* v1.Descriptor: mediaType, size, digest, then annotations (omitempty). */
+/* v1.Descriptor's first fields, the object left open for the caller's optional ones: mediaType,
+ * size, digest, then annotations (omitempty). */
 SG_MUST_USE static sg_err
-w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
+w_desc_open(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
 	const sg_oci_annot *a, size_t n, sg_diag *d)
 {
 	if (size < 0)
@@ -320,8 +303,30 @@ w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32
 	w_digest(w, digest);
 	if (n > 0)
 		SG_TRY(w_annotations(w, a, n, d));
+	return SG_OK;
+}
+
+/* v1.Descriptor: mediaType, size, digest, then annotations (omitempty). */
+SG_MUST_USE static sg_err
+w_desc(vfj_writer *w, sg_slice media_type, int64_t size, const uint8_t digest[32],
+	const sg_oci_annot *a, size_t n, sg_diag *d)
+{
+	SG_TRY(w_desc_open(w, media_type, size, digest, a, n, d));
 	vfj_w_obj_end(w);
 	return SG_OK;
+}
+
+/* A manifest's or index's first members, ggcr's field order: schemaVersion 2, mediaType, then
+ * the key of the next member. */
+static void
+w_head(vfj_writer *w, sg_slice media_type, const char *next)
+{
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("schemaVersion"));
+	vfj_w_i64(w, 2);
+	vfj_w_key(w, VFJ_LIT("mediaType"));
+	vfj_w_str(w, media_type.p, media_type.len);
+	vfj_w_key(w, next, strlen(next));
 }
 
 /* see manifest.h */
@@ -399,12 +404,7 @@ sg_oci_sig_manifest_write(const sg_oci_desc *layers, size_t n, sg_slice config,
 	vfj_writer w;
 	sg_json_w_start(&w, out, VFJ_W_GO);
 	/* v1.Manifest field order: schemaVersion, mediaType, config, layers. */
-	vfj_w_obj_begin(&w);
-	vfj_w_key(&w, VFJ_LIT("schemaVersion"));
-	vfj_w_i64(&w, 2);
-	vfj_w_key(&w, VFJ_LIT("mediaType"));
-	vfj_w_str(&w, mt.p, mt.len);
-	vfj_w_key(&w, VFJ_LIT("config"));
+	w_head(&w, mt, "config");
 	SG_TRY(w_desc(&w, cmt, (int64_t)config.len, cfg_digest, NULL, 0, d));
 	vfj_w_key(&w, VFJ_LIT("layers"));
 	vfj_w_arr_begin(&w);
@@ -498,4 +498,150 @@ sg_oci_sig_append(const sg_oci_manifest *existing, const sg_oci_desc *layer, int
 		return sg_diag_fail(d, SG_ERR_LIMIT, "signature config");
 	sg_slice cfg = sg_slice_make(config_out->p + cfg_start, config_out->len - cfg_start);
 	return sg_oci_sig_manifest_write(all, n + 1, cfg, docker_types, manifest_out, d);
+}
+
+/* ---- OCI 1.1 referrers ---- */
+
+/* see manifest.h */
+void
+sg_oci_fallback_tag(const uint8_t digest[32], char out[SG_OCI_FALLBACK_TAG_LEN + 1])
+{
+	sg_oci_digest_format(digest, out);
+	out[6] = '-'; /* ggcr: strings.Replace(digest, ":", "-", 1) */
+}
+
+/* see manifest.h */
+sg_err
+sg_oci_referrer_write(const sg_oci_referrer *r, sg_buf *out, sg_diag *d)
+{
+	static const char what[] = "referrer manifest";
+	static const char content[] = "dsse-envelope";
+	if (out->overflow)
+		return sg_diag_fail(d, SG_ERR_LIMIT, what);
+	uint8_t empty[32];
+	sg_oci_digest_of(SG_OCI_EMPTY_BLOB, sizeof SG_OCI_EMPTY_BLOB - 1, empty);
+	const sg_oci_annot ann[3] = {
+		{sg_slice_str(SG_ANN_BUNDLE_CONTENT), sg_slice_make(content, sizeof content - 1)},
+		{sg_slice_str(SG_ANN_BUNDLE_PREDICATE_TYPE), r->predicate_type},
+		{sg_slice_str(SG_ANN_CREATED), r->created},
+	};
+	vfj_writer w;
+	sg_json_w_start(&w, out, VFJ_W_GO);
+	/* cosign's referrerManifest: ggcr's v1.Manifest fields (schemaVersion, mediaType,
+	 * config, layers, annotations, subject), then its own artifactType. */
+	w_head(&w, sg_slice_str(SG_MT_OCI_MANIFEST), "config");
+	/* v1.Descriptor: mediaType, size, digest, ..., artifactType (cosign sets it here too). */
+	SG_TRY(w_desc_open(&w, sg_slice_str(SG_MT_OCI_EMPTY),
+		(int64_t)(sizeof SG_OCI_EMPTY_BLOB - 1), empty, NULL, 0, d));
+	vfj_w_key(&w, VFJ_LIT("artifactType"));
+	vfj_w_str(&w, r->bundle_media_type.p, r->bundle_media_type.len);
+	vfj_w_obj_end(&w);
+	vfj_w_key(&w, VFJ_LIT("layers"));
+	vfj_w_arr_begin(&w);
+	SG_TRY(w_desc(&w, r->bundle_media_type, r->layer_size, r->layer_digest, NULL, 0, d));
+	vfj_w_arr_end(&w);
+	SG_TRY(w_annotations(&w, ann, 3, d));
+	vfj_w_key(&w, VFJ_LIT("subject"));
+	SG_TRY(w_desc(&w, r->subject.media_type, r->subject.size, r->subject.digest, NULL, 0, d));
+	vfj_w_key(&w, VFJ_LIT("artifactType"));
+	vfj_w_str(&w, r->bundle_media_type.p, r->bundle_media_type.len);
+	vfj_w_obj_end(&w);
+	return sg_json_w_finish(&w, out, what, d);
+}
+
+/* One index entry as ggcr's v1.Descriptor writes it: mediaType, size, digest, annotations,
+ * platform, artifactType (the fields a referrer entry can have; urls and data are dropped). */
+SG_MUST_USE static sg_err
+w_index_entry(vfj_writer *w, const sg_oci_desc *e, sg_diag *d)
+{
+	SG_TRY(w_desc_open(w, e->media_type, e->size, e->digest, e->annots, e->nannots, d));
+	if (e->os.len > 0 || e->architecture.len > 0) {
+		/* v1.Platform: architecture, os, ..., variant (omitempty) */
+		vfj_w_key(w, VFJ_LIT("platform"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("architecture"));
+		vfj_w_str(w, e->architecture.p, e->architecture.len);
+		vfj_w_key(w, VFJ_LIT("os"));
+		vfj_w_str(w, e->os.p, e->os.len);
+		if (e->variant.len > 0) {
+			vfj_w_key(w, VFJ_LIT("variant"));
+			vfj_w_str(w, e->variant.p, e->variant.len);
+		}
+		vfj_w_obj_end(w);
+	}
+	if (e->artifact_type.len > 0) {
+		vfj_w_key(w, VFJ_LIT("artifactType"));
+		vfj_w_str(w, e->artifact_type.p, e->artifact_type.len);
+	}
+	vfj_w_obj_end(w);
+	return SG_OK;
+}
+
+/* see manifest.h */
+sg_err
+sg_oci_index_add(const sg_oci_manifest *existing, const sg_oci_desc *entry, sg_arena *arena,
+	sg_buf *out, int *already, sg_diag *d)
+{
+	static const char what[] = "referrers fallback index";
+	*already = 0;
+	size_t n = 0;
+	if (existing != NULL) {
+		/* ggcr commitSubjectReferrers refuses anything else at the tag. */
+		if (existing->kind != SG_OCI_INDEX ||
+			!sg_slice_eq_str(existing->media_type, SG_MT_OCI_INDEX))
+			return sg_diag_failf(d, SG_ERR_OCI_MANIFEST, what,
+				"fallback tag manifest is not an OCI image index");
+		n = existing->ndescs;
+		for (size_t i = 0; i < n; i++)
+			if (memcmp(existing->descs[i].digest, entry->digest, 32) == 0) {
+				*already = 1;
+				return SG_OK;
+			}
+	}
+	if (n >= SG_MAX_OCI_LAYERS)
+		return sg_diag_failf(d, SG_ERR_LIMIT, what, "already %zu entries", n);
+	const sg_oci_desc **all;
+	SG_TRY(sg_arena_get(arena, (n + 1) * sizeof *all, (void **)&all, d));
+	/* Insertion by digest string: "sha256:<hex>" strings sort as their digest bytes. */
+	size_t k = 0;
+	for (size_t i = 0; i <= n; i++) {
+		const sg_oci_desc *e = i < n ? &existing->descs[i] : entry;
+		size_t pos = k++;
+		while (pos > 0 && memcmp(e->digest, all[pos - 1]->digest, 32) < 0) {
+			all[pos] = all[pos - 1];
+			pos--;
+		}
+		all[pos] = e;
+	}
+	if (out->overflow)
+		return sg_diag_fail(d, SG_ERR_LIMIT, what);
+	vfj_writer w;
+	sg_json_w_start(&w, out, VFJ_W_GO);
+	w_head(&w, sg_slice_str(SG_MT_OCI_INDEX), "manifests");
+	vfj_w_arr_begin(&w);
+	for (size_t i = 0; i <= n; i++)
+		SG_TRY(w_index_entry(&w, all[i], d));
+	vfj_w_arr_end(&w);
+	vfj_w_obj_end(&w);
+	return sg_json_w_finish(&w, out, what, d);
+}
+
+/* see manifest.h */
+sg_err
+sg_oci_referrers_check(const sg_oci_manifest *index, const uint8_t digest[32],
+	const uint8_t subject[32], int from_tag, sg_diag *d)
+{
+	static const char what[] = "referrers index";
+	if (index->kind != SG_OCI_INDEX)
+		return sg_diag_failf(d, SG_ERR_OCI_MANIFEST, what, "%s is not an image index",
+			from_tag ? "the fallback tag" : "the referrers answer");
+	if (!from_tag)
+		return SG_OK;
+	if (memcmp(digest, subject, 32) == 0)
+		return sg_diag_failf(d, SG_ERR_OCI_MANIFEST, what,
+			"the fallback tag resolves to the image itself, not to a referrers index");
+	if (!sg_slice_eq_str(index->media_type, SG_MT_OCI_INDEX))
+		return sg_diag_failf(d, SG_ERR_OCI_MANIFEST, what,
+			"the fallback tag is not an OCI image index");
+	return SG_OK;
 }

@@ -47,6 +47,18 @@
 /* The Accept list for reading a .sig manifest (protocol.md §2.5 step 4). */
 #define SG_OCI_ACCEPT_SIG SG_MT_DOCKER_MANIFEST "," SG_MT_OCI_MANIFEST
 
+/* OCI 1.1 (image-spec manifest.md "Guidance for an Empty Descriptor"): the empty config
+ * blob "{}" of artifact manifests, and its digest. */
+#define SG_MT_OCI_EMPTY "application/vnd.oci.empty.v1+json"
+#define SG_OCI_EMPTY_BLOB "{}"
+/* The Accept list for a referrers answer or the fallback tag: an OCI image index only. */
+#define SG_OCI_ACCEPT_INDEX SG_MT_OCI_INDEX
+
+/* Manifest annotations of a cosign v3 referrer (cosign-v3.md §1.7). */
+#define SG_ANN_BUNDLE_CONTENT "dev.sigstore.bundle.content"
+#define SG_ANN_BUNDLE_PREDICATE_TYPE "dev.sigstore.bundle.predicateType"
+#define SG_ANN_CREATED "org.opencontainers.image.created"
+
 /* Layer annotations written by cosign (protocol.md §2.3). */
 #define SG_ANN_SIGNATURE "dev.cosignproject.cosign/signature"
 #define SG_ANN_CERTIFICATE "dev.sigstore.cosign/certificate"
@@ -63,14 +75,8 @@ typedef enum sg_oci_kind {
 /* The kind a media type names: SG_OCI_MANIFEST, SG_OCI_INDEX, or SG_OCI_UNKNOWN. */
 sg_oci_kind sg_oci_media_kind(sg_slice media_type);
 
-typedef struct sg_oci_annot {
-	sg_slice key;
-	sg_slice value;
-} sg_oci_annot;
-
-/* The order the writers put annotations in, keys bytewise as Go sorts map keys: idx[0..n)
- * receives the indices of `a` in that order (the caller bounds n). 0 when two keys are equal. */
-int sg_oci_annot_order(const sg_oci_annot *a, size_t n, size_t *idx);
+/* An annotation: the key/value pair of base/bytes.h. */
+typedef sg_kv sg_oci_annot;
 
 typedef struct sg_oci_desc {
 	sg_slice media_type;
@@ -80,6 +86,7 @@ typedef struct sg_oci_desc {
 	size_t nannots;
 	/* index entries only (empty slices when absent) */
 	sg_slice os, architecture, variant;
+	sg_slice artifact_type;  /* "artifactType" (OCI 1.1), empty when absent */
 } sg_oci_desc;
 
 typedef struct sg_oci_manifest {
@@ -145,5 +152,49 @@ SG_MUST_USE sg_err sg_oci_sig_find_duplicate(const sg_oci_manifest *existing,
  * plus SG_ERR_OCI_MANIFEST when `existing` is an index, SG_ERR_LIMIT at SG_MAX_OCI_LAYERS. */
 SG_MUST_USE sg_err sg_oci_sig_append(const sg_oci_manifest *existing, const sg_oci_desc *layer,
 	int docker_types, sg_arena *arena, sg_buf *config_out, sg_buf *manifest_out, sg_diag *d);
+
+/* ---- OCI 1.1 referrers (cosign v3, cosign-v3.md §1.7, §1.8) ---- */
+
+/* "sha256-" + 64 hex: the referrers tag schema's fallback tag (distribution-spec "Referrers
+ * Tag Schema"; ggcr fallbackTag). */
+#define SG_OCI_FALLBACK_TAG_LEN 71u
+
+/* Write the fallback tag "sha256-<hex>" for subject `digest`, NUL-terminated. */
+void sg_oci_fallback_tag(const uint8_t digest[32], char out[SG_OCI_FALLBACK_TAG_LEN + 1]);
+
+/* What a cosign v3 referrer manifest says; views, owned by the caller. */
+typedef struct sg_oci_referrer {
+	sg_slice bundle_media_type; /* the layer's media type, config.artifactType and
+				     * artifactType: the bundle's media type */
+	uint8_t layer_digest[32];   /* sha256 of the bundle blob */
+	int64_t layer_size;
+	sg_slice predicate_type;    /* dev.sigstore.bundle.predicateType */
+	sg_slice created;           /* org.opencontainers.image.created, RFC 3339 in seconds */
+	sg_oci_desc subject;        /* media type, size and digest of the signed manifest */
+} sg_oci_referrer;
+
+/* Append the referrer manifest cosign v3.1.2 pushes, byte for byte (Go encoding/json of its
+ * struct, compact): schemaVersion, mediaType (OCI manifest), config (the 2-byte empty blob with
+ * artifactType), one layer (no annotations), the three manifest annotations sorted
+ * (dev.sigstore.bundle.content = "dsse-envelope", predicateType, created), subject, then
+ * artifactType. Errors: SG_ERR_ARG (a negative size), SG_ERR_LIMIT (buffer). */
+SG_MUST_USE sg_err sg_oci_referrer_write(const sg_oci_referrer *r, sg_buf *out, sg_diag *d);
+
+/* The referrers fallback index after adding `entry`: the entries of `existing` (NULL: none;
+ * else it must be an OCI image index, SG_ERR_OCI_MANIFEST "fallback tag manifest is not an OCI
+ * image index" otherwise, as ggcr refuses it) with their known fields (mediaType, size,
+ * digest, annotations, platform os/architecture/variant, artifactType), plus `entry`, sorted by
+ * digest string as ggcr sorts them, written as ggcr writes an IndexManifest. When an entry of
+ * that digest is there already, *already = 1 and nothing is written. Errors: SG_ERR_LIMIT
+ * (SG_MAX_OCI_LAYERS entries, buffer), SG_ERR_ARG (duplicate annotation keys). */
+SG_MUST_USE sg_err sg_oci_index_add(const sg_oci_manifest *existing, const sg_oci_desc *entry,
+	sg_arena *arena, sg_buf *out, int *already, sg_diag *d);
+
+/* Check what a referrers lookup returned for subject `subject` before its entries are used:
+ * an image index (SG_ERR_OCI_MANIFEST otherwise), and, for the fallback tag
+ * (`from_tag`), an OCI image index whose own digest `digest` differs from the subject's (some
+ * registries resolve the tag sha256-<hex> to the subject manifest itself, cosign-v3.md §1.9). */
+SG_MUST_USE sg_err sg_oci_referrers_check(const sg_oci_manifest *index, const uint8_t digest[32],
+	const uint8_t subject[32], int from_tag, sg_diag *d);
 
 #endif

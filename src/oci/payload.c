@@ -18,7 +18,7 @@
 #include "parse/codec.h"
 
 static void
-w_critical(vfj_writer *w, sg_slice ref, sg_slice digest_str)
+w_critical(vfj_writer *w, sg_slice ref, sg_slice digest_str, sg_slice type)
 {
 	vfj_w_key(w, VFJ_LIT("critical"));
 	vfj_w_obj_begin(w);
@@ -33,7 +33,7 @@ w_critical(vfj_writer *w, sg_slice ref, sg_slice digest_str)
 	vfj_w_str(w, digest_str.p, digest_str.len);
 	vfj_w_obj_end(w);
 	vfj_w_key(w, VFJ_LIT("type"));
-	vfj_w_str(w, SG_PAYLOAD_TYPE, sizeof SG_PAYLOAD_TYPE - 1);
+	vfj_w_str(w, type.p, type.len);
 	vfj_w_obj_end(w);
 }
 
@@ -49,7 +49,7 @@ sg_payload_write(sg_slice ref, const uint8_t digest[32], const sg_oci_annot *opt
 			SG_MAX_PAYLOAD_ANNOTATIONS);
 	if (out->overflow)
 		return sg_diag_fail(d, SG_ERR_LIMIT, what);
-	if (!sg_oci_annot_order(opt, n, idx))
+	if (!sg_kv_order(opt, n, idx))
 		return sg_diag_failf(d, SG_ERR_ARG, what, "duplicate annotation key");
 	char ds[SG_OCI_DIGEST_STR_LEN + 1];
 	sg_oci_digest_format(digest, ds);
@@ -57,7 +57,8 @@ sg_payload_write(sg_slice ref, const uint8_t digest[32], const sg_oci_annot *opt
 	vfj_writer w;
 	sg_json_w_start(&w, out, VFJ_W_GO);
 	vfj_w_obj_begin(&w);
-	w_critical(&w, ref, sg_slice_make(ds, SG_OCI_DIGEST_STR_LEN));
+	w_critical(&w, ref, sg_slice_make(ds, SG_OCI_DIGEST_STR_LEN),
+		sg_slice_str(SG_PAYLOAD_TYPE));
 	vfj_w_key(&w, VFJ_LIT("optional"));
 	if (n == 0) {
 		vfj_w_null(&w);
@@ -499,7 +500,7 @@ write_verified(const uint8_t *payload, size_t len, const sg_payload_extra *x, sg
 	}
 
 	vfj_w_obj_begin(w);
-	w_critical(w, p.docker_reference, p.digest_str);
+	w_critical(w, p.docker_reference, p.digest_str, sg_slice_str(SG_PAYLOAD_TYPE));
 	vfj_w_key(w, VFJ_LIT("optional"));
 	if (n == 0 && p.optional == SG_JSON_NONE) {
 		vfj_w_null(w);
@@ -544,5 +545,34 @@ sg_payload_write_verified(const uint8_t *payload, size_t len, const sg_payload_e
 		(void)fe;
 		return e;
 	}
+	return sg_json_w_finish(&w, out, "verify output", d);
+}
+
+/* see payload.h */
+sg_err
+sg_payload_write_element(sg_slice ref, sg_slice digest, sg_slice type, const sg_json *j,
+	size_t optional, sg_arena *arena, sg_buf *out, sg_diag *d)
+{
+	if (out->overflow)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "verify output");
+	vfj_writer w;
+	sg_json_w_start(&w, out, VFJ_W_GO);
+	vfj_w_obj_begin(&w);
+	w_critical(&w, ref, digest, type);
+	vfj_w_key(&w, VFJ_LIT("optional"));
+	if (optional == SG_JSON_NONE) {
+		/* AsMap() of a nil Struct is an empty map, marshaled as {} */
+		vfj_w_obj_begin(&w);
+		vfj_w_obj_end(&w);
+	} else {
+		sg_err e = w_value(&w, j, optional, arena, d);
+		if (e != SG_OK) {
+			size_t ignored;
+			vfj_err fe = vfj_w_finish(&w, &ignored); /* zeroes what was written */
+			(void)fe;
+			return e;
+		}
+	}
+	vfj_w_obj_end(&w);
 	return sg_json_w_finish(&w, out, "verify output", d);
 }

@@ -82,4 +82,12 @@ typedef struct sg_payload_extra {
 SG_MUST_USE sg_err sg_payload_write_verified(const uint8_t *payload, size_t len,
 	const sg_payload_extra *x, sg_arena *arena, sg_buf *out, sg_diag *d);
 
+/* Append the element cosign v3 prints for a verified bundle (cosign-v3.md §2.4, cosign's
+ * transformOutput): {"critical":{"identity":{"docker-reference":<ref>},"image":
+ * {"docker-manifest-digest":<digest>},"type":<type>},"optional":<the object `optional` of
+ * `j` re-marshaled as Go does, or {} for SG_JSON_NONE>}. Errors as
+ * sg_payload_write_verified. */
+SG_MUST_USE sg_err sg_payload_write_element(sg_slice ref, sg_slice digest, sg_slice type,
+	const sg_json *j, size_t optional, sg_arena *arena, sg_buf *out, sg_diag *d);
+
 #endif

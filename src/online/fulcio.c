@@ -19,6 +19,7 @@
 #include "parse/codec.h"
 #include "parse/json.h"
 #include "parse/pem.h"
+#include "parse/url.h"
 #include "vfj.h"
 
 /* The longest piece of an error body we quote. */
@@ -281,20 +282,6 @@ sg_fulcio_parse_response(int status, const uint8_t *body, size_t len, sg_arena *
 	return e;
 }
 
-/* <base>/<path>, without doubling the slash. */
-SG_MUST_USE static sg_err
-service_url(const char *base, const char *path, sg_buf *out, sg_diag *d)
-{
-	size_t n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	sg_buf_put(out, base, n);
-	sg_buf_puts(out, path);
-	if (sg_buf_status(out) != SG_OK)
-		return sg_diag_fail(d, SG_ERR_LIMIT, "service URL");
-	return SG_OK;
-}
-
 /* see fulcio.h */
 sg_err
 sg_fulcio_get_cert(sg_http_client *http, const char *base_url, sg_http_plain plain,
@@ -305,7 +292,9 @@ sg_fulcio_get_cert(sg_http_client *http, const char *base_url, sg_http_plain pla
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
 	sg_buf_init(&url, urlmem, sizeof urlmem);
-	SG_TRY(service_url(base_url, "/api/v2/signingCert", &url, d));
+	sg_url_put_endpoint(&url, base_url, "/api/v2/signingCert");
+	if (sg_buf_status(&url) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "service URL");
 	/* The token (<= SG_MAX_JWT, escaped at most 6x for \u00XX, but a JWT is base64url so it
 	 * needs no escaping) plus a PEM key and a signature. */
 	size_t reqcap = SG_MAX_JWT + 1024u;

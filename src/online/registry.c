@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "oci/manifest.h"
 #include "parse/codec.h"
 #include "parse/json.h"
@@ -536,5 +537,164 @@ sg_registry_put_manifest(sg_registry *r, const char *repo, const char *reference
 	SG_TRY(reg_upload(r, &q, 202, dg, "manifest upload", d));
 	if (digest != NULL)
 		memcpy(digest, dg, 32);
+	return SG_OK;
+}
+
+/* ---- OCI 1.1: subject descriptors and the referrers API ---- */
+
+/* Content-Type without parameters, copied into the arena (NULL slice when absent). */
+SG_MUST_USE static sg_err
+media_type_of(sg_registry *r, const sg_http_response *resp, sg_slice *out, sg_diag *d)
+{
+	sg_slice ct = {NULL, 0};
+	*out = ct;
+	if (!sg_http_header_get(&resp->head, "Content-Type", &ct))
+		return SG_OK;
+	size_t n = 0;
+	while (n < ct.len && ct.p[n] != ';' && ct.p[n] != ' ')
+		n++;
+	if (n == 0 || n > 256)
+		return SG_OK;
+	uint8_t *m;
+	SG_TRY(sg_arena_get(r->arena, n, (void **)&m, d));
+	memcpy(m, ct.p, n);
+	*out = sg_slice_make(m, n);
+	return SG_OK;
+}
+
+/* see registry.h */
+sg_err
+sg_registry_head_descriptor(sg_registry *r, const char *repo, const uint8_t digest[32],
+	sg_oci_desc *out, sg_diag *d)
+{
+	static const char what[] = "manifest HEAD";
+	memset(out, 0, sizeof *out);
+	char ds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_format(digest, ds);
+	SG_TRY(check_name(repo, 1, d));
+	int found;
+	sg_http_response resp;
+	SG_TRY(reg_head(r, repo, "manifests", ds, SG_REGISTRY_PULL, SG_OCI_ACCEPT_ALL, &found,
+		&resp, d));
+	if (!found)
+		return sg_diag_failf(d, SG_ERR_OCI_NOT_FOUND, what, "%s: manifest unknown", ds);
+	sg_slice v, len;
+	int64_t size = 0;
+	if (!sg_http_header_get(&resp.head, "Docker-Content-Digest", &v) ||
+		!sg_http_header_get(&resp.head, "Content-Length", &len) || len.len == 0 ||
+		len.len > 18 || !sg_digits(len.p, len.len, &size))
+		return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, what,
+			"the registry sent no Docker-Content-Digest or Content-Length for %s", ds);
+	uint8_t got[32];
+	SG_TRY(sg_oci_digest_parse(v.p, v.len, "Docker-Content-Digest", got, d));
+	if (!sg_ct_equal(got, digest, 32))
+		return sg_diag_failf(d, SG_ERR_OCI_DIGEST_MISMATCH, what,
+			"the registry answered for another digest than %s", ds);
+	SG_TRY(media_type_of(r, &resp, &out->media_type, d));
+	if (out->media_type.len == 0)
+		return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, what,
+			"the registry sent no Content-Type for %s", ds);
+	memcpy(out->digest, digest, 32);
+	out->size = size;
+	return SG_OK;
+}
+
+/* The target of a Link header's rel="next" entry (RFC 8288: <uri-reference>; param=value).
+ * An empty slice when there is none. */
+static sg_slice
+link_next(sg_slice v)
+{
+	size_t i = 0;
+	while (i < v.len) {
+		while (i < v.len && (v.p[i] == ' ' || v.p[i] == ','))
+			i++;
+		if (i >= v.len || v.p[i] != '<')
+			break;
+		size_t start = ++i;
+		while (i < v.len && v.p[i] != '>')
+			i++;
+		if (i >= v.len)
+			break;
+		sg_slice target = sg_slice_make(v.p + start, i - start);
+		size_t pend = ++i;
+		while (pend < v.len && v.p[pend] != ',')
+			pend++;
+		/* rel="next" or rel=next among this entry's parameters */
+		sg_slice params = sg_slice_make(v.p + i, pend - i);
+		for (size_t k = 0; k + 8 <= params.len; k++)
+			if (memcmp(params.p + k, "rel=\"next\"", 10) == 0 ||
+				(memcmp(params.p + k, "rel=next", 8) == 0 &&
+					(k + 8 == params.len || params.p[k + 8] == ';' ||
+						params.p[k + 8] == ' ')))
+				return target;
+		i = pend;
+	}
+	return sg_slice_make(NULL, 0);
+}
+
+/* see registry.h */
+sg_err
+sg_registry_get_referrers(sg_registry *r, const char *repo, const uint8_t digest[32],
+	sg_slice next, size_t max, sg_registry_referrers *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	SG_TRY(check_name(repo, 1, d));
+	char ds[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_oci_digest_format(digest, ds);
+	uint8_t url[URL_CAP];
+	struct req q;
+	req_init(&q, "GET", repo, SG_REGISTRY_PULL);
+	q.accept = SG_OCI_ACCEPT_INDEX;
+	if (next.len == 0) {
+		SG_TRY(api_url(r, repo, "referrers", ds, url, sizeof url, &q.url, d));
+	} else {
+		if (next.len > SG_MAX_URL || !is_registry_origin(r, next))
+			return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, "referrers",
+				"the next page's link leaves the registry");
+		q.url = next;
+	}
+	size_t mark = sg_arena_mark(r->arena);
+	uint8_t *buf = sg_arena_alloc_uninit(r->arena, max);
+	if (buf == NULL)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "arena");
+	q.resp = buf;
+	q.resp_cap = max;
+	sg_http_response resp;
+	sg_err err = reg_do(r, &q, &resp, d);
+	sg_slice ct = {NULL, 0};
+	if (err == SG_OK)
+		(void)sg_http_header_get(&resp.head, "Content-Type", &ct);
+	/* ggcr fetchReferrers: these mean "no API here" (and so does a 200 of another type). */
+	if (err == SG_OK &&
+		(resp.status == 404 || resp.status == 400 || resp.status == 406 ||
+			(resp.status == 200 && !sg_slice_eq_str(ct, SG_MT_OCI_INDEX)))) {
+		sg_arena_release(r->arena, mark);
+		return SG_OK;
+	}
+	if (err == SG_OK && resp.status != 200)
+		err = sg_regerr_fail(q.method, q.url, &resp, r->arena, d);
+	if (err != SG_OK) {
+		sg_arena_release(r->arena, mark);
+		return err;
+	}
+	/* Keep the Link target before the arena moves: resolve it against this page's URL. */
+	sg_slice link = {NULL, 0};
+	(void)sg_http_header_get(&resp.head, "Link", &link);
+	sg_slice target = link_next(link);
+	size_t body_len = resp.body_len;
+	sg_arena_trim(r->arena, buf, body_len);
+	out->supported = 1;
+	out->body = sg_slice_make(buf, body_len);
+	sg_oci_digest_of(buf, body_len, out->digest);
+	if (target.len > 0) {
+		sg_url base;
+		uint8_t *nm;
+		SG_TRY(sg_arena_get(r->arena, URL_CAP, (void **)&nm, d));
+		sg_buf nb;
+		sg_buf_init(&nb, nm, URL_CAP);
+		SG_TRY(sg_url_parse(q.url.p, q.url.len, &base, d));
+		SG_TRY(sg_url_resolve(&base, target.p, target.len, &nb, d));
+		out->next = sg_buf_slice(&nb);
+	}
 	return SG_OK;
 }

@@ -38,6 +38,7 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "online/regauth.h"
 #include "sys/http.h"
@@ -84,6 +85,35 @@ SG_MUST_USE sg_err sg_registry_get_manifest(sg_registry *r, const char *repo,
  * malformed one). */
 SG_MUST_USE sg_err sg_registry_head_manifest(sg_registry *r, const char *repo,
 	const char *reference, const char *accept, int *exists, uint8_t digest[32], sg_diag *d);
+
+/* HEAD `reference` (a digest) for the descriptor of the manifest there, as ggcr's
+ * headManifest takes it (cosign-v3.md §1.7): media type from Content-Type (without
+ * parameters), size from Content-Length and Docker-Content-Digest, all three required, the
+ * digest equal to the one asked for. The media type lives in the arena. Errors: those of a
+ * HEAD (SG_ERR_OCI_NOT_FOUND for 404), SG_ERR_OCI_REGISTRY (a header missing or malformed),
+ * SG_ERR_OCI_DIGEST_MISMATCH. */
+SG_MUST_USE sg_err sg_registry_head_descriptor(sg_registry *r, const char *repo,
+	const uint8_t digest[32], sg_oci_desc *out, sg_diag *d);
+
+/* One page of the OCI 1.1 referrers API (distribution-spec "Listing Referrers"). */
+typedef struct sg_registry_referrers {
+	int supported;        /* 200 with Content-Type application/vnd.oci.image.index.v1+json */
+	sg_slice body;        /* the index (arena), when supported */
+	uint8_t digest[32];   /* its sha256 */
+	sg_slice next;        /* the Link rel="next" URL, absolute and on the registry (arena);
+			       * empty when none */
+} sg_registry_referrers;
+
+/* GET /v2/<repo>/referrers/sha256:<hex> (or the `next` URL of a previous page, which must be
+ * on the registry's origin) with Accept: the OCI index type, no artifactType filter (cosign
+ * sends none). A 200 with the index type is an answer; a 404, 400 or 406, or a 200 of another
+ * type, means the registry has no referrers API (supported = 0, SG_OK), as ggcr decides it.
+ * Any other answer fails, named as ggcr names a failed request ("GET <url>: TOOMANYREQUESTS:
+ * ..."): a throttled, broken or refused lookup is never "no referrers". Bodies up to `max`
+ * bytes. */
+SG_MUST_USE sg_err sg_registry_get_referrers(sg_registry *r, const char *repo,
+	const uint8_t digest[32], sg_slice next, size_t max, sg_registry_referrers *out,
+	sg_diag *d);
 
 /* The digest of `ref`: its own when it has one (no request, as ggcr), else the sha256 of the
  * manifest the tag names (GET with SG_OCI_ACCEPT_ALL). Errors as sg_registry_get_manifest. */

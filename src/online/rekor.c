@@ -20,6 +20,7 @@
 #include "parse/codec.h"
 #include "parse/json.h"
 #include "parse/url.h"
+#include "sigstore/bundle.h"
 
 /* see rekor.h */
 sg_err
@@ -280,20 +281,6 @@ post(sg_http_client *http, sg_slice url, const char *method, sg_slice body, sg_h
 	return sg_http_do(http, &r, reply, SG_MAX_SERVICE_REPLY, resp, d);
 }
 
-/* <base_url without trailing slashes>/api/v1/log/entries<tail> into `url` (over mem[0..cap));
- * a URL too long leaves the buffer's overflow set for the caller's sg_buf_status. */
-static void
-entries_url(const char *base_url, const char *tail, uint8_t *mem, size_t cap, sg_buf *url)
-{
-	size_t bn = strlen(base_url);
-	while (bn > 0 && base_url[bn - 1] == '/')
-		bn--;
-	sg_buf_init(url, mem, cap);
-	sg_buf_put(url, base_url, bn);
-	sg_buf_puts(url, "/api/v1/log/entries");
-	sg_buf_puts(url, tail);
-}
-
 /* see rekor.h */
 sg_err
 sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
@@ -303,7 +290,8 @@ sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
 	*existed = 0;
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
-	entries_url(base_url, "", urlmem, sizeof urlmem, &url);
+	sg_buf_init(&url, urlmem, sizeof urlmem);
+	sg_url_put_endpoint(&url, base_url, "/api/v1/log/entries");
 	if (sg_buf_status(&url) != SG_OK)
 		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor URL");
 	uint8_t *reply;
@@ -379,13 +367,100 @@ sg_rekor_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
 
 /* see rekor.h */
 sg_err
+sg_rekor_build_dsse(sg_slice envelope, sg_slice pem, sg_arena *arena, sg_buf *out, sg_diag *d)
+{
+	if (out->overflow)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor request");
+	vfj_writer w;
+	sg_json_w_start(&w, out, 0);
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("apiVersion"));
+	vfj_w_str(&w, VFJ_LIT("0.0.1"));
+	vfj_w_key(&w, VFJ_LIT("kind"));
+	vfj_w_str(&w, VFJ_LIT("dsse"));
+	vfj_w_key(&w, VFJ_LIT("spec"));
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("proposedContent"));
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("envelope"));
+	vfj_w_str(&w, envelope.p, envelope.len);
+	vfj_w_key(&w, VFJ_LIT("verifiers"));
+	vfj_w_arr_begin(&w);
+	SG_TRY(sg_json_w_b64(&w, pem.p, pem.len, arena, d));
+	vfj_w_arr_end(&w);
+	vfj_w_obj_end(&w);
+	vfj_w_obj_end(&w);
+	vfj_w_obj_end(&w);
+	return sg_json_w_finish(&w, out, "Rekor request", d);
+}
+
+/* see rekor.h */
+sg_err
+sg_rekor2_upload(sg_http_client *http, const char *base_url, sg_http_plain plain,
+	const uint8_t digest[SG_SHA256_LEN], sg_slice sig, sg_slice verifier, int is_cert,
+	sg_arena *arena, sg_tlog_entry *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	uint8_t urlmem[SG_MAX_URL];
+	sg_buf url;
+	sg_buf_init(&url, urlmem, sizeof urlmem);
+	sg_url_put_endpoint(&url, base_url, "/api/v2/log/entries");
+	size_t cap = 2 * (sig.len + verifier.len) + 512;
+	uint8_t *mem;
+	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+	sg_buf req;
+	sg_buf_init(&req, mem, cap);
+	if (sg_buf_status(&url) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor URL");
+	/* protojson of CreateEntryRequest, in the field order of cosign-v3.md §3.4 */
+	vfj_writer w;
+	sg_json_w_start(&w, &req, 0);
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("hashedRekordRequestV002"));
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("digest"));
+	SG_TRY(sg_json_w_b64(&w, digest, SG_SHA256_LEN, arena, d));
+	vfj_w_key(&w, VFJ_LIT("signature"));
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("content"));
+	SG_TRY(sg_json_w_b64(&w, sig.p, sig.len, arena, d));
+	vfj_w_key(&w, VFJ_LIT("verifier"));
+	vfj_w_obj_begin(&w);
+	if (is_cert)
+		vfj_w_key(&w, VFJ_LIT("x509Certificate"));
+	else
+		vfj_w_key(&w, VFJ_LIT("publicKey"));
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("rawBytes"));
+	SG_TRY(sg_json_w_b64(&w, verifier.p, verifier.len, arena, d));
+	vfj_w_obj_end(&w);
+	vfj_w_key(&w, VFJ_LIT("keyDetails"));
+	vfj_w_str(&w, VFJ_LIT("PKIX_ECDSA_P256_SHA_256"));
+	vfj_w_obj_end(&w);
+	vfj_w_obj_end(&w);
+	vfj_w_obj_end(&w);
+	vfj_w_obj_end(&w);
+	SG_TRY(sg_json_w_finish(&w, &req, "Rekor request", d));
+	uint8_t *reply;
+	SG_TRY(sg_arena_get(arena, SG_MAX_SERVICE_REPLY, (void **)&reply, d));
+	sg_http_response resp;
+	SG_TRY(post(http, sg_buf_slice(&url), "POST", sg_buf_slice(&req), plain, reply, &resp, d));
+	if (resp.status != 201)
+		return sg_service_error(d, SG_ERR_REKOR, "Rekor", resp.status, reply, resp.body_len,
+			arena);
+	return sg_bundle_parse_tlog_entry(reply, resp.body_len, arena, out, d);
+}
+
+/* see rekor.h */
+sg_err
 sg_rekor_search(sg_http_client *http, const char *base_url, sg_http_plain plain,
 	sg_slice proposed, sg_arena *arena, sg_rekor_entry *out, size_t cap, size_t *n, sg_diag *d)
 {
 	*n = 0;
 	uint8_t urlmem[SG_MAX_URL];
 	sg_buf url;
-	entries_url(base_url, "/retrieve", urlmem, sizeof urlmem, &url);
+	sg_buf_init(&url, urlmem, sizeof urlmem);
+	sg_url_put_endpoint(&url, base_url, "/api/v1/log/entries/retrieve");
 	uint8_t *query, *reply;
 	SG_TRY(sg_arena_get(arena, proposed.len + 32, (void **)&query, d));
 	SG_TRY(sg_arena_get(arena, SG_MAX_SERVICE_REPLY, (void **)&reply, d));

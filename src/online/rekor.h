@@ -1,4 +1,5 @@
-/* rekor: the Rekor v1 client for creating hashedrekord entries (layer 6; protocol.md §6.1).
+/* rekor: the Rekor clients (layer 6): Rekor v1 hashedrekord and dsse entries (protocol.md
+ * §6.1, cosign-v3.md §1.5) and Rekor v2 hashedrekord 0.0.2 entries (cosign-v3.md §3.4).
  *
  *   POST <base>/api/v1/log/entries
  *   {"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256",
@@ -72,6 +73,26 @@ SG_MUST_USE sg_err sg_rekor_parse_upload(int status, const uint8_t *body, size_t
 SG_MUST_USE sg_err sg_rekor_upload(sg_http_client *http, const char *base_url,
 	sg_http_plain plain, sg_slice proposed, sg_arena *arena, sg_rekor_entry *out,
 	int *existed, sg_diag *d);
+
+/* Write the Rekor v1 dsse 0.0.1 proposal (cosign-v3.md §1.5; rekor pkg/types/dsse/v0.0.1):
+ * {"apiVersion":"0.0.1","kind":"dsse","spec":{"proposedContent":{"envelope":"<the envelope
+ * JSON, as a string>","verifiers":["<base64 of the PEM certificate or public key>"]}}}.
+ * Rekor stores sha256 of the envelope string as envelopeHash, which no verifier recomputes,
+ * so its exact bytes are free. Scratch from `arena`. SG_ERR_LIMIT when it does not fit. */
+SG_MUST_USE sg_err sg_rekor_build_dsse(sg_slice envelope, sg_slice pem, sg_arena *arena,
+	sg_buf *out, sg_diag *d);
+
+/* Rekor v2 (rekor-tiles): POST <base_url>/api/v2/log/entries with a hashedRekordRequestV002
+ * for a SHA-256 `digest` (the artifact's, or for DSSE the PAE's) signed by `sig`, with the
+ * verifier a DER certificate (`is_cert`) or a DER SubjectPublicKeyInfo, key details
+ * PKIX_ECDSA_P256_SHA_256 (cosign-v3.md §3.4). The answer (201) is a TransparencyLogEntry,
+ * parsed into `out` (sg_bundle_parse_tlog_entry: inclusion proof with checkpoint, no SET);
+ * nothing here verifies it. Errors: those of sg_http_do; SG_ERR_REKOR "Rekor returned <status>
+ * <reason>: <message>" for any other status (409 included: v2 has no lookup of an existing
+ * entry); those of the parser. */
+SG_MUST_USE sg_err sg_rekor2_upload(sg_http_client *http, const char *base_url,
+	sg_http_plain plain, const uint8_t digest[SG_SHA256_LEN], sg_slice sig, sg_slice verifier,
+	int is_cert, sg_arena *arena, sg_tlog_entry *out, sg_diag *d);
 
 /* Entries one search keeps: Rekor answers at most 10 per query. */
 #define SG_REKOR_SEARCH_MAX 10u

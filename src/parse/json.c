@@ -597,6 +597,21 @@ sg_json_w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d)
 	return SG_OK;
 }
 
+/* see json.h */
+sg_err
+sg_json_w_b64(vfj_writer *w, const uint8_t *p, size_t n, sg_arena *arena, sg_diag *d)
+{
+	size_t cap = sg_b64_encoded_len(n, SG_B64_PAD) + 1;
+	uint8_t *mem;
+	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+	sg_buf b;
+	sg_buf_init(&b, mem, cap);
+	if (sg_b64_encode(p, n, SG_B64_STD | SG_B64_PAD, &b) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "base64");
+	vfj_w_str(w, b.p, b.len);
+	return SG_OK;
+}
+
 /* ---- OLPC canonical JSON (TUF) ---- */
 
 /* One object member while its object is written: the unescaped key and the value token. */

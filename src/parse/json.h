@@ -141,5 +141,9 @@ SG_MUST_USE sg_err sg_json_get_time(const sg_json *j, size_t obj, const char *ke
  * writer error SG_ERR_ARG with vfj's message. */
 void sg_json_w_start(vfj_writer *w, sg_buf *out, unsigned flags);
 SG_MUST_USE sg_err sg_json_w_finish(vfj_writer *w, sg_buf *out, const char *what, sg_diag *d);
+/* Write p[0..n) as a standard, padded base64 string value (proto3 JSON bytes, Go's []byte),
+ * encoded through a scratch buffer from `arena`. SG_ERR_LIMIT when the arena is full. */
+SG_MUST_USE sg_err sg_json_w_b64(vfj_writer *w, const uint8_t *p, size_t n, sg_arena *arena,
+	sg_diag *d);
 
 #endif

@@ -465,3 +465,14 @@ sg_url_put_query_escaped(sg_buf *b, const uint8_t *p, size_t n)
 		}
 	}
 }
+
+/* see url.h */
+void
+sg_url_put_endpoint(sg_buf *b, const char *base, const char *path)
+{
+	size_t n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	sg_buf_put(b, base, n);
+	sg_buf_puts(b, path);
+}

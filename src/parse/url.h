@@ -76,4 +76,9 @@ uint16_t sg_url_default_port(sg_url_scheme s);
  * %20 is equivalent for every server and simpler. Overflow is the buffer's sticky flag. */
 void sg_url_put_query_escaped(sg_buf *b, const uint8_t *p, size_t n);
 
+/* Append a service's endpoint: `base` (a configured service URL) without its trailing slashes,
+ * then `path` ("/api/v1/log/entries"), so "https://rekor.example/" does not give "//api". The
+ * URL is not parsed here (the HTTP client does). Overflow is the buffer's sticky flag. */
+void sg_url_put_endpoint(sg_buf *b, const char *base, const char *path);
+
 #endif

@@ -752,6 +752,8 @@ verify_inner(const uint8_t *ts, size_t len, const uint8_t *signed_data, size_t s
 			out->imprint_alg = t.imprint_alg;
 			out->serial = t.serial;
 			out->policy = t.policy;
+			out->nonce = t.nonce;
+			out->is_response = t.is_response;
 			return SG_OK;
 		}
 		if (e != SG_ERR_NOT_FOUND && !matched) {
@@ -781,4 +783,77 @@ sg_tsa_verify(const uint8_t *ts, size_t len, const uint8_t *signed_data, size_t 
 	if (e != SG_OK)
 		memset(out, 0, sizeof *out);
 	return e;
+}
+
+/* ---- the client side ---- */
+
+/* The last octet of oid_sha2_prefix's arc for each hash (2.16.840.1.101.3.4.2.N). */
+static uint8_t
+sha2_arc(sg_hash_alg alg)
+{
+	return alg == SG_HASH_SHA512 ? 3 : alg == SG_HASH_SHA384 ? 2 : 1;
+}
+
+/* see tsa.h */
+void
+sg_tsa_request_write(sg_hash_alg alg, const uint8_t *digest, const uint8_t *nonce,
+	size_t nonce_len, int cert_req, sg_buf *out)
+{
+	/* Built inner to outer in a scratch buffer: the lengths come first in DER. */
+	uint8_t mem[256], oid[sizeof oid_sha2_prefix + 1];
+	static const uint8_t one = 1, yes = 0xff;
+	sg_buf in;
+	sg_buf_init(&in, mem, sizeof mem);
+	size_t hl = sg_hash_len(alg);
+	memcpy(oid, oid_sha2_prefix, sizeof oid_sha2_prefix);
+	oid[sizeof oid_sha2_prefix] = sha2_arc(alg);
+	size_t alg_len = 2 + sizeof oid + 2;
+	sg_der_write(&in, SG_DER_INTEGER, &one, 1);
+	sg_der_write_header(&in, SG_DER_SEQUENCE,
+		sg_der_header_size(alg_len) + alg_len + sg_der_header_size(hl) + hl);
+	sg_der_write_header(&in, SG_DER_SEQUENCE, alg_len);
+	sg_der_write(&in, SG_DER_OID, oid, sizeof oid);
+	sg_der_write(&in, SG_DER_NULL, NULL, 0);
+	sg_der_write(&in, SG_DER_OCTET_STRING, digest, hl);
+	if (nonce_len > 0)
+		sg_der_write_uint(&in, nonce, nonce_len);
+	if (cert_req)
+		sg_der_write(&in, SG_DER_BOOLEAN, &yes, 1);
+	if (in.overflow) {
+		out->overflow = 1;
+		return;
+	}
+	sg_der_write(out, SG_DER_SEQUENCE, in.p, in.len);
+}
+
+/* The magnitude of an unsigned big-endian integer: its bytes without leading zeros. */
+static sg_slice
+magnitude(sg_slice v)
+{
+	while (v.len > 0 && v.p[0] == 0) {
+		v.p++;
+		v.len--;
+	}
+	return v;
+}
+
+/* see tsa.h */
+sg_err
+sg_tsa_check_response(const uint8_t *resp, size_t len, const uint8_t *nonce, size_t nonce_len,
+	const uint8_t *signed_data, size_t signed_len, const sg_trustroot *tr, sg_tsa_result *out,
+	sg_diag *d)
+{
+	SG_TRY(sg_tsa_verify(resp, len, signed_data, signed_len, tr, out, d));
+	const char *why = NULL;
+	if (!out->is_response)
+		why = "a bare token, not a TimeStampResp";
+	/* RFC 3161 §2.4.2: "the nonce ... MUST be present if the nonce field was present in the
+	 * TimeStampReq" and equal to it; a replayed or mixed-up answer fails here. */
+	else if (!sg_slice_eq(magnitude(out->nonce), magnitude(sg_slice_make(nonce, nonce_len))) ||
+		(nonce_len > 0 && out->nonce.len == 0))
+		why = "its nonce is not the one sent";
+	if (why == NULL)
+		return SG_OK;
+	memset(out, 0, sizeof *out);
+	return sg_diag_failf(d, SG_ERR_VERIFY_TIMESTAMP, "timestamp authority answer", "%s", why);
 }

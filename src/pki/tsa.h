@@ -93,6 +93,8 @@ typedef struct sg_tsa_result {
 	sg_hash_alg imprint_alg;
 	sg_slice serial;        /* TSTInfo serialNumber content octets (view into `ts`) */
 	sg_slice policy;        /* TSTInfo policy OID content octets (view into `ts`) */
+	sg_slice nonce;         /* TSTInfo nonce INTEGER content octets; empty when absent */
+	int is_response;        /* a whole TimeStampResp (else a bare token) */
 } sg_tsa_result;
 
 /* Verify a signed timestamp over `signed_data` (for Sigstore bundles: the signature bytes,
@@ -116,5 +118,25 @@ typedef struct sg_tsa_result {
  * several TSAs name the signer, the first one's failure is reported. */
 SG_MUST_USE sg_err sg_tsa_verify(const uint8_t *ts, size_t len, const uint8_t *signed_data,
 	size_t signed_len, const sg_trustroot *tr, sg_tsa_result *out, sg_diag *d);
+
+/* ---- the client side (RFC 3161 §2.4.1): request and answer ---- */
+
+/* Append the DER TimeStampReq for `digest` (the `alg` hash of the data to timestamp; for
+ * Sigstore the signature bytes): version 1, messageImprint {hashAlgorithm {OID, NULL},
+ * hashedMessage}, nonce (nonce[0..nonce_len) as an unsigned INTEGER) when nonce_len > 0, and
+ * certReq TRUE when `cert_req` (cosign's legacy client sends both; openssl ts -query too).
+ * The sticky overflow of `out` reports a full buffer. */
+void sg_tsa_request_write(sg_hash_alg alg, const uint8_t *digest, const uint8_t *nonce,
+	size_t nonce_len, int cert_req, sg_buf *out);
+
+/* Check a TSA's answer to such a request before it goes into a bundle: a whole TimeStampResp
+ * (status granted), verified as sg_tsa_verify does over `signed_data` (imprint, signature,
+ * trusted TSA chain, validity), whose TSTInfo nonce equals the request's nonce[0..nonce_len)
+ * as an unsigned integer (absent when nonce_len is 0). Errors: those of sg_tsa_verify, and
+ * SG_ERR_VERIFY_TIMESTAMP "timestamp authority answer: ...: its nonce is not the one sent" /
+ * "a bare token, not a TimeStampResp". `out` is zeroed on failure. */
+SG_MUST_USE sg_err sg_tsa_check_response(const uint8_t *resp, size_t len, const uint8_t *nonce,
+	size_t nonce_len, const uint8_t *signed_data, size_t signed_len, const sg_trustroot *tr,
+	sg_tsa_result *out, sg_diag *d);
 
 #endif

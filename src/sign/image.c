@@ -1,7 +1,12 @@
-/* image: signing a container image in cosign's legacy `.sig` form. See image.h.
+/* image: signing a container image, in cosign v3's form or the legacy `.sig` form. See
+ * image.h.
  *
- * Implementation notes. The order is cosign's signDigest (protocol.md §2.7): payload, key,
- * signature and log entry, the local copies, then the push. The progress lines are cosign's
+ * Implementation notes. The legacy order is cosign's signDigest (protocol.md §2.7): payload,
+ * key, signature and log entry, the local copies, then the push. The v3 order is cosign
+ * v3.1.2's signDigestBundle (cmd/cosign/cli/sign/sign.go) and WriteAttestationNewBundleFormat
+ * (pkg/oci/remote/write.go): statement, bundle, "Wrote bundle to file", "Pushing signature
+ * to: <repository>", then the referrer; the subject HEAD comes first here so that a missing
+ * image fails before anything reaches the transparency log. The progress lines are cosign's
  * texts, formatted here and handed to the caller's note hook. The simple-signing payload is
  * written by oci/payload.c; the .sig manifest append by online/cosign_sig.c. */
 #include "sign/image.h"
@@ -11,10 +16,14 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/timeutil.h"
 #include "crypto/hash.h"
 #include "oci/payload.h"
 #include "online/rekor.h"
 #include "parse/codec.h"
+#include "sigstore/bundle.h"
+#include "sigstore/dsse.h"
+#include "sigstore/intoto.h"
 #include "sys/os.h"
 
 /* see image.h */
@@ -74,6 +83,18 @@ note(const sg_sign_image_hooks *hooks, const char *fmt, ...)
 		hooks->note(hooks->ctx, line);
 }
 
+/* cosign's lines for a log entry: scripts (and the Buildkite plugin) read the index. */
+static void
+note_logged(const sg_sign_image_hooks *hooks, const char *rekor_url, const sg_sign_result *r)
+{
+	if (r->existed)
+		note(hooks, "Signature already exists. Fetching and verifying inclusion proof.");
+	note(hooks, "tlog entry created with index: %lld", (long long)r->entry.tle.log_index);
+	if (rekor_url != NULL && strcmp(rekor_url, SG_REKOR_DEFAULT_URL) == 0)
+		note(hooks, "https://search.sigstore.dev/?logIndex=%lld",
+			(long long)r->entry.tle.log_index);
+}
+
 /* see image.h */
 sg_err
 sg_sign_logged(sg_signer *s, const sg_sign_image_hooks *hooks, const char *rekor_url,
@@ -82,12 +103,7 @@ sg_sign_logged(sg_signer *s, const sg_sign_image_hooks *hooks, const char *rekor
 	if (hooks->confirm != NULL)
 		SG_TRY(hooks->confirm(hooks->ctx, d));
 	SG_TRY(sg_signer_sign_digest(s, digest, arena, out, d));
-	if (out->existed)
-		note(hooks, "Signature already exists. Fetching and verifying inclusion proof.");
-	note(hooks, "tlog entry created with index: %lld", (long long)out->entry.tle.log_index);
-	if (rekor_url != NULL && strcmp(rekor_url, SG_REKOR_DEFAULT_URL) == 0)
-		note(hooks, "https://search.sigstore.dev/?logIndex=%lld",
-			(long long)out->entry.tle.log_index);
+	note_logged(hooks, rekor_url, out);
 	return SG_OK;
 }
 
@@ -208,5 +224,91 @@ sg_sign_image(const sg_sign_image_req *req, sg_arena *arena, sg_sign_image_resul
 	res->pushing = 0;
 	if (res->attach.duplicate)
 		note(&req->hooks, "The image already carries this signature; nothing was pushed.");
+	return SG_OK;
+}
+
+/* ---- cosign v3 ---- */
+
+/* see image.h */
+sg_err
+sg_sign_image_statement(const uint8_t digest[32], const sg_oci_annot *annots, size_t n,
+	sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	sg_intoto_spec s;
+	memset(&s, 0, sizeof s);
+	s.type = SG_INTOTO_STATEMENT_V1;
+	memcpy(s.sha256, digest, 32);
+	s.with_annotations = 1; /* structpb.NewStruct(nil) is {}, and protojson writes it */
+	s.annots = annots;
+	s.n_annots = n;
+	s.predicate_type = sg_slice_str(SG_INTOTO_COSIGN_SIGN);
+	s.predicate = sg_slice_str("{}");
+	return sg_intoto_make(&s, arena, out, d);
+}
+
+/* The referrer manifest for the signed bundle of `res`. */
+SG_MUST_USE static sg_err
+referrer_manifest(const sg_sign_bundle_req *req, const sg_oci_desc *subject, sg_slice bundle,
+	sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	char created[32];
+	SG_TRY(sg_time_format_rfc3339(req->now, created, sizeof created));
+	sg_oci_referrer r;
+	memset(&r, 0, sizeof r);
+	r.bundle_media_type = sg_slice_str(SG_BUNDLE_MEDIA_TYPE_V03);
+	sg_oci_digest_of(bundle.p, bundle.len, r.layer_digest);
+	r.layer_size = (int64_t)bundle.len;
+	r.predicate_type = req->predicate_type;
+	r.created = sg_slice_str(created);
+	r.subject = *subject;
+	size_t cap = 2048 + 6 * (req->predicate_type.len + subject->media_type.len);
+	uint8_t *mem;
+	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+	sg_buf b;
+	sg_buf_init(&b, mem, cap);
+	SG_TRY(sg_oci_referrer_write(&r, &b, d));
+	*out = sg_buf_slice(&b);
+	return SG_OK;
+}
+
+/* see image.h */
+sg_err
+sg_sign_image_bundle(const sg_sign_bundle_req *req, sg_arena *arena, sg_sign_bundle_result *res,
+	sg_diag *d)
+{
+	memset(res, 0, sizeof *res);
+	/* ggcr's headManifest gives the subject descriptor; the image must be there. */
+	sg_oci_desc subject;
+	SG_TRY(sg_registry_head_descriptor(req->reg, req->repository, req->digest, &subject, d));
+	if (req->hooks.confirm != NULL && req->signer->o.rekor_url != NULL)
+		SG_TRY(req->hooks.confirm(req->hooks.ctx, d));
+	SG_TRY(sg_arena_get(arena, sizeof *res->signed_entry, (void **)&res->signed_entry, d));
+	sg_err e = sg_signer_sign_dsse(req->signer, sg_slice_str(SG_DSSE_PAYLOAD_TYPE_INTOTO),
+		req->statement, arena, res->signed_entry, d);
+	if (e != SG_OK) {
+		res->stage = req->signer->stage;
+		res->signed_entry = NULL;
+		return e;
+	}
+	if (res->signed_entry->logged)
+		note_logged(&req->hooks, req->signer->o.rekor_url, res->signed_entry);
+	res->stage = SG_SIGN_STAGE_BUNDLE;
+	SG_TRY(sg_sign_bundle_json(req->signer, res->signed_entry, arena, &res->bundle, d));
+	if (req->bundle_path != NULL) {
+		SG_TRY(sg_os_write_file(req->bundle_path, res->bundle, d));
+		note(&req->hooks, "Wrote bundle to file %s", req->bundle_path);
+		res->bundle_written = req->bundle_path;
+	}
+	res->stage = SG_SIGN_STAGE_NONE;
+	if (req->no_upload)
+		return SG_OK;
+	sg_slice manifest;
+	SG_TRY(referrer_manifest(req, &subject, res->bundle, arena, &manifest, d));
+	note(&req->hooks, "Pushing signature to: %.*s", (int)req->repo_name.len,
+		(const char *)req->repo_name.p);
+	res->pushing = 1;
+	SG_TRY(sg_referrers_attach(req->reg, req->repository, req->digest, manifest, res->bundle,
+		arena, &res->attach, d));
+	res->pushing = 0;
 	return SG_OK;
 }

@@ -1,5 +1,7 @@
-/* image: signing a container image in cosign's legacy `.sig` form (rank 8; protocol.md §1,
- * §2.4, §2.5, §2.7, §6). Both `sign --key` and keyless `sign` run the same two calls:
+/* image: signing a container image (rank 8), in cosign v3's form (a Sigstore bundle attached
+ * as an OCI 1.1 referrer, the second half of this header) or in cosign's legacy `.sig` form
+ * (protocol.md §1, §2.4, §2.5, §2.7, §6). For the legacy form both `sign --key` and keyless
+ * `sign` run the same two calls:
  *
  *   sg_sign_image_payload  the digest to sign (a tag resolved through the registry, a digest
  *                          fetched once so the image must exist and hash to it) and the
@@ -28,6 +30,7 @@
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "online/cosign_sig.h"
+#include "online/referrers.h"
 #include "online/registry.h"
 #include "sign/sign.h"
 
@@ -85,5 +88,52 @@ SG_MUST_USE sg_err sg_sign_logged(sg_signer *s, const sg_sign_image_hooks *hooks
  * with both or neither of signer and key, or a --bundle without a signer. */
 SG_MUST_USE sg_err sg_sign_image(const sg_sign_image_req *req, sg_arena *arena,
 	sg_sign_image_result *res, sg_diag *d);
+
+/* ---- cosign v3: a bundle on a referrer (cosign-v3.md §1) ----
+ *
+ *   sg_sign_image_statement  the in-toto statement `cosign sign` signs: Statement v1, one
+ *                            subject {digest: {sha256}, annotations: the -a pairs} (no name),
+ *                            predicateType https://sigstore.dev/cosign/sign/v1, predicate {};
+ *   sg_sign_image_bundle     the subject descriptor from a HEAD of the image (ggcr's
+ *                            headManifest), the DSSE signature with its timestamp and log
+ *                            entry (sg_signer_sign_dsse), the bundle v0.3, the --bundle copy
+ *                            BEFORE the push, then the referrer manifest exactly as cosign
+ *                            builds it (oci/manifest.h sg_oci_referrer_write, created = `now`)
+ *                            attached through online/referrers.h (manifest by digest, the
+ *                            probe, the fallback index when the registry has no API).
+ * `attest` runs sg_sign_image_bundle with its own statement and predicate type. */
+
+/* The `sign` statement for image `digest` with annotations annots[0..n) (JSON in the arena). */
+SG_MUST_USE sg_err sg_sign_image_statement(const uint8_t digest[32], const sg_oci_annot *annots,
+	size_t n, sg_arena *arena, sg_slice *out, sg_diag *d);
+
+typedef struct sg_sign_bundle_req {
+	sg_registry *reg;
+	const char *repository;
+	const uint8_t *digest;          /* the image's manifest digest (32 bytes) */
+	sg_slice repo_name;             /* "<registry>/<repository>", for the progress line */
+	sg_slice statement;             /* the in-toto statement to sign */
+	sg_slice predicate_type;        /* its predicateType: the manifest annotation */
+	sg_signer *signer;              /* prepared; logs unless its rekor_url is NULL */
+	const char *bundle_path;        /* --bundle, NULL for none */
+	int64_t now;                    /* Unix seconds: org.opencontainers.image.created */
+	int no_upload;                  /* --upload=false: sign, write --bundle, attach nothing */
+	sg_sign_image_hooks hooks;
+} sg_sign_bundle_req;
+
+typedef struct sg_sign_bundle_result {
+	sg_sign_stage stage;            /* where a failure happened (NONE outside the signer) */
+	int pushing;                    /* the failure happened while attaching */
+	const char *bundle_written;     /* the local copy made before a failure */
+	sg_sign_result *signed_entry;   /* the signature, timestamp and log entry */
+	sg_slice bundle;                /* the bundle JSON (arena) */
+	sg_referrers_attach_result attach;
+} sg_sign_bundle_result;
+
+/* Sign and attach in cosign v3's form; see above. `res` says what was done even on failure.
+ * Errors: those of sg_registry_head_descriptor, the confirm hook, sg_signer_sign_dsse,
+ * sg_sign_bundle_json, sg_os_write_file, sg_oci_referrer_write and sg_referrers_attach. */
+SG_MUST_USE sg_err sg_sign_image_bundle(const sg_sign_bundle_req *req, sg_arena *arena,
+	sg_sign_bundle_result *res, sg_diag *d);
 
 #endif

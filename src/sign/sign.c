@@ -25,9 +25,10 @@
 #include "parse/pem.h"
 #include "pki/chain.h"
 #include "pki/sct.h"
+#include "online/timestamp.h"
 #include "sigstore/bundle.h"
+#include "sigstore/dsse.h"
 #include "sigstore/tlog.h"
-#include "vfj.h"
 
 /* see sign.h */
 const char *
@@ -50,6 +51,8 @@ sg_sign_stage_name(sg_sign_stage s)
 		return "verifying the Rekor entry";
 	case SG_SIGN_STAGE_BUNDLE:
 		return "writing the bundle";
+	case SG_SIGN_STAGE_TSA:
+		return "getting an RFC 3161 timestamp";
 	case SG_SIGN_STAGE_NONE:
 		break;
 	}
@@ -185,46 +188,73 @@ fail:
 	return e;
 }
 
-/* The entry must be a hashedrekord 0.0.1 of exactly our digest, signature and certificate:
- * a log that answered with another entry (or a SET for one) must not pass. */
+/* 1 when the verifier `v` of a log entry body is the signer's certificate or key. Rekor v1
+ * re-encodes the PEM it stores, so the DER inside is compared, not the text. */
+static int
+verifier_is_ours(const sg_signer *s, const sg_tlog_sig *v, sg_arena *arena)
+{
+	sg_slice want = s->keyed ? s->key_spki : s->chain.der[0];
+	if (v->form == SG_TLOG_VERIFIER_DER_CERT || v->form == SG_TLOG_VERIFIER_DER_SPKI)
+		return (v->form == SG_TLOG_VERIFIER_DER_SPKI) == s->keyed &&
+			sg_slice_eq(v->verifier, want);
+	uint8_t *der;
+	size_t n, cap = v->verifier.len;
+	if (v->form != SG_TLOG_VERIFIER_PEM ||
+		sg_arena_get(arena, cap == 0 ? 1 : cap, (void **)&der, NULL) != SG_OK)
+		return 0;
+	return sg_pem_decode_first(v->verifier.p, v->verifier.len,
+		       s->keyed ? "PUBLIC KEY" : "CERTIFICATE", der, cap, &n, NULL) == SG_OK &&
+		sg_slice_eq(sg_slice_make(der, n), want);
+}
+
+/* The entry must hold exactly what we sent: a hashedrekord 0.0.1 (Rekor v1, message) or
+ * 0.0.2 (Rekor v2) of our digest, or a dsse 0.0.1 of our payload; our signature; our
+ * certificate or key. A log that answered with another entry (or a SET for one) must not
+ * pass. */
 SG_MUST_USE static sg_err
 check_body(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 {
 	sg_tlog_entry *t = &r->entry.tle;
 	sg_tlog_body body;
 	SG_TRY(sg_tlog_body_parse(t->body.p, t->body.len, arena, &body, d));
-	if (body.kind != SG_TLOG_HASHEDREKORD || body.rekor_v2 ||
-		!sg_slice_eq_str(body.api_version, "0.0.1"))
+	int v2 = s->o.rekor_v2;
+	int want_dsse = r->dsse && !v2;
+	const char *want = want_dsse ? "dsse 0.0.1" : "hashedrekord 0.0.1";
+	if (v2)
+		want = "hashedrekord 0.0.2";
+	if (body.kind != (want_dsse ? SG_TLOG_DSSE : SG_TLOG_HASHEDREKORD) ||
+		body.rekor_v2 != v2 ||
+		!sg_slice_eq_str(body.api_version, v2 ? "0.0.2" : "0.0.1"))
 		return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "Rekor entry",
-			"kind %.*s %.*s, want hashedrekord 0.0.1", (int)body.kind_str.len,
+			"kind %.*s %.*s, want %s", (int)body.kind_str.len,
 			(const char *)body.kind_str.p, (int)body.api_version.len,
-			(const char *)body.api_version.p);
+			(const char *)body.api_version.p, want);
 	t->kind = body.kind_str;
 	t->version = body.api_version;
-	if (body.data_hash.alg != SG_HASH_SHA256 || body.data_hash.len != SG_SHA256_LEN ||
-		memcmp(body.data_hash.value, r->digest, SG_SHA256_LEN) != 0)
+	uint8_t ph[SG_SHA256_LEN];
+	const sg_tlog_hash *h = &body.data_hash;
+	const uint8_t *hv = r->digest;
+	if (want_dsse) {
+		/* dsse 0.0.1 logs the payload's hash (envelopeHash covers our string, unread) */
+		sg_sha256(r->payload.p, r->payload.len, ph);
+		h = &body.payload_hash;
+		hv = ph;
+	}
+	if (h->alg != SG_HASH_SHA256 || h->len != SG_SHA256_LEN ||
+		memcmp(h->value, hv, SG_SHA256_LEN) != 0)
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_BODY,
 			"Rekor entry: the logged digest is not the one signed");
-	if (body.n_sigs != 1 ||
-		!sg_slice_eq(body.sigs[0].sig, sg_slice_make(r->sig, r->sig_len)))
-		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_BODY,
-			"Rekor entry: the logged signature is not ours");
-	/* Rekor re-encodes the PEM it stores, so compare the certificate (or, signing with a
-	 * key, the DER public key), not the text. */
-	sg_slice v = body.sigs[0].verifier;
-	uint8_t *der;
-	size_t n;
-	size_t cap = v.len;
-	SG_TRY(sg_arena_get(arena, cap == 0 ? 1 : cap, (void **)&der, d));
-	const char *label = s->keyed ? "PUBLIC KEY" : "CERTIFICATE";
-	sg_slice want = s->keyed ? s->key_spki : s->chain.der[0];
-	if (body.sigs[0].form != SG_TLOG_VERIFIER_PEM ||
-		sg_pem_decode_first(v.p, v.len, label, der, cap, &n, NULL) != SG_OK ||
-		!sg_slice_eq(sg_slice_make(der, n), want))
-		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_BODY,
-			s->keyed ? "Rekor entry: the logged public key is not ours"
-				 : "Rekor entry: the logged certificate is not ours");
-	return SG_OK;
+	sg_slice sig = sg_slice_make(r->sig, r->sig_len);
+	for (size_t i = 0; i < body.n_sigs; i++) {
+		if (!sg_slice_eq(body.sigs[i].sig, sig))
+			continue;
+		if (body.n_sigs == 1 && verifier_is_ours(s, &body.sigs[i], arena))
+			return SG_OK;
+		break;
+	}
+	return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_BODY,
+		s->keyed ? "Rekor entry: the logged signature or public key is not ours"
+			 : "Rekor entry: the logged signature or certificate is not ours");
 }
 
 SG_MUST_USE static sg_err
@@ -235,9 +265,15 @@ check_entry(const sg_signer *s, sg_sign_result *r, sg_arena *arena, sg_diag *d)
 	const sg_trust_log *log = sg_tlog_find_log(s->o.trustroot, t);
 	if (log == NULL)
 		return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_KEY,
-			"Rekor entry: log id %s is not a transparency log of the trusted root at "
-			"integrated time %lld",
-			r->entry.log_id_hex, (long long)t->integrated_time);
+			"Rekor entry: its log id is not a transparency log of the trusted root%s",
+			s->o.rekor_v2 ? "" : " at its integrated time");
+	if (s->o.rekor_v2) {
+		/* v2: no SET; the proof to a checkpoint signed by the log is the evidence. */
+		if (!r->entry.has_proof)
+			return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_MISSING,
+				"Rekor v2 entry: no inclusion proof");
+		return sg_tlog_verify_proof(t, log, arena, d);
+	}
 	SG_TRY(sg_tlog_verify_set(t, log, arena, d));
 	/* §13.12: the entry must have been integrated while the certificate was valid (a
 	 * long-lived key has no such window). */
@@ -280,33 +316,101 @@ annotation(const sg_sign_result *r, sg_arena *arena, sg_slice *out, sg_diag *d)
 	return SG_OK;
 }
 
+/* The Rekor v1 proposal for `r`: hashedrekord for a message, dsse for an envelope. */
 SG_MUST_USE static sg_err
-sign_digest(sg_signer *s, sg_sign_result *out, sg_arena *arena, sg_diag *d)
+v1_proposal(const sg_signer *s, const sg_sign_result *r, sg_arena *arena, sg_slice *out,
+	sg_diag *d)
 {
-	/* 5. "Sign the payload" (§1.4): ECDSA P-256 over its SHA-256, DER. */
-	s->stage = SG_SIGN_STAGE_SIGN;
-	SG_TRY(sg_p256_sign_digest(&s->key, out->digest, out->sig, sizeof out->sig, &out->sig_len,
-		d));
-
-	/* 6. "POST /api/v1/log/entries" (§6.1). */
-	s->stage = SG_SIGN_STAGE_REKOR;
-	/* publicKey.content: the certificate PEM, or the PUBLIC KEY PEM with --key. */
+	/* publicKey.content / verifiers[0]: the certificate PEM, or the PUBLIC KEY PEM (--key) */
 	sg_slice signer_pem = s->keyed ? s->key_pem : s->cert_pem;
-	size_t cap = sg_b64_encoded_len(signer_pem.len, SG_B64_PAD) + 512;
+	size_t cap = 2 * sg_b64_encoded_len(signer_pem.len, SG_B64_PAD) + 512;
+	sg_buf env;
+	if (r->dsse) {
+		size_t ecap = 2 * r->payload.len + 6 * r->payload_type.len + 256;
+		uint8_t *emem;
+		SG_TRY(sg_arena_get(arena, ecap, (void **)&emem, d));
+		sg_buf_init(&env, emem, ecap);
+		SG_TRY(sg_dsse_write(r->payload_type, r->payload, sg_slice_make(r->sig, r->sig_len),
+			arena, &env, d));
+		cap += 2 * env.len;
+	}
 	uint8_t *mem;
 	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
 	sg_buf req;
 	sg_buf_init(&req, mem, cap);
-	SG_TRY(sg_rekor_build_hashedrekord(out->digest, out->sig, out->sig_len, signer_pem, &req,
-		d));
-	SG_TRY(sg_rekor_upload(s->o.http, s->o.rekor_url, s->o.plain, sg_buf_slice(&req), arena,
-		&out->entry, &out->existed, d));
+	if (r->dsse)
+		SG_TRY(sg_rekor_build_dsse(sg_buf_slice(&env), signer_pem, arena, &req, d));
+	else
+		SG_TRY(sg_rekor_build_hashedrekord(r->digest, r->sig, r->sig_len, signer_pem, &req,
+			d));
+	*out = sg_buf_slice(&req);
+	return SG_OK;
+}
 
-	/* 7. Verify what the log answered before anyone uses it (§6.2, §6.4). */
+/* The steps after the digest is known: sign, timestamp, log, check. */
+SG_MUST_USE static sg_err
+sign_and_log(sg_signer *s, sg_sign_result *out, sg_arena *arena, sg_diag *d)
+{
+	/* 5. "Sign the payload" (§1.4): ECDSA P-256 over its SHA-256 (or the PAE's), DER. */
+	s->stage = SG_SIGN_STAGE_SIGN;
+	SG_TRY(sg_p256_sign_digest(&s->key, out->digest, out->sig, sizeof out->sig, &out->sig_len,
+		d));
+	sg_slice sig = sg_slice_make(out->sig, out->sig_len);
+
+	/* 6. The timestamp over the signature bytes (cosign-v3.md §1.6), checked first. */
+	if (s->o.tsa_url != NULL) {
+		s->stage = SG_SIGN_STAGE_TSA;
+		uint8_t nonce[SG_TSA_NONCE_LEN];
+		sg_drbg_generate(s->o.rng, nonce, sizeof nonce);
+		sg_tsa_result ts;
+		SG_TRY(sg_timestamp_get(s->o.http, s->o.tsa_url, s->o.plain, sig, nonce,
+			s->o.trustroot, arena, &out->timestamp, &ts, d));
+		out->timestamp_time = ts.gen_time;
+	}
+	if (s->o.rekor_url == NULL) {
+		s->stage = SG_SIGN_STAGE_NONE;
+		return SG_OK;
+	}
+
+	/* 7. The log: "POST /api/v1/log/entries" (§6.1) or Rekor v2's "/api/v2/log/entries". */
+	s->stage = SG_SIGN_STAGE_REKOR;
+	if (s->o.rekor_v2) {
+		sg_slice verifier = s->keyed ? s->key_spki : s->chain.der[0];
+		SG_TRY(sg_rekor2_upload(s->o.http, s->o.rekor_url, s->o.plain, out->digest, sig,
+			verifier, !s->keyed, arena, &out->entry.tle, d));
+		out->entry.has_proof = out->entry.tle.proof.present;
+	} else {
+		sg_slice req;
+		SG_TRY(v1_proposal(s, out, arena, &req, d));
+		SG_TRY(sg_rekor_upload(s->o.http, s->o.rekor_url, s->o.plain, req, arena,
+			&out->entry, &out->existed, d));
+	}
+
+	/* 8. Verify what the log answered before anyone uses it (§6.2, §6.4; §3.4). */
 	s->stage = SG_SIGN_STAGE_TLOG;
 	SG_TRY(check_entry(s, out, arena, d));
-	SG_TRY(annotation(out, arena, &out->annotation, d));
+	out->logged = 1;
+	if (!out->dsse && !s->o.rekor_v2)
+		SG_TRY(annotation(out, arena, &out->annotation, d));
 	s->stage = SG_SIGN_STAGE_NONE;
+	return SG_OK;
+}
+
+/* Common entry checks of both sign calls. */
+SG_MUST_USE static sg_err
+ready(const sg_signer *s, sg_diag *d)
+{
+	if ((!s->have_cert && !s->keyed) || !s->have_key)
+		return sg_diag_fail(d, SG_ERR_ARG, "signer has no certificate or key");
+	if (s->o.tsa_url != NULL && s->o.rng == NULL)
+		return sg_diag_fail(d, SG_ERR_ARG, "signer has a TSA but no randomness for nonces");
+	/* Rekor v2 has no integrated time: a short-lived certificate (and a key) then needs a
+	 * timestamp (cosign pkg/cosign/bundle/sign.go; docs/decisions.md for --key). */
+	if (s->o.rekor_url != NULL && s->o.rekor_v2 && s->o.tsa_url == NULL)
+		return sg_diag_failmsg(d, SG_ERR_ARG,
+			"a timestamp authority must be provided to "
+			"request a short-lived certificate that will be "
+			"logged to Rekor");
 	return SG_OK;
 }
 
@@ -316,10 +420,27 @@ sg_signer_sign_digest(sg_signer *s, const uint8_t digest[SG_SHA256_LEN], sg_aren
 	sg_sign_result *out, sg_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	if ((!s->have_cert && !s->keyed) || !s->have_key)
-		return sg_diag_fail(d, SG_ERR_ARG, "signer has no certificate or key");
+	SG_TRY(ready(s, d));
 	memcpy(out->digest, digest, SG_SHA256_LEN);
-	sg_err e = sign_digest(s, out, arena, d);
+	sg_err e = sign_and_log(s, out, arena, d);
+	if (e != SG_OK)
+		memset(out, 0, sizeof *out);
+	return e;
+}
+
+/* see sign.h */
+sg_err
+sg_signer_sign_dsse(sg_signer *s, sg_slice payload_type, sg_slice payload, sg_arena *arena,
+	sg_sign_result *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	SG_TRY(ready(s, d));
+	out->dsse = 1;
+	out->payload_type = payload_type;
+	out->payload = payload;
+	/* cosign-v3.md §1.3: the signature is over PAE(type, payload); Rekor v2 logs its hash. */
+	sg_dsse_pae_hash(SG_HASH_SHA256, payload_type, payload, out->digest);
+	sg_err e = sign_and_log(s, out, arena, d);
 	if (e != SG_OK)
 		memset(out, 0, sizeof *out);
 	return e;
@@ -327,147 +448,38 @@ sg_signer_sign_digest(sg_signer *s, const uint8_t digest[SG_SHA256_LEN], sg_aren
 
 /* ---- bundle v0.3 ---- */
 
-SG_MUST_USE static sg_err
-w_b64(vfj_writer *w, const uint8_t *p, size_t n, sg_arena *arena, sg_diag *d)
-{
-	size_t cap = sg_b64_encoded_len(n, SG_B64_PAD) + 1;
-	uint8_t *mem;
-	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
-	sg_buf b;
-	sg_buf_init(&b, mem, cap);
-	if (sg_b64_encode(p, n, SG_B64_STD | SG_B64_PAD, &b) != SG_OK)
-		return sg_diag_fail(d, SG_ERR_LIMIT, "bundle");
-	vfj_w_str(w, b.p, b.len);
-	return SG_OK;
-}
-
-/* proto3 JSON writes int64 as a decimal string. */
-static void
-w_int64_str(vfj_writer *w, int64_t v)
-{
-	char s[24];
-	int n = snprintf(s, sizeof s, "%lld", (long long)v);
-	vfj_w_str(w, s, n > 0 ? (size_t)n : 0);
-}
-
-SG_MUST_USE static sg_err
-write_bundle(const sg_signer *s, const sg_sign_result *r, vfj_writer *w, sg_arena *arena,
-	sg_diag *d)
-{
-	const sg_tlog_entry *t = &r->entry.tle;
-	const sg_tlog_proof *p = &t->proof;
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("mediaType"));
-	vfj_w_str(w, VFJ_LIT(SG_BUNDLE_MEDIA_TYPE_V03));
-	vfj_w_key(w, VFJ_LIT("verificationMaterial"));
-	vfj_w_obj_begin(w);
-	if (s->keyed) {
-		/* The hint only names the key; the verifier brings the key itself. */
-		uint8_t h[SG_SHA256_LEN];
-		sg_sha256(s->key_spki.p, s->key_spki.len, h);
-		vfj_w_key(w, VFJ_LIT("publicKey"));
-		vfj_w_obj_begin(w);
-		vfj_w_key(w, VFJ_LIT("hint"));
-		SG_TRY(w_b64(w, h, sizeof h, arena, d));
-		vfj_w_obj_end(w);
-	} else {
-		vfj_w_key(w, VFJ_LIT("certificate"));
-		vfj_w_obj_begin(w);
-		vfj_w_key(w, VFJ_LIT("rawBytes"));
-		SG_TRY(w_b64(w, s->chain.der[0].p, s->chain.der[0].len, arena, d));
-		vfj_w_obj_end(w);
-	}
-	vfj_w_key(w, VFJ_LIT("tlogEntries"));
-	vfj_w_arr_begin(w);
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("logIndex"));
-	w_int64_str(w, t->log_index);
-	vfj_w_key(w, VFJ_LIT("logId"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("keyId"));
-	SG_TRY(w_b64(w, t->log_id, t->log_id_len, arena, d));
-	vfj_w_obj_end(w);
-	vfj_w_key(w, VFJ_LIT("kindVersion"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("kind"));
-	vfj_w_str(w, t->kind.p, t->kind.len);
-	vfj_w_key(w, VFJ_LIT("version"));
-	vfj_w_str(w, t->version.p, t->version.len);
-	vfj_w_obj_end(w);
-	vfj_w_key(w, VFJ_LIT("integratedTime"));
-	w_int64_str(w, t->integrated_time);
-	vfj_w_key(w, VFJ_LIT("inclusionPromise"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("signedEntryTimestamp"));
-	SG_TRY(w_b64(w, t->set.p, t->set.len, arena, d));
-	vfj_w_obj_end(w);
-	vfj_w_key(w, VFJ_LIT("inclusionProof"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("logIndex"));
-	w_int64_str(w, p->log_index);
-	vfj_w_key(w, VFJ_LIT("rootHash"));
-	SG_TRY(w_b64(w, p->root_hash, SG_TLOG_HASH_LEN, arena, d));
-	vfj_w_key(w, VFJ_LIT("treeSize"));
-	w_int64_str(w, p->tree_size);
-	vfj_w_key(w, VFJ_LIT("hashes"));
-	vfj_w_arr_begin(w);
-	for (size_t i = 0; i < p->n_hashes; i++)
-		SG_TRY(w_b64(w, p->hashes + i * SG_TLOG_HASH_LEN, SG_TLOG_HASH_LEN, arena, d));
-	vfj_w_arr_end(w);
-	vfj_w_key(w, VFJ_LIT("checkpoint"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("envelope"));
-	vfj_w_str(w, p->checkpoint.p, p->checkpoint.len);
-	vfj_w_obj_end(w);
-	vfj_w_obj_end(w);
-	vfj_w_key(w, VFJ_LIT("canonicalizedBody"));
-	SG_TRY(w_b64(w, t->body.p, t->body.len, arena, d));
-	vfj_w_obj_end(w);
-	vfj_w_arr_end(w);
-	vfj_w_obj_end(w);
-	vfj_w_key(w, VFJ_LIT("messageSignature"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("messageDigest"));
-	vfj_w_obj_begin(w);
-	vfj_w_key(w, VFJ_LIT("algorithm"));
-	vfj_w_str(w, VFJ_LIT("SHA2_256"));
-	vfj_w_key(w, VFJ_LIT("digest"));
-	SG_TRY(w_b64(w, r->digest, SG_SHA256_LEN, arena, d));
-	vfj_w_obj_end(w);
-	vfj_w_key(w, VFJ_LIT("signature"));
-	SG_TRY(w_b64(w, r->sig, r->sig_len, arena, d));
-	vfj_w_obj_end(w);
-	vfj_w_obj_end(w);
-	return SG_OK;
-}
-
 /* see sign.h */
 sg_err
 sg_sign_bundle_json(const sg_signer *s, const sg_sign_result *r, sg_arena *arena, sg_slice *out,
 	sg_diag *d)
 {
 	*out = sg_slice_make(NULL, 0);
-	const sg_tlog_entry *t = &r->entry.tle;
-	if ((!s->have_cert && !s->keyed) || t->body.len == 0)
+	if ((!s->have_cert && !s->keyed) || r->sig_len == 0)
 		return sg_diag_fail(d, SG_ERR_ARG, "bundle: no verified signature");
-	if (!r->entry.has_proof)
+	if (r->logged && !r->entry.has_proof)
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_MISSING,
 			"bundle: Rekor returned no inclusion proof, which a v0.3 bundle requires");
-	/* Every piece grows by at most 4/3 (base64) or 6x (a JSON-escaped checkpoint byte). */
-	size_t cap = 2 * (s->chain.der[0].len + s->key_spki.len + t->body.len + t->set.len) +
-		6 * t->proof.checkpoint.len + 64 * t->proof.n_hashes + 4096;
-	uint8_t *mem;
-	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
-	vfj_writer w;
-	vfj_w_init(&w, mem, cap, 0);
-	SG_TRY(write_bundle(s, r, &w, arena, d));
-	size_t n;
-	vfj_err ve = vfj_w_finish(&w, &n);
-	if (ve != VFJ_OK)
-		return sg_diag_failf(d, ve == VFJ_ERR_BUFFER ? SG_ERR_LIMIT : SG_ERR_INTERNAL,
-			"bundle", "%s", vfj_err_str(ve));
-	*out = sg_slice_make(mem, n);
-	return SG_OK;
+	uint8_t hint[SG_SHA256_LEN];
+	sg_bundle_spec b;
+	memset(&b, 0, sizeof b);
+	if (s->keyed) {
+		/* sigstore-go's keypair hint: base64(SHA-256(DER SPKI)) */
+		sg_sha256(s->key_spki.p, s->key_spki.len, hint);
+		b.key_hint = hint;
+	} else {
+		b.cert_der = s->chain.der[0];
+	}
+	b.tlog = &r->entry.tle;
+	b.n_tlog = r->logged ? 1 : 0;
+	b.timestamps = &r->timestamp;
+	b.n_timestamps = r->timestamp.len > 0 ? 1 : 0;
+	b.dsse = r->dsse;
+	b.payload_type = r->payload_type;
+	b.payload = r->payload;
+	b.digest_alg = SG_HASH_SHA256;
+	b.digest = r->digest;
+	b.signature = sg_slice_make(r->sig, r->sig_len);
+	return sg_bundle_write(&b, arena, out, d);
 }
 
 /* see sign.h */

@@ -13,6 +13,7 @@
  *   - An integratedTime of 0 (Rekor v2) or none means "no trusted time from the log". */
 #include "sigstore/bundle.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "parse/codec.h"
@@ -374,6 +375,206 @@ sg_bundle_parse(const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out
 	if (e != SG_OK)
 		memset(out, 0, sizeof *out);
 	return e;
+}
+
+/* see bundle.h */
+sg_err
+sg_bundle_parse_tlog_entry(
+	const uint8_t *json, size_t len, sg_arena *arena, sg_tlog_entry *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	sg_json j;
+	sg_err e = sg_json_parse(json, len, arena, "transparency log entry", &j, d);
+	if (e == SG_OK)
+		e = parse_entry(&j, sg_json_root(&j), 3, arena, out, d);
+	if (e != SG_OK)
+		memset(out, 0, sizeof *out);
+	return e;
+}
+
+/* ---- writing ---- */
+
+/* proto3 JSON writes int64 as a decimal string. */
+static void
+w_int64_str(vfj_writer *w, int64_t v)
+{
+	char s[24];
+	int n = snprintf(s, sizeof s, "%lld", (long long)v);
+	vfj_w_str(w, s, n > 0 ? (size_t)n : 0);
+}
+
+SG_MUST_USE static sg_err
+w_entry(vfj_writer *w, const sg_tlog_entry *t, sg_arena *arena, sg_diag *d)
+{
+	const sg_tlog_proof *p = &t->proof;
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("logIndex"));
+	w_int64_str(w, t->log_index);
+	vfj_w_key(w, VFJ_LIT("logId"));
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("keyId"));
+	SG_TRY(sg_json_w_b64(w, t->log_id, t->log_id_len, arena, d));
+	vfj_w_obj_end(w);
+	vfj_w_key(w, VFJ_LIT("kindVersion"));
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("kind"));
+	vfj_w_str(w, t->kind.p, t->kind.len);
+	vfj_w_key(w, VFJ_LIT("version"));
+	vfj_w_str(w, t->version.p, t->version.len);
+	vfj_w_obj_end(w);
+	if (t->has_integrated_time) {
+		vfj_w_key(w, VFJ_LIT("integratedTime"));
+		w_int64_str(w, t->integrated_time);
+	}
+	if (t->set.len > 0) {
+		vfj_w_key(w, VFJ_LIT("inclusionPromise"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("signedEntryTimestamp"));
+		SG_TRY(sg_json_w_b64(w, t->set.p, t->set.len, arena, d));
+		vfj_w_obj_end(w);
+	}
+	if (p->present) {
+		vfj_w_key(w, VFJ_LIT("inclusionProof"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("logIndex"));
+		w_int64_str(w, p->log_index);
+		vfj_w_key(w, VFJ_LIT("rootHash"));
+		SG_TRY(sg_json_w_b64(w, p->root_hash, SG_TLOG_HASH_LEN, arena, d));
+		vfj_w_key(w, VFJ_LIT("treeSize"));
+		w_int64_str(w, p->tree_size);
+		vfj_w_key(w, VFJ_LIT("hashes"));
+		vfj_w_arr_begin(w);
+		for (size_t i = 0; i < p->n_hashes; i++)
+			SG_TRY(sg_json_w_b64(w, p->hashes + i * SG_TLOG_HASH_LEN, SG_TLOG_HASH_LEN,
+				arena, d));
+		vfj_w_arr_end(w);
+		vfj_w_key(w, VFJ_LIT("checkpoint"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("envelope"));
+		vfj_w_str(w, p->checkpoint.p, p->checkpoint.len);
+		vfj_w_obj_end(w);
+		vfj_w_obj_end(w);
+	}
+	vfj_w_key(w, VFJ_LIT("canonicalizedBody"));
+	SG_TRY(sg_json_w_b64(w, t->body.p, t->body.len, arena, d));
+	vfj_w_obj_end(w);
+	return SG_OK;
+}
+
+SG_MUST_USE static sg_err
+w_material(vfj_writer *w, const sg_bundle_spec *s, sg_arena *arena, sg_diag *d)
+{
+	vfj_w_obj_begin(w);
+	if (s->key_hint != NULL) {
+		/* The hint only names the key; the verifier brings the key itself. */
+		vfj_w_key(w, VFJ_LIT("publicKey"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("hint"));
+		SG_TRY(sg_json_w_b64(w, s->key_hint, SG_SHA256_LEN, arena, d));
+		vfj_w_obj_end(w);
+	} else {
+		vfj_w_key(w, VFJ_LIT("certificate"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("rawBytes"));
+		SG_TRY(sg_json_w_b64(w, s->cert_der.p, s->cert_der.len, arena, d));
+		vfj_w_obj_end(w);
+	}
+	vfj_w_key(w, VFJ_LIT("tlogEntries"));
+	vfj_w_arr_begin(w);
+	for (size_t i = 0; i < s->n_tlog; i++)
+		SG_TRY(w_entry(w, &s->tlog[i], arena, d));
+	vfj_w_arr_end(w);
+	if (s->n_timestamps > 0) {
+		vfj_w_key(w, VFJ_LIT("timestampVerificationData"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("rfc3161Timestamps"));
+		vfj_w_arr_begin(w);
+		for (size_t i = 0; i < s->n_timestamps; i++) {
+			vfj_w_obj_begin(w);
+			vfj_w_key(w, VFJ_LIT("signedTimestamp"));
+			SG_TRY(sg_json_w_b64(w, s->timestamps[i].p, s->timestamps[i].len, arena,
+				d));
+			vfj_w_obj_end(w);
+		}
+		vfj_w_arr_end(w);
+		vfj_w_obj_end(w);
+	}
+	vfj_w_obj_end(w);
+	return SG_OK;
+}
+
+SG_MUST_USE static sg_err
+w_content(vfj_writer *w, const sg_bundle_spec *s, sg_arena *arena, sg_diag *d)
+{
+	if (s->dsse) {
+		vfj_w_key(w, VFJ_LIT("dsseEnvelope"));
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("payload"));
+		SG_TRY(sg_json_w_b64(w, s->payload.p, s->payload.len, arena, d));
+		vfj_w_key(w, VFJ_LIT("payloadType"));
+		vfj_w_str(w, s->payload_type.p, s->payload_type.len);
+		vfj_w_key(w, VFJ_LIT("signatures"));
+		vfj_w_arr_begin(w);
+		vfj_w_obj_begin(w);
+		vfj_w_key(w, VFJ_LIT("sig"));
+		SG_TRY(sg_json_w_b64(w, s->signature.p, s->signature.len, arena, d));
+		vfj_w_obj_end(w);
+		vfj_w_arr_end(w);
+		vfj_w_obj_end(w);
+		return SG_OK;
+	}
+	static const char *const alg_names[] = {
+		[SG_HASH_SHA256] = "SHA2_256", [SG_HASH_SHA384] = "SHA2_384",
+		[SG_HASH_SHA512] = "SHA2_512"};
+	vfj_w_key(w, VFJ_LIT("messageSignature"));
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("messageDigest"));
+	vfj_w_obj_begin(w);
+	vfj_w_key(w, VFJ_LIT("algorithm"));
+	vfj_w_str(w, alg_names[s->digest_alg], strlen(alg_names[s->digest_alg]));
+	vfj_w_key(w, VFJ_LIT("digest"));
+	SG_TRY(sg_json_w_b64(w, s->digest, sg_hash_len(s->digest_alg), arena, d));
+	vfj_w_obj_end(w);
+	vfj_w_key(w, VFJ_LIT("signature"));
+	SG_TRY(sg_json_w_b64(w, s->signature.p, s->signature.len, arena, d));
+	vfj_w_obj_end(w);
+	return SG_OK;
+}
+
+/* see bundle.h */
+sg_err
+sg_bundle_write(const sg_bundle_spec *s, sg_arena *arena, sg_slice *out, sg_diag *d)
+{
+	*out = sg_slice_make(NULL, 0);
+	if ((s->cert_der.len > 0) == (s->key_hint != NULL) ||
+		(!s->dsse && (s->digest == NULL || sg_hash_len(s->digest_alg) == 0)))
+		return sg_diag_fail(d, SG_ERR_ARG, "bundle: no signature material");
+	/* Every piece grows by at most 4/3 (base64) or 6x (a JSON-escaped byte); the counts are
+	 * bounded by the parser's limits, so the sum cannot overflow. */
+	size_t cap = 4096 + 2 * (s->cert_der.len + s->payload.len + s->signature.len) +
+		6 * s->payload_type.len;
+	for (size_t i = 0; i < s->n_tlog; i++)
+		cap += 2 * (s->tlog[i].body.len + s->tlog[i].set.len) + 512 +
+			6 * (s->tlog[i].proof.checkpoint.len + s->tlog[i].kind.len +
+				s->tlog[i].version.len) + 64 * s->tlog[i].proof.n_hashes;
+	for (size_t i = 0; i < s->n_timestamps; i++)
+		cap += 2 * s->timestamps[i].len + 64;
+	uint8_t *mem;
+	SG_TRY(sg_arena_get(arena, cap, (void **)&mem, d));
+	sg_buf b;
+	sg_buf_init(&b, mem, cap);
+	vfj_writer w;
+	sg_json_w_start(&w, &b, 0);
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("mediaType"));
+	vfj_w_str(&w, VFJ_LIT(SG_BUNDLE_MEDIA_TYPE_V03));
+	vfj_w_key(&w, VFJ_LIT("verificationMaterial"));
+	SG_TRY(w_material(&w, s, arena, d));
+	SG_TRY(w_content(&w, s, arena, d));
+	vfj_w_obj_end(&w);
+	SG_TRY(sg_json_w_finish(&w, &b, "bundle", d));
+	*out = sg_buf_slice(&b);
+	return SG_OK;
 }
 
 /* ---- legacy annotation ---- */

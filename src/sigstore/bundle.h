@@ -84,6 +84,38 @@ typedef struct sg_entity {
 SG_MUST_USE sg_err sg_bundle_parse(
 	const uint8_t *json, size_t len, sg_arena *arena, sg_entity *out, sg_diag *d);
 
+/* Parse one TransparencyLogEntry document as a bundle's tlogEntries[] item (the v0.3 rules:
+ * an inclusion proof is required): what Rekor v2 answers to an upload (cosign-v3.md §3.4:
+ * "integratedTime":"0" and "inclusionPromise":null read as absent). Errors as
+ * sg_bundle_parse; `out` is zeroed on failure. */
+SG_MUST_USE sg_err sg_bundle_parse_tlog_entry(
+	const uint8_t *json, size_t len, sg_arena *arena, sg_tlog_entry *out, sg_diag *d);
+
+/* What sg_bundle_write writes. Exactly one of `cert_der` and `key_hint`, and the content
+ * `dsse` selects. */
+typedef struct sg_bundle_spec {
+	sg_slice cert_der;             /* verificationMaterial.certificate.rawBytes (keyless) */
+	const uint8_t *key_hint;       /* 32 bytes: publicKey.hint = base64(SHA-256(SPKI)) */
+	const sg_tlog_entry *tlog;     /* tlogEntries, kindVersion from kind/version */
+	size_t n_tlog;
+	const sg_slice *timestamps;    /* rfc3161Timestamps[].signedTimestamp (DER) */
+	size_t n_timestamps;
+	int dsse;                      /* 1: dsseEnvelope, 0: messageSignature */
+	sg_slice payload_type, payload; /* dsse */
+	sg_hash_alg digest_alg;        /* messageSignature.messageDigest */
+	const uint8_t *digest;
+	sg_slice signature;            /* the one signature (DER) */
+} sg_bundle_spec;
+
+/* Write a bundle v0.3 (SG_BUNDLE_MEDIA_TYPE_V03) in protojson's field order (cosign-v3.md
+ * §1.4): mediaType, verificationMaterial {certificate | publicKey, tlogEntries,
+ * timestampVerificationData}, then messageSignature or dsseEnvelope. int64 as decimal strings,
+ * bytes as standard base64; an entry's integratedTime and inclusionPromise are left out when it
+ * has none (Rekor v2), as protojson leaves out zero values. The JSON lives in `arena`. Errors:
+ * SG_ERR_ARG (no or two kinds of material), SG_ERR_LIMIT. */
+SG_MUST_USE sg_err sg_bundle_write(const sg_bundle_spec *s, sg_arena *arena, sg_slice *out,
+	sg_diag *d);
+
 /* Parse the cosign legacy annotation value {"SignedEntryTimestamp": b64, "Payload": {"body":
  * b64, "integratedTime": N, "logIndex": N, "logID": "hex"}} into out->tlog[0] (n_tlog = 1,
  * legacy = 1, content SG_CONTENT_NONE, material SG_MATERIAL_NONE: the caller adds the layer's

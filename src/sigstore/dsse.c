@@ -126,3 +126,28 @@ sg_dsse_pae_hash(sg_hash_alg alg, sg_slice type, sg_slice payload, uint8_t *out)
 	sg_hash_update(&h, payload.p, payload.len);
 	sg_hash_final(&h, out);
 }
+
+/* see dsse.h */
+sg_err
+sg_dsse_write(sg_slice type, sg_slice payload, sg_slice sig, sg_arena *arena, sg_buf *out,
+	sg_diag *d)
+{
+	if (out->overflow)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "DSSE envelope");
+	vfj_writer w;
+	sg_json_w_start(&w, out, VFJ_W_GO);
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("payload"));
+	SG_TRY(sg_json_w_b64(&w, payload.p, payload.len, arena, d));
+	vfj_w_key(&w, VFJ_LIT("payloadType"));
+	vfj_w_str(&w, type.p, type.len);
+	vfj_w_key(&w, VFJ_LIT("signatures"));
+	vfj_w_arr_begin(&w);
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, VFJ_LIT("sig"));
+	SG_TRY(sg_json_w_b64(&w, sig.p, sig.len, arena, d));
+	vfj_w_obj_end(&w);
+	vfj_w_arr_end(&w);
+	vfj_w_obj_end(&w);
+	return sg_json_w_finish(&w, out, "DSSE envelope", d);
+}

@@ -50,4 +50,12 @@ SG_MUST_USE sg_err sg_dsse_pae(sg_slice type, sg_slice payload, sg_buf *out);
 /* Hash PAE(type, payload) with `alg` without building it; out holds sg_hash_len(alg) bytes. */
 void sg_dsse_pae_hash(sg_hash_alg alg, sg_slice type, sg_slice payload, uint8_t *out);
 
+/* Append the envelope with one signature as Go's encoding/json writes the protobuf-specs
+ * struct (cosign-v3.md §1.5): {"payload":"<b64>","payloadType":"<type>","signatures":
+ * [{"sig":"<b64>"}]}, compact (no keyid: it is empty). These are the bytes sigstore-go submits
+ * to Rekor's dsse kind and cosign verify-attestation prints. Scratch from `arena`. Errors:
+ * SG_ERR_LIMIT, SG_ERR_ARG (a payload type that is not UTF-8). */
+SG_MUST_USE sg_err sg_dsse_write(sg_slice type, sg_slice payload, sg_slice sig, sg_arena *arena,
+	sg_buf *out, sg_diag *d);
+
 #endif

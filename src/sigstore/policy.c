@@ -130,6 +130,24 @@ sg_policy_require_ext(sg_policy *p, unsigned n, const char *value, sg_diag *d)
 	return SG_OK;
 }
 
+/* One matcher of sg_policy_check_summary: SG_OK, or sigstore-go's ErrValueMismatch /
+ * ErrValueRegexMismatch text for `object` ("SAN" or "issuer"). */
+SG_MUST_USE static sg_err
+summary_match(const char *exact, const char *pattern, const sg_regex *re, int has_re,
+	const char *object, sg_slice v, sg_err code, sg_diag *d)
+{
+	if (value_matches(exact, re, has_re, v))
+		return SG_OK;
+	int n = (int)(v.len > 256 ? 256 : v.len);
+	if (has_re)
+		return sg_diag_failmsg(d, code,
+			"no matching CertificateIdentity found, last error: expected %s value to "
+			"match regex \"%s\", got \"%.*s\"", object, pattern, n, (const char *)v.p);
+	return sg_diag_failmsg(d, code,
+		"no matching CertificateIdentity found, last error: expected %s value \"%s\", "
+		"got \"%.*s\"", object, exact != NULL ? exact : "", n, (const char *)v.p);
+}
+
 /* see policy.h */
 sg_err
 sg_policy_check_ext(const sg_policy *p, const sg_x509_cert *leaf, sg_diag *d)
@@ -143,4 +161,14 @@ sg_policy_check_ext(const sg_policy *p, const sg_x509_cert *leaf, sg_diag *d)
 				sg_x509_fulcio_name(p->ext[i].n));
 	}
 	return SG_OK;
+}
+
+/* see policy.h */
+sg_err
+sg_policy_check_summary(const sg_policy *p, sg_slice san, sg_slice issuer, sg_diag *d)
+{
+	SG_TRY(summary_match(p->identity, p->identity_regexp, &p->identity_re, p->has_identity_re,
+		"SAN", san, SG_ERR_POLICY_IDENTITY, d));
+	return summary_match(p->issuer, p->issuer_regexp, &p->issuer_re, p->has_issuer_re,
+		"issuer", issuer, SG_ERR_POLICY_ISSUER, d);
 }

@@ -79,4 +79,14 @@ SG_MUST_USE sg_err sg_policy_check_ext(const sg_policy *p, const sg_x509_cert *l
 SG_MUST_USE sg_err sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n,
 	sg_slice issuer, sg_diag *d);
 
+/* sigstore-go's identity check (pkg/verify/certificate_identity.go), which cosign v3 applies
+ * to bundles: the certificate summary's one SAN `san` (the first URI, else the first email,
+ * else Fulcio's username otherName) against the identity, then `issuer` (extension 1.8, else
+ * 1.1). On mismatch SG_ERR_POLICY_IDENTITY or SG_ERR_POLICY_ISSUER with sigstore-go's message,
+ * verbatim: "no matching CertificateIdentity found, last error: expected SAN value \"X\", got
+ * \"Y\"" ("expected SAN value to match regex \"R\", got ...", "expected issuer value ...").
+ * As sg_policy_check, a regexp flag wins over the exact one. */
+SG_MUST_USE sg_err sg_policy_check_summary(const sg_policy *p, sg_slice san, sg_slice issuer,
+	sg_diag *d);
+
 #endif

@@ -33,6 +33,7 @@
 #include "base/limits.h"
 #include "base/timeutil.h"
 #include "crypto/drbg.h"
+#include "crypto/ec.h"
 #include "parse/pem.h"
 #include "sys/os.h"
 
@@ -963,10 +964,20 @@ client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc,
 	br_ssl_engine_set_hash(&sc->eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(&sc->eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(&sc->eng, &br_tls12_sha384_prf);
+#ifdef SG_TLS_PORTABLE
+	/* The static build's size budget: AES-GCM alone, on the portable constant-time engines
+	 * (no AES-NI, PCLMUL or SSE2 twins, and no ChaCha20-Poly1305: every TLS 1.2 server
+	 * offers an ECDHE AES-GCM suite; the suite list leaves ChaCha20 out too). */
+	br_ssl_engine_set_gcm(&sc->eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(&sc->eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(&sc->eng, &br_ghash_ctmul64);
+#else
 	br_ssl_engine_set_default_aes_gcm(&sc->eng);
 	br_ssl_engine_set_default_chapol(&sc->eng);
-	/* The same i31/m31 implementations crypto.c uses, so no second EC or RSA code is linked. */
-	br_ssl_engine_set_ec(&sc->eng, &br_ec_all_m31);
+#endif
+	/* The same EC engine (crypto/ec.h: NIST curves only, so ECDHE offers no X25519) and RSA code
+	 * crypto/ uses, so no second one is linked. */
+	br_ssl_engine_set_ec(&sc->eng, &sg_ec_nist);
 	br_ssl_engine_set_rsavrfy(&sc->eng, &br_rsa_i31_pkcs1_vrfy);
 	br_ssl_engine_set_ecdsa(&sc->eng, &br_ecdsa_i31_vrfy_asn1);
 	br_x509_minimal_init(xc, &br_sha256_vtable, tas, ntas);
@@ -974,7 +985,7 @@ client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc,
 	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
 	br_x509_minimal_set_rsa(xc, &br_rsa_i31_pkcs1_vrfy);
-	br_x509_minimal_set_ecdsa(xc, &br_ec_all_m31, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_set_ecdsa(xc, &sg_ec_nist, &br_ecdsa_i31_vrfy_asn1);
 	br_ssl_engine_set_x509(&sc->eng, &xc->vtable);
 }
 SG_MUST_USE static sg_err
@@ -984,8 +995,10 @@ dl_tls(sg_net_dialer *dl, sg_transport *inner, const char *host, sg_transport **
 	struct net *n = dl->ctx;
 	struct conn *c = (struct conn *)inner;
 	static const uint16_t suites[] = {
+#ifndef SG_TLS_PORTABLE
 		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+#endif
 		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,

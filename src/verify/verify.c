@@ -206,10 +206,17 @@ check_dsse_entry(const sg_tlog_body *b, const sg_entity *e, sg_slice leaf_der, s
 			(int)b->kind_str.len, (const char *)b->kind_str.p);
 	if (b->payload_hash.alg != 0) {
 		uint8_t h[SG_HASH_MAX_LEN];
+		char have[2 * SG_HASH_MAX_LEN + 1], logged[2 * SG_HASH_MAX_LEN + 1];
 		sg_hash(b->payload_hash.alg, e->dsse.payload.p, e->dsse.payload.len, h);
-		if (!sg_ct_equal(h, b->payload_hash.value, b->payload_hash.len))
-			return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
-				"the logged payload hash differs from the envelope's payload");
+		if (!sg_ct_equal(h, b->payload_hash.value, b->payload_hash.len)) {
+			/* sigstore-go's text (pkg/verify/tlog.go), its argument order included. */
+			SG_TRY(hex_text(h, b->payload_hash.len, have, sizeof have));
+			SG_TRY(hex_text(b->payload_hash.value, b->payload_hash.len, logged,
+				sizeof logged));
+			return sg_diag_failmsg(d, SG_ERR_VERIFY_TLOG_BODY,
+				"transparency log dsse/intoto entry payload hash %s does not match "
+				"envelope payload hash %s", have, logged);
+		}
 	} else if (b->has_payload) {
 		if (!sg_slice_eq(b->payload, e->dsse.payload))
 			return sg_diag_failf(d, SG_ERR_VERIFY_TLOG_BODY, "transparency log entry",
@@ -349,7 +356,23 @@ check_policy(const sg_verify_opts *o, sg_verified *out, sg_arena *arena, sg_diag
 	out->issuer = (o->issuer_mode == SG_ISSUER_BUNDLE && has_v2) ? v2 : v1;
 	/* cosign checks the pinned extensions first (validateCertExtensions). */
 	SG_TRY(sg_policy_check_ext(o->policy, &out->leaf, d));
-	return sg_policy_check(o->policy, out->sans, out->n_sans, out->issuer, d);
+	if (!o->sigstore_go)
+		return sg_policy_check(o->policy, out->sans, out->n_sans, out->issuer, d);
+	/* sigstore-go's certificate.Summary: the first URI SAN, else the first email, else the
+	 * username otherName (pkg/fulcio/certificate/summarize.go). */
+	static const sg_x509_san_type order[] = {SG_SAN_URI, SG_SAN_EMAIL, SG_SAN_OTHERNAME};
+	sg_slice san = {NULL, 0};
+	for (size_t k = 0; k < 3 && san.p == NULL; k++)
+		for (size_t i = 0; i < out->leaf.n_sans && san.p == NULL; i++)
+			if (out->leaf.sans[i].type == order[k] &&
+				(order[k] != SG_SAN_OTHERNAME ||
+					out->leaf.sans[i].fulcio_username) &&
+				out->leaf.sans[i].value.len > 0)
+				san = out->leaf.sans[i].value;
+	if (san.p == NULL)
+		return sg_diag_failmsg(d, SG_ERR_POLICY_IDENTITY,
+			"failed to summarize certificate: no Subject Alternative Name found");
+	return sg_policy_check_summary(o->policy, san, out->issuer, d);
 }
 
 /* ---- step 8: the signature ---- */
@@ -406,9 +429,10 @@ check_dsse_signature(const sg_entity *e, const sg_artifact *a, const sg_pubkey *
 	if (err == SG_ERR_UNSUPPORTED)
 		return sg_diag_failmsg(d, err, "unsupported: Ed25519 signatures (BearSSL has no "
 					       "Ed25519)");
+	/* sigstore-go's text (pkg/verify/signature.go, go-securesystemslib's dsse verifier). */
 	if (err != SG_OK)
-		return sg_diag_failf(d, SG_ERR_VERIFY_SIGNATURE, "DSSE envelope",
-			"the envelope signature does not verify with the signing key");
+		return sg_diag_failmsg(d, SG_ERR_VERIFY_SIGNATURE, "could not verify envelope: "
+			"accepted signatures do not match threshold, Found: 0, Expected 1");
 	/* The artifact must be one of the statement's subjects. */
 	if (!sg_slice_eq_str(env->payload_type, SG_DSSE_PAYLOAD_TYPE_INTOTO))
 		return sg_diag_failf(d, SG_ERR_VERIFY_PAYLOAD, "DSSE envelope",
@@ -418,8 +442,8 @@ check_dsse_signature(const sg_entity *e, const sg_artifact *a, const sg_pubkey *
 	sg_intoto_statement st;
 	SG_TRY(sg_intoto_parse(env->payload.p, env->payload.len, arena, &st, d));
 	if (!sg_intoto_has_digest(&st, SG_HASH_SHA256, a->sha256, SG_SHA256_LEN))
-		return sg_diag_failf(d, SG_ERR_VERIFY_DIGEST, "artifact",
-			"the artifact's sha256 digest is not a subject of the in-toto statement");
+		return sg_diag_failmsg(d, SG_ERR_VERIFY_DIGEST,
+			"provided artifact digest does not match any digest in statement");
 	return SG_OK;
 }
 
@@ -551,6 +575,7 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 	sg_arena *arena, sg_verified *out, sg_diag *d)
 {
 	sg_err err;
+	int step = 0;
 	int64_t times[SG_MAX_TLOG_ENTRIES + SG_MAX_TIMESTAMPS];
 	size_t n_times = 0;
 	sg_diag expiry;
@@ -561,9 +586,11 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 		goto fail;
 	}
 	/* 1. The bundle's shape. */
+	step = 1;
 	if ((err = check_shape(e, o, d)) != SG_OK)
 		goto fail;
 	/* 2. The signing certificate (keyless) or the given key. */
+	step = 2;
 	sg_slice leaf_der = {NULL, 0}, key_spki = {NULL, 0};
 	if (o->key == NULL) {
 		leaf_der = e->certs[0];
@@ -573,6 +600,7 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 		key_spki = o->key->spki;
 	}
 	/* 3. Transparency log entries (their SETs give trusted times). */
+	step = 3;
 	if (!o->insecure_ignore_tlog) {
 		err = verify_tlog_entries(e, a, o, leaf_der, key_spki, arena, times, &n_times, out,
 			d);
@@ -580,6 +608,7 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 			goto fail;
 	}
 	/* 4. RFC 3161 timestamps (more trusted times). At least one trusted time is needed. */
+	step = 4;
 	if ((err = verify_timestamps(e, o, times, &n_times, d)) != SG_OK)
 		goto fail;
 	if (n_times == 0) {
@@ -595,22 +624,29 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 	const sg_pubkey *signer = o->key;
 	if (o->key == NULL) {
 		/* 5. The certificate at each trusted time. */
+		step = 5;
 		if ((err = check_certificate(e, o, times, n_times, out, &expiry, d)) != SG_OK)
 			goto fail;
-		/* 6. The identity policy. */
-		if ((err = check_policy(o, out, arena, d)) != SG_OK)
+		/* 6. The identity policy (after the signature for sigstore-go's order). */
+		step = 6;
+		if (!o->sigstore_go && (err = check_policy(o, out, arena, d)) != SG_OK)
 			goto fail;
 		/* 7. The embedded SCT. */
+		step = 7;
 		if ((err = check_sct(o, out, d)) != SG_OK)
 			goto fail;
 		signer = &out->leaf.key;
 	}
 	/* 8. The signature. */
+	step = 8;
 	if (e->content == SG_CONTENT_MESSAGE_SIGNATURE)
 		err = check_message_signature(e, a, signer, d);
 	else
 		err = check_dsse_signature(e, a, signer, arena, d);
 	if (err != SG_OK)
+		goto fail;
+	step = 6;
+	if (o->key == NULL && o->sigstore_go && (err = check_policy(o, out, arena, d)) != SG_OK)
 		goto fail;
 	if (expiry.code != SG_OK) {
 		/* Everything but the certificate's window passed (o->expiry_last). */
@@ -619,10 +655,12 @@ sg_verify_entity(const sg_entity *e, const sg_artifact *a, const sg_verify_opts 
 		err = expiry.code;
 		memset(out, 0, sizeof *out);
 		out->expired_only = 1;
+		out->failed_step = 5;
 		return err;
 	}
 	return SG_OK;
 fail:
 	memset(out, 0, sizeof *out);
+	out->failed_step = step;
 	return err;
 }

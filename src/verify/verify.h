@@ -18,7 +18,7 @@
  *      the artifact as an in-toto subject).
  *
  * `out` is filled only when every check passed, and zeroed otherwise (style.md §1.4), except
- * for `expired_only` (see sg_verify_opts.expiry_last). */
+ * for `expired_only` (see sg_verify_opts.expiry_last) and `failed_step`. */
 #ifndef SG_VERIFY_H
 #define SG_VERIFY_H
 
@@ -71,6 +71,10 @@ typedef struct sg_verify_opts {
 	 * SG_ERR_VERIFY_EXPIRED with out->expired_only = 1 (everything else passed), so the
 	 * caller can run its own later checks before reporting the expiry. */
 	int expiry_last;
+	/* sigstore-go's order and identity rule, which cosign v3 applies to bundles (cosign-v3.md
+	 * §2.3): the identity policy (step 6) runs last, after the signature, on the certificate
+	 * summary's one SAN with sigstore-go's messages (sg_policy_check_summary). */
+	int sigstore_go;
 } sg_verify_opts;
 
 #define SG_VERIFY_MAX_SANS SG_MAX_SAN
@@ -92,6 +96,9 @@ typedef struct sg_verified {
 	/* Set, with everything else zeroed, when the one failing check was the certificate's
 	 * validity window and opts.expiry_last was set. */
 	int expired_only;
+	/* On failure, the step (1-8, numbered as above) that failed, kept when `out` is zeroed,
+	 * so a caller can name it (cosign v3 prefixes "failed to verify log inclusion: ", ...). */
+	int failed_step;
 } sg_verified;
 
 /* Verify entity `e` for artifact `a` under `o`. Scratch memory comes from `arena`; views in

@@ -37,7 +37,7 @@ peers() { # start everything the pipeline tests use; prints why not on failure
 	start_registry reg >/dev/null || { echo "the registry did not start"; return 1; }
 	REG=127.0.0.1:$PORT
 	local img
-	for img in app unsigned meta; do
+	for img in app unsigned meta legacy; do
 		if ! { make_image "$T/$img" "plugin test $img" && push_image "http://$REG" "bk/$img" v1 "$T/$img"; }; then
 			echo "pushing the test images failed"
 			return 1
@@ -63,9 +63,11 @@ peers() { # start everything the pipeline tests use; prints why not on failure
 	IT_AGENT_ENDPOINT="http://127.0.0.1:$(cat "$T/agent/ready")/v3"
 	export IT_AGENT_ENDPOINT
 	export IT_ACCESS_TOKEN_FILE=$T/access-token IT_FULCIO_URL=$FULCIO_URL IT_REKOR_URL=$REKOR_URL
-	export IT_TRUSTED_ROOT=$TRUSTED_ROOT IT_APP_DIGEST IT_META_DIGEST
+	export IT_TRUSTED_ROOT=$TRUSTED_ROOT IT_APP_DIGEST IT_META_DIGEST \
+		IT_LEGACY_DIGEST
 	IT_APP_DIGEST=$(digest_of "$T/app/manifest.json")
 	IT_META_DIGEST=$(digest_of "$T/meta/manifest.json")
+	IT_LEGACY_DIGEST=$(digest_of "$T/legacy/manifest.json")
 }
 # In this shell (not in $(...)), so the servers it starts are ours to stop.
 if ! peers >"$T/peers.log" 2>&1; then

@@ -52,7 +52,10 @@ for cmd in $COSIGN_COMMANDS; do
 		tried=$((tried + 1))
 		f0=$fail
 		status=$(awk -F'\t' -v n="$name" '$1 == n { print $5 }' "$T/list")
-		if [ "$kind" = bool ]; then args=("$name=true"); else args=("$name" v); fi
+		# A boolean is refused when true, or when false where true is what picosign does.
+		on=true off=false
+		case $status in "refused unless true:"*) on=false off=true ;; esac
+		if [ "$kind" = bool ]; then args=("$name=$on"); else args=("$name" v); fi
 		# shellcheck disable=SC2086
 		timeout 10 "$BIN" $pc "${args[@]}" ${op:+"$op"} >/dev/null 2>"$T/err" </dev/null
 		rc=$?
@@ -71,7 +74,7 @@ for cmd in $COSIGN_COMMANDS; do
 			fi
 			# The variable too.
 			var=$(awk -F'\t' -v n="$name" '$1 == n { print $4 }' "$T/list")
-			if [ "$kind" = bool ]; then val=true; else val=v; fi
+			if [ "$kind" = bool ]; then val=$on; else val=v; fi
 			# shellcheck disable=SC2086
 			env "$var=$val" timeout 10 "$BIN" $pc ${op:+"$op"} >/dev/null 2>"$T/err" </dev/null
 			grep -qF -- "Error: $var ($name) is not supported by picosign" "$T/err" ||
@@ -90,8 +93,8 @@ for cmd in $COSIGN_COMMANDS; do
 			esac
 			if [ "$kind" = bool ]; then
 				# shellcheck disable=SC2086
-				timeout 10 "$BIN" $pc "$name=false" ${op:+"$op"} >/dev/null 2>"$T/err" </dev/null
-				grep -qF -- "$name is not supported" "$T/err" && bad "$pc $name=false refused"
+				timeout 10 "$BIN" $pc "$name=$off" ${op:+"$op"} >/dev/null 2>"$T/err" </dev/null
+				grep -qF -- "$name is not supported" "$T/err" && bad "$pc $name=$off refused"
 			fi
 			;;
 		*) bad "$pc $name: not in the binary's table (status '$status')" ;;

@@ -11,7 +11,8 @@
 #   6. cosign v2 sign-blob --bundle files, the real public-good signature made into one;
 #   7. Go durations for --timeout, verify --timeout;
 #   8. loopback registries over plain http without a flag; a remote one names the flag;
-#   9. sign -r on a two-platform index: verify, verify -r, sigstore-js on each child;
+#   9. sign -r on a two-platform index, in both forms: verify, verify -r, sigstore-js on each
+#      legacy child signature;
 #  10. messages that say what the input is;
 #  11. identity beyond the SAN (Buildkite, extension matchers, GitHub flags);
 #  12. download signature / attestation;
@@ -36,6 +37,10 @@ unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy SIGSTORE_I
 	BUILDKITE_AGENT_ACCESS_TOKEN BUILDKITE_JOB_ID BUILDKITE_AGENT_ENDPOINT \
 	ACTIONS_ID_TOKEN_REQUEST_URL ACTIONS_ID_TOKEN_REQUEST_TOKEN
 for v in $(env | sed -n 's/^\(COSIGN_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+# The pipeline is cosign v2's: signatures in the legacy .sig form, through the variable as a
+# pipeline would set it; sections 2, 9 and 13 also run cosign v3's default form
+# (--new-bundle-format=true: the command line wins over the variable).
+export COSIGN_NEW_BUNDLE_FORMAT=false
 
 T=$(mktemp -d)
 pids=()
@@ -127,6 +132,11 @@ COSIGN_REPOSITORY=$R2/elsewhere/sigs PS verify --key k1.pub --insecure-ignore-tl
 check "and verified from there" test $? -eq 0
 COSIGN_REPOSITORY=$R2/elsewhere/sigs PS triangulate "$R/app@$D2" >out 2>&1
 check "triangulate names COSIGN_REPOSITORY" grep -qx "$R2/elsewhere/sigs:sha256-${D2#sha256:}.sig" out
+D2B=$(img app twob)
+COSIGN_REPOSITORY=$R/sigs COSIGN_PASSWORD=pw1 PS sign --new-bundle-format=true --key k1.key \
+	--tlog-upload=false -y "$R/app@$D2B" >/dev/null 2>err
+check "the v3 form with COSIGN_REPOSITORY: the referrer stays with its image, and it says so" \
+	grep -q "COSIGN_REPOSITORY moves the legacy .sig signatures only" err
 
 echo "# 3. COSIGN_<FLAG>, REGISTRY_AUTH_FILE"
 TOK=$(sigstore_mint_token '{}' preset=buildkite)
@@ -316,6 +326,17 @@ for d in "$DA1" "$DA2"; do
 		--identity "$BK_SAN" --issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT" >js.out 2>&1
 	check "sigstore-js accepts the child ${d:7:12}'s signature ($(tail -n 1 js.out))" test $? -eq 0
 done
+# The same in cosign v3's form: a bundle referrer on the index and on each child.
+push_index "$BASE" multi3 v1 "$T/amd64" "$T/arm64" >/dev/null
+TOK=$(sigstore_mint_token '{}' preset=buildkite)
+PS sign -r --new-bundle-format=true "${KEYLESS[@]}" --identity-token "$TOK" "$R/multi3@$DI" \
+	>/dev/null 2>err
+check "sign -r in the v3 form ($(tail -n 1 err))" test $? -eq 0
+PS verify -r --new-bundle-format=true "${BKID[@]}" "${TR[@]}" "$R/multi3@$DI" >out 2>err
+check "verify -r of the v3 signatures: the index and each child ($(grep -c '^Verification for' err) reports)" \
+	test $? -eq 0 -a "$(grep -c '^Verification for' err)" -eq 3
+PS verify "${BKID[@]}" "${TR[@]}" "$R/multi3@$DA2" >/dev/null 2>&1
+check "... stored as referrers, not .sig (legacy-only verify of a child: exit 10)" test $? -eq 10
 make_image "$T/solo" "single platform"
 push_index "$BASE" multi2 v1 "$T/solo" "$T/arm64" >/dev/null
 DS=$(digest_of "$T/solo/manifest.json")
@@ -436,5 +457,15 @@ check "at most a handful of connections (${conns:-?}: one probe, one per worker)
 PICOSIGN_DEBUG_CONNECTIONS=1 PS verify --max-workers 1 --key k1.pub --insecure-ignore-tlog "${IMGS[@]}" >one.out 2>one.err
 check "--max-workers 1 gives the same output" cmp -s many.out one.out
 check "--max-workers 1: one connection and the probe" test "$(sed -n 's/^picosign: \([0-9]*\) connection(s).*/\1/p' one.err)" -le 2
+# cosign v3's form in the same run: bundles on referrers for two images, the third unsigned.
+for i in 4 5; do
+	COSIGN_PASSWORD=pw1 PS sign --new-bundle-format=true --key k1.key --tlog-upload=false -y \
+		"${IMGS[$i]}" >/dev/null 2>&1
+done
+PS verify --new-bundle-format=true --max-workers 4 --key k1.pub --insecure-ignore-tlog \
+	"${IMGS[4]}" "${IMGS[5]}" "${IMGS[6]}" >v3.out 2>v3.err
+rc=$?
+check "v3 bundles: two verified, the unsigned one exit 10 ($rc)" test "$rc" -eq 10 -a \
+	"$(grep -c '^Verification for' v3.err)" -eq 2 -a "$(grep -c '^\[' v3.out)" -eq 2
 
 finish

@@ -218,7 +218,7 @@ rc=$?
 check "an unsigned image exits 10 with \"no signatures found\"" bash -c \
 	"[ $rc = 10 ] && grep -qx 'Error: no signatures found' '$T/e10'"
 
-COSIGN_PASSWORD=pw1 PS sign "${H[@]}" --tlog-upload=false --key k1.key "$R/tiny/app@$D1" >/dev/null 2>"$T/sign1.err"
+COSIGN_PASSWORD=pw1 PS sign "${H[@]}" --new-bundle-format=false --tlog-upload=false --key k1.key "$R/tiny/app@$D1" >/dev/null 2>"$T/sign1.err"
 check "sign --key pushes a signature" [ $? = 0 ]
 check "sign says where it pushed" grep -qx "Pushing signature to: $R/tiny/app" "$T/sign1.err"
 PS verify "${H[@]}" --key k1.pub --insecure-ignore-tlog "$R/tiny/app@$D1" >"$T/v1.out" 2>"$T/v1.err"
@@ -261,7 +261,7 @@ check "a signature replayed onto another digest fails the claim (12)" bash -c \
 	"[ $rc = 12 ] && grep -qx 'Error: no matching signatures: invalid or missing digest in claim: $D1' '$T/replay.err'"
 
 # Two signatures on one image: both kept, both verify; signing twice is deduplicated.
-COSIGN_PASSWORD=pw2 PS sign "${H[@]}" --tlog-upload=false --key k2.key -a env=prod "$R/tiny/app@$D1" >/dev/null 2>&1
+COSIGN_PASSWORD=pw2 PS sign --new-bundle-format=false "${H[@]}" --tlog-upload=false --key k2.key -a env=prod "$R/tiny/app@$D1" >/dev/null 2>&1
 check "a second signer signs the same image" [ $? = 0 ]
 n=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
 	"$B/v2/tiny/app/manifests/sha256-${D1#sha256:}.sig" | jq '.layers | length')
@@ -283,11 +283,11 @@ check "-a env=dev does not (12; both candidates' errors, joined as cosign joins 
 PS verify "${H[@]}" --key k2.pub --insecure-ignore-tlog --explain "$R/tiny/app@$D1" >/dev/null 2>"$T/ex.err"
 check "--explain reports the other signer's layer as failing the signature" \
 	grep -q 'signature 1 of 2 .*failed at payload signature' "$T/ex.err"
-COSIGN_PASSWORD=pw1 PS sign "${H[@]}" --tlog-upload=false --key k1.key "$R/tiny/app@$D1" >/dev/null 2>"$T/dup.err"
+COSIGN_PASSWORD=pw1 PS sign "${H[@]}" --new-bundle-format=false --tlog-upload=false --key k1.key "$R/tiny/app@$D1" >/dev/null 2>"$T/dup.err"
 n=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
 	"$B/v2/tiny/app/manifests/sha256-${D1#sha256:}.sig" | jq '.layers | length')
 check "signing again with the same key adds nothing (cosign's duplicate rule)" [ "$n" = 2 ]
-COSIGN_PASSWORD=pw1 PS sign "${H[@]}" --tlog-upload=false --key k1.key "$R/tiny/app:nope" >/dev/null 2>&1
+COSIGN_PASSWORD=pw1 PS sign "${H[@]}" --new-bundle-format=false --tlog-upload=false --key k1.key "$R/tiny/app:nope" >/dev/null 2>&1
 check "signing a missing tag fails" [ $? != 0 ]
 
 # =====================================================================================
@@ -304,7 +304,7 @@ if command -v htpasswd >/dev/null 2>&1; then
 	PS verify "${H[@]}" --key k1.pub --insecure-ignore-tlog "$R/basic/app:v1" >/dev/null 2>"$T/b401.err"
 	check "basic: anonymous access is refused (UNAUTHORIZED, exit 1)" bash -c \
 		"[ $? = 1 ] && grep -q 'UNAUTHORIZED: authentication required' '$T/b401.err'"
-	COSIGN_PASSWORD=pw1 PS sign "${H[@]}" "${U[@]}" --tlog-upload=false --key k1.key "$R/basic/app@$D1" >/dev/null 2>&1
+	COSIGN_PASSWORD=pw1 PS sign --new-bundle-format=false "${H[@]}" "${U[@]}" --tlog-upload=false --key k1.key "$R/basic/app@$D1" >/dev/null 2>&1
 	check "basic: sign with --registry-username/--registry-password" [ $? = 0 ]
 	PS verify "${H[@]}" "${U[@]}" --key k1.pub --insecure-ignore-tlog "$R/basic/app:v1" >/dev/null 2>&1
 	check "basic: verify with the flags" [ $? = 0 ]
@@ -386,7 +386,7 @@ CURL_TLS=(--cacert "$T/tls/ca.pem")
 push_image "$B" tls/app v1 "$T/img1" || notok "pushing over TLS"
 PS verify --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>"$T/tls1.err"
 check "tls: an unknown CA is refused" grep -q 'unknown authority' "$T/tls1.err"
-SSL_CERT_FILE=$T/tls/ca.pem COSIGN_PASSWORD=pw1 PS sign --tlog-upload=false --key k1.key "$R/tls/app@$D1" >/dev/null 2>&1
+SSL_CERT_FILE=$T/tls/ca.pem COSIGN_PASSWORD=pw1 PS sign --new-bundle-format=false --tlog-upload=false --key k1.key "$R/tls/app@$D1" >/dev/null 2>&1
 check "tls: sign over verified TLS (SSL_CERT_FILE names the test CA)" [ $? = 0 ]
 SSL_CERT_FILE=$T/tls/ca.pem PS verify --key k1.pub --insecure-ignore-tlog "$R/tls/app:v1" >/dev/null 2>"$T/tls2.err"
 check "tls: verify over verified TLS" [ $? = 0 ]
@@ -430,13 +430,13 @@ if command -v node >/dev/null 2>&1; then
 		CURL_AUTH=()
 		: >"$T/token.log"
 		U=(--registry-username testuser --registry-password testpass)
-		COSIGN_PASSWORD=pw1 PS sign "${H[@]}" "${U[@]}" --tlog-upload=false --key k1.key "$R/tok/tiny@$D1" >/dev/null 2>"$T/toksign.err"
+		COSIGN_PASSWORD=pw1 PS sign --new-bundle-format=false "${H[@]}" "${U[@]}" --tlog-upload=false --key k1.key "$R/tok/tiny@$D1" >/dev/null 2>"$T/toksign.err"
 		check "token: sign with credentials (Basic to the realm, then Bearer)" [ $? = 0 ]
 		check "token: one token per scope (pull, push,pull), cached for every request" bash -c \
 			"[ \$(wc -l <'$T/token.log') = 2 ] && grep -qx 'GET user=testuser scopes=repository:tok/tiny:pull' '$T/token.log' && grep -qx 'GET user=testuser scopes=repository:tok/tiny:push,pull' '$T/token.log'"
 		PS verify "${H[@]}" --key k1.pub --insecure-ignore-tlog "$R/tok/tiny:v1" >/dev/null 2>&1
 		check "token: anonymous pull token, verify passes" [ $? = 0 ]
-		COSIGN_PASSWORD=pw2 PS sign "${H[@]}" --tlog-upload=false --key k2.key "$R/tok/tiny@$D1" >/dev/null 2>"$T/tokanon.err"
+		COSIGN_PASSWORD=pw2 PS sign --new-bundle-format=false "${H[@]}" --tlog-upload=false --key k2.key "$R/tok/tiny@$D1" >/dev/null 2>"$T/tokanon.err"
 		check "token: anonymous push is refused (no push action granted)" bash -c \
 			"[ $? = 1 ] && grep -q 'UNAUTHORIZED' '$T/tokanon.err'"
 		PS verify "${H[@]}" --registry-username testuser --registry-password nope --key k1.pub \
@@ -446,7 +446,7 @@ if command -v node >/dev/null 2>&1; then
 		mkdir -p "$T/dc3"
 		printf '{"auths":{"%s":{"identitytoken":"test-refresh-token"}}}' "$R" >"$T/dc3/config.json"
 		: >"$T/token.log"
-		DOCKER_CONFIG=$T/dc3 COSIGN_PASSWORD=pw2 PS sign "${H[@]}" --tlog-upload=false --key k2.key "$R/tok/tiny@$D1" >/dev/null 2>&1
+		DOCKER_CONFIG=$T/dc3 COSIGN_PASSWORD=pw2 PS sign --new-bundle-format=false "${H[@]}" --tlog-upload=false --key k2.key "$R/tok/tiny@$D1" >/dev/null 2>&1
 		check "token: identitytoken from the docker config (OAuth2 refresh-token POST)" bash -c \
 			"[ $? = 0 ] && grep -q '^POST user=testuser' '$T/token.log'"
 		n=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H "Authorization: Bearer $tok" \

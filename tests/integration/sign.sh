@@ -164,11 +164,12 @@ rc=$?
 check "picosign verifies sigstore-js's bundle ($(tail -n 1 verify.err))" test "$rc" -eq 0
 
 # ---- sign-bundle (the conformance protocol) ----
+# The Rekor v2 log is not valid yet, so the valid v1 one is chosen (selection by validFor).
 cat >signing_config.json <<EOF
 {"mediaType":"application/vnd.dev.sigstore.signingconfig.v0.2+json",
  "caUrls":[{"url":"$FULCIO_URL","majorApiVersion":1,"validFor":{"start":"2020-01-01T00:00:00Z"}}],
  "oidcUrls":[],
- "rekorTlogUrls":[{"url":"http://127.0.0.1:1","majorApiVersion":2,"validFor":{"start":"2020-01-01T00:00:00Z"}},
+ "rekorTlogUrls":[{"url":"http://127.0.0.1:1","majorApiVersion":2,"validFor":{"start":"2099-01-01T00:00:00Z"}},
                   {"url":"$REKOR_URL","majorApiVersion":1,"validFor":{"start":"2020-01-01T00:00:00Z"}}],
  "tsaUrls":[],"rekorTlogConfig":{"selector":"ANY"},"tsaConfig":{"selector":"ANY"}}
 EOF

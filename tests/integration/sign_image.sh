@@ -69,8 +69,9 @@ BK_SAN=https://buildkite.com/acme-inc/super-duper-app
 BK_ISS=https://agent.buildkite.com
 TOKEN=$(sigstore_mint_token '{}' preset=buildkite)
 cd "$T" || exit 1
-SIGN=(timeout 60 "$BIN" sign --allow-http-registry --fulcio-url "$FULCIO_URL" --rekor-url "$REKOR_URL"
-	--trusted-root "$TRUSTED_ROOT" --identity-token "$TOKEN" -y)
+SIGN=(timeout 60 "$BIN" sign --new-bundle-format=false --allow-http-registry
+	--fulcio-url "$FULCIO_URL" --rekor-url "$REKOR_URL" --trusted-root "$TRUSTED_ROOT"
+	--identity-token "$TOKEN" -y)
 VERIFY=(timeout 60 "$BIN" verify --allow-http-registry --certificate-identity "$BK_SAN"
 	--certificate-oidc-issuer "$BK_ISS" --trusted-root "$TRUSTED_ROOT")
 

@@ -73,8 +73,8 @@ COSIGN_PASSWORD=pw1 timeout 20 "$BIN" generate-key-pair --output-key-prefix k1 >
 COSIGN_PASSWORD=pw2 timeout 20 "$BIN" generate-key-pair --output-key-prefix k2 >/dev/null 2>&1
 [ -f k1.key ] && [ -f k1.pub ] && [ -f k2.pub ] || bad "generate-key-pair made two keys"
 export COSIGN_PASSWORD=pw1
-SIGN=(timeout 60 "$BIN" sign --allow-http-registry --key k1.key --rekor-url "$REKOR_URL"
-	--trusted-root "$TRUSTED_ROOT")
+SIGN=(timeout 60 "$BIN" sign --new-bundle-format=false --allow-http-registry --key k1.key
+	--rekor-url "$REKOR_URL" --trusted-root "$TRUSTED_ROOT")
 VERIFY=(timeout 60 "$BIN" verify --allow-http-registry --trusted-root "$TRUSTED_ROOT")
 sigmanifest() { # REPO DIGEST: the .sig manifest
 	curl -s -f --max-time 10 -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
@@ -242,8 +242,8 @@ sigstore_control '{"reset":true}' >/dev/null
 check "Rekor 500: exit 1 and the message" bash -c \
 	"[ $rc = 1 ] && grep -q '^Error: uploading to the Rekor transparency log: .*Rekor returned 500' err.txt"
 check "faults: still two layers on image 3" test "$(sigmanifest key/app3 "$D3" | jq '.layers | length')" = 2
-timeout 20 "$BIN" sign --allow-http-registry --key k1.key --rekor-url http://192.0.2.1 \
-	--trusted-root "$TRUSTED_ROOT" -y "$R/key/app3@$D3" >/dev/null 2>err.txt
+timeout 20 "$BIN" sign --new-bundle-format=false --allow-http-registry --key k1.key \
+	--rekor-url http://192.0.2.1 --trusted-root "$TRUSTED_ROOT" -y "$R/key/app3@$D3" >/dev/null 2>err.txt
 check "plain http to a non-loopback Rekor is refused" bash -c \
 	"[ $? = 1 ] && grep -qi 'http' err.txt && ! grep -q 'Pushing signature' err.txt"
 
