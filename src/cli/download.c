@@ -17,8 +17,8 @@
  * Where picosign differs: cosign marshals Cert and Chain as Go x509.Certificate structs
  * (dozens of parsed fields); picosign writes {"Raw": "<base64 DER>"} for each, the one member
  * that identifies the certificate (docs/decisions.md). cosign v3 first prints the Sigstore
- * bundles attached as OCI referrers; that storage is not in this build yet. The tags are read
- * from $COSIGN_REPOSITORY when it is set. */
+ * bundles attached as OCI referrers; this command reads the legacy tags only (`tree` lists the
+ * referrers). The tags are read from $COSIGN_REPOSITORY when it is set. */
 #include <stdio.h>
 #include <string.h>
 
@@ -34,22 +34,6 @@
 
 /* One printed object: payloads are at most SG_COSIGN_MAX_PAYLOAD, in base64 4/3 of that. */
 #define LINE_CAP (SG_COSIGN_MAX_PAYLOAD / 3u * 4u + 64u * 1024u)
-
-/* cosign's --predicate-type short names (options/predicate.go PredicateTypeMap). */
-static const struct {
-	const char *name, *uri;
-} predicates[] = {
-	{"custom", "https://cosign.sigstore.dev/attestation/v1"},
-	{"slsaprovenance", "https://slsa.dev/provenance/v0.2"},
-	{"slsaprovenance02", "https://slsa.dev/provenance/v0.2"},
-	{"slsaprovenance1", "https://slsa.dev/provenance/v1"},
-	{"spdx", "https://spdx.dev/Document"},
-	{"spdxjson", "https://spdx.dev/Document"},
-	{"cyclonedx", "https://cyclonedx.org/bom"},
-	{"link", "https://in-toto.io/Link/v1"},
-	{"vuln", "https://cosign.sigstore.dev/attestation/vuln/v1"},
-	{"openvex", "https://openvex.dev/ns"},
-};
 
 static int
 fail(const sg_diag *d)
@@ -251,18 +235,11 @@ download(int argc, char **argv, sg_arena *arena, int att)
 		return sg_cli_usage_error("download %s: give exactly one IMAGE",
 			att ? "attestation" : "signature");
 	rf.timeout = common.timeout;
-	if (predicate != NULL) {
-		size_t i = 0;
-		for (; i < sizeof predicates / sizeof predicates[0]; i++)
-			if (strcmp(predicate, predicates[i].name) == 0)
-				break;
-		if (i < sizeof predicates / sizeof predicates[0])
-			predicate = predicates[i].uri;
-		else if (strstr(predicate, "://") == NULL)
-			return sg_cli_usage_error("invalid predicate type: %s", predicate);
-	}
 	sg_diag d;
 	sg_diag_init(&d, NULL);
+	/* cosign's short names (options/predicate.go PredicateTypeMap) or a URI */
+	if (predicate != NULL && sg_intoto_predicate_type(predicate, &predicate, &d) != SG_OK)
+		return fail(&d);
 	sg_ociref ref, sref;
 	if (sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK ||
 		sg_cli_sig_repo(&ref, &sref, &d) != SG_OK)

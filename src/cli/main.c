@@ -269,7 +269,8 @@ static const struct command commands[] = {
 		"Print what cosign stored next to IMAGE, as cosign download does, one JSON object\n"
 		"a line: each signature of the sha256-<hex>.sig tag (Base64Signature, Payload,\n"
 		"Cert, Chain, Bundle, RFC3161Timestamp; Cert and Chain as {\"Raw\": DER}), or\n"
-		"each attestation of the .att tag (payloadType, payload, signatures).\n",
+		"each attestation of the .att tag (payloadType, payload, signatures). The\n"
+		"legacy tags only: `picosign tree` lists the bundles attached as referrers.\n",
 		FLAGS(
 		"  --predicate-type TYPE           attestation: only this predicate type (a URI,\n"
 		"\vor cosign's names: slsaprovenance, spdx...)\n"

@@ -84,7 +84,8 @@ static const sg_cli_refusal refusals[] = {
 	{C_ATTEST, "--new-bundle-format", NULL, 1, "true",
 		"false: attest writes Sigstore bundles on OCI referrers only (no legacy .att tag)"},
 	{C_ATTEST, "--no-upload", NULL, 1, NULL,
-		"an attestation written but not attached; --bundle keeps a copy of what is attached"},
+		"an attestation written but not attached; --bundle keeps a copy of what is "
+		"attached"},
 	{C_ATTEST, "--replace", NULL, 1, NULL,
 		"replacing the attestations of the same predicate type; picosign adds a referrer"},
 	{C_ATTEST, "--rekor-entry-type", NULL, 0, "dsse",
@@ -122,7 +123,8 @@ static const sg_cli_refusal refusals[] = {
 	{VERIFIERS, "--signature-digest-algorithm", NULL, 0, "sha256",
 		"message digests other than SHA-256"},
 	{VERIFIERS, "--timestamp-certificate-chain", NULL, 0, NULL,
-		"a timestamp authority's chain given apart; the trusted root's authorities are used"},
+		"a timestamp authority's chain given apart; the trusted root's authorities are "
+		"used"},
 	{VERIFIERS, "--use-signed-timestamps", NULL, 1, NULL,
 		"requiring a signed timestamp; picosign verifies those a bundle carries (and "
 		"requires one where there is no log time)"},

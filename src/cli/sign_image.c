@@ -336,10 +336,10 @@ sign_image(struct sign_opts *o, const char *img, sg_arena *arena)
 		j.sig_name = sg_slice_str(sname);
 		/* OCI referrers are listed by the repository of their subject. */
 		if (forms & FORM_V3)
-			fprintf(stderr, "WARNING: COSIGN_REPOSITORY moves the legacy .sig signatures "
-					"only; the Sigstore bundle is attached to %.*s as an OCI "
-					"referrer\n", (int)j.repo_name.len,
-				(const char *)j.repo_name.p);
+			fprintf(stderr,
+				"WARNING: COSIGN_REPOSITORY moves the legacy .sig signatures only; the "
+				"Sigstore bundle is attached to %.*s as an OCI referrer\n",
+				(int)j.repo_name.len, (const char *)j.repo_name.p);
 	}
 	/* The signer, once for every manifest: the key (logged or not) or a Fulcio certificate. */
 	if (keyed && !tlog && forms == FORM_LEGACY) {

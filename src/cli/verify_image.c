@@ -443,8 +443,8 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown, sg_bu
 		}
 		if (skip != NULL) {
 			if (o->explain)
-				put_line(err, "explain: referrer %zu of %zu (%s): skipped: %s\n",
-					i + 1, refs.n, dg, skip);
+				put_line(err, "explain: referrer %zu of %zu (%s): skipped: "
+					"%s\n", i + 1, refs.n, dg, skip);
 			sg_arena_release(arena, mark);
 			continue;
 		}
