@@ -77,7 +77,7 @@ endif
 CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS := $(STD) $(WARN) $(INC) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
-LDLIBS := -lbearssl
+LDLIBS := -lbearssl -pthread
 
 # ---- sources and archives (src/README.md; layout.md §3.6) ----
 # Folders by rank. Ranks 0-5 are the offline set: everything a verifier needs, built without
@@ -139,9 +139,9 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # alone: that is the proof that it needs nothing beyond ranks 0-5 and BearSSL. Those named here
 # test the online, signing or CLI side and link the full archives (the linker takes only the
 # objects they reference).
-FULL_TESTS := test_cli_util test_crypto test_fulcio test_http test_keys test_layout test_manifest \
-	test_nacl test_oidc test_referrer test_registry test_rekor test_trustroot
-FULL_FUZZ := fulcio_response http_response keyfile registry rekor_response spki
+FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http test_keys test_layout \
+	test_manifest test_nacl test_oidc test_referrer test_registry test_rekor test_trustroot
+FULL_FUZZ := fulcio_response http_response keyfile keysrc registry rekor_response spki timeout
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
 .PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
@@ -314,12 +314,12 @@ STATIC_DIR := build/static
 # AES-GCM suites only); one read-execute segment (-z noseparate-code, the page of padding
 # between code and read-only data); SG_SMALL leaves the inspection commands `debug` and
 # `cert` out (use the dynamic build for audits), and `save` (the connected side of the air
-# gap; verify --local-image stays). Of the trust material only the TUF root,
-# trusted_root.json and the signing config are embedded, no staging root (docs/trustroot.md,
-# decisions.md).
+# gap; verify --local-image stays); SG_NO_THREADS runs verify's images on one worker
+# (sys/os.c). Of the trust material only the TUF root, trusted_root.json and the signing
+# config are embedded, no staging root (docs/trustroot.md, decisions.md).
 OBJCOPY ?= objcopy
 STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL -DSG_TLS_PORTABLE \
-	-flto=auto -flto-partition=one -Wl,-z,noseparate-code
+	-DSG_NO_THREADS -flto=auto -flto-partition=one -Wl,-z,noseparate-code
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }

@@ -158,9 +158,58 @@ test_init_errors(void)
 			       "invalid escape sequence: `\\1`") == 0);
 }
 
+/* Pinned Fulcio extensions: checked exactly, an absent one never matches, the first mismatch
+ * in the order required is reported in cosign's words, and only named extensions qualify. */
+static void
+test_extensions(void)
+{
+	static sg_policy p;
+	sg_x509_cert leaf;
+	sg_diag d;
+	memset(&leaf, 0, sizeof leaf);
+	leaf.fulcio[2] = S("push");
+	leaf.fulcio[13] = S("9f3182061f1e2cca4702c368cbc039b7dc9d4485");
+	leaf.fulcio[20] = S("ui");
+	leaf.fulcio_present = (1u << 2) | (1u << 13) | (1u << 20);
+	CHECK_OK(sg_policy_init(&p, "i", NULL, "u", NULL, NULL));
+	CHECK_OK(sg_policy_check_ext(&p, &leaf, NULL)); /* nothing pinned */
+	CHECK_OK(sg_policy_require_ext(&p, 13, "9f3182061f1e2cca4702c368cbc039b7dc9d4485", NULL));
+	CHECK_OK(sg_policy_require_ext(&p, 20, "ui", NULL));
+	CHECK_OK(sg_policy_require_ext(&p, 21, NULL, NULL)); /* unset flags add nothing */
+	CHECK_OK(sg_policy_require_ext(&p, 21, "", NULL));
+	CHECK(p.n_ext == 2);
+	CHECK_OK(sg_policy_check_ext(&p, &leaf, NULL));
+	CHECK_OK(sg_policy_require_ext(&p, 2, "pull_request", NULL));
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_check_ext(&p, &leaf, &d), SG_ERR_POLICY_EXTENSION);
+	CHECK(strcmp(d.detail, "expected GitHub Workflow Trigger not found in certificate") == 0);
+	/* Absent: the runner environment (1.11) is not in this leaf. */
+	CHECK_OK(sg_policy_init(&p, "i", NULL, "u", NULL, NULL));
+	CHECK_OK(sg_policy_require_ext(&p, 11, "self-hosted", NULL));
+	sg_diag_init(&d, NULL);
+	CHECK_ERR(sg_policy_check_ext(&p, &leaf, &d), SG_ERR_POLICY_EXTENSION);
+	CHECK(strcmp(d.detail, "expected Runner Environment not found in certificate") == 0);
+	/* Exactly: no prefix or case folding. */
+	CHECK_OK(sg_policy_init(&p, "i", NULL, "u", NULL, NULL));
+	CHECK_OK(sg_policy_require_ext(&p, 20, "U", NULL));
+	CHECK_ERR(sg_policy_check_ext(&p, &leaf, NULL), SG_ERR_POLICY_EXTENSION);
+	CHECK_OK(sg_policy_init(&p, "i", NULL, "u", NULL, NULL));
+	CHECK_OK(sg_policy_require_ext(&p, 13, "9f31", NULL));
+	CHECK_ERR(sg_policy_check_ext(&p, &leaf, NULL), SG_ERR_POLICY_EXTENSION);
+	/* The issuers are the identity's business; 7 is not an extension; 25 is out of range. */
+	CHECK_ERR(sg_policy_require_ext(&p, 1, "x", NULL), SG_ERR_ARG);
+	CHECK_ERR(sg_policy_require_ext(&p, 8, "x", NULL), SG_ERR_ARG);
+	CHECK_ERR(sg_policy_require_ext(&p, 7, "x", NULL), SG_ERR_ARG);
+	CHECK_ERR(sg_policy_require_ext(&p, 25, "x", NULL), SG_ERR_ARG);
+	for (unsigned i = 0; i < SG_POLICY_MAX_EXT - 1; i++)
+		CHECK_OK(sg_policy_require_ext(&p, 9, "x", NULL));
+	CHECK_ERR(sg_policy_require_ext(&p, 9, "x", NULL), SG_ERR_LIMIT);
+}
+
 int
 main(void)
 {
+	test_extensions();
 	test_exact();
 	test_regexp();
 	test_init_errors();

@@ -391,6 +391,14 @@ sg_arena_release(sg_arena *a, size_t mark)
 }
 
 /* see bytes.h */
+void
+sg_arena_forget(sg_arena *a, size_t mark)
+{
+	if (a->used > mark)
+		a->used = mark;
+}
+
+/* see bytes.h */
 size_t
 sg_arena_avail(const sg_arena *a)
 {

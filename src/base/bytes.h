@@ -124,6 +124,10 @@ void sg_arena_wipe(sg_arena *a);
  * above the current use is ignored. */
 size_t sg_arena_mark(const sg_arena *a);
 void sg_arena_release(sg_arena *a, size_t mark);
+/* Hand back everything after `mark` WITHOUT wiping it: only for memory that is known to be
+ * wiped already, such as sub-arenas carved from `a` and each wiped with sg_arena_wipe, whose
+ * untouched pages a second wipe would only fault in. */
+void sg_arena_forget(sg_arena *a, size_t mark);
 /* The largest `n` sg_arena_alloc could hand out now (0 when full), for reading input of
  * unknown size into the free tail and trimming it after. */
 size_t sg_arena_avail(const sg_arena *a);

@@ -149,6 +149,7 @@ X(SG_ERR_POLICY_ISSUER, 802, "certificate issuer does not match")
 X(SG_ERR_POLICY_REGEX, 803, "invalid regular expression")
 X(SG_ERR_POLICY_EMPTY, 804, "empty policy")
 X(SG_ERR_POLICY_ANNOTATION, 805, "annotation does not match")
+X(SG_ERR_POLICY_EXTENSION, 806, "certificate extension does not match")
 
 /* 900s signing and online services */
 X(SG_ERR_OIDC_TOKEN, 901, "invalid OIDC token")

@@ -150,6 +150,15 @@
  * memory when a command decrypts or writes a cosign key. malloc maps the pages lazily, so a
  * command that never runs scrypt never touches that part. */
 #define SG_MAX_ARENA (16u * 1024u * 1024u + SG_MAX_SCRYPT_MEM + 1024u * 1024u)
+/* verify IMAGE...: images verified at once (--max-workers; cosign's default is 10). Each
+ * worker gets SG_WORKER_ARENA of the command's arena, which malloc maps lazily, and keeps its
+ * own connection; 8 bounds what one run can touch (8 x 17 MiB) and the connections a
+ * registry sees from it, and is more than 2 cores and a network round trip need. */
+#define SG_MAX_WORKERS 8u
+/* IMAGE arguments of one verify run (cosign takes any number; a pipeline passes a few). */
+#define SG_MAX_VERIFY_IMAGES 256u
+/* What one image's verification may use: a single-image verify's arena, without scrypt. */
+#define SG_WORKER_ARENA (16u * 1024u * 1024u + 1024u * 1024u)
 /* A file read from disk by the CLI (artifact digests are streamed, not held). */
 #define SG_MAX_INPUT_FILE (8u * 1024u * 1024u)
 

@@ -11,12 +11,14 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "crypto/p256.h"
+#include "crypto/pubkey.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
 #include "crypto/drbg.h"
 #include "pki/trustroot.h"
 #include "sign/sign.h"
+#include "sigstore/bundle.h"
 #include "sigstore/signing_config.h"
 #include "sys/http.h"
 #include "sys/net.h"
@@ -39,8 +41,8 @@ typedef int (*sg_cli_cmd_fn)(int argc, char **argv, sg_arena *arena);
 
 /* A command-line flag: a string flag stores its value (NULL when absent); a boolean flag
  * (value == NULL) sets *on. Both spellings "--name value" and "--name=value" are accepted, and
- * "--name=true|false" for booleans. `multi`, when not NULL, collects repeated values (-a k=v)
- * up to `multi_cap`, counting them in *multi_n. */
+ * "--name=BOOL" for booleans (Go's ParseBool spellings). `multi`, when not NULL, collects
+ * repeated values (-a k=v) up to `multi_cap`, counting them in *multi_n. */
 typedef struct sg_cli_flag {
 	const char *name;       /* "--bundle", or a short alias such as "-a" in `alias` */
 	const char *alias;      /* NULL or another spelling */
@@ -51,11 +53,64 @@ typedef struct sg_cli_flag {
 	size_t *multi_n;
 } sg_cli_flag;
 
+/* The most rows one command's table may have (the per-row "given" marks live on the stack). */
+#define SG_CLI_MAX_FLAGS 128u
+
 /* Parse argv[1..argc) against flags[0..n): positional arguments go to pos[0..pos_cap) with
- * their count in *n_pos. "--" ends the flags. Prints "Error: ..." and returns SG_EXIT_FAIL for
- * an unknown flag, a missing value or too many positional arguments; 0 on success. */
+ * their count in *n_pos. "--" ends the flags. A flag that is not a row but that cosign has for
+ * command argv[0] is refused by name with picosign's reason (cli/refused.c), never taken for
+ * a typo. Then every row the command line did not set is taken from the environment as
+ * cosign's viper binding does (cli/env.c: COSIGN_<FLAG>, the command line wins), and the
+ * variables of refused flags are refused too. Prints "Error: ..." and returns SG_EXIT_FAIL for
+ * an unknown or refused flag (or variable), a missing value, an invalid boolean or too many
+ * positional arguments; 0 on success. In --list-flags mode (sg_cli_list_flags) it prints the
+ * rows and the refused flags instead and returns SG_EXIT_FAIL, so the command stops there. */
 int sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n,
 	const char **pos, size_t pos_cap, size_t *n_pos);
+/* Set by main.c for `picosign COMMAND --list-flags` (hidden; scripts/gen-cli-doc.sh reads it):
+ * sg_cli_parse_flags prints one line per flag, "NAME<TAB>ALIAS<TAB>KIND<TAB>ENV<TAB>STATUS"
+ * (ALIAS "-" when none; KIND bool, value or multi; ENV the COSIGN_ variable; STATUS "ok",
+ * "refused: WHY" or "refused unless VALUE: WHY"). */
+extern int sg_cli_list_flags;
+
+/* ---- cosign flags picosign refuses (cli/refused.c) ---- */
+
+/* A cosign flag picosign does not support, for the commands that cosign gives it to. A
+ * boolean one is refused only when true (or, with `harmless` "true", only when false: the
+ * other value is what picosign does anyway); a valued one is accepted when its value is
+ * `harmless` (cosign's default, which changes nothing). */
+typedef struct sg_cli_refusal {
+	unsigned commands;    /* the commands it applies to (bits, cli/refused.c) */
+	const char *name;     /* "--sk" */
+	const char *alias;    /* NULL or "-d" */
+	int is_bool;
+	const char *harmless; /* NULL: any value is refused; "true" on a boolean: false is */
+	const char *why;
+} sg_cli_refusal;
+/* The refusal of flag `name` (n bytes; the long name or the alias) for `command`, or NULL. */
+const sg_cli_refusal *sg_cli_refusal_find(const char *command, const char *name, size_t n);
+/* The i-th refusal that applies to `command` (i from 0), or NULL past the last. */
+const sg_cli_refusal *sg_cli_refusal_at(const char *command, size_t i);
+/* Refuse flag `r` given as `given_as` ("--sk", or "COSIGN_SK (--sk)") with value `v` (NULL
+ * for a boolean without one): prints "Error: <given_as> is not supported by picosign: <why>"
+ * and returns SG_EXIT_FAIL, or returns 0 when the value is harmless. */
+int sg_cli_refuse(const sg_cli_refusal *r, const char *v, const char *given_as);
+
+/* ---- the environment (cli/env.c) ---- */
+
+/* cosign's COSIGN_<FLAG> binding (options/root.go BindViper): for each row whose flag the
+ * command line did not give (given[i] == 0), a non-empty COSIGN_<NAME> (upper case, '-' as
+ * '_') is used as if it had been passed: a string as is, a boolean through Go's ParseBool, a
+ * repeated flag split at commas (pflag's string slices). The variables of the flags refused
+ * for `command` are refused the same way, unless harmless. Unlike cosign, which drops a value
+ * it cannot parse, an invalid boolean is an error naming the variable. Prints "Error: ..."
+ * and returns SG_EXIT_FAIL on failure, 0 on success. */
+int sg_cli_flags_from_env(const char *command, const sg_cli_flag *flags, size_t n,
+	const unsigned char *given);
+/* The variable of flag `name` ("--certificate-identity" -> "COSIGN_CERTIFICATE_IDENTITY") into
+ * out[0..cap); 0 when it does not fit. */
+int sg_cli_env_name(const char *name, char *out, size_t cap);
+
 /* Go's strconv.ParseBool (COSIGN_YES, --tlog-upload=...): 1 and *out set when `s` is one of
  * its spellings, else 0. */
 int sg_cli_parse_bool(const char *s, int *out);
@@ -275,13 +330,58 @@ SG_MUST_USE sg_err sg_cli_confirm_hook(void *ctx, sg_diag *d);
 
 /* ---- keys (cli/keys.c) ---- */
 
-/* Load the private key file at `path` (cosign encrypted, PKCS#8 or SEC1 EC P-256; see keys.h),
- * asking for the password only when the key is encrypted. `out` is wiped on failure; the
- * caller wipes it after use (sg_p256_key_wipe). */
-SG_MUST_USE sg_err sg_cli_load_private_key(const char *path, sg_arena *arena, sg_p256_key *out,
+/* Load the private key `ref` names (sg_cli_read_ref: a file or env://VAR; cosign encrypted,
+ * PKCS#8 or SEC1 EC P-256, see keys.h), asking for the password only when the key is
+ * encrypted. Every copy of the key material is wiped before return; `out` is wiped on
+ * failure, and the caller wipes it after use (sg_p256_key_wipe). Errors name `ref`. */
+SG_MUST_USE sg_err sg_cli_load_private_key(const char *ref, sg_arena *arena, sg_p256_key *out,
+	sg_diag *d);
+/* Load the public key (PEM "PUBLIC KEY") `ref` names, for verify --key: a file, env://VAR or
+ * "-". Errors name `ref` and, for a PEM of another kind, say what it is ("this is a PEM
+ * certificate; --key expects a public key"). */
+SG_MUST_USE sg_err sg_cli_load_public_key(const char *ref, sg_arena *arena, sg_pubkey *out,
 	sg_diag *d);
 
+/* ---- files, variables and what they hold (cli/keysrc.c) ---- */
+
+/* Read what a key or certificate flag names, as cosign's blob.LoadFileOrURL and key
+ * references do: "env://VAR" is the content of variable VAR (cosign's "loading URL: env var
+ * $VAR not found" when it is unset; empty is an error too), "-" is standard input, a path is a
+ * file. The schemes of KMS and hardware keys (awskms://, gcpkms://, azurekms://,
+ * hashivault://, k8s://, gitlab://, pkcs11:) and http(s):// downloads are SG_ERR_UNSUPPORTED
+ * with a message naming the scheme; another "x://" is cosign's "loading URL: unrecognized
+ * scheme: x://". At most `max` bytes, copied into the arena (the caller wipes a secret).
+ * `flag` names the flag in messages ("--key"). */
+SG_MUST_USE sg_err sg_cli_read_ref(const char *ref, const char *flag, size_t max, sg_arena *arena,
+	sg_slice *out, sg_diag *d);
+/* What `in` looks like, for messages about a file given to the wrong flag: "a PEM certificate",
+ * "a PEM public key", "a PEM private key", "an encrypted cosign private key", "a Sigstore
+ * bundle", "a cosign v2 bundle", "a base64 signature", "JSON", "binary data" or "text". */
+const char *sg_cli_describe(sg_slice in);
+/* The DER of each CERTIFICATE block of `pem`, in order, into out[0..cap) (decoded into the
+ * arena): *n of them. Other blocks are skipped. SG_ERR_LIMIT past `cap` certificates; the
+ * sg_pem_next errors for a broken block. */
+SG_MUST_USE sg_err sg_cli_pem_certs(sg_slice pem, sg_arena *arena, sg_slice *out, size_t cap,
+	size_t *n, sg_diag *d);
+/* Replace the failure in `d` by "FLAG NAME: this is WHAT; FLAG expects EXPECTED" (keeping
+ * `code`) and return `code`: for a file given to the wrong flag, where the parser's own
+ * message ("invalid JSON number") would not say so. */
+SG_MUST_USE sg_err sg_cli_wrong_input(sg_diag *d, sg_err code, const char *flag,
+	const char *name, const char *what, const char *expected);
+
 /* ---- keyless sessions (cli/keyless.c) ---- */
+
+/* One HTTP client and what it needs: network options from the environment (and --timeout
+ * when not NULL), a dialer with an arena of its own (sg_cli_dialer_init) and the client, with
+ * picosign's User-Agent. Close it with sg_http_client_close(h->http). */
+typedef struct sg_cli_http {
+	sg_arena net_arena;
+	sg_net_opts nopts;
+	sg_net_dialer dialer;
+	sg_http_client *http;
+} sg_cli_http;
+SG_MUST_USE sg_err sg_cli_http_open(sg_cli_http *h, const char *timeout, sg_arena *arena,
+	sg_diag *d);
 
 /* What a keyless command was told. */
 typedef struct sg_cli_keyless_args {
@@ -293,13 +393,15 @@ typedef struct sg_cli_keyless_args {
 	const char *timeout;      /* --timeout */
 	int allow_http;           /* --allow-http */
 	const char *out_cert;     /* --output-certificate */
+	const char *provider;     /* --oidc-provider: one ambient token source (cosign's names) */
+	const char *oidc_issuer;  /* --oidc-issuer: cosign's interactive flows; compared with
+				   * the token's issuer, a difference is reported */
 } sg_cli_keyless_args;
 
 /* One keyless session: the network, the trusted root, the token and a certified key. */
 typedef struct sg_cli_keyless {
-	sg_net_opts nopts;
-	sg_net_dialer dialer;
-	sg_http_client *http;
+	sg_cli_http net;
+	sg_http_client *http;     /* net.http */
 	uint8_t *token;
 	sg_trustroot *tr;
 	sg_drbg rng;
@@ -318,6 +420,23 @@ SG_MUST_USE sg_err sg_cli_keyless_begin(sg_cli_keyless *k, const sg_cli_keyless_
 	sg_arena *arena, sg_diag *d);
 /* Wipe the key and token, close the connection. */
 void sg_cli_keyless_end(sg_cli_keyless *k);
+
+/* A key-based session (sign --key, sign-blob --key, attest --key): a signer holding a copy of
+ * `key` (sg_signer_begin_key) for the services chosen (cli/signing.c); when they include a log
+ * or a TSA, also the network and the trusted root their answers are checked against. Call
+ * sg_cli_keyed_end on every path. */
+typedef struct sg_cli_keyed {
+	sg_cli_http net;
+	sg_http_client *http;     /* net.http; NULL without a log or TSA */
+	sg_trustroot *tr;
+	sg_drbg rng;              /* the TSA's nonces */
+	sg_signer *signer;
+} sg_cli_keyed;
+SG_MUST_USE sg_err sg_cli_keyed_begin(sg_cli_keyed *t, const sg_p256_key *key,
+	const sg_cli_services *svc, const char *timeout, const char *root_path, sg_arena *arena,
+	sg_diag *d);
+/* Wipe the signer's key and the generator, close the connection. */
+void sg_cli_keyed_end(sg_cli_keyed *t);
 /* "Error: <stage>: <d>", and what was kept when the certificate had been written already. */
 void sg_cli_report_keyless_failure(const sg_diag *d, sg_sign_stage stage,
 	const char *cert_written);
@@ -329,22 +448,55 @@ typedef struct sg_cli_registry_flags {
 	const char *username;  /* --registry-username */
 	const char *password;  /* --registry-password (secret) */
 	const char *token;     /* --registry-token (secret) */
+	const char *cacert;    /* --registry-cacert: the registry's CA certificates (PEM) */
 	int allow_http;        /* --allow-http-registry: plain http:// */
 	int allow_insecure;    /* --allow-insecure-registry: TLS without certificate checks */
+	const char *timeout;   /* not a row: the command's --timeout, set before opening */
 } sg_cli_registry_flags;
 #define SG_CLI_REGISTRY_FLAG_ROWS(f) \
 	{"--registry-username", NULL, &(f).username, NULL, NULL, 0, NULL}, \
 	{"--registry-password", NULL, &(f).password, NULL, NULL, 0, NULL}, \
 	{"--registry-token", NULL, &(f).token, NULL, NULL, 0, NULL}, \
+	{"--registry-cacert", NULL, &(f).cacert, NULL, NULL, 0, NULL}, \
 	{"--allow-http-registry", NULL, NULL, &(f).allow_http, NULL, 0, NULL}, \
 	{"--allow-insecure-registry", NULL, NULL, &(f).allow_insecure, NULL, 0, NULL}
-/* Network stack plus credentials (flags, else the docker config and its credential helpers,
- * else anonymous) for `registry`, looked up for `repository`. Memory from the arena. */
+
+/* A dialer with a sub-arena of its own (in `net_arena`, carved from `arena`): a dialer takes
+ * connection memory lazily, so a connection first opened while the caller's scratch is in use
+ * must not live in that scratch, which the caller hands back. */
+SG_MUST_USE sg_err sg_cli_dialer_init(sg_net_dialer *dl, const sg_net_opts *o,
+	sg_arena *net_arena, sg_arena *arena, sg_diag *d);
+
+/* A network stack for registries (dialer, HTTP client, the schemes found per host), kept
+ * across the images one worker handles so its connection is reused (cli/registry.c). Memory
+ * from the arena, which must outlive it. */
+typedef struct sg_cli_net sg_cli_net;
+SG_MUST_USE sg_err sg_cli_net_open(const sg_cli_registry_flags *f, sg_arena *arena,
+	sg_cli_net **out, sg_diag *d);
+/* Close the kept-alive connection (NULL allowed). */
+void sg_cli_net_close(sg_cli_net *n);
+/* Connections the stack has opened so far. */
+unsigned sg_cli_net_connects(const sg_cli_net *n);
+/* Find out now whether `registry` speaks https or (loopback, --allow-http-registry) plain
+ * http, and remember it (see registry.c); nothing for a registry that may only use https. */
+void sg_cli_net_learn(sg_cli_net *n, const char *registry, int allow_http);
+/* Give `to` what `from` has learned, so workers do not each probe the same registry. */
+void sg_cli_net_share(sg_cli_net *to, const sg_cli_net *from);
+
+/* Credentials (flags, else the auth file and its credential helpers, else anonymous) and a
+ * registry client for `registry`, looked up for `repository`, over `net`. Plain http as
+ * go-containerregistry: https first, then http for a loopback registry or with
+ * --allow-http-registry (see registry.c). Memory from the arena. */
 typedef struct sg_cli_reg sg_cli_reg;
+SG_MUST_USE sg_err sg_cli_registry_open_on(sg_cli_net *net, const sg_cli_registry_flags *f,
+	const char *registry, const char *repository, sg_arena *arena, sg_cli_reg **out,
+	sg_diag *d);
+/* The same over a network stack of its own, closed with the registry. */
 SG_MUST_USE sg_err sg_cli_registry_open(const sg_cli_registry_flags *f, const char *registry,
 	const char *repository, sg_arena *arena, sg_cli_reg **out, sg_diag *d);
 sg_registry *sg_cli_registry_get(sg_cli_reg *c);
-/* Close the connection and wipe credentials and tokens (NULL allowed). */
+/* Close the connection (when the registry owns its stack) and wipe credentials and tokens
+ * (NULL allowed). */
 void sg_cli_registry_close(sg_cli_reg *c);
 /* An image reference as given (`len` bytes of `s`) parsed into *ref, and its name (ggcr's
  * Name(), what cosign prints) into name[0..SG_CLI_NAME_CAP), NUL-terminated. Errors: those
@@ -352,5 +504,75 @@ void sg_cli_registry_close(sg_cli_reg *c);
 #define SG_CLI_NAME_CAP (SG_OCI_NAME_MAX + 8u)
 SG_MUST_USE sg_err sg_cli_image_ref(const uint8_t *s, size_t len, sg_ociref *ref,
 	char name[SG_CLI_NAME_CAP], sg_diag *d);
+
+/* When `d` holds a TLS failure of a registry that may not use plain http, add "(if HOST
+ * serves plain http, add --allow-http-registry)": what a plain-http registry looks like to
+ * an https client. */
+void sg_cli_registry_hint(const sg_registry *reg, sg_diag *d);
+/* Where the signatures of `image` live: `image` itself, or with registry and repository from
+ * $COSIGN_REPOSITORY (cosign's ociremote.GetEnvTargetRepository), tag and digest kept.
+ * SG_ERR_USAGE when the variable is not a repository. */
+SG_MUST_USE sg_err sg_cli_sig_repo(const sg_ociref *image, sg_ociref *out, sg_diag *d);
+
+/* ---- what verify-blob verifies (cli/blobsig.c) ---- */
+
+/* verify-blob's inputs besides the artifact and the policy. */
+typedef struct sg_cli_blob_args {
+	const char *bundle;      /* --bundle: a Sigstore bundle or a cosign v2 bundle file */
+	const char *signature;   /* --signature: a file holding the base64 signature, or it */
+	const char *certificate; /* --certificate: PEM (or base64 of PEM): file, env:// or - */
+	const char *rekor_url;   /* --rekor-url: where to look up a detached signature */
+	const char *key_ref;     /* --key: the public key's PEM is the Rekor search's verifier */
+	int offline;             /* --offline: never look anything up */
+	int ignore_tlog;         /* --insecure-ignore-tlog / --private-infrastructure */
+	const char *timeout;     /* --timeout, for the Rekor search */
+	const uint8_t *sha256;   /* the artifact's digest */
+} sg_cli_blob_args;
+
+/* The entities verify-blob tries, as cosign v2 finds them: a Sigstore bundle as is; a cosign
+ * v2 bundle (sigstore/cosign_bundle.h) as a legacy `.sig` layer would be, with --signature and
+ * --certificate overriding its members; or a detached --signature (with --certificate, or
+ * --key) whose log entries are looked up in Rekor at --rekor-url (cosign's online search;
+ * each entry found is one candidate; none without --insecure-ignore-tlog is
+ * SG_ERR_VERIFY_TLOG_MISSING "signature not found in transparency log", and with --offline
+ * it is cosign's "offline verification failed" before any lookup). *legacy says the
+ * candidates follow cosign's legacy rules (issuer from extension 1.1). Files of the wrong kind
+ * are named with what they are (sg_cli_describe). Entities and bytes come from the arena. */
+SG_MUST_USE sg_err sg_cli_blob_entities(const sg_cli_blob_args *a, sg_arena *arena,
+	sg_entity **out, size_t *n, int *legacy, sg_diag *d);
+/* --certificate-chain: replace the trusted root's certificate authorities by the chain in
+ * the PEM file (or env://) `ref`, which starts at the signing certificate's issuer and ends
+ * at the root, as cosign reads it: that root is then trusted, for all time. SG_ERR_USAGE for
+ * a file without certificates. */
+SG_MUST_USE sg_err sg_cli_chain_as_ca(const char *ref, sg_trustroot *tr, sg_arena *arena,
+	sg_diag *d);
+
+/* ---- several images per run (cli/images.c) ---- */
+
+/* One image's work, on a worker: write what goes to standard output to `out` and what goes
+ * to standard error to `err` (they are printed in the order of the images once all are
+ * done), using `net` (the worker's connection, reused across its images) and `arena`
+ * (scratch, handed back after the image). Returns the image's exit code. */
+typedef int (*sg_cli_image_fn)(void *ctx, sg_cli_net *net, const char *image, sg_arena *arena,
+	sg_buf *out, sg_buf *err);
+
+/* Run fn for each of images[0..n) on min(workers, n) workers (threads, sys/os.h), each with
+ * SG_WORKER_ARENA of `arena` and its own network stack for the registry flags `rf`, so at
+ * most `workers` images are in flight and each worker keeps its connection. Then print every
+ * image's stderr and stdout in argument order. Returns 0 when every image gave 0, else the
+ * exit code of the first that did not (in argument order). *connects (may be NULL) receives
+ * the connections opened in all. */
+int sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
+	const sg_cli_registry_flags *rf, sg_cli_image_fn fn, void *ctx, sg_arena *arena,
+	unsigned *connects);
+/* The manifests an index (or Docker manifest list) lists, for -r: GET repo@digest and, when it
+ * is an index, its descriptors into *children (views into the arena), *n of them; *n = 0 for
+ * a single manifest. Errors: those of sg_registry_get_manifest and sg_oci_manifest_parse. */
+SG_MUST_USE sg_err sg_cli_index_children(sg_registry *reg, const char *repo,
+	const uint8_t digest[32], sg_arena *arena, const sg_oci_desc **children, size_t *n,
+	sg_diag *d);
+/* What one image may print (verified payloads: at most SG_MAX_SIGNATURES of them). */
+#define SG_CLI_IMAGE_OUT (4u * 1024u * 1024u)
+#define SG_CLI_IMAGE_ERR (1024u * 1024u)
 
 #endif

@@ -12,10 +12,8 @@ int sg_cmd_verify_attestation(int argc, char **argv, sg_arena *arena);
 /* cli/verify_blob.c: `verify-blob` and the conformance client's `verify-bundle`. */
 int sg_cmd_verify_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_verify_bundle(int argc, char **argv, sg_arena *arena);
-/* cli/sign_image.c: `sign IMAGE`, with --key or keyless (sg_cmd_sign hands over to
- * sg_cmd_sign_keyless when no --key is given). */
+/* cli/sign_image.c: `sign IMAGE`, with --key or keyless (one flag table for both). */
 int sg_cmd_sign(int argc, char **argv, sg_arena *arena);
-int sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena);
 /* cli/sign_blob.c: keyless `sign-blob` and the conformance client's `sign-bundle`. */
 int sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena);
 int sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena);
@@ -24,6 +22,8 @@ int sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena);
 int sg_cmd_public_key(int argc, char **argv, sg_arena *arena);
 /* cli/cert.c: `cert`. */
 int sg_cmd_cert(int argc, char **argv, sg_arena *arena);
+/* cli/download.c: `download signature IMAGE`, `download attestation IMAGE`. */
+int sg_cmd_download(int argc, char **argv, sg_arena *arena);
 /* cli/sign_image.c: `attest --predicate FILE --type TYPE IMAGE`. */
 int sg_cmd_attest(int argc, char **argv, sg_arena *arena);
 /* cli/save.c: `save IMAGE --dir DIR`, an OCI layout for verify --local-image. */

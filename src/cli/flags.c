@@ -10,17 +10,55 @@
 #include "base/text.h"
 #include "sys/os.h"
 
-static const sg_cli_flag *
+/* see cli.h */
+int sg_cli_list_flags;
+
+static size_t
 find_flag(const sg_cli_flag *flags, size_t n, const char *arg, size_t len)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strlen(flags[i].name) == len && strncmp(flags[i].name, arg, len) == 0)
-			return &flags[i];
+			return i;
 		if (flags[i].alias != NULL && strlen(flags[i].alias) == len &&
 			strncmp(flags[i].alias, arg, len) == 0)
-			return &flags[i];
+			return i;
 	}
-	return NULL;
+	return n;
+}
+
+static void
+list_one(const char *name, const char *alias, const char *kind)
+{
+	char env[128];
+	if (!sg_cli_env_name(name, env, sizeof env))
+		snprintf(env, sizeof env, "-");
+	printf("%s\t%s\t%s\t%s\t", name, alias != NULL ? alias : "-", kind, env);
+}
+
+/* --list-flags: the rows, then the refused cosign flags (cli.h). */
+static int
+list_flags(const char *command, const sg_cli_flag *flags, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const sg_cli_flag *f = &flags[i];
+		list_one(f->name, f->alias, f->multi != NULL ? "multi" : f->on != NULL ? "bool"
+											: "value");
+		printf("ok\n");
+	}
+	const sg_cli_refusal *r;
+	for (size_t i = 0; (r = sg_cli_refusal_at(command, i)) != NULL; i++) {
+		if (find_flag(flags, n, r->name, strlen(r->name)) < n)
+			continue; /* a row of the command wins (see refused.c) */
+		list_one(r->name, r->alias, r->is_bool ? "bool" : "value");
+		if (r->harmless != NULL)
+			printf("refused unless %s: %s\n", r->harmless[0] != '\0' ? r->harmless
+										 : "\"\"",
+				r->why);
+		else
+			printf("refused: %s\n", r->why);
+	}
+	fflush(stdout);
+	return SG_EXIT_FAIL;
 }
 
 /* see cli.h */
@@ -29,6 +67,14 @@ sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, co
 	size_t pos_cap, size_t *n_pos)
 {
 	*n_pos = 0;
+	const char *command = argc > 0 ? argv[0] : "";
+	if (sg_cli_list_flags)
+		return list_flags(command, flags, n);
+	if (n > SG_CLI_MAX_FLAGS)
+		return sg_cli_usage_error("internal: %zu flag rows (at most %u)", n,
+			(unsigned)SG_CLI_MAX_FLAGS);
+	unsigned char given[SG_CLI_MAX_FLAGS];
+	memset(given, 0, sizeof given);
 	int only_positional = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -44,16 +90,29 @@ sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, co
 		}
 		const char *eq = strchr(arg, '=');
 		size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-		const sg_cli_flag *f = find_flag(flags, n, arg, name_len);
-		if (f == NULL)
-			return sg_cli_usage_error("unknown flag: %.*s", (int)name_len, arg);
+		size_t k = find_flag(flags, n, arg, name_len);
+		if (k == n) {
+			const sg_cli_refusal *r = sg_cli_refusal_find(command, arg, name_len);
+			if (r == NULL)
+				return sg_cli_usage_error("unknown flag: %.*s", (int)name_len, arg);
+			const char *v = eq != NULL ? eq + 1 : NULL;
+			if (v == NULL && !r->is_bool) {
+				if (i + 1 >= argc)
+					return sg_cli_usage_error("flag needs an argument: %s",
+						r->name);
+				v = argv[++i];
+			}
+			if (sg_cli_refuse(r, v, r->name) != 0)
+				return SG_EXIT_FAIL;
+			continue;
+		}
+		const sg_cli_flag *f = &flags[k];
+		given[k] = 1;
 		if (f->on != NULL) {
-			if (eq == NULL || strcmp(eq + 1, "true") == 0)
-				*f->on = 1;
-			else if (strcmp(eq + 1, "false") == 0)
-				*f->on = 0;
-			else
+			int on = 1;
+			if (eq != NULL && !sg_cli_parse_bool(eq + 1, &on))
 				return sg_cli_usage_error("flag %s takes true or false", f->name);
+			*f->on = on;
 			continue;
 		}
 		const char *v = eq != NULL ? eq + 1 : NULL;
@@ -71,7 +130,7 @@ sg_cli_parse_flags(int argc, char **argv, const sg_cli_flag *flags, size_t n, co
 			*f->value = v;
 		}
 	}
-	return 0;
+	return sg_cli_flags_from_env(command, flags, n, given);
 }
 
 /* see cli.h (Go's strconv.ParseBool, which cosign's COSIGN_* variables go through) */

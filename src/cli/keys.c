@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/debug.h"
+#include "cli/options.h"
 #include "crypto/p256.h"
 #include "sign/keys.h"
 #include "sys/os.h"
@@ -22,7 +23,7 @@
 
 /* see cli.h */
 sg_err
-sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *out, sg_diag *d)
+sg_cli_load_private_key(const char *ref, sg_arena *arena, struct sg_p256_key *out, sg_diag *d)
 {
 	sg_slice file = {NULL, 0};
 	sg_keys_format fmt;
@@ -30,9 +31,16 @@ sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *o
 	uint8_t pw[SG_MAX_PASSWORD];
 	size_t pw_len = 0;
 	sg_p256_key_wipe(out);
-	sg_err err = sg_os_read_file(path, SG_MAX_PEM_FILE, arena, &file, d);
-	if (err == SG_OK)
+	sg_err err = sg_cli_read_ref(ref, "--key", SG_MAX_PEM_FILE, arena, &file, d);
+	if (err == SG_OK) {
+		/* Parse errors name the key's file or variable. */
+		if (d != NULL)
+			d->source = ref;
 		err = sg_keys_read_pem(file.p, file.len, arena, &fmt, &body, d);
+		if (err == SG_ERR_PEM_NONE)
+			err = sg_cli_wrong_input(d, err, "--key", ref, sg_cli_describe(file),
+				"a private key (cosign's encrypted format, PKCS#8 or SEC1 PEM)");
+	}
 	/* Only the format was wanted here; a plain key's decoded DER is the secret itself. */
 	if (err == SG_OK)
 		sg_wipe((void *)(uintptr_t)body.p, body.len);
@@ -48,6 +56,26 @@ sg_cli_load_private_key(const char *path, sg_arena *arena, struct sg_p256_key *o
 	return err;
 }
 
+/* see cli.h */
+sg_err
+sg_cli_load_public_key(const char *ref, sg_arena *arena, sg_pubkey *out, sg_diag *d)
+{
+	sg_slice pem;
+	uint8_t *der;
+	memset(out, 0, sizeof *out);
+	SG_TRY(sg_cli_read_ref(ref, "--key", SG_MAX_PEM_FILE, arena, &pem, d));
+	SG_TRY(sg_arena_get(arena, SG_MAX_CERT, (void **)&der, d));
+	if (d != NULL)
+		d->source = ref;
+	sg_err e = sg_pubkey_parse_pem(pem.p, pem.len, der, SG_MAX_CERT, out, d);
+	if (e == SG_ERR_PEM_NONE)
+		return sg_cli_wrong_input(d, e, "--key", ref, sg_cli_describe(pem),
+			"a public key (PEM \"PUBLIC KEY\")");
+	if (e == SG_OK && d != NULL)
+		d->source = NULL;
+	return e;
+}
+
 static int
 fail(sg_diag *d)
 {
@@ -55,34 +83,27 @@ fail(sg_diag *d)
 	return SG_EXIT_FAIL;
 }
 
-static const char generate_usage[] =
-	"Usage: picosign generate-key-pair [--output-key-prefix PREFIX] [-f]\n\n"
-	"Writes PREFIX.key (an encrypted ECDSA P-256 key in cosign's format, mode 0600)\n"
-	"and PREFIX.pub; PREFIX defaults to \"cosign\". The password comes from\n"
-	"COSIGN_PASSWORD, else from the terminal. Existing files are replaced only with -f.\n";
-
 /* `picosign generate-key-pair [--output-key-prefix PREFIX] [-f]` */
 int
 sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena)
 {
-	const char *prefix = "cosign";
+	const char *prefix = NULL;
 	int force = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-f") == 0 || strcmp(a, "--force") == 0) {
-			force = 1;
-		} else if (strcmp(a, "--output-key-prefix") == 0 && i + 1 < argc) {
-			prefix = argv[++i];
-		} else if (strncmp(a, "--output-key-prefix=", 20) == 0) {
-			prefix = a + 20;
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(generate_usage, stdout);
-			return SG_EXIT_OK;
-		} else {
-			return sg_cli_usage_error("generate-key-pair: unexpected argument \"%s\"",
-				a);
-		}
-	}
+	sg_cli_common common;
+	memset(&common, 0, sizeof common);
+	const sg_cli_flag flags[] = {
+		{"--output-key-prefix", NULL, &prefix, NULL, NULL, 0, NULL},
+		{"--force", "-f", NULL, &force, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(common),
+	};
+	const char *pos[1];
+	size_t n_pos;
+	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 0,
+		    &n_pos) != 0 ||
+		sg_cli_common_apply(&common) != 0)
+		return SG_EXIT_FAIL;
+	if (prefix == NULL)
+		prefix = "cosign";
 	if (prefix[0] == '\0')
 		return sg_cli_usage_error("generate-key-pair: empty --output-key-prefix");
 	char key_path[4096], pub_path[4096];
@@ -147,32 +168,24 @@ sg_cmd_generate_key_pair(int argc, char **argv, sg_arena *arena)
 	return rc;
 }
 
-static const char public_key_usage[] =
-	"Usage: picosign public-key --key KEY [--outfile FILE]\n\n"
-	"Prints the PEM public key of a private key file (cosign's encrypted format,\n"
-	"PKCS#8 or SEC1 EC P-256).\n";
-
 /* `picosign public-key --key KEY [--outfile FILE]` */
 int
 sg_cmd_public_key(int argc, char **argv, sg_arena *arena)
 {
 	const char *key_path = NULL, *outfile = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--key") == 0 && i + 1 < argc)
-			key_path = argv[++i];
-		else if (strncmp(a, "--key=", 6) == 0)
-			key_path = a + 6;
-		else if (strcmp(a, "--outfile") == 0 && i + 1 < argc)
-			outfile = argv[++i];
-		else if (strncmp(a, "--outfile=", 10) == 0)
-			outfile = a + 10;
-		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(public_key_usage, stdout);
-			return SG_EXIT_OK;
-		} else
-			return sg_cli_usage_error("public-key: unexpected argument \"%s\"", a);
-	}
+	sg_cli_common common;
+	memset(&common, 0, sizeof common);
+	const sg_cli_flag flags[] = {
+		{"--key", NULL, &key_path, NULL, NULL, 0, NULL},
+		{"--outfile", NULL, &outfile, NULL, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(common),
+	};
+	const char *pos[1];
+	size_t n_pos;
+	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 0,
+		    &n_pos) != 0 ||
+		sg_cli_common_apply(&common) != 0)
+		return SG_EXIT_FAIL;
 	if (key_path == NULL)
 		return sg_cli_usage_error("public-key: --key is required");
 	sg_diag d;

@@ -68,8 +68,8 @@ static const char trust_policy_flags[] =
 	"\v(also PICOSIGN_REFRESH_TRUST=1); a failure\n"
 	"\vis a warning\n";
 static const char key_pub_flag[] =
-	"  --key PUB                       verify with a public key (PEM) instead of a\n"
-	"\vcertificate identity\n";
+	"  --key PUB                       verify with a public key (PEM file, or\n"
+	"\venv://VAR) instead of a certificate identity\n";
 static const char yes_flag[] =
 	"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n";
 static const char identity_flags[] =
@@ -79,13 +79,42 @@ static const char identity_flags[] =
 	"\vthe identity, as a regular expression\n"
 	"  --certificate-oidc-issuer URL   the OIDC issuer in the certificate, exactly\n"
 	"  --certificate-oidc-issuer-regexp RE\n"
-	"\vthe issuer, as a regular expression\n";
+	"\vthe issuer, as a regular expression\n"
+	"  --buildkite-org ORG             a Buildkite job of ORG: identity\n"
+	"\vhttps://buildkite.com/ORG/<any pipeline>,\n"
+	"\vissuer https://agent.buildkite.com\n"
+	"  --buildkite-pipeline PIPELINE   with --buildkite-org: that pipeline only\n"
+	"Certificate extensions, exactly (any CI issuer; protocol.md 4.2):\n"
+	"  --certificate-source-repository-digest SHA\n"
+	"\vthe commit (1.13)\n"
+	"  --certificate-build-trigger T   what started the build (1.20)\n"
+	"  --certificate-runner-environment E\n"
+	"\vgithub-hosted, self-hosted... (1.11)\n"
+	"  --certificate-run-invocation-uri URI\n"
+	"\vthe build or job's URL (1.21)\n"
+	"  --certificate-github-workflow-trigger T, --certificate-github-workflow-sha SHA,\n"
+	"  --certificate-github-workflow-name N, --certificate-github-workflow-repository R,\n"
+	"  --certificate-github-workflow-ref REF\n"
+	"\vcosign's GitHub extensions (1.2-1.6)\n";
+/* cosign's root flags (SG_CLI_COMMON_FLAG_ROWS), which every command of cosign's takes. */
+static const char root_flags[] =
+	"  -t, --timeout DURATION          per request: a Go duration (3m, 90s) or seconds\n"
+	"\v(also $PICOSIGN_TIMEOUT; default: 10 s to connect,\n"
+	"\v30 s per read or write, 120 s per request)\n"
+	"  --output-file FILE              write standard output to FILE\n";
+static const char env_note[] =
+	"Every flag can also come from COSIGN_<FLAG> (COSIGN_CERTIFICATE_IDENTITY=...); the\n"
+	"command line wins. Cosign flags picosign does not support are refused by name.\n";
 /* The keyless signing flags; the services' come from cli/signing.c (docs/decisions.md). */
 static const char keyless_flags[] =
 	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
 	"\v(default: $SIGSTORE_ID_TOKEN, Buildkite,\n"
 	"\vGitHub Actions,\n"
 	"\v/var/run/sigstore/cosign/oidc-token)\n"
+	"  --oidc-provider NAME            only this token source: envvar, buildkite-agent,\n"
+	"\vgithub-actions or filesystem\n"
+	"  --oidc-issuer URL               cosign's interactive sign-in (picosign has none;\n"
+	"\va different token issuer is reported)\n"
 	"  --oidc-disable-ambient-providers\n"
 	"\vuse only --identity-token\n"
 	"  --signing-config FILE           a SigningConfig v0.2 (Fulcio, Rekor v1 or v2,\n"
@@ -98,10 +127,28 @@ static const char keyless_flags[] =
 	"\vdefault when a URL flag is given)\n";
 /* ... then trusted_root_flag, then: */
 static const char keyless_tail_flags[] =
-	"  --timeout SECS                  deadline per request (also\n"
-	"\v$PICOSIGN_TIMEOUT; default: 10 s to connect,\n"
-	"\v30 s per read or write)\n"
 	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
+/* verify-blob's and verify-bundle's (cli/verify_blob.c verify_common). */
+static const char verify_blob_flags[] =
+	"  --bundle FILE                   a Sigstore bundle or a cosign v2 bundle file\n"
+	"  --signature SIG                 a detached signature: a file holding it in\n"
+	"\vbase64, or the base64 itself\n"
+	"  --certificate CERT              the signing certificate (PEM or its base64; a\n"
+	"\vfile or env://VAR)\n"
+	"  --certificate-chain FILE        trust this chain (issuer first, root last)\n"
+	"\vinstead of the trusted root's CAs\n";
+static const char verify_blob_tail_flags[] =
+	"  --rekor-url URL                 where a detached signature's entry is looked\n"
+	"\vup (default " SG_REKOR_DEFAULT_URL ")\n"
+	"  --offline                       open no network connection at all, refused\n"
+	"\vbelow the transport for the whole run (a\n"
+	"\vlookup fails with \"offline verification\n"
+	"\vfailed\")\n"
+	"  --insecure-ignore-tlog          skip the transparency log checks\n"
+	"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
+	"  --insecure-ignore-sct           skip the certificate's SCT check\n"
+	"  --new-bundle-format=BOOL        accepted: the bundle's format is read from it\n"
+	"  --max-workers N                 accepted (one artifact needs one worker)\n";
 
 /* verify and verify-attestation (issue #11, air gap). */
 static const char local_image_flags[] =
@@ -113,10 +160,14 @@ static const char registry_flags[] =
 	"  --registry-password PASSWORD    registry password (visible in ps: prefer the\n"
 	"\vdocker config)\n"
 	"  --registry-token TOKEN          a bearer token, sent to the registry as is\n"
-	"  --allow-http-registry           talk plain http:// to the registry\n"
+	"  --registry-cacert FILE          the registry's CA certificates (PEM)\n"
+	"  --allow-http-registry           also try plain http:// (https first); loopback\n"
+	"\vregistries need no flag\n"
 	"  --allow-insecure-registry       TLS without certificate checks\n"
 	"Without credential flags: the docker config ($DOCKER_CONFIG/config.json, else\n"
-	"~/.docker/config.json, credential helpers included), else anonymous.\n";
+	"~/.docker/config.json, credential helpers included), else $REGISTRY_AUTH_FILE,\n"
+	"else podman's containers/auth.json, else anonymous. Signatures are read from and\n"
+	"written to $COSIGN_REPOSITORY when it is set.\n";
 
 static const struct command commands[] = {
 	{"version", cmd_version,
@@ -181,7 +232,8 @@ static const struct command commands[] = {
 		"terminal. Existing files are replaced only with -f.\n",
 		FLAGS(
 		"  --output-key-prefix PREFIX      file name prefix (default \"cosign\")\n"
-		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n"),
+		"  -f, --force                     replace existing PREFIX.key and PREFIX.pub\n",
+		root_flags),
 		0,
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
@@ -189,15 +241,17 @@ static const struct command commands[] = {
 	{"public-key", sg_cmd_public_key,
 		"print the public key of a private key file",
 		"picosign public-key --key KEY [--outfile FILE]",
-		"Print the PEM public key of a private key file: cosign's encrypted format (the\n"
+		"Print the PEM public key of a private key: cosign's encrypted format (the\n"
 		"password from $COSIGN_PASSWORD or the terminal), PKCS#8 or SEC1, EC P-256.\n",
 		FLAGS(
-		"  --key KEY                       the private key file (required)\n"
+		"  --key KEY                       the private key: a file, or env://VAR for the\n"
+		"\vPEM in a variable (required)\n"
 		"  --outfile FILE                  write the public key to FILE instead of\n"
-		"\vstandard output\n"),
+		"\vstandard output\n",
+		root_flags),
 		0,
 		"  picosign public-key --key cosign.key\n"
-		"  COSIGN_PASSWORD=... picosign public-key --key cosign.key --outfile cosign.pub\n",
+		"  COSIGN_PASSWORD=... picosign public-key --key env://COSIGN_PRIVATE_KEY\n",
 		NULL},
 	{"triangulate", sg_cmd_triangulate,
 		"print where the signatures of IMAGE live",
@@ -207,10 +261,29 @@ static const struct command commands[] = {
 		"through the registry (exit 11 when the tag does not exist).\n",
 		FLAGS(
 		"  --type TYPE                     signature, attestation, sbom or digest (the\n"
-		"\vimage by digest) (default signature)\n"),
+		"\vimage by digest) (default signature)\n",
+		root_flags),
 		1,
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
+		NULL},
+	{"download", sg_cmd_download,
+		"print the signatures or attestations stored with an image",
+		"picosign download signature [flags] IMAGE\n"
+		"       picosign download attestation [flags] IMAGE",
+		"Print what cosign stored next to IMAGE, as cosign download does, one JSON object\n"
+		"a line: each signature of the sha256-<hex>.sig tag (Base64Signature, Payload,\n"
+		"Cert, Chain, Bundle, RFC3161Timestamp; Cert and Chain as {\"Raw\": DER}), or\n"
+		"each attestation of the .att tag (payloadType, payload, signatures). The\n"
+		"legacy tags only: `picosign tree` lists the bundles attached as referrers.\n",
+		FLAGS(
+		"  --predicate-type TYPE           attestation: only this predicate type (a URI,\n"
+		"\vor cosign's names: slsaprovenance, spdx...)\n"
+		"  --platform OS/ARCH[/VARIANT]    attestation: that manifest of an index\n",
+		root_flags),
+		1,
+		"  picosign download signature reg.example/app@sha256:<hex>\n"
+		"  picosign download attestation --predicate-type spdx reg.example/app:1\n",
 		NULL},
 	{"tree", sg_cmd_tree,
 		"list the signatures, attestations and SBOMs stored for an image",
@@ -252,9 +325,11 @@ static const struct command commands[] = {
 		"legacy sha256-<hex>.sig tag; keyless, against an expected identity and issuer\n"
 		"(one flag of each pair), or with --key. Only image signatures count\n"
 		"(predicate https://sigstore.dev/cosign/sign/v1): attestations are for\n"
-		"verify-attestation. The header goes to stderr, the verified claims (JSON) to\n"
-		"stdout. Exit 10: no signatures; 11: image tag not found; 12: signatures\n"
-		"exist but none matched; 1: anything else, a failed registry lookup included.\n",
+		"verify-attestation. The header goes to stderr, the verified claims (JSON, one\n"
+		"element per verified signature) to stdout, per image. Several images are\n"
+		"verified by --max-workers at once; the exit code is the first failing image's.\n"
+		"Exit 10: no signatures; 11: image tag not found; 12: signatures exist but none\n"
+		"matched; 1: anything else, a failed registry lookup included.\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,
@@ -265,14 +340,21 @@ static const struct command commands[] = {
 		local_image_flags,
 		"  --insecure-ignore-tlog          skip the transparency log (warned about; only for\n"
 		"\vsignatures made with sign --tlog-upload=false)\n"
+		"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
 		"\v(default true)\n"
 		"  -o, --output FORMAT             json or text (default json)\n"
+		"  --max-workers N                 images verified at once (default 10, at most 8\n"
+		"\vrun)\n"
+		"  -r, --recursive                 also verify every manifest of an index, each\n"
+		"\vreported as an image\n"
 		"  --explain                       print, for every signature, the check that\n"
 		"\vfailed and why, to stderr\n"
 		"  --new-bundle-format=BOOL        false: only the legacy .sig tag (default:\n"
-		"\vbundles first, then .sig)\n"),
+		"\vbundles first, then .sig)\n",
+		root_flags,
+		env_note),
 		1,
 		"  picosign verify --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n"
@@ -301,13 +383,20 @@ static const struct command commands[] = {
 		trust_policy_flags,
 		local_image_flags,
 		"  --insecure-ignore-tlog          skip the transparency log (warned about)\n"
+		"  --private-infrastructure        --insecure-ignore-tlog (private deployments)\n"
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the subject's digest and annotations\n"
 		"\v(default true)\n"
 		"  -o, --output FORMAT             accepted for cosign's sake; the envelopes are\n"
 		"\valways printed as JSON lines\n"
+		"  --max-workers N                 images verified at once (default 10, at most 8\n"
+		"\vrun)\n"
+		"  -r, --recursive                 also verify every manifest of an index, each\n"
+		"\vreported as an image\n"
 		"  --explain                       print, for every referrer, why it was skipped,\n"
-		"\vfailed or passed, to stderr\n"),
+		"\vfailed or passed, to stderr\n",
+		root_flags,
+		env_note),
 		1,
 		"  picosign verify-attestation --type slsaprovenance1 \\\n"
 		"      --certificate-identity me@example.com \\\n"
@@ -328,31 +417,37 @@ static const struct command commands[] = {
 		"with a key file and, as cosign, logs the signature in Rekor too, checked the\n"
 		"same way. Asks for confirmation before the Rekor upload unless --yes. A tag is\n"
 		"resolved to its digest, with cosign's warning. The --output-* files and\n"
-		"--bundle are written before the push, so a refused push loses nothing.\n",
+		"--bundle are written before the push, so a refused push loses nothing. -r signs\n"
+		"an index and every manifest it lists.\n",
 		FLAGS(
-		"  --key KEY                       sign with this private key (cosign's format,\n"
-		"\vPKCS#8 or SEC1; password: $COSIGN_PASSWORD\n"
-		"\vor the terminal)\n"
+		"  --key KEY                       sign with this key (a file or env://VAR)\n"
+		"\v(cosign's format, PKCS#8 or SEC1; password:\n"
+		"\v$COSIGN_PASSWORD or the terminal)\n"
 		"  -a, --annotations KEY=VALUE     add to the payload's \"optional\" map\n"
-		"\v(repeatable)\n",
+		"\v(repeatable)\n"
+		"  -r, --recursive                 an index: also sign every manifest it lists\n",
 		yes_flag,
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor (verify\n"
 		"\vthen needs --insecure-ignore-tlog); keyless\n"
 		"\valways uploads\n"
+		"  --upload=BOOL                   false: sign and write the files, push nothing\n"
 		"  --new-bundle-format=BOOL        false: the legacy .sig form (default true)\n"
 		"  --signature-format FORMAT       v3, legacy or both (default v3; legacy with\n"
 		"\v--new-bundle-format=false)\n"
 		"  --output-signature FILE         legacy form: write the signature (base64, no\n"
 		"\vnewline)\n"
+		"  --output-payload FILE           write the signed legacy payload\n"
 		"  --bundle FILE                   write the Sigstore bundle (v0.3): the v3 one,\n"
 		"\vor the payload's in the legacy form (needs the\n"
 		"\vRekor entry)\n"
-		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n"
-		"Keyless (--rekor-url, --signing-config, --timestamp-server-url, --trusted-root\n"
-		"and --timeout also with --key):\n",
+		"  --output-certificate FILE       keyless: write the signing certificate (PEM)\n",
+		root_flags,
+		"Keyless (--rekor-url, --signing-config, --timestamp-server-url and\n"
+		"--trusted-root also with --key):\n",
 		keyless_flags,
 		trusted_root_flag,
-		keyless_tail_flags),
+		keyless_tail_flags,
+		env_note),
 		1,
 		"  picosign sign reg.example/app@sha256:<hex>\n"
 		"  picosign sign --identity-token tok.jwt -a build=42 reg.example/app:1.0\n"
@@ -373,13 +468,16 @@ static const struct command commands[] = {
 		"\vslsaprovenance1, link, spdx, spdxjson,\n"
 		"\vcyclonedx, vuln, openvex, custom, or a URI\n"
 		"\v(default custom)\n"
-		"  --key KEY                       sign with this private key instead of keyless\n",
+		"  --key KEY                       sign with this key (a file or env://VAR)\n"
+		"\vinstead of keyless\n",
 		yes_flag,
 		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
 		"  --bundle FILE                   also write the Sigstore bundle to FILE\n",
+		root_flags,
 		keyless_flags,
 		trusted_root_flag,
-		keyless_tail_flags),
+		keyless_tail_flags,
+		env_note),
 		1,
 		"  picosign attest --predicate prov.json --type slsaprovenance1 \\\n"
 		"      reg.example/app@sha256:<hex>\n",
@@ -428,27 +526,33 @@ static const struct command commands[] = {
 #endif
 	{"verify-blob", sg_cmd_verify_blob,
 		"verify a Sigstore bundle for a file, offline",
-		"picosign verify-blob --bundle FILE [flags] FILE|sha256:HEX",
-		"Verify a Sigstore bundle (v0.1-v0.3, Rekor v1 and v2, RFC 3161 timestamps) for\n"
-		"a file, or for a digest given as sha256:<hex>, offline against the trusted\n"
-		"root: keyless against an expected identity and issuer (one flag of each pair),\n"
-		"or with --key. Prints \"Verified OK\" to stderr and exits 0, else \"Error: <the\n"
-		"check that failed and why>\" and exits 1.\n",
+		"picosign verify-blob --bundle FILE [flags] FILE|-|sha256:HEX\n"
+		"       picosign verify-blob --signature SIG (--certificate CERT | --key PUB)\n"
+		"       [flags] FILE|-|sha256:HEX",
+		"Verify a signature for a file (- for standard input), or for a digest given as\n"
+		"sha256:<hex>, against the trusted root: keyless against an expected identity and\n"
+		"issuer (one flag of each pair), or with --key. The signature is a Sigstore\n"
+		"bundle (v0.1-v0.3, Rekor v1 and v2, RFC 3161 timestamps), a cosign v2\n"
+		"sign-blob --bundle file, or detached: --signature with --certificate (or --key),\n"
+		"whose transparency-log entry is looked up in Rekor as cosign v2 does. Prints\n"
+		"\"Verified OK\" to stderr and exits 0, else \"Error: <the check that failed and\n"
+		"why>\" and exits 1.\n",
 		FLAGS(
-		"  --bundle FILE                   the Sigstore bundle (required)\n",
+		verify_blob_flags,
 		identity_flags,
 		key_pub_flag,
 		trusted_root_flag,
 		trust_policy_flags,
-		"  --offline                       open no network connection at all: refused\n"
-		"\vbelow the transport, for the whole run\n"
-		"  --insecure-ignore-tlog          skip the transparency log checks\n"
-		"  --insecure-ignore-sct           skip the certificate's SCT check\n"),
+		verify_blob_tail_flags,
+		root_flags,
+		env_note),
 		0,
 		"  picosign verify-blob --bundle app.sigstore.json \\\n"
 		"      --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://github.com/login/oauth app.tar.gz\n"
-		"  picosign verify-blob --bundle app.sigstore.json --key cosign.pub sha256:<hex>\n",
+		"  picosign verify-blob --bundle app.sigstore.json --key cosign.pub sha256:<hex>\n"
+		"  picosign verify-blob --signature app.sig --certificate app.pem \\\n"
+		"      --buildkite-org acme --buildkite-pipeline app app.tar.gz\n",
 		NULL},
 	{"verify-bundle", sg_cmd_verify_bundle,
 		"verify a bundle (the sigstore-conformance client protocol)",
@@ -457,40 +561,47 @@ static const struct command commands[] = {
 		"--staging. Prints \"Verified OK\" to stderr and exits 0, else the error and\n"
 		"exits 1.\n",
 		FLAGS(
-		"  --bundle FILE                   the Sigstore bundle (required)\n",
+		"  --staging                       use the embedded Sigstore staging root (when\n"
+		"\vthere is no --trusted-root)\n",
+		verify_blob_flags,
 		identity_flags,
 		key_pub_flag,
-		"  --trusted-root FILE             trusted_root.json (default: as verify-blob;\n"
-		"\vwith --staging the embedded staging root)\n",
+		trusted_root_flag,
 		trust_policy_flags,
-		"  --offline                       open no network connection at all\n"
-		"  --insecure-ignore-tlog          skip the transparency log checks\n"
-		"  --insecure-ignore-sct           skip the certificate's SCT check\n"
-		"  --staging                       use the embedded Sigstore staging root\n"),
+		verify_blob_tail_flags,
+		root_flags),
 		0,
 		"  picosign verify-bundle --bundle b.json --certificate-identity a@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
 		"  picosign verify-bundle --staging --bundle b.json --key key.pub sha256:<hex>\n",
 		NULL},
 	{"sign-blob", sg_cmd_sign_blob,
-		"sign a file keylessly (Fulcio + Rekor), write a bundle",
+		"sign a file keylessly (Fulcio + Rekor) or with --key, write a bundle",
 		"picosign sign-blob [flags] FILE",
-		"Sign FILE (\"-\": standard input) keylessly: an OIDC identity token, a Fulcio\n"
-		"certificate for an ephemeral key and a Rekor entry, each verified against the\n"
-		"trusted root. Asks for confirmation before the upload unless --yes. The base64\n"
-		"signature goes to stdout unless --output-signature; --bundle writes a Sigstore\n"
-		"bundle v0.3.\n",
+		"Sign FILE (\"-\": standard input) keylessly (an OIDC identity token, a Fulcio\n"
+		"certificate for an ephemeral key) or with --key, and log it in Rekor, each\n"
+		"answer verified against the trusted root. Asks for confirmation before the\n"
+		"upload unless --yes. The base64 signature goes to stdout unless\n"
+		"--output-signature; --bundle writes a Sigstore bundle v0.3.\n",
 		FLAGS(
+		"  --key KEY                       sign with this key (a file or env://VAR)\n"
+		"  --tlog-upload=BOOL              with --key, false signs without Rekor\n"
 		"  --bundle FILE                   write a Sigstore bundle (v0.3)\n"
+		"  --new-bundle-format=BOOL        accepted: --bundle always writes v0.3\n"
 		"  --output-certificate FILE       write the signing certificate (PEM)\n"
-		"  --output-signature FILE         write the signature (base64), not to stdout\n",
+		"  --output-signature FILE         write the signature (base64), not to stdout\n"
+		"  --output FILE                   the same as --output-signature (cosign)\n"
+		"  --b64=BOOL                      false: the raw DER signature (default true)\n",
 		yes_flag,
+		root_flags,
 		keyless_flags,
 		trusted_root_flag,
-		keyless_tail_flags),
+		keyless_tail_flags,
+		env_note),
 		0,
 		"  picosign sign-blob --bundle app.sigstore.json app.tar.gz\n"
-		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n",
+		"  picosign sign-blob -y --identity-token tok.jwt --bundle out.json README.md\n"
+		"  picosign sign-blob --key env://COSIGN_PRIVATE_KEY --output-signature a.sig a\n",
 		NULL},
 	{"sign-bundle", sg_cmd_sign_bundle,
 		"sign a file (the sigstore-conformance protocol)",
@@ -572,6 +683,25 @@ wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Remove a "--list-flags" (before any "--") from argv and set sg_cli_list_flags; 1 when it
+ * was there. */
+static int
+take_list_flags(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--list-flags") == 0) {
+			for (int k = i; k + 1 < argc; k++)
+				argv[k] = argv[k + 1];
+			argv[argc - 1] = NULL;
+			sg_cli_list_flags = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static const struct command *
 find_command(const char *name)
 {
@@ -621,16 +751,26 @@ main(int argc, char **argv)
 		command_usage(c);
 		return SG_EXIT_OK;
 	}
+	/* `COMMAND [SUBCOMMAND] --list-flags` (hidden): the command's flag table, printed by
+	 * sg_cli_parse_flags when the command reaches it, for scripts/gen-cli-doc.sh. */
+	int list = take_list_flags(argc, argv);
+	if (list)
+		argc--;
 	/* The one allocation: malloc of the arena maps pages lazily, so only what a command
-	 * uses becomes resident. */
-	void *mem = malloc(SG_MAX_ARENA);
+	 * uses becomes resident. verify's workers each get a part of their own (limits.h). */
+	size_t arena_size = SG_MAX_ARENA;
+	if (c->fn == sg_cmd_verify || c->fn == sg_cmd_verify_attestation)
+		arena_size += (size_t)SG_MAX_WORKERS * SG_WORKER_ARENA;
+	void *mem = malloc(arena_size);
 	if (mem == NULL) {
 		fprintf(stderr, "Error: out of memory\n");
 		return SG_EXIT_FAIL;
 	}
 	sg_arena arena;
-	sg_arena_init(&arena, mem, SG_MAX_ARENA);
+	sg_arena_init(&arena, mem, arena_size);
 	int rc = c->fn(argc - 1, argv + 1, &arena);
+	if (list)
+		rc = SG_EXIT_OK;
 	sg_arena_wipe(&arena);
 	free(mem);
 	return rc;

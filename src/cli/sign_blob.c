@@ -1,9 +1,12 @@
-/* sign_blob: `picosign sign-blob` (cosign sign-blob, keyless) and `picosign sign-bundle`
- * (the sigstore-conformance client protocol, ../shared/vectors/conformance/CASES.md).
+/* sign_blob: `picosign sign-blob` (cosign sign-blob, keyless or with --key) and
+ * `picosign sign-bundle` (the sigstore-conformance client protocol,
+ * ../shared/vectors/conformance/CASES.md).
  *
- *   sign-blob FILE [--bundle OUT] [--output-certificate F] [--output-signature F]
- *       [--identity-token T|PATH] [--oidc-disable-ambient-providers] [--fulcio-url U]
- *       [--rekor-url U] [--trusted-root F] [--timeout SECS] [--allow-http] [--yes|-y]
+ *   sign-blob FILE [--key KEY [--tlog-upload=false]] [--bundle OUT] [--output-certificate F]
+ *       [--output-signature F | --output F] [--b64=false] [--identity-token T|PATH]
+ *       [--oidc-provider P] [--oidc-disable-ambient-providers] [--fulcio-url U]
+ *       [--rekor-url U] [--signing-config F] [--timestamp-server-url U] [--trusted-root F]
+ *       [--timeout D] [--allow-http] [--yes|-y]
  *   sign-bundle [--staging] [--in-toto] --identity-token T --bundle F [--trusted-root F]
  *       [--signing-config F] FILE
  *
@@ -14,11 +17,14 @@
  * empty stdin declines ("user declined the prompt"). Differences: --output-certificate holds
  * the PEM (cosign writes base64 of the PEM by default), and it is written as soon as the
  * certificate has been verified, so it survives a later Rekor failure (the error says so).
- * The bundle is a Sigstore bundle v0.3 (cosign --new-bundle-format writes v0.1); it needs an
- * inclusion proof, and without one the command fails as sigstore-go does.
+ * The bundle is a Sigstore bundle v0.3 (cosign v3's default; cosign v2 wrote its own format
+ * without --new-bundle-format, which verify-blob reads too); it needs an inclusion proof, and
+ * without one the command fails as sigstore-go does.
  *
- * The keyless session (token, certificate) is cli/keyless.c's, shared with keyless
- * `sign IMAGE` (cli/sign_image.c). Plain http:// is allowed only to loopback addresses (test
+ * With --key the key is loaded first (a file or env://VAR, cli/keysrc.c), the signature is
+ * logged in Rekor and checked against the trusted root as `sign --key` does, unless
+ * --tlog-upload=false (then no bundle can be written). The keyless session is cli/keyless.c's,
+ * shared with keyless `sign IMAGE`. Plain http:// is allowed only to loopback addresses (test
  * services) unless --allow-http. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +34,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "crypto/p256.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
@@ -63,17 +70,26 @@ hash_file(const char *path, uint8_t out[SG_SHA256_LEN], sg_diag *d)
 typedef struct sign_args {
 	const char *payload;
 	const char *bundle, *out_sig;
+	const char *key_path;   /* --key: sign with this key instead of keylessly */
 	int yes;
+	int tlog_upload;        /* --tlog-upload (with --key; -1 when not given) */
+	int b64;                /* --b64 (default): the signature as base64, else raw DER */
 	int conformance; /* sign-bundle: no prompt, no stdout signature */
 	sg_cli_keyless_args k;
 	sg_cli_services_args svc;
 } sign_args;
 
-/* The services (cli/signing.c) into the keyless arguments. */
-SG_MUST_USE static sg_err
-choose_services(sign_args *a, sg_arena *arena, sg_diag *d)
+/* The services (cli/signing.c) into the keyless arguments; prints the error and returns
+ * SG_EXIT_FAIL when they cannot be chosen. */
+static int
+choose_services(sign_args *a, sg_arena *arena)
 {
-	return sg_cli_services_select(&a->svc, sg_os_now(), arena, &a->k.svc, d);
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	if (sg_cli_services_select(&a->svc, sg_os_now(), arena, &a->k.svc, &d) == SG_OK)
+		return 0;
+	sg_cli_print_error(&d);
+	return SG_EXIT_FAIL;
 }
 
 static int
@@ -90,22 +106,51 @@ run_sign(const sign_args *a, sg_arena *arena)
 		a->conformance || a->yes ? NULL : sg_cli_confirm_hook};
 
 	uint8_t digest[SG_SHA256_LEN];
+	sg_p256_key key;
+	sg_cli_keyed ks;
+	memset(&key, 0, sizeof key);
+	memset(&ks, 0, sizeof ks);
+	sg_signer *signer = NULL;
+	/* cosign loads the key before anything else: a wrong --key fails first. */
+	if (a->key_path != NULL &&
+		(e = sg_cli_load_private_key(a->key_path, arena, &key, &d)) != SG_OK)
+		goto out;
 	if (!a->conformance && strcmp(a->payload, "-") != 0)
 		fprintf(stderr, "Using payload from: %s\n", a->payload);
 	if ((e = hash_file(a->payload, digest, &d)) != SG_OK ||
-		(e = sg_arena_get(arena, sizeof *res, (void **)&res, &d)) != SG_OK ||
-		(e = sg_cli_keyless_begin(&k, &a->k, arena, &d)) != SG_OK)
+		(e = sg_arena_get(arena, sizeof *res, (void **)&res, &d)) != SG_OK)
 		goto out;
-	if ((e = sg_sign_logged(k.signer, &hooks, a->k.svc.rekor_url, digest, arena, res, &d)) !=
-		SG_OK) {
-		k.stage = k.signer->stage;
-		goto out;
+	if (a->key_path != NULL && a->tlog_upload == 0) {
+		/* Signed, not logged (cosign: --tlog-upload=false). */
+		memset(res, 0, sizeof *res);
+		if ((e = sg_p256_sign_digest(&key, digest, res->sig, sizeof res->sig, &res->sig_len,
+			     &d)) != SG_OK)
+			goto out;
+		fprintf(stderr, "WARNING: --tlog-upload=false: the signature is not uploaded to "
+				"the transparency log; verify it with --insecure-ignore-tlog\n");
+	} else {
+		if (a->key_path != NULL) {
+			e = sg_cli_keyed_begin(&ks, &key, &a->k.svc, a->k.timeout, a->k.root_path,
+				arena, &d);
+			signer = ks.signer;
+		} else {
+			e = sg_cli_keyless_begin(&k, &a->k, arena, &d);
+			signer = k.signer;
+		}
+		sg_p256_key_wipe(&key);
+		if (e != SG_OK)
+			goto out;
+		if ((e = sg_sign_logged(signer, &hooks, a->k.svc.rekor_url, digest, arena, res,
+			     &d)) != SG_OK) {
+			k.stage = signer->stage;
+			goto out;
+		}
 	}
 
 	if (a->bundle != NULL) {
 		sg_slice json;
 		k.stage = SG_SIGN_STAGE_BUNDLE;
-		if ((e = sg_sign_bundle_json(k.signer, res, arena, &json, &d)) != SG_OK ||
+		if ((e = sg_sign_bundle_json(signer, res, arena, &json, &d)) != SG_OK ||
 			(e = sg_os_write_file(a->bundle, json, &d)) != SG_OK)
 			goto out;
 		k.stage = SG_SIGN_STAGE_NONE;
@@ -114,19 +159,29 @@ run_sign(const sign_args *a, sg_arena *arena)
 	uint8_t b64mem[SG_P256_SIG_MAX * 2];
 	sg_buf b64;
 	sg_buf_init(&b64, b64mem, sizeof b64mem);
-	if ((e = sg_b64_encode(res->sig, res->sig_len, SG_B64_STD | SG_B64_PAD, &b64)) != SG_OK)
+	if (a->b64)
+		e = sg_b64_encode(res->sig, res->sig_len, SG_B64_STD | SG_B64_PAD, &b64);
+	else
+		sg_buf_put(&b64, res->sig, res->sig_len);
+	if (e != SG_OK)
 		goto out;
 	if (a->out_sig != NULL) {
 		if ((e = sg_os_write_file(a->out_sig, sg_buf_slice(&b64), &d)) != SG_OK)
 			goto out;
 		fprintf(stderr, "Wrote signature to file %s\n", a->out_sig);
-	} else if (!a->conformance) {
+	} else if (!a->conformance && a->b64) {
 		printf("%.*s\n", (int)b64.len, (const char *)b64.p);
+	} else if (!a->conformance) {
+		sg_slice raw = sg_buf_slice(&b64);
+		if ((e = sg_os_write_file("-", raw, &d)) != SG_OK)
+			goto out;
 	}
 	rc = SG_EXIT_OK;
 out:
 	if (e != SG_OK)
 		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
+	sg_p256_key_wipe(&key);
+	sg_cli_keyed_end(&ks);
 	sg_cli_keyless_end(&k);
 	return rc;
 }
@@ -136,44 +191,58 @@ int
 sg_cmd_sign_blob(int argc, char **argv, sg_arena *arena)
 {
 	sign_args a;
+	sg_cli_oidc oidc;
+	sg_cli_common common;
 	memset(&a, 0, sizeof a);
+	memset(&oidc, 0, sizeof oidc);
+	memset(&common, 0, sizeof common);
+	a.tlog_upload = -1;
+	a.b64 = 1;
+	const char *output = NULL;
+	int new_format = 0;
 	const sg_cli_flag flags[] = {
+		{"--key", NULL, &a.key_path, NULL, NULL, 0, NULL},
 		{"--bundle", NULL, &a.bundle, NULL, NULL, 0, NULL},
+		{"--new-bundle-format", NULL, NULL, &new_format, NULL, 0, NULL},
 		{"--output-certificate", NULL, &a.k.out_cert, NULL, NULL, 0, NULL},
 		{"--output-signature", NULL, &a.out_sig, NULL, NULL, 0, NULL},
-		{"--identity-token", NULL, &a.k.token_flag, NULL, NULL, 0, NULL},
-		{"--oidc-disable-ambient-providers", NULL, NULL, &a.k.disable_ambient, NULL, 0, NULL},
+		{"--output", NULL, &output, NULL, NULL, 0, NULL},
+		{"--b64", NULL, NULL, &a.b64, NULL, 0, NULL},
+		{"--tlog-upload", NULL, NULL, &a.tlog_upload, NULL, 0, NULL},
+		SG_CLI_OIDC_FLAG_ROWS(oidc),
 		{"--fulcio-url", NULL, &a.svc.fulcio_url, NULL, NULL, 0, NULL},
 		{"--rekor-url", NULL, &a.svc.rekor_url, NULL, NULL, 0, NULL},
 		{"--signing-config", NULL, &a.svc.signing_config, NULL, NULL, 0, NULL},
 		{"--timestamp-server-url", NULL, &a.svc.tsa_url, NULL, NULL, 0, NULL},
 		{"--trusted-root", NULL, &a.k.root_path, NULL, NULL, 0, NULL},
-		{"--timeout", NULL, &a.k.timeout, NULL, NULL, 0, NULL},
 		{"--allow-http", NULL, NULL, &a.k.allow_http, NULL, 0, NULL},
 		{"--yes", "-y", NULL, &a.yes, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(common),
 	};
 	const char *pos[1];
 	size_t n_pos;
 	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1, &n_pos) !=
-		0)
+			0 ||
+		sg_cli_common_apply(&common) != 0)
 		return SG_EXIT_FAIL;
-	/* -h/--help never gets here: main.c prints the help from its command table. */
 	if (n_pos != 1)
-		return sg_cli_usage_error("sign-blob: usage: picosign sign-blob [flags] FILE");
+		return sg_cli_usage_error("sign-blob: give exactly one file to sign (- for "
+					  "standard input)");
+	/* cosign registers --output as another name of --output-signature. */
+	if (a.out_sig == NULL)
+		a.out_sig = output;
+	if (a.tlog_upload == 0 && a.key_path == NULL)
+		return sg_cli_usage_error("sign-blob: keyless signing needs the transparency log "
+					  "(--tlog-upload=false is for --key)");
+	if (a.tlog_upload == 0 && a.bundle != NULL)
+		return sg_cli_usage_error("sign-blob: --bundle needs the transparency-log entry, "
+					  "which --tlog-upload=false does not make");
 	a.payload = pos[0];
-	sg_diag d;
-	sg_diag_init(&d, NULL);
-	if (choose_services(&a, arena, &d) != SG_OK) {
-		sg_cli_print_error(&d);
+	sg_cli_oidc_apply(&oidc, &a.k);
+	a.k.timeout = common.timeout;
+	a.svc.no_tlog = a.tlog_upload == 0;
+	if (choose_services(&a, arena) != 0)
 		return SG_EXIT_FAIL;
-	}
-	const char *y = getenv("COSIGN_YES");
-	int yv;
-	if (!a.yes && y != NULL && y[0] != '\0') {
-		if (!sg_cli_parse_bool(y, &yv))
-			return sg_cli_usage_error("COSIGN_YES: invalid boolean \"%s\"", y);
-		a.yes = yv;
-	}
 	return run_sign(&a, arena);
 }
 
@@ -208,18 +277,13 @@ sg_cmd_sign_bundle(int argc, char **argv, sg_arena *arena)
 					  "message signatures only)");
 	a.payload = pos[0];
 	a.conformance = 1;
+	a.b64 = 1;
 	a.k.disable_ambient = 1;
 	a.k.svc.fulcio_url = a.k.staging ? SG_FULCIO_STAGING_URL : SG_FULCIO_DEFAULT_URL;
 	a.k.svc.rekor_url = a.k.staging ? SG_REKOR_STAGING_URL : SG_REKOR_DEFAULT_URL;
-	if (config != NULL) {
-		/* the config's services: Fulcio, Rekor v1 or v2, a TSA (cli/signing.c) */
-		sg_diag d;
-		sg_diag_init(&d, NULL);
-		a.svc.signing_config = config;
-		if (choose_services(&a, arena, &d) != SG_OK) {
-			sg_cli_print_error(&d);
-			return SG_EXIT_FAIL;
-		}
-	}
+	/* the config's services: Fulcio, Rekor v1 or v2, a TSA (cli/signing.c) */
+	a.svc.signing_config = config;
+	if (config != NULL && choose_services(&a, arena) != 0)
+		return SG_EXIT_FAIL;
 	return run_sign(&a, arena);
 }

@@ -1,5 +1,5 @@
-/* sign_image: `picosign sign IMAGE`, cosign sign, with a key file (sg_cmd_sign) or keyless
- * (sg_cmd_sign_keyless, where sg_cmd_sign hands over when no --key is given). The forms:
+/* sign_image: `picosign sign IMAGE` (cosign sign, with --key or keyless, one table as cosign
+ * has it) and `picosign attest`. The forms:
  *   v3 (the default, as cosign v3): a Sigstore bundle over an in-toto statement, attached as
  *      an OCI 1.1 referrer (sign/image.h sg_sign_image_bundle; cosign-v3.md §1);
  *   legacy (--new-bundle-format=false, or --signature-format legacy): the `.sig` tag
@@ -7,12 +7,15 @@
  *   both (--signature-format both): the two in one run, with one key or certificate and two
  *      log entries, for fleets that still read `.sig` (cosign v2, podman, Harbor).
  * The services come from cli/signing.c (the signing config, or the URL flags). This file
- * parses the flags, loads the key (cosign's encrypted format, PKCS#8 or SEC1; COSIGN_PASSWORD
- * or a prompt) or opens the keyless session (cli/keyless.c), prints cosign's progress lines
- * and reports what was kept on a failure; sign_forms runs the forms for one image. With --key
- * --tlog-upload=false nothing is logged, with a warning; verification then needs
- * --insecure-ignore-tlog. Plain http:// to Rekor only for loopback addresses (test
- * services). */
+ * parses the flags, loads the key (a file or env://VAR: cosign's encrypted format, PKCS#8 or
+ * SEC1; COSIGN_PASSWORD or a prompt) or opens the keyless session (cli/keyless.c), prints
+ * cosign's progress lines and reports what was kept on a failure; sign_forms runs the forms
+ * for one manifest. -r/--recursive signs an index and every manifest it lists with the one
+ * key or certificate, asking for consent once; --upload=false signs and writes the local
+ * copies but pushes nothing; $COSIGN_REPOSITORY moves the legacy `.sig` tags (the referrers
+ * stay with their subject). With --key --tlog-upload=false nothing is logged, with a
+ * warning; verification then needs --insecure-ignore-tlog. Plain http:// to Rekor only for
+ * loopback addresses (test services). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "crypto/p256.h"
 #include "crypto/pubkey.h"
 #include "oci/manifest.h"
@@ -46,72 +50,6 @@ fail(const sg_diag *d)
 {
 	sg_cli_print_error(d);
 	return SG_EXIT_FAIL;
-}
-
-/* The pieces the transparency-log upload needs: network, trusted root, the key-based signer. */
-typedef struct tlog_session {
-	sg_net_opts nopts;
-	sg_net_dialer dialer;
-	sg_http_client *http;
-	sg_trustroot *tr;
-	sg_signer *signer;
-} tlog_session;
-
-SG_MUST_USE static sg_err
-session_open(tlog_session *t, const char *timeout, const char *root_path, sg_arena *arena,
-	sg_diag *d)
-{
-	uint8_t *iobuf;
-	SG_TRY(sg_net_opts_from_env(&t->nopts, d));
-	if (timeout != NULL) {
-		unsigned ms;
-		SG_TRY(sg_net_parse_timeout(timeout, &ms, d));
-		sg_net_opts_set_timeout(&t->nopts, ms);
-	}
-	SG_TRY(sg_net_dialer_init(&t->dialer, &t->nopts, arena, d));
-	SG_TRY(sg_arena_get(arena, sizeof *t->http, (void **)&t->http, d));
-	SG_TRY(sg_arena_get(arena, SG_HTTP_IOBUF_SIZE, (void **)&iobuf, d));
-	sg_http_client_init(t->http, &t->dialer, &t->nopts, iobuf);
-	t->http->user_agent = "picosign/" SG_VERSION;
-	SG_TRY(sg_cli_retry(&t->nopts, &t->http->retry, d));
-	sg_cli_trust_opts topts;
-	memset(&topts, 0, sizeof topts);
-	topts.root_path = root_path;
-	SG_TRY(sg_arena_get(arena, sizeof *t->tr, (void **)&t->tr, d));
-	SG_TRY(sg_cli_trustroot_load(&topts, arena, t->tr, NULL, d));
-	return sg_arena_get(arena, sizeof *t->signer, (void **)&t->signer, d);
-}
-
-/* A signer for `key` with the services' session when anything goes to a log or a TSA. */
-SG_MUST_USE static sg_err
-key_signer(tlog_session *ts, sg_drbg *rng, const sg_p256_key *key, const sg_cli_services *svc,
-	const char *timeout, const char *root_path, sg_arena *arena, sg_diag *d)
-{
-	if (svc->rekor_url != NULL || svc->tsa_url != NULL)
-		SG_TRY(session_open(ts, timeout, root_path, arena, d));
-	else
-		SG_TRY(sg_arena_get(arena, sizeof *ts->signer, (void **)&ts->signer, d));
-	SG_TRY(sg_drbg_init(rng, d));
-	sg_signer_opts so;
-	memset(&so, 0, sizeof so);
-	so.rekor_url = svc->rekor_url;
-	so.rekor_v2 = svc->rekor_v2;
-	so.tsa_url = svc->tsa_url;
-	so.rng = rng;
-	so.plain = SG_HTTP_PLAIN_LOOPBACK;
-	so.http = ts->http;
-	so.trustroot = ts->tr;
-	so.now = sg_os_now();
-	return sg_signer_begin_key(ts->signer, &so, key, arena, d);
-}
-
-static void
-session_close(tlog_session *t)
-{
-	if (t->signer != NULL)
-		sg_signer_end(t->signer);
-	if (t->http != NULL)
-		sg_http_client_close(t->http);
 }
 
 /* The signature forms (--new-bundle-format, --signature-format). */
@@ -145,6 +83,10 @@ struct sign_job {
 	sg_registry *reg;
 	const char *image;         /* as given */
 	const sg_ociref *ref;
+	sg_registry *sig_reg;      /* where the legacy .sig tags go ($COSIGN_REPOSITORY) */
+	const char *sig_repo;
+	sg_slice sig_name;         /* "<registry>/<repository>" of those, for the progress line */
+	int no_upload;             /* --upload=false */
 	uint8_t digest[32];        /* sign_open: the manifest digest, */
 	sg_slice repo_name;        /* "<registry>/<repository>", */
 	sg_slice payload;          /* the legacy simple-signing payload */
@@ -190,11 +132,12 @@ sign_forms(struct sign_job *j, sg_arena *arena, sg_diag *d)
 	if (j->forms & FORM_LEGACY) {
 		sg_sign_image_req req;
 		memset(&req, 0, sizeof req);
-		req.reg = j->reg;
-		req.repository = j->ref->repository;
+		req.reg = j->sig_reg != NULL ? j->sig_reg : j->reg;
+		req.repository = j->sig_repo != NULL ? j->sig_repo : j->ref->repository;
 		req.digest = digest;
 		req.payload = payload;
-		req.repo_name = rb;
+		req.repo_name = j->sig_name.len > 0 ? j->sig_name : rb;
+		req.no_upload = j->no_upload;
 		req.signer = j->key == NULL ? j->signer : NULL;
 		req.key = j->key;
 		req.rekor_url = j->rekor_url;
@@ -227,6 +170,7 @@ sign_forms(struct sign_job *j, sg_arena *arena, sg_diag *d)
 	br.signer = j->signer;
 	br.bundle_path = j->bundle_path;
 	br.now = sg_os_now();
+	br.no_upload = j->no_upload;
 	br.hooks = hooks;
 	br.statement = j->statement;
 	if (j->statement.len == 0)
@@ -257,21 +201,6 @@ legacy_needs_v1(unsigned forms, int rekor_v2)
 	return 0;
 }
 
-/* COSIGN_YES, when no --yes was given; -1 after printing a usage error. */
-static int
-yes_from_env(int yes)
-{
-	const char *y = getenv("COSIGN_YES");
-	int yv;
-	if (yes || y == NULL || y[0] == '\0')
-		return yes;
-	if (!sg_cli_parse_bool(y, &yv)) {
-		(void)sg_cli_usage_error("COSIGN_YES: invalid boolean \"%s\"", y);
-		return -1;
-	}
-	return yv;
-}
-
 /* The flags only the v3 form and the services add to both sign commands. */
 #define SIGN_FORM_FLAG_ROWS(nbf, sfmt, svc) \
 	{"--new-bundle-format", NULL, NULL, &(nbf), NULL, 0, NULL}, \
@@ -279,216 +208,227 @@ yes_from_env(int yes)
 	{"--signing-config", NULL, &(svc).signing_config, NULL, NULL, 0, NULL}, \
 	{"--timestamp-server-url", NULL, &(svc).tsa_url, NULL, NULL, 0, NULL}
 
-/* see cli.h */
-int
-sg_cmd_sign(int argc, char **argv, sg_arena *arena)
-{
-	const char *key_path = NULL, *root_path = NULL, *timeout = NULL;
-	const char *out_sig = NULL, *bundle_path = NULL, *sfmt = NULL;
-	const char *annots_raw[SG_MAX_PAYLOAD_ANNOTATIONS];
-	size_t n_annots = 0;
-	int yes = 0, tlog_upload = -1, nbf = -1;
+/* What `sign` was told: the key-based and keyless flags in one table, as cosign has them. */
+struct sign_opts {
+	sg_cli_keyless_args k;
 	sg_cli_services_args sa;
-	memset(&sa, 0, sizeof sa);
+	sg_cli_oidc oidc;
+	sg_cli_common common;
 	sg_cli_registry_flags rf;
-	memset(&rf, 0, sizeof rf);
-	const sg_cli_flag flags[] = {
-		{"--key", NULL, &key_path, NULL, NULL, 0, NULL},
-		{"--annotations", "-a", NULL, NULL, annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
-			&n_annots},
-		{"--yes", "-y", NULL, &yes, NULL, 0, NULL},
-		{"--tlog-upload", NULL, NULL, &tlog_upload, NULL, 0, NULL},
-		{"--rekor-url", NULL, &sa.rekor_url, NULL, NULL, 0, NULL},
-		{"--trusted-root", NULL, &root_path, NULL, NULL, 0, NULL},
-		{"--timeout", NULL, &timeout, NULL, NULL, 0, NULL},
-		{"--output-signature", NULL, &out_sig, NULL, NULL, 0, NULL},
-		{"--bundle", NULL, &bundle_path, NULL, NULL, 0, NULL},
-		SIGN_FORM_FLAG_ROWS(nbf, sfmt, sa),
-		SG_CLI_REGISTRY_FLAG_ROWS(rf),
-	};
-	/* Without --key, the keyless path parses its own flags. */
-	int has_key = 0;
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		has_key |= strcmp(argv[i], "--key") == 0 || strncmp(argv[i], "--key=", 6) == 0;
-	if (!has_key)
-		return sg_cmd_sign_keyless(argc, argv, arena);
-	const char *pos[1];
-	size_t n_pos;
-	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1,
-		    &n_pos) != 0)
+	const char *key_path, *out_sig, *bundle_path, *out_payload, *sfmt;
+	const char *annots_raw[SG_MAX_PAYLOAD_ANNOTATIONS];
+	size_t n_annots;
+	int yes, tlog_upload, upload, recursive, nbf;
+};
+
+/* The manifests one `sign` signs: the image's, then with -r every manifest of its index. */
+struct targets {
+	uint8_t digest[1 + SG_MAX_OCI_LAYERS][32];
+	sg_slice payload[1 + SG_MAX_OCI_LAYERS];
+	size_t n;
+};
+
+/* The digests and legacy payloads to sign (sign/image.h), the index's children with -r. */
+SG_MUST_USE static sg_err
+collect(const struct sign_opts *o, sg_registry *reg, const sg_ociref *ref,
+	const sg_oci_annot *annots, size_t n_annots, sg_arena *arena, struct targets *t,
+	sg_slice *repo_name, sg_diag *d)
+{
+	t->n = 0;
+	SG_TRY(sg_sign_image_payload(reg, ref, annots, n_annots, arena, t->digest[0], repo_name,
+		&t->payload[0], d));
+	t->n = 1;
+	if (!o->recursive)
+		return SG_OK;
+	const sg_oci_desc *kids;
+	size_t nk;
+	SG_TRY(sg_cli_index_children(reg, ref->repository, t->digest[0], arena, &kids, &nk, d));
+	for (size_t i = 0; i < nk; i++) {
+		sg_ociref child = *ref;
+		sg_slice rb;
+		sg_ociref_set_digest(&child, kids[i].digest);
+		SG_TRY(sg_sign_image_payload(reg, &child, annots, n_annots, arena, t->digest[t->n],
+			&rb, &t->payload[t->n], d));
+		t->n++;
+	}
+	return SG_OK;
+}
+
+/* Sign `img` (and with -r every manifest of its index) with the key or keylessly; see the
+ * top of the file. */
+static int
+sign_image(struct sign_opts *o, const char *img, sg_arena *arena)
+{
+	int keyed = o->key_path != NULL;
+	int tlog = o->tlog_upload != 0;
+	if (!keyed && !tlog)
+		return sg_cli_usage_error("sign: keyless signing needs the transparency log "
+					  "(--tlog-upload=false is for --key)");
+	unsigned forms = forms_of(o->nbf, o->sfmt);
+	if (forms == 0)
 		return SG_EXIT_FAIL;
-	if (n_pos != 1)
-		return sg_cli_usage_error("sign: usage: picosign sign --key KEY [-a key=value]... "
-					  "IMAGE@sha256:<hex>");
-	if (key_path == NULL)
-		return sg_cli_usage_error("sign: --key needs a key file");
-	int upload = tlog_upload != 0;
-	unsigned forms = forms_of(nbf, sfmt);
-	if (forms == 0 || (yes = yes_from_env(yes)) < 0)
-		return SG_EXIT_FAIL;
-	if (!upload && bundle_path != NULL && forms == FORM_LEGACY)
+	if (!tlog && o->bundle_path != NULL && forms == FORM_LEGACY)
 		return sg_cli_usage_error("sign: --bundle needs the transparency-log entry, which "
 					  "--tlog-upload=false does not make");
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	size_t bad = sg_cli_parse_annotations(annots_raw, n_annots, annots);
-	if (bad != n_annots)
-		return sg_cli_usage_error("unable to parse annotation: %s", annots_raw[bad]);
+	size_t bad = sg_cli_parse_annotations(o->annots_raw, o->n_annots, annots);
+	if (bad != o->n_annots)
+		return sg_cli_usage_error("unable to parse annotation: %s", o->annots_raw[bad]);
 
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_cli_services svc;
-	sa.no_tlog = !upload;
-	if (sg_cli_services_select(&sa, sg_os_now(), arena, &svc, &d) != SG_OK)
+	o->sa.no_tlog = !tlog;
+	if (sg_cli_services_select(&o->sa, sg_os_now(), arena, &svc, &d) != SG_OK)
 		return fail(&d);
 	if (legacy_needs_v1(forms, svc.rekor_v2))
 		return SG_EXIT_FAIL;
-	sg_ociref ref;
-	if (sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK)
+	o->k.svc = svc;
+	sg_ociref ref, sref;
+	if (sg_ociref_parse((const uint8_t *)img, strlen(img), &ref, &d) != SG_OK ||
+		sg_cli_sig_repo(&ref, &sref, &d) != SG_OK)
 		return fail(&d);
-	struct sg_cli_reg *cr = NULL;
+	struct sg_cli_reg *cr = NULL, *scr = NULL;
 	sg_p256_key key;
 	memset(&key, 0, sizeof key);
-	tlog_session ts;
+	sg_cli_keyed ts;
 	memset(&ts, 0, sizeof ts);
-	sg_drbg rng;
-	memset(&rng, 0, sizeof rng);
+	sg_cli_keyless k;
+	memset(&k, 0, sizeof k);
+	struct targets *t = NULL;
+	struct sign_job j = {.image = img, .ref = &ref, .annots = annots,
+		.n_annots = o->n_annots, .forms = forms, .rekor_url = svc.rekor_url,
+		.out_sig = o->out_sig, .bundle_path = o->bundle_path, .yes = o->yes,
+		.no_upload = !o->upload};
 	int rc = SG_EXIT_FAIL;
-	struct sign_job j = {.image = pos[0], .ref = &ref, .annots = annots, .n_annots = n_annots,
-		.forms = forms, .rekor_url = svc.rekor_url, .out_sig = out_sig,
-		.bundle_path = bundle_path, .yes = yes};
-	sg_err err;
-	/* The image, the key, and the services' session when anything goes to a log or a TSA. */
-	if ((err = sign_open(&j, &rf, arena, &cr, &d)) != SG_OK ||
-		(err = sg_cli_load_private_key(key_path, arena, &key, &d)) != SG_OK)
+	sg_err e;
+	/* cosign loads the key before it touches a registry: a wrong --key fails first. */
+	if (keyed && (e = sg_cli_load_private_key(o->key_path, arena, &key, &d)) != SG_OK)
 		goto out;
-	if (!upload && forms == FORM_LEGACY) {
-		j.key = &key;
-	} else {
-		if ((err = key_signer(&ts, &rng, &key, &svc, timeout, root_path, arena, &d)) !=
+	if ((e = sg_arena_get(arena, sizeof *t, (void **)&t, &d)) != SG_OK ||
+		(e = sg_cli_registry_open(&o->rf, ref.registry, ref.repository, arena, &cr, &d)) !=
 			SG_OK)
+		goto out;
+	j.reg = sg_cli_registry_get(cr);
+	j.sig_reg = j.reg;
+	j.sig_repo = sref.repository;
+	/* $COSIGN_REPOSITORY on another registry: its own client (and credentials). */
+	if (strcmp(sref.registry, ref.registry) != 0) {
+		if ((e = sg_cli_registry_open(&o->rf, sref.registry, sref.repository, arena, &scr,
+			     &d)) != SG_OK)
+			goto out;
+		j.sig_reg = sg_cli_registry_get(scr);
+	}
+	if (!ref.has_digest)
+		sg_cli_warn_tag(img);
+	if ((e = collect(o, j.reg, &ref, annots, o->n_annots, arena, t, &j.repo_name, &d)) !=
+		SG_OK) {
+		sg_cli_registry_hint(j.reg, &d);
+		goto out;
+	}
+	if (o->out_payload != NULL &&
+		(e = sg_os_write_file(o->out_payload, t->payload[0], &d)) != SG_OK)
+		goto out;
+	/* The legacy tags' repository, for cosign's "Pushing signature to:" line. */
+	char sname[SG_OCI_REGISTRY_MAX + SG_OCI_REPO_MAX + 2];
+	if (strcmp(sref.repository, ref.repository) != 0 || j.sig_reg != j.reg) {
+		snprintf(sname, sizeof sname, "%s/%s", sref.registry, sref.repository);
+		j.sig_name = sg_slice_str(sname);
+		/* OCI referrers are listed by the repository of their subject. */
+		if (forms & FORM_V3)
+			fprintf(stderr,
+				"WARNING: COSIGN_REPOSITORY moves the legacy .sig signatures only; the "
+				"Sigstore bundle is attached to %.*s as an OCI referrer\n",
+				(int)j.repo_name.len, (const char *)j.repo_name.p);
+	}
+	/* The signer, once for every manifest: the key (logged or not) or a Fulcio certificate. */
+	if (keyed && !tlog && forms == FORM_LEGACY) {
+		j.key = &key;
+	} else if (keyed) {
+		if ((e = sg_cli_keyed_begin(&ts, &key, &svc, o->common.timeout, o->k.root_path,
+			     arena, &d)) != SG_OK)
 			goto out;
 		j.signer = ts.signer;
-		if (!upload)
+		if (!tlog)
 			j.key = &key; /* the legacy form of "both" signs bare */
+	} else {
+		if ((e = sg_cli_keyless_begin(&k, &o->k, arena, &d)) != SG_OK)
+			goto out;
+		j.signer = k.signer;
 	}
-	err = sign_forms(&j, arena, &d);
-	if (err == SG_OK)
-		rc = SG_EXIT_OK;
-	else if (j.pushing)
-		sg_cli_report_push_failure(&d, j.sig_written, NULL, j.bundle_written);
-	else if (j.stage != SG_SIGN_STAGE_NONE)
-		sg_cli_print_stage_error(&d, j.stage);
-	else
-		(void)fail(&d);
-	goto done;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t mark = sg_arena_mark(arena);
+		memcpy(j.digest, t->digest[i], 32);
+		j.payload = t->payload[i];
+		/* One consent covers the run: cosign asks once. */
+		j.yes = o->yes || i > 0;
+		if ((e = sign_forms(&j, arena, &d)) != SG_OK)
+			goto out;
+		sg_arena_release(arena, mark);
+	}
+	rc = SG_EXIT_OK;
 out:
-	(void)fail(&d);
-done:
+	if (rc != SG_EXIT_OK && j.pushing)
+		sg_cli_report_push_failure(&d, j.sig_written, k.cert_written, j.bundle_written);
+	else if (rc != SG_EXIT_OK && keyed && j.stage != SG_SIGN_STAGE_NONE)
+		sg_cli_print_stage_error(&d, j.stage);
+	else if (rc != SG_EXIT_OK && keyed)
+		(void)fail(&d);
+	else if (rc != SG_EXIT_OK)
+		sg_cli_report_keyless_failure(&d, j.stage != SG_SIGN_STAGE_NONE ? j.stage : k.stage,
+			k.cert_written);
 	sg_p256_key_wipe(&key);
-	sg_drbg_wipe(&rng);
-	session_close(&ts);
+	sg_cli_keyless_end(&k);
+	sg_cli_keyed_end(&ts);
+	sg_cli_registry_close(scr);
 	sg_cli_registry_close(cr);
 	return rc;
 }
 
 /* see cli.h */
 int
-sg_cmd_sign_keyless(int argc, char **argv, sg_arena *arena)
+sg_cmd_sign(int argc, char **argv, sg_arena *arena)
 {
-	sg_cli_keyless_args a;
-	memset(&a, 0, sizeof a);
-	const char *out_sig = NULL, *bundle_path = NULL, *sfmt = NULL;
-	int yes = 0, nbf = -1;
-	const char *annots_raw[SG_MAX_PAYLOAD_ANNOTATIONS];
-	size_t n_annots = 0;
-	int tlog_upload = -1;
-	const char *key_path = NULL;
-	sg_cli_services_args sa;
-	memset(&sa, 0, sizeof sa);
-	sg_cli_registry_flags rf;
-	memset(&rf, 0, sizeof rf);
+	struct sign_opts *o;
+	if (sg_arena_get(arena, sizeof *o, (void **)&o, NULL) != SG_OK)
+		return sg_cli_usage_error("out of memory");
+	o->tlog_upload = -1;
+	o->upload = 1;
+	o->nbf = -1;
 	const sg_cli_flag flags[] = {
-		{"--key", NULL, &key_path, NULL, NULL, 0, NULL},
-		{"--annotations", "-a", NULL, NULL, annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
-			&n_annots},
-		{"--yes", "-y", NULL, &yes, NULL, 0, NULL},
-		{"--tlog-upload", NULL, NULL, &tlog_upload, NULL, 0, NULL},
-		{"--output-certificate", NULL, &a.out_cert, NULL, NULL, 0, NULL},
-		{"--output-signature", NULL, &out_sig, NULL, NULL, 0, NULL},
-		{"--bundle", NULL, &bundle_path, NULL, NULL, 0, NULL},
-		{"--identity-token", NULL, &a.token_flag, NULL, NULL, 0, NULL},
-		{"--oidc-disable-ambient-providers", NULL, NULL, &a.disable_ambient, NULL, 0, NULL},
-		{"--fulcio-url", NULL, &sa.fulcio_url, NULL, NULL, 0, NULL},
-		{"--rekor-url", NULL, &sa.rekor_url, NULL, NULL, 0, NULL},
-		{"--trusted-root", NULL, &a.root_path, NULL, NULL, 0, NULL},
-		{"--timeout", NULL, &a.timeout, NULL, NULL, 0, NULL},
-		{"--allow-http", NULL, NULL, &a.allow_http, NULL, 0, NULL},
-		SIGN_FORM_FLAG_ROWS(nbf, sfmt, sa),
-		SG_CLI_REGISTRY_FLAG_ROWS(rf),
+		{"--key", NULL, &o->key_path, NULL, NULL, 0, NULL},
+		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
+			&o->n_annots},
+		{"--yes", "-y", NULL, &o->yes, NULL, 0, NULL},
+		{"--tlog-upload", NULL, NULL, &o->tlog_upload, NULL, 0, NULL},
+		{"--upload", NULL, NULL, &o->upload, NULL, 0, NULL},
+		{"--recursive", "-r", NULL, &o->recursive, NULL, 0, NULL},
+		{"--output-signature", NULL, &o->out_sig, NULL, NULL, 0, NULL},
+		{"--output-certificate", NULL, &o->k.out_cert, NULL, NULL, 0, NULL},
+		{"--output-payload", NULL, &o->out_payload, NULL, NULL, 0, NULL},
+		{"--bundle", NULL, &o->bundle_path, NULL, NULL, 0, NULL},
+		SG_CLI_OIDC_FLAG_ROWS(o->oidc),
+		{"--fulcio-url", NULL, &o->sa.fulcio_url, NULL, NULL, 0, NULL},
+		{"--rekor-url", NULL, &o->sa.rekor_url, NULL, NULL, 0, NULL},
+		{"--trusted-root", NULL, &o->k.root_path, NULL, NULL, 0, NULL},
+		{"--allow-http", NULL, NULL, &o->k.allow_http, NULL, 0, NULL},
+		SIGN_FORM_FLAG_ROWS(o->nbf, o->sfmt, o->sa),
+		SG_CLI_COMMON_FLAG_ROWS(o->common),
+		SG_CLI_REGISTRY_FLAG_ROWS(o->rf),
 	};
 	const char *pos[1];
 	size_t n_pos;
 	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1,
-		    &n_pos) != 0)
+		    &n_pos) != 0 ||
+		sg_cli_common_apply(&o->common) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos != 1)
-		return sg_cli_usage_error("sign: usage: picosign sign [--identity-token T] "
+		return sg_cli_usage_error("sign: usage: picosign sign [--key KEY] "
 					  "[-a key=value]... IMAGE@sha256:<hex>");
-	if (key_path != NULL)
-		return sg_cli_usage_error("sign: --key is the key-based path");
-	if (tlog_upload == 0)
-		return sg_cli_usage_error("sign: keyless signing needs the transparency log "
-					  "(--tlog-upload=false is for --key)");
-	unsigned forms = forms_of(nbf, sfmt);
-	if (forms == 0 || (yes = yes_from_env(yes)) < 0)
-		return SG_EXIT_FAIL;
-	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	size_t bad = sg_cli_parse_annotations(annots_raw, n_annots, annots);
-	if (bad != n_annots)
-		return sg_cli_usage_error("unable to parse annotation: %s", annots_raw[bad]);
-
-	sg_diag d;
-	sg_diag_init(&d, NULL);
-	sg_cli_services svc;
-	if (sg_cli_services_select(&sa, sg_os_now(), arena, &svc, &d) != SG_OK) {
-		sg_cli_print_error(&d);
-		return SG_EXIT_FAIL;
-	}
-	if (legacy_needs_v1(forms, svc.rekor_v2))
-		return SG_EXIT_FAIL;
-	a.svc = svc;
-	sg_ociref ref;
-	if (sg_ociref_parse((const uint8_t *)pos[0], strlen(pos[0]), &ref, &d) != SG_OK) {
-		sg_cli_print_error(&d);
-		return SG_EXIT_FAIL;
-	}
-	struct sg_cli_reg *cr = NULL;
-	sg_cli_keyless k;
-	memset(&k, 0, sizeof k);
-	int rc = SG_EXIT_FAIL;
-	struct sign_job j = {.image = pos[0], .ref = &ref, .annots = annots, .n_annots = n_annots,
-		.forms = forms, .rekor_url = svc.rekor_url, .out_sig = out_sig,
-		.bundle_path = bundle_path, .yes = yes};
-	sg_err e;
-	/* The image first, so a missing one costs no certificate; then the certificate (token,
-	 * ephemeral key, Fulcio, all verified), then the forms. */
-	if ((e = sign_open(&j, &rf, arena, &cr, &d)) != SG_OK ||
-		(e = sg_cli_keyless_begin(&k, &a, arena, &d)) != SG_OK)
-		goto out;
-	j.signer = k.signer;
-	e = sign_forms(&j, arena, &d);
-	if (e == SG_OK)
-		rc = SG_EXIT_OK;
-	else if (j.stage != SG_SIGN_STAGE_NONE)
-		k.stage = j.stage;
-out:
-	if (e != SG_OK && j.pushing)
-		sg_cli_report_push_failure(&d, j.sig_written, k.cert_written, j.bundle_written);
-	else if (e != SG_OK)
-		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
-	sg_cli_keyless_end(&k);
-	sg_cli_registry_close(cr);
-	return rc;
+	sg_cli_oidc_apply(&o->oidc, &o->k);
+	o->k.timeout = o->common.timeout;
+	o->rf.timeout = o->common.timeout;
+	return sign_image(o, pos[0], arena);
 }
 
 /* ---- attest ---- */
@@ -523,6 +463,10 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 {
 	sg_cli_keyless_args a;
 	memset(&a, 0, sizeof a);
+	sg_cli_oidc oidc;
+	memset(&oidc, 0, sizeof oidc);
+	sg_cli_common common;
+	memset(&common, 0, sizeof common);
 	const char *key_path = NULL, *predicate = NULL, *type = "custom";
 	int tlog_upload = -1;
 	struct sign_job j;
@@ -538,30 +482,31 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 		{"--yes", "-y", NULL, &j.yes, NULL, 0, NULL},
 		{"--tlog-upload", NULL, NULL, &tlog_upload, NULL, 0, NULL},
 		{"--bundle", NULL, &j.bundle_path, NULL, NULL, 0, NULL},
-		{"--identity-token", NULL, &a.token_flag, NULL, NULL, 0, NULL},
-		{"--oidc-disable-ambient-providers", NULL, NULL, &a.disable_ambient, NULL, 0, NULL},
+		SG_CLI_OIDC_FLAG_ROWS(oidc),
 		{"--fulcio-url", NULL, &sa.fulcio_url, NULL, NULL, 0, NULL},
 		{"--rekor-url", NULL, &sa.rekor_url, NULL, NULL, 0, NULL},
 		{"--signing-config", NULL, &sa.signing_config, NULL, NULL, 0, NULL},
 		{"--timestamp-server-url", NULL, &sa.tsa_url, NULL, NULL, 0, NULL},
 		{"--trusted-root", NULL, &a.root_path, NULL, NULL, 0, NULL},
-		{"--timeout", NULL, &a.timeout, NULL, NULL, 0, NULL},
 		{"--allow-http", NULL, NULL, &a.allow_http, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(common),
 		SG_CLI_REGISTRY_FLAG_ROWS(rf),
 	};
 	const char *pos[1];
 	size_t n_pos;
 	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1,
-		    &n_pos) != 0)
+		    &n_pos) != 0 ||
+		sg_cli_common_apply(&common) != 0)
 		return SG_EXIT_FAIL;
+	sg_cli_oidc_apply(&oidc, &a);
+	a.timeout = common.timeout;
+	rf.timeout = common.timeout;
 	if (n_pos != 1 || predicate == NULL)
 		return sg_cli_usage_error("attest: usage: picosign attest --predicate FILE "
 					  "[--type TYPE] [flags] IMAGE");
 	if (tlog_upload == 0 && key_path == NULL)
 		return sg_cli_usage_error("attest: keyless signing needs the transparency log "
 					  "(--tlog-upload=false is for --key)");
-	if ((j.yes = yes_from_env(j.yes)) < 0)
-		return SG_EXIT_FAIL;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_cli_services svc;
@@ -575,7 +520,7 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 	struct sg_cli_reg *cr = NULL;
 	sg_cli_keyless k;
 	memset(&k, 0, sizeof k);
-	tlog_session ts;
+	sg_cli_keyed ts;
 	memset(&ts, 0, sizeof ts);
 	sg_p256_key key;
 	memset(&key, 0, sizeof key);
@@ -591,7 +536,7 @@ sg_cmd_attest(int argc, char **argv, sg_arena *arena)
 	if (key_path == NULL)
 		e = sg_cli_keyless_begin(&k, &a, arena, &d);
 	else if ((e = sg_cli_load_private_key(key_path, arena, &key, &d)) == SG_OK)
-		e = key_signer(&ts, &k.rng, &key, &svc, a.timeout, a.root_path, arena, &d);
+		e = sg_cli_keyed_begin(&ts, &key, &svc, a.timeout, a.root_path, arena, &d);
 	if (e != SG_OK)
 		goto out;
 	j.signer = key_path == NULL ? k.signer : ts.signer;
@@ -606,7 +551,7 @@ out:
 	else if (e != SG_OK)
 		sg_cli_report_keyless_failure(&d, k.stage, k.cert_written);
 	sg_p256_key_wipe(&key);
-	session_close(&ts);
+	sg_cli_keyed_end(&ts);
 	sg_cli_keyless_end(&k);
 	sg_cli_registry_close(cr);
 	return rc;

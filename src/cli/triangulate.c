@@ -1,12 +1,14 @@
 /* triangulate: `picosign triangulate IMAGE`, cosign triangulate's offline part: print
- * where the signatures of IMAGE@sha256:<hex> live ("<registry>/<repo>:sha256-<hex>.sig").
- * A tag is first resolved to its digest through the registry (registry flags as `verify`). */
+ * where the signatures of IMAGE@sha256:<hex> live ("<registry>/<repo>:sha256-<hex>.sig", in
+ * $COSIGN_REPOSITORY when it is set). A tag is first resolved to its digest through the
+ * registry (registry flags as `verify`). */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "oci/dockercfg.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
@@ -22,14 +24,19 @@ sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
 	const char *pos[1];
 	size_t n_pos = 0;
 	sg_cli_registry_flags rf;
+	sg_cli_common common;
 	memset(&rf, 0, sizeof rf);
+	memset(&common, 0, sizeof common);
 	const sg_cli_flag flags[] = {
 		{"--type", NULL, &type, NULL, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(common),
 		SG_CLI_REGISTRY_FLAG_ROWS(rf),
 	};
 	if (sg_cli_parse_flags(argc, argv, flags, sizeof flags / sizeof flags[0], pos, 1,
-		    &n_pos) != 0)
+		    &n_pos) != 0 ||
+		sg_cli_common_apply(&common) != 0)
 		return SG_EXIT_FAIL;
+	rf.timeout = common.timeout;
 	if (n_pos != 1)
 		return sg_cli_usage_error("triangulate: usage: picosign triangulate [--type "
 					  "signature|attestation|sbom|digest] IMAGE");
@@ -75,10 +82,16 @@ sg_cmd_triangulate(int argc, char **argv, sg_arena *arena)
 	if (suffix == NULL) {
 		e = sg_ociref_name(&ref, &b);
 	} else {
-		/* "sha256-<hex>" plus the attachment suffix, in the same repository */
+		/* "sha256-<hex>" plus the attachment suffix, in the same repository (or
+		 * $COSIGN_REPOSITORY's) */
 		char tag[SG_OCI_SIG_TAG_LEN + 1];
+		sg_ociref sref;
 		sg_oci_sig_tag(ref.digest, tag);
-		e = sg_ociref_repo_name(&ref, &b);
+		if (sg_cli_sig_repo(&ref, &sref, &d) != SG_OK) {
+			sg_cli_print_error(&d);
+			return SG_EXIT_FAIL;
+		}
+		e = sg_ociref_repo_name(&sref, &b);
 		sg_buf_putc(&b, ':');
 		sg_buf_put(&b, tag, SG_OCI_SIG_TAG_LEN - 4);
 		sg_buf_puts(&b, suffix);

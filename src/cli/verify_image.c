@@ -18,10 +18,10 @@
  * The legacy path:
  *
  *   verify (--certificate-identity I | --certificate-identity-regexp R)
- *          (--certificate-oidc-issuer U | --certificate-oidc-issuer-regexp R) | --key PUB.pem
- *          [-a key=value]... [--trusted-root F] [--offline] [--insecure-ignore-tlog]
- *          [--insecure-ignore-sct] [--check-claims=false] [-o json|text] [--explain]
- *          [registry flags] IMAGE...
+ *          (--certificate-oidc-issuer U | --certificate-oidc-issuer-regexp R) | --key PUB
+ *          [extension matchers] [-a key=value]... [--trusted-root F] [--offline]
+ *          [--insecure-ignore-tlog] [--insecure-ignore-sct] [--check-claims=false]
+ *          [-o json|text] [--explain] [-r] [--max-workers N] [registry flags] IMAGE...
  *
  * Per image (§7.2): resolve a tag to its digest (404: "image tag not found: ...", exit 11),
  * fetch sha256-<hex>.sig (404 or no layers: "no signatures found", exit 10), then check every
@@ -32,6 +32,14 @@
  * 12). Output: cosign's header on stderr, the JSON array (or -o text) on stdout. Errors print
  * as cosign's do: "Error: <msg>" then "main.go:74: error during command execution: <msg>".
  *
+ * Several images: each is verified (cosign's loop), by --max-workers workers at once over
+ * reused connections (cli/images.c); each passing image prints its header and its output, as
+ * cosign; the exit code is that of the first image that failed, in argument order, and with
+ * several images each error names its image. Everything an image prints is collected in the
+ * worker's buffers and printed in argument order. The legacy signatures are read from
+ * $COSIGN_REPOSITORY when it is set (cosign's target repository); the referrers, which the
+ * registry keeps with their subject, from the image's repository.
+ *
  * --local-image (cosign's flag; issue #11): each argument is an OCI layout written by
  * `picosign save` (or cosign save) instead of an image reference; the same checks and output,
  * reading through the src_* seam from online/layout.h instead of the registry. --offline
@@ -39,7 +47,10 @@
  * an image that would need its registry is then refused by name, with the advice to save it.
  *
  * Beyond cosign: --explain prints, for every candidate, the check that failed and why (or
- * that it passed, or why it was not a candidate), to stderr before the result. */
+ * that it passed, or why it was not a candidate), to stderr before the result;
+ * -r/--recursive also verifies every manifest of an index (each reported as an image of its
+ * own), where cosign verifies the index's own signatures only. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +58,7 @@
 #include "base/limits.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "crypto/pubkey.h"
 #include "oci/manifest.h"
 #include "oci/ociref.h"
@@ -66,25 +78,25 @@
 #include "verify/siglayer.h"
 #include "verify/verify.h"
 
-/* Output of all images: JSON elements or text, plus per-signature stderr lines. */
-#define OUT_CAP (4u * 1024u * 1024u)
-#define ERR_LINE_CAP 2048u
 /* Joined candidate errors ("no matching signatures: a\n b"). */
 #define JOINED_CAP (64u * 1024u)
 
 struct opts {
-	const char *identity, *identity_re, *issuer, *issuer_re, *key_path, *output;
+	sg_cli_identity id;
+	const char *key_path, *output, *max_workers;
 	sg_cli_trust_opts topts; /* --trusted-root, --max-trust-root-age, --refresh-trust */
 	const char *annots_raw[SG_MAX_PAYLOAD_ANNOTATIONS];
 	size_t n_annots;
 	sg_oci_annot annots[SG_MAX_PAYLOAD_ANNOTATIONS];
-	int offline, ignore_tlog, ignore_sct, check_claims, explain;
+	int offline, ignore_tlog, ignore_sct, check_claims, explain, recursive, private_infra;
 	int local;                  /* --local-image: the arguments are OCI layouts (save) */
+	sg_cli_common common;
 	sg_cli_registry_flags reg;
 	sg_policy policy;
 	sg_pubkey key;
 	sg_trustroot *tr;
 	int text;
+	int many;                   /* several images (or -r): messages name the image */
 	int new_bundle_format;      /* --new-bundle-format: -1 unset (both paths), 0 legacy only */
 	int attestation;            /* verify-attestation */
 	const char *type;           /* its --type as given */
@@ -92,7 +104,47 @@ struct opts {
 	sg_image_opts io;           /* what verify/image.h is told, set once all flags are read */
 };
 
-/* cosign prints the error twice: cobra's "Error: " line and main's log line. */
+/* cosign prints the error twice: cobra's "Error: " line and main's log line. With several
+ * images, the image's name comes first. */
+static int
+fail_to(sg_buf *err, const struct opts *o, const char *name, int code, const char *msg)
+{
+	for (int k = 0; k < 2; k++) {
+		sg_buf_puts(err, k == 0 ? "Error: "
+					: "main.go:74: error during command execution: ");
+		if (o->many) {
+			sg_buf_puts(err, name);
+			sg_buf_puts(err, ": ");
+		}
+		sg_buf_puts(err, msg);
+		sg_buf_putc(err, '\n');
+	}
+	return code;
+}
+
+static int
+fail_diag_to(sg_buf *err, const struct opts *o, const char *name, int code, const sg_diag *d)
+{
+	char msg[1024];
+	sg_diag_format(d, msg, sizeof msg);
+	return fail_to(err, o, name, code, msg);
+}
+
+/* A line of --explain into the image's stderr (printed in argument order). */
+static void put_line(sg_buf *err, const char *fmt, ...) SG_PRINTF(2, 3);
+static void
+put_line(sg_buf *err, const char *fmt, ...)
+{
+	char line[1600];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sg_buf_put(err, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* Before any image: cosign's format. */
 static int
 fail_msg(int code, const char *msg)
 {
@@ -129,6 +181,7 @@ stage_of(sg_err e)
 		return "certificate chain to the trusted root";
 	case SG_ERR_POLICY_IDENTITY:
 	case SG_ERR_POLICY_ISSUER:
+	case SG_ERR_POLICY_EXTENSION:
 		return "identity policy (subject and issuer)";
 	case SG_ERR_VERIFY_SCT:
 	case SG_ERR_VERIFY_CT_KEY:
@@ -162,14 +215,15 @@ struct image_ctx {
 	/* Where the image's manifests and blobs come from: its registry, or with --local-image
 	 * an OCI layout (`picosign save`). Only the src_* functions below know which; every
 	 * check after them is the same code for both. */
-	sg_registry *reg;          /* NULL with --local-image */
+	sg_registry *reg;       /* the image's registry (and its referrers); NULL for a layout */
 	const char *repo;
+	sg_registry *sig_reg;   /* where the legacy signatures are ($COSIGN_REPOSITORY) */
+	const char *sig_repo;
 	const sg_layout_dir *lay;  /* NULL without --local-image */
 	uint8_t digest[32];
 	sg_arena *arena;
 	sg_buf *out;      /* stdout */
 	sg_buf *err_out;  /* per-signature stderr lines (-o text) */
-	sg_buf outb;      /* the bundle path's stdout */
 	sg_buf types;     /* verify-attestation: the other predicate types verified */
 	size_t passed;
 	int any_bundle;   /* a passing signature was verified through its bundle */
@@ -193,16 +247,18 @@ src_manifest(struct image_ctx *c, const sg_oci_desc *desc, sg_slice *out, sg_dia
 	return SG_OK;
 }
 
-/* The blob `desc` names, at most `max` bytes, its size and digest checked. */
+/* The blob `desc` names, at most `max` bytes, its size and digest checked: from the legacy
+ * signatures' repository when `sigs`, else from the image's. */
 SG_MUST_USE static sg_err
-src_blob(struct image_ctx *c, const sg_oci_desc *desc, size_t max, sg_slice *out, sg_diag *d)
+src_blob(struct image_ctx *c, int sigs, const sg_oci_desc *desc, size_t max, sg_slice *out,
+	sg_diag *d)
 {
 	if (desc->size < 0)
 		return sg_diag_fail(d, SG_ERR_OCI_MANIFEST, "layer size");
 	if (c->lay != NULL)
 		return sg_layout_get(c->lay, desc->digest, desc->size, max, c->arena, out, d);
-	return sg_registry_get_blob(c->reg, c->repo, desc->digest, (uint64_t)desc->size, max, out,
-		d);
+	return sg_registry_get_blob(sigs ? c->sig_reg : c->reg, sigs ? c->sig_repo : c->repo,
+		desc->digest, (uint64_t)desc->size, max, out, d);
 }
 
 SG_MUST_USE static sg_err
@@ -218,7 +274,7 @@ src_sigs(struct image_ctx *c, sg_cosign_sigs *out, sg_diag *d)
 {
 	if (c->lay != NULL)
 		return sg_layout_sigs(c->lay, c->arena, out, d);
-	return sg_cosign_sigs_fetch(c->reg, c->repo, c->digest, c->arena, out, d);
+	return sg_cosign_sigs_fetch(c->sig_reg, c->sig_repo, c->digest, c->arena, out, d);
 }
 
 /* Check one candidate layer. SG_OK when it passes; its output element is then appended. */
@@ -229,7 +285,7 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 	sg_arena *arena = c->arena;
 	sg_sig_layer layer;
 	sg_slice payload;
-	SG_TRY(src_blob(c, desc, SG_COSIGN_MAX_PAYLOAD, &payload, d));
+	SG_TRY(src_blob(c, 1, desc, SG_COSIGN_MAX_PAYLOAD, &payload, d));
 	sg_cosign_sig_layer(desc, payload, &layer);
 	sg_verified *v;
 	SG_TRY(sg_arena_get(arena, sizeof *v, (void **)&v, d));
@@ -297,7 +353,8 @@ check_layer(struct image_ctx *c, const sg_oci_desc *desc, sg_diag *d)
 
 /* ---- the cosign v3 path: bundles on referrers ---- */
 
-static void print_header(const struct opts *o, const char *name, int bundle_verified);
+static void print_header(sg_buf *err, const struct opts *o, const char *name,
+	int bundle_verified);
 
 /* Why referrer `desc` is not a candidate (NULL: it is one, `e` filled), or a fatal lookup
  * failure (*fatal, `d` set): a listed manifest or blob the registry fails to serve. */
@@ -335,7 +392,7 @@ referrer_candidate(struct image_ctx *c, const sg_oci_desc *desc, sg_entity *e, c
 		return why;
 	}
 	sg_slice blob;
-	err = src_blob(c, layer, SG_MAX_BUNDLE_BLOB, &blob, &ld);
+	err = src_blob(c, 0, layer, SG_MAX_BUNDLE_BLOB, &blob, &ld);
 	if (err != SG_OK) {
 		*d = ld;
 		*fatal = 1;
@@ -381,9 +438,10 @@ check_referrer(struct image_ctx *c, const sg_entity *e, sg_slice name, sg_diag *
 	return SG_OK;
 }
 
-/* The bundle path for one image: an exit code, or -1 when no bundle referrer was found. */
+/* The bundle path for one image: an exit code, or -1 when no bundle referrer was found.
+ * Output goes to c->out (kept only when the image passes), messages to `err`. */
 static int
-verify_referrers(struct image_ctx *c, const char *name, const char *shown)
+verify_referrers(struct image_ctx *c, const char *name, const char *shown, sg_buf *err)
 {
 	struct opts *o = c->o;
 	sg_arena *arena = c->arena;
@@ -393,9 +451,10 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 	char msg[1024];
 	if (src_referrers(c, &refs, &d) != SG_OK) {
 		char full[1200];
+		sg_cli_registry_hint(c->reg, &d);
 		sg_diag_format(&d, msg, sizeof msg);
 		snprintf(full, sizeof full, "getting referrers: %s", msg);
-		return fail_msg(SG_EXIT_FAIL, full);
+		return fail_to(err, o, name, SG_EXIT_FAIL, full);
 	}
 	if (o->explain) {
 		char tag[SG_OCI_FALLBACK_TAG_LEN + 1];
@@ -404,19 +463,19 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 			"the registry's referrers API", "the fallback tag ",
 			"the layout's index.json", "the layout's blobs (as cosign save left them)"};
 		int tagged = refs.source == SG_REFERRERS_NONE || refs.source == SG_REFERRERS_TAG;
-		fprintf(stderr, "explain: referrers: %zu listed by %s%s\n", refs.n, by[refs.source],
+		put_line(err, "explain: referrers: %zu listed by %s%s\n", refs.n, by[refs.source],
 			tagged ? tag : "");
 	}
-	uint8_t *outmem, *joined_mem;
-	if (sg_arena_get(arena, OUT_CAP, (void **)&outmem, &d) != SG_OK ||
-		sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK)
-		return fail_diag(SG_EXIT_FAIL, &d);
+	uint8_t *joined_mem, *full;
+	if (sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK ||
+		sg_arena_get(arena, JOINED_CAP + 256, (void **)&full, &d) != SG_OK)
+		return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
 	sg_buf joined;
-	sg_buf *out = &c->outb;
-	sg_buf_init(out, outmem, OUT_CAP);
+	sg_buf *out = c->out;
+	size_t out_start = out->len;
 	sg_buf_init(&joined, joined_mem, JOINED_CAP / 2);
 	sg_buf_init(&c->types, joined_mem + JOINED_CAP / 2, JOINED_CAP / 2 - 1);
-	c->out = out;
+	c->passed = 0;
 	if (!o->text && !o->attestation)
 		sg_buf_puts(out, "\n[");
 	size_t candidates = 0, typed = 0;
@@ -428,31 +487,34 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 		sg_entity *e;
 		sg_diag ld;
 		sg_diag_init(&ld, NULL);
-		if (sg_arena_get(arena, sizeof *e, (void **)&e, &ld) != SG_OK)
-			return fail_diag(SG_EXIT_FAIL, &ld);
+		if (sg_arena_get(arena, sizeof *e, (void **)&e, &ld) != SG_OK) {
+			out->len = out_start;
+			return fail_diag_to(err, o, name, SG_EXIT_FAIL, &ld);
+		}
 		const char *skip = referrer_candidate(c, &refs.entries[i], e, why, sizeof why,
 			&fatal, &ld);
 		if (fatal) {
-			char full[1200];
+			char fmsg[1200];
+			out->len = out_start;
 			sg_diag_format(&ld, msg, sizeof msg);
-			snprintf(full, sizeof full, "getting referrer %s: %s", dg, msg);
-			return fail_msg(SG_EXIT_FAIL, full);
+			snprintf(fmsg, sizeof fmsg, "getting referrer %s: %s", dg, msg);
+			return fail_to(err, o, name, SG_EXIT_FAIL, fmsg);
 		}
 		if (skip != NULL) {
 			if (o->explain)
-				fprintf(stderr, "explain: referrer %zu of %zu (%s): skipped: %s\n",
-					i + 1, refs.n, dg, skip);
+				put_line(err, "explain: referrer %zu of %zu (%s): skipped: "
+					"%s\n", i + 1, refs.n, dg, skip);
 			sg_arena_release(arena, mark);
 			continue;
 		}
 
 		candidates++;
-		sg_err err = check_referrer(c, e, sg_slice_str(name), &ld);
-		if (err != SG_OK) {
+		sg_err e2 = check_referrer(c, e, sg_slice_str(name), &ld);
+		if (e2 != SG_OK) {
 			out->len = out_len;
 			sg_diag_format(&ld, msg, sizeof msg);
 			/* verify-attestation: a verified statement of another type is no failure */
-			if (err == SG_ERR_VERIFY_PREDICATE && o->attestation) {
+			if (e2 == SG_ERR_VERIFY_PREDICATE && o->attestation) {
 				typed++;
 			} else {
 				if (joined.len > 0)
@@ -461,157 +523,211 @@ verify_referrers(struct image_ctx *c, const char *name, const char *shown)
 			}
 		}
 		if (o->explain)
-			fprintf(stderr, "explain: referrer %zu of %zu (%s): %s%s%s%s\n", i + 1,
-				refs.n, dg, err == SG_OK ? "passed every check" : "failed at ",
-				err == SG_OK ? "" : stage_of(ld.code), err == SG_OK ? "" : ": ",
-				err == SG_OK ? "" : msg);
+			put_line(err, "explain: referrer %zu of %zu (%s): %s%s%s%s\n", i + 1, refs.n,
+				dg, e2 == SG_OK ? "passed every check" : "failed at ",
+				e2 == SG_OK ? "" : stage_of(ld.code), e2 == SG_OK ? "" : ": ",
+				e2 == SG_OK ? "" : msg);
 		sg_arena_release(arena, mark);
 	}
-	if (candidates == 0)
+	if (candidates == 0) {
+		out->len = out_start;
 		return -1;
+	}
 	if (c->passed == 0) {
-		static char full[JOINED_CAP + 256];
+		out->len = out_start;
 		if (o->attestation && typed > 0 && joined.len == 0)
-			snprintf(full, sizeof full,
+			snprintf((char *)full, JOINED_CAP + 256,
 				"none of the attestations matched the predicate "
 				"type: %s, found: %.*s",
 				o->type, (int)c->types.len, (const char *)c->types.p);
 		else
-			snprintf(full, sizeof full, "no matching attestations: %.*s",
+			snprintf((char *)full, JOINED_CAP + 256, "no matching attestations: %.*s",
 				(int)joined.len, (const char *)joined.p);
-		return fail_msg(SG_EXIT_NO_MATCH, full);
+		return fail_to(err, o, name, SG_EXIT_NO_MATCH, (const char *)full);
 	}
 	if (!o->text && !o->attestation)
 		sg_buf_puts(out, "]\n");
-	if (sg_buf_status(out) != SG_OK)
-		return fail_msg(SG_EXIT_FAIL, "verification output is too large");
-	print_header(o, shown, 1);
-	fwrite(out->p, 1, out->len, stdout);
-	fflush(stdout);
+	if (sg_buf_status(out) != SG_OK) {
+		out->len = out_start;
+		return fail_to(err, o, name, SG_EXIT_FAIL, "verification output is too large");
+	}
+	print_header(err, o, shown, 1);
 	return SG_EXIT_OK;
 }
 
 /* The header cosign prints to stderr once an image passed (PrintVerificationHeader). */
 static void
-print_header(const struct opts *o, const char *name, int bundle_verified)
+print_header(sg_buf *err, const struct opts *o, const char *name, int bundle_verified)
 {
-	fprintf(stderr, "\nVerification for %s --\n", name);
-	fprintf(stderr, "The following checks were performed on each of these signatures:\n");
+	sg_buf_puts(err, "\nVerification for ");
+	sg_buf_puts(err, name);
+	sg_buf_puts(err, " --\nThe following checks were performed on each of these signatures:\n");
 	if (o->check_claims) {
 		if (o->n_annots > 0)
-			fprintf(stderr, "  - The specified annotations were verified.\n");
-		fprintf(stderr, "  - The cosign claims were validated\n");
+			sg_buf_puts(err, "  - The specified annotations were verified.\n");
+		sg_buf_puts(err, "  - The cosign claims were validated\n");
 	}
 	if (bundle_verified) {
-		fprintf(stderr, "  - Existence of the claims in the transparency log was verified "
-				"offline\n");
-	} else if (!o->ignore_tlog) {
-		fprintf(stderr, "  - The claims were present in the transparency log\n");
-		fprintf(stderr, "  - The signatures were integrated into the transparency log when "
-				"the certificate was valid\n");
+		sg_buf_puts(err, "  - Existence of the claims in the transparency log was verified "
+				 "offline\n");
+	} else if (!o->ignore_tlog && !o->private_infra) {
+		sg_buf_puts(err, "  - The claims were present in the transparency log\n");
+		sg_buf_puts(err, "  - The signatures were integrated into the transparency log "
+				 "when the certificate was valid\n");
 	}
 	if (o->key_path != NULL)
-		fprintf(stderr, "  - The signatures were verified against the specified public "
-				"key\n");
+		sg_buf_puts(err, "  - The signatures were verified against the specified public "
+				 "key\n");
 	else
-		fprintf(stderr, "  - The code-signing certificate was verified using trusted "
-				"certificate authority certificates\n");
+		sg_buf_puts(err, "  - The code-signing certificate was verified using trusted "
+				 "certificate authority certificates\n");
 }
 
-/* The checks of one image whose digest is c->digest, from its source: bundles on referrers
- * first (cosign v3), else the .sig tag. `name` goes into the output elements
- * (docker-reference), `shown` into the header. An exit code. */
+/* Verify the signatures of the manifest `digest` (named `name`; `shown` in the header):
+ * cosign v3's bundles on referrers first, the legacy .sig tag (§7.2 from step 2) only when
+ * there are none; output into c->out / `err`. */
 static int
-check_image(struct image_ctx *c, const char *name, const char *shown)
+verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name,
+	const char *shown, sg_buf *err)
 {
 	struct opts *o = c->o;
 	sg_arena *arena = c->arena;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	int rc;
-	/* cosign v3: bundles on referrers first; the .sig tag only when there are none. */
+	size_t mark = sg_arena_mark(arena);
+	memcpy(c->digest, digest, 32);
+	c->passed = 0;
+	c->any_bundle = 0;
+	int rc = SG_EXIT_FAIL;
 	if (o->new_bundle_format != 0) {
-		rc = verify_referrers(c, name, shown);
+		rc = verify_referrers(c, name, shown, err);
+		sg_arena_release(arena, mark);
 		if (rc >= 0)
 			return rc;
+		rc = SG_EXIT_FAIL;
 	}
-	if (o->attestation) /* picosign reads no legacy .att tags (docs/decisions.md) */
-		return fail_msg(SG_EXIT_NO_SIGNATURES, "no attestations found");
+	/* picosign reads no legacy .att tags (docs/decisions.md) */
+	if (o->attestation)
+		return fail_to(err, o, name, SG_EXIT_NO_SIGNATURES, "no attestations found");
 	/* Step 2: the .sig manifest. */
 	sg_cosign_sigs sigs;
-	if (src_sigs(c, &sigs, &d) != SG_OK)
-		return fail_diag(SG_EXIT_FAIL, &d);
+	if (src_sigs(c, &sigs, &d) != SG_OK) {
+		sg_cli_registry_hint(c->sig_reg, &d);
+		return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+	}
 	if (!sigs.found || sigs.parsed.ndescs == 0)
-		return fail_msg(SG_EXIT_NO_SIGNATURES, "no signatures found");
+		return fail_to(err, o, name, SG_EXIT_NO_SIGNATURES, "no signatures found");
 	if (sigs.parsed.ndescs > SG_MAX_SIGNATURES) {
 		char msg[200];
 		snprintf(msg, sizeof msg, "too many signatures: %zu layers, picosign checks at most "
 					  "%u", sigs.parsed.ndescs, (unsigned)SG_MAX_SIGNATURES);
-		return fail_msg(SG_EXIT_FAIL, msg);
+		return fail_to(err, o, name, SG_EXIT_FAIL, msg);
 	}
-	/* Step 3: every layer is a candidate. */
-	uint8_t *outmem, *errmem, *joined_mem;
-	if (sg_arena_get(arena, OUT_CAP, (void **)&outmem, &d) != SG_OK ||
-		sg_arena_get(arena, OUT_CAP / 4, (void **)&errmem, &d) != SG_OK ||
+	/* Step 3: every layer is a candidate. This image's output starts where c->out is now;
+	 * its per-signature lines (-o text, --explain) collect in `lines`. */
+	uint8_t *lines_mem, *joined_mem;
+	if (sg_arena_get(arena, SG_CLI_IMAGE_ERR / 2, (void **)&lines_mem, &d) != SG_OK ||
 		sg_arena_get(arena, JOINED_CAP, (void **)&joined_mem, &d) != SG_OK)
-		return fail_diag(SG_EXIT_FAIL, &d);
-	sg_buf out, err_out, joined;
-	sg_buf_init(&out, outmem, OUT_CAP);
-	sg_buf_init(&err_out, errmem, OUT_CAP / 4);
-	sg_buf_init(&joined, joined_mem, JOINED_CAP - 1);
-	c->out = &out;
-	c->err_out = &err_out;
+		return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+	sg_buf lines, joined;
+	sg_buf_init(&lines, lines_mem, SG_CLI_IMAGE_ERR / 2);
+	sg_buf_init(&joined, joined_mem, JOINED_CAP);
+	size_t out_start = c->out->len;
+	c->err_out = &lines;
 	if (!o->text)
-		sg_buf_puts(&out, "\n[");
+		sg_buf_puts(c->out, "\n[");
 	for (size_t i = 0; i < sigs.parsed.ndescs; i++) {
 		const sg_oci_desc *desc = &sigs.parsed.descs[i];
-		size_t mark = sg_arena_mark(arena);
-		size_t out_len = out.len, err_len = err_out.len;
+		size_t lmark = sg_arena_mark(arena);
+		size_t out_len = c->out->len, lines_len = lines.len;
 		sg_diag ld;
 		sg_diag_init(&ld, NULL);
 		sg_err e = check_layer(c, desc, &ld);
 		char msg[1024];
 		if (e != SG_OK) {
-			out.len = out_len; /* drop a half-written element */
-			err_out.len = err_len;
+			c->out->len = out_len; /* drop a half-written element */
+			lines.len = lines_len;
 			sg_diag_format(&ld, msg, sizeof msg);
 			if (joined.len > 0)
 				sg_buf_puts(&joined, "\n ");
 			sg_buf_puts(&joined, msg);
 		}
 		if (o->explain) {
-			char dg[SG_OCI_DIGEST_STR_LEN + 1];
+			char dg[SG_OCI_DIGEST_STR_LEN + 1], line[1400];
 			sg_oci_digest_format(desc->digest, dg);
 			if (e == SG_OK)
-				fprintf(stderr, "explain: signature %zu of %zu (layer %s): passed every "
-						"check\n", i + 1, sigs.parsed.ndescs, dg);
+				snprintf(line, sizeof line, "explain: signature %zu of %zu "
+					"(layer %s): passed every check\n", i + 1,
+					sigs.parsed.ndescs, dg);
 			else
-				fprintf(stderr, "explain: signature %zu of %zu (layer %s): failed at %s: "
-						"%s\n", i + 1, sigs.parsed.ndescs, dg, stage_of(ld.code),
-					msg);
+				snprintf(line, sizeof line, "explain: signature %zu of %zu "
+					"(layer %s): failed at %s: %s\n", i + 1,
+					sigs.parsed.ndescs, dg,
+					stage_of(ld.code), msg);
+			sg_buf_puts(err, line);
 		}
-		/* Hand back this candidate's scratch; its output is in `out`. */
-		sg_arena_release(arena, mark);
+		/* Hand back this candidate's scratch; its output is in c->out. */
+		sg_arena_release(arena, lmark);
 	}
 	if (c->passed == 0) {
-		joined_mem[joined.len] = '\0';
-		sg_buf fb;
-		static char full[JOINED_CAP + 64];
-		sg_buf_init(&fb, full, sizeof full - 1);
-		sg_buf_puts(&fb, "no matching signatures: ");
-		sg_buf_put(&fb, joined.p, joined.len);
-		full[fb.len] = '\0';
-		return fail_msg(SG_EXIT_NO_MATCH, full);
+		c->out->len = out_start;
+		sg_buf full;
+		uint8_t *fmem;
+		if (sg_arena_get(arena, JOINED_CAP + 64, (void **)&fmem, &d) != SG_OK)
+			return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+		sg_buf_init(&full, fmem, JOINED_CAP + 63);
+		sg_buf_puts(&full, "no matching signatures: ");
+		sg_buf_put(&full, joined.p, joined.len);
+		fmem[full.len] = '\0';
+		rc = fail_to(err, o, name, SG_EXIT_NO_MATCH, (const char *)fmem);
+		goto out;
 	}
 	if (!o->text)
-		sg_buf_puts(&out, "]\n");
-	if (sg_buf_status(&out) != SG_OK || sg_buf_status(&err_out) != SG_OK)
-		return fail_msg(SG_EXIT_FAIL, "verification output is too large");
-	print_header(o, shown, c->any_bundle);
-	fwrite(err_out.p, 1, err_out.len, stderr);
-	fwrite(out.p, 1, out.len, stdout);
-	fflush(stdout);
-	return SG_EXIT_OK;
+		sg_buf_puts(c->out, "]\n");
+	if (sg_buf_status(c->out) != SG_OK || sg_buf_status(&lines) != SG_OK) {
+		c->out->len = out_start;
+		rc = fail_to(err, o, name, SG_EXIT_FAIL, "verification output is too large");
+		goto out;
+	}
+	print_header(err, o, name, c->any_bundle);
+	sg_buf_put(err, lines.p, lines.len);
+	rc = SG_EXIT_OK;
+out:
+	sg_arena_release(arena, mark);
+	return rc;
+}
+
+/* -r: every manifest of the index `digest` names, verified as an image of its own. */
+static int
+verify_children(struct image_ctx *c, const sg_ociref *ref, const uint8_t digest[32],
+	sg_buf *err)
+{
+	struct opts *o = c->o;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	const sg_oci_desc *kids;
+	size_t nk;
+	if (sg_cli_index_children(c->reg, ref->repository, digest, c->arena, &kids, &nk, &d) !=
+		SG_OK) {
+		char dg[SG_OCI_DIGEST_STR_LEN + 1];
+		sg_oci_digest_format(digest, dg);
+		return fail_diag_to(err, o, dg, SG_EXIT_FAIL, &d);
+	}
+	int rc = SG_EXIT_OK;
+	for (size_t i = 0; i < nk; i++) {
+		char name[SG_OCI_NAME_MAX + 8];
+		sg_ociref child = *ref;
+		sg_ociref_set_digest(&child, kids[i].digest);
+		sg_buf nb;
+		sg_buf_init(&nb, name, sizeof name - 1);
+		if (sg_ociref_name(&child, &nb) != SG_OK)
+			continue;
+		name[nb.len] = '\0';
+		int crc = verify_digest(c, kids[i].digest, name, name, err);
+		if (rc == SG_EXIT_OK)
+			rc = crc;
+	}
+	return rc;
 }
 
 /* --local-image: the image of the OCI layout in `dir`, as cosign's verify --local-image takes
@@ -620,78 +736,109 @@ check_image(struct image_ctx *c, const char *name, const char *shown)
  * layers are whoever loads them's to check against it (the OCI rule for every blob). The
  * output's docker-reference is the name `save` recorded, when it is an image reference. */
 static int
-verify_local(struct image_ctx *c, const char *dir)
+verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_buf *err)
 {
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_layout_dir *lay;
 	sg_slice body;
-	if (sg_arena_get(c->arena, sizeof *lay, (void **)&lay, &d) != SG_OK ||
-		sg_layout_open(dir, c->arena, lay, &d) != SG_OK ||
-		sg_layout_get(lay, lay->lay.image->digest, lay->lay.image->size, SG_MAX_JSON,
-			c->arena, &body, &d) != SG_OK)
-		return fail_diag(SG_EXIT_FAIL, &d);
-	c->lay = lay;
-	memcpy(c->digest, lay->lay.image->digest, 32);
-	char name[SG_CLI_NAME_CAP];
-	sg_ociref ref;
-	sg_slice rn = lay->lay.ref_name;
-	if (rn.len == 0 || sg_cli_image_ref(rn.p, rn.len, &ref, name, NULL) != SG_OK)
-		return check_image(c, dir, dir);
-	return check_image(c, name, dir);
-}
-
-static int
-verify_image(struct opts *o, const char *arg, sg_arena *arena)
-{
+	if (sg_arena_get(arena, sizeof *lay, (void **)&lay, &d) != SG_OK ||
+		sg_layout_open(dir, arena, lay, &d) != SG_OK ||
+		sg_layout_get(lay, lay->lay.image->digest, lay->lay.image->size, SG_MAX_JSON, arena,
+			&body, &d) != SG_OK)
+		return fail_diag_to(err, o, dir, SG_EXIT_FAIL, &d);
 	struct image_ctx c;
 	memset(&c, 0, sizeof c);
 	c.o = o;
+	c.lay = lay;
 	c.arena = arena;
-	if (o->local)
-		return verify_local(&c, arg);
+	c.out = out;
+	char name[SG_CLI_NAME_CAP];
+	sg_ociref ref;
+	sg_slice rn = lay->lay.ref_name;
+	int named = rn.len > 0 && sg_cli_image_ref(rn.p, rn.len, &ref, name, NULL) == SG_OK;
+	return verify_digest(&c, lay->lay.image->digest, named ? name : dir, dir, err);
+}
 
+/* One IMAGE argument (sg_cli_image_fn): cosign's §7.2 from the reference. */
+static int
+verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_buf *out,
+	sg_buf *err)
+{
+	struct opts *o = ctx;
+	if (o->local)
+		return verify_local(o, arg, arena, out, err);
 	sg_diag d;
 	sg_diag_init(&d, NULL);
-	sg_ociref ref;
+	sg_ociref ref, sref;
 	char name[SG_CLI_NAME_CAP];
 	if (sg_cli_image_ref((const uint8_t *)arg, strlen(arg), &ref, name, &d) != SG_OK) {
 		char msg[1024];
 		sg_diag_format(&d, msg, sizeof msg);
 		char full[1100];
 		snprintf(full, sizeof full, "parsing reference: %s", msg);
-		return fail_msg(SG_EXIT_FAIL, full);
+		return fail_to(err, o, arg, SG_EXIT_FAIL, full);
 	}
 	if (o->offline) {
 		/* Refused before the registry client exists: not even a credential helper runs
 		 * (one may connect on its own). sg_cli_go_offline() stops any socket anyway. */
-		static char msg[3 * SG_OCI_NAME_MAX + SG_MAX_OCI_REF + 400];
+		char msg[3 * SG_OCI_NAME_MAX + SG_MAX_OCI_REF + 400];
 		(void)snprintf(msg, sizeof msg, "--offline: not connecting to %s for %s; save it "
 			"first (picosign save %s --dir DIR), then verify --local-image DIR",
 			ref.registry, name, arg);
-		return fail_msg(SG_EXIT_FAIL, msg);
+		return fail_to(err, o, name, SG_EXIT_FAIL, msg);
+	}
+	if (sg_cli_sig_repo(&ref, &sref, &d) != SG_OK)
+		return fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+
+	struct sg_cli_reg *cr = NULL, *scr = NULL;
+	int rc = SG_EXIT_FAIL;
+	struct image_ctx c;
+	memset(&c, 0, sizeof c);
+	if (sg_cli_registry_open_on(net, &o->reg, ref.registry, ref.repository, arena, &cr, &d) !=
+		SG_OK) {
+		rc = fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+		goto out;
+	}
+	c.o = o;
+	c.repo = ref.repository;
+	c.reg = sg_cli_registry_get(cr);
+	c.sig_reg = c.reg;
+	c.sig_repo = sref.repository;
+	c.arena = arena;
+	c.out = out;
+	/* $COSIGN_REPOSITORY on another registry: a client of its own, same connection rules. */
+	if (strcmp(sref.registry, ref.registry) != 0) {
+		if (sg_cli_registry_open_on(net, &o->reg, sref.registry, sref.repository, arena,
+			    &scr, &d) != SG_OK) {
+			rc = fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
+			goto out;
+		}
+		c.sig_reg = sg_cli_registry_get(scr);
 	}
 
-	struct sg_cli_reg *cr = NULL;
-	int rc;
-	if (sg_cli_registry_open(&o->reg, ref.registry, ref.repository, arena, &cr, &d) != SG_OK)
-		return fail_diag(SG_EXIT_FAIL, &d);
-	c.reg = sg_cli_registry_get(cr);
-	c.repo = ref.repository;
-
 	/* §7.2 image step 1: the digest (a tag is resolved by a manifest GET). */
-	if (sg_registry_resolve(c.reg, &ref, c.digest, &d) != SG_OK) {
+	uint8_t digest[32];
+	if (sg_registry_resolve(c.reg, &ref, digest, &d) != SG_OK) {
+		sg_cli_registry_hint(c.reg, &d);
 		if (d.code == SG_ERR_OCI_NOT_FOUND) {
 			char msg[1024], full[1100];
 			sg_diag_format(&d, msg, sizeof msg);
 			snprintf(full, sizeof full, "image tag not found: %s", msg);
-			rc = fail_msg(SG_EXIT_NO_TAG, full);
+			rc = fail_to(err, o, name, SG_EXIT_NO_TAG, full);
 		} else {
-			rc = fail_diag(SG_EXIT_FAIL, &d);
+			rc = fail_diag_to(err, o, name, SG_EXIT_FAIL, &d);
 		}
-	} else {
-		rc = check_image(&c, name, o->attestation ? arg : name);
+		goto out;
 	}
+	rc = verify_digest(&c, digest, name, o->attestation ? arg : name, err);
+	if (o->recursive) {
+		int crc = verify_children(&c, &ref, digest, err);
+		if (rc == SG_EXIT_OK)
+			rc = crc;
+	}
+out:
+	sg_cli_registry_close(scr);
 	sg_cli_registry_close(cr);
 	return rc;
 }
@@ -708,10 +855,7 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	o->attestation = attestation;
 	o->type = "custom";
 	sg_cli_flag flags[] = {
-		{"--certificate-identity", NULL, &o->identity, NULL, NULL, 0, NULL},
-		{"--certificate-identity-regexp", NULL, &o->identity_re, NULL, NULL, 0, NULL},
-		{"--certificate-oidc-issuer", NULL, &o->issuer, NULL, NULL, 0, NULL},
-		{"--certificate-oidc-issuer-regexp", NULL, &o->issuer_re, NULL, NULL, 0, NULL},
+		SG_CLI_IDENTITY_FLAG_ROWS(o->id),
 		{"--key", NULL, &o->key_path, NULL, NULL, 0, NULL},
 		{"--annotations", "-a", NULL, NULL, o->annots_raw, SG_MAX_PAYLOAD_ANNOTATIONS,
 			&o->n_annots},
@@ -722,10 +866,14 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 		{"--offline", NULL, NULL, &o->offline, NULL, 0, NULL},
 		{"--local-image", NULL, NULL, &o->local, NULL, 0, NULL},
 		{"--insecure-ignore-tlog", NULL, NULL, &o->ignore_tlog, NULL, 0, NULL},
+		{"--private-infrastructure", NULL, NULL, &o->private_infra, NULL, 0, NULL},
 		{"--insecure-ignore-sct", NULL, NULL, &o->ignore_sct, NULL, 0, NULL},
 		{"--check-claims", NULL, NULL, &o->check_claims, NULL, 0, NULL},
 		{"--output", "-o", &o->output, NULL, NULL, 0, NULL},
+		{"--max-workers", NULL, &o->max_workers, NULL, NULL, 0, NULL},
+		{"--recursive", "-r", NULL, &o->recursive, NULL, 0, NULL},
 		{"--explain", NULL, NULL, &o->explain, NULL, 0, NULL},
+		SG_CLI_COMMON_FLAG_ROWS(o->common),
 		SG_CLI_REGISTRY_FLAG_ROWS(o->reg),
 		/* the last row is the command's own: verify's, or verify-attestation's below */
 		{"--new-bundle-format", NULL, NULL, &o->new_bundle_format, NULL, 0, NULL},
@@ -733,23 +881,29 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	const size_t nf = sizeof flags / sizeof flags[0];
 	if (attestation)
 		flags[nf - 1] = (sg_cli_flag){"--type", NULL, &o->type, NULL, NULL, 0, NULL};
-	const char *pos[16];
+	const char *pos[SG_MAX_VERIFY_IMAGES];
 	size_t n_pos;
-	if (sg_cli_parse_flags(argc, argv, flags, nf, pos, 16, &n_pos) != 0)
+	if (sg_cli_parse_flags(argc, argv, flags, nf, pos, SG_MAX_VERIFY_IMAGES, &n_pos) != 0 ||
+		sg_cli_common_apply(&o->common) != 0)
 		return SG_EXIT_FAIL;
 	if (n_pos == 0)
 		return sg_cli_usage_error("%s: usage: picosign %s [flags] IMAGE...", argv[0],
 			argv[0]);
+	unsigned workers;
+	if (sg_cli_parse_workers(o->max_workers, &workers) != 0)
+		return SG_EXIT_FAIL;
 	/* Before anything else runs: from here on no socket can be opened in this process (a
 	 * trust refresh asked for is then refused by sg_cli_trustroot_load). */
 	if (o->offline)
 		sg_cli_go_offline();
-	sg_diag td;
-	sg_diag_init(&td, NULL);
+	o->reg.timeout = o->common.timeout;
+	o->many = n_pos > 1 || o->recursive;
+	sg_diag d;
+	sg_diag_init(&d, NULL);
 	o->predicate_type = SG_INTOTO_COSIGN_SIGN;
 	if (attestation) {
-		if (sg_intoto_predicate_type(o->type, &o->predicate_type, &td) != SG_OK)
-			return fail_diag(SG_EXIT_FAIL, &td);
+		if (sg_intoto_predicate_type(o->type, &o->predicate_type, &d) != SG_OK)
+			return fail_diag(SG_EXIT_FAIL, &d);
 		/* a signature never satisfies verify-attestation (nor an attestation verify) */
 		if (strcmp(o->predicate_type, SG_INTOTO_COSIGN_SIGN) == 0)
 			return fail_msg(SG_EXIT_FAIL,
@@ -761,36 +915,22 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	if (sg_cli_parse_annotations(o->annots_raw, o->n_annots, o->annots) != o->n_annots)
 		return fail_msg(SG_EXIT_FAIL, "unable to parse annotation");
 
-	int rc = SG_EXIT_OK;
-	sg_diag d;
-	sg_diag_init(&d, NULL);
 	if (o->key_path == NULL) {
-		if (sg_policy_init(&o->policy, o->identity, o->identity_re, o->issuer, o->issuer_re,
-			    &d) != SG_OK) {
-			rc = fail_diag(SG_EXIT_FAIL, &d);
-			goto out;
-		}
+		if (sg_cli_identity_policy(&o->id, &o->policy, &d) != SG_OK)
+			return fail_diag(SG_EXIT_FAIL, &d);
 	} else {
-		if (o->identity || o->identity_re || o->issuer || o->issuer_re) {
-			rc = fail_msg(SG_EXIT_FAIL, "--key cannot be combined with the certificate "
-						    "identity flags");
-			goto out;
-		}
-		sg_slice pem;
-		uint8_t *der;
-		d.source = o->key_path;
-		if (sg_os_read_file(o->key_path, SG_MAX_PEM_FILE, arena, &pem, &d) != SG_OK ||
-			sg_arena_get(arena, SG_MAX_CERT, (void **)&der, &d) != SG_OK ||
-			sg_pubkey_parse_pem(pem.p, pem.len, der, SG_MAX_CERT, &o->key, &d) != SG_OK) {
+		if (sg_cli_identity_given(&o->id))
+			return fail_msg(SG_EXIT_FAIL, "--key cannot be combined with the "
+						      "certificate identity flags");
+		if (sg_cli_load_public_key(o->key_path, arena, &o->key, &d) != SG_OK) {
 			char msg[1024], full[1100];
 			sg_diag_format(&d, msg, sizeof msg);
 			snprintf(full, sizeof full, "loading public key: %s", msg);
-			rc = fail_msg(SG_EXIT_FAIL, full);
-			goto out;
+			return fail_msg(SG_EXIT_FAIL, full);
 		}
-		d.source = NULL;
 	}
-	if (o->ignore_tlog)
+	int ignore_tlog = o->ignore_tlog || o->private_infra;
+	if (ignore_tlog)
 		fprintf(stderr, "WARNING: Skipping tlog verification is an insecure practice that "
 				"lacks transparency and auditability verification for the "
 				"signature.\n");
@@ -799,28 +939,27 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 				"NOT checked, so nothing proves the certificate was publicly logged.\n");
 	/* With --key and --insecure-ignore-tlog no CA, log or TSA is consulted: nothing to warn
 	 * about the trust material's age (a limit asked for still applies). */
-	o->topts.quiet = o->key_path != NULL && o->ignore_tlog;
+	o->topts.quiet = o->key_path != NULL && ignore_tlog;
 	if (sg_arena_get(arena, sizeof *o->tr, (void **)&o->tr, &d) != SG_OK ||
-		sg_cli_trustroot_load(&o->topts, arena, o->tr, NULL, &d) != SG_OK) {
-		rc = fail_diag(SG_EXIT_FAIL, &d);
-		goto out;
-	}
+		sg_cli_trustroot_load(&o->topts, arena, o->tr, NULL, &d) != SG_OK)
+		return fail_diag(SG_EXIT_FAIL, &d);
 	o->io.verify.trustroot = o->tr;
 	o->io.verify.policy = o->key_path == NULL ? &o->policy : NULL;
 	o->io.verify.key = o->key_path != NULL ? &o->key : NULL;
-	o->io.verify.insecure_ignore_tlog = o->ignore_tlog;
+	o->io.verify.insecure_ignore_tlog = ignore_tlog;
 	o->io.verify.insecure_ignore_sct = o->ignore_sct;
 	o->io.verify.now = sg_os_now();
 	o->io.annots = o->annots;
 	o->io.n_annots = o->n_annots;
 	o->io.check_claims = o->check_claims;
 	o->io.offline = o->offline;
-	for (size_t i = 0; i < n_pos; i++) {
-		rc = verify_image(o, pos[i], arena);
-		if (rc != SG_EXIT_OK)
-			break;
-	}
-out:
+	unsigned connects = 0;
+	int rc = sg_cli_run_images(pos, n_pos, workers, &o->reg, verify_image, o, arena,
+		&connects);
+	/* For tests: how many connections the run opened (PICOSIGN_DEBUG_CONNECTIONS=1). */
+	const char *dbg = getenv("PICOSIGN_DEBUG_CONNECTIONS");
+	if (dbg != NULL && strcmp(dbg, "1") == 0)
+		fprintf(stderr, "picosign: %u connection(s) to registries\n", connects);
 	return rc;
 }
 

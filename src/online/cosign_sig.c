@@ -19,9 +19,20 @@ sg_err
 sg_cosign_sigs_fetch(sg_registry *r, const char *repo, const uint8_t image_digest[32],
 	sg_arena *arena, sg_cosign_sigs *out, sg_diag *d)
 {
+	return sg_cosign_tag_fetch(r, repo, image_digest, ".sig", arena, out, d);
+}
+
+/* see cosign_sig.h */
+sg_err
+sg_cosign_tag_fetch(sg_registry *r, const char *repo, const uint8_t image_digest[32],
+	const char *suffix, sg_arena *arena, sg_cosign_sigs *out, sg_diag *d)
+{
 	memset(out, 0, sizeof *out);
 	char tag[SG_OCI_SIG_TAG_LEN + 1];
 	sg_oci_sig_tag(image_digest, tag);
+	if (strlen(suffix) != 4 || suffix[0] != '.')
+		return sg_diag_fail(d, SG_ERR_ARG, "cosign tag suffix");
+	memcpy(tag + SG_OCI_SIG_TAG_LEN - 4, suffix, 4);
 	sg_registry_manifest m;
 	sg_diag scratch;
 	sg_diag_init(&scratch, d != NULL ? d->source : NULL);

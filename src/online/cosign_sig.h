@@ -59,6 +59,12 @@ SG_MUST_USE sg_err sg_cosign_sigs_fetch(sg_registry *r, const char *repo,
  * annotation is left empty: sg_siglayer_entity reports it. */
 void sg_cosign_sig_layer(const sg_oci_desc *layer, sg_slice payload, sg_sig_layer *out);
 
+/* The same for cosign's other tags next to the image: `suffix` ".att" (attestations, one DSSE
+ * envelope per layer) or ".sig"; SG_ERR_ARG for another form. */
+SG_MUST_USE sg_err sg_cosign_tag_fetch(sg_registry *r, const char *repo,
+	const uint8_t image_digest[32], const char *suffix, sg_arena *arena, sg_cosign_sigs *out,
+	sg_diag *d);
+
 typedef struct sg_cosign_attach_result {
 	int duplicate;               /* nothing pushed: the signature was there already */
 	size_t layers;               /* layers in the manifest now at the tag */

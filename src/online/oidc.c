@@ -253,6 +253,14 @@ flag_token(const sg_oidc_env *env, const char *flag, uint8_t *buf, size_t cap, s
 	return put_token(buf, got, buf, cap, len, "the --identity-token file", d);
 }
 
+/* Whether source `name` (cosign's provider name) may be tried: all of them unless
+ * --oidc-provider chose one. */
+static int
+want(const sg_oidc_env *env, const char *name)
+{
+	return env->provider == NULL || strcmp(env->provider, name) == 0;
+}
+
 SG_MUST_USE static sg_err
 get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t *buf,
 	size_t cap, size_t *len, sg_oidc_source *src, sg_diag *d)
@@ -269,7 +277,7 @@ get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t
 	sg_oidc_source last_src = SG_OIDC_SRC_NONE;
 	sg_err e;
 
-	const char *v = env_get(env, "SIGSTORE_ID_TOKEN");
+	const char *v = want(env, "envvar") ? env_get(env, "SIGSTORE_ID_TOKEN") : NULL;
 	if (v != NULL) {
 		*src = SG_OIDC_SRC_ENV;
 		sg_diag_init(&last, NULL);
@@ -282,8 +290,8 @@ get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t
 
 	const char *access = env_get(env, "BUILDKITE_AGENT_ACCESS_TOKEN");
 	const char *job = env_get(env, "BUILDKITE_JOB_ID");
-	int bk_done = 0;
-	if (access != NULL && access[0] != '\0' && job != NULL && job[0] != '\0') {
+	int bk_done = !want(env, "buildkite-agent");
+	if (!bk_done && access != NULL && access[0] != '\0' && job != NULL && job[0] != '\0') {
 		*src = SG_OIDC_SRC_BUILDKITE_API;
 		sg_diag_init(&last, NULL);
 		e = buildkite_api(env, access, job, buf, cap, len, &last);
@@ -314,7 +322,8 @@ get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t
 
 	const char *gurl = env_get(env, "ACTIONS_ID_TOKEN_REQUEST_URL");
 	const char *gtok = env_get(env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN");
-	if (gurl != NULL && gurl[0] != '\0' && gtok != NULL && gtok[0] != '\0') {
+	if (want(env, "github-actions") && gurl != NULL && gurl[0] != '\0' && gtok != NULL &&
+		gtok[0] != '\0') {
 		*src = SG_OIDC_SRC_GITHUB;
 		sg_diag_init(&last, NULL);
 		e = github(env, gurl, gtok, buf, cap, len, &last);
@@ -323,7 +332,7 @@ get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t
 		last_src = SG_OIDC_SRC_GITHUB;
 	}
 
-	if (env->read_file != NULL) {
+	if (want(env, "filesystem") && env->read_file != NULL) {
 		sg_diag ld;
 		sg_diag_init(&ld, NULL);
 		size_t got = 0;
@@ -342,6 +351,9 @@ get_token(const sg_oidc_env *env, const char *flag, int disable_ambient, uint8_t
 	}
 
 	*src = SG_OIDC_SRC_NONE;
+	if (last_src == SG_OIDC_SRC_NONE && env->provider != NULL)
+		return sg_diag_failf(d, SG_ERR_OIDC_NONE, "identity token",
+			"the %s provider (--oidc-provider) has no token here", env->provider);
 	if (last_src == SG_OIDC_SRC_NONE)
 		return sg_diag_fail(d, SG_ERR_OIDC_NONE,
 			"identity token: none found (pass --identity-token, set SIGSTORE_ID_TOKEN, "

@@ -75,6 +75,9 @@ typedef struct sg_oidc_env {
 	sg_arena *arena;
 	/* How long the real `run` lets a program take, output and exit included (0: 60 s). */
 	unsigned run_limit_ms;
+	/* --oidc-provider: only this ambient source, by cosign's provider name ("envvar",
+	 * "buildkite-agent", "github-actions", "filesystem"); NULL tries them all. */
+	const char *provider;
 } sg_oidc_env;
 
 /* The real effects: getenv(3), open(2)/read(2), posix_spawnp(3) with a pipe and a time limit:

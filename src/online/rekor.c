@@ -454,3 +454,47 @@ sg_rekor2_upload(sg_http_client *http, const char *base_url, sg_http_plain plain
 			arena);
 	return sg_bundle_parse_tlog_entry(reply, resp.body_len, arena, out, d);
 }
+
+/* see rekor.h */
+sg_err
+sg_rekor_search(sg_http_client *http, const char *base_url, sg_http_plain plain,
+	sg_slice proposed, sg_arena *arena, sg_rekor_entry *out, size_t cap, size_t *n, sg_diag *d)
+{
+	*n = 0;
+	uint8_t urlmem[SG_MAX_URL];
+	sg_buf url;
+	sg_buf_init(&url, urlmem, sizeof urlmem);
+	sg_url_put_endpoint(&url, base_url, "/api/v1/log/entries/retrieve");
+	uint8_t *query, *reply;
+	SG_TRY(sg_arena_get(arena, proposed.len + 32, (void **)&query, d));
+	SG_TRY(sg_arena_get(arena, SG_MAX_SERVICE_REPLY, (void **)&reply, d));
+	sg_buf q;
+	sg_buf_init(&q, query, proposed.len + 32);
+	sg_buf_puts(&q, "{\"entries\":[");
+	sg_buf_put(&q, proposed.p, proposed.len);
+	sg_buf_puts(&q, "]}");
+	if (sg_buf_status(&url) != SG_OK || sg_buf_status(&q) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "Rekor search");
+	sg_http_response resp;
+	SG_TRY(post(http, sg_buf_slice(&url), "POST", sg_buf_slice(&q), plain, reply, &resp, d));
+	if (resp.status != 200)
+		return sg_service_error(d, SG_ERR_REKOR, "Rekor", resp.status, reply, resp.body_len,
+			arena);
+	sg_json j;
+	if (sg_json_parse(reply, resp.body_len, arena, "Rekor search answer", &j, d) != SG_OK ||
+		sg_json_expect(&j, sg_json_root(&j), VFJ_ARRAY, "Rekor search answer", d) != SG_OK)
+		return sg_diag_fail(d, SG_ERR_REKOR,
+			"Rekor search answer: not an array of entries");
+	for (size_t t = sg_json_first(&j, sg_json_root(&j)); t != SG_JSON_NONE;
+		t = sg_json_next(&j, t)) {
+		if (*n >= cap || *n >= SG_REKOR_SEARCH_MAX)
+			break;
+		const vfj_token *tok = &j.doc.toks[t];
+		if (tok->type != VFJ_OBJECT)
+			return sg_diag_fail(d, SG_ERR_REKOR, "Rekor search answer: not an entry");
+		SG_TRY(sg_rekor_parse_entry(reply + tok->start, tok->end - tok->start, arena,
+			&out[*n], d));
+		(*n)++;
+	}
+	return SG_OK;
+}

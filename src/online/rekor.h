@@ -94,4 +94,18 @@ SG_MUST_USE sg_err sg_rekor2_upload(sg_http_client *http, const char *base_url,
 	sg_http_plain plain, const uint8_t digest[SG_SHA256_LEN], sg_slice sig, sg_slice verifier,
 	int is_cert, sg_arena *arena, sg_tlog_entry *out, sg_diag *d);
 
+/* Entries one search keeps: Rekor answers at most 10 per query. */
+#define SG_REKOR_SEARCH_MAX 10u
+
+/* Find the entries Rekor holds for `proposed` (from sg_rekor_build_hashedrekord: the same
+ * digest, signature and key), as cosign v2 does for a signature without a bundle: POST
+ * <base_url>/api/v1/log/entries/retrieve {"entries":[<proposed>]}, answered by a JSON array of
+ * entry objects (sg_rekor_parse_entry each; at most `cap`, and SG_REKOR_SEARCH_MAX). *n is 0
+ * when Rekor knows none. Nothing here is trusted: the caller verifies each entry (body, SET,
+ * inclusion proof) as it would a bundle's. Errors: those of sg_http_do, SG_ERR_REKOR (a status
+ * other than 200, or an answer of another shape), SG_ERR_LIMIT. */
+SG_MUST_USE sg_err sg_rekor_search(sg_http_client *http, const char *base_url,
+	sg_http_plain plain, sg_slice proposed, sg_arena *arena, sg_rekor_entry *out, size_t cap,
+	size_t *n, sg_diag *d);
+
 #endif

@@ -176,6 +176,8 @@ sg_sign_image(const sg_sign_image_req *req, sg_arena *arena, sg_sign_image_resul
 	if (e != SG_OK)
 		return sg_diag_fail(d, e, "signature");
 	SG_TRY(write_copies(req, sg_buf_slice(&b64), arena, res, d));
+	if (req->no_upload)
+		return SG_OK;
 
 	/* The layer annotations (protocol.md §2.3): the signature; for keyless signatures the
 	 * certificate and its chain; the Rekor bundle when the signature was logged. */
@@ -298,6 +300,8 @@ sg_sign_image_bundle(const sg_sign_bundle_req *req, sg_arena *arena, sg_sign_bun
 		res->bundle_written = req->bundle_path;
 	}
 	res->stage = SG_SIGN_STAGE_NONE;
+	if (req->no_upload)
+		return SG_OK;
 	sg_slice manifest;
 	SG_TRY(referrer_manifest(req, &subject, res->bundle, arena, &manifest, d));
 	note(&req->hooks, "Pushing signature to: %.*s", (int)req->repo_name.len,

@@ -60,6 +60,7 @@ typedef struct sg_sign_image_req {
 	const char *out_sig;            /* --output-signature, NULL for none */
 	const char *bundle_path;        /* --bundle (needs the signer), NULL for none */
 	int docker_types;               /* COSIGN_DOCKER_MEDIA_TYPES */
+	int no_upload;                  /* --upload=false: sign, write the copies, push nothing */
 	sg_sign_image_hooks hooks;
 } sg_sign_image_req;
 
@@ -116,6 +117,7 @@ typedef struct sg_sign_bundle_req {
 	sg_signer *signer;              /* prepared; logs unless its rekor_url is NULL */
 	const char *bundle_path;        /* --bundle, NULL for none */
 	int64_t now;                    /* Unix seconds: org.opencontainers.image.created */
+	int no_upload;                  /* --upload=false: sign, write --bundle, attach nothing */
 	sg_sign_image_hooks hooks;
 } sg_sign_bundle_req;
 

@@ -114,6 +114,22 @@ sg_policy_check(const sg_policy *p, const sg_slice *sans, size_t n, sg_slice iss
 		list, (int)(issuer.len > 256 ? 256 : issuer.len), (const char *)issuer.p);
 }
 
+/* see policy.h */
+sg_err
+sg_policy_require_ext(sg_policy *p, unsigned n, const char *value, sg_diag *d)
+{
+	if (given(value) == NULL)
+		return SG_OK;
+	if (n == SG_FULCIO_ISSUER_V1 || n == SG_FULCIO_ISSUER_V2 || sg_x509_fulcio_name(n) == NULL)
+		return sg_diag_fail(d, SG_ERR_ARG, "policy extension");
+	if (p->n_ext >= SG_POLICY_MAX_EXT)
+		return sg_diag_fail(d, SG_ERR_LIMIT, "policy extensions");
+	p->ext[p->n_ext].n = n;
+	p->ext[p->n_ext].value = value;
+	p->n_ext++;
+	return SG_OK;
+}
+
 /* One matcher of sg_policy_check_summary: SG_OK, or sigstore-go's ErrValueMismatch /
  * ErrValueRegexMismatch text for `object` ("SAN" or "issuer"). */
 SG_MUST_USE static sg_err
@@ -130,6 +146,21 @@ summary_match(const char *exact, const char *pattern, const sg_regex *re, int ha
 	return sg_diag_failmsg(d, code,
 		"no matching CertificateIdentity found, last error: expected %s value \"%s\", "
 		"got \"%.*s\"", object, exact != NULL ? exact : "", n, (const char *)v.p);
+}
+
+/* see policy.h */
+sg_err
+sg_policy_check_ext(const sg_policy *p, const sg_x509_cert *leaf, sg_diag *d)
+{
+	for (size_t i = 0; i < p->n_ext; i++) {
+		sg_slice v;
+		if (!sg_x509_fulcio_ext(leaf, p->ext[i].n, &v) ||
+			!sg_slice_eq_str(v, p->ext[i].value))
+			return sg_diag_failmsg(d, SG_ERR_POLICY_EXTENSION,
+				"expected %s not found in certificate",
+				sg_x509_fulcio_name(p->ext[i].n));
+	}
+	return SG_OK;
 }
 
 /* see policy.h */

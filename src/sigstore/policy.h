@@ -9,7 +9,13 @@
  *     given; docs/policy.md lists the few differences from Go;
  *   - the identity matches when any SAN matches; both identity and issuer must match.
  * An empty policy fails closed: both an identity and an issuer are required, and an empty
- * string counts as not given (cosign), so an empty pattern never matches everything. */
+ * string counts as not given (cosign), so an empty pattern never matches everything.
+ *
+ * Beyond the SAN, a policy may pin Fulcio extensions exactly (protocol.md §4.2): cosign's
+ * --certificate-github-workflow-* flags pin the deprecated raw 1.2-1.6, and picosign adds the
+ * CI-neutral ones a Buildkite certificate carries too (1.11 runner environment, 1.13 source
+ * digest, 1.20 build trigger, 1.21 run invocation URI). As in cosign (validateCertExtensions),
+ * they are checked before the identity, and an absent extension never matches. */
 #ifndef SG_POLICY_H
 #define SG_POLICY_H
 
@@ -18,10 +24,20 @@
 #include "base/bytes.h"
 #include "base/err.h"
 #include "parse/regex.h"
+#include "pki/x509.h"
 
 /* Longest SAN or issuer value a regular expression is matched against; a longer value never
  * matches a regexp (exact matching has no such bound). */
 #define SG_POLICY_MAX_VALUE 4096u
+
+/* Extensions one policy can pin: the five GitHub ones and four CI-neutral ones, plus room. */
+#define SG_POLICY_MAX_EXT 12u
+
+/* Fulcio extension 1.3.6.1.4.1.57264.1.<n> must equal `value` (bytes, exactly). */
+typedef struct sg_policy_ext {
+	unsigned n;
+	const char *value;
+} sg_policy_ext;
 
 /* About 100 KiB (two compiled patterns): keep it in static or long-lived storage, or on a
  * main-thread stack. */
@@ -33,6 +49,8 @@ typedef struct sg_policy {
 	sg_regex identity_re;
 	sg_regex issuer_re;
 	int has_identity_re, has_issuer_re;
+	sg_policy_ext ext[SG_POLICY_MAX_EXT];
+	size_t n_ext;
 } sg_policy;
 
 /* Set up a policy from the four flags (NULL when not given; strings must outlive the policy).
@@ -44,6 +62,16 @@ typedef struct sg_policy {
  *   `(a`". Nothing is allocated: a policy needs no cleanup. */
 SG_MUST_USE sg_err sg_policy_init(sg_policy *p, const char *identity, const char *identity_regexp,
 	const char *issuer, const char *issuer_regexp, sg_diag *d);
+
+/* Also require extension 1.<n> (a Fulcio extension with a name: 2-6, 9-24) to equal `value`;
+ * an empty or NULL value adds nothing (an unset flag). `value` must outlive the policy.
+ * SG_ERR_ARG for another n, SG_ERR_LIMIT past SG_POLICY_MAX_EXT. */
+SG_MUST_USE sg_err sg_policy_require_ext(sg_policy *p, unsigned n, const char *value, sg_diag *d);
+
+/* Check the pinned extensions of `leaf`, in the order they were required. On a mismatch or an
+ * absent extension SG_ERR_POLICY_EXTENSION with cosign's message "expected <name> not found
+ * in certificate" (e.g. "expected GitHub Workflow Trigger not found in certificate"). */
+SG_MUST_USE sg_err sg_policy_check_ext(const sg_policy *p, const sg_x509_cert *leaf, sg_diag *d);
 
 /* Check SANs sans[0..n) and the issuer. On mismatch SG_ERR_POLICY_IDENTITY with cosign's
  * message "none of the expected identities matched what was in the certificate, got subjects

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/limits.h"
+#include "base/timeutil.h"
 #include "crypto/drbg.h"
 #include "crypto/ec.h"
 #include "parse/pem.h"
@@ -91,14 +92,25 @@ sg_net_opts_default(sg_net_opts *o)
 	o->deadline_ms = SG_DEFAULT_REQUEST_DEADLINE_MS;
 }
 
-/* see net.h */
+/* see net.h. Two forms: picosign's seconds ("30", "0.5", at most three decimals), and Go's
+ * time.ParseDuration as cosign's --timeout takes it ("3m", "1m30s"; base/timeutil.h, whole
+ * seconds). A string that ends in a digit is seconds, as Go refuses a number without a unit
+ * ("missing unit in duration") unless it is "0". */
 sg_err
 sg_net_parse_timeout(const char *s, unsigned *ms, sg_diag *d)
 {
 	uint64_t whole = 0, frac = 0;
 	unsigned fd = 0;
-	size_t i = 0;
+	size_t i = 0, n = strlen(s);
 	*ms = 0;
+	if (n > 0 && !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
+		int64_t secs;
+		if (sg_duration_parse((const uint8_t *)s, n, &secs) != SG_OK || secs < 1 ||
+			secs > 86400)
+			goto bad;
+		*ms = (unsigned)secs * 1000u;
+		return SG_OK;
+	}
 	for (; s[i] >= '0' && s[i] <= '9'; i++) {
 		whole = whole * 10 + (uint64_t)(s[i] - '0');
 		if (whole > 86400)
@@ -125,8 +137,7 @@ sg_net_parse_timeout(const char *s, unsigned *ms, sg_diag *d)
 	*ms = (unsigned)v;
 	return SG_OK;
 bad:
-	return sg_diag_failf(d, SG_ERR_USAGE, "timeout",
-		"\"%.32s\" is not a number of seconds between 0.001 and 86400", s);
+	return sg_diag_failf(d, SG_ERR_USAGE, "timeout", SG_NET_TIMEOUT_SYNTAX, s);
 }
 
 /* see net.h */
@@ -159,7 +170,7 @@ sg_net_opts_from_env(sg_net_opts *o, sg_diag *d)
 		unsigned ms;
 		if (sg_net_parse_timeout(t, &ms, NULL) != SG_OK)
 			return sg_diag_failf(d, SG_ERR_USAGE, "PICOSIGN_TIMEOUT",
-				"\"%.32s\" is not a number of seconds between 0.001 and 86400", t);
+				SG_NET_TIMEOUT_SYNTAX, t);
 		sg_net_opts_set_timeout(o, ms);
 	}
 	o->cert_file = env2("SSL_CERT_FILE", "SSL_CERT_FILE");

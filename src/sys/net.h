@@ -67,7 +67,12 @@ void sg_net_opts_default(sg_net_opts *o);
  * first, as curl does). Strings point into the environment. SG_ERR_USAGE for a bad
  * PICOSIGN_TIMEOUT. */
 SG_MUST_USE sg_err sg_net_opts_from_env(sg_net_opts *o, sg_diag *d);
-/* Parse a timeout in seconds: "30", "2", "0.5" (at most 3 decimals), 0.001..86400. */
+/* Parse a timeout: a Go duration as cosign's --timeout takes it ("3m", "1m30s", "90s"; whole
+ * seconds, 1 s..24 h) or a number of seconds ("30", "0.5": at most 3 decimals, 0.001..86400).
+ * SG_ERR_USAGE with SG_NET_TIMEOUT_SYNTAX otherwise. */
+#define SG_NET_TIMEOUT_SYNTAX \
+	"\"%.32s\" is neither a Go duration (3m, 90s) from 1s to 24h nor a number of seconds " \
+	"between 0.001 and 86400"
 SG_MUST_USE sg_err sg_net_parse_timeout(const char *s, unsigned *ms, sg_diag *d);
 /* Use `ms` as the request deadline; the connect and I/O timeouts are capped to it. */
 void sg_net_opts_set_timeout(sg_net_opts *o, unsigned ms);

@@ -14,6 +14,10 @@
  *     so "not installed" needs no exit-code convention. The deadline covers the child's exit
  *     too: a program that closed its output and kept running cannot hold us. We only ever
  *     signal a child we have not reaped, so a reused pid is never hit.
+ *   - Threads (sg_os_parallel, verify's workers) are POSIX threads with a fixed stack; work
+ *     is handed out by one atomic counter, so a thread that could not be started only means
+ *     fewer workers, never a job left undone. The static build (SG_NO_THREADS, to stay within
+ *     its size budget) runs every job on the calling thread.
  *   - The terminal prompt turns echo off with termios and restores it from a signal handler
  *     (tcsetattr and raise are async-signal-safe), so Ctrl-C at a password prompt cannot leave
  *     a shell that does not echo. */
@@ -23,7 +27,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -433,6 +439,102 @@ sg_os_list_dir(const char *dir, const char *what, sg_os_dir_fn fn, void *ctx, sg
 		e = sg_diag_failf(d, SG_ERR_IO, what, "%s: %s", dir, strerror(errno));
 	closedir(dp);
 	return e;
+}
+
+/* see os.h */
+sg_err
+sg_os_redirect_stdout(const char *path, sg_diag *d)
+{
+	fflush(stdout);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	int r = dup2(fd, STDOUT_FILENO);
+	int e = errno;
+	close(fd);
+	if (r < 0)
+		return sg_diag_failmsg(d, SG_ERR_IO, "cannot write %s: %s", path, strerror(e));
+	return SG_OK;
+}
+
+/* ---- threads ---- */
+
+/* A worker's stack: verification keeps its large buffers in the arena, so a worker needs what
+ * a command needs on the main thread's stack at most (sg_policy is copied by no one). */
+#define THREAD_STACK (4u * 1024u * 1024u)
+/* The most threads sg_os_parallel starts (SG_MAX_WORKERS bounds its callers). */
+#define THREAD_MAX 64u
+
+/* see os.h */
+void
+sg_os_jobs_init(sg_os_jobs *q, size_t n)
+{
+	atomic_init(&q->next, 0);
+	q->n = n;
+}
+
+/* see os.h */
+int
+sg_os_jobs_take(sg_os_jobs *q, size_t *job)
+{
+	size_t i = atomic_fetch_add(&q->next, 1);
+	if (i >= q->n)
+		return 0;
+	*job = i;
+	return 1;
+}
+
+#ifndef SG_NO_THREADS
+struct thread_arg {
+	void (*fn)(void *ctx, unsigned worker);
+	void *ctx;
+	unsigned worker;
+};
+
+static void *
+thread_main(void *p)
+{
+	struct thread_arg *a = p;
+	a->fn(a->ctx, a->worker);
+	return NULL;
+}
+#endif
+
+/* see os.h */
+unsigned
+sg_os_parallel(unsigned n, void (*fn)(void *ctx, unsigned worker), void *ctx)
+{
+#ifdef SG_NO_THREADS
+	/* The size-bound static build: one worker, the calling thread, does every job. */
+	(void)n;
+	fn(ctx, 0);
+	return 1;
+#else
+	pthread_t t[THREAD_MAX];
+	struct thread_arg args[THREAD_MAX];
+	int started[THREAD_MAX];
+	unsigned ran = 1;
+	if (n > THREAD_MAX)
+		n = THREAD_MAX;
+	pthread_attr_t attr;
+	int have_attr = pthread_attr_init(&attr) == 0 &&
+		pthread_attr_setstacksize(&attr, THREAD_STACK) == 0;
+	for (unsigned w = 1; w < n; w++) {
+		args[w].fn = fn;
+		args[w].ctx = ctx;
+		args[w].worker = w;
+		started[w] = pthread_create(&t[w], have_attr ? &attr : NULL, thread_main,
+				     &args[w]) == 0;
+		ran += started[w] ? 1u : 0u;
+	}
+	if (have_attr)
+		pthread_attr_destroy(&attr);
+	fn(ctx, 0);
+	for (unsigned w = 1; w < n; w++)
+		if (started[w])
+			pthread_join(t[w], NULL);
+	return ran;
+#endif
 }
 
 /* ---- processes ---- */

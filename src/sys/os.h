@@ -92,6 +92,30 @@ typedef sg_err (*sg_os_dir_fn)(void *ctx, const char *path, const char *name, sg
 SG_MUST_USE sg_err sg_os_list_dir(const char *dir, const char *what, sg_os_dir_fn fn, void *ctx,
 	sg_diag *d);
 
+/* Send standard output to `path` from now on: the file is created or truncated (mode 0644)
+ * and put in place of descriptor 1, so stdio and sg_os_write_file("-") both write there
+ * (cosign's --output-file). Pending stdio output is flushed first. SG_ERR_IO "cannot write
+ * PATH: reason". */
+SG_MUST_USE sg_err sg_os_redirect_stdout(const char *path, sg_diag *d);
+
+/* ---- threads ---- */
+/* A queue of `n` jobs numbered 0..n-1 that several threads take from. */
+typedef struct sg_os_jobs {
+	_Atomic size_t next;
+	size_t n;
+} sg_os_jobs;
+/* Start a queue of n jobs. */
+void sg_os_jobs_init(sg_os_jobs *q, size_t n);
+/* Take the next job: 1 and *job set, or 0 when every job has been taken. Safe from any
+ * thread. */
+int sg_os_jobs_take(sg_os_jobs *q, size_t *job);
+/* Run fn(ctx, w) for w = 0..n-1, each on its own thread (w = 0 on the calling thread), and
+ * wait for all of them. A thread that cannot be started is skipped: the workers take their
+ * jobs from a shared sg_os_jobs, so the ones that run do all the work. Returns how many ran
+ * (at least 1). Threads share the address space: fn must keep to memory of its own or read
+ * only what is shared. */
+unsigned sg_os_parallel(unsigned n, void (*fn)(void *ctx, unsigned worker), void *ctx);
+
 /* ---- processes ---- */
 /* Run argv[0] (looked up in PATH; argv NULL-terminated, at most 15 arguments) with `input` on
  * its standard input (nothing: /dev/null) and its standard output captured into out[0..cap).

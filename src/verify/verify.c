@@ -354,6 +354,8 @@ check_policy(const sg_verify_opts *o, sg_verified *out, sg_arena *arena, sg_diag
 	sg_slice v1 = sg_x509_issuer_v1(&out->leaf), v2;
 	int has_v2 = sg_x509_fulcio_ext(&out->leaf, SG_FULCIO_ISSUER_V2, &v2);
 	out->issuer = (o->issuer_mode == SG_ISSUER_BUNDLE && has_v2) ? v2 : v1;
+	/* cosign checks the pinned extensions first (validateCertExtensions). */
+	SG_TRY(sg_policy_check_ext(o->policy, &out->leaf, d));
 	if (!o->sigstore_go)
 		return sg_policy_check(o->policy, out->sans, out->n_sans, out->issuer, d);
 	/* sigstore-go's certificate.Summary: the first URI SAN, else the first email, else the

@@ -62,7 +62,7 @@ check "every line of every command's --help is on the page${missing:+: missing$m
 # ---- completions ----
 # The flags each command's help lists ("  -a, --annotations ...", "  --key KEY ..."), long
 # forms, read independently of gen-help.sh.
-help_flags() { "$BIN" "$1" --help | grep -oE '^  (-[A-Za-z], )?--[a-z][-a-z]*' | grep -oE -- '--[a-z][-a-z]*'; }
+help_flags() { "$BIN" "$1" --help | grep -oE '^  (-[A-Za-z], )?--[a-z][-a-z0-9]*' | grep -oE -- '--[a-z][-a-z0-9]*'; }
 
 BASHC=$P/share/bash-completion/completions/picosign
 out=$(bash -c "source '$BASHC' && complete -p picosign" 2>&1)

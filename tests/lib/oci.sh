@@ -124,3 +124,16 @@ make_tls_pki() {
 	} >/dev/null 2>&1 || return 1
 	cat "$d/server.pem" "$d/ca.pem" >"$d/server-chain.pem"
 }
+
+# A two-platform index (linux/amd64 and linux/arm64/v8) over two images made by make_image,
+# pushed under TAG: push_index BASE REPO TAG DIR_AMD64 DIR_ARM64. Writes DIR_AMD64/../index.json
+# (the index bytes, whose digest is the index's).
+push_index() {
+	local base=$1 repo=$2 tag=$3 a=$4 b=$5 idx
+	idx=$(dirname "$a")/index.json
+	push_image "$base" "$repo" "$(basename "$a")" "$a" && push_image "$base" "$repo" "$(basename "$b")" "$b" || return 1
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":%s,"digest":"%s","platform":{"architecture":"amd64","os":"linux"}},{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":%s,"digest":"%s","platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]}' \
+		"$(size_of "$a/manifest.json")" "$(digest_of "$a/manifest.json")" \
+		"$(size_of "$b/manifest.json")" "$(digest_of "$b/manifest.json")" >"$idx"
+	put_manifest "$base" "$repo" "$tag" "$idx" application/vnd.oci.image.index.v1+json
+}
