@@ -130,8 +130,6 @@ static const sg_cli_refusal refusals[] = {
 		"requires one where there is no log time)"},
 	{VERIFIERS, "--experimental-oci11", NULL, 1, "true",
 		"false: picosign always looks for Sigstore bundles on OCI referrers first"},
-	{C_VERIFY | C_VERIFY_ATT, "--local-image", NULL, 1, NULL,
-		"images saved by `cosign save`; picosign reads registries"},
 	{C_VERIFY_ATT, "--new-bundle-format", NULL, 1, "true",
 		"false: verify-attestation reads Sigstore bundles on OCI referrers only (no legacy "
 		".att tag)"},
