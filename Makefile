@@ -312,14 +312,16 @@ STATIC_DIR := build/static
 # link-time optimisation (-flto=auto, about 8 KB); BearSSL's portable constant-time record
 # engines only (SG_TLS_PORTABLE in sys/net.c, about 9 KB: no AES-NI, PCLMUL or SSE2 twins,
 # AES-GCM suites only); one read-execute segment (-z noseparate-code, the page of padding
-# between code and read-only data); SG_SMALL leaves the inspection commands `debug` and
-# `cert` out (use the dynamic build for audits), and `save` (the connected side of the air
-# gap; verify --local-image stays); SG_NO_THREADS runs verify's images on one worker
+# between code and read-only data); no RELRO padding (-z norelro: without a dynamic loader
+# nothing applies RELRO to a static binary, and the page it aligns to is file padding);
+# SG_SMALL leaves the inspection commands `debug`, `cert`, `download` and `tree` out (use the
+# dynamic build for audits), and `save` (the connected side of the air gap; verify
+# --local-image stays); SG_NO_THREADS runs verify's images on one worker
 # (sys/os.c). Of the trust material only the TUF root, trusted_root.json and the signing
 # config are embedded, no staging root (docs/trustroot.md, decisions.md).
 OBJCOPY ?= objcopy
 STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL -DSG_TLS_PORTABLE \
-	-DSG_NO_THREADS -flto=auto -flto-partition=one -Wl,-z,noseparate-code
+	-DSG_NO_THREADS -flto=auto -flto-partition=one -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64
 static: $(STATIC_DIR)/picosign
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }

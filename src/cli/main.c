@@ -267,6 +267,8 @@ static const struct command commands[] = {
 		"  picosign triangulate reg.example/app@sha256:<hex>\n"
 		"  picosign triangulate --type digest reg.example/app:latest\n",
 		NULL},
+#ifndef SG_SMALL /* the static build leaves out the inspection commands download and tree, save
+		  * (the air-gapped side verifies), debug and cert below (its size budget) */
 	{"download", sg_cmd_download,
 		"print the signatures or attestations stored with an image",
 		"picosign download signature [flags] IMAGE\n"
@@ -297,7 +299,6 @@ static const struct command commands[] = {
 		1,
 		"  picosign tree reg.example/app:1.0\n",
 		NULL},
-#ifndef SG_SMALL /* nor does it save: the air-gapped side verifies (its size budget) */
 	{"save", sg_cmd_save,
 		"copy an image and its signatures into an OCI layout (verify --local-image)",
 		"picosign save [flags] IMAGE[:TAG|@DIGEST] --dir DIR",
