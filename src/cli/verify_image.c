@@ -689,7 +689,7 @@ verify_digest(struct image_ctx *c, const uint8_t digest[32], const char *name,
 		rc = fail_to(err, o, name, SG_EXIT_FAIL, "verification output is too large");
 		goto out;
 	}
-	print_header(err, o, name, c->any_bundle);
+	print_header(err, o, shown, c->any_bundle);
 	sg_buf_put(err, lines.p, lines.len);
 	rc = SG_EXIT_OK;
 out:
@@ -892,6 +892,11 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	unsigned workers;
 	if (sg_cli_parse_workers(o->max_workers, &workers) != 0)
 		return SG_EXIT_FAIL;
+	/* A layout holds one image (save copies an index's manifests, but only the image it
+	 * was given is listed as one): there are no children to walk. */
+	if (o->local && o->recursive)
+		return sg_cli_usage_error("--recursive reads an index at its registry; with "
+			"--local-image each layout's image is verified");
 	/* Before anything else runs: from here on no socket can be opened in this process (a
 	 * trust refresh asked for is then refused by sg_cli_trustroot_load). */
 	if (o->offline)

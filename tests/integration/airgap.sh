@@ -120,8 +120,17 @@ VER --certificate-identity alice --local-image lay-v3 >out.txt 2>err.txt
 check "verify --local-image (v3) passes" test $? -eq 0
 check "... with the registry path's output, byte for byte" cmp -s out.txt reg-v3.out
 check "... and cosign's header naming the directory" grep -qx 'Verification for lay-v3 --' err.txt
+VER --certificate-identity alice --offline --max-workers 2 --local-image lay-v3 lay-legacy \
+	>out.txt 2>err.txt
+check "two layouts in one run on two workers: both pass, in argument order" sh -c "[ $? = 0 ] &&
+	[ \"\$(grep '^Verification for' err.txt | tr '\n' ' ')\" = \
+	'Verification for lay-v3 -- Verification for lay-legacy -- ' ]"
+VER --certificate-identity alice --offline -r --local-image lay-v3 >/dev/null 2>err.txt
+check "-r with --local-image: refused by name, exit 1" sh -c "[ $? = 1 ] &&
+	grep -q -- '--recursive reads an index at its registry' err.txt"
 VER --certificate-identity alice --offline --local-image lay-legacy >out.txt 2>err.txt
 check "verify --offline --local-image (legacy .sig) passes" test $? -eq 0
+check "... and the header names the directory" grep -qx 'Verification for lay-legacy --' err.txt
 check "... with the registry path's output" cmp -s out.txt reg-legacy.out
 VER --certificate-identity alice --offline --local-image lay-both >out.txt 2>/dev/null
 check "--signature-format both: the bundle verifies" sh -c "[ $? = 0 ] &&
