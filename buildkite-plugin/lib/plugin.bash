@@ -290,7 +290,11 @@ pc_sign() {
 	fi
 	mapfile -t flags < <(pc_common_flags)
 	if pc_has FORMAT; then
-		"$PICOSIGN" sign --help | grep -q -- '--signature-format' ||
+		# The help is read whole before grep looks at it: with pipefail, `grep -q` leaving
+		# early would make picosign's write fail and the check with it.
+		local help
+		help=$("$PICOSIGN" sign --help 2>/dev/null) || help=
+		grep -q -- '--signature-format' <<<"$help" ||
 			pc_die "format is set, but this picosign has no --signature-format: leave format out or use a newer picosign"
 		flags+=(--signature-format "$(pc_opt FORMAT)")
 	fi
