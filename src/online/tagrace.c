@@ -45,8 +45,8 @@ sg_tagrace_confirm(sg_registry *r, uint64_t gap_ms, sg_tagrace_look look, void *
 
 /* see tagrace.h */
 sg_err
-sg_tagrace_run(sg_registry *r, const char *what, sg_tagrace_step step, void *ctx,
-	sg_arena *arena, unsigned *attempts, int *settled, sg_diag *d)
+sg_tagrace_run(sg_registry *r, const char *what, sg_tagrace_step step, void *ctx, sg_arena *arena,
+	unsigned *attempts, int *settled, sg_diag *d)
 {
 	*settled = 0;
 	*attempts = 0;

@@ -47,7 +47,7 @@ SG_MUST_USE sg_err sg_tagrace_confirm(sg_registry *r, uint64_t gap_ms, sg_tagrac
  * append to host/repo:tag"). *attempts counts the steps run. *settled = 0 when the last step
  * still moved, or when the command's deadline left no time for another: the caller reports
  * that with the tag's name (its entry may be missing). Errors: those of `step`. */
-SG_MUST_USE sg_err sg_tagrace_run(sg_registry *r, const char *what, sg_tagrace_step step,
-	void *ctx, sg_arena *arena, unsigned *attempts, int *settled, sg_diag *d);
+SG_MUST_USE sg_err sg_tagrace_run(sg_registry *r, const char *what, sg_tagrace_step step, void *ctx,
+	sg_arena *arena, unsigned *attempts, int *settled, sg_diag *d);
 
 #endif

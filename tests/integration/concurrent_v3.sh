@@ -27,7 +27,8 @@ done
 source tests/sigstore/lib.sh
 sigstore_available || skip "$SIGSTORE_SKIP_REASON"
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy PICOSIGN_TIMEOUT \
-	DOCKER_CONFIG COSIGN_DOCKER_MEDIA_TYPES PICOSIGN_MAX_RETRIES COSIGN_PASSWORD COSIGN_REPOSITORY
+	DOCKER_CONFIG COSIGN_DOCKER_MEDIA_TYPES PICOSIGN_MAX_RETRIES COSIGN_PASSWORD \
+	COSIGN_REPOSITORY
 
 # shellcheck source=../lib/oci.sh
 source "$ROOT/tests/lib/oci.sh"
@@ -72,18 +73,20 @@ run16() {
 	for i in $(seq "$N"); do
 		local -a tokarg=()
 		[ -e "tok.$i" ] && tokarg=(--identity-token "$(cat "tok.$i")")
-		timeout 120 "$BIN" sign --allow-http-registry -y "${args[@]}" "${tokarg[@]}" -a "n=$i" \
-			"$ref" >"$name.o.$i" 2>"$name.e.$i" &
+		timeout 120 "$BIN" sign --allow-http-registry -y "${args[@]}" "${tokarg[@]}" \
+			-a "n=$i" "$ref" >"$name.o.$i" 2>"$name.e.$i" &
 		pids_[i]=$!
 	done
 	exited0=0
 	for i in $(seq "$N"); do wait "${pids_[i]}" && exited0=$((exited0 + 1)); done
 	el=$((($(date +%s%N) - t0) / 1000000))
-	check "$name: all $N signers exit 0 ($exited0 did; $(cat "$name".e.* | grep '^Error' | head -n 1))" \
-		test "$exited0" = "$N"
+	local first_err
+	first_err=$(cat "$name".e.* | grep '^Error' | head -n 1)
+	check "$name: all $N signers exit 0 ($exited0 did; $first_err)" test "$exited0" = "$N"
 	redo=$(cat "$name".e.* | grep -c '^Retrying the referrers index update')
 	sigredo=$(cat "$name".e.* | grep -c '^Retrying the signature append')
-	http=$(cat "$name".e.* | grep '^Retrying' | grep -vc 'referrers index update\|signature append')
+	http=$(cat "$name".e.* | grep '^Retrying' |
+		grep -vc 'referrers index update\|signature append')
 	blob=$(cat "$name".e.* | grep '^Retrying' | grep -c 'MANIFEST_BLOB_UNKNOWN')
 	most=0
 	for i in $(seq "$N"); do
@@ -94,8 +97,8 @@ run16() {
 		done
 	done
 	echo "measured: $name: $N signers in $el ms; index update redone $redo times, .sig append" \
-		"$sigredo times (at most $most by one signer); $http HTTP retries ($blob of a manifest" \
-		"PUT answered MANIFEST_BLOB_UNKNOWN)"
+		"$sigredo times (at most $most by one signer); $http HTTP retries ($blob of a" \
+		"manifest PUT answered MANIFEST_BLOB_UNKNOWN)"
 	check "$name: no signer redid its write more than $((8 - 1)) times" test "$most" -le 7
 }
 # verify16 NAME VERIFY-ARGS...: verify prints N elements, one per signer (n=1..N).
@@ -125,14 +128,16 @@ run16 v3api --key k.key --tlog-upload=false -- "$FRONT_HOSTPORT/conc/v3api@$D"
 api=$(curl -s -f --max-time 10 "$FRONT_URL/v2/conc/v3api/referrers/$D" | jq '.manifests | length')
 check "v3api: the referrers API lists $N (lists $api)" test "$api" = "$N"
 check "v3api: no fallback tag was written" sh -c "! curl -s -f --max-time 10 -o /dev/null \
-	-H 'Accept: application/vnd.oci.image.index.v1+json' '$REG/v2/conc/v3api/manifests/${D/:/-}'"
+	-H 'Accept: application/vnd.oci.image.index.v1+json' \
+	'$REG/v2/conc/v3api/manifests/${D/:/-}'"
 verify16 v3api --key k.pub --insecure-ignore-tlog "$FRONT_HOSTPORT/conc/v3api@$D"
 
 echo "# 3. --key, both forms, no referrers API"
 run16 both --key k.key --tlog-upload=false --signature-format both -- "$HP/conc/both@$D"
 check "both: the fallback index lists $N (lists $(fallback_len conc/both))" \
 	test "$(fallback_len conc/both)" = "$N"
-check "both: the .sig holds $N layers (holds $(sig_len conc/both))" test "$(sig_len conc/both)" = "$N"
+check "both: the .sig holds $N layers (holds $(sig_len conc/both))" \
+	test "$(sig_len conc/both)" = "$N"
 verify16 both --key k.pub --insecure-ignore-tlog "$HP/conc/both@$D"
 verify16 both-legacy --key k.pub --insecure-ignore-tlog --new-bundle-format=false "$HP/conc/both@$D"
 
