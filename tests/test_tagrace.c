@@ -6,7 +6,8 @@
  *     backoff; a tag that keeps moving fails after SG_TAG_WRITE_TRIES attempts naming the tag
  *     and saying the signature may be missing; a deadline that leaves no time for a redo fails
  *     at once;
- *   - the .sig tag: the same settle look and redo through cosign_sig.c;
+ *   - the .sig tag: the same settle look and redo through cosign_sig.c; a redo that finds our
+ *     layer kept by the signer who replaced our PUT is a success, not a duplicate;
  *   - a manifest PUT answered 400 MANIFEST_BLOB_UNKNOWN is sent again under the policy, and
  *     only that error, only with a policy. */
 #include <stdio.h>
@@ -362,6 +363,23 @@ test_sig_lost_at_settle(void)
 	CHECK(W.nwaits == 3 && W.waits[0] == SG_TAG_SETTLE_MIN_MS && W.waits[1] == 500);
 	CHECK(W.nlines == 1 &&
 		strstr(W.lines[0], "Retrying the signature append to reg.example/lib/x:") != NULL);
+
+	/* Lost at the first look, and the redo finds our layer kept in the manifest of the
+	 * signer who replaced ours: pushed, not a duplicate, nothing more to write. */
+	setup(1, 0);
+	script_reset();
+	add(H200, "");
+	add(H404, "");
+	add(H200, "");
+	add(H200, "");
+	add(H404, "");
+	add(H201, "");
+	add(HMAN, m_theirs);
+	add(HMAN, m_both);
+	CHECK_OK(sg_cosign_sig_attach(&reg, "lib/x", image, (const uint8_t *)payload,
+		sizeof payload - 1, &an, 1, NULL, 0, &arena, &res, NULL));
+	CHECK(res.attempts == 2 && !res.duplicate && res.layers == 2 && S.nlog == 8);
+	CHECK(W.nwaits == 1 && W.waits[0] == 500); /* the backoff; no settle look was reached */
 }
 
 static void

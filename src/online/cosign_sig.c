@@ -135,6 +135,7 @@ struct append {
 	sg_cosign_attach_result *out;
 	sg_cosign_sigs after; /* the last look at the tag */
 	uint8_t pushed[32];   /* the digest of our PUT */
+	int put_done;         /* an earlier attempt PUT our layer */
 };
 
 /* A look after our PUT: ours is still the manifest there, or what replaced it kept our layer. */
@@ -167,7 +168,9 @@ attach_once(void *ctx, sg_arena *arena, int *moved, sg_diag *d)
 				a->payload_len, a->signer, &dup, &idx, d));
 		}
 		if (dup) {
-			out->duplicate = 1;
+			/* After a redo, the layer found may be our own earlier PUT, kept by the
+			 * signer whose PUT replaced ours: pushed, not a duplicate. */
+			out->duplicate = !a->put_done;
 			out->layers = cur.parsed.ndescs;
 			return SG_OK;
 		}
@@ -215,6 +218,7 @@ attach_once(void *ctx, sg_arena *arena, int *moved, sg_diag *d)
 		return SG_OK;
 	}
 	SG_TRY(sg_registry_put_manifest(r, a->repo, a->tag, mt, man.p, man.len, a->pushed, d));
+	a->put_done = 1;
 
 	/* Read back: our layer must be there (a concurrent PUT may have replaced ours). */
 	int present;

@@ -69,7 +69,8 @@ SG_MUST_USE sg_err sg_cosign_tag_fetch(sg_registry *r, const char *repo,
 typedef struct sg_cosign_attach_result {
 	int duplicate;               /* nothing pushed: the signature was there already */
 	size_t layers;               /* layers in the manifest now at the tag */
-	uint8_t manifest_digest[32]; /* of the manifest we pushed (zero when duplicate) */
+	uint8_t manifest_digest[32]; /* of the manifest we pushed (zero when duplicate, or
+				      * when a redo found our layer in another's manifest) */
 	unsigned attempts;           /* 1 unless a concurrent signer forced a redo */
 	unsigned blobs_uploaded;
 } sg_cosign_attach_result;

@@ -148,6 +148,7 @@ struct update {
 	const char *repo, *tag;
 	const sg_oci_desc *entry;
 	sg_referrers_attach_result *out;
+	int put_done; /* an earlier attempt PUT an index listing our entry */
 };
 
 /* A look after our PUT: the index at the tag still lists our manifest. */
@@ -186,7 +187,8 @@ update_fallback(void *ctx, sg_arena *arena, int *moved, sg_diag *d)
 	int already;
 	SG_TRY(sg_oci_index_add(found ? &idx : NULL, entry, arena, &b, &already, d));
 	if (already) {
-		u->out->already_indexed = 1;
+		/* after a redo, possibly our own entry, kept by the writer who replaced us */
+		u->out->already_indexed = !u->put_done;
 		return SG_OK;
 	}
 	int exists;
@@ -200,6 +202,7 @@ update_fallback(void *ctx, sg_arena *arena, int *moved, sg_diag *d)
 	}
 	SG_TRY(sg_registry_put_manifest(r, u->repo, u->tag, SG_MT_OCI_INDEX, b.p, b.len, NULL,
 		d));
+	u->put_done = 1;
 	int present;
 	SG_TRY(sg_tagrace_confirm(r, sg_tagrace_now(r) - t_head, look, u, arena, &present, d));
 	*moved = !present;
@@ -249,7 +252,7 @@ sg_referrers_attach(sg_registry *r, const char *repo, const uint8_t subject[32],
 	sg_oci_fallback_tag(subject, tag);
 	char what[SG_OCI_REGISTRY_MAX + SG_OCI_REPO_MAX + SG_OCI_FALLBACK_TAG_LEN + 64];
 	snprintf(what, sizeof what, "the referrers index update of %s/%s:%s", r->host, repo, tag);
-	struct update u = {r, repo, tag, &entry, out};
+	struct update u = {r, repo, tag, &entry, out, 0};
 	int settled;
 	SG_TRY(sg_tagrace_run(r, what, update_fallback, &u, arena, &out->attempts, &settled, d));
 	if (settled)

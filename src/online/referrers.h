@@ -59,7 +59,7 @@ SG_MUST_USE sg_err sg_referrers_list(sg_registry *r, const char *repo, const uin
 typedef struct sg_referrers_attach_result {
 	uint8_t manifest_digest[32]; /* the referrer manifest pushed */
 	sg_referrers_source where;   /* API, or TAG when the fallback index was maintained */
-	int already_indexed;         /* the fallback index listed the manifest already */
+	int already_indexed;         /* the fallback index listed the manifest before we wrote */
 	unsigned attempts;           /* fallback index updates tried (1 unless a race) */
 } sg_referrers_attach_result;
 
