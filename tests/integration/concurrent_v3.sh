@@ -9,12 +9,13 @@
 #      lists referrers itself, so there is nothing to race on and no fallback tag is written);
 #   3. --key, --signature-format both, docker-registry: the .sig and the fallback index at once;
 #   4. keyless (16 tokens from the local Sigstore's issuer, 16 Fulcio certificates, Rekor v1
-#      dsse and the TSA), --signature-format both, docker-registry.
+#      dsse and the TSA), --signature-format both, docker-registry;
+#   5. keyless, v3, the referrers front.
 # After each: every signer exited 0, the index (or the API, or the .sig) lists 16 entries, and
 # `picosign verify` prints 16 elements, one per signer. The times and the redo counts (the
 # "Retrying the referrers index update" and "Retrying the signature append" lines, and the HTTP
 # retries, among them docker-registry 2.8's transient MANIFEST_BLOB_UNKNOWN) are printed
-# (docs/decisions.md records them). ~20 s. Inputs: SG_BIN. Last line "N passed, N failed".
+# (docs/decisions.md records them). ~35 s. Inputs: SG_BIN. Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
@@ -44,7 +45,9 @@ FRONT_LIFETIME=300 front_start "$REG" "$T/front" --max-requests 20000 ||
 SIGSTORE_LIFETIME=300 sigstore_start "$T/peer" || { bad "sigstore peer starts"; finish; exit 1; }
 make_image "$T/img" "sixteen signers, v3"
 for r in v3fb both keyless; do push_image "$REG" "conc/$r" v1 "$T/img" || bad "push conc/$r"; done
-push_image "$FRONT_URL" conc/v3api v1 "$T/img" || bad "push conc/v3api"
+for r in v3api keyless-api; do
+	push_image "$FRONT_URL" "conc/$r" v1 "$T/img" || bad "push conc/$r"
+done
 D=$(digest_of "$T/img/manifest.json")
 cd "$T" || exit 1
 # An unencrypted PKCS#8 key: sixteen scrypt decryptions would only measure the CPU.
@@ -159,4 +162,16 @@ ID=(--trusted-root "$TRUSTED_ROOT" --certificate-identity conc-signer \
 	--certificate-oidc-issuer "$OIDC_ISSUER")
 verify16 keyless "${ID[@]}" "$HP/conc/keyless@$D"
 verify16 keyless-legacy "${ID[@]}" --new-bundle-format=false "$HP/conc/keyless@$D"
+
+echo "# 5. keyless, v3, the referrers API"
+for i in $(seq "$N"); do
+	sigstore_mint_token '{"sub":"conc-signer"}' >"tok.$i" || bad "token $i"
+done
+run16 keyless-api --trusted-root "$TRUSTED_ROOT" --signing-config "$SIGNING_CONFIG_V1ONLY" \
+	-- "$FRONT_HOSTPORT/conc/keyless-api@$D"
+rm -f tok.*
+api=$(curl -s -f --max-time 10 "$FRONT_URL/v2/conc/keyless-api/referrers/$D" |
+	jq '.manifests | length')
+check "keyless-api: the referrers API lists $N (lists $api)" test "$api" = "$N"
+verify16 keyless-api "${ID[@]}" "$FRONT_HOSTPORT/conc/keyless-api@$D"
 finish
