@@ -140,7 +140,8 @@ FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 # test the online, signing or CLI side and link the full archives (the linker takes only the
 # objects they reference).
 FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http test_keys test_layout \
-	test_manifest test_nacl test_oidc test_referrer test_registry test_rekor test_trustroot
+	test_manifest test_nacl test_oidc test_referrer test_registry test_rekor test_tagrace \
+	test_trustroot
 FULL_FUZZ := fulcio_response http_response keyfile keysrc registry rekor_response spki timeout
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 

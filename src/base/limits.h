@@ -93,16 +93,16 @@
 #define SG_RETRY_MAX_AFTER_MS 60000u
 /* Retry-After values saturate here when parsed (one day): anything larger is "not soon". */
 #define SG_HTTP_RETRY_AFTER_MAX_S 86400u
-/* Appending a signature to a .sig tag (online/cosign_sig.h) when concurrent signers keep
- * replacing it: registries have no compare-and-swap, so each lost race costs a re-read and a
+/* Writing to a tag that concurrent signers share (online/tagrace.h: the .sig tag, the referrers
+ * fallback tag): registries have no compare-and-swap, so each lost race costs a re-read and a
  * new PUT, with a jittered backoff between them (sys/retry.h). Sixteen signers on one image
  * settle within 3-4 rounds (docs/decisions.md); eight leave room for a busier registry. */
-#define SG_COSIGN_ATTACH_TRIES 8u
+#define SG_TAG_WRITE_TRIES 8u
 /* After our PUT we look at the tag once more, after about twice the time our own HEAD-to-PUT
  * took (a signer that checked the tag just before our PUT landed needs that long to land its
- * own), at least SG_COSIGN_SETTLE_MIN_MS (loopback) and at most SG_COSIGN_SETTLE_MAX_MS. */
-#define SG_COSIGN_SETTLE_MIN_MS 100u
-#define SG_COSIGN_SETTLE_MAX_MS 2000u
+ * own), at least SG_TAG_SETTLE_MIN_MS (loopback) and at most SG_TAG_SETTLE_MAX_MS. */
+#define SG_TAG_SETTLE_MIN_MS 100u
+#define SG_TAG_SETTLE_MAX_MS 2000u
 /* A Fulcio, Rekor or OIDC token-service answer held in memory: a certificate chain is ~3 KiB,
  * a Rekor entry with its proof and checkpoint ~6 KiB. */
 #define SG_MAX_SERVICE_REPLY (1024u * 1024u)
@@ -127,9 +127,6 @@
  * the write, so it must fit the arena's large region (SG_MAX_SCRYPT_MEM, 128 MiB) with the
  * manifests and the connection beside it. */
 #define SG_MAX_LAYOUT_BLOB (96u * 1024u * 1024u)
-/* Attempts at updating the fallback tag sha256-<hex> when concurrent writers keep moving it
- * (each attempt re-reads the index; see online/referrers.h). */
-#define SG_MAX_FALLBACK_TRIES 4u
 /* scrypt in cosign's encrypted key files (keys.h). go-securesystemslib writes N=2^16, r=8, p=1
  * and accepts up to N=2^17 (its "OWASP" set); scrypt needs 128*r*N bytes, so 128 MiB covers
  * every key cosign reads. The other bounds stop a hostile key file from asking for more

@@ -5,7 +5,8 @@
  * - The race guard (HEAD before PUT, read back after PUT) narrows cosign's "last PUT wins"
  *   window to the time between one HEAD and one PUT, and detects the rest: a registry has no
  *   conditional PUT, so two signers can still interleave there, but the read-back then sees
- *   the lost layer and the append is redone. */
+ *   the lost layer and the append is redone. The read-backs, the settle time and the redos
+ *   are online/tagrace.c's, shared with the referrers fallback tag. */
 #include "online/cosign_sig.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "base/limits.h"
 #include "oci/ociref.h"
+#include "online/tagrace.h"
 
 /* see cosign_sig.h */
 sg_err
@@ -120,25 +122,55 @@ holds_layer(const sg_oci_manifest *m, const sg_oci_desc *layer)
 	return 0;
 }
 
-/* One append attempt. *moved = 1 when the tag changed under us (redo). */
+/* What one append needs, for the tagrace steps. */
+struct append {
+	sg_registry *r;
+	const char *repo, *tag;
+	const uint8_t *image_digest;
+	const uint8_t *payload;
+	size_t payload_len;
+	const sg_oci_desc *layer;
+	const sg_pubkey *signer;
+	int docker_types;
+	sg_cosign_attach_result *out;
+	sg_cosign_sigs after; /* the last look at the tag */
+	uint8_t pushed[32];   /* the digest of our PUT */
+	int put_done;         /* an earlier attempt PUT our layer */
+};
+
+/* A look after our PUT: ours is still the manifest there, or what replaced it kept our layer. */
 SG_MUST_USE static sg_err
-attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t image_digest[32],
-	const uint8_t *payload, size_t payload_len, const sg_oci_desc *layer,
-	const sg_pubkey *signer, int docker_types, sg_arena *arena, sg_cosign_attach_result *out,
-	int *moved, sg_diag *d)
+look(void *ctx, sg_arena *arena, int *present, sg_diag *d)
 {
+	struct append *a = ctx;
+	SG_TRY(sg_cosign_sigs_fetch(a->r, a->repo, a->image_digest, arena, &a->after, d));
+	*present = a->after.found && (memcmp(a->after.manifest_digest, a->pushed, 32) == 0 ||
+					     holds_layer(&a->after.parsed, a->layer));
+	return SG_OK;
+}
+
+/* One append attempt (sg_tagrace_step). *moved = 1 when the tag changed under us (redo). */
+SG_MUST_USE static sg_err
+attach_once(void *ctx, sg_arena *arena, int *moved, sg_diag *d)
+{
+	struct append *a = ctx;
+	sg_registry *r = a->r;
+	const sg_oci_desc *layer = a->layer;
+	sg_cosign_attach_result *out = a->out;
 	*moved = 0;
 	sg_cosign_sigs cur;
-	SG_TRY(sg_cosign_sigs_fetch(r, repo, image_digest, arena, &cur, d));
+	SG_TRY(sg_cosign_sigs_fetch(r, a->repo, a->image_digest, arena, &cur, d));
 	if (cur.found) {
 		int dup = find_identical(&cur.parsed, layer) >= 0;
-		if (!dup && signer != NULL) {
+		if (!dup && a->signer != NULL) {
 			size_t idx;
-			SG_TRY(sg_oci_sig_find_duplicate(&cur.parsed, layer, payload, payload_len,
-				signer, &dup, &idx, d));
+			SG_TRY(sg_oci_sig_find_duplicate(&cur.parsed, layer, a->payload,
+				a->payload_len, a->signer, &dup, &idx, d));
 		}
 		if (dup) {
-			out->duplicate = 1;
+			/* After a redo, the layer found may be our own earlier PUT, kept by the
+			 * signer whose PUT replaced ours: pushed, not a duplicate. */
+			out->duplicate = !a->put_done;
 			out->layers = cur.parsed.ndescs;
 			return SG_OK;
 		}
@@ -161,9 +193,9 @@ attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t ima
 	sg_buf cfg, man;
 	sg_buf_init(&cfg, cfg_mem, cfg_cap);
 	sg_buf_init(&man, man_mem, man_cap);
-	SG_TRY(sg_oci_sig_append(cur.found ? &cur.parsed : NULL, layer, docker_types, arena, &cfg,
-		&man, d));
-	int use_docker = docker_types;
+	SG_TRY(sg_oci_sig_append(cur.found ? &cur.parsed : NULL, layer, a->docker_types, arena,
+		&cfg, &man, d));
+	int use_docker = a->docker_types;
 	if (cur.found && cur.parsed.media_type.len > 0)
 		use_docker = sg_slice_eq_str(cur.parsed.media_type, SG_MT_DOCKER_MANIFEST);
 	const char *mt = use_docker ? SG_MT_DOCKER_MANIFEST : SG_MT_OCI_MANIFEST;
@@ -171,47 +203,32 @@ attach_once(sg_registry *r, const char *repo, const char *tag, const uint8_t ima
 	/* Blobs first (the registry refuses a manifest naming unknown blobs): the config and
 	 * our payload; existing layers are already in this repository. */
 	int up;
-	SG_TRY(sg_registry_put_blob(r, repo, cfg.p, cfg.len, &up, d));
+	SG_TRY(sg_registry_put_blob(r, a->repo, cfg.p, cfg.len, &up, d));
 	out->blobs_uploaded += (unsigned)up;
-	SG_TRY(sg_registry_put_blob(r, repo, payload, payload_len, &up, d));
+	SG_TRY(sg_registry_put_blob(r, a->repo, a->payload, a->payload_len, &up, d));
 	out->blobs_uploaded += (unsigned)up;
 
 	/* Did someone push to the tag since we read it? Then redo on top of theirs. */
 	int exists;
 	uint8_t now[32];
-	sg_net_dialer *clk = r->http->dialer;
-	uint64_t t_head = clk->now_ms(clk);
-	SG_TRY(sg_registry_head_manifest(r, repo, tag, SG_OCI_ACCEPT_SIG, &exists, now, d));
+	uint64_t t_head = sg_tagrace_now(r);
+	SG_TRY(sg_registry_head_manifest(r, a->repo, a->tag, SG_OCI_ACCEPT_SIG, &exists, now, d));
 	if (exists != cur.found || (exists && memcmp(now, cur.manifest_digest, 32) != 0)) {
 		*moved = 1;
 		return SG_OK;
 	}
-	uint8_t pushed[32];
-	SG_TRY(sg_registry_put_manifest(r, repo, tag, mt, man.p, man.len, pushed, d));
-	uint64_t gap = clk->now_ms(clk) - t_head;
+	SG_TRY(sg_registry_put_manifest(r, a->repo, a->tag, mt, man.p, man.len, a->pushed, d));
+	a->put_done = 1;
 
-	/* Read back: our layer must be there (a concurrent PUT may have replaced ours). Twice:
-	 * at once, and after a signer that HEADed the tag just before our PUT landed has had the
-	 * time to land its own PUT, which would silently replace ours. */
-	sg_cosign_sigs after;
-	for (int look = 0; look < 2; look++) {
-		if (look == 1 && r->http->retry != NULL) {
-			uint64_t settle = 2u * gap + 50u;
-			if (settle < SG_COSIGN_SETTLE_MIN_MS)
-				settle = SG_COSIGN_SETTLE_MIN_MS;
-			if (settle > SG_COSIGN_SETTLE_MAX_MS)
-				settle = SG_COSIGN_SETTLE_MAX_MS;
-			sg_retry_sleep(r->http->retry, (unsigned)settle);
-		}
-		SG_TRY(sg_cosign_sigs_fetch(r, repo, image_digest, arena, &after, d));
-		if (!after.found || (memcmp(after.manifest_digest, pushed, 32) != 0 &&
-					    !holds_layer(&after.parsed, layer))) {
-			*moved = 1;
-			return SG_OK;
-		}
+	/* Read back: our layer must be there (a concurrent PUT may have replaced ours). */
+	int present;
+	SG_TRY(sg_tagrace_confirm(r, sg_tagrace_now(r) - t_head, look, a, arena, &present, d));
+	if (!present) {
+		*moved = 1;
+		return SG_OK;
 	}
-	memcpy(out->manifest_digest, pushed, 32);
-	out->layers = after.parsed.ndescs;
+	memcpy(out->manifest_digest, a->pushed, 32);
+	out->layers = a->after.parsed.ndescs;
 	return SG_OK;
 }
 
@@ -235,25 +252,24 @@ sg_cosign_sig_attach(sg_registry *r, const char *repo, const uint8_t image_diges
 	sg_oci_sig_layer(payload, payload_len, annots, nannots, &layer);
 	char what[SG_OCI_REGISTRY_MAX + SG_OCI_REPO_MAX + SG_OCI_SIG_TAG_LEN + 64];
 	snprintf(what, sizeof what, "the signature append to %s/%s:%s", r->host, repo, tag);
-	for (unsigned attempt = 1; attempt <= SG_COSIGN_ATTACH_TRIES; attempt++) {
-		size_t mark = sg_arena_mark(arena);
-		int moved;
-		out->attempts = attempt;
-		sg_err err = attach_once(r, repo, tag, image_digest, payload, payload_len, &layer,
-			signer, docker_types, arena, out, &moved, d);
-		if (err != SG_OK || !moved)
-			return err;
-		/* Start over from what is at the tag now; drop this attempt's scratch. Signers
-		 * that collided must not come back in step: a jittered backoff first. */
-		sg_arena_release(arena, mark);
-		sg_retry *p = r->http->retry;
-		if (attempt < SG_COSIGN_ATTACH_TRIES && p != NULL &&
-			!sg_retry_pause(p, attempt, SG_COSIGN_ATTACH_TRIES - 1,
-				r->http->dialer->now_ms(r->http->dialer), 0, what,
-				"another signer replaced the tag"))
-			break;
-	}
-	unsigned tries = out->attempts;
+	struct append a;
+	memset(&a, 0, sizeof a);
+	a.r = r;
+	a.repo = repo;
+	a.tag = tag;
+	a.image_digest = image_digest;
+	a.payload = payload;
+	a.payload_len = payload_len;
+	a.layer = &layer;
+	a.signer = signer;
+	a.docker_types = docker_types;
+	a.out = out;
+	unsigned tries;
+	int settled;
+	SG_TRY(sg_tagrace_run(r, what, attach_once, &a, arena, &tries, &settled, d));
+	out->attempts = tries;
+	if (settled)
+		return SG_OK;
 	memset(out, 0, sizeof *out);
 	out->attempts = tries;
 	return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, "signature upload",

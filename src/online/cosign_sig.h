@@ -17,11 +17,12 @@
  *      annotations), uploads the new config and the payload blob (HEAD first), HEADs the tag
  *      once more and starts over if it moved since step 1, then PUTs the manifest;
  *   4. reads the tag back, at once and again after a short settle time (about twice our own
- *      HEAD-to-PUT time, SG_COSIGN_SETTLE_MIN_MS..SG_COSIGN_SETTLE_MAX_MS, jittered): if the
+ *      HEAD-to-PUT time, SG_TAG_SETTLE_MIN_MS..SG_TAG_SETTLE_MAX_MS, jittered): if the
  *      manifest there no longer holds the new layer, another signer's PUT won a race, and the
  *      whole append is redone on top of theirs after a jittered backoff (the registry
- *      client's retry policy, sys/retry.h), at most SG_COSIGN_ATTACH_TRIES times (limits.h),
- *      so neither signature is silently dropped. Without a retry policy (unit tests) there is
+ *      client's retry policy, sys/retry.h), at most SG_TAG_WRITE_TRIES times (limits.h),
+ *      so neither signature is silently dropped. Steps 3-4 follow online/tagrace.h, the
+ *      policy the referrers fallback tag shares. Without a retry policy (unit tests) there is
  *      no waiting, only the re-reads. */
 #ifndef SG_COSIGN_SIG_H
 #define SG_COSIGN_SIG_H
@@ -68,7 +69,8 @@ SG_MUST_USE sg_err sg_cosign_tag_fetch(sg_registry *r, const char *repo,
 typedef struct sg_cosign_attach_result {
 	int duplicate;               /* nothing pushed: the signature was there already */
 	size_t layers;               /* layers in the manifest now at the tag */
-	uint8_t manifest_digest[32]; /* of the manifest we pushed (zero when duplicate) */
+	uint8_t manifest_digest[32]; /* of the manifest we pushed (zero when duplicate, or
+				      * when a redo found our layer in another's manifest) */
 	unsigned attempts;           /* 1 unless a concurrent signer forced a redo */
 	unsigned blobs_uploaded;
 } sg_cosign_attach_result;
@@ -78,7 +80,7 @@ typedef struct sg_cosign_attach_result {
  * enables cosign's duplicate check; `docker_types` writes Docker media types for a new .sig
  * (COSIGN_DOCKER_MEDIA_TYPES). Scratch from `arena`. Errors: registry and manifest errors,
  * SG_ERR_OCI_REGISTRY "the signature tag kept changing ... the signature may be missing" after
- * SG_COSIGN_ATTACH_TRIES, or when the command's deadline leaves no time for another round. */
+ * SG_TAG_WRITE_TRIES, or when the command's deadline leaves no time for another round. */
 SG_MUST_USE sg_err sg_cosign_sig_attach(sg_registry *r, const char *repo,
 	const uint8_t image_digest[32], const uint8_t *payload, size_t payload_len,
 	const sg_oci_annot *annots, size_t nannots, const sg_pubkey *signer, int docker_types,

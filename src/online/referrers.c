@@ -10,14 +10,19 @@
  * - The probe after the PUT reads the answer the way the reader does (a 200 of another type
  *   means no API), so a writer never trusts an API that its own readers would skip.
  * - Race guard on the fallback index, as on the .sig tag (cosign_sig.c): HEAD before PUT,
- *   read back after it. A registry has no conditional PUT, so two writers can still
- *   interleave between the HEAD and the PUT; the read-back sees the lost entry and redoes. */
+ *   read back after it, at once and after a settle time, redone after a jittered backoff;
+ *   the policy is online/tagrace.c's, shared by both tags. A registry has no conditional
+ *   PUT, so two writers can still interleave between the HEAD and the PUT; the read-backs
+ *   see the lost entry and redo. Without the settle look, 16 concurrent signers lost 1-7
+ *   entries with every one exiting 0 (cosign itself has no guard: ggcr's last PUT wins). */
 #include "online/referrers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/limits.h"
 #include "oci/ociref.h"
+#include "online/tagrace.h"
 
 /* Append the entries of one page or index to `out` (at most SG_MAX_REFERRERS in all). */
 SG_MUST_USE static sg_err
@@ -137,17 +142,41 @@ lists(const sg_oci_manifest *idx, const uint8_t digest[32])
 	return 0;
 }
 
-/* One read-modify-write of the fallback index; *moved = 1 when another writer got between
- * our read and our write (redo). */
+/* What one fallback index update needs, for the tagrace steps. */
+struct update {
+	sg_registry *r;
+	const char *repo, *tag;
+	const sg_oci_desc *entry;
+	sg_referrers_attach_result *out;
+	int put_done; /* an earlier attempt PUT an index listing our entry */
+};
+
+/* A look after our PUT: the index at the tag still lists our manifest. */
 SG_MUST_USE static sg_err
-update_fallback(sg_registry *r, const char *repo, const char *tag, const sg_oci_desc *entry,
-	sg_arena *arena, sg_referrers_attach_result *out, int *moved, sg_diag *d)
+look(void *ctx, sg_arena *arena, int *present, sg_diag *d)
 {
+	struct update *u = ctx;
+	sg_registry_manifest after;
+	sg_oci_manifest aidx;
+	int found;
+	SG_TRY(get_fallback(u->r, u->repo, u->tag, arena, &after, &aidx, &found, d));
+	*present = found && lists(&aidx, u->entry->digest);
+	return SG_OK;
+}
+
+/* One read-modify-write of the fallback index (sg_tagrace_step); *moved = 1 when another
+ * writer got between our read and our write, or replaced our PUT (redo). */
+SG_MUST_USE static sg_err
+update_fallback(void *ctx, sg_arena *arena, int *moved, sg_diag *d)
+{
+	struct update *u = ctx;
+	sg_registry *r = u->r;
+	const sg_oci_desc *entry = u->entry;
 	*moved = 0;
 	sg_registry_manifest cur;
 	sg_oci_manifest idx;
 	int found;
-	SG_TRY(get_fallback(r, repo, tag, arena, &cur, &idx, &found, d));
+	SG_TRY(get_fallback(r, u->repo, u->tag, arena, &cur, &idx, &found, d));
 	size_t cap = (found ? 2 * cur.body.len : 0) + 4096;
 	for (size_t i = 0; i < entry->nannots; i++)
 		cap += 6 * (entry->annots[i].key.len + entry->annots[i].value.len) + 8;
@@ -158,22 +187,25 @@ update_fallback(sg_registry *r, const char *repo, const char *tag, const sg_oci_
 	int already;
 	SG_TRY(sg_oci_index_add(found ? &idx : NULL, entry, arena, &b, &already, d));
 	if (already) {
-		out->already_indexed = 1;
+		/* after a redo, possibly our own entry, kept by the writer who replaced us */
+		u->out->already_indexed = !u->put_done;
 		return SG_OK;
 	}
 	int exists;
 	uint8_t now[32];
-	SG_TRY(sg_registry_head_manifest(r, repo, tag, SG_OCI_ACCEPT_INDEX, &exists, now, d));
+	uint64_t t_head = sg_tagrace_now(r);
+	SG_TRY(sg_registry_head_manifest(r, u->repo, u->tag, SG_OCI_ACCEPT_INDEX, &exists, now,
+		d));
 	if (exists != found || (exists && memcmp(now, cur.digest, 32) != 0)) {
 		*moved = 1;
 		return SG_OK;
 	}
-	SG_TRY(sg_registry_put_manifest(r, repo, tag, SG_MT_OCI_INDEX, b.p, b.len, NULL, d));
-	sg_registry_manifest after;
-	sg_oci_manifest aidx;
-	SG_TRY(get_fallback(r, repo, tag, arena, &after, &aidx, &found, d));
-	if (!found || !lists(&aidx, entry->digest))
-		*moved = 1;
+	SG_TRY(sg_registry_put_manifest(r, u->repo, u->tag, SG_MT_OCI_INDEX, b.p, b.len, NULL,
+		d));
+	u->put_done = 1;
+	int present;
+	SG_TRY(sg_tagrace_confirm(r, sg_tagrace_now(r) - t_head, look, u, arena, &present, d));
+	*moved = !present;
 	return SG_OK;
 }
 
@@ -218,16 +250,18 @@ sg_referrers_attach(sg_registry *r, const char *repo, const uint8_t subject[32],
 	entry.artifact_type = m.artifact_type.len > 0 ? m.artifact_type : m.config.media_type;
 	char tag[SG_OCI_FALLBACK_TAG_LEN + 1];
 	sg_oci_fallback_tag(subject, tag);
-	for (unsigned attempt = 1; attempt <= SG_MAX_FALLBACK_TRIES; attempt++) {
-		mark = sg_arena_mark(arena);
-		int moved;
-		out->attempts = attempt;
-		SG_TRY(update_fallback(r, repo, tag, &entry, arena, out, &moved, d));
-		if (!moved)
-			return SG_OK;
-		sg_arena_release(arena, mark);
-	}
+	char what[SG_OCI_REGISTRY_MAX + SG_OCI_REPO_MAX + SG_OCI_FALLBACK_TAG_LEN + 64];
+	snprintf(what, sizeof what, "the referrers index update of %s/%s:%s", r->host, repo, tag);
+	struct update u = {r, repo, tag, &entry, out, 0};
+	int settled;
+	SG_TRY(sg_tagrace_run(r, what, update_fallback, &u, arena, &out->attempts, &settled, d));
+	if (settled)
+		return SG_OK;
+	/* The referrer manifest is in the repository, but a reader without the referrers API
+	 * finds it only through the index: the signature may be missing, and we must not say
+	 * otherwise. */
 	return sg_diag_failf(d, SG_ERR_OCI_REGISTRY, "referrers fallback index",
-		"the fallback tag %s kept changing under concurrent writers (%u attempts); try "
+		"the fallback tag %s kept changing under concurrent signers (%u attempts): the "
+		"signature may be missing from the image's referrers; check with verify, or sign "
 		"again", tag, out->attempts);
 }

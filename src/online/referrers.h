@@ -17,8 +17,10 @@
  * lost updates: the empty config blob and the bundle blob, the manifest PUT by digest, then
  * the referrers probe; without the API, the fallback index is read (404: a new one), left
  * alone when it lists the manifest already, else extended (entries sorted by digest) and
- * PUT, after a HEAD shows nobody moved the tag since the read; a read-back must list the
- * manifest, else another writer's PUT won and the update is redone (SG_MAX_FALLBACK_TRIES). */
+ * PUT, after a HEAD shows nobody moved the tag since the read; read-backs at once and after a
+ * settle time must list the manifest, else another writer's PUT won and the update is redone
+ * after a jittered backoff, at most SG_TAG_WRITE_TRIES times (online/tagrace.h: the policy of
+ * the .sig tag too). */
 #ifndef SG_REFERRERS_H
 #define SG_REFERRERS_H
 
@@ -57,7 +59,7 @@ SG_MUST_USE sg_err sg_referrers_list(sg_registry *r, const char *repo, const uin
 typedef struct sg_referrers_attach_result {
 	uint8_t manifest_digest[32]; /* the referrer manifest pushed */
 	sg_referrers_source where;   /* API, or TAG when the fallback index was maintained */
-	int already_indexed;         /* the fallback index listed the manifest already */
+	int already_indexed;         /* the fallback index listed the manifest before we wrote */
 	unsigned attempts;           /* fallback index updates tried (1 unless a race) */
 } sg_referrers_attach_result;
 
@@ -65,8 +67,9 @@ typedef struct sg_referrers_attach_result {
  * `blob`, its config the empty blob) to the image in `repo`; see the top. The fallback entry
  * is the manifest's descriptor with its annotations and artifactType. Errors: the registry's;
  * those of sg_oci_manifest_parse for `manifest`; SG_ERR_OCI_MANIFEST (something other than an
- * OCI index at the fallback tag); SG_ERR_OCI_REGISTRY "the fallback tag kept changing" after
- * SG_MAX_FALLBACK_TRIES. */
+ * OCI index at the fallback tag); SG_ERR_OCI_REGISTRY "the fallback tag ... kept changing ...
+ * the signature may be missing" after SG_TAG_WRITE_TRIES attempts, or when the command's
+ * deadline leaves no time for another. */
 SG_MUST_USE sg_err sg_referrers_attach(sg_registry *r, const char *repo,
 	const uint8_t subject[32], sg_slice manifest, sg_slice blob, sg_arena *arena,
 	sg_referrers_attach_result *out, sg_diag *d);

@@ -14,6 +14,7 @@
  *   authentication is regauth.c, credential helpers credhelper.c. */
 #include "online/registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/text.h"
@@ -21,6 +22,7 @@
 #include "parse/codec.h"
 #include "parse/json.h"
 #include "parse/url.h"
+#include "sys/retry.h"
 
 /* Room for a request URL: base, repository, a tag or digest, and an upload Location. */
 #define URL_CAP (SG_MAX_URL + 1u)
@@ -534,6 +536,18 @@ sg_registry_put_blob(sg_registry *r, const char *repo, const uint8_t *p, size_t 
 	return SG_OK;
 }
 
+/* 1 when an error answer carries the distribution spec's MANIFEST_BLOB_UNKNOWN code. */
+static int
+names_blob_unknown(const sg_http_response *resp)
+{
+	static const char code[] = "\"MANIFEST_BLOB_UNKNOWN\"";
+	size_t n = sizeof code - 1;
+	for (size_t i = 0; i + n <= resp->body_len; i++)
+		if (memcmp(resp->body + i, code, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* see registry.h */
 sg_err
 sg_registry_put_manifest(sg_registry *r, const char *repo, const char *reference,
@@ -549,7 +563,30 @@ sg_registry_put_manifest(sg_registry *r, const char *repo, const char *reference
 	q.content_type = media_type;
 	q.body = sg_slice_make(p, len);
 	SG_TRY(api_url(r, repo, "manifests", reference, url, sizeof url, &q.url, d));
-	SG_TRY(reg_upload(r, &q, 202, dg, "manifest upload", d));
+	q.resp = r->auth.small;
+	q.resp_cap = r->auth.small_cap;
+	sg_retry *p_retry = r->http->retry;
+	for (unsigned retry = 1;; retry++) {
+		sg_http_response resp;
+		SG_TRY(reg_do(r, &q, &resp, d));
+		if (resp.status == 201 || resp.status == 200 || resp.status == 202) {
+			SG_TRY(check_dcd(&resp, dg, "manifest upload", d));
+			break;
+		}
+		/* Every manifest picosign pushes follows the upload of what it names, so "blob
+		 * unknown" is a registry that has not settled: docker-registry 2.8 rewrites a
+		 * repository's blob link in place (truncate, then write) when two clients upload
+		 * the same blob at once (the empty config of every v3 referrer), and a manifest
+		 * check reading the link in between finds none. Sent again under the retry
+		 * policy (announced); a blob that is really missing still fails, later. */
+		char name[SG_MAX_URL / 4];
+		snprintf(name, sizeof name, "PUT %.*s", (int)q.url.len, (const char *)q.url.p);
+		if (resp.status != 400 || p_retry == NULL || !names_blob_unknown(&resp) ||
+			!sg_retry_pause(p_retry, retry, p_retry->max_retries,
+				r->http->dialer->now_ms(r->http->dialer), 0, name,
+				"400 MANIFEST_BLOB_UNKNOWN right after the blob upload"))
+			return sg_regerr_fail(q.method, q.url, &resp, r->arena, d);
+	}
 	if (digest != NULL)
 		memcpy(digest, dg, 32);
 	return SG_OK;

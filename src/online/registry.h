@@ -138,7 +138,9 @@ SG_MUST_USE sg_err sg_registry_put_blob(sg_registry *r, const char *repo, const 
 	size_t len, int *uploaded, sg_diag *d);
 
 /* PUT /v2/<repo>/manifests/<reference> with Content-Type `media_type` and the bytes as given.
- * `digest` (may be NULL) receives their sha256; a Docker-Content-Digest answer must agree. */
+ * `digest` (may be NULL) receives their sha256; a Docker-Content-Digest answer must agree. A
+ * 400 MANIFEST_BLOB_UNKNOWN is sent again under the client's retry policy (announced): callers
+ * upload what the manifest names first, so the registry has not settled yet (registry.c). */
 SG_MUST_USE sg_err sg_registry_put_manifest(sg_registry *r, const char *repo,
 	const char *reference, const char *media_type, const uint8_t *p, size_t len,
 	uint8_t digest[32], sg_diag *d);

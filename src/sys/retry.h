@@ -12,8 +12,8 @@
  *     framing, plain-http refusals, redirect errors: retrying cannot change those.
  *
  * sys/http.c applies it to every request of a client whose `retry` points here (see
- * sg_http_request.replay for POST and PATCH); online/cosign_sig.c also uses sg_retry_pause
- * between its redo attempts. One policy serves a whole command: its counters and deadline are
+ * sg_http_request.replay for POST and PATCH); online/tagrace.c also uses sg_retry_pause
+ * between the redos of a write that concurrent signers raced. One policy serves a whole command: its counters and deadline are
  * the command's. */
 #ifndef SG_RETRY_H
 #define SG_RETRY_H

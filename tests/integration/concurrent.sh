@@ -4,8 +4,9 @@
 # 16 exited 0 and the .sig held 4 layers). Each signer adds its own annotation (n=i), so every
 # signature is a distinct layer. Then: every run exits 0, the .sig manifest holds 16 layers, one
 # per signer, and `picosign verify --key` accepts all 16. The redo and retry counts are
-# printed (docs/decisions.md records them). Legacy .sig form only; the cosign v3 fallback index
-# is another branch's. Inputs: SG_BIN. Last line "N passed, N failed".
+# printed (docs/decisions.md records them). Legacy .sig form only; cosign v3's forms (the
+# fallback index, the referrers API, both, keyless) are concurrent_v3.sh's. Inputs: SG_BIN.
+# Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/check.sh # pass/fail bookkeeping (ok, bad, check, skip, finish)
