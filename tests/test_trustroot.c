@@ -488,6 +488,87 @@ test_load_default(void)
 	unsetenv("TUF_ROOT");
 }
 
+/* Lazy keys (issue #15): the on-curve check of a trusted_root.json EC key waits for the key's
+ * first use, is remembered, and a key off its curve still fails, by name, when used. */
+static void
+test_lazy_keys(void)
+{
+	size_t n;
+	uint8_t *p = test_read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	if (p == NULL) {
+		TEST_SKIP("production trusted root not found");
+		return;
+	}
+	sg_diag d;
+	CHECK_OK(parse_buf(p, n, &d));
+	size_t ec = 0;
+	for (size_t i = 0; i < tr.n_tlogs + tr.n_ctlogs; i++) {
+		const sg_trust_log *l = i < tr.n_tlogs ? &tr.tlogs[i] : &tr.ctlogs[i - tr.n_tlogs];
+		if (l->key.type == SG_KEY_EC) {
+			ec++;
+			CHECK(l->key_state != NULL && *l->key_state == SG_TRUST_KEY_UNCHECKED);
+		} else {
+			CHECK(l->key_state == NULL);
+		}
+	}
+	CHECK(ec == 3);
+	uint8_t rekor_id[32];
+	test_hex_to("c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d", rekor_id);
+	const sg_trust_log *rk =
+		sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, INT64_MIN);
+	CHECK(rk != NULL);
+	if (rk == NULL) {
+		free(p);
+		return;
+	}
+	/* A good key: checked on first use, once; the other keys stay unchecked. */
+	sg_diag_init(&d, "test");
+	CHECK_OK(sg_trustroot_log_key_ready(rk, "test", &d));
+	CHECK(*rk->key_state == SG_TRUST_KEY_GOOD);
+	CHECK_OK(sg_trustroot_log_key_ready(rk, "test", &d));
+	CHECK(*tr.ctlogs[0].key_state == SG_TRUST_KEY_UNCHECKED);
+	sg_pubkey full;
+	CHECK_OK(sg_pubkey_parse(rk->spki.p, rk->spki.len, &full, NULL));
+
+	/* The last byte of Rekor's Y changed: the root still parses (the point is in range and
+	 * of the right form), the eager parser refuses the key, and its first use fails with the
+	 * key named, before any signature is looked at. */
+	size_t mn;
+	uint8_t *m = test_mutate(p, n, "C30M9+RYtw==", "C30M9+RYtA==", &mn);
+	CHECK(m != NULL);
+	if (m != NULL) {
+		CHECK_OK(parse_buf(m, mn, &d));
+		rk = sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, INT64_MIN);
+		CHECK(rk != NULL && rk->key.type == SG_KEY_EC);
+		if (rk != NULL) {
+			CHECK(sg_pubkey_parse(rk->spki.p, rk->spki.len, &full, NULL) ==
+				SG_ERR_X509_KEY);
+			for (int k = 0; k < 2; k++) {
+				sg_diag_init(&d, "test");
+				CHECK(sg_trustroot_log_key_ready(rk, "SET", &d) ==
+					SG_ERR_VERIFY_TRUST_ROOT);
+				CHECK(strstr(d.detail, "c0d23d6ad406973f") != NULL &&
+					strstr(d.detail, "https://rekor.sigstore.dev") != NULL &&
+					strstr(d.detail, "not on the curve") != NULL);
+				CHECK(*rk->key_state == SG_TRUST_KEY_BAD);
+			}
+			static const uint8_t msg[] = "m", sig[8] = {0x30, 6, 2, 1, 1, 2, 1, 1};
+			sg_diag_init(&d, "test");
+			CHECK(sg_trustroot_log_verify(rk, msg, 1, sig, sizeof sig, SG_ERR_VERIFY_SET,
+				"SET", &d) == SG_ERR_VERIFY_TRUST_ROOT);
+			/* the other keys are not affected */
+			sg_diag_init(&d, "test");
+			CHECK_OK(sg_trustroot_log_key_ready(&tr.ctlogs[0], "test", &d));
+		}
+		free(m);
+	}
+	/* Keys from PEM files and keys built by hand (key_state NULL) were checked in full. */
+	sg_trust_log hand;
+	memset(&hand, 0, sizeof hand);
+	CHECK_OK(sg_trustroot_log_key_ready(&hand, "test", &d));
+	free(p);
+}
+
 int
 main(void)
 {
@@ -496,6 +577,7 @@ main(void)
 	test_conformance_roots();
 	test_production_details();
 	test_bad_roots();
+	test_lazy_keys();
 	test_pem_parts();
 	test_load_default();
 	return test_finish();

@@ -58,6 +58,14 @@ typedef struct sg_pubkey {
  * Other algorithms: SG_ERR_X509_KEY. Malformed DER: the SG_ERR_DER_* code from der.h.
  * On success the views in `out` point into `spki`; on failure `out` is zeroed. */
 SG_MUST_USE sg_err sg_pubkey_parse(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d);
+/* sg_pubkey_parse without the one expensive check: an EC point is checked for its form, size
+ * and X, Y < p, but not for lying on the curve (a scalar multiplication and a field
+ * inversion). For keys that are parsed in bulk and mostly never used (the trusted root's,
+ * pki/trustroot.h); sg_pubkey_point_ok must pass before such a key is used. */
+SG_MUST_USE sg_err sg_pubkey_parse_deferred(const uint8_t *spki, size_t len, sg_pubkey *out,
+	sg_diag *d);
+/* 1 when `k` is not an EC key, or its point lies on its curve (what sg_pubkey_parse checks). */
+int sg_pubkey_point_ok(const sg_pubkey *k);
 
 /* Parse the first PEM "PUBLIC KEY" block (cosign.pub, rekor.pub) of `pem`. The SPKI DER is
  * written to der[0..cap) and `out` points into it. Errors: SG_ERR_PEM_NONE when there is no
