@@ -529,6 +529,18 @@ test_lazy_keys(void)
 	CHECK(*tr.ctlogs[0].key_state == SG_TRUST_KEY_UNCHECKED);
 	sg_pubkey full;
 	CHECK_OK(sg_pubkey_parse(rk->spki.p, rk->spki.len, &full, NULL));
+	/* a good key parsed deferred: a bad signature is just that */
+	{
+		sg_pubkey gk;
+		uint8_t h[32] = {0};
+		static const uint8_t bad[8] = {0x30, 6, 2, 1, 1, 2, 1, 1};
+		CHECK_OK(sg_pubkey_parse_deferred(rk->spki.p, rk->spki.len, &gk, NULL));
+		CHECK(gk.point_deferred == 1 && sg_pubkey_point_ok(&gk));
+		sg_diag_init(&d, "test");
+		CHECK(sg_pubkey_verify_digest(&gk, SG_HASH_SHA256, h, 32, bad, sizeof bad, "sig",
+			&d) == SG_ERR_VERIFY_SIGNATURE);
+		CHECK(rk->key.point_deferred == 0);
+	}
 
 	/* The last byte of Rekor's Y changed: the root still parses (the point is in range and
 	 * of the right form), the eager parser refuses the key, and its first use fails with the
@@ -556,6 +568,16 @@ test_lazy_keys(void)
 			sg_diag_init(&d, "test");
 			CHECK(sg_trustroot_log_verify(rk, msg, 1, sig, sizeof sig, SG_ERR_VERIFY_SET,
 				"SET", &d) == SG_ERR_VERIFY_TRUST_ROOT);
+			/* The same key as a certificate's (x509.c parses deferred): it parses, and
+			 * its first signature check refuses it before looking at the signature. */
+			sg_pubkey dk;
+			uint8_t h[32] = {0};
+			CHECK_OK(sg_pubkey_parse_deferred(rk->spki.p, rk->spki.len, &dk, NULL));
+			CHECK(dk.point_deferred == 1 && !sg_pubkey_point_ok(&dk));
+			sg_diag_init(&d, "test");
+			CHECK(sg_pubkey_verify_digest(&dk, SG_HASH_SHA256, h, 32, sig, sizeof sig,
+				"leaf", &d) == SG_ERR_X509_KEY);
+			CHECK(strstr(d.detail, "not on the curve") != NULL);
 			/* the other keys are not affected */
 			sg_diag_init(&d, "test");
 			CHECK_OK(sg_trustroot_log_key_ready(&tr.ctlogs[0], "test", &d));

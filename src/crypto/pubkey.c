@@ -174,6 +174,7 @@ parse_ec_key(sg_cur *alg, sg_slice key, int on_curve, sg_pubkey *out, sg_diag *d
 			"point is not on the curve");
 	out->type = SG_KEY_EC;
 	out->point = key;
+	out->point_deferred = !on_curve;
 	return SG_OK;
 }
 
@@ -367,6 +368,9 @@ verify_ecdsa(const sg_pubkey *k, const uint8_t *hash, size_t hash_len, const uin
 	size_t cl = coord_len_of(k->curve);
 	if (cl == 0 || k->point.len != 1 + 2 * cl)
 		return sg_diag_fail(d, SG_ERR_ARG, what);
+	/* sg_pubkey_parse_deferred's key: the check the parser left, before its first use */
+	if (k->point_deferred && !ec_point_valid(k->curve, k->point.p, k->point.len))
+		return sg_diag_failf(d, SG_ERR_X509_KEY, what, "public key point is not on the curve");
 	uint8_t raw[2 * EC_MAX_COORD];
 	SG_TRY(der_sig_to_raw(sig, sig_len, cl, raw, what, d));
 	/* 0 < r, s < n (SEC 1 §4.1.4 step 1). BearSSL checks it too; we do not rely on that. */

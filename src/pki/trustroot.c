@@ -148,6 +148,8 @@ parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_are
 			(int)(kd.len > 64 ? 64 : kd.len), (const char *)kd.p);
 	}
 	if (k->type == SG_KEY_EC) {
+		/* the verdict is kept in key_state, once for the process (trustroot.h) */
+		k->point_deferred = 0;
 		/* zeroed: SG_TRUST_KEY_UNCHECKED */
 		void *st;
 		SG_TRY(sg_arena_get(arena, sizeof *log->key_state, &st, d));
