@@ -115,9 +115,9 @@ if [ -n "$lcpu" ]; then
 	per=$(awk -v n="$loop" -v c="$lcpu" 'BEGIN{printf "%.0f", n / (c / 1000)}')
 	echo "per core: $per verifications per CPU second over $loop bundles (${#cases[@]} distinct)," \
 		"peak RSS $lrss KiB (target >= 500: $(verdict "$per" 500 '>='))"
-	js=$(sed -n 's/.*: \([0-9]*\) per second.*/\1/p' $B/js_loop.txt 2>/dev/null)
+	js=$(sed -n 's/.*: \([0-9]*\) per CPU second.*/\1/p' $B/js_loop.txt 2>/dev/null)
 	[ -n "$js" ] && echo "in one process: $(awk -v a="$per" -v b="$js" 'BEGIN{printf "%.1f", a / b}')x" \
-		"sigstore-js's rate ($js per second, wall, one bundle)"
+		"sigstore-js's rate ($js per CPU second, one bundle)"
 fi
 
 if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
