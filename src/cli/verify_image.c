@@ -737,7 +737,8 @@ verify_children(struct image_ctx *c, const sg_ociref *ref, const uint8_t digest[
  * layers are whoever loads them's to check against it (the OCI rule for every blob). The
  * output's docker-reference is the name `save` recorded, when it is an image reference. */
 static int
-verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_buf *err)
+verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_buf *err,
+	uint8_t digest[32], int *resolved)
 {
 	sg_diag d;
 	sg_diag_init(&d, NULL);
@@ -758,6 +759,8 @@ verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_b
 	sg_ociref ref;
 	sg_slice rn = lay->lay.ref_name;
 	int named = rn.len > 0 && sg_cli_image_ref(rn.p, rn.len, &ref, name, NULL) == SG_OK;
+	memcpy(digest, lay->lay.image->digest, 32);
+	*resolved = 1;
 	return verify_digest(&c, lay->lay.image->digest, named ? name : dir, dir, err);
 }
 
@@ -768,7 +771,7 @@ verify_ref(struct opts *o, sg_cli_net *net, const char *arg, sg_arena *arena, sg
 	sg_buf *err, uint8_t digest[32], int *resolved)
 {
 	if (o->local)
-		return verify_local(o, arg, arena, out, err);
+		return verify_local(o, arg, arena, out, err, digest, resolved);
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_ociref ref, sref;
