@@ -12,6 +12,7 @@
 #include "parse/json.h"
 #include "runner.h"
 #include "pki/trustroot.h"
+#include "pki/x509.h"
 #include "vectors.h"
 
 static uint8_t arena_mem[4u << 20];
@@ -591,6 +592,59 @@ test_lazy_keys(void)
 	free(p);
 }
 
+/* The CA certificates' key verdicts (issue #15): Fulcio's intermediate is checked on the curve
+ * once per process, not once per bundle; a rearranged copy of the root keeps no verdicts. */
+static void
+test_ca_key_memo(void)
+{
+	size_t n;
+	uint8_t *p = test_read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	if (p == NULL) {
+		TEST_SKIP("production trusted root not found");
+		return;
+	}
+	sg_diag d;
+	CHECK_OK(parse_buf(p, n, &d));
+	const sg_trust_ca *ca = &tr.cas[1];
+	CHECK(ca->n_certs == 2 && ca->key_memo != NULL);
+	if (ca->n_certs != 2 || ca->key_memo == NULL) {
+		free(p);
+		return;
+	}
+	CHECK(ca->key_memo[0].state == SG_TRUST_KEY_UNCHECKED &&
+		ca->key_memo[1].state == SG_TRUST_KEY_UNCHECKED);
+	static sg_x509_cert c;
+	for (int round = 0; round < 2; round++) {
+		CHECK_OK(sg_x509_parse(ca->certs[0].p, ca->certs[0].len, &c, NULL));
+		CHECK(c.key.type == SG_KEY_EC && c.key.point_deferred == 1);
+		sg_diag_init(&d, "test");
+		CHECK_OK(sg_trustroot_ca_key_ready(ca, 0, &c.key, "CA", &d));
+		CHECK(c.key.point_deferred == 0 && ca->key_memo[0].state == SG_TRUST_KEY_GOOD);
+	}
+	CHECK(ca->key_memo[1].state == SG_TRUST_KEY_UNCHECKED);
+	/* certs[] rearranged in a copy: the slot's verdict is not about this certificate */
+	sg_trust_ca copy = *ca;
+	copy.certs[0] = ca->certs[1];
+	CHECK_OK(sg_x509_parse(copy.certs[0].p, copy.certs[0].len, &c, NULL));
+	CHECK_OK(sg_trustroot_ca_key_ready(&copy, 0, &c.key, "CA", &d));
+	CHECK(c.key.point_deferred == 1);
+	/* a key found off its curve stays refused, by the CA's name */
+	ca->key_memo[1].state = SG_TRUST_KEY_BAD;
+	CHECK_OK(sg_x509_parse(ca->certs[1].p, ca->certs[1].len, &c, NULL));
+	sg_diag_init(&d, "test");
+	CHECK(sg_trustroot_ca_key_ready(ca, 1, &c.key, "CA sigstore", &d) == SG_ERR_VERIFY_CHAIN);
+	CHECK(strstr(d.detail, "CA sigstore") != NULL && strstr(d.detail, "curve") != NULL);
+	/* PEM-built CAs keep no verdicts: the key checks itself when used */
+	sg_trust_ca hand;
+	memset(&hand, 0, sizeof hand);
+	hand.certs[0] = ca->certs[0];
+	hand.n_certs = 1;
+	CHECK_OK(sg_x509_parse(hand.certs[0].p, hand.certs[0].len, &c, NULL));
+	CHECK_OK(sg_trustroot_ca_key_ready(&hand, 0, &c.key, "CA", &d));
+	CHECK(c.key.point_deferred == 1);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -600,6 +654,7 @@ main(void)
 	test_production_details();
 	test_bad_roots();
 	test_lazy_keys();
+	test_ca_key_memo();
 	test_pem_parts();
 	test_load_default();
 	return test_finish();

@@ -334,6 +334,12 @@ parse_ca(const sg_json *j, size_t obj, const struct ca_names *nm, sg_arena *aren
 		ca->certs[i++] = der;
 	}
 	ca->n_certs = i;
+	/* zeroed: SG_TRUST_KEY_UNCHECKED for every certificate's key */
+	void *memo;
+	SG_TRY(sg_arena_get(arena, i * sizeof *ca->key_memo, &memo, d));
+	ca->key_memo = memo;
+	for (size_t k = 0; k < i; k++)
+		ca->key_memo[k].der = ca->certs[k];
 	size_t vf;
 	SG_TRY(sg_json_get_obj(j, obj, "validFor", SG_JSON_OPTIONAL, nm->valid, &vf, d));
 	if (vf != SG_JSON_NONE) {
@@ -462,6 +468,29 @@ sg_trustroot_log_key_ready(const sg_trust_log *log, const char *what, sg_diag *d
 		(const char *)log->base_url.p,
 		(int)(log->key_details.len > 64 ? 64 : log->key_details.len),
 		(const char *)log->key_details.p);
+}
+
+/* see trustroot.h */
+sg_err
+sg_trustroot_ca_key_ready(const sg_trust_ca *ca, size_t i, sg_pubkey *key, const char *what,
+	sg_diag *d)
+{
+	if (ca->key_memo == NULL || i >= ca->n_certs || key->type != SG_KEY_EC ||
+		!key->point_deferred)
+		return SG_OK;
+	sg_trust_key_memo *m = &ca->key_memo[i];
+	if (m->der.p != ca->certs[i].p || m->der.len != ca->certs[i].len)
+		return SG_OK;
+	int st = m->state;
+	if (st == SG_TRUST_KEY_UNCHECKED) {
+		st = sg_pubkey_point_ok(key) ? SG_TRUST_KEY_GOOD : SG_TRUST_KEY_BAD;
+		m->state = st;
+	}
+	if (st != SG_TRUST_KEY_GOOD)
+		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
+			"the public key of %s is not on its curve", what);
+	key->point_deferred = 0;
+	return SG_OK;
 }
 
 /* see trustroot.h */

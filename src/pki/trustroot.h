@@ -61,7 +61,18 @@ typedef struct sg_trust_ca {
 	size_t n_certs;
 	sg_time_range valid; /* validFor */
 	sg_slice uri;        /* a view into the JSON */
+	/* certs[i]'s key: its on-curve verdict for the process, n_certs of them in the arena, or
+	 * NULL (PEM files): see sg_trustroot_ca_key_ready. */
+	struct sg_trust_key_memo *key_memo;
 } sg_trust_ca;
+
+/* One CA certificate's key verdict. `der` is the certificate it is about, as parsed from the
+ * root: a copy of the root whose certs[] were rearranged finds its slices differ and keeps no
+ * verdict for them. */
+typedef struct sg_trust_key_memo {
+	sg_slice der;
+	_Atomic int state; /* SG_TRUST_KEY_* */
+} sg_trust_key_memo;
 
 typedef struct sg_trustroot {
 	sg_trust_ca cas[SG_MAX_TRUST_ENTRIES];
@@ -130,6 +141,16 @@ enum { SG_TRUST_KEY_UNCHECKED = 0, SG_TRUST_KEY_GOOD = 1, SG_TRUST_KEY_BAD = 2 }
  * call it; a caller using log->key itself must too. */
 SG_MUST_USE sg_err sg_trustroot_log_key_ready(const sg_trust_log *log, const char *what,
 	sg_diag *d);
+
+/* The key of certs[i] of `ca`, parsed by sg_x509_parse (the on-curve check deferred), made
+ * ready before it verifies a signature: the verdict on certs[i]'s key is computed once per
+ * process and kept in the root, like a log key's (when certs[i] is still the certificate the
+ * root was parsed with), and `key`'s own deferred check is then cleared. The intermediate that issues every Fulcio leaf is checked once per process instead
+ * of once per bundle (issue #15: what repeats across images). SG_ERR_VERIFY_CHAIN under `what`
+ * when the point is not on its curve; SG_OK, leaving the check to the key's first use, when
+ * the CA keeps no verdicts. */
+SG_MUST_USE sg_err sg_trustroot_ca_key_ready(const sg_trust_ca *ca, size_t i, sg_pubkey *key,
+	const char *what, sg_diag *d);
 
 /* Verify `sig` over `msg` with a log's key (ECDSA or RSA, hashed with the log's signature
  * hash, SHA-256 by default): a SET or a Rekor v1 checkpoint. Any verification failure is
