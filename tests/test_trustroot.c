@@ -567,8 +567,8 @@ test_lazy_keys(void)
 			}
 			static const uint8_t msg[] = "m", sig[8] = {0x30, 6, 2, 1, 1, 2, 1, 1};
 			sg_diag_init(&d, "test");
-			CHECK(sg_trustroot_log_verify(rk, msg, 1, sig, sizeof sig, SG_ERR_VERIFY_SET,
-				"SET", &d) == SG_ERR_VERIFY_TRUST_ROOT);
+			CHECK(sg_trustroot_log_verify(rk, msg, 1, sig, sizeof sig,
+				SG_ERR_VERIFY_SET, "SET", &d) == SG_ERR_VERIFY_TRUST_ROOT);
 			/* The same key as a certificate's (x509.c parses deferred): it parses, and
 			 * its first signature check refuses it before looking at the signature. */
 			sg_pubkey dk;

@@ -240,7 +240,8 @@ sg_cli_read_image_list(sg_arena *arena, size_t max, const char ***images, size_t
 				if (in.p[c] <= 0x20 || in.p[c] >= 0x7f)
 					return sg_diag_failf(d, SG_ERR_ARG, "image list",
 						"line %zu: byte 0x%02x cannot be in an image "
-						"reference (one reference a line)", lineno, in.p[c]);
+						"reference (one reference a line)", lineno,
+						in.p[c]);
 			if (k == max)
 				return sg_diag_failf(d, SG_ERR_LIMIT, "image list",
 					"more than %zu images", max);

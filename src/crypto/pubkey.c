@@ -370,7 +370,8 @@ verify_ecdsa(const sg_pubkey *k, const uint8_t *hash, size_t hash_len, const uin
 		return sg_diag_fail(d, SG_ERR_ARG, what);
 	/* sg_pubkey_parse_deferred's key: the check the parser left, before its first use */
 	if (k->point_deferred && !ec_point_valid(k->curve, k->point.p, k->point.len))
-		return sg_diag_failf(d, SG_ERR_X509_KEY, what, "public key point is not on the curve");
+		return sg_diag_failf(d, SG_ERR_X509_KEY, what,
+			"public key point is not on the curve");
 	uint8_t raw[2 * EC_MAX_COORD];
 	SG_TRY(der_sig_to_raw(sig, sig_len, cl, raw, what, d));
 	/* 0 < r, s < n (SEC 1 §4.1.4 step 1). BearSSL checks it too; we do not rely on that. */

@@ -145,10 +145,11 @@ SG_MUST_USE sg_err sg_trustroot_log_key_ready(const sg_trust_log *log, const cha
 /* The key of certs[i] of `ca`, parsed by sg_x509_parse (the on-curve check deferred), made
  * ready before it verifies a signature: the verdict on certs[i]'s key is computed once per
  * process and kept in the root, like a log key's (when certs[i] is still the certificate the
- * root was parsed with), and `key`'s own deferred check is then cleared. The intermediate that issues every Fulcio leaf is checked once per process instead
- * of once per bundle (issue #15: what repeats across images). SG_ERR_VERIFY_CHAIN under `what`
- * when the point is not on its curve; SG_OK, leaving the check to the key's first use, when
- * the CA keeps no verdicts. */
+ * root was parsed with), and `key`'s own deferred check is then cleared. The intermediate
+ * that issues every Fulcio leaf is so checked once per process instead of once per bundle
+ * (issue #15: what repeats across images). SG_ERR_VERIFY_CHAIN under `what` when the point is
+ * not on its curve; SG_OK, leaving the check to the key's first use, when the CA keeps no
+ * verdicts. */
 SG_MUST_USE sg_err sg_trustroot_ca_key_ready(const sg_trust_ca *ca, size_t i, sg_pubkey *key,
 	const char *what, sg_diag *d);
 
