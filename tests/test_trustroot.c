@@ -12,6 +12,7 @@
 #include "parse/json.h"
 #include "runner.h"
 #include "pki/trustroot.h"
+#include "pki/x509.h"
 #include "vectors.h"
 
 static uint8_t arena_mem[4u << 20];
@@ -488,6 +489,162 @@ test_load_default(void)
 	unsetenv("TUF_ROOT");
 }
 
+/* Lazy keys (issue #15): the on-curve check of a trusted_root.json EC key waits for the key's
+ * first use, is remembered, and a key off its curve still fails, by name, when used. */
+static void
+test_lazy_keys(void)
+{
+	size_t n;
+	uint8_t *p = test_read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	if (p == NULL) {
+		TEST_SKIP("production trusted root not found");
+		return;
+	}
+	sg_diag d;
+	CHECK_OK(parse_buf(p, n, &d));
+	size_t ec = 0;
+	for (size_t i = 0; i < tr.n_tlogs + tr.n_ctlogs; i++) {
+		const sg_trust_log *l = i < tr.n_tlogs ? &tr.tlogs[i] : &tr.ctlogs[i - tr.n_tlogs];
+		if (l->key.type == SG_KEY_EC) {
+			ec++;
+			CHECK(l->key_state != NULL && *l->key_state == SG_TRUST_KEY_UNCHECKED);
+		} else {
+			CHECK(l->key_state == NULL);
+		}
+	}
+	CHECK(ec == 3);
+	uint8_t rekor_id[32];
+	test_hex_to("c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d", rekor_id);
+	const sg_trust_log *rk =
+		sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, INT64_MIN);
+	CHECK(rk != NULL);
+	if (rk == NULL) {
+		free(p);
+		return;
+	}
+	/* A good key: checked on first use, once; the other keys stay unchecked. */
+	sg_diag_init(&d, "test");
+	CHECK_OK(sg_trustroot_log_key_ready(rk, "test", &d));
+	CHECK(*rk->key_state == SG_TRUST_KEY_GOOD);
+	CHECK_OK(sg_trustroot_log_key_ready(rk, "test", &d));
+	CHECK(*tr.ctlogs[0].key_state == SG_TRUST_KEY_UNCHECKED);
+	sg_pubkey full;
+	CHECK_OK(sg_pubkey_parse(rk->spki.p, rk->spki.len, &full, NULL));
+	/* a good key parsed deferred: a bad signature is just that */
+	{
+		sg_pubkey gk;
+		uint8_t h[32] = {0};
+		static const uint8_t bad[8] = {0x30, 6, 2, 1, 1, 2, 1, 1};
+		CHECK_OK(sg_pubkey_parse_deferred(rk->spki.p, rk->spki.len, &gk, NULL));
+		CHECK(gk.point_deferred == 1 && sg_pubkey_point_ok(&gk));
+		sg_diag_init(&d, "test");
+		CHECK(sg_pubkey_verify_digest(&gk, SG_HASH_SHA256, h, 32, bad, sizeof bad, "sig",
+			&d) == SG_ERR_VERIFY_SIGNATURE);
+		CHECK(rk->key.point_deferred == 0);
+	}
+
+	/* The last byte of Rekor's Y changed: the root still parses (the point is in range and
+	 * of the right form), the eager parser refuses the key, and its first use fails with the
+	 * key named, before any signature is looked at. */
+	size_t mn;
+	uint8_t *m = test_mutate(p, n, "C30M9+RYtw==", "C30M9+RYtA==", &mn);
+	CHECK(m != NULL);
+	if (m != NULL) {
+		CHECK_OK(parse_buf(m, mn, &d));
+		rk = sg_trustroot_find_log(tr.tlogs, tr.n_tlogs, rekor_id, 32, INT64_MIN);
+		CHECK(rk != NULL && rk->key.type == SG_KEY_EC);
+		if (rk != NULL) {
+			CHECK(sg_pubkey_parse(rk->spki.p, rk->spki.len, &full, NULL) ==
+				SG_ERR_X509_KEY);
+			for (int k = 0; k < 2; k++) {
+				sg_diag_init(&d, "test");
+				CHECK(sg_trustroot_log_key_ready(rk, "SET", &d) ==
+					SG_ERR_VERIFY_TRUST_ROOT);
+				CHECK(strstr(d.detail, "c0d23d6ad406973f") != NULL &&
+					strstr(d.detail, "https://rekor.sigstore.dev") != NULL &&
+					strstr(d.detail, "not on the curve") != NULL);
+				CHECK(*rk->key_state == SG_TRUST_KEY_BAD);
+			}
+			static const uint8_t msg[] = "m", sig[8] = {0x30, 6, 2, 1, 1, 2, 1, 1};
+			sg_diag_init(&d, "test");
+			CHECK(sg_trustroot_log_verify(rk, msg, 1, sig, sizeof sig,
+				SG_ERR_VERIFY_SET, "SET", &d) == SG_ERR_VERIFY_TRUST_ROOT);
+			/* The same key as a certificate's (x509.c parses deferred): it parses, and
+			 * its first signature check refuses it before looking at the signature. */
+			sg_pubkey dk;
+			uint8_t h[32] = {0};
+			CHECK_OK(sg_pubkey_parse_deferred(rk->spki.p, rk->spki.len, &dk, NULL));
+			CHECK(dk.point_deferred == 1 && !sg_pubkey_point_ok(&dk));
+			sg_diag_init(&d, "test");
+			CHECK(sg_pubkey_verify_digest(&dk, SG_HASH_SHA256, h, 32, sig, sizeof sig,
+				"leaf", &d) == SG_ERR_X509_KEY);
+			CHECK(strstr(d.detail, "not on the curve") != NULL);
+			/* the other keys are not affected */
+			sg_diag_init(&d, "test");
+			CHECK_OK(sg_trustroot_log_key_ready(&tr.ctlogs[0], "test", &d));
+		}
+		free(m);
+	}
+	/* Keys from PEM files and keys built by hand (key_state NULL) were checked in full. */
+	sg_trust_log hand;
+	memset(&hand, 0, sizeof hand);
+	CHECK_OK(sg_trustroot_log_key_ready(&hand, "test", &d));
+	free(p);
+}
+
+/* The CA certificates' key verdicts (issue #15): Fulcio's intermediate is checked on the curve
+ * once per process, not once per bundle; a rearranged copy of the root keeps no verdicts. */
+static void
+test_ca_key_memo(void)
+{
+	size_t n;
+	uint8_t *p = test_read_vec("trust/production-trusted_root.sigstore-python.json", &n);
+	if (p == NULL) {
+		TEST_SKIP("production trusted root not found");
+		return;
+	}
+	sg_diag d;
+	CHECK_OK(parse_buf(p, n, &d));
+	const sg_trust_ca *ca = &tr.cas[1];
+	CHECK(ca->n_certs == 2 && ca->key_memo != NULL);
+	if (ca->n_certs != 2 || ca->key_memo == NULL) {
+		free(p);
+		return;
+	}
+	CHECK(ca->key_memo[0].state == SG_TRUST_KEY_UNCHECKED &&
+		ca->key_memo[1].state == SG_TRUST_KEY_UNCHECKED);
+	static sg_x509_cert c;
+	for (int round = 0; round < 2; round++) {
+		CHECK_OK(sg_x509_parse(ca->certs[0].p, ca->certs[0].len, &c, NULL));
+		CHECK(c.key.type == SG_KEY_EC && c.key.point_deferred == 1);
+		sg_diag_init(&d, "test");
+		CHECK_OK(sg_trustroot_ca_key_ready(ca, 0, &c.key, "CA", &d));
+		CHECK(c.key.point_deferred == 0 && ca->key_memo[0].state == SG_TRUST_KEY_GOOD);
+	}
+	CHECK(ca->key_memo[1].state == SG_TRUST_KEY_UNCHECKED);
+	/* certs[] rearranged in a copy: the slot's verdict is not about this certificate */
+	sg_trust_ca copy = *ca;
+	copy.certs[0] = ca->certs[1];
+	CHECK_OK(sg_x509_parse(copy.certs[0].p, copy.certs[0].len, &c, NULL));
+	CHECK_OK(sg_trustroot_ca_key_ready(&copy, 0, &c.key, "CA", &d));
+	CHECK(c.key.point_deferred == 1);
+	/* a key found off its curve stays refused, by the CA's name */
+	ca->key_memo[1].state = SG_TRUST_KEY_BAD;
+	CHECK_OK(sg_x509_parse(ca->certs[1].p, ca->certs[1].len, &c, NULL));
+	sg_diag_init(&d, "test");
+	CHECK(sg_trustroot_ca_key_ready(ca, 1, &c.key, "CA sigstore", &d) == SG_ERR_VERIFY_CHAIN);
+	CHECK(strstr(d.detail, "CA sigstore") != NULL && strstr(d.detail, "curve") != NULL);
+	/* PEM-built CAs keep no verdicts: the key checks itself when used */
+	sg_trust_ca hand;
+	memset(&hand, 0, sizeof hand);
+	hand.certs[0] = ca->certs[0];
+	hand.n_certs = 1;
+	CHECK_OK(sg_x509_parse(hand.certs[0].p, hand.certs[0].len, &c, NULL));
+	CHECK_OK(sg_trustroot_ca_key_ready(&hand, 0, &c.key, "CA", &d));
+	CHECK(c.key.point_deferred == 1);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -496,6 +653,8 @@ main(void)
 	test_conformance_roots();
 	test_production_details();
 	test_bad_roots();
+	test_lazy_keys();
+	test_ca_key_memo();
 	test_pem_parts();
 	test_load_default();
 	return test_finish();

@@ -154,6 +154,13 @@
 #define SG_MAX_WORKERS 8u
 /* IMAGE arguments of one verify run (cosign takes any number; a pipeline passes a few). */
 #define SG_MAX_VERIFY_IMAGES 256u
+/* `verify -`: image references read from standard input, one a line (issue #15). A line
+ * holds one reference (at most SG_MAX_OCI_REF bytes); 4096 is an audit of a large cluster's
+ * images in one process, and with --output jsonl an image holds only its line (about 200
+ * bytes) until the end, so the list costs a few MiB at most. Without jsonl every image's full
+ * output is held to print in order: SG_MAX_VERIFY_IMAGES bounds that case. */
+#define SG_MAX_IMAGE_LIST 4096u
+#define SG_MAX_IMAGE_LIST_BYTES (SG_MAX_IMAGE_LIST * 128u)
 /* What one image's verification may use: a single-image verify's arena, without scrypt. */
 #define SG_WORKER_ARENA (16u * 1024u * 1024u + 1024u * 1024u)
 /* A file read from disk by the CLI (artifact digests are streamed, not held). */

@@ -565,6 +565,13 @@ typedef int (*sg_cli_image_fn)(void *ctx, sg_cli_net *net, const char *image, sg
 int sg_cli_run_images(const char *const *images, size_t n, unsigned workers,
 	const sg_cli_registry_flags *rf, sg_cli_image_fn fn, void *ctx, sg_arena *arena,
 	unsigned *connects);
+/* `verify -`: the image references on standard input, one a line; surrounding blanks are
+ * trimmed, empty lines and lines starting with '#' are skipped. *images (n of them) are
+ * NUL-terminated copies in the arena. Refused, with a message naming the line: a line longer
+ * than SG_MAX_OCI_REF, a byte that cannot be in a reference (control, space, non-ASCII), more
+ * than `max` references, more than SG_MAX_IMAGE_LIST_BYTES, no reference at all. */
+SG_MUST_USE sg_err sg_cli_read_image_list(sg_arena *arena, size_t max, const char ***images,
+	size_t *n, sg_diag *d);
 /* The manifests an index (or Docker manifest list) lists, for -r: GET repo@digest and, when it
  * is an index, its descriptors into *children (views into the arena), *n of them; *n = 0 for
  * a single manifest. Errors: those of sg_registry_get_manifest and sg_oci_manifest_parse. */

@@ -13,7 +13,8 @@
  *
  * Memory: per image, the two output buffers are taken at the worker arena's current end, the
  * image's scratch after them; when it is done its output is moved down next to the earlier
- * results and everything above is handed back (and wiped). */
+ * results and everything above is handed back (and wiped: the scratch wholly, the buffers only
+ * as far as they were written, so their untouched pages never become resident). */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -62,8 +63,16 @@ one(struct run *r, struct worker *w, struct job *j)
 	j->rc = r->fn(r->ctx, w->net, j->image, a, &out, &err);
 	/* A full buffer keeps what fit; the image's status says more than a cut line. */
 	size_t on = out.len, en = err.len;
+	/* Wipe the scratch, then only the bytes the two buffers held: releasing from the end of
+	 * the output would write over all 5 MiB of them and so keep every page of both resident
+	 * in every worker (issue #15: RSS). */
+	sg_arena_release(a, start + SG_CLI_IMAGE_OUT + SG_CLI_IMAGE_ERR);
 	memmove(outmem + on, errmem, en);
-	sg_arena_release(a, start + on + en);
+	uint8_t *moved_end = outmem + on + en;
+	if (moved_end < errmem + en)
+		sg_wipe(moved_end > errmem ? moved_end : errmem,
+			(size_t)(errmem + en - (moved_end > errmem ? moved_end : errmem)));
+	sg_arena_forget(a, start + on + en);
 	j->out = sg_slice_make(outmem, on);
 	j->err = sg_slice_make(outmem + on, en);
 }
@@ -192,5 +201,68 @@ sg_cli_index_children(sg_registry *reg, const char *repo, const uint8_t digest[3
 		*children = parsed.descs;
 		*n = parsed.ndescs;
 	}
+	return SG_OK;
+}
+
+/* see cli.h */
+sg_err
+sg_cli_read_image_list(sg_arena *arena, size_t max, const char ***images, size_t *n,
+	sg_diag *d)
+{
+	*images = NULL;
+	*n = 0;
+	sg_slice in;
+	SG_TRY(sg_os_read_file("-", SG_MAX_IMAGE_LIST_BYTES, arena, &in, d));
+	/* Two passes: count, so the pointer array is one allocation, then copy. */
+	const char **list = NULL;
+	size_t count = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t k = 0, lineno = 0;
+		for (size_t i = 0; i < in.len;) {
+			size_t end = i;
+			while (end < in.len && in.p[end] != '\n')
+				end++;
+			size_t next = end + 1;
+			lineno++;
+			size_t b = i, e = end;
+			while (b < e && (in.p[b] == ' ' || in.p[b] == '\t' || in.p[b] == '\r'))
+				b++;
+			while (e > b && (in.p[e - 1] == ' ' || in.p[e - 1] == '\t' ||
+				in.p[e - 1] == '\r'))
+				e--;
+			i = next;
+			if (b == e || in.p[b] == '#')
+				continue;
+			if (e - b > SG_MAX_OCI_REF)
+				return sg_diag_failf(d, SG_ERR_LIMIT, "image list",
+					"line %zu: longer than %u bytes", lineno, SG_MAX_OCI_REF);
+			for (size_t c = b; c < e; c++)
+				if (in.p[c] <= 0x20 || in.p[c] >= 0x7f)
+					return sg_diag_failf(d, SG_ERR_ARG, "image list",
+						"line %zu: byte 0x%02x cannot be in an image "
+						"reference (one reference a line)", lineno,
+						in.p[c]);
+			if (k == max)
+				return sg_diag_failf(d, SG_ERR_LIMIT, "image list",
+					"more than %zu images", max);
+			if (pass == 1) {
+				char *s;
+				SG_TRY(sg_arena_get(arena, e - b + 1, (void **)&s, d));
+				memcpy(s, in.p + b, e - b);
+				s[e - b] = '\0';
+				list[k] = s;
+			}
+			k++;
+		}
+		if (pass == 0) {
+			if (k == 0)
+				return sg_diag_failf(d, SG_ERR_ARG, "image list",
+					"no image references on standard input");
+			count = k;
+			SG_TRY(sg_arena_get(arena, count * sizeof *list, (void **)&list, d));
+		}
+	}
+	*images = list;
+	*n = count;
 	return SG_OK;
 }

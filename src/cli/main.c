@@ -319,6 +319,7 @@ static const struct command commands[] = {
 	{"verify", sg_cmd_verify,
 		"verify the cosign signatures of an image in its registry or a saved layout",
 		"picosign verify [flags] IMAGE[:TAG|@DIGEST]...\n"
+		"       picosign verify [flags] -\n"
 		"       picosign verify [flags] --local-image DIR...",
 		"Verify the cosign signatures of each IMAGE in its registry with cosign v3's\n"
 		"checks, output and exit codes: Sigstore bundles attached as OCI 1.1\n"
@@ -330,7 +331,14 @@ static const struct command commands[] = {
 		"element per verified signature) to stdout, per image. Several images are\n"
 		"verified by --max-workers at once; the exit code is the first failing image's.\n"
 		"Exit 10: no signatures; 11: image tag not found; 12: signatures exist but none\n"
-		"matched; 1: anything else, a failed registry lookup included.\n",
+		"matched; 1: anything else, a failed registry lookup included.\n"
+		"\n"
+		"IMAGE - reads the images from standard input, one reference a line (blank\n"
+		"lines and # comments skipped; at most 256 images, 4096 with -o jsonl).\n"
+		"-o jsonl prints one JSON line per image, in input order, and nothing per image\n"
+		"on stderr: {\"image\", \"digest\" (null when unresolved), \"verified\",\n"
+		"\"check\" (the step that failed: resolve, signatures-found, verify, lookup),\n"
+		"\"error\", \"exit\"}; the exit code is still the first failing image's.\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,
@@ -345,7 +353,8 @@ static const struct command commands[] = {
 		"  --insecure-ignore-sct           skip the certificate's embedded SCT\n"
 		"  --check-claims=BOOL             check the payload's digest and annotations\n"
 		"\v(default true)\n"
-		"  -o, --output FORMAT             json or text (default json)\n"
+		"  -o, --output FORMAT             json, text or jsonl (one line per image;\n"
+		"\vdefault json)\n"
 		"  --max-workers N                 images verified at once (default 10, at most 8\n"
 		"\vrun)\n"
 		"  -r, --recursive                 also verify every manifest of an index, each\n"

@@ -96,6 +96,7 @@ struct opts {
 	sg_pubkey key;
 	sg_trustroot *tr;
 	int text;
+	int jsonl;                  /* --output jsonl: one JSON line per image (batch_line) */
 	int many;                   /* several images (or -r): messages name the image */
 	int new_bundle_format;      /* --new-bundle-format: -1 unset (both paths), 0 legacy only */
 	int attestation;            /* verify-attestation */
@@ -736,7 +737,8 @@ verify_children(struct image_ctx *c, const sg_ociref *ref, const uint8_t digest[
  * layers are whoever loads them's to check against it (the OCI rule for every blob). The
  * output's docker-reference is the name `save` recorded, when it is an image reference. */
 static int
-verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_buf *err)
+verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_buf *err,
+	uint8_t digest[32], int *resolved)
 {
 	sg_diag d;
 	sg_diag_init(&d, NULL);
@@ -757,17 +759,19 @@ verify_local(struct opts *o, const char *dir, sg_arena *arena, sg_buf *out, sg_b
 	sg_ociref ref;
 	sg_slice rn = lay->lay.ref_name;
 	int named = rn.len > 0 && sg_cli_image_ref(rn.p, rn.len, &ref, name, NULL) == SG_OK;
+	memcpy(digest, lay->lay.image->digest, 32);
+	*resolved = 1;
 	return verify_digest(&c, lay->lay.image->digest, named ? name : dir, dir, err);
 }
 
-/* One IMAGE argument (sg_cli_image_fn): cosign's §7.2 from the reference. */
+/* One IMAGE argument: cosign's §7.2 from the reference. The digest it resolved goes to
+ * digest[] (*resolved = 1) for --output jsonl. */
 static int
-verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_buf *out,
-	sg_buf *err)
+verify_ref(struct opts *o, sg_cli_net *net, const char *arg, sg_arena *arena, sg_buf *out,
+	sg_buf *err, uint8_t digest[32], int *resolved)
 {
-	struct opts *o = ctx;
 	if (o->local)
-		return verify_local(o, arg, arena, out, err);
+		return verify_local(o, arg, arena, out, err, digest, resolved);
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	sg_ociref ref, sref;
@@ -818,7 +822,6 @@ verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_bu
 	}
 
 	/* §7.2 image step 1: the digest (a tag is resolved by a manifest GET). */
-	uint8_t digest[32];
 	if (sg_registry_resolve(c.reg, &ref, digest, &d) != SG_OK) {
 		sg_cli_registry_hint(c.reg, &d);
 		if (d.code == SG_ERR_OCI_NOT_FOUND) {
@@ -831,6 +834,7 @@ verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_bu
 		}
 		goto out;
 	}
+	*resolved = 1;
 	rc = verify_digest(&c, digest, name, o->attestation ? arg : name, err);
 	if (o->recursive) {
 		int crc = verify_children(&c, &ref, digest, err);
@@ -841,6 +845,148 @@ out:
 	sg_cli_registry_close(scr);
 	sg_cli_registry_close(cr);
 	return rc;
+}
+
+/* One IMAGE argument (sg_cli_image_fn). */
+static int
+verify_image(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_buf *out,
+	sg_buf *err)
+{
+	uint8_t digest[32];
+	int resolved = 0;
+	return verify_ref(ctx, net, arg, arena, out, err, digest, &resolved);
+}
+
+/* ---- --output jsonl: one line per image (issue #15) ---- */
+
+/* The longest error message a line carries; a joined "no matching signatures" list can be
+ * 64 KiB, and an audit line wants the first reasons, not all of them. */
+#define JSONL_ERR_MAX 2048u
+/* The image's stderr, kept only to find its error in: the error comes first, and a full
+ * buffer keeps what fit. */
+#define JSONL_STDERR (64u * 1024u)
+
+/* What went wrong, from the image's stderr: the text of cosign's "Error: " line (up to the
+ * "main.go:74" line that repeats it), with bytes JSON cannot carry as text replaced. */
+static sg_slice
+error_text(const sg_buf *err, char *buf, size_t cap)
+{
+	static const char tag[] = "Error: ", tail[] = "\nmain.go:74: ";
+	sg_slice t = sg_buf_slice(err);
+	size_t at = t.len, end;
+	for (size_t i = 0; i + sizeof tag - 1 <= t.len; i++)
+		if ((i == 0 || t.p[i - 1] == '\n') && memcmp(t.p + i, tag, sizeof tag - 1) == 0) {
+			at = i + sizeof tag - 1;
+			break;
+		}
+	for (end = at; end < t.len; end++)
+		if (t.p[end] == '\n' && t.len - end >= sizeof tail - 1 &&
+			memcmp(t.p + end, tail, sizeof tail - 1) == 0)
+			break;
+	size_t n = 0;
+	for (size_t i = at; i < end && n + 1 < cap; i++)
+		buf[n++] = t.p[i] >= 0x80 || (t.p[i] < 0x20 && t.p[i] != '\n') ? '?'
+									: (char)t.p[i];
+	return sg_slice_make(buf, n);
+}
+
+/* The step that failed, from the exit code (cli.h's SG_EXIT_*): enough to sort an audit; the
+ * error says which check of which signature. */
+static const char *
+failed_step(int rc)
+{
+	switch (rc) {
+	case SG_EXIT_OK:
+		return NULL;
+	case SG_EXIT_NO_TAG:
+		return "resolve";
+	case SG_EXIT_NO_SIGNATURES:
+		return "signatures-found";
+	case SG_EXIT_NO_MATCH:
+		return "verify";
+	default:
+		return "lookup";
+	}
+}
+
+/* One image as one JSON line on stdout, nothing on stderr:
+ * {"image":ARG,"digest":"sha256:…"|null,"verified":BOOL,"check":STEP|null,"error":MSG|null,
+ *  "exit":N}. cosign's output for the image (the payloads, the header) is dropped. */
+static int
+batch_line(void *ctx, sg_cli_net *net, const char *arg, sg_arena *arena, sg_buf *out,
+	sg_buf *err)
+{
+	size_t mark = sg_arena_mark(arena);
+	uint8_t *emem = sg_arena_alloc_uninit(arena, JSONL_STDERR);
+	if (emem == NULL) {
+		sg_buf_puts(err, "Error: out of memory\n");
+		return SG_EXIT_FAIL;
+	}
+	sg_buf e;
+	sg_buf_init(&e, emem, JSONL_STDERR);
+	size_t out0 = out->len;
+	uint8_t digest[32];
+	int resolved = 0;
+	int rc = verify_ref(ctx, net, arg, arena, out, &e, digest, &resolved);
+	out->len = out0;
+	out->overflow = 0;
+	char msg[JSONL_ERR_MAX], dg[SG_OCI_DIGEST_STR_LEN + 1];
+	sg_slice m = error_text(&e, msg, sizeof msg);
+	const char *step = failed_step(rc);
+	uint8_t line[SG_MAX_OCI_REF * 6 + JSONL_ERR_MAX * 6 + 256];
+	vfj_writer w;
+	vfj_w_init(&w, line, sizeof line, 0);
+	vfj_w_obj_begin(&w);
+	vfj_w_key(&w, "image", 5);
+	vfj_w_str(&w, arg, strlen(arg));
+	vfj_w_key(&w, "digest", 6);
+	if (resolved) {
+		sg_oci_digest_format(digest, dg);
+		vfj_w_str(&w, dg, strlen(dg));
+	} else {
+		vfj_w_null(&w);
+	}
+	vfj_w_key(&w, "verified", 8);
+	vfj_w_bool(&w, rc == SG_EXIT_OK);
+	vfj_w_key(&w, "check", 5);
+	if (step != NULL)
+		vfj_w_str(&w, step, strlen(step));
+	else
+		vfj_w_null(&w);
+	vfj_w_key(&w, "error", 5);
+	if (rc != SG_EXIT_OK)
+		vfj_w_str(&w, m.p, m.len);
+	else
+		vfj_w_null(&w);
+	vfj_w_key(&w, "exit", 4);
+	vfj_w_i64(&w, rc);
+	vfj_w_obj_end(&w);
+	size_t n;
+	if (vfj_w_finish(&w, &n) != VFJ_OK) {
+		sg_buf_puts(err, "Error: ");
+		sg_buf_puts(err, arg);
+		sg_buf_puts(err, ": cannot write its JSON line\n");
+		rc = SG_EXIT_FAIL;
+	} else {
+		sg_buf_put(out, line, n);
+		sg_buf_putc(out, '\n');
+	}
+	sg_arena_release(arena, mark);
+	return rc;
+}
+
+/* `verify -`: the references on standard input replace the arguments. */
+static int
+image_list(struct opts *o, sg_arena *arena, const char *const **images, size_t *n)
+{
+	sg_diag d;
+	sg_diag_init(&d, NULL);
+	const char **list;
+	if (sg_cli_read_image_list(arena, o->jsonl ? SG_MAX_IMAGE_LIST : SG_MAX_VERIFY_IMAGES,
+		    &list, n, &d) != SG_OK)
+		return fail_diag(SG_EXIT_FAIL, &d);
+	*images = list;
+	return SG_EXIT_OK;
 }
 
 /* verify and verify-attestation: the flags, the policy or key, the trust root, the images. */
@@ -882,6 +1028,7 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	if (attestation)
 		flags[nf - 1] = (sg_cli_flag){"--type", NULL, &o->type, NULL, NULL, 0, NULL};
 	const char *pos[SG_MAX_VERIFY_IMAGES];
+	const char *const *images = pos;
 	size_t n_pos;
 	if (sg_cli_parse_flags(argc, argv, flags, nf, pos, SG_MAX_VERIFY_IMAGES, &n_pos) != 0 ||
 		sg_cli_common_apply(&o->common) != 0)
@@ -902,7 +1049,15 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	if (o->offline)
 		sg_cli_go_offline();
 	o->reg.timeout = o->common.timeout;
-	o->many = n_pos > 1 || o->recursive;
+	/* --output jsonl (issue #15), and `-`: the images from standard input */
+	o->jsonl = o->output != NULL && strcmp(o->output, "jsonl") == 0;
+	if (n_pos == 1 && strcmp(pos[0], "-") == 0) {
+		int lrc = image_list(o, arena, &images, &n_pos);
+		if (lrc != SG_EXIT_OK)
+			return lrc;
+	}
+	/* jsonl names the image in its own field */
+	o->many = (n_pos > 1 || o->recursive) && !o->jsonl;
 	sg_diag d;
 	sg_diag_init(&d, NULL);
 	o->predicate_type = SG_INTOTO_COSIGN_SIGN;
@@ -959,8 +1114,8 @@ verify_main(int argc, char **argv, sg_arena *arena, int attestation)
 	o->io.check_claims = o->check_claims;
 	o->io.offline = o->offline;
 	unsigned connects = 0;
-	int rc = sg_cli_run_images(pos, n_pos, workers, &o->reg, verify_image, o, arena,
-		&connects);
+	int rc = sg_cli_run_images(images, n_pos, workers, &o->reg,
+		o->jsonl ? batch_line : verify_image, o, arena, &connects);
 	/* For tests: how many connections the run opened (PICOSIGN_DEBUG_CONNECTIONS=1). */
 	const char *dbg = getenv("PICOSIGN_DEBUG_CONNECTIONS");
 	if (dbg != NULL && strcmp(dbg, "1") == 0)

@@ -110,16 +110,24 @@ ec_impl(void)
 
 /* ---- SubjectPublicKeyInfo ---- */
 
-/* X, Y < p and the point on the curve. BearSSL's point decoder does the curve equation (a
- * multiplication by 1 decodes, checks and re-encodes); the range check is ours, explicit. */
+/* X, Y < p, in the uncompressed form: the cheap half of the point check. */
 static int
-ec_point_valid(sg_curve curve, const uint8_t *pt, size_t len)
+ec_point_in_range(sg_curve curve, const uint8_t *pt, size_t len)
 {
 	size_t cl = coord_len_of(curve);
 	const uint8_t *p = curve == SG_CURVE_P256 ? P256_P : P384_P;
 	if (cl == 0 || len != 1 + 2 * cl || pt[0] != 0x04)
 		return 0;
-	if (!be_less(pt + 1, p, cl) || !be_less(pt + 1 + cl, p, cl))
+	return be_less(pt + 1, p, cl) && be_less(pt + 1 + cl, p, cl);
+}
+
+/* X, Y < p and the point on the curve. BearSSL's point decoder does the curve equation (a
+ * multiplication by 1 decodes, checks and re-encodes: the expensive half, a field inversion
+ * included); the range check is ours, explicit. */
+static int
+ec_point_valid(sg_curve curve, const uint8_t *pt, size_t len)
+{
+	if (!ec_point_in_range(curve, pt, len))
 		return 0;
 	uint8_t tmp[EC_MAX_POINT];
 	memcpy(tmp, pt, len);
@@ -130,7 +138,7 @@ ec_point_valid(sg_curve curve, const uint8_t *pt, size_t len)
 }
 
 SG_MUST_USE static sg_err
-parse_ec_key(sg_cur *alg, sg_slice key, sg_pubkey *out, sg_diag *d)
+parse_ec_key(sg_cur *alg, sg_slice key, int on_curve, sg_pubkey *out, sg_diag *d)
 {
 	if (sg_der_next_is(alg, SG_DER_SEQUENCE))
 		return sg_diag_failf(d, SG_ERR_X509_KEY, "EC public key",
@@ -160,11 +168,13 @@ parse_ec_key(sg_cur *alg, sg_slice key, sg_pubkey *out, sg_diag *d)
 	if (key.len != 1 + 2 * cl)
 		return sg_diag_failf(d, SG_ERR_X509_KEY, "EC public key",
 			"point has %zu bytes, want %zu", key.len, 1 + 2 * cl);
-	if (!ec_point_valid(out->curve, key.p, key.len))
+	if (on_curve ? !ec_point_valid(out->curve, key.p, key.len)
+		     : !ec_point_in_range(out->curve, key.p, key.len))
 		return sg_diag_failf(d, SG_ERR_X509_KEY, "EC public key",
 			"point is not on the curve");
 	out->type = SG_KEY_EC;
 	out->point = key;
+	out->point_deferred = !on_curve;
 	return SG_OK;
 }
 
@@ -205,7 +215,7 @@ parse_rsa_key(sg_slice key, size_t key_off, sg_pubkey *out, sg_diag *d)
 }
 
 SG_MUST_USE static sg_err
-parse_spki(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
+parse_spki(const uint8_t *spki, size_t len, int on_curve, sg_pubkey *out, sg_diag *d)
 {
 	sg_cur top, seq, alg;
 	sg_cur_init(&top, spki, len);
@@ -227,7 +237,7 @@ parse_spki(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 	SG_TRY(sg_der_leave(&seq, d));
 
 	if (sg_der_oid_eq(oid, sg_oid_ec_public_key, sizeof sg_oid_ec_public_key)) {
-		SG_TRY(parse_ec_key(&alg, key, out, d));
+		SG_TRY(parse_ec_key(&alg, key, on_curve, out, d));
 	} else if (sg_der_oid_eq(oid, sg_oid_rsa_encryption, sizeof sg_oid_rsa_encryption)) {
 		/* RFC 3279 §2.3.1: the parameters MUST be present and NULL. */
 		if (!sg_der_next_is(&alg, SG_DER_NULL))
@@ -262,10 +272,28 @@ sg_err
 sg_pubkey_parse(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	sg_err e = parse_spki(spki, len, out, d);
+	sg_err e = parse_spki(spki, len, 1, out, d);
 	if (e != SG_OK)
 		memset(out, 0, sizeof *out);
 	return e;
+}
+
+/* see pubkey.h */
+sg_err
+sg_pubkey_parse_deferred(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	sg_err e = parse_spki(spki, len, 0, out, d);
+	if (e != SG_OK)
+		memset(out, 0, sizeof *out);
+	return e;
+}
+
+/* see pubkey.h */
+int
+sg_pubkey_point_ok(const sg_pubkey *k)
+{
+	return k->type != SG_KEY_EC || ec_point_valid(k->curve, k->point.p, k->point.len);
 }
 
 /* see pubkey.h */
@@ -340,6 +368,10 @@ verify_ecdsa(const sg_pubkey *k, const uint8_t *hash, size_t hash_len, const uin
 	size_t cl = coord_len_of(k->curve);
 	if (cl == 0 || k->point.len != 1 + 2 * cl)
 		return sg_diag_fail(d, SG_ERR_ARG, what);
+	/* sg_pubkey_parse_deferred's key: the check the parser left, before its first use */
+	if (k->point_deferred && !ec_point_valid(k->curve, k->point.p, k->point.len))
+		return sg_diag_failf(d, SG_ERR_X509_KEY, what,
+			"public key point is not on the curve");
 	uint8_t raw[2 * EC_MAX_COORD];
 	SG_TRY(der_sig_to_raw(sig, sig_len, cl, raw, what, d));
 	/* 0 < r, s < n (SEC 1 §4.1.4 step 1). BearSSL checks it too; we do not rely on that. */

@@ -46,6 +46,8 @@ typedef struct sg_pubkey {
 	sg_slice n, e;     /* RSA: modulus and exponent magnitudes */
 	sg_slice ed25519;  /* Ed25519: 32-byte key */
 	sg_slice spki;     /* the whole SubjectPublicKeyInfo DER */
+	int point_deferred; /* EC from sg_pubkey_parse_deferred: the on-curve check is made
+			     * by the first signature check (every one: nothing is written) */
 } sg_pubkey;
 
 /* Parse a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), exactly `len` bytes with nothing after:
@@ -58,6 +60,16 @@ typedef struct sg_pubkey {
  * Other algorithms: SG_ERR_X509_KEY. Malformed DER: the SG_ERR_DER_* code from der.h.
  * On success the views in `out` point into `spki`; on failure `out` is zeroed. */
 SG_MUST_USE sg_err sg_pubkey_parse(const uint8_t *spki, size_t len, sg_pubkey *out, sg_diag *d);
+/* sg_pubkey_parse without the one expensive check: an EC point is checked for its form, size
+ * and X, Y < p, but not for lying on the curve (a scalar multiplication and a field
+ * inversion). For keys that are parsed and often never used: a certificate chain's root
+ * (pki/x509.c), the trusted root's log keys (pki/trustroot.h). point_deferred is set, and
+ * sg_pubkey_verify_* then check the point before any signature (SG_ERR_X509_KEY "point is
+ * not on the curve"); a caller that keeps its own verdict (trustroot) clears it. */
+SG_MUST_USE sg_err sg_pubkey_parse_deferred(const uint8_t *spki, size_t len, sg_pubkey *out,
+	sg_diag *d);
+/* 1 when `k` is not an EC key, or its point lies on its curve (what sg_pubkey_parse checks). */
+int sg_pubkey_point_ok(const sg_pubkey *k);
 
 /* Parse the first PEM "PUBLIC KEY" block (cosign.pub, rekor.pub) of `pem`. The SPKI DER is
  * written to der[0..cap) and `out` points into it. Errors: SG_ERR_PEM_NONE when there is no

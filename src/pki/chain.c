@@ -162,6 +162,7 @@ try_ca(const sg_x509_cert *leaf, const sg_slice *inter, size_t n_inter, const sg
 		label("CA", pc, lbl, sizeof lbl);
 	}
 	SG_TRY(check_ca(pc, below, t, lbl, d));
+	SG_TRY(sg_trustroot_ca_key_ready(ca, p, &pc->key, lbl, d));
 	if (sg_x509_verify_signed_by(child, &pc->key, "certificate signature", NULL) != SG_OK)
 		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
 			"%s signature does not verify under %s", child_lbl, lbl);

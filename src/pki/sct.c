@@ -296,7 +296,8 @@ verify_embedded(const sg_x509_cert *leaf, sg_slice issuer_spki, const sg_trust_l
 		}
 		sg_diag one;
 		sg_diag_init(&one, NULL);
-		if (sg_sct_verify_one(s, leaf, ikh, &log->key, &one) != SG_OK) {
+		if (sg_trustroot_log_key_ready(log, "CT log key", &one) != SG_OK ||
+			sg_sct_verify_one(s, leaf, ikh, &log->key, &one) != SG_OK) {
 			last = sg_diag_failf(&first, one.code, SCT_THRESHOLD_MSG, "%s (log %s)",
 				one.detail[0] != '\0' ? one.detail : sg_err_str(one.code), hex);
 			continue;

@@ -90,16 +90,21 @@ parse_pkcs1_rsa(sg_slice raw, sg_pubkey *k, sg_diag *d)
 }
 
 SG_MUST_USE static sg_err
-parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_diag *d)
+parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_arena *arena,
+	sg_diag *d)
 {
 	enum key_form f = key_form_of(kd);
 	sg_pubkey *k = &log->key;
 	memset(k, 0, sizeof *k);
+	log->key_state = NULL;
 	sg_diag inner;
 	sg_diag_init(&inner, NULL);
 	sg_err e;
 	if (f == KF_PKCS1_RSA)
 		e = parse_pkcs1_rsa(raw, k, &inner);
+	else if (f == KF_SPKI_EC256 || f == KF_SPKI_EC384)
+		/* the on-curve check waits for the key's first use (issue #15) */
+		e = sg_pubkey_parse_deferred(raw.p, raw.len, k, &inner);
 	else
 		e = sg_pubkey_parse(raw.p, raw.len, k, &inner);
 	if (f == KF_OTHER) {
@@ -141,6 +146,14 @@ parse_key(sg_slice raw, sg_slice kd, sg_trust_log *log, const char *what, sg_dia
 		return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, what,
 			"public key does not match keyDetails %.*s",
 			(int)(kd.len > 64 ? 64 : kd.len), (const char *)kd.p);
+	}
+	if (k->type == SG_KEY_EC) {
+		/* the verdict is kept in key_state, once for the process (trustroot.h) */
+		k->point_deferred = 0;
+		/* zeroed: SG_TRUST_KEY_UNCHECKED */
+		void *st;
+		SG_TRY(sg_arena_get(arena, sizeof *log->key_state, &st, d));
+		log->key_state = st;
 	}
 	return SG_OK;
 }
@@ -242,7 +255,7 @@ parse_log(const sg_json *j, size_t obj, const struct log_names *nm, sg_arena *ar
 	 * window (sigstore-go: "tlog missing public key validity period start time"). */
 	SG_TRY(sg_json_get_obj(j, pk, "validFor", SG_JSON_REQUIRED, nm->valid, &vf, d));
 	SG_TRY(parse_range(j, vf, 1, nm->start, nm->end, &log->valid, d));
-	SG_TRY(parse_key(raw, log->key_details, log, nm->raw, d));
+	SG_TRY(parse_key(raw, log->key_details, log, nm->raw, arena, d));
 
 	SG_TRY(sg_json_get_obj(j, obj, "logId", SG_JSON_REQUIRED, nm->log_id, &lid, d));
 	SG_TRY(sg_json_get_b64(j, lid, "keyId", SG_JSON_REQUIRED, nm->key_id, arena, &s, NULL, d));
@@ -321,6 +334,12 @@ parse_ca(const sg_json *j, size_t obj, const struct ca_names *nm, sg_arena *aren
 		ca->certs[i++] = der;
 	}
 	ca->n_certs = i;
+	/* zeroed: SG_TRUST_KEY_UNCHECKED for every certificate's key */
+	void *memo;
+	SG_TRY(sg_arena_get(arena, i * sizeof *ca->key_memo, &memo, d));
+	ca->key_memo = memo;
+	for (size_t k = 0; k < i; k++)
+		ca->key_memo[k].der = ca->certs[k];
 	size_t vf;
 	SG_TRY(sg_json_get_obj(j, obj, "validFor", SG_JSON_OPTIONAL, nm->valid, &vf, d));
 	if (vf != SG_JSON_NONE) {
@@ -424,6 +443,58 @@ sg_trustroot_find_log_by_hint(
 
 /* see trustroot.h */
 sg_err
+sg_trustroot_log_key_ready(const sg_trust_log *log, const char *what, sg_diag *d)
+{
+	if (log->key_state == NULL)
+		return SG_OK;
+	int st = *log->key_state;
+	if (st == SG_TRUST_KEY_UNCHECKED) {
+		st = sg_pubkey_point_ok(&log->key) ? SG_TRUST_KEY_GOOD : SG_TRUST_KEY_BAD;
+		*log->key_state = st;
+	}
+	if (st == SG_TRUST_KEY_GOOD)
+		return SG_OK;
+	static const char hx[] = "0123456789abcdef";
+	char id[2 * 8 + 1];
+	size_t n = log->key_id_len < 8 ? log->key_id_len : 8;
+	for (size_t i = 0; i < n; i++) {
+		id[2 * i] = hx[log->key_id[i] >> 4];
+		id[2 * i + 1] = hx[log->key_id[i] & 15];
+	}
+	id[2 * n] = '\0';
+	return sg_diag_failf(d, SG_ERR_VERIFY_TRUST_ROOT, what,
+		"trusted root key %s... (%.*s, %.*s): the point is not on the curve", id,
+		(int)(log->base_url.len > 200 ? 200 : log->base_url.len),
+		(const char *)log->base_url.p,
+		(int)(log->key_details.len > 64 ? 64 : log->key_details.len),
+		(const char *)log->key_details.p);
+}
+
+/* see trustroot.h */
+sg_err
+sg_trustroot_ca_key_ready(const sg_trust_ca *ca, size_t i, sg_pubkey *key, const char *what,
+	sg_diag *d)
+{
+	if (ca->key_memo == NULL || i >= ca->n_certs || key->type != SG_KEY_EC ||
+		!key->point_deferred)
+		return SG_OK;
+	sg_trust_key_memo *m = &ca->key_memo[i];
+	if (m->der.p != ca->certs[i].p || m->der.len != ca->certs[i].len)
+		return SG_OK;
+	int st = m->state;
+	if (st == SG_TRUST_KEY_UNCHECKED) {
+		st = sg_pubkey_point_ok(key) ? SG_TRUST_KEY_GOOD : SG_TRUST_KEY_BAD;
+		m->state = st;
+	}
+	if (st != SG_TRUST_KEY_GOOD)
+		return sg_diag_failf(d, SG_ERR_VERIFY_CHAIN, NULL,
+			"the public key of %s is not on its curve", what);
+	key->point_deferred = 0;
+	return SG_OK;
+}
+
+/* see trustroot.h */
+sg_err
 sg_trustroot_log_verify(const sg_trust_log *log, const uint8_t *msg, size_t len, const uint8_t *sig,
 	size_t sig_len, sg_err code, const char *what, sg_diag *d)
 {
@@ -432,6 +503,7 @@ sg_trustroot_log_verify(const sg_trust_log *log, const uint8_t *msg, size_t len,
 			"log key %.*s cannot be used by this build",
 			(int)(log->key_details.len > 64 ? 64 : log->key_details.len),
 			(const char *)log->key_details.p);
+	SG_TRY(sg_trustroot_log_key_ready(log, what, d));
 	sg_hash_alg alg = log->sig_hash != 0 ? log->sig_hash : SG_HASH_SHA256;
 	sg_diag inner;
 	sg_diag_init(&inner, NULL);

@@ -44,6 +44,10 @@ typedef struct sg_trust_log {
 	size_t checkpoint_key_id_len;
 	sg_slice spki;        /* publicKey.rawBytes, decoded (in the arena) */
 	sg_pubkey key;        /* parsed from spki; type SG_KEY_ED25519 is kept but unusable */
+	/* An EC key from trusted_root.json is checked to lie on its curve only when first used
+	 * (sg_trustroot_log_key_ready): SG_TRUST_KEY_* in the arena, shared by the threads that
+	 * share the root. NULL: checked in full when parsed (PEM keys, keys built by hand). */
+	_Atomic int *key_state;
 	sg_slice key_details; /* e.g. "PKIX_ECDSA_P256_SHA_256", a view into the JSON */
 	sg_hash_alg hash;     /* hashAlgorithm: the Merkle tree hash (SHA2_256 for every log) */
 	sg_hash_alg sig_hash; /* the signature digest implied by keyDetails (0 when unusable) */
@@ -57,7 +61,18 @@ typedef struct sg_trust_ca {
 	size_t n_certs;
 	sg_time_range valid; /* validFor */
 	sg_slice uri;        /* a view into the JSON */
+	/* certs[i]'s key: its on-curve verdict for the process, n_certs of them in the arena, or
+	 * NULL (PEM files): see sg_trustroot_ca_key_ready. */
+	struct sg_trust_key_memo *key_memo;
 } sg_trust_ca;
+
+/* One CA certificate's key verdict. `der` is the certificate it is about, as parsed from the
+ * root: a copy of the root whose certs[] were rearranged finds its slices differ and keeps no
+ * verdict for them. */
+typedef struct sg_trust_key_memo {
+	sg_slice der;
+	_Atomic int state; /* SG_TRUST_KEY_* */
+} sg_trust_key_memo;
 
 typedef struct sg_trustroot {
 	sg_trust_ca cas[SG_MAX_TRUST_ENTRIES];
@@ -114,6 +129,29 @@ typedef enum sg_trustroot_part {
  * list full at SG_MAX_TRUST_ENTRIES), SG_ERR_LIMIT. On failure `tr` is unchanged. */
 SG_MUST_USE sg_err sg_trustroot_add_pem(sg_trustroot *tr, sg_trustroot_part part,
 	const uint8_t *pem, size_t len, sg_arena *arena, sg_diag *d);
+
+enum { SG_TRUST_KEY_UNCHECKED = 0, SG_TRUST_KEY_GOOD = 1, SG_TRUST_KEY_BAD = 2 };
+
+/* Finish the check of a log's key before its first use: a trusted root has keys for every log
+ * and CT log that ever signed, a bundle uses one or two, and the on-curve check of an EC key is
+ * a scalar multiplication (about 8% of a verify-blob). The verdict is remembered in the
+ * root, for every later image of the process; two threads may both compute it, and store the
+ * same value. SG_ERR_VERIFY_TRUST_ROOT under `what`, naming the key (its id and log URL), when
+ * the point is not on its curve. sg_trustroot_log_verify and the SCT and checkpoint checks
+ * call it; a caller using log->key itself must too. */
+SG_MUST_USE sg_err sg_trustroot_log_key_ready(const sg_trust_log *log, const char *what,
+	sg_diag *d);
+
+/* The key of certs[i] of `ca`, parsed by sg_x509_parse (the on-curve check deferred), made
+ * ready before it verifies a signature: the verdict on certs[i]'s key is computed once per
+ * process and kept in the root, like a log key's (when certs[i] is still the certificate the
+ * root was parsed with), and `key`'s own deferred check is then cleared. The intermediate
+ * that issues every Fulcio leaf is so checked once per process instead of once per bundle
+ * (issue #15: what repeats across images). SG_ERR_VERIFY_CHAIN under `what` when the point is
+ * not on its curve; SG_OK, leaving the check to the key's first use, when the CA keeps no
+ * verdicts. */
+SG_MUST_USE sg_err sg_trustroot_ca_key_ready(const sg_trust_ca *ca, size_t i, sg_pubkey *key,
+	const char *what, sg_diag *d);
 
 /* Verify `sig` over `msg` with a log's key (ECDSA or RSA, hashed with the log's signature
  * hash, SHA-256 by default): a SET or a Rekor v1 checkpoint. Any verification failure is

@@ -546,7 +546,9 @@ parse_tbs(sg_cur *c, sg_x509_cert *out, sg_diag *d)
 	SG_TRY(sg_der_expect(&tbs, SG_DER_SEQUENCE, NULL, &out->spki, d));
 	sg_diag kd;
 	sg_diag_init(&kd, NULL);
-	if (sg_pubkey_parse(out->spki.p, out->spki.len, &out->key, &kd) != SG_OK) {
+	/* The on-curve check waits for the key's first signature check (pubkey.h): a chain's root
+	 * key is never used, the trusted root vouches for its link (issue #15). */
+	if (sg_pubkey_parse_deferred(out->spki.p, out->spki.len, &out->key, &kd) != SG_OK) {
 		return sg_diag_failf_at(d, SG_ERR_X509_KEY, "x509 subjectPublicKeyInfo", koff,
 			"%s%s%s", kd.what != NULL ? kd.what : "", kd.what != NULL ? ": " : "",
 			sg_err_str(kd.code));

@@ -307,6 +307,7 @@ sg_checkpoint_verify(const sg_checkpoint *cp, const sg_trust_log *log, sg_diag *
 {
 	if (log == NULL)
 		return sg_diag_fail(d, SG_ERR_VERIFY_TLOG_KEY, "checkpoint");
+	SG_TRY(sg_trustroot_log_key_ready(log, "checkpoint signature", d));
 	if (log->key.type == SG_KEY_ED25519 || !rekor_v1_origin(cp->origin))
 		return verify_c2sp_note(cp, log, d);
 	/* Rekor v1 (rekor pkg/util VerifyCheckpointSignature, as sigstore-go uses it for v1
