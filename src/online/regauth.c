@@ -146,18 +146,29 @@ sg_regauth_ping(sg_regauth *r, sg_diag *d)
 	r->pings++;
 	r->requests++;
 	SG_TRY(sg_http_do(r->http, &req, r->small, r->small_cap, &resp, d));
-	if (resp.status == 200) {
-		r->scheme = SG_AUTH_NONE;
-		r->pinged = 1;
+	int taken;
+	SG_TRY(sg_regauth_take_ping(r, &resp, &taken, d));
+	if (taken)
 		return SG_OK;
-	}
-	if (resp.status == 401) {
-		char scope[SG_REGISTRY_SCOPE_MAX + 1];
-		SG_TRY(sg_regauth_learn(r, &resp, &r->scheme, scope, d));
-		r->pinged = 1;
-		return SG_OK;
-	}
 	return sg_regerr_fail("GET", req.url, &resp, r->arena, d);
+}
+
+/* see regauth.h */
+sg_err
+sg_regauth_take_ping(sg_regauth *r, const sg_http_response *resp, int *taken, sg_diag *d)
+{
+	*taken = 0;
+	if (resp->status == 200) {
+		r->scheme = SG_AUTH_NONE;
+	} else if (resp->status == 401) {
+		char scope[SG_REGISTRY_SCOPE_MAX + 1];
+		SG_TRY(sg_regauth_learn(r, resp, &r->scheme, scope, d));
+	} else {
+		return SG_OK;
+	}
+	r->pinged = 1;
+	*taken = 1;
+	return SG_OK;
 }
 
 static sg_regauth_token *

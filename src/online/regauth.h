@@ -96,6 +96,12 @@ void sg_regauth_close(sg_regauth *a);
 /* GET /v2/ without credentials and learn the challenge; sets a->pinged. Errors: network,
  * and the answer's sg_regerr_fail text for anything but 200 and 401. */
 SG_MUST_USE sg_err sg_regauth_ping(sg_regauth *a, sg_diag *d);
+/* Take `resp`, an answer to GET <base>/v2/ without credentials that the caller already has, as
+ * the ping: a 200 or a 401 (its challenge learnt as sg_regauth_ping does) sets a->pinged and
+ * *taken = 1; any other status leaves `a` unpinged (*taken = 0), for sg_regauth_ping to ask
+ * and report. Counts no request. Errors: those of sg_regauth_learn. */
+SG_MUST_USE sg_err sg_regauth_take_ping(sg_regauth *a, const sg_http_response *resp,
+	int *taken, sg_diag *d);
 /* Parse every WWW-Authenticate header of `resp` and pick the challenge to answer. The chosen
  * challenge's realm and service are kept; its scope is copied into `scope_out` (may be
  * empty). *scheme is SG_AUTH_NONE when the answer carried no usable challenge. */

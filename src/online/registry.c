@@ -113,6 +113,14 @@ is_registry_origin(const sg_registry *r, sg_slice url)
 	return sg_url_same_origin(&a, &b);
 }
 
+/* see registry.h */
+sg_err
+sg_registry_take_ping(sg_registry *r, const sg_http_response *resp, sg_diag *d)
+{
+	int taken;
+	return sg_regauth_take_ping(&r->auth, resp, &taken, d);
+}
+
 /* One request with auth: ping first, Authorization for the scope, one retry after a 401. */
 SG_MUST_USE static sg_err
 reg_do(sg_registry *r, const struct req *q, sg_http_response *resp, sg_diag *d)
