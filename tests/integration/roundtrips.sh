@@ -29,46 +29,9 @@ source "$ROOT/tests/registry/lib.sh"
 oci_scratch
 trap 'front_stop; oci_scratch_cleanup' EXIT
 
-# start_proxy NAME UPSTREAM_PORT: the counting proxy in front of a peer; sets PPORT.
-start_proxy() {
-	FAULTPROXY_LOG_CONNECTIONS=1 timeout -k 5 300 node \
-		"$ROOT/tests/integration/servers/faultproxy.js" "$T/$1.ready" "$T/$1.log" 290 5000 \
-		"$2" >"$T/$1.out" 2>&1 &
-	pids+=($!)
-	PPORT=
-	for _ in $(seq 200); do
-		[ -s "$T/$1.ready" ] && PPORT=$(cat "$T/$1.ready") && break
-		sleep 0.05
-	done
-	[ -n "$PPORT" ] || { echo "proxy $1 did not start:"; cat "$T/$1.out"; return 1; }
-}
-
-htpasswd -Bbn tester secret >"$T/users.htpasswd" 2>/dev/null
-start_registry reg "auth:" "  htpasswd: {realm: test-registry, path: $T/users.htpasswd}" ||
-	{ bad "registry starts"; finish; exit 1; }
-REG=http://127.0.0.1:$PORT
-RP=$PORT
-FRONT_LIFETIME=300 front_start "$REG" "$T/front" || { bad "front starts"; finish; exit 1; }
-FP=${FRONT_HOSTPORT#127.0.0.1:}
-start_proxy regp "$RP" || { bad "proxy before the registry starts"; finish; exit 1; }
-REGP=$PPORT
-start_proxy frontp "$FP" || { bad "proxy before the front starts"; finish; exit 1; }
-FRONTP=$PPORT
-
-CURL_AUTH=(-u tester:secret)
-make_image "$T/img" "round trips"
-D=$(digest_of "$T/img/manifest.json")
-for r in legacy fallback; do push_image "$REG" "rtt/$r" v1 "$T/img" || bad "push rtt/$r"; done
-push_image "$FRONT_URL" rtt/api v1 "$T/img" || bad "push rtt/api"
-
-PS() { timeout 60 "$BIN" "$@"; }
-RF=(--allow-http-registry --registry-username tester --registry-password secret)
-export COSIGN_PASSWORD=pw
-PS generate-key-pair --output-key-prefix "$T/k" >/dev/null 2>&1 || bad "generate-key-pair"
-SIGN() { PS sign -y "${RF[@]}" --key "$T/k.key" --tlog-upload=false "$@" >/dev/null 2>>"$T/sign.err"; }
-SIGN --new-bundle-format=false "127.0.0.1:$RP/rtt/legacy@$D" || bad "sign legacy"
-SIGN "127.0.0.1:$RP/rtt/fallback@$D" || bad "sign v3 (fallback tag)"
-SIGN "127.0.0.1:$FP/rtt/api@$D" || bad "sign v3 (referrers API)"
+# shellcheck source=../lib/rtt.sh
+source "$ROOT/tests/lib/rtt.sh"
+rtt_setup || { finish; exit 1; }
 
 # norm: the image's digest as <d>, any other (a signature's manifest or blob) as <x>.
 norm() { sed -e "s/${D#sha256:}/<d>/g" -e 's/sha256:[0-9a-f]\{64\}/sha256:<x>/g'; }
@@ -166,8 +129,10 @@ PICOSIGN_DEBUG_CONNECTIONS=1 PS verify --key "$T/k.pub" --insecure-ignore-tlog \
 	"localhost:$TLSP/rtt/fallback@$D" >"$T/tls-digest.out" 2>"$T/tls-digest.err"
 sleep 0.3
 tail -n +"$from" "$T/tlsreg/log" >"$T/tls-digest.log"
-sed -n 's/^127\.0\.0\.1 - - \[[^]]*\] "\([A-Z]*\) \([^ ]*\) HTTP\/1\.1" \([0-9]*\) .*/\1 \2 status=\3/p' \
-	"$T/tls-digest.log" | norm >"$T/tls-digest.req"
+# the access log's lines: 127.0.0.1 - - [date] "GET /v2/ HTTP/1.1" 200 2 "" "picosign/..."
+access='s/^127\.0\.0\.1 - - \[[^]]*\] "\([A-Z]*\) \([^ ]*\) HTTP\/1\.1" \([0-9]*\) .*/'
+access+='\1 \2 status=\3/p'
+sed -n "$access" "$T/tls-digest.log" | norm >"$T/tls-digest.req"
 REQS=$(wc -l <"$T/tls-digest.req")
 CONNS=$(grep -o 'http.request.remoteaddr="[^"]*"' "$T/tls-digest.log" | sort -u | wc -l)
 SELF=$(sed -n 's/^picosign: \([0-9]*\) connection(s) to registries$/\1/p' "$T/tls-digest.err")
