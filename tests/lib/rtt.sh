@@ -38,7 +38,7 @@ start_proxy() {
 }
 
 rtt_setup() {
-	htpasswd -Bbn tester secret >"$T/users.htpasswd" 2>/dev/null
+	htpasswd -Bbn -C 4 tester secret >"$T/users.htpasswd" 2>/dev/null
 	start_registry reg "auth:" "  htpasswd: {realm: test-registry, path: $T/users.htpasswd}" ||
 		{ bad "registry starts"; return 1; }
 	REG=http://127.0.0.1:$PORT
