@@ -34,7 +34,10 @@ row() {
 	shift 5
 	[ "$pport" = "$REGP" ] && log=$T/regp.log || log=$T/frontp.log
 	: >"$log"
-	PS "${V[@]}" "$@" "127.0.0.1:$pport/$repo$ref" >/dev/null 2>&1 || { echo "$label: failed"; return; }
+	if ! PS "${V[@]}" "$@" "127.0.0.1:$pport/$repo$ref" >/dev/null 2>&1; then
+		echo "$label: verify failed"
+		return
+	fi
 	sleep 0.2
 	local reqs conns start end
 	reqs=$(grep -vc '^CONNECT ' "$log")
