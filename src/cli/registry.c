@@ -50,7 +50,7 @@
 /* The WWW-Authenticate values of the scheme probe kept for the ping it stands in for: a
  * registry sends one or two; more, or longer, and the registry's client pings itself. */
 #define PROBE_CHALS 4u
-#define PROBE_CHAL_CAP 1024u
+#define PROBE_CHAL_CAP 512u
 
 struct sg_cli_net {
 	sg_arena net_arena;
