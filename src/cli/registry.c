@@ -20,10 +20,14 @@
  * registry is https only, and a TLS failure there names the flag that would allow http
  * (sg_cli_registry_hint). ggcr also treats private (RFC 1918) addresses that way; picosign
  * does not (docs/decisions.md). The answer is remembered per host for the life of the
- * network stack, so a run over many images probes once. The probe is the GET /v2/ the
- * registry client's ping would send: a 200 or 401 over https is handed to the first registry
- * opened on the host as its ping, so that one does not ask again (ggcr's ping is the probe;
- * docs/performance.md, "Round trips").
+ * network stack, so a run over many images probes once.
+ *
+ * The ping's answer (GET /v2/ without credentials: the status and the challenges) is kept per
+ * host for the life of the network stack too, and every registry client opened on the host
+ * takes it instead of asking again: the https probe's answer, which is the same request (as in
+ * ggcr, whose ping is the probe), or else the first client's own ping. cosign's shared puller
+ * pings once per repository for a command; this pings once per host (docs/performance.md,
+ * "Round trips"). Tokens are not shared: each client fetches its own.
  *
  * The network stack (sg_cli_net) is separate from the per-image registry state so one worker
  * of verify IMAGE... keeps its connection across the images it verifies. */
@@ -47,10 +51,6 @@
 
 /* Hosts whose scheme one network stack remembers. */
 #define NET_SCHEMES 8u
-/* The WWW-Authenticate values of the scheme probe kept for the ping it stands in for: a
- * registry sends one or two; more, or longer, and the registry's client pings itself. */
-#define PROBE_CHALS 4u
-#define PROBE_CHAL_CAP 512u
 
 struct sg_cli_net {
 	sg_arena net_arena;
@@ -66,14 +66,14 @@ struct sg_cli_net {
 		char host[SG_OCI_REGISTRY_MAX + 1];
 		int plain;   /* 1: http, 0: https */
 		sg_diag why; /* the probe's failure, kept for every later open; SG_OK if none */
-		/* The https probe's answer (200 or 401 and its challenges), the first ping of
-		 * the first registry opened on the host afterwards; 0 when none or used. */
-		int probe_status;
-		uint8_t chal[PROBE_CHAL_CAP];
-		size_t chal_len[PROBE_CHALS];
-		size_t n_chal;
 	} schemes[NET_SCHEMES];
 	size_t n_schemes;
+	/* The ping's answer per registry host (see the top); for as many hosts as schemes. */
+	struct net_ping {
+		char host[SG_OCI_REGISTRY_MAX + 1];
+		sg_regauth_memo memo;
+	} pings[NET_SCHEMES];
+	size_t n_pings;
 };
 
 struct sg_cli_reg {
@@ -289,55 +289,20 @@ speaks_no_tls(sg_err e)
 		e == SG_ERR_NET_CLOSED;
 }
 
-/* Keep the https probe's answer for the ping it makes unneeded (the same GET /v2/ without
- * credentials on the same base URL): its status, when 200 or 401, and its challenges. */
-static void
-keep_probe(struct net_scheme *e, const sg_http_response *resp)
+/* The kept ping answer for `host`, a new empty one when there is none; NULL when the table is
+ * full (that host's clients ping for themselves). */
+static sg_regauth_memo *
+ping_for(sg_cli_net *n, const char *host)
 {
-	e->probe_status = 0;
-	e->n_chal = 0;
-	if (resp->status != 200 && resp->status != 401)
-		return;
-	size_t used = 0;
-	for (size_t i = 0; i < resp->head.num_headers; i++) {
-		const sg_http_header *h = &resp->head.headers[i];
-		if (!sg_slice_ieq_str(h->name, "WWW-Authenticate"))
-			continue;
-		if (e->n_chal == PROBE_CHALS || h->value.len > PROBE_CHAL_CAP - used)
-			return; /* not kept whole: the registry's client pings itself */
-		memcpy(e->chal + used, h->value.p, h->value.len);
-		e->chal_len[e->n_chal++] = h->value.len;
-		used += h->value.len;
-	}
-	e->probe_status = resp->status;
-}
-
-/* Hand the kept probe answer for `host`, if any, to `reg` as its ping (once). */
-SG_MUST_USE static sg_err
-take_probe(sg_cli_net *n, const char *host, sg_registry *reg, sg_diag *d)
-{
-	for (size_t i = 0; i < n->n_schemes; i++) {
-		struct net_scheme *e = &n->schemes[i];
-		if (strcmp(e->host, host) != 0 || e->probe_status == 0)
-			continue;
-		sg_http_header hs[PROBE_CHALS];
-		size_t at = 0;
-		for (size_t k = 0; k < e->n_chal; k++) {
-			hs[k].name = sg_slice_str("WWW-Authenticate");
-			hs[k].value = sg_slice_make(e->chal + at, e->chal_len[k]);
-			at += e->chal_len[k];
-		}
-		sg_http_response resp;
-		memset(&resp, 0, sizeof resp);
-		resp.status = e->probe_status;
-		resp.head.minor = 1;
-		resp.head.status = e->probe_status;
-		resp.head.headers = hs;
-		resp.head.num_headers = e->n_chal;
-		e->probe_status = 0;
-		return sg_registry_take_ping(reg, &resp, d);
-	}
-	return SG_OK;
+	for (size_t i = 0; i < n->n_pings; i++)
+		if (strcmp(n->pings[i].host, host) == 0)
+			return &n->pings[i].memo;
+	if (n->n_pings == NET_SCHEMES)
+		return NULL;
+	struct net_ping *p = &n->pings[n->n_pings++];
+	snprintf(p->host, sizeof p->host, "%s", host);
+	memset(&p->memo, 0, sizeof p->memo);
+	return &p->memo;
 }
 
 /* ggcr's scheme rule (see the top): *plain = 1 for plain http. A loopback registry, or any
@@ -380,11 +345,12 @@ plain_for(sg_cli_net *n, const char *host, int allow_http, int *plain, sg_diag *
 	if (n->n_schemes < NET_SCHEMES) {
 		snprintf(n->schemes[n->n_schemes].host, sizeof n->schemes[0].host, "%s", host);
 		n->schemes[n->n_schemes].plain = *plain;
-		n->schemes[n->n_schemes].why = why;
-		if (!*plain && why.code == SG_OK)
-			keep_probe(&n->schemes[n->n_schemes], &resp);
-		n->n_schemes++;
+		n->schemes[n->n_schemes++].why = why;
 	}
+	/* An answer over https is the ping's answer too: the same GET /v2/, no credentials. */
+	sg_regauth_memo *m;
+	if (!*plain && why.code == SG_OK && (m = ping_for(n, host)) != NULL)
+		sg_regauth_memo_keep(m, &resp);
 	if (why.code != SG_OK && d != NULL)
 		*d = why;
 	return why.code;
@@ -405,6 +371,8 @@ sg_cli_net_share(sg_cli_net *to, const sg_cli_net *from)
 {
 	memcpy(to->schemes, from->schemes, sizeof to->schemes);
 	to->n_schemes = from->n_schemes;
+	memcpy(to->pings, from->pings, sizeof to->pings);
+	to->n_pings = from->n_pings;
 }
 
 /* see cli.h */
@@ -438,7 +406,9 @@ sg_cli_registry_open_on(sg_cli_net *net, const sg_cli_registry_flags *f, const c
 	int plain;
 	SG_TRY(plain_for(net, registry, f->allow_http, &plain, d));
 	SG_TRY(sg_registry_init(&c->reg, &net->http, registry, plain, &creds, arena, d));
-	SG_TRY(take_probe(net, registry, &c->reg, d));
+	sg_regauth_memo *m = ping_for(net, registry);
+	if (m != NULL)
+		SG_TRY(sg_registry_use_memo(&c->reg, m, d));
 	*out = c;
 	return SG_OK;
 }

@@ -148,9 +148,59 @@ sg_regauth_ping(sg_regauth *r, sg_diag *d)
 	SG_TRY(sg_http_do(r->http, &req, r->small, r->small_cap, &resp, d));
 	int taken;
 	SG_TRY(sg_regauth_take_ping(r, &resp, &taken, d));
-	if (taken)
+	if (!taken)
+		return sg_regerr_fail("GET", req.url, &resp, r->arena, d);
+	if (r->memo != NULL)
+		sg_regauth_memo_keep(r->memo, &resp);
+	return SG_OK;
+}
+
+/* see regauth.h */
+void
+sg_regauth_memo_keep(sg_regauth_memo *m, const sg_http_response *resp)
+{
+	m->status = 0;
+	m->n_chal = 0;
+	if (resp->status != 200 && resp->status != 401)
+		return;
+	size_t used = 0;
+	for (size_t i = 0; i < resp->head.num_headers; i++) {
+		const sg_http_header *h = &resp->head.headers[i];
+		if (!sg_slice_ieq_str(h->name, "WWW-Authenticate"))
+			continue;
+		if (m->n_chal == SG_REGAUTH_MEMO_CHALS || h->value.len > SG_REGAUTH_MEMO_CAP - used)
+			return; /* not kept whole: the next client pings itself */
+		memcpy(m->chal + used, h->value.p, h->value.len);
+		m->chal_len[m->n_chal++] = h->value.len;
+		used += h->value.len;
+	}
+	m->status = resp->status;
+}
+
+/* see regauth.h */
+sg_err
+sg_regauth_memo_use(sg_regauth *r, sg_regauth_memo *m, sg_diag *d)
+{
+	if (m->status == 0) {
+		r->memo = m;
 		return SG_OK;
-	return sg_regerr_fail("GET", req.url, &resp, r->arena, d);
+	}
+	sg_http_header hs[SG_REGAUTH_MEMO_CHALS];
+	size_t at = 0;
+	for (size_t k = 0; k < m->n_chal; k++) {
+		hs[k].name = sg_slice_str("WWW-Authenticate");
+		hs[k].value = sg_slice_make(m->chal + at, m->chal_len[k]);
+		at += m->chal_len[k];
+	}
+	sg_http_response resp;
+	memset(&resp, 0, sizeof resp);
+	resp.status = m->status;
+	resp.head.minor = 1;
+	resp.head.status = m->status;
+	resp.head.headers = hs;
+	resp.head.num_headers = m->n_chal;
+	int taken;
+	return sg_regauth_take_ping(r, &resp, &taken, d);
 }
 
 /* see regauth.h */

@@ -56,6 +56,19 @@ typedef struct sg_regauth_token {
 	size_t len;
 } sg_regauth_token;
 
+/* A registry's answer to the ping, kept so that another client of the same host takes it
+ * instead of asking again (docs/performance.md, "Round trips"): the status (200 or 401; 0 when
+ * nothing is kept) and the WWW-Authenticate values, which a registry sends one or two of,
+ * about 80 bytes each. More, or longer, and nothing is kept. */
+#define SG_REGAUTH_MEMO_CHALS 4u
+#define SG_REGAUTH_MEMO_CAP 512u
+typedef struct sg_regauth_memo {
+	int status;
+	uint8_t chal[SG_REGAUTH_MEMO_CAP];
+	size_t chal_len[SG_REGAUTH_MEMO_CHALS];
+	size_t n_chal;
+} sg_regauth_memo;
+
 typedef struct sg_regauth {
 	sg_http_client *http;
 	sg_arena *arena;
@@ -63,7 +76,8 @@ typedef struct sg_regauth {
 	char base[SG_REGISTRY_BASE_MAX + 1]; /* "https://localhost:5000", for the ping */
 	size_t base_len;
 	sg_registry_creds creds;
-	/* what the ping found */
+	/* what the ping found; `memo` (the caller's, may be NULL) receives the ping's answer */
+	sg_regauth_memo *memo;
 	int pinged;
 	sg_auth_scheme scheme;
 	char realm[SG_MAX_URL + 1];
@@ -102,6 +116,12 @@ SG_MUST_USE sg_err sg_regauth_ping(sg_regauth *a, sg_diag *d);
  * and report. Counts no request. Errors: those of sg_regauth_learn. */
 SG_MUST_USE sg_err sg_regauth_take_ping(sg_regauth *a, const sg_http_response *resp,
 	int *taken, sg_diag *d);
+/* Keep `resp` (an answer to GET /v2/ without credentials) in `m` when it is a 200 or 401 whose
+ * challenges fit; else m->status = 0. */
+void sg_regauth_memo_keep(sg_regauth_memo *m, const sg_http_response *resp);
+/* Take the answer kept in `m` as the ping (sg_regauth_take_ping), when there is one; else let
+ * the ping that `a` sends fill `m`. `m` must outlive `a`. Counts no request. */
+SG_MUST_USE sg_err sg_regauth_memo_use(sg_regauth *a, sg_regauth_memo *m, sg_diag *d);
 /* Parse every WWW-Authenticate header of `resp` and pick the challenge to answer. The chosen
  * challenge's realm and service are kept; its scope is copied into `scope_out` (may be
  * empty). *scheme is SG_AUTH_NONE when the answer carried no usable challenge. */

@@ -115,10 +115,9 @@ is_registry_origin(const sg_registry *r, sg_slice url)
 
 /* see registry.h */
 sg_err
-sg_registry_take_ping(sg_registry *r, const sg_http_response *resp, sg_diag *d)
+sg_registry_use_memo(sg_registry *r, sg_regauth_memo *m, sg_diag *d)
 {
-	int taken;
-	return sg_regauth_take_ping(&r->auth, resp, &taken, d);
+	return sg_regauth_memo_use(&r->auth, m, d);
 }
 
 /* One request with auth: ping first, Authorization for the scope, one retry after a 401. */

@@ -63,12 +63,11 @@ SG_MUST_USE sg_err sg_registry_init(sg_registry *r, sg_http_client *http, const 
 
 /* Wipe the token cache and scratch buffers. The http client is the caller's to close. */
 void sg_registry_close(sg_registry *r);
-/* `resp` answered GET <base>/v2/ without credentials on this registry's base URL (a caller's
- * probe of the scheme): take it as the ping, so the first request does not ask again. A
- * status other than 200 or 401 is ignored (the ping then asks and reports it). Errors: a
- * challenge sg_regauth_learn refuses. */
-SG_MUST_USE sg_err sg_registry_take_ping(sg_registry *r, const sg_http_response *resp,
-	sg_diag *d);
+/* The ping's answer for this registry's host, kept by the caller across clients (one per
+ * image): a kept answer is taken as this client's ping, so its first request does not ask
+ * again; with none kept, this client's own ping fills `m` (which must outlive `r`). Errors: a
+ * kept challenge sg_regauth_learn refuses. */
+SG_MUST_USE sg_err sg_registry_use_memo(sg_registry *r, sg_regauth_memo *m, sg_diag *d);
 
 /* A manifest as fetched. */
 typedef struct sg_registry_manifest {

@@ -36,10 +36,10 @@ rtt_setup || { finish; exit 1; }
 # norm: the image's digest as <d>, any other (a signature's manifest or blob) as <x>.
 norm() { sed -e "s/${D#sha256:}/<d>/g" -e 's/sha256:[0-9a-f]\{64\}/sha256:<x>/g'; }
 
-# measure NAME PROXYLOG PORT REPO REF [FLAGS...]: one verify through the proxy; leaves the
-# requests in $T/NAME.req (one "METHOD PATH status=N" a line, the digest's hex as <d> and the
-# fallback tag's as <d>...) and sets REQS, CONNS (counted at the proxy) and SELF (picosign's own
-# connection count).
+# measure NAME PROXYLOG PORT REPO REF [ARGS...]: one verify through the proxy (ARGS, flags or
+# more images, come before 127.0.0.1:PORT/REPO REF); leaves the requests in $T/NAME.req (one
+# "METHOD PATH status=N" a line, through norm) and sets REQS, CONNS (counted at the proxy) and
+# SELF (picosign's own connection count).
 measure() {
 	local name=$1 log=$2 port=$3 repo=$4 ref=$5
 	shift 5
@@ -115,6 +115,14 @@ measure api-tag "$T/frontp.log" "$FRONTP" rtt/api :v1
 expect api-tag 2 "$PING" "$(tagget rtt/api)" "${API[@]}"
 measure api-digest "$T/frontp.log" "$FRONTP" rtt/api "@$D"
 expect api-digest 2 "$PING" "${API[@]}"
+
+# Several images in one run (one worker, so in order): the ping's answer is kept for the host,
+# so one GET /v2/ for the three, all on the one connection.
+echo "# three images in one verify"
+measure three "$T/regp.log" "$REGP" rtt/legacy "@$D" --max-workers 1 \
+	"127.0.0.1:$REGP/rtt/fallback@$D" "127.0.0.1:$REGP/rtt/fallback:v1"
+expect three 2 "$PING" "${FALLBACK[@]}" "$(tagget rtt/fallback)" "${FALLBACK[@]}" "${LEGACY[@]}"
+check "three: the three verified" test "$(grep -c '"critical"' "$T/three.out")" = 3
 
 # A Bearer registry (tests/integration/registry/token_server.js, which logs each token it
 # issues): one token for the repository's pull scope, fetched after the ping and sent with
