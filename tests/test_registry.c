@@ -808,6 +808,44 @@ test_ping_memo(void)
 		NULL) != SG_OK);
 	CHECK(m2.status == 0);
 	sg_registry_close(&reg);
+
+	/* A Bearer registry with the ping's answer and the token cache kept across clients:
+	 * the second client sends its request at once, with the first one's token; closing a
+	 * client leaves the shared cache to its keeper, who wipes it. */
+	static uint8_t store_mem[SG_REGISTRY_MAX_SCOPES * SG_MAX_REGISTRY_TOKEN + 256];
+	sg_arena store_arena;
+	sg_arena_init(&store_arena, store_mem, sizeof store_mem);
+	sg_regauth_tokens store;
+	CHECK_OK(sg_regauth_tokens_init(&store, &store_arena, NULL));
+	sg_regauth_memo m3;
+	memset(&m3, 0, sizeof m3);
+	CHECK_OK(setup("reg.example", NULL));
+	CHECK_OK(sg_registry_use_memo(&reg, &m3, NULL));
+	sg_registry_share_tokens(&reg, &store);
+	const char *r4[] = {R401_BEARER, ans(12, JSON200, "{\"token\":\"tok9\"}"),
+		ok_manifest(2, man_digest)};
+	script(r4, 3);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &man,
+		NULL));
+	CHECK(reg.auth.token_fetches == 1 && m3.status == 401 && store.n == 1);
+	sg_registry_close(&reg);
+	CHECK(store.n == 1 && store.t[0].len == 4 && memcmp(store.t[0].token, "tok9", 4) == 0);
+	CHECK_OK(setup("reg.example", NULL));
+	CHECK_OK(sg_registry_use_memo(&reg, &m3, NULL));
+	sg_registry_share_tokens(&reg, &store);
+	const char *r5[] = {ok_manifest(3, man_digest)};
+	script(r5, 1);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &man,
+		NULL));
+	CHECK(logged(0, "GET /v2/lib/x/manifests/v1 HTTP/1.1") &&
+		logged(0, "Authorization: Bearer tok9\r\n"));
+	CHECK(reg.auth.pings == 0 && reg.auth.token_fetches == 0);
+	sg_registry_close(&reg);
+	sg_regauth_tokens_wipe(&store);
+	int clean = store.n == 0;
+	for (size_t i = 0; i < SG_MAX_REGISTRY_TOKEN; i++)
+		clean &= store.t[0].token[i] == 0;
+	CHECK(clean);
 }
 
 int

@@ -46,23 +46,51 @@ sg_regauth_init(sg_regauth *r, sg_http_client *http, const char *base, sg_http_p
 	SG_TRY(sg_arena_get(arena, SG_MAX_TOKEN_REPLY, (void **)&r->small, d));
 	r->small_cap = SG_MAX_TOKEN_REPLY;
 	/* Token buffers now, so callers may hand back later arena scratch freely. */
-	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
-		SG_TRY(sg_arena_get(arena, SG_MAX_REGISTRY_TOKEN, (void **)&r->tokens[i].token, d));
+	SG_TRY(sg_regauth_tokens_init(&r->own, arena, d));
+	r->tokens = &r->own;
 	return SG_OK;
+}
+
+/* see regauth.h */
+sg_err
+sg_regauth_tokens_init(sg_regauth_tokens *s, sg_arena *arena, sg_diag *d)
+{
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
+		SG_TRY(sg_arena_get(arena, SG_MAX_REGISTRY_TOKEN, (void **)&s->t[i].token, d));
+	return SG_OK;
+}
+
+/* see regauth.h */
+void
+sg_regauth_tokens_wipe(sg_regauth_tokens *s)
+{
+	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++) {
+		if (s->t[i].token != NULL)
+			sg_wipe(s->t[i].token, SG_MAX_REGISTRY_TOKEN);
+		s->t[i].len = 0;
+		s->t[i].scope[0] = '\0';
+	}
+	s->n = 0;
+}
+
+/* see regauth.h */
+void
+sg_regauth_share_tokens(sg_regauth *r, sg_regauth_tokens *s)
+{
+	r->tokens = s;
 }
 
 /* see regauth.h */
 void
 sg_regauth_close(sg_regauth *r)
 {
-	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
-		if (r->tokens[i].token != NULL)
-			sg_wipe(r->tokens[i].token, SG_MAX_REGISTRY_TOKEN);
+	sg_regauth_tokens_wipe(&r->own);
+	r->tokens = &r->own;
 	if (r->authz != NULL)
 		sg_wipe(r->authz, r->authz_cap);
 	if (r->small != NULL)
 		sg_wipe(r->small, r->small_cap);
-	r->ntokens = 0;
 	memset(&r->creds, 0, sizeof r->creds);
 }
 
@@ -224,17 +252,18 @@ sg_regauth_take_ping(sg_regauth *r, const sg_http_response *resp, int *taken, sg
 static sg_regauth_token *
 token_slot(sg_regauth *r, const char *scope, int create)
 {
-	for (size_t i = 0; i < r->ntokens; i++)
-		if (strcmp(r->tokens[i].scope, scope) == 0)
-			return &r->tokens[i];
+	sg_regauth_tokens *c = r->tokens;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->t[i].scope, scope) == 0)
+			return &c->t[i];
 	if (!create)
 		return NULL;
 	sg_regauth_token *t;
-	if (r->ntokens < SG_REGISTRY_MAX_SCOPES) {
-		t = &r->tokens[r->ntokens++];
+	if (c->n < SG_REGISTRY_MAX_SCOPES) {
+		t = &c->t[c->n++];
 	} else {
 		/* Full: reuse the oldest slot. */
-		t = &r->tokens[0];
+		t = &c->t[0];
 	}
 	if (t->token == NULL)
 		return NULL;

@@ -56,6 +56,13 @@ typedef struct sg_regauth_token {
 	size_t len;
 } sg_regauth_token;
 
+/* The token cache: a client's own, or one the caller keeps for a host so the clients it opens
+ * there one after another (one per image) reuse each other's tokens. */
+typedef struct sg_regauth_tokens {
+	sg_regauth_token t[SG_REGISTRY_MAX_SCOPES];
+	size_t n;
+} sg_regauth_tokens;
+
 /* A registry's answer to the ping, kept so that another client of the same host takes it
  * instead of asking again (docs/performance.md, "Round trips"): the status (200 or 401; 0 when
  * nothing is kept) and the WWW-Authenticate values, which a registry sends one or two of,
@@ -85,9 +92,9 @@ typedef struct sg_regauth {
 	char service[SG_REGISTRY_SERVICE_MAX + 1];
 	size_t service_len;
 	int has_service;
-	/* token cache */
-	sg_regauth_token tokens[SG_REGISTRY_MAX_SCOPES];
-	size_t ntokens;
+	/* token cache: `own`, or the caller's (sg_regauth_share_tokens) */
+	sg_regauth_tokens own;
+	sg_regauth_tokens *tokens;
 	/* scratch: the Authorization header value (secret) and small answers */
 	uint8_t *authz;
 	size_t authz_cap;
@@ -104,8 +111,16 @@ typedef struct sg_regauth {
  * from `arena`. Nothing is sent yet. Errors: SG_ERR_ARG, SG_ERR_LIMIT (arena). */
 SG_MUST_USE sg_err sg_regauth_init(sg_regauth *a, sg_http_client *http, const char *base,
 	sg_http_plain plain, const sg_registry_creds *creds, sg_arena *arena, sg_diag *d);
-/* Wipe the token cache and scratch buffers. */
+/* Wipe the client's own token cache and scratch buffers (a shared cache is its keeper's). */
 void sg_regauth_close(sg_regauth *a);
+/* A token cache for sg_regauth_share_tokens: buffers from `arena`, which must live as long as
+ * the cache. Errors: SG_ERR_LIMIT (arena). */
+SG_MUST_USE sg_err sg_regauth_tokens_init(sg_regauth_tokens *s, sg_arena *arena, sg_diag *d);
+/* Wipe every token in `s` and empty it. */
+void sg_regauth_tokens_wipe(sg_regauth_tokens *s);
+/* Use `s` (kept by the caller for this client's host, with the same credentials, and used by
+ * one thread) as this client's token cache from now on. */
+void sg_regauth_share_tokens(sg_regauth *a, sg_regauth_tokens *s);
 
 /* GET /v2/ without credentials and learn the challenge; sets a->pinged. Errors: network,
  * and the answer's sg_regerr_fail text for anything but 200 and 401. */

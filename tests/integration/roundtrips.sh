@@ -156,6 +156,14 @@ expect bearer-digest 2/3 "$PING" "${FALLBACK[@]}"
 check "bearer-digest: one token, for the repository's pull scope ($(wc -l <"$T/token.log"))" \
 	grep -qx 'GET user=testuser scopes=repository:rtt/fallback:pull' "$T/token.log"
 check "bearer-digest: ... and no other" test "$(wc -l <"$T/token.log")" = 1
+# Two images of the repository in one run (one worker): the ping's answer and the token are
+# kept for the host, so one of each for both.
+: >"$T/token.log"
+measure bearer-two "$T/tokp.log" "$TOKPP" rtt/fallback :v1 --max-workers 1 \
+	"127.0.0.1:$TOKPP/rtt/fallback@$D"
+expect bearer-two 2/3 "$PING" "${FALLBACK[@]}" "$(tagget rtt/fallback)" "${FALLBACK[@]}"
+check "bearer-two: one token for both images ($(wc -l <"$T/token.log"))" \
+	test "$(wc -l <"$T/token.log")" = 1
 RF=(--allow-http-registry --registry-username tester --registry-password secret)
 
 # Over TLS (a loopback registry is tried over https first, as ggcr does): the probe's GET /v2/
