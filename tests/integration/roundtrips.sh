@@ -6,8 +6,11 @@
 # (tests/registry/referrers_front.mjs: the OCI 1.1 API). Signed with --key and no log, so no
 # Sigstore is needed. For each form (legacy .sig, v3 bundle on the fallback tag, v3 bundle on
 # the referrers API) and each reference (tag, digest): verify passes, and the requests (method
-# and path, in order) and connections are exactly the ones docs/performance.md lists. A count
-# that grows fails here. Set SG_RTT_SHOW=1 to print every request.
+# and path, in order) and connections are exactly the ones docs/performance.md lists. Also:
+# three images in one run (one ping), a Bearer registry (one token, the registry's connection
+# kept while it is fetched; two images, still one token) and a TLS registry (the scheme probe
+# is the ping), the last counted in the registry's access log. A count that grows fails here.
+# Set SG_RTT_SHOW=1 to print every request.
 # Inputs: SG_BIN. Last line "N passed, N failed"; skips when node or the registry is missing.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
