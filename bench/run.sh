@@ -9,7 +9,9 @@
 #     on-curve checks of public keys;
 #   - bundle verifications per second per core in one process over 1,000 bundles
 #     (bench/verify_loop.c, linked to libpicosign-offline.a alone; target: at least 500);
-#   - the binary sizes.
+#   - the binary sizes;
+#   - `verify IMAGE`'s requests, connections and wall time per storage form against the local
+#     registry (bench/rtt.sh; needs docker-registry and node, not the vectors).
 # Uses the sigstore-conformance happy-path bundles and the production trusted root from
 # ../shared/vectors; skips with a message when they are absent. BENCH_RUNS (default 200) whole
 # processes of picosign, BENCH_JS_RUNS (default 20) of sigstore-js, BENCH_LOOP (default 1000).
@@ -20,7 +22,9 @@ bv=$vec/conformance/bundle-verify
 case_dir=$bv/happy-path-v0.3
 root=$vec/trust/production-trusted_root.sigstore-python.json
 if [ ! -f "$case_dir/bundle.sigstore.json" ]; then
-	echo "skipped: vectors not found at $vec"; exit 0
+	echo "skipped: vectors not found at $vec"
+	make --no-print-directory -s all >/dev/null && bash bench/rtt.sh
+	exit 0
 fi
 B=build/bench
 mkdir -p $B
@@ -137,3 +141,5 @@ if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; t
 else
 	echo "== callgrind: skipped (valgrind is not installed)"
 fi
+
+bash bench/rtt.sh

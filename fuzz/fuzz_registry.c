@@ -314,7 +314,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_http_client_close(&http);
 	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
 		for (size_t k = 0; k < SG_MAX_REGISTRY_TOKEN; k++)
-			if (r.auth.tokens[i].token[k] != 0)
+			if (r.auth.own.t[i].token[k] != 0)
 				abort();
 	return 0;
 }

@@ -845,6 +845,33 @@ test_retry_client(void)
 	sg_http_client_close(&client);
 }
 
+static void
+test_client_parked(void)
+{
+	sg_http_response r;
+	/* A registry, its token service, the registry again: the registry's connection waits
+	 * parked while the token is fetched, and is used again (issue #15: no second dial). */
+	reset();
+	fk.hosts[0] = (struct host){"reg", 443, {OK200(1) "a" NEXT OK200(1) "c", OK200(1) "e"}, 0};
+	fk.hosts[1] = (struct host){"auth", 443, {OK200(1) "b"}, 0};
+	fk.hosts[2] = (struct host){"other", 443, {OK200(1) "d"}, 0};
+	CHECK_OK(get("https://reg/a", &r));
+	CHECK_OK(get("https://auth/token", &r));
+	CHECK(body_is(&r, "b") && !r.reused && fk.conns[0].open);
+	CHECK_OK(get("https://reg/c", &r));
+	CHECK(body_is(&r, "c") && r.reused && fk.nconns == 2 && client.connects == 2);
+	/* A third origin parks the registry's and closes the token service's. */
+	CHECK_OK(get("https://other/d", &r));
+	CHECK(body_is(&r, "d") && fk.nconns == 3 && fk.conns[0].open && !fk.conns[1].open);
+	/* A parked connection the server closed meanwhile is dropped, and a fresh one dialed. */
+	fk.conns[0].dead = 1;
+	CHECK_OK(get("https://reg/e", &r));
+	CHECK(body_is(&r, "e") && !r.reused && fk.nconns == 4 && !fk.conns[0].open &&
+		fk.conns[2].open);
+	sg_http_client_close(&client);
+	CHECK(!fk.conns[2].open && !fk.conns[3].open);
+}
+
 int
 main(void)
 {
@@ -855,6 +882,7 @@ main(void)
 	test_client_secret_body();
 	test_client_proxy();
 	test_client_stale();
+	test_client_parked();
 	test_retry_policy();
 	test_retry_client();
 	guard_release();

@@ -763,6 +763,91 @@ test_pure(void)
 	CHECK(strcmp(reg.base, "https://[::1]:5000") == 0);
 }
 
+/* The ping's answer kept across clients of one host (sg_registry_use_memo): the first client
+ * pings and fills the memo, the next takes it and sends its first request at once, with the
+ * credentials the kept challenge asks for; an answer other than 200/401 is not kept. */
+static void
+test_ping_memo(void)
+{
+	static const char user[] = "bob", pass[] = "pw";
+	sg_registry_creds cr;
+	memset(&cr, 0, sizeof cr);
+	cr.username = sg_slice_str(user);
+	cr.password = sg_slice_str(pass);
+	sg_regauth_memo m;
+	memset(&m, 0, sizeof m);
+	CHECK_OK(setup("reg.example", &cr));
+	CHECK_OK(sg_registry_use_memo(&reg, &m, NULL));
+	const char *r[] = {"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\n"
+			   "Content-Length: 0\r\n\r\n", ok_manifest(0, man_digest)};
+	script(r, 2);
+	sg_registry_manifest man;
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, SG_MAX_JSON,
+		&man, NULL));
+	CHECK(logged(0, "GET /v2/ HTTP/1.1") && reg.auth.pings == 1);
+	CHECK(m.status == 401 && m.n_chal == 1 && m.chal_len[0] == strlen("Basic realm=\"r\""));
+	sg_registry_close(&reg);
+
+	CHECK_OK(setup("reg.example", &cr));
+	CHECK_OK(sg_registry_use_memo(&reg, &m, NULL));
+	const char *r2[] = {ok_manifest(1, man_digest)};
+	script(r2, 1);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, SG_MAX_JSON,
+		&man, NULL));
+	CHECK(logged(0, "GET /v2/lib/x/manifests/v1 HTTP/1.1") &&
+		logged(0, "Authorization: Basic Ym9iOnB3\r\n") && reg.auth.pings == 0);
+	sg_registry_close(&reg);
+
+	sg_regauth_memo m2;
+	memset(&m2, 0, sizeof m2);
+	CHECK_OK(setup("reg.example", NULL));
+	CHECK_OK(sg_registry_use_memo(&reg, &m2, NULL));
+	const char *r3[] = {ans(0, "HTTP/1.1 404 Not Found\r\n", "")};
+	script(r3, 1);
+	CHECK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, SG_MAX_JSON, &man,
+		NULL) != SG_OK);
+	CHECK(m2.status == 0);
+	sg_registry_close(&reg);
+
+	/* A Bearer registry with the ping's answer and the token cache kept across clients:
+	 * the second client sends its request at once, with the first one's token; closing a
+	 * client leaves the shared cache to its keeper, who wipes it. */
+	static uint8_t store_mem[SG_REGISTRY_MAX_SCOPES * SG_MAX_REGISTRY_TOKEN + 256];
+	sg_arena store_arena;
+	sg_arena_init(&store_arena, store_mem, sizeof store_mem);
+	sg_regauth_tokens store;
+	CHECK_OK(sg_regauth_tokens_init(&store, &store_arena, NULL));
+	sg_regauth_memo m3;
+	memset(&m3, 0, sizeof m3);
+	CHECK_OK(setup("reg.example", NULL));
+	CHECK_OK(sg_registry_use_memo(&reg, &m3, NULL));
+	sg_registry_share_tokens(&reg, &store);
+	const char *r4[] = {R401_BEARER, ans(12, JSON200, "{\"token\":\"tok9\"}"),
+		ok_manifest(2, man_digest)};
+	script(r4, 3);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &man,
+		NULL));
+	CHECK(reg.auth.token_fetches == 1 && m3.status == 401 && store.n == 1);
+	sg_registry_close(&reg);
+	CHECK(store.n == 1 && store.t[0].len == 4 && memcmp(store.t[0].token, "tok9", 4) == 0);
+	CHECK_OK(setup("reg.example", NULL));
+	CHECK_OK(sg_registry_use_memo(&reg, &m3, NULL));
+	sg_registry_share_tokens(&reg, &store);
+	const char *r5[] = {ok_manifest(3, man_digest)};
+	script(r5, 1);
+	CHECK_OK(sg_registry_get_manifest(&reg, "lib/x", "v1", SG_OCI_ACCEPT_ALL, 4096, &man,
+		NULL));
+	CHECK(logged(0, "GET /v2/lib/x/manifests/v1 HTTP/1.1") &&
+		logged(0, "Authorization: Bearer tok9\r\n"));
+	CHECK(reg.auth.pings == 0 && reg.auth.token_fetches == 0);
+	sg_registry_close(&reg);
+	sg_regauth_tokens_wipe(&store);
+	int clean = store.n == 0;
+	for (size_t i = 0; i < SG_MAX_REGISTRY_TOKEN; i++)
+		clean &= store.t[0].token[i] == 0;
+	CHECK(clean);
+}
+
 int
 main(void)
 {
@@ -770,6 +855,7 @@ main(void)
 	sg_oci_digest_of(MAN, sizeof MAN - 1, dg);
 	sg_oci_digest_format(dg, man_digest);
 	test_anonymous();
+	test_ping_memo();
 	test_errors();
 	test_bearer();
 	test_basic_and_redirect();

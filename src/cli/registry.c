@@ -22,6 +22,15 @@
  * does not (docs/decisions.md). The answer is remembered per host for the life of the
  * network stack, so a run over many images probes once.
  *
+ * The ping's answer (GET /v2/ without credentials: the status and the challenges) is kept per
+ * host for the life of the network stack too, and every registry client opened on the host
+ * takes it instead of asking again: the https probe's answer, which is the same request (as in
+ * ggcr, whose ping is the probe), or else the first client's own ping. cosign's shared puller
+ * pings once per repository for a command; this pings once per host (docs/performance.md,
+ * "Round trips"). The token cache is kept per host the same way (a scope names the
+ * repository, and the credentials for a repository are the same for every image), so the
+ * images of one worker fetch one token per repository and scope; wiped at the stack's close.
+ *
  * The network stack (sg_cli_net) is separate from the per-image registry state so one worker
  * of verify IMAGE... keeps its connection across the images it verifies. */
 #include <stdio.h>
@@ -55,12 +64,21 @@ struct sg_cli_net {
 	 * workers retry at the same time, and a DRBG is not to be shared across threads. */
 	sg_retry retry;
 	sg_drbg retry_rng;
-	struct {
+	struct net_scheme {
 		char host[SG_OCI_REGISTRY_MAX + 1];
 		int plain;   /* 1: http, 0: https */
 		sg_diag why; /* the probe's failure, kept for every later open; SG_OK if none */
 	} schemes[NET_SCHEMES];
 	size_t n_schemes;
+	/* The ping's answer and the token cache per registry host (see the top), for as many
+	 * hosts as schemes; the tokens come from net_arena when first needed, and are this
+	 * stack's alone (sg_cli_net_share does not copy them) and wiped at its close. */
+	struct net_ping {
+		char host[SG_OCI_REGISTRY_MAX + 1];
+		sg_regauth_memo memo;
+		sg_regauth_tokens *tokens;
+	} pings[NET_SCHEMES];
+	size_t n_pings;
 };
 
 struct sg_cli_reg {
@@ -243,8 +261,12 @@ sg_cli_dialer_init(sg_net_dialer *dl, const sg_net_opts *o, sg_arena *net_arena,
 void
 sg_cli_net_close(sg_cli_net *n)
 {
-	if (n != NULL)
-		sg_http_client_close(&n->http);
+	if (n == NULL)
+		return;
+	sg_http_client_close(&n->http);
+	for (size_t i = 0; i < n->n_pings; i++)
+		if (n->pings[i].tokens != NULL)
+			sg_regauth_tokens_wipe(n->pings[i].tokens);
 }
 
 /* see cli.h */
@@ -274,6 +296,22 @@ speaks_no_tls(sg_err e)
 {
 	return e == SG_ERR_TLS_VERSION || e == SG_ERR_TLS_HANDSHAKE || e == SG_ERR_TLS_IO ||
 		e == SG_ERR_NET_CLOSED;
+}
+
+/* What is kept for `host`, a new empty entry when there is none; NULL when the table is full
+ * (that host's clients ping and fetch tokens for themselves). */
+static struct net_ping *
+ping_for(sg_cli_net *n, const char *host)
+{
+	for (size_t i = 0; i < n->n_pings; i++)
+		if (strcmp(n->pings[i].host, host) == 0)
+			return &n->pings[i];
+	if (n->n_pings == NET_SCHEMES)
+		return NULL;
+	struct net_ping *p = &n->pings[n->n_pings++];
+	memset(p, 0, sizeof *p);
+	snprintf(p->host, sizeof p->host, "%s", host);
+	return p;
 }
 
 /* ggcr's scheme rule (see the top): *plain = 1 for plain http. A loopback registry, or any
@@ -318,6 +356,10 @@ plain_for(sg_cli_net *n, const char *host, int allow_http, int *plain, sg_diag *
 		n->schemes[n->n_schemes].plain = *plain;
 		n->schemes[n->n_schemes++].why = why;
 	}
+	/* An answer over https is the ping's answer too: the same GET /v2/, no credentials. */
+	struct net_ping *p;
+	if (!*plain && why.code == SG_OK && (p = ping_for(n, host)) != NULL)
+		sg_regauth_memo_keep(&p->memo, &resp);
 	if (why.code != SG_OK && d != NULL)
 		*d = why;
 	return why.code;
@@ -338,6 +380,10 @@ sg_cli_net_share(sg_cli_net *to, const sg_cli_net *from)
 {
 	memcpy(to->schemes, from->schemes, sizeof to->schemes);
 	to->n_schemes = from->n_schemes;
+	memcpy(to->pings, from->pings, sizeof to->pings);
+	to->n_pings = from->n_pings;
+	for (size_t i = 0; i < to->n_pings; i++)
+		to->pings[i].tokens = NULL; /* each stack its own: workers run at once */
 }
 
 /* see cli.h */
@@ -371,6 +417,17 @@ sg_cli_registry_open_on(sg_cli_net *net, const sg_cli_registry_flags *f, const c
 	int plain;
 	SG_TRY(plain_for(net, registry, f->allow_http, &plain, d));
 	SG_TRY(sg_registry_init(&c->reg, &net->http, registry, plain, &creds, arena, d));
+	struct net_ping *p = ping_for(net, registry);
+	if (p != NULL) {
+		SG_TRY(sg_registry_use_memo(&c->reg, &p->memo, d));
+		if (p->tokens == NULL) {
+			sg_regauth_tokens *t;
+			SG_TRY(sg_arena_get(&net->net_arena, sizeof *t, (void **)&t, d));
+			SG_TRY(sg_regauth_tokens_init(t, &net->net_arena, d));
+			p->tokens = t;
+		}
+		sg_registry_share_tokens(&c->reg, p->tokens);
+	}
 	*out = c;
 	return SG_OK;
 }

@@ -46,23 +46,51 @@ sg_regauth_init(sg_regauth *r, sg_http_client *http, const char *base, sg_http_p
 	SG_TRY(sg_arena_get(arena, SG_MAX_TOKEN_REPLY, (void **)&r->small, d));
 	r->small_cap = SG_MAX_TOKEN_REPLY;
 	/* Token buffers now, so callers may hand back later arena scratch freely. */
-	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
-		SG_TRY(sg_arena_get(arena, SG_MAX_REGISTRY_TOKEN, (void **)&r->tokens[i].token, d));
+	SG_TRY(sg_regauth_tokens_init(&r->own, arena, d));
+	r->tokens = &r->own;
 	return SG_OK;
+}
+
+/* see regauth.h */
+sg_err
+sg_regauth_tokens_init(sg_regauth_tokens *s, sg_arena *arena, sg_diag *d)
+{
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
+		SG_TRY(sg_arena_get(arena, SG_MAX_REGISTRY_TOKEN, (void **)&s->t[i].token, d));
+	return SG_OK;
+}
+
+/* see regauth.h */
+void
+sg_regauth_tokens_wipe(sg_regauth_tokens *s)
+{
+	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++) {
+		if (s->t[i].token != NULL)
+			sg_wipe(s->t[i].token, SG_MAX_REGISTRY_TOKEN);
+		s->t[i].len = 0;
+		s->t[i].scope[0] = '\0';
+	}
+	s->n = 0;
+}
+
+/* see regauth.h */
+void
+sg_regauth_share_tokens(sg_regauth *r, sg_regauth_tokens *s)
+{
+	r->tokens = s;
 }
 
 /* see regauth.h */
 void
 sg_regauth_close(sg_regauth *r)
 {
-	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
-		if (r->tokens[i].token != NULL)
-			sg_wipe(r->tokens[i].token, SG_MAX_REGISTRY_TOKEN);
+	sg_regauth_tokens_wipe(&r->own);
+	r->tokens = &r->own;
 	if (r->authz != NULL)
 		sg_wipe(r->authz, r->authz_cap);
 	if (r->small != NULL)
 		sg_wipe(r->small, r->small_cap);
-	r->ntokens = 0;
 	memset(&r->creds, 0, sizeof r->creds);
 }
 
@@ -146,34 +174,96 @@ sg_regauth_ping(sg_regauth *r, sg_diag *d)
 	r->pings++;
 	r->requests++;
 	SG_TRY(sg_http_do(r->http, &req, r->small, r->small_cap, &resp, d));
-	if (resp.status == 200) {
+	int taken;
+	SG_TRY(sg_regauth_take_ping(r, &resp, &taken, d));
+	if (!taken)
+		return sg_regerr_fail("GET", req.url, &resp, r->arena, d);
+	if (r->memo != NULL)
+		sg_regauth_memo_keep(r->memo, &resp);
+	return SG_OK;
+}
+
+/* see regauth.h */
+void
+sg_regauth_memo_keep(sg_regauth_memo *m, const sg_http_response *resp)
+{
+	m->status = 0;
+	m->n_chal = 0;
+	if (resp->status != 200 && resp->status != 401)
+		return;
+	size_t used = 0;
+	for (size_t i = 0; i < resp->head.num_headers; i++) {
+		const sg_http_header *h = &resp->head.headers[i];
+		if (!sg_slice_ieq_str(h->name, "WWW-Authenticate"))
+			continue;
+		if (m->n_chal == SG_REGAUTH_MEMO_CHALS || h->value.len > SG_REGAUTH_MEMO_CAP - used)
+			return; /* not kept whole: the next client pings itself */
+		memcpy(m->chal + used, h->value.p, h->value.len);
+		m->chal_len[m->n_chal++] = h->value.len;
+		used += h->value.len;
+	}
+	m->status = resp->status;
+}
+
+/* see regauth.h */
+sg_err
+sg_regauth_memo_use(sg_regauth *r, sg_regauth_memo *m, sg_diag *d)
+{
+	if (m->status == 0) {
+		r->memo = m;
+		return SG_OK;
+	}
+	sg_http_header hs[SG_REGAUTH_MEMO_CHALS];
+	size_t at = 0;
+	for (size_t k = 0; k < m->n_chal; k++) {
+		hs[k].name = sg_slice_str("WWW-Authenticate");
+		hs[k].value = sg_slice_make(m->chal + at, m->chal_len[k]);
+		at += m->chal_len[k];
+	}
+	sg_http_response resp;
+	memset(&resp, 0, sizeof resp);
+	resp.status = m->status;
+	resp.head.minor = 1;
+	resp.head.status = m->status;
+	resp.head.headers = hs;
+	resp.head.num_headers = m->n_chal;
+	int taken;
+	return sg_regauth_take_ping(r, &resp, &taken, d);
+}
+
+/* see regauth.h */
+sg_err
+sg_regauth_take_ping(sg_regauth *r, const sg_http_response *resp, int *taken, sg_diag *d)
+{
+	*taken = 0;
+	if (resp->status == 200) {
 		r->scheme = SG_AUTH_NONE;
-		r->pinged = 1;
-		return SG_OK;
-	}
-	if (resp.status == 401) {
+	} else if (resp->status == 401) {
 		char scope[SG_REGISTRY_SCOPE_MAX + 1];
-		SG_TRY(sg_regauth_learn(r, &resp, &r->scheme, scope, d));
-		r->pinged = 1;
+		SG_TRY(sg_regauth_learn(r, resp, &r->scheme, scope, d));
+	} else {
 		return SG_OK;
 	}
-	return sg_regerr_fail("GET", req.url, &resp, r->arena, d);
+	r->pinged = 1;
+	*taken = 1;
+	return SG_OK;
 }
 
 static sg_regauth_token *
 token_slot(sg_regauth *r, const char *scope, int create)
 {
-	for (size_t i = 0; i < r->ntokens; i++)
-		if (strcmp(r->tokens[i].scope, scope) == 0)
-			return &r->tokens[i];
+	sg_regauth_tokens *c = r->tokens;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->t[i].scope, scope) == 0)
+			return &c->t[i];
 	if (!create)
 		return NULL;
 	sg_regauth_token *t;
-	if (r->ntokens < SG_REGISTRY_MAX_SCOPES) {
-		t = &r->tokens[r->ntokens++];
+	if (c->n < SG_REGISTRY_MAX_SCOPES) {
+		t = &c->t[c->n++];
 	} else {
 		/* Full: reuse the oldest slot. */
-		t = &r->tokens[0];
+		t = &c->t[0];
 	}
 	if (t->token == NULL)
 		return NULL;

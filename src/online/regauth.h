@@ -56,6 +56,26 @@ typedef struct sg_regauth_token {
 	size_t len;
 } sg_regauth_token;
 
+/* The token cache: a client's own, or one the caller keeps for a host so the clients it opens
+ * there one after another (one per image) reuse each other's tokens. */
+typedef struct sg_regauth_tokens {
+	sg_regauth_token t[SG_REGISTRY_MAX_SCOPES];
+	size_t n;
+} sg_regauth_tokens;
+
+/* A registry's answer to the ping, kept so that another client of the same host takes it
+ * instead of asking again (docs/performance.md, "Round trips"): the status (200 or 401; 0 when
+ * nothing is kept) and the WWW-Authenticate values, which a registry sends one or two of,
+ * about 80 bytes each. More, or longer, and nothing is kept. */
+#define SG_REGAUTH_MEMO_CHALS 4u
+#define SG_REGAUTH_MEMO_CAP 512u
+typedef struct sg_regauth_memo {
+	int status;
+	uint8_t chal[SG_REGAUTH_MEMO_CAP];
+	size_t chal_len[SG_REGAUTH_MEMO_CHALS];
+	size_t n_chal;
+} sg_regauth_memo;
+
 typedef struct sg_regauth {
 	sg_http_client *http;
 	sg_arena *arena;
@@ -63,7 +83,8 @@ typedef struct sg_regauth {
 	char base[SG_REGISTRY_BASE_MAX + 1]; /* "https://localhost:5000", for the ping */
 	size_t base_len;
 	sg_registry_creds creds;
-	/* what the ping found */
+	/* what the ping found; `memo` (the caller's, may be NULL) receives the ping's answer */
+	sg_regauth_memo *memo;
 	int pinged;
 	sg_auth_scheme scheme;
 	char realm[SG_MAX_URL + 1];
@@ -71,9 +92,9 @@ typedef struct sg_regauth {
 	char service[SG_REGISTRY_SERVICE_MAX + 1];
 	size_t service_len;
 	int has_service;
-	/* token cache */
-	sg_regauth_token tokens[SG_REGISTRY_MAX_SCOPES];
-	size_t ntokens;
+	/* token cache: `own`, or the caller's (sg_regauth_share_tokens) */
+	sg_regauth_tokens own;
+	sg_regauth_tokens *tokens;
 	/* scratch: the Authorization header value (secret) and small answers */
 	uint8_t *authz;
 	size_t authz_cap;
@@ -90,12 +111,32 @@ typedef struct sg_regauth {
  * from `arena`. Nothing is sent yet. Errors: SG_ERR_ARG, SG_ERR_LIMIT (arena). */
 SG_MUST_USE sg_err sg_regauth_init(sg_regauth *a, sg_http_client *http, const char *base,
 	sg_http_plain plain, const sg_registry_creds *creds, sg_arena *arena, sg_diag *d);
-/* Wipe the token cache and scratch buffers. */
+/* Wipe the client's own token cache and scratch buffers (a shared cache is its keeper's). */
 void sg_regauth_close(sg_regauth *a);
+/* A token cache for sg_regauth_share_tokens: buffers from `arena`, which must live as long as
+ * the cache. Errors: SG_ERR_LIMIT (arena). */
+SG_MUST_USE sg_err sg_regauth_tokens_init(sg_regauth_tokens *s, sg_arena *arena, sg_diag *d);
+/* Wipe every token in `s` and empty it. */
+void sg_regauth_tokens_wipe(sg_regauth_tokens *s);
+/* Use `s` (kept by the caller for this client's host, with the same credentials, and used by
+ * one thread) as this client's token cache from now on. */
+void sg_regauth_share_tokens(sg_regauth *a, sg_regauth_tokens *s);
 
 /* GET /v2/ without credentials and learn the challenge; sets a->pinged. Errors: network,
  * and the answer's sg_regerr_fail text for anything but 200 and 401. */
 SG_MUST_USE sg_err sg_regauth_ping(sg_regauth *a, sg_diag *d);
+/* Take `resp`, an answer to GET <base>/v2/ without credentials that the caller already has, as
+ * the ping: a 200 or a 401 (its challenge learnt as sg_regauth_ping does) sets a->pinged and
+ * *taken = 1; any other status leaves `a` unpinged (*taken = 0), for sg_regauth_ping to ask
+ * and report. Counts no request. Errors: those of sg_regauth_learn. */
+SG_MUST_USE sg_err sg_regauth_take_ping(sg_regauth *a, const sg_http_response *resp,
+	int *taken, sg_diag *d);
+/* Keep `resp` (an answer to GET /v2/ without credentials) in `m` when it is a 200 or 401 whose
+ * challenges fit; else m->status = 0. */
+void sg_regauth_memo_keep(sg_regauth_memo *m, const sg_http_response *resp);
+/* Take the answer kept in `m` as the ping (sg_regauth_take_ping), when there is one; else let
+ * the ping that `a` sends fill `m`. `m` must outlive `a`. Counts no request. */
+SG_MUST_USE sg_err sg_regauth_memo_use(sg_regauth *a, sg_regauth_memo *m, sg_diag *d);
 /* Parse every WWW-Authenticate header of `resp` and pick the challenge to answer. The chosen
  * challenge's realm and service are kept; its scope is copied into `scope_out` (may be
  * empty). *scheme is SG_AUTH_NONE when the answer carried no usable challenge. */

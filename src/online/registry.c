@@ -115,6 +115,20 @@ is_registry_origin(const sg_registry *r, sg_slice url)
 	return sg_url_same_origin(&a, &b);
 }
 
+/* see registry.h */
+sg_err
+sg_registry_use_memo(sg_registry *r, sg_regauth_memo *m, sg_diag *d)
+{
+	return sg_regauth_memo_use(&r->auth, m, d);
+}
+
+/* see registry.h */
+void
+sg_registry_share_tokens(sg_registry *r, sg_regauth_tokens *s)
+{
+	sg_regauth_share_tokens(&r->auth, s);
+}
+
 /* One request with auth: ping first, Authorization for the scope, one retry after a 401. */
 SG_MUST_USE static sg_err
 reg_do(sg_registry *r, const struct req *q, sg_http_response *resp, sg_diag *d)

@@ -63,6 +63,15 @@ SG_MUST_USE sg_err sg_registry_init(sg_registry *r, sg_http_client *http, const 
 
 /* Wipe the token cache and scratch buffers. The http client is the caller's to close. */
 void sg_registry_close(sg_registry *r);
+/* The ping's answer for this registry's host, kept by the caller across clients (one per
+ * image): a kept answer is taken as this client's ping, so its first request does not ask
+ * again; with none kept, this client's own ping fills `m` (which must outlive `r`). Errors: a
+ * kept challenge sg_regauth_learn refuses. */
+SG_MUST_USE sg_err sg_registry_use_memo(sg_registry *r, sg_regauth_memo *m, sg_diag *d);
+/* Use the token cache `s`, kept by the caller for this registry's host and credentials (one
+ * thread), instead of this client's own: clients opened one after another reuse each other's
+ * tokens. The caller wipes `s` (sg_regauth_tokens_wipe) when it is done with the host. */
+void sg_registry_share_tokens(sg_registry *r, sg_regauth_tokens *s);
 
 /* A manifest as fetched. */
 typedef struct sg_registry_manifest {

@@ -34,11 +34,50 @@ drop_conn(sg_http_client *c)
 	c->conn_key[0] = '\0';
 }
 
+static void
+drop_parked(sg_http_client *c)
+{
+	if (c->parked != NULL)
+		c->parked->close(c->parked);
+	c->parked = NULL;
+	c->parked_key[0] = '\0';
+}
+
+/* Make the connection to `key` current: the current one when it goes there, else the parked
+ * one; a current one to another origin is parked (closing the one parked before). 1 when the
+ * connection found is still usable, 0 when the caller must drop it (if any) and dial. */
+static int
+take_conn(sg_http_client *c, const char *key)
+{
+	if (c->conn != NULL && strcmp(c->conn_key, key) == 0)
+		return c->conn->idle_ok == NULL || c->conn->idle_ok(c->conn);
+	sg_transport *back = NULL;
+	char back_key[sizeof c->parked_key];
+	if (c->parked != NULL && strcmp(c->parked_key, key) == 0) {
+		back = c->parked;
+		memcpy(back_key, c->parked_key, sizeof back_key);
+		c->parked = NULL;
+		c->parked_key[0] = '\0';
+	}
+	if (c->conn != NULL) {
+		drop_parked(c);
+		c->parked = c->conn;
+		memcpy(c->parked_key, c->conn_key, sizeof c->parked_key);
+	}
+	c->conn = back;
+	c->conn_key[0] = '\0';
+	if (back == NULL)
+		return 0;
+	memcpy(c->conn_key, back_key, sizeof c->conn_key);
+	return back->idle_ok == NULL || back->idle_ok(back);
+}
+
 /* see http.h */
 void
 sg_http_client_close(sg_http_client *c)
 {
 	drop_conn(c);
+	drop_parked(c);
 	if (c->iobuf != NULL)
 		sg_wipe(c->iobuf, SG_HTTP_IOBUF_SIZE);
 }
@@ -498,8 +537,7 @@ exchange(sg_http_client *c, const sg_http_request *req, const sg_url *u, const c
 	int idempotent = strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0;
 	for (int attempt = 0;; attempt++) {
 		int reused = 0, absolute_form = 0;
-		if (c->conn != NULL && strcmp(c->conn_key, key) == 0 &&
-			(c->conn->idle_ok == NULL || c->conn->idle_ok(c->conn))) {
+		if (take_conn(c, key)) {
 			reused = 1;
 			absolute_form = u->scheme == SG_URL_HTTP && c->opts->http_proxy != NULL &&
 				c->opts->http_proxy[0] != '\0' &&

@@ -32,9 +32,13 @@ typedef struct sg_http_client {
 	const sg_net_opts *opts;   /* timeouts, proxies */
 	const char *user_agent;    /* a constant; "picosign" unless the CLI sets its version */
 	uint8_t *iobuf;            /* SG_HTTP_IOBUF_SIZE bytes: request head, response head */
-	/* The one kept-alive connection (NULL when none) and where it goes. */
+	/* The kept-alive connection in use (NULL when none) and where it goes. */
 	sg_transport *conn;
 	char conn_key[SG_URL_MAX_HOST + 32];
+	/* The one before it, kept while the client talks to another origin (a registry's token
+	 * service): a request to its origin takes it back instead of dialing again. */
+	sg_transport *parked;
+	char parked_key[SG_URL_MAX_HOST + 32];
 	unsigned requests;         /* requests sent so far, for tests */
 	unsigned connects;         /* connections opened so far, for tests */
 	uint64_t sunk;             /* body bytes handed to sinks so far */

@@ -21,6 +21,8 @@
 //   reply        answer `status` with `body` (a JSON string) without forwarding: a stand-in
 //                endpoint (a CI token service)
 // The Host header is passed through, so a registry's upload Location points back here.
+// With FAULTPROXY_LOG_CONNECTIONS=1 in its environment, LOG_FILE also gets "CONNECT N" for each
+// TCP connection accepted (N counts from 1), so a test can count connections next to requests.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -139,7 +141,9 @@ const server = http.createServer((req, res) => {
 		});
 	});
 });
+let connections = 0;
 server.on('connection', (s) => {
+	if (process.env.FAULTPROXY_LOG_CONNECTIONS === '1') log(`CONNECT ${++connections}`);
 	sockets.add(s);
 	s.on('close', () => sockets.delete(s));
 	s.on('error', () => {});
