@@ -379,7 +379,8 @@ static const struct command commands[] = {
 		"keyless, against an expected identity and issuer, or with --key. Only\n"
 		"statements of the --type asked for count; an image signature never does. The\n"
 		"header goes to stderr, each verified DSSE envelope (JSON) to stdout. Exit 10:\n"
-		"no attestations; 12: attestations exist but none matched; 1: anything else.\n",
+		"no attestations; 12: attestations exist but none matched; 1: anything else.\n"
+		"IMAGE - and -o jsonl work as for verify (picosign verify --help).\n",
 		FLAGS(
 		identity_flags,
 		key_pub_flag,
