@@ -42,6 +42,44 @@ static struct {
 	void (*on_close)(scripted_conn *c);
 } scripted;
 
+/* A request log for includers that check what was sent (scripted_log_on): request i's bytes
+ * as written, head and body, cut at SCRIPTED_LOG_CAP - 1 and NUL-terminated. */
+#define SCRIPTED_LOG_CAP 4096
+static struct {
+	char req[SCRIPTED_MAX][SCRIPTED_LOG_CAP];
+	size_t n;
+} scripted_log;
+
+static inline void
+scripted_log_request(scripted_conn *c)
+{
+	(void)c;
+	if (scripted_log.n < SCRIPTED_MAX)
+		scripted_log.req[scripted_log.n++][0] = '\0';
+}
+
+static inline void
+scripted_log_write(scripted_conn *c, const uint8_t *p, size_t len)
+{
+	(void)c;
+	if (scripted_log.n > 0) {
+		char *l = scripted_log.req[scripted_log.n - 1];
+		size_t have = strlen(l);
+		size_t k = len < SCRIPTED_LOG_CAP - 1 - have ? len : SCRIPTED_LOG_CAP - 1 - have;
+		memcpy(l + have, p, k);
+		l[have + k] = '\0';
+	}
+}
+
+/* Log every request from here on, from an empty log. */
+static inline void
+scripted_log_on(void)
+{
+	memset(&scripted_log, 0, sizeof scripted_log);
+	scripted.on_request = scripted_log_request;
+	scripted.on_write = scripted_log_write;
+}
+
 /* Forget the answers and the hosts dialled (the hooks stay). */
 static void
 scripted_clear(void)

@@ -27,36 +27,7 @@
 #include "runner.h"
 #include "scripted_net.h"
 
-/* ---- scripted dialer (scripted_net.h); every request head is logged here ---- */
-
-#define MAX_RESP SCRIPTED_MAX
-#define LOG_CAP 4096
-
-static struct {
-	char log[MAX_RESP][LOG_CAP];
-	size_t nlog;
-} S;
-
-static void
-log_request(scripted_conn *c)
-{
-	(void)c;
-	if (S.nlog < MAX_RESP)
-		S.log[S.nlog++][0] = '\0';
-}
-
-static void
-log_write(scripted_conn *c, const uint8_t *p, size_t len)
-{
-	(void)c;
-	if (S.nlog > 0) {
-		char *l = S.log[S.nlog - 1];
-		size_t have = strlen(l);
-		size_t k = len < LOG_CAP - 1 - have ? len : LOG_CAP - 1 - have;
-		memcpy(l + have, p, k);
-		l[have + k] = '\0';
-	}
-}
+/* ---- scripted dialer (scripted_net.h); every request is logged in scripted_log ---- */
 
 static sg_net_opts nopts;
 static uint8_t iobuf[SG_HTTP_IOBUF_SIZE];
@@ -68,7 +39,7 @@ static sg_registry reg;
 static void
 script(const char *const *r, size_t n)
 {
-	memset(&S, 0, sizeof S);
+	memset(&scripted_log, 0, sizeof scripted_log);
 	scripted_clear();
 	for (size_t i = 0; i < n; i++)
 		scripted_add((const uint8_t *)r[i], strlen(r[i]));
@@ -79,8 +50,8 @@ setup(const char *host, const sg_registry_creds *creds)
 {
 	sg_http_client_close(&http);
 	memset(scripted_conns, 0, sizeof scripted_conns);
-	scripted.on_request = log_request;
-	scripted.on_write = log_write;
+	scripted.on_request = scripted_log_request;
+	scripted.on_write = scripted_log_write;
 	sg_net_opts_default(&nopts);
 	sg_http_client_init(&http, &scripted_dialer, &nopts, iobuf);
 	sg_arena_init(&arena, arena_mem, sizeof arena_mem);
@@ -90,7 +61,7 @@ setup(const char *host, const sg_registry_creds *creds)
 static int
 logged(size_t i, const char *needle)
 {
-	return i < S.nlog && strstr(S.log[i], needle) != NULL;
+	return i < scripted_log.n && strstr(scripted_log.req[i], needle) != NULL;
 }
 
 /* A manifest and its digest. */
@@ -418,7 +389,7 @@ test_basic_and_redirect(void)
 	script(u2, 1);
 	CHECK_OK(sg_registry_put_blob(&reg, "lib/x", (const uint8_t *)blob, sizeof blob - 1, &up,
 		NULL));
-	CHECK(up == 0 && S.nlog == 1);
+	CHECK(up == 0 && scripted_log.n == 1);
 	/* an upload Location on another host gets no Authorization */
 	const char *u3[] = {
 		"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
@@ -533,8 +504,8 @@ test_foreign_challenge(void)
 	CHECK(!evil);
 	/* Basic credentials went to the registry's own realm, once, and nowhere else */
 	size_t basic = 0;
-	for (size_t i = 0; i < S.nlog; i++)
-		basic += strstr(S.log[i], "Authorization: Basic") != NULL;
+	for (size_t i = 0; i < scripted_log.n; i++)
+		basic += strstr(scripted_log.req[i], "Authorization: Basic") != NULL;
 	CHECK(basic == 1 && logged(1, "Host: auth.example\r\n"));
 	CHECK(logged(3, "Host: storage.example\r\n") && !logged(3, "Authorization"));
 	CHECK(strcmp(reg.auth.realm, "https://auth.example/token") == 0);
@@ -607,9 +578,9 @@ test_identity_token_redirect(void)
 		NULL);
 	CHECK(e != SG_OK);
 	int leaked = 0;
-	for (size_t i = 0; i < S.nlog; i++)
-		leaked |= strstr(S.log[i], "refresh-me-secret") != NULL &&
-			strstr(S.log[i], "Host: elsewhere.example") != NULL;
+	for (size_t i = 0; i < scripted_log.n; i++)
+		leaked |= strstr(scripted_log.req[i], "refresh-me-secret") != NULL &&
+			strstr(scripted_log.req[i], "Host: elsewhere.example") != NULL;
 	CHECK(!leaked);
 	for (size_t i = 0; i < scripted.nhosts; i++)
 		CHECK(strcmp(scripted.hosts[i], "elsewhere.example") != 0);

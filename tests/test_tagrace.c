@@ -22,40 +22,12 @@
 #include "runner.h"
 #include "scripted_net.h"
 
-/* ---- the scripted registry; every request is logged here ---- */
-
-#define LOG_CAP 4096
-
-static struct {
-	char log[SCRIPTED_MAX][LOG_CAP];
-	size_t nlog;
-} S;
-
-static void
-log_request(scripted_conn *c)
-{
-	(void)c;
-	if (S.nlog < SCRIPTED_MAX)
-		S.log[S.nlog++][0] = '\0';
-}
-
-static void
-log_write(scripted_conn *c, const uint8_t *p, size_t len)
-{
-	(void)c;
-	if (S.nlog > 0) {
-		char *l = S.log[S.nlog - 1];
-		size_t have = strlen(l);
-		size_t k = len < LOG_CAP - 1 - have ? len : LOG_CAP - 1 - have;
-		memcpy(l + have, p, k);
-		l[have + k] = '\0';
-	}
-}
+/* ---- the scripted registry; every request is logged (scripted_log, scripted_net.h) ---- */
 
 static int
 logged(size_t i, const char *needle)
 {
-	return i < S.nlog && strstr(S.log[i], needle) != NULL;
+	return i < scripted_log.n && strstr(scripted_log.req[i], needle) != NULL;
 }
 
 /* The policy's waits and lines. */
@@ -95,10 +67,10 @@ setup(int with_policy, uint64_t deadline_ms)
 {
 	sg_http_client_close(&http);
 	memset(scripted_conns, 0, sizeof scripted_conns);
-	memset(&S, 0, sizeof S);
+	memset(&scripted_log, 0, sizeof scripted_log);
 	memset(&W, 0, sizeof W);
-	scripted.on_request = log_request;
-	scripted.on_write = log_write;
+	scripted.on_request = scripted_log_request;
+	scripted.on_write = scripted_log_write;
 	sg_net_opts_default(&nopts);
 	sg_http_client_init(&http, &scripted_dialer, &nopts, iobuf);
 	sg_retry_init(&pol);
@@ -241,7 +213,7 @@ test_fallback_lost_at_settle(void)
 	CHECK_OK(sg_referrers_attach(&reg, "lib/x", image, man,
 		sg_slice_make(bundle, sizeof bundle - 1), &arena, &res, NULL));
 	CHECK(res.where == SG_REFERRERS_TAG && res.attempts == 2 && !res.already_indexed);
-	CHECK(S.nlog == 15);
+	CHECK(scripted_log.n == 15);
 	CHECK(logged(7, "PUT /v2/lib/x/manifests/sha256-"));
 	CHECK(logged(12, "PUT /v2/lib/x/manifests/sha256-"));
 	CHECK(logged(12, OTHER) && logged(12, man_ds)); /* theirs kept, ours added */
@@ -266,7 +238,7 @@ test_fallback_lost_at_settle(void)
 	add(HIDX, ours);
 	CHECK_OK(sg_referrers_attach(&reg, "lib/x", image, man,
 		sg_slice_make(bundle, sizeof bundle - 1), &arena, &res, NULL));
-	CHECK(res.attempts == 1 && S.nlog == 10 && W.nwaits == 0);
+	CHECK(res.attempts == 1 && scripted_log.n == 10 && W.nwaits == 0);
 }
 
 static void
@@ -294,7 +266,7 @@ test_fallback_keeps_moving(void)
 	CHECK(strstr(msg, fb_tag) != NULL && strstr(msg, "kept changing") != NULL &&
 		strstr(msg, "may be missing") != NULL);
 	CHECK(W.nlines == SG_TAG_WRITE_TRIES - 1);
-	CHECK(S.nlog == 5 + 2 * SG_TAG_WRITE_TRIES);
+	CHECK(scripted_log.n == 5 + 2 * SG_TAG_WRITE_TRIES);
 
 	/* A deadline with no room for the backoff: one attempt, the refusal said, the error. */
 	setup(1, 1200);
@@ -306,7 +278,7 @@ test_fallback_keeps_moving(void)
 	CHECK_ERR(sg_referrers_attach(&reg, "lib/x", image, man,
 			  sg_slice_make(bundle, sizeof bundle - 1), &arena, &res, &d),
 		SG_ERR_OCI_REGISTRY);
-	CHECK(res.attempts == 1 && S.nlog == 7);
+	CHECK(res.attempts == 1 && scripted_log.n == 7);
 	CHECK(W.nlines == 1 && strstr(W.lines[0], "Not retrying the referrers index") != NULL);
 }
 
@@ -358,7 +330,7 @@ test_sig_lost_at_settle(void)
 	CHECK_OK(sg_cosign_sig_attach(&reg, "lib/x", image, (const uint8_t *)payload,
 		sizeof payload - 1, &an, 1, NULL, 0, &arena, &res, NULL));
 	CHECK(res.attempts == 2 && !res.duplicate && res.layers == 2);
-	CHECK(S.nlog == 15);
+	CHECK(scripted_log.n == 15);
 	CHECK(logged(12, ".sig HTTP/1.1") && logged(12, OTHER) && logged(12, pds));
 	CHECK(W.nwaits == 3 && W.waits[0] == SG_TAG_SETTLE_MIN_MS && W.waits[1] == 500);
 	CHECK(W.nlines == 1 &&
@@ -378,7 +350,7 @@ test_sig_lost_at_settle(void)
 	add(HMAN, m_both);
 	CHECK_OK(sg_cosign_sig_attach(&reg, "lib/x", image, (const uint8_t *)payload,
 		sizeof payload - 1, &an, 1, NULL, 0, &arena, &res, NULL));
-	CHECK(res.attempts == 2 && !res.duplicate && res.layers == 2 && S.nlog == 8);
+	CHECK(res.attempts == 2 && !res.duplicate && res.layers == 2 && scripted_log.n == 8);
 	CHECK(W.nwaits == 1 && W.waits[0] == 500); /* the backoff; no settle look was reached */
 }
 
@@ -399,7 +371,7 @@ test_blob_unknown(void)
 	add(H201, "");
 	CHECK_OK(sg_registry_put_manifest(&reg, "lib/x", "v1", SG_MT_OCI_MANIFEST,
 		(const uint8_t *)mb, sizeof mb - 1, NULL, NULL));
-	CHECK(S.nlog == 3 && logged(1, "PUT /v2/lib/x/manifests/v1") &&
+	CHECK(scripted_log.n == 3 && logged(1, "PUT /v2/lib/x/manifests/v1") &&
 		logged(2, "PUT /v2/lib/x/manifests/v1"));
 	CHECK(W.nlines == 1 &&
 		strstr(W.lines[0],
@@ -419,7 +391,7 @@ test_blob_unknown(void)
 		SG_ERR_OCI_REGISTRY);
 	char msg[1024];
 	sg_diag_format(&d, msg, sizeof msg);
-	CHECK(S.nlog == 5 && W.nlines == 3 && strstr(msg, "MANIFEST_BLOB_UNKNOWN") != NULL);
+	CHECK(scripted_log.n == 5 && W.nlines == 3 && strstr(msg, "MANIFEST_BLOB_UNKNOWN") != NULL);
 	/* another 400 is not sent again */
 	setup(1, 0);
 	script_reset();
@@ -428,7 +400,7 @@ test_blob_unknown(void)
 	CHECK_ERR(sg_registry_put_manifest(&reg, "lib/x", "v1", SG_MT_OCI_MANIFEST,
 			  (const uint8_t *)mb, sizeof mb - 1, NULL, NULL),
 		SG_ERR_OCI_REGISTRY);
-	CHECK(S.nlog == 2 && W.nlines == 0);
+	CHECK(scripted_log.n == 2 && W.nlines == 0);
 	/* nor anything without a policy */
 	setup(0, 0);
 	script_reset();
@@ -437,7 +409,7 @@ test_blob_unknown(void)
 	CHECK_ERR(sg_registry_put_manifest(&reg, "lib/x", "v1", SG_MT_OCI_MANIFEST,
 			  (const uint8_t *)mb, sizeof mb - 1, NULL, NULL),
 		SG_ERR_OCI_REGISTRY);
-	CHECK(S.nlog == 2);
+	CHECK(scripted_log.n == 2);
 }
 
 int
