@@ -80,6 +80,12 @@ test_selection(void)
 	const sg_sc_service *s, *list[8];
 	int other;
 	size_t k;
+	/* A selector spelt with escapes is the same selector (it was unescaped through a NULL
+	 * arena until make fuzz-long found it; fuzz/regress/signing_config keeps that input). */
+	CHECK_OK(parse(CFG("", "\"selector\":\"\\u0041LL\"")));
+	CHECK(sc.selector[SG_SC_TLOG] == SG_SC_SEL_ALL);
+	CHECK_OK(parse(CFG("", "\"selector\":\"AN\\u0059\"")));
+	CHECK(sc.selector[SG_SC_TLOG] == SG_SC_SEL_ANY);
 	/* CA: the newest start of the valid ones. */
 	CHECK_OK(parse(CFG("", "\"selector\":\"ANY\"")));
 	CHECK_OK(sg_signing_config_select_one(&sc, SG_SC_CA, at("2024-01-01T00:00:00Z"), V1, 1, &s,

@@ -318,6 +318,10 @@ sg_json_str(
 	}
 	if (e != VFJ_ERR_NOT_RAW)
 		return fail_at(j, t, d, sg_json_err(e), what);
+	/* A string with escapes needs room to be unescaped into; a caller without an arena gets
+	 * an error, never a write through NULL. */
+	if (arena == NULL)
+		return fail_at(j, t, d, SG_ERR_ARG, what);
 	/* Unescaping never lengthens a string: the raw span bounds the output. */
 	const vfj_token *tok = &j->doc.toks[t];
 	size_t cap = tok->end - tok->start;

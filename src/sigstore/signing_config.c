@@ -55,8 +55,8 @@ parse_service(const sg_json *j, size_t t, sg_arena *arena, sg_sc_service *s, sg_
 }
 
 SG_MUST_USE static sg_err
-parse_selector(const sg_json *j, size_t root, const char *key, sg_sc_selector *sel,
-	uint32_t *count, sg_diag *d)
+parse_selector(const sg_json *j, size_t root, const char *key, sg_arena *arena,
+	sg_sc_selector *sel, uint32_t *count, sg_diag *d)
 {
 	size_t obj;
 	sg_slice name = {NULL, 0};
@@ -66,8 +66,9 @@ parse_selector(const sg_json *j, size_t root, const char *key, sg_sc_selector *s
 	SG_TRY(sg_json_get_obj(j, root, key, SG_JSON_OPTIONAL, key, &obj, d));
 	if (obj == SG_JSON_NONE)
 		return SG_OK;
+	/* The arena: a selector spelt with escapes ("\u0041LL") is unescaped there. */
 	SG_TRY(sg_json_get_str(j, obj, "selector", SG_JSON_OPTIONAL, "signing config selector",
-		NULL, &name, NULL, d));
+		arena, &name, NULL, d));
 	SG_TRY(sg_json_get_int64(j, obj, "count", SG_JSON_OPTIONAL, "signing config count", &n,
 		NULL, d));
 	if (n < 0 || n > (int64_t)SG_MAX_SC_SERVICES)
@@ -109,9 +110,9 @@ parse_config(const uint8_t *json, size_t len, sg_arena *arena, sg_signing_config
 			SG_TRY(parse_service(&j, t, arena, &out->services[k][i++], d));
 		out->n[k] = i;
 	}
-	SG_TRY(parse_selector(&j, root, "rekorTlogConfig", &out->selector[SG_SC_TLOG],
+	SG_TRY(parse_selector(&j, root, "rekorTlogConfig", arena, &out->selector[SG_SC_TLOG],
 		&out->count[SG_SC_TLOG], d));
-	SG_TRY(parse_selector(&j, root, "tsaConfig", &out->selector[SG_SC_TSA],
+	SG_TRY(parse_selector(&j, root, "tsaConfig", arena, &out->selector[SG_SC_TSA],
 		&out->count[SG_SC_TSA], d));
 	return SG_OK;
 }
