@@ -52,9 +52,10 @@ elif ! command -v git >/dev/null 2>&1 || ! git rev-parse --git-dir >/dev/null 2>
 else
 	F=$T/fresh
 	mkdir -p "$F"
-	# the files a clone has: tracked ones, plus new ones not ignored (the tree under test)
+	# the files a clone has: tracked ones, plus new ones not ignored (the tree under test);
+	# one tar reads the whole list (xargs would split it into archives the reader stops after)
 	git ls-files -co --exclude-standard -z | grep -zv '^tests/npm/node_modules/' |
-		xargs -0 tar -cf - --no-recursion 2>/dev/null | tar -xf - -C "$F"
+		tar -cf - --null --no-recursion -T - 2>/dev/null | tar -xf - -C "$F"
 	NET=()
 	if [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then NET=(unshare --net); fi
 	t0=$(date +%s)
