@@ -42,21 +42,8 @@ for v in $(env | sed -n 's/^\(COSIGN_[A-Z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 # (--new-bundle-format=true: the command line wins over the variable).
 export COSIGN_NEW_BUNDLE_FORMAT=false
 
-T=$(mktemp -d)
-pids=()
-cleanup() {
-	sigstore_stop
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-export HOME=$T/home
-mkdir -p "$HOME"
 source "$ROOT/tests/lib/oci.sh"
+oci_scratch # T, pids, HOME=$T/home, and the exit trap that stops the servers and the peer
 start_registry reg || { bad "registry starts"; finish; exit 1; }
 R=127.0.0.1:$PORT
 BASE=http://$R
