@@ -8,9 +8,10 @@
 #     harness's max_len are left out, and a crashing input never enters the corpus;
 #   - a finding (crash, leak, timeout, OOM) is kept in build/fuzz/findings/ and listed: it
 #     becomes a fuzz/regress/<t>/ input together with its fix, by hand;
-#   - the table (harness, executions, edges covered from libFuzzer's final "cov:", corpus
-#     files and bytes before/after, seconds, result) replaces the one in docs/fuzzing.md
-#     between its markers, with the date and the settings.
+#   - each harness's row (executions, edges covered from libFuzzer's final "cov:", corpus
+#     files and bytes before/after, seconds, budget, date, result) replaces its row in the
+#     table in docs/fuzzing.md; rows of harnesses this run did not cover stay as they were, so
+#     a campaign can be run in parts.
 # Logs: build/fuzz/long/<t>.log. Prints one line per harness and "N passed, N failed" last
 # (a failure is a finding or a harness that did not run).
 set -u
@@ -95,27 +96,43 @@ done
 wait
 
 pass=0 fail=0
-rows=""
+today=$(date -u +%Y-%m-%d)
 for t in $targets; do
 	row=$(cat "$L/$t.row" 2>/dev/null || echo "| $t | - | - | - | - | - | no result |")
-	rows+="$row"$'\n'
 	if printf '%s' "$row" | grep -q '| ok |$'; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
 	fi
 	echo "fuzz-long $row"
+	# The budget and the date go in before the result: a row says which run it came from.
+	printf '%s\n' "$row" | sed "s/ | \([^|]*\) |\$/ | $secs s | $today | \1 |/" >"$L/$t.dated"
 done
 
 # The table in docs/fuzzing.md, between the markers (the rest of the file is left as it is).
+# A campaign can be run in parts (FUZZ_TARGETS): a row is replaced only for the harnesses this
+# run covered, the others keep their row from the run that made it, and the rows are sorted.
+old_rows=""
+if [ -f "$doc" ]; then
+	old_rows=$(awk '/^<!-- fuzz-long table/ { in_t = 1; next } /^<!-- end of fuzz-long table/ { in_t = 0 }
+		in_t && /^\| [a-z0-9_]+ \|/ && !/^\| harness \|/' "$doc")
+fi
+rows=$( {
+	printf '%s\n' "$old_rows" | grep '^| ' | while IFS= read -r row; do
+		name=$(printf '%s' "$row" | awk -F' [|] ' '{print $1}' | sed 's/^| //')
+		case " $(echo $targets) " in *" $name "*) ;; *) printf '%s\n' "$row" ;; esac
+	done
+	for t in $targets; do cat "$L/$t.dated"; done
+} | sort -t'|' -k2,2)
 table="<!-- fuzz-long table: written by fuzz/long.sh -->
-Campaign of $(date -u +%Y-%m-%d), \`make fuzz-long FUZZ_SECONDS=$secs\` (stop at $max_runs executions
-or $secs s per harness, whichever first; $(nproc) cores, $jobs at a time, nice 19; clang
-$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9.]*\).*/\1/p' | head -n 1)).
+\`make fuzz-long FUZZ_SECONDS=N\` stops each harness at $max_runs executions or N seconds, whichever
+first, at nice 19 on a $(nproc)-core machine; clang
+$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9.]*\).*/\1/p' | head -n 1). Each row names the budget and the date of the run that wrote it.
 
-| harness | executions | edges (cov) | corpus before | corpus after | seconds | result |
-| --- | ---: | ---: | ---: | ---: | ---: | --- |
-${rows}<!-- end of fuzz-long table -->"
+| harness | executions | edges (cov) | corpus before | corpus after | seconds | budget | date | result |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+${rows}
+<!-- end of fuzz-long table -->"
 if [ -f "$doc" ] && grep -q '^<!-- fuzz-long table' "$doc"; then
 	printf '%s\n' "$table" >"$L/table.md"
 	awk -v tf="$L/table.md" '
