@@ -265,7 +265,8 @@ FUZZ_DIR := build/fuzz
 # Module objects are compiled once with fuzzer coverage and sanitizers, then shared by every
 # harness; only the harness itself links with -fsanitize=fuzzer (which brings libFuzzer's main).
 FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS := $(STD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) -I$(BEARSSL_INC) -MMD -MP
+FUZZ_CFLAGS := $(STD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	-fsanitize-coverage-ignorelist=fuzz/coverage-ignore.txt $(INC) -I$(BEARSSL_INC) -MMD -MP
 FUZZ_RUNS ?= 20000
 FUZZ_OFFLINE_A := $(FUZZ_DIR)/libpicosign-offline.a
 FUZZ_LIB_A := $(FUZZ_DIR)/libpicosign.a
@@ -281,7 +282,7 @@ fuzz_archives_of = $(subst $(BUILD)/,$(FUZZ_DIR)/,$(call archives_of,$(1)))
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 
-$(FUZZ_DIR)/obj/%.o: %.c
+$(FUZZ_DIR)/obj/%.o: %.c fuzz/coverage-ignore.txt
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
 

@@ -27,6 +27,7 @@
 #include "online/credhelper.h"
 #include "oci/ociref.h"
 #include "online/registry.h"
+#include "fuzz_common.h"
 #include "fuzz_retry.h"
 
 #include "../tests/scripted_net.h"
@@ -174,9 +175,8 @@ static uint8_t tok[SG_MAX_REGISTRY_TOKEN];
 static void
 authz_wiped(const sg_registry *r)
 {
-	for (size_t i = 0; i < r->auth.authz_cap; i++)
-		if (r->auth.authz[i] != 0)
-			abort();
+	if (!fuzz_all_zero(r->auth.authz, r->auth.authz_cap))
+		abort();
 }
 
 static void
@@ -313,8 +313,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_registry_close(&r);
 	sg_http_client_close(&http);
 	for (size_t i = 0; i < SG_REGISTRY_MAX_SCOPES; i++)
-		for (size_t k = 0; k < SG_MAX_REGISTRY_TOKEN; k++)
-			if (r.auth.own.t[i].token[k] != 0)
-				abort();
+		if (!fuzz_all_zero(r.auth.own.t[i].token, SG_MAX_REGISTRY_TOKEN))
+			abort();
 	return 0;
 }

@@ -163,6 +163,22 @@ test_diag(void)
 	CHECK(strcmp(sg_err_str((sg_err)99999), "unknown error") == 0);
 }
 
+/* sg_wipe zeroes exactly the bytes it is given; an empty wipe touches nothing. */
+static void
+test_wipe(void)
+{
+	uint8_t b[64];
+	memset(b, 0xa5, sizeof b);
+	sg_wipe(b + 8, 40);
+	int ok = 1;
+	for (size_t i = 0; i < sizeof b; i++)
+		ok &= (i >= 8 && i < 48) ? b[i] == 0 : b[i] == 0xa5;
+	CHECK(ok);
+	sg_wipe(NULL, 0);
+	sg_wipe(b, 0);
+	CHECK(b[0] == 0xa5);
+}
+
 int
 main(void)
 {
@@ -171,5 +187,6 @@ main(void)
 	test_arena();
 	test_arith();
 	test_diag();
+	test_wipe();
 	return test_finish();
 }
