@@ -112,6 +112,10 @@ done
 # The table in docs/fuzzing.md, between the markers (the rest of the file is left as it is).
 # A campaign can be run in parts (FUZZ_TARGETS): a row is replaced only for the harnesses this
 # run covered, the others keep their row from the run that made it, and the rows are sorted.
+# Two campaigns at once (say two FUZZ_TARGETS lists, one a core) each rewrite the table: the
+# lock makes each read-modify-write whole, so neither drops the other's rows.
+exec 9>>"$L/table.lock"
+flock 9
 old_rows=""
 if [ -f "$doc" ]; then
 	old_rows=$(awk '/^<!-- fuzz-long table/ { in_t = 1; next } /^<!-- end of fuzz-long table/ { in_t = 0 }
@@ -142,6 +146,7 @@ if [ -f "$doc" ] && grep -q '^<!-- fuzz-long table' "$doc"; then
 else
 	printf '\n%s\n' "$table" >>"$doc"
 fi
+flock -u 9
 echo "table written to $doc"
 for t in $targets; do
 	ls build/fuzz/findings/"$t"-* 2>/dev/null | sed 's/^/finding: /'
