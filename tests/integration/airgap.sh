@@ -28,14 +28,7 @@ sigstore_available || skip "$SIGSTORE_SKIP_REASON"
 source tests/lib/oci.sh
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy PICOSIGN_REFRESH_TRUST
 
-T=$(mktemp -d)
-pids=()
-cleanup() {
-	sigstore_stop
-	stop_servers
-	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
+oci_scratch
 cd "$T" || exit 1
 SIGSTORE_LIFETIME=300 sigstore_start "$T/peer" || { bad "sigstore peer starts"; finish; exit 1; }
 start_registry reg || { bad "registry starts"; finish; exit 1; }

@@ -35,19 +35,7 @@ source tests/lib/oci.sh
 source tests/registry/lib.sh
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy
 
-T=$(mktemp -d)
-pids=()
-cleanup() {
-	sigstore_stop
-	front_stop
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
+oci_scratch
 cd "$T" || exit 1
 S=$ROOT/tests/sigstore
 SIGSTORE_LIFETIME=600 sigstore_start "$T/peer" || { bad "sigstore peer starts"; finish; exit 1; }

@@ -14,8 +14,9 @@ stop_servers() {
 
 # ---- a test's scratch space ----
 # oci_scratch: T (a new temporary directory), pids (the servers to stop), HOME=$T/home, and an
-# exit trap that stops those servers (and the Sigstore peer, when tests/sigstore/lib.sh is
-# loaded) and removes T (kept, and named, with SG_KEEP_TMP=1). Call it in the test's own shell.
+# exit trap that stops those servers (and the Sigstore peer and the referrers front, when
+# tests/sigstore/lib.sh and tests/registry/lib.sh are loaded) and removes T (kept, and named,
+# with SG_KEEP_TMP=1). Call it in the test's own shell.
 oci_scratch() {
 	T=$(mktemp -d)
 	pids=()
@@ -25,6 +26,7 @@ oci_scratch() {
 }
 oci_scratch_cleanup() {
 	command -v sigstore_stop >/dev/null 2>&1 && sigstore_stop
+	command -v front_stop >/dev/null 2>&1 && front_stop
 	stop_servers
 	if [ "${SG_KEEP_TMP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
