@@ -12,7 +12,8 @@
 #     files and bytes before/after, seconds, budget, date, result) replaces its row in the
 #     table in docs/fuzzing.md; rows of harnesses this run did not cover stay as they were, so
 #     a campaign can be run in parts.
-# Logs: build/fuzz/long/<t>.log. Prints one line per harness and "N passed, N failed" last
+# FUZZ_BIN_DIR runs the harnesses of another build (default build/fuzz, what `make fuzz`
+# builds; the Makefile builds that one first). Logs: build/fuzz/long/<t>.log. Prints one line per harness and "N passed, N failed" last
 # (a failure is a finding or a harness that did not run).
 set -u
 cd "$(dirname "$0")/.."
@@ -35,7 +36,7 @@ sizes() {
 
 # One harness: run, merge, replay, report a row in $L/<t>.row.
 campaign() {
-	local t=$1 bin=build/fuzz/fuzz_$1 log=$L/$1.log work=$L/$1.new merged=$L/$1.merged
+	local t=$1 bin=${FUZZ_BIN_DIR:-build/fuzz}/fuzz_$1 log=$L/$1.log work=$L/$1.new merged=$L/$1.merged
 	local max_len=65536 opts=() v before after rc start el execs cov result
 	if [ ! -x "$bin" ]; then
 		echo "| $t | - | - | - | - | - | not built |" >"$L/$t.row"
