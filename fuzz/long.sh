@@ -13,8 +13,9 @@
 #     table in docs/fuzzing.md; rows of harnesses this run did not cover stay as they were, so
 #     a campaign can be run in parts.
 # FUZZ_BIN_DIR runs the harnesses of another build (default build/fuzz, what `make fuzz`
-# builds; the Makefile builds that one first). Logs: build/fuzz/long/<t>.log. Prints one line per harness and "N passed, N failed" last
-# (a failure is a finding or a harness that did not run).
+# builds; the Makefile builds that one first). Logs: build/fuzz/long/<t>.log. Prints one line
+# per harness and "N passed, N failed" last (a failure is a finding or a harness that did not
+# run).
 set -u
 cd "$(dirname "$0")/.."
 secs=${FUZZ_SECONDS:?FUZZ_SECONDS must give the time budget per harness in seconds}
