@@ -366,6 +366,23 @@ test_pem_parts(void)
 		SG_ERR_VERIFY_TRUST_ROOT);
 	CHECK(t.n_cas == 1);
 	free(p);
+	/* More authorities than the list holds: refused, and the list is as it was (found by
+	 * make fuzz-long, fuzz/regress/trustroot_pem/). A copy of the root is an authority of its
+	 * own, never a link under the first copy. */
+	size_t rootn;
+	unsigned char *one = pem_pair("fulcio-ca1-1-sigstore.crt.pem", NULL, &rootn);
+	unsigned char *many = malloc(rootn * SG_MAX_TRUST_ENTRIES);
+	for (size_t i = 0; i < SG_MAX_TRUST_ENTRIES; i++)
+		memcpy(many + i * rootn, one, rootn);
+	CHECK_ERR(sg_trustroot_add_pem(&t, SG_TRUST_PART_FULCIO, many, rootn * SG_MAX_TRUST_ENTRIES,
+			  &arena, NULL),
+		SG_ERR_VERIFY_TRUST_ROOT);
+	CHECK(t.n_cas == 1);
+	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_FULCIO, many, rootn * 2, &arena, NULL));
+	CHECK(t.n_cas == 3 && t.cas[1].n_certs == 1 && t.cas[2].n_certs == 1);
+	t.n_cas = 1;
+	free(many);
+	free(one);
 	/* Rekor and CT keys: the key ids the trusted root lists */
 	p = pem_pair("rekor-rekor.sigstore.dev.pub.pem", NULL, &n);
 	CHECK_OK(sg_trustroot_add_pem(&t, SG_TRUST_PART_REKOR, p, n, &arena, NULL));

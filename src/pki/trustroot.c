@@ -551,16 +551,22 @@ add_cas(sg_trust_ca *list, size_t *n_list, const uint8_t *pem, size_t len, sg_ar
 	for (size_t r = 0; r < n; r++) {
 		if (!sg_slice_eq(certs[r].subject, certs[r].issuer))
 			continue;
-		if (*n_list == SG_MAX_TRUST_ENTRIES)
+		if (*n_list == SG_MAX_TRUST_ENTRIES) {
+			*n_list = first; /* a failure leaves the list as it was */
 			return sg_diag_fail(d, SG_ERR_VERIFY_TRUST_ROOT, "too many authorities");
-		/* From the anchor down: each next certificate is one the current one issued. */
+		}
+		/* From the anchor down: each next certificate is one the current one issued. A
+		 * self-signed certificate is an anchor of its own, never a link below another (a
+		 * second copy of the root would otherwise be chained under the first and counted
+		 * twice). */
 		size_t chain[SG_MAX_CHAIN], k = 0, cur = r;
 		chain[k++] = r;
 		used[r] = 1;
 		for (int more = 1; more && k < SG_MAX_CHAIN;) {
 			more = 0;
 			for (size_t c = 0; c < n && !more; c++) {
-				if (used[c] || !sg_slice_eq(certs[c].issuer, certs[cur].subject))
+				if (used[c] || sg_slice_eq(certs[c].subject, certs[c].issuer) ||
+					!sg_slice_eq(certs[c].issuer, certs[cur].subject))
 					continue;
 				chain[k++] = cur = c;
 				used[c] = 1;
