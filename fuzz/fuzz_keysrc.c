@@ -5,6 +5,7 @@
  * documented phrases; the parsers do not crash on it and a private key body, when decoded,
  * lies in the arena. The input is a variable's value, so it may be anything a CI secret
  * store holds. */
+#define _XOPEN_SOURCE 700 /* putenv */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,12 @@
 #include "sign/keys.h"
 
 static uint8_t arena_mem[8u << 20];
-static char value[SG_MAX_PEM_FILE + 1];
+/* The variable as putenv takes it, NAME=value in one buffer that stays ours: setenv copies
+ * every value and glibc never frees the copies (a caller may still hold one), which after a
+ * few million runs was 2 GB and an out-of-memory stop (make fuzz-long). */
+#define VAR_NAME "PICOSIGN_FUZZ_KEY"
+static char var[sizeof VAR_NAME + SG_MAX_PEM_FILE + 1] = VAR_NAME "=";
+static char *const value = var + sizeof VAR_NAME;
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(value, data, size);
 	value[size] = '\0';
 	size_t n = strlen(value);
-	if (setenv("PICOSIGN_FUZZ_KEY", value, 1) != 0)
+	if (putenv(var) != 0)
 		return 0;
 	sg_arena a;
 	sg_arena_init(&a, arena_mem, sizeof arena_mem);
