@@ -78,32 +78,41 @@ collect_realms(const uint8_t *p, size_t n)
 		j++;
 		while (j < n && (p[j] == ' ' || p[j] == '\t'))
 			j++;
-		if (j < n && p[j] == '"')
-			j++;
-		if (j + 8 <= n && lower_eq(p + j, "https://", 8))
-			j += 8;
-		else if (j + 7 <= n && lower_eq(p + j, "http://", 7))
-			j += 7;
+		/* The value as the client's parser reads it: a quoted string with each quoted-pair
+		 * (RFC 9110 §5.6.4) standing for the character after the backslash, so
+		 * "\https://a\/b" is https://a/b; or a token, up to a comma or white space. */
+		uint8_t v[256];
+		size_t vn = 0;
+		if (j < n && p[j] == '"') {
+			for (j++; j < n && p[j] != '"' && vn < sizeof v; j++) {
+				if (p[j] == '\\' && j + 1 < n)
+					j++;
+				v[vn++] = p[j];
+			}
+		} else {
+			for (; j < n && p[j] != ',' && p[j] != ' ' && p[j] != '\t' && p[j] != '\r' &&
+				vn < sizeof v;
+				j++)
+				v[vn++] = p[j];
+		}
+		size_t h;
+		if (vn >= 8 && lower_eq(v, "https://", 8))
+			h = 8;
+		else if (vn >= 7 && lower_eq(v, "http://", 7))
+			h = 7;
 		else
 			continue;
 		size_t k = 0;
-		if (j < n && p[j] == '[') {
+		if (h < vn && v[h] == '[') {
 			/* An IPv6 literal: the client connects to the address without brackets. */
-			j++;
-			while (j < n && k < sizeof realms[0] - 1 && p[j] != ']' && p[j] != '"')
-				realms[n_realms][k++] = (char)p[j++];
-			realms[n_realms++][k] = '\0';
-			continue;
-		}
-		while (j < n && k < sizeof realms[0] - 1 && p[j] != '/' && p[j] != ':' && p[j] != '"' &&
-			p[j] != '?' && p[j] != ',' && p[j] != ' ') {
-			/* A quoted-pair (RFC 9110 §5.6.4) stands for the character after the
-			 * backslash, as the client's parser reads it. */
-			if (p[j] == '\\' && j + 1 < n)
-				j++;
-			uint8_t ch = p[j++];
-			/* Stored lowercased: is_realm compares case-insensitively. */
-			realms[n_realms][k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			for (h++; h < vn && k < sizeof realms[0] - 1 && v[h] != ']'; h++)
+				realms[n_realms][k++] = (char)v[h];
+		} else {
+			for (; h < vn && k < sizeof realms[0] - 1 && v[h] != '/' && v[h] != ':' &&
+				v[h] != '?' && v[h] != '#';
+				h++)
+				/* Stored lowercased: is_realm compares case-insensitively. */
+				realms[n_realms][k++] = (char)(v[h] >= 'A' && v[h] <= 'Z' ? v[h] + 32 : v[h]);
 		}
 		realms[n_realms++][k] = '\0';
 	}
