@@ -37,7 +37,8 @@ sizes() {
 
 # One harness: run, merge, replay, report a row in $L/<t>.row.
 campaign() {
-	local t=$1 bin=${FUZZ_BIN_DIR:-build/fuzz}/fuzz_$1 log=$L/$1.log work=$L/$1.new merged=$L/$1.merged
+	local t=$1 bin=${FUZZ_BIN_DIR:-build/fuzz}/fuzz_$1 log=$L/$1.log
+	local work=$L/$1.new merged=$L/$1.merged
 	local max_len=65536 opts=() v before after rc start el execs cov result
 	if [ ! -x "$bin" ]; then
 		echo "| $t | - | - | - | - | - | not built |" >"$L/$t.row"
@@ -124,16 +125,16 @@ if [ -f "$doc" ]; then
 		in_t && /^\| [a-z0-9_]+ \|/ && !/^\| harness \|/' "$doc")
 fi
 rows=$( {
-	printf '%s\n' "$old_rows" | grep '^| ' | while IFS= read -r row; do
-		name=$(printf '%s' "$row" | awk -F' [|] ' '{print $1}' | sed 's/^| //')
-		case " $(echo $targets) " in *" $name "*) ;; *) printf '%s\n' "$row" ;; esac
-	done
+	# the old rows of the harnesses this run did not cover (the name is the row's 2nd field)
+	printf '%s\n' "$old_rows" | awk -F'|' -v ran=" $(echo $targets) " '
+		/^\| / { name = $2; gsub(/ /, "", name); if (index(ran, " " name " ") == 0) print }'
 	for t in $targets; do cat "$L/$t.dated"; done
 } | sort -t'|' -k2,2)
 table="<!-- fuzz-long table: written by fuzz/long.sh -->
 \`make fuzz-long FUZZ_SECONDS=N\` stops each harness at $max_runs executions or N seconds, whichever
 first, at nice 19 on a $(nproc)-core machine; clang
-$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9.]*\).*/\1/p' | head -n 1). Each row names the budget and the date of the run that wrote it.
+$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9.]*\).*/\1/p' | head -n 1).
+Each row names the budget and the date of the run that wrote it.
 
 | harness | executions | edges (cov) | corpus before | corpus after | seconds | budget | date | result |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
