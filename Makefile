@@ -5,6 +5,7 @@
 #   make sanitize     the same suite built with ASan + UBSan
 #   make fuzz         clang + libFuzzer builds of every harness; make fuzz-smoke runs each
 #   make static       a fully static musl build of picosign (Debian's CA roots embedded)
+#   make static-verify  the same without the signing commands (picosign-verify-static)
 #   make check-cross  unit tests on s390x and i386 under qemu-user (make deps-cross first)
 #   make fuzz-long FUZZ_SECONDS=N   a fuzzing campaign; the table goes to docs/fuzzing.md
 #   make valgrind     unit tests and integration commands under valgrind memcheck
@@ -145,7 +146,7 @@ FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http tes
 FULL_FUZZ := fulcio_response http_response keyfile keysrc registry rekor_response spki timeout
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
-.PHONY: all check sanitize fuzz fuzz-smoke static install uninstall clean deps test-build \
+.PHONY: all check sanitize fuzz fuzz-smoke static static-verify install uninstall clean deps test-build \
 	test-run bench conformance demo format deps-check update-trust
 .SECONDEXPANSION:
 
@@ -330,6 +331,20 @@ static: $(STATIC_DIR)/picosign
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
 	@echo "static: picosign-static, $$(stat -c %s picosign-static) bytes"
 
+# The verify-only static build (make static-verify): the static build without the signing
+# commands (generate-key-pair, sign, attest, sign-blob, sign-bundle: SG_VERIFY_ONLY in
+# cli/main.c), for deploy gates and scratch images that only check. It keeps within the budget
+# of issue #13 that the full static build exceeds (docs/decisions.md, "Static size").
+# STATIC_VERIFY_DIR and EMBED_CA_BUNDLE select the build, as STATIC_DIR does for `make static`.
+STATIC_VERIFY_DIR ?= build/static-verify
+static-verify:
+	@$(MAKE) --no-print-directory STATIC_DIR=$(STATIC_VERIFY_DIR) STATIC_VERIFY_ONLY=1 \
+		$(STATIC_VERIFY_DIR)/picosign
+	cp $(STATIC_VERIFY_DIR)/picosign picosign-verify-static
+	@file picosign-verify-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
+	@echo "static-verify: picosign-verify-static, $$(stat -c %s picosign-verify-static) bytes"
+STATIC_OPT += $(if $(STATIC_VERIFY_ONLY),-DSG_VERIFY_ONLY)
+
 $(STATIC_DIR)/picosign: $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
@@ -364,7 +379,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/picosign
 
 clean:
-	rm -rf build picosign picosign-static
+	rm -rf build picosign picosign-static picosign-verify-static
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/*.c tests/*.h fuzz/*.c fuzz/*.h
@@ -485,16 +500,18 @@ image-rootfs: $(STATIC_DIR)/picosign Dockerfile
 		-C $(STATIC_DIR)/rootfs -cf $(IMAGE_ROOTFS) picosign
 	@echo "image-rootfs: $(IMAGE_ROOTFS)"
 
-# A release: the static binary, BUILDINFO (what a rebuild needs to match), SHA256SUMS, and a
-# Sigstore bundle for each of those made by `picosign sign-blob` (keyless: the OIDC token comes
-# from the environment, as in a CI job; DIST_SIGN_FLAGS adds flags such as --fulcio-url).
+# A release: the static binary and the verify-only one, BUILDINFO (what a rebuild needs to
+# match), SHA256SUMS, and a Sigstore bundle for each of those made by `picosign sign-blob`
+# (keyless: the OIDC token comes from the environment, as in a CI job; DIST_SIGN_FLAGS adds
+# flags such as --fulcio-url).
 # DIST_SIGN=0 leaves the bundles out. README.md shows how to check a download.
 DIST_DIR ?= build/dist
 DIST_SIGN ?= 1
 DIST_SIGN_FLAGS ?=
-dist: static
+dist: static static-verify
 	@rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)
 	@DIST_DIR=$(DIST_DIR) DIST_SIGN=$(DIST_SIGN) STATIC_CA_BUNDLE='$(STATIC_CA_BUNDLE)' \
+		VERIFY_BIN=picosign-verify-static \
 		MUSLCC=$(MUSLCC) BEARSSL_A=$(BEARSSL_A) bash scripts/dist.sh picosign-static $(DIST_SIGN_FLAGS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # dist.sh BIN [SIGN-BLOB FLAGS...] — assemble a release in $DIST_DIR (make dist):
 #   picosign-<version>-linux-<arch>   the static binary BIN
+#   picosign-verify-<version>-linux-<arch>
+#                                     the verify-only static binary $VERIFY_BIN (make
+#                                     static-verify), when given
 #   BUILDINFO                         what a rebuild must match to give the same bytes
-#   SHA256SUMS                        sha256sum of the two above
+#   SHA256SUMS                        sha256sum of the files above
 #   <each of those>.sigstore.json     a Sigstore bundle from `BIN sign-blob` (unless DIST_SIGN=0)
 # Signing is keyless: the OIDC token comes from the environment as in any CI job
 # (SIGSTORE_ID_TOKEN, the Buildkite agent, GitHub Actions); the flags given go to sign-blob
 # (e.g. --fulcio-url, --rekor-url, --trusted-root for a private Sigstore).
-# Environment from the Makefile: DIST_DIR, DIST_SIGN, STATIC_CA_BUNDLE, MUSLCC, BEARSSL_A,
-# SOURCE_DATE_EPOCH.
+# Environment from the Makefile: DIST_DIR, DIST_SIGN, VERIFY_BIN, STATIC_CA_BUNDLE, MUSLCC,
+# BEARSSL_A, SOURCE_DATE_EPOCH.
 set -euo pipefail
 bin=${1:?usage: dist.sh BIN [sign-blob flags...]}
 shift
@@ -18,6 +21,12 @@ version=$("$run" version | sed -n 's/^picosign //p')
 name=picosign-$version-linux-$(uname -m)
 mkdir -p "$dir"
 install -m 0755 "$bin" "$dir/$name"
+bins=("$name")
+if [ -n "${VERIFY_BIN:-}" ]; then
+	verify_name=picosign-verify-$version-linux-$(uname -m)
+	install -m 0755 "$VERIFY_BIN" "$dir/$verify_name"
+	bins+=("$verify_name")
+fi
 
 pkg() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -26,6 +35,7 @@ git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 {
 	echo "picosign $version, $name"
 	echo "sha256: $(sha "$dir/$name")"
+	[ -z "${verify_name:-}" ] || echo "$verify_name sha256: $(sha "$dir/$verify_name") (make static-verify)"
 	echo "commit: $commit"
 	echo "SOURCE_DATE_EPOCH: ${SOURCE_DATE_EPOCH:-unset}"
 	echo "build: make static (musl, -static; see the Makefile)"
@@ -39,10 +49,10 @@ git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 		echo "CA roots: none embedded"
 	fi
 } >"$dir/BUILDINFO"
-(cd "$dir" && sha256sum "$name" BUILDINFO >SHA256SUMS)
+(cd "$dir" && sha256sum "${bins[@]}" BUILDINFO >SHA256SUMS)
 
 if [ "${DIST_SIGN:-1}" != 0 ]; then
-	for f in "$name" BUILDINFO SHA256SUMS; do
+	for f in "${bins[@]}" BUILDINFO SHA256SUMS; do
 		"$run" sign-blob -y --bundle "$dir/$f.sigstore.json" "$@" "$dir/$f" >/dev/null
 	done
 fi

@@ -43,6 +43,9 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 	if (sg_cli_parse_flags(argc, argv, NULL, 0, pos, 0, &n_pos) != 0)
 		return SG_EXIT_FAIL;
 	printf("picosign %s\n", SG_VERSION);
+#ifdef SG_VERIFY_ONLY
+	puts("verify-only build: no generate-key-pair, sign, attest, sign-blob, sign-bundle");
+#endif
 	sg_cli_trust_line(arena);
 	return SG_EXIT_OK;
 }
@@ -70,8 +73,10 @@ static const char trust_policy_flags[] =
 static const char key_pub_flag[] =
 	"  --key PUB                       verify with a public key (PEM file, or\n"
 	"\venv://VAR) instead of a certificate identity\n";
+#ifndef SG_VERIFY_ONLY /* the signing commands' (left out of the verify-only build below) */
 static const char yes_flag[] =
 	"  -y, --yes                       skip the confirmation (also COSIGN_YES=true)\n";
+#endif
 static const char identity_flags[] =
 	"  --certificate-identity ID       the signer's identity in the certificate\n"
 	"\v(email or URI SAN), exactly\n"
@@ -105,6 +110,7 @@ static const char root_flags[] =
 static const char env_note[] =
 	"Every flag can also come from COSIGN_<FLAG> (COSIGN_CERTIFICATE_IDENTITY=...); the\n"
 	"command line wins. Cosign flags picosign does not support are refused by name.\n";
+#ifndef SG_VERIFY_ONLY
 /* The keyless signing flags; the services' come from cli/signing.c (docs/decisions.md). */
 static const char keyless_flags[] =
 	"  --identity-token TOKEN|FILE     the OIDC token, or a file holding it\n"
@@ -128,6 +134,7 @@ static const char keyless_flags[] =
 /* ... then trusted_root_flag, then: */
 static const char keyless_tail_flags[] =
 	"  --allow-http                    allow plain http:// to non-loopback hosts\n";
+#endif
 /* verify-blob's and verify-bundle's (cli/verify_blob.c verify_common). */
 static const char verify_blob_flags[] =
 	"  --bundle FILE                   a Sigstore bundle or a cosign v2 bundle file\n"
@@ -223,6 +230,7 @@ static const struct command commands[] = {
 		"  picosign trust\n"
 		"  picosign trust --export /tmp/trust\n",
 		NULL},
+#ifndef SG_VERIFY_ONLY /* the verify-only static build (make static-verify) signs nothing */
 	{"generate-key-pair", sg_cmd_generate_key_pair,
 		"write a new cosign.key and cosign.pub",
 		"picosign generate-key-pair [--output-key-prefix PREFIX] [-f]",
@@ -238,6 +246,7 @@ static const struct command commands[] = {
 		"  picosign generate-key-pair\n"
 		"  COSIGN_PASSWORD=... picosign generate-key-pair --output-key-prefix release -f\n",
 		NULL},
+#endif
 	{"public-key", sg_cmd_public_key,
 		"print the public key of a private key file",
 		"picosign public-key --key KEY [--outfile FILE]",
@@ -413,6 +422,7 @@ static const struct command commands[] = {
 		"      --certificate-identity me@example.com \\\n"
 		"      --certificate-oidc-issuer https://accounts.google.com reg.example/app:1.0\n",
 		NULL},
+#ifndef SG_VERIFY_ONLY
 	{"sign", sg_cmd_sign,
 		"sign an image keylessly (Fulcio + Rekor) or with --key, and push the "
 		"cosign signature",
@@ -493,6 +503,7 @@ static const struct command commands[] = {
 		"  picosign attest --predicate prov.json --type slsaprovenance1 \\\n"
 		"      reg.example/app@sha256:<hex>\n",
 		NULL},
+#endif
 #ifndef SG_SMALL /* the static build leaves the two inspection tools out (its size budget) */
 	{"debug", sg_cmd_debug,
 		"run one parser on a file (for audits and fuzz findings)",
@@ -586,6 +597,7 @@ static const struct command commands[] = {
 		"      --certificate-oidc-issuer https://accounts.google.com a.txt\n"
 		"  picosign verify-bundle --staging --bundle b.json --key key.pub sha256:<hex>\n",
 		NULL},
+#ifndef SG_VERIFY_ONLY
 	{"sign-blob", sg_cmd_sign_blob,
 		"sign a file keylessly (Fulcio + Rekor) or with --key, write a bundle",
 		"picosign sign-blob [flags] FILE",
@@ -633,6 +645,7 @@ static const struct command commands[] = {
 		0,
 		"  picosign sign-bundle --staging --identity-token tok.jwt --bundle b.json a.txt\n",
 		NULL},
+#endif
 };
 
 /* The debug help states the --max-body default. */
@@ -722,9 +735,33 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* The commands a smaller build leaves out (their size budget, docs/decisions.md), so that
+ * asking for one says where it is rather than "unknown command". */
+#define IN_DYNAMIC "the dynamic build has it"
+#define IN_FULL "picosign-static and the dynamic build have it"
+static const struct {
+	const char *name, *where;
+} left_out[] = {
+#ifdef SG_SMALL
+	{"download", IN_DYNAMIC}, {"tree", IN_DYNAMIC}, {"save", IN_DYNAMIC},
+	{"debug", IN_DYNAMIC}, {"cert", IN_DYNAMIC},
+#endif
+#ifdef SG_VERIFY_ONLY
+	{"generate-key-pair", IN_FULL}, {"sign", IN_FULL}, {"attest", IN_FULL},
+	{"sign-blob", IN_FULL}, {"sign-bundle", IN_FULL},
+#endif
+	{NULL, NULL}};
+
 static int
 unknown_command(const char *name)
 {
+	for (size_t i = 0; left_out[i].name != NULL; i++)
+		if (strcmp(name, left_out[i].name) == 0) {
+			fprintf(stderr, "Error: command \"%s\" is left out of this build of picosign "
+					"(its size budget); %s\n",
+				name, left_out[i].where);
+			return SG_EXIT_FAIL;
+		}
 	fprintf(stderr, "Error: unknown command \"%s\" for \"picosign\"\n", name);
 	usage(stderr);
 	return SG_EXIT_FAIL;

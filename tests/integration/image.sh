@@ -8,7 +8,8 @@
 # vectors); `verify` of an image in Debian's docker-registry over TLS, whose certificate only
 # the embedded test CA vouches for; and, as the negative control, the same run refused once
 # SSL_CERT_FILE names another CA (the embedded anchors are then not used). Also: with no CA
-# store at all, the advice names options every command has (SSL_CERT_FILE, SSL_CERT_DIR).
+# store at all, the advice names options every command has (SSL_CERT_FILE, SSL_CERT_DIR). The
+# verify-only image (make static-verify's binary) runs the same `verify` and refuses `sign`.
 # Inputs: SG_BIN (the dynamic picosign, to sign), SG_VECTORS. Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -58,8 +59,9 @@ check "the static binary with anchors stays within 620 KiB ($size bytes)" test "
 listing=$(tar -tf "$T/rootfs.tar" | LC_ALL=C sort)
 from=$(grep -E '^FROM ' Dockerfile)
 copies=$(sed -n 's/^COPY [^ ]* \/\(.*\)$/\1/p' Dockerfile | LC_ALL=C sort)
-check "Dockerfile: FROM scratch, only COPY of the static binary, no RUN or ADD" bash -c \
-	"[ '$from' = 'FROM scratch' ] && ! grep -Eq '^(RUN|ADD) ' Dockerfile && grep -qx 'COPY picosign-static /picosign' Dockerfile"
+check "Dockerfile: FROM scratch, only COPY of the static binary (by default picosign-static), no RUN or ADD" bash -c \
+	"[ '$from' = 'FROM scratch' ] && ! grep -Eq '^(RUN|ADD) ' Dockerfile &&
+	grep -qx 'ARG PICOSIGN_BINARY=picosign-static' Dockerfile && grep -qx 'COPY \${PICOSIGN_BINARY} /picosign' Dockerfile"
 check "the tarball holds exactly what the Dockerfile copies ($listing)" test "$listing" = "$copies"
 check "ENTRYPOINT is the binary in the tarball" grep -qx 'ENTRYPOINT \["/picosign"\]' Dockerfile
 check "owner 0/0, mode 0755" grep -Eq '^-rwxr-xr-x 0/0 .* picosign$' <<<"$(tar --numeric-owner -tvf "$T/rootfs.tar")"
@@ -141,6 +143,30 @@ rc=$?
 check "negative control: SSL_CERT_FILE naming another CA replaces the embedded anchors (exit $rc)" \
 	has "$rc" 1 'unknown authority.*(anchors: SSL_CERT_FILE=/data/other-ca.pem)'
 
+# ---- the verify-only image: make static-verify's binary, same anchors, same registry ----
+# (the Dockerfile with PICOSIGN_BINARY=picosign-verify-static; the deploy gate's image)
+if "${MK[@]}" STATIC_DIR="$T/static-verify" STATIC_VERIFY_ONLY=1 IMAGE_ROOTFS="$T/rootfs-verify.tar" \
+	image-rootfs >"$T/build-verify.log" 2>&1; then
+	size=$(stat -c %s "$T/static-verify/picosign")
+	echo "# verify-only static binary with $n_roots embedded anchors: $size bytes"
+	check "the verify-only static binary with anchors stays within 600 KB ($size bytes)" \
+		test "$size" -le 614400
+	R=$T/root-verify
+	mkdir -p "$R/etc" "$R/data"
+	tar -xf "$T/rootfs-verify.tar" -C "$R"
+	echo '127.0.0.1 localhost' >"$R/etc/hosts"
+	cp "$T/cosign.pub" "$R/data/cosign.pub"
+	out=$(in_root verify --key /data/cosign.pub --insecure-ignore-tlog "$REG/scratch/app:v1" 2>&1)
+	rc=$?
+	check "verify-only image: verify over TLS with the embedded anchors (exit $rc)" \
+		has "$rc" 0 'The signatures were verified against the specified public key'
+	out=$(in_root sign --key /data/cosign.pub "$REG/scratch/app:v1" 2>&1)
+	rc=$?
+	check "verify-only image: sign is refused, naming the builds that have it (exit $rc)" \
+		has "$rc" 1 'command "sign" is left out of this build.*picosign-static and the dynamic build'
+else
+	bad "make image-rootfs STATIC_VERIFY_ONLY=1: $(tail -n 5 "$T/build-verify.log")"
+fi
 
 # ---- no CA store at all: the advice names what every command honours ----
 if unshare --mount true 2>/dev/null; then
