@@ -31,6 +31,7 @@ mkdir -p $B
 gcc -O2 -o $B/rss bench/rss.c
 make --no-print-directory -s all >/dev/null
 make --no-print-directory -s static >/dev/null 2>&1 || echo "note: make static failed"
+make --no-print-directory -s static-verify >/dev/null 2>&1 || echo "note: make static-verify failed"
 make --no-print-directory -s build/release/libpicosign-offline.a >/dev/null
 gcc -O2 -std=c11 -Isrc -Ivendor-free-json -o $B/verify_loop bench/verify_loop.c \
 	build/release/libpicosign-offline.a -lbearssl
@@ -61,6 +62,8 @@ echo "== sizes"
 printf '%-28s %8s bytes\n' "picosign (glibc, dynamic)" "$(stat -c %s picosign)"
 [ -f picosign-static ] && printf '%-28s %8s bytes\n' "picosign-static (musl)" \
 	"$(stat -c %s picosign-static)"
+[ -f picosign-verify-static ] && printf '%-28s %8s bytes\n' "picosign-verify-static" \
+	"$(stat -c %s picosign-verify-static)"
 
 runs=${BENCH_RUNS:-200}
 declare -A wall cpu rss
