@@ -146,8 +146,8 @@ FULL_TESTS := test_cli_flags test_cli_util test_crypto test_fulcio test_http tes
 FULL_FUZZ := fulcio_response http_response keyfile keysrc registry rekor_response spki timeout
 archives_of = $(if $(filter $(1),$(FULL_TESTS) $(addprefix fuzz_,$(FULL_FUZZ))),$(CLI_A) $(LIB_A),$(OFFLINE_A))
 
-.PHONY: all check sanitize fuzz fuzz-smoke static static-verify install uninstall clean deps test-build \
-	test-run bench conformance demo format deps-check update-trust
+.PHONY: all check sanitize fuzz fuzz-smoke static static-verify install uninstall clean deps \
+	test-build test-run bench conformance demo format deps-check update-trust
 .SECONDEXPANSION:
 
 all: picosign
@@ -310,8 +310,9 @@ fuzz-long:
 
 # ---- static musl build ----
 STATIC_DIR := build/static
-# Size matters here (the scratch-image binary must stay under 500 KB): -Oz; no unwind tables
-# (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the link);
+# Size matters here (issue #13's budget, 500 KB, which the verify-only build below keeps): -Oz;
+# no unwind tables (C has no exceptions, and .eh_frame from musl's libc.a is dropped after the
+# link);
 # link-time optimisation (-flto=auto, about 8 KB); BearSSL's portable constant-time record
 # engines only (SG_TLS_PORTABLE in sys/net.c, about 9 KB: no AES-NI, PCLMUL or SSE2 twins,
 # AES-GCM suites only); one read-execute segment (-z noseparate-code, the page of padding
@@ -326,6 +327,8 @@ OBJCOPY ?= objcopy
 STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL -DSG_TLS_PORTABLE \
 	-DSG_NO_THREADS -flto=auto -flto-partition=one -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64
 static: $(STATIC_DIR)/picosign
+	@! strings $< | grep -qx 'verify-only build: no' || \
+		{ echo "$< is a verify-only build (STATIC_VERIFY_ONLY)"; exit 1; }
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
 	@! readelf -d picosign-static 2>/dev/null | grep -Eq 'NEEDED|INTERP'
@@ -336,18 +339,24 @@ static: $(STATIC_DIR)/picosign
 # cli/main.c), for deploy gates and scratch images that only check. It keeps within the budget
 # of issue #13 that the full static build exceeds (docs/decisions.md, "Static size").
 # STATIC_VERIFY_DIR and EMBED_CA_BUNDLE select the build, as STATIC_DIR does for `make static`.
+# The mode is recorded in gen/verify_only.setting like the CA setting, so a directory never
+# keeps a binary of the other mode; each copy step checks which mode it got. What the two
+# builds share (the embedded trust source, the anchor tool) is made here before the sub-make,
+# so `make -j static static-verify` does not write them twice at once.
 STATIC_VERIFY_DIR ?= build/static-verify
-static-verify:
+STATIC_MODE_OPT := $(if $(STATIC_VERIFY_ONLY),-DSG_VERIFY_ONLY)
+static-verify: $(EMBED_STATIC_C) $(if $(STATIC_CA_BUNDLE),$(CA_ANCHORS))
 	@$(MAKE) --no-print-directory STATIC_DIR=$(STATIC_VERIFY_DIR) STATIC_VERIFY_ONLY=1 \
 		$(STATIC_VERIFY_DIR)/picosign
+	@strings $(STATIC_VERIFY_DIR)/picosign | grep -qx 'verify-only build: no' || \
+		{ echo "$(STATIC_VERIFY_DIR)/picosign is not a verify-only build"; exit 1; }
 	cp $(STATIC_VERIFY_DIR)/picosign picosign-verify-static
 	@file picosign-verify-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
 	@echo "static-verify: picosign-verify-static, $$(stat -c %s picosign-verify-static) bytes"
-STATIC_OPT += $(if $(STATIC_VERIFY_ONLY),-DSG_VERIFY_ONLY)
 
 $(STATIC_DIR)/picosign: $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(STD) $(STATIC_OPT) $(WARN) -Isrc -Ivendor-free-json \
+	$(MUSLCC) $(STD) $(STATIC_OPT) $(STATIC_MODE_OPT) $(WARN) -Isrc -Ivendor-free-json \
 		-isystem $(BEARSSL_INC) -ffunction-sections -fdata-sections -fstack-protector-strong -static \
 		-Wl,--gc-sections -s -o $@ $(SRCS) $(EMBED_STATIC_C) $(VFJ_SRC) support/musl/fortify_shim.c \
 		$(BEARSSL_A)
@@ -412,6 +421,10 @@ ca_sync = $(shell mkdir -p $(dir $(1)) && { [ -f $(1) ] && [ "$$(cat $(1))" = '$
 	printf '%s' '$(2)' > $(1); })
 _embed_ca_sync := $(call ca_sync,$(EMBED_CA_SETTING),$(EMBED_CA_BUNDLE))
 _static_ca_sync := $(call ca_sync,$(STATIC_CA_SETTING),$(STATIC_CA_BUNDLE))
+# (and the static build's mode, make static-verify above, the same way)
+STATIC_MODE_SETTING := $(STATIC_DIR)/gen/verify_only.setting
+_static_mode_sync := $(call ca_sync,$(STATIC_MODE_SETTING),$(STATIC_VERIFY_ONLY))
+$(STATIC_DIR)/picosign: $(STATIC_MODE_SETTING)
 $(call OBJ,src/sys/net.c): $(EMBED_CA_SETTING)
 $(STATIC_DIR)/picosign: $(STATIC_CA_SETTING)
 

@@ -35,10 +35,13 @@ git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 {
 	echo "picosign $version, $name"
 	echo "sha256: $(sha "$dir/$name")"
-	[ -z "${verify_name:-}" ] || echo "$verify_name sha256: $(sha "$dir/$verify_name") (make static-verify)"
+	if [ -n "${verify_name:-}" ]; then
+		echo "verify-only: $verify_name"
+		echo "verify-only sha256: $(sha "$dir/$verify_name")"
+	fi
 	echo "commit: $commit"
 	echo "SOURCE_DATE_EPOCH: ${SOURCE_DATE_EPOCH:-unset}"
-	echo "build: make static (musl, -static; see the Makefile)"
+	echo "build: make static${verify_name:+, make static-verify} (musl, -static; see the Makefile)"
 	echo "compiler: $(${MUSLCC:-musl-gcc} --version 2>/dev/null | head -n 1) (musl $(pkg musl-dev))"
 	echo "BearSSL: libbearssl-dev $(pkg libbearssl-dev), ${BEARSSL_A:-libbearssl.a} sha256 $(sha "${BEARSSL_A:-/dev/null}")"
 	# The public-good trusted root is the first embedded (the static build leaves staging out).

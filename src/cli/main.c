@@ -33,6 +33,23 @@ struct command {
 	void (*more)(FILE *f); /* NULL, or prints a list after the examples */
 };
 
+/* The commands a smaller build leaves out (their size budget, docs/decisions.md), so that
+ * asking for one says where it is rather than "unknown command". */
+#define IN_DYNAMIC "the dynamic build has it"
+#define IN_FULL "the full static build and the dynamic build have it"
+static const struct {
+	const char *name, *where;
+} left_out[] = {
+#ifdef SG_SMALL
+	{"download", IN_DYNAMIC}, {"tree", IN_DYNAMIC}, {"save", IN_DYNAMIC},
+	{"debug", IN_DYNAMIC}, {"cert", IN_DYNAMIC},
+#endif
+#ifdef SG_VERIFY_ONLY
+	{"generate-key-pair", IN_FULL}, {"sign", IN_FULL}, {"attest", IN_FULL},
+	{"sign-blob", IN_FULL}, {"sign-bundle", IN_FULL},
+#endif
+	{NULL, NULL}};
+
 static int
 cmd_version(int argc, char **argv, sg_arena *arena)
 {
@@ -44,7 +61,11 @@ cmd_version(int argc, char **argv, sg_arena *arena)
 		return SG_EXIT_FAIL;
 	printf("picosign %s\n", SG_VERSION);
 #ifdef SG_VERIFY_ONLY
-	puts("verify-only build: no generate-key-pair, sign, attest, sign-blob, sign-bundle");
+	fputs("verify-only build: no", stdout);
+	for (size_t i = 0; left_out[i].name != NULL; i++)
+		if (strcmp(left_out[i].where, IN_FULL) == 0)
+			printf(" %s", left_out[i].name);
+	putchar('\n');
 #endif
 	sg_cli_trust_line(arena);
 	return SG_EXIT_OK;
@@ -735,33 +756,14 @@ find_command(const char *name)
 	return NULL;
 }
 
-/* The commands a smaller build leaves out (their size budget, docs/decisions.md), so that
- * asking for one says where it is rather than "unknown command". */
-#define IN_DYNAMIC "the dynamic build has it"
-#define IN_FULL "picosign-static and the dynamic build have it"
-static const struct {
-	const char *name, *where;
-} left_out[] = {
-#ifdef SG_SMALL
-	{"download", IN_DYNAMIC}, {"tree", IN_DYNAMIC}, {"save", IN_DYNAMIC},
-	{"debug", IN_DYNAMIC}, {"cert", IN_DYNAMIC},
-#endif
-#ifdef SG_VERIFY_ONLY
-	{"generate-key-pair", IN_FULL}, {"sign", IN_FULL}, {"attest", IN_FULL},
-	{"sign-blob", IN_FULL}, {"sign-bundle", IN_FULL},
-#endif
-	{NULL, NULL}};
-
 static int
 unknown_command(const char *name)
 {
 	for (size_t i = 0; left_out[i].name != NULL; i++)
-		if (strcmp(name, left_out[i].name) == 0) {
-			fprintf(stderr, "Error: command \"%s\" is left out of this build of picosign "
-					"(its size budget); %s\n",
+		if (strcmp(name, left_out[i].name) == 0)
+			return sg_cli_usage_error("command \"%s\" is not in this build of picosign "
+						  "(its size budget): %s",
 				name, left_out[i].where);
-			return SG_EXIT_FAIL;
-		}
 	fprintf(stderr, "Error: unknown command \"%s\" for \"picosign\"\n", name);
 	usage(stderr);
 	return SG_EXIT_FAIL;

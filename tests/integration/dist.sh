@@ -5,9 +5,10 @@
 #     the `make image-rootfs` tarballs.
 #   - `make dist` in one of them, signing keylessly against the local Sigstore peer with a
 #     Buildkite-shaped token (tests/sigstore/lib.sh): the static binary, the verify-only one,
-#     BUILDINFO, SHA256SUMS and a bundle per file; `sha256sum -c` passes; every bundle verifies with `picosign
-#     verify-blob` and with sigstore-js (tests/sigstore/verify-bundle.mjs) for the release
-#     identity; a changed byte or another identity is refused.
+#     BUILDINFO, SHA256SUMS and a bundle per file; `sha256sum -c` passes; every bundle
+#     verifies with `picosign verify-blob` and with sigstore-js
+#     (tests/sigstore/verify-bundle.mjs) for the release identity; a changed byte or another
+#     identity is refused.
 # Inputs: SG_BIN, SG_VECTORS. Last line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -102,6 +103,9 @@ check "dist holds the two binaries, BUILDINFO, SHA256SUMS and a bundle for each"
 	test "$(find "$D" -mindepth 1 -printf '%f\n' | LC_ALL=C sort)" = "$want"
 check "the binary is the static build" cmp "$D/$name" "$T/one/picosign-static"
 check "the verify-only binary is make static-verify's" cmp "$D/$verify_name" "$T/one/picosign-verify-static"
+check "BUILDINFO names the verify-only binary and its SHA-256" bash -c \
+	"grep -qx 'verify-only: $verify_name' '$D/BUILDINFO' &&
+	grep -qx 'verify-only sha256: $(sha256sum "$D/$verify_name" | cut -d' ' -f1)' '$D/BUILDINFO'"
 check "sha256sum -c SHA256SUMS" bash -c "cd '$D' && sha256sum --quiet -c SHA256SUMS"
 check "BUILDINFO names the commit and the CA bundle" bash -c \
 	"grep -q '^commit: $(git rev-parse HEAD)$' '$D/BUILDINFO' && grep -q '^CA roots: ca-certificates .* bundle sha256 [0-9a-f]\{64\}$' '$D/BUILDINFO'"
