@@ -326,8 +326,10 @@ STATIC_DIR := build/static
 OBJCOPY ?= objcopy
 STATIC_OPT ?= -Oz -fno-asynchronous-unwind-tables -fno-unwind-tables -DSG_SMALL -DSG_TLS_PORTABLE \
 	-DSG_NO_THREADS -flto=auto -flto-partition=one -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=64
+# Whether the binary $(1) is a verify-only build: its version line (cli/main.c) is in it.
+is_verify_only = strings $(1) | grep -qx 'verify-only build: no'
 static: $(STATIC_DIR)/picosign
-	@! strings $< | grep -qx 'verify-only build: no' || \
+	@! $(call is_verify_only,$<) || \
 		{ echo "$< is a verify-only build (STATIC_VERIFY_ONLY)"; exit 1; }
 	cp $< picosign-static
 	@file picosign-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
@@ -348,7 +350,7 @@ STATIC_MODE_OPT := $(if $(STATIC_VERIFY_ONLY),-DSG_VERIFY_ONLY)
 static-verify: $(EMBED_STATIC_C) $(if $(STATIC_CA_BUNDLE),$(CA_ANCHORS))
 	@$(MAKE) --no-print-directory STATIC_DIR=$(STATIC_VERIFY_DIR) STATIC_VERIFY_ONLY=1 \
 		$(STATIC_VERIFY_DIR)/picosign
-	@strings $(STATIC_VERIFY_DIR)/picosign | grep -qx 'verify-only build: no' || \
+	@$(call is_verify_only,$(STATIC_VERIFY_DIR)/picosign) || \
 		{ echo "$(STATIC_VERIFY_DIR)/picosign is not a verify-only build"; exit 1; }
 	cp $(STATIC_VERIFY_DIR)/picosign picosign-verify-static
 	@file picosign-verify-static | grep -q 'statically linked' || { echo "not static"; exit 1; }
