@@ -69,8 +69,8 @@ D2=$(digest_of "$T/img2/manifest.json")
 D3=$(digest_of "$T/img3/manifest.json")
 
 cd "$T" || exit 1
-COSIGN_PASSWORD=pw1 timeout 20 "$BIN" generate-key-pair --output-key-prefix k1 >/dev/null 2>&1
-COSIGN_PASSWORD=pw2 timeout 20 "$BIN" generate-key-pair --output-key-prefix k2 >/dev/null 2>&1
+COSIGN_PASSWORD=pw1 timeout 60 "$BIN" generate-key-pair --output-key-prefix k1 >/dev/null 2>&1
+COSIGN_PASSWORD=pw2 timeout 60 "$BIN" generate-key-pair --output-key-prefix k2 >/dev/null 2>&1
 [ -f k1.key ] && [ -f k1.pub ] && [ -f k2.pub ] || bad "generate-key-pair made two keys"
 export COSIGN_PASSWORD=pw1
 SIGN=(timeout 60 "$BIN" sign --new-bundle-format=false --allow-http-registry --key k1.key
@@ -244,7 +244,7 @@ sigstore_control '{"reset":true}' >/dev/null
 check "Rekor 500: exit 1 and the message" bash -c \
 	"[ $rc = 1 ] && grep -q '^Error: uploading to the Rekor transparency log: .*Rekor returned 500' err.txt"
 check "faults: still two layers on image 3" test "$(sigmanifest key/app3 "$D3" | jq '.layers | length')" = 2
-timeout 20 "$BIN" sign --new-bundle-format=false --allow-http-registry --key k1.key \
+timeout 60 "$BIN" sign --new-bundle-format=false --allow-http-registry --key k1.key \
 	--rekor-url http://192.0.2.1 --trusted-root "$TRUSTED_ROOT" -y "$R/key/app3@$D3" >/dev/null 2>err.txt
 check "plain http to a non-loopback Rekor is refused" bash -c \
 	"[ $? = 1 ] && grep -qi 'http' err.txt && ! grep -q 'Pushing signature' err.txt"

@@ -1,7 +1,8 @@
 # oci.sh: shared shell helpers for tests and the demo that need a real OCI registry
 # (Debian's docker-registry, testing.md §3) and a tiny image pushed to it with curl.
 # The caller defines T (its temporary directory) and the array pids (PIDs to stop at exit);
-# every server started here is bound to 127.0.0.1 with a time limit.
+# every server started here is bound to 127.0.0.1 with a time limit (SG_PEER_LIFETIME seconds,
+# 300 unless a slow run such as `make valgrind` asks for more).
 
 # stop_servers: TERM every PID in pids, then wait for each (testing.md §9; the `timeout -k`
 # wrappers pass TERM on and kill what is left later).
@@ -49,7 +50,7 @@ start_registry() {
 		echo "  secret: test-secret"
 		for l in "$@"; do echo "$l"; done
 	} >"$T/$name/reg.yml"
-	timeout -k 5 300 docker-registry serve "$T/$name/reg.yml" >"$T/$name/log" 2>&1 &
+	timeout -k 5 "${SG_PEER_LIFETIME:-300}" docker-registry serve "$T/$name/reg.yml" >"$T/$name/log" 2>&1 &
 	pids+=($!)
 	PORT=
 	for _ in $(seq 200); do

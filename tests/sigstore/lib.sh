@@ -58,7 +58,7 @@ sigstore_start() {
 	rm -f "$dir/ready" "$dir/signing_config_v2.json"
 	SIGSTORE_STATE=$dir
 	SIGSTORE_LOG=$dir/server.log
-	local lifetime=${SIGSTORE_LIFETIME:-300}
+	local lifetime=${SIGSTORE_LIFETIME:-${SG_PEER_LIFETIME:-300}}
 	timeout -k 5 "$lifetime" node "$SIGSTORE_DIR/server.mjs" --state-dir "$dir" \
 		--max-lifetime "$lifetime" "$@" >"$SIGSTORE_LOG" 2>&1 &
 	SIGSTORE_PID=$!
