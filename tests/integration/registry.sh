@@ -426,8 +426,8 @@ if command -v node >/dev/null 2>&1; then
 	openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -sha256 -days 3650 \
 		-subj "/CN=test token signer" -keyout "$T/token.key" -out "$T/token.pem" >/dev/null 2>&1
 	: >"$T/token.log"
-	timeout -k 5 "${SG_PEER_LIFETIME:-300}" node "$HERE/registry/token_server.js" "$T/token.key" "$T/token.pem" \
-		"$T/token.port" "$T/token.log" $((${SG_PEER_LIFETIME:-300} - 20)) 2000 >"$T/token.out" 2>&1 &
+	timeout -k 5 "$PEER_LIFETIME" node "$HERE/registry/token_server.js" "$T/token.key" "$T/token.pem" \
+		"$T/token.port" "$T/token.log" $((PEER_LIFETIME - 20)) 2000 >"$T/token.out" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 200); do [ -s "$T/token.port" ] && break; sleep 0.05; done
 	TP=$(cat "$T/token.port" 2>/dev/null)

@@ -1,8 +1,16 @@
 # oci.sh: shared shell helpers for tests and the demo that need a real OCI registry
 # (Debian's docker-registry, testing.md §3) and a tiny image pushed to it with curl.
 # The caller defines T (its temporary directory) and the array pids (PIDs to stop at exit);
-# every server started here is bound to 127.0.0.1 with a time limit (SG_PEER_LIFETIME seconds,
-# 300 unless a slow run such as `make valgrind` asks for more).
+# every server started here is bound to 127.0.0.1 with a time limit: PEER_LIFETIME seconds.
+
+# PEER_LIFETIME: how long a test's servers live (SG_PEER_LIFETIME; 300 s unless a slow run such
+# as `make valgrind` asks for more). Peers started by other scripts that source this one
+# (rtt.sh, registry.sh's token server) use it too.
+PEER_LIFETIME=${SG_PEER_LIFETIME:-300}
+case $PEER_LIFETIME in
+''|*[!0-9]*) echo "oci.sh: SG_PEER_LIFETIME must be whole seconds (got '$PEER_LIFETIME')" >&2; exit 2 ;;
+esac
+[ "$PEER_LIFETIME" -ge 60 ] || { echo "oci.sh: SG_PEER_LIFETIME must be at least 60 s" >&2; exit 2; }
 
 # stop_servers: TERM every PID in pids, then wait for each (testing.md §9; the `timeout -k`
 # wrappers pass TERM on and kill what is left later).
@@ -50,7 +58,7 @@ start_registry() {
 		echo "  secret: test-secret"
 		for l in "$@"; do echo "$l"; done
 	} >"$T/$name/reg.yml"
-	timeout -k 5 "${SG_PEER_LIFETIME:-300}" docker-registry serve "$T/$name/reg.yml" >"$T/$name/log" 2>&1 &
+	timeout -k 5 "$PEER_LIFETIME" docker-registry serve "$T/$name/reg.yml" >"$T/$name/log" 2>&1 &
 	pids+=($!)
 	PORT=
 	for _ in $(seq 200); do

@@ -25,9 +25,9 @@ SIGN() {
 
 # start_proxy NAME UPSTREAM_PORT: the counting proxy in front of a peer; sets PPORT.
 start_proxy() {
-	local life=${SG_PEER_LIFETIME:-300}
-	FAULTPROXY_LOG_CONNECTIONS=1 timeout -k 5 "$life" node \
-		"$ROOT/tests/integration/servers/faultproxy.js" "$T/$1.ready" "$T/$1.log" $((life - 10)) 5000 \
+	FAULTPROXY_LOG_CONNECTIONS=1 timeout -k 5 "$PEER_LIFETIME" node \
+		"$ROOT/tests/integration/servers/faultproxy.js" "$T/$1.ready" "$T/$1.log" \
+		$((PEER_LIFETIME - 10)) 5000 \
 		"$2" >"$T/$1.out" 2>&1 &
 	pids+=($!)
 	PPORT=

@@ -3,7 +3,7 @@
 # docker-registry started with tests/lib/oci.sh. Source it from bash; see docs/test-peers.md.
 #
 #   front_start UPSTREAM_URL STATE_DIR [FLAGS]  start the front (background, `timeout -k 5`, lifetime
-#                             ${FRONT_LIFETIME:-300} s) and wait <= 10 s for its ready file; sets
+#                             ${FRONT_LIFETIME:-$PEER_LIFETIME} s) and wait <= 10 s for its ready file; sets
 #                             FRONT_PID, FRONT_URL (http://127.0.0.1:PORT), FRONT_HOSTPORT, FRONT_LOG.
 #                             Call it in the test's own shell (not in $(...)).
 #   front_control JSON        POST /_front/control (e.g. '{"referrers_status":500}'); prints settings
@@ -18,7 +18,7 @@ front_start() {
 	mkdir -p "$dir" || return 1
 	rm -f "$dir/ready"
 	FRONT_LOG=$dir/front.log
-	local lifetime=${FRONT_LIFETIME:-300}
+	local lifetime=${FRONT_LIFETIME:-$PEER_LIFETIME}
 	timeout -k 5 "$lifetime" node "$FRONT_DIR/referrers_front.mjs" --upstream "$up" --state-dir "$dir" \
 		--max-lifetime "$lifetime" "$@" >"$FRONT_LOG" 2>&1 &
 	FRONT_PID=$!
